@@ -1,0 +1,8 @@
+//! Audio-thread code only. Every unit is a plain struct: `reset(sample_rate, max_block)` may
+//! allocate, `process` never does, locks nothing and cannot panic on any input.
+
+pub mod output_stage;
+pub mod sanitize;
+pub mod smoother;
+
+pub use output_stage::OutputStage;

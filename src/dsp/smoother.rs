@@ -1,0 +1,92 @@
+//! A linear parameter ramp, so gain and mix changes never click.
+
+/// Ramps linearly from the current value to a target over a fixed time.
+#[derive(Debug, Clone)]
+pub struct LinearSmoother {
+    current: f32,
+    target: f32,
+    step: f32,
+    steps_left: u32,
+    ramp_samples: u32,
+}
+
+impl LinearSmoother {
+    /// A smoother resting at `value`.
+    pub fn new(value: f32) -> Self {
+        Self {
+            current: value,
+            target: value,
+            step: 0.0,
+            steps_left: 0,
+            ramp_samples: 1,
+        }
+    }
+
+    /// Sets the ramp length for `sample_rate` and jumps to `value` (no ramp after a reset).
+    pub fn reset(&mut self, sample_rate: f32, ramp_seconds: f32, value: f32) {
+        let samples = (sample_rate.max(1.0) * ramp_seconds.max(0.0)).round();
+        self.ramp_samples = (samples as u32).max(1);
+        self.current = value;
+        self.target = value;
+        self.step = 0.0;
+        self.steps_left = 0;
+    }
+
+    /// Starts a ramp towards `target` if it differs from the current target.
+    pub fn set_target(&mut self, target: f32) {
+        if target == self.target || !target.is_finite() {
+            return;
+        }
+        self.target = target;
+        self.steps_left = self.ramp_samples;
+        self.step = (target - self.current) / self.ramp_samples as f32;
+    }
+
+    /// The next value of the ramp.
+    #[inline]
+    pub fn next(&mut self) -> f32 {
+        if self.steps_left > 0 {
+            self.steps_left -= 1;
+            self.current = if self.steps_left == 0 {
+                self.target
+            } else {
+                self.current + self.step
+            };
+        }
+        self.current
+    }
+
+    /// Whether a ramp is under way (callers can skip per-sample work when it is not).
+    pub fn is_ramping(&self) -> bool {
+        self.steps_left > 0
+    }
+
+    /// The value the ramp is heading to.
+    pub fn target(&self) -> f32 {
+        self.target
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaches_target_in_exactly_the_ramp_length() {
+        let mut s = LinearSmoother::new(0.0);
+        s.reset(1000.0, 0.01, 0.0);
+        s.set_target(1.0);
+        let values: Vec<f32> = (0..10).map(|_| s.next()).collect();
+        assert!((values[4] - 0.5).abs() < 1e-6);
+        assert_eq!(values[9], 1.0);
+        assert!(!s.is_ramping());
+        assert_eq!(s.next(), 1.0);
+    }
+
+    #[test]
+    fn ignores_non_finite_targets() {
+        let mut s = LinearSmoother::new(0.25);
+        s.set_target(f32::NAN);
+        assert_eq!(s.next(), 0.25);
+    }
+}

@@ -1,0 +1,336 @@
+//! `DaiwParams`: every automatable parameter of the plugin, with ids that never change.
+//!
+//! The string ids below are the contract with hosts (automation lanes, saved projects) and with
+//! the assistant (tool calls name them): never rename one. Fractions (amounts, mixes) are stored
+//! as 0..1 and shown as percent.
+
+use std::sync::Arc;
+
+use nice_plug::prelude::*;
+
+use crate::music::theory::{PitchClass, ScaleKind};
+
+/// Every parameter id, in declaration order: tests and the assistant check against this list.
+pub const PARAM_IDS: [&str; 23] = [
+    "tune_enabled",
+    "tune_key",
+    "tune_scale",
+    "tune_retune_ms",
+    "tune_amount",
+    "tune_humanize",
+    "tune_vibrato",
+    "tune_midi",
+    "mod_pitch",
+    "mod_formant",
+    "mod_robot",
+    "mod_breath",
+    "mod_whisper",
+    "mod_warmth",
+    "mod_presence",
+    "mod_reverb",
+    "mod_compression",
+    "mod_mix",
+    "backing_enabled",
+    "backing_level",
+    "backing_follow",
+    "output_gain",
+    "bypass",
+];
+
+/// The lowest output gain in dB; the bottom of the range is treated as a very quiet level, not
+/// silence, so a host ramp never hits a discontinuity.
+pub const OUTPUT_GAIN_MIN_DB: f32 = -36.0;
+/// The highest output gain in dB.
+pub const OUTPUT_GAIN_MAX_DB: f32 = 12.0;
+
+/// All parameters of one plugin instance, grouped as the editor shows them.
+#[derive(Params)]
+pub struct DaiwParams {
+    /// Pitch correction.
+    #[nested(group = "Tune")]
+    pub tune: TuneParams,
+    /// Voice character.
+    #[nested(group = "Modulate")]
+    pub modulate: ModulateParams,
+    /// The built-in backing track.
+    #[nested(group = "Backing")]
+    pub backing: BackingParams,
+    /// Final gain in dB, smoothed on the audio thread.
+    #[id = "output_gain"]
+    pub output_gain: FloatParam,
+    /// Passes the input through untouched (crossfaded).
+    #[id = "bypass"]
+    pub bypass: BoolParam,
+}
+
+/// Pitch-correction parameters.
+#[derive(Params)]
+pub struct TuneParams {
+    /// Whether correction runs at all.
+    #[id = "tune_enabled"]
+    pub enabled: BoolParam,
+    /// Tonic of the target key.
+    #[id = "tune_key"]
+    pub key: EnumParam<PitchClass>,
+    /// Scale whose notes are allowed targets.
+    #[id = "tune_scale"]
+    pub scale: EnumParam<ScaleKind>,
+    /// Time constant of the glide to the target note; 0 ms is a hard snap.
+    #[id = "tune_retune_ms"]
+    pub retune_ms: FloatParam,
+    /// Correction strength, 0..1 (0 leaves the voice untouched).
+    #[id = "tune_amount"]
+    pub amount: FloatParam,
+    /// How much natural drift sustained notes keep, 0..1.
+    #[id = "tune_humanize"]
+    pub humanize: FloatParam,
+    /// Share of the singer's vibrato kept around the corrected centre, 0..1.
+    #[id = "tune_vibrato"]
+    pub vibrato: FloatParam,
+    /// When on, held MIDI notes are the targets instead of the scale.
+    #[id = "tune_midi"]
+    pub midi_targets: BoolParam,
+}
+
+/// Voice-modulation parameters.
+#[derive(Params)]
+pub struct ModulateParams {
+    /// Pitch offset in semitones.
+    #[id = "mod_pitch"]
+    pub pitch: FloatParam,
+    /// Formant offset in semitones, independent of pitch.
+    #[id = "mod_formant"]
+    pub formant: FloatParam,
+    /// Robot (fixed-pitch resynthesis) amount, 0..1.
+    #[id = "mod_robot"]
+    pub robot: FloatParam,
+    /// Breathiness (aspiration noise) amount, 0..1.
+    #[id = "mod_breath"]
+    pub breath: FloatParam,
+    /// Whisper (noise-excited resynthesis) amount, 0..1.
+    #[id = "mod_whisper"]
+    pub whisper: FloatParam,
+    /// Low-shelf warmth, 0..1; 0.5 is flat.
+    #[id = "mod_warmth"]
+    pub warmth: FloatParam,
+    /// High-mid presence, 0..1; 0.5 is flat.
+    #[id = "mod_presence"]
+    pub presence: FloatParam,
+    /// Reverb send, 0..1.
+    #[id = "mod_reverb"]
+    pub reverb: FloatParam,
+    /// Vocal compressor amount, 0..1.
+    #[id = "mod_compression"]
+    pub compression: FloatParam,
+    /// Dry/wet mix of the whole voice chain, 0..1.
+    #[id = "mod_mix"]
+    pub mix: FloatParam,
+}
+
+/// Backing-track parameters.
+#[derive(Params)]
+pub struct BackingParams {
+    /// Whether the backing synth plays.
+    #[id = "backing_enabled"]
+    pub enabled: BoolParam,
+    /// Backing level in dB.
+    #[id = "backing_level"]
+    pub level_db: FloatParam,
+    /// Follow the host transport (on) or free-run at the pattern's tempo (off).
+    #[id = "backing_follow"]
+    pub follow_host: BoolParam,
+}
+
+impl Default for DaiwParams {
+    fn default() -> Self {
+        Self {
+            tune: TuneParams::default(),
+            modulate: ModulateParams::default(),
+            backing: BackingParams::default(),
+            output_gain: FloatParam::new(
+                "Output Gain",
+                0.0,
+                FloatRange::Linear {
+                    min: OUTPUT_GAIN_MIN_DB,
+                    max: OUTPUT_GAIN_MAX_DB,
+                },
+            )
+            .with_unit(" dB")
+            .with_step_size(0.1)
+            .with_value_to_string(formatters::v2s_f32_rounded(1)),
+            bypass: BoolParam::new("Bypass", false).make_bypass(),
+        }
+    }
+}
+
+impl Default for TuneParams {
+    fn default() -> Self {
+        Self {
+            enabled: BoolParam::new("Tune", true),
+            key: EnumParam::new("Key", PitchClass::C),
+            scale: EnumParam::new("Scale", ScaleKind::Major),
+            retune_ms: FloatParam::new(
+                "Retune Speed",
+                60.0,
+                FloatRange::Skewed {
+                    min: 0.0,
+                    max: 400.0,
+                    factor: FloatRange::skew_factor(-1.5),
+                },
+            )
+            .with_unit(" ms")
+            .with_step_size(0.1)
+            .with_value_to_string(formatters::v2s_f32_rounded(1)),
+            amount: percent("Amount", 1.0),
+            humanize: percent("Humanize", 0.15),
+            vibrato: percent("Vibrato Preservation", 0.8),
+            midi_targets: BoolParam::new("MIDI Targets", false),
+        }
+    }
+}
+
+impl Default for ModulateParams {
+    fn default() -> Self {
+        Self {
+            pitch: semitones("Pitch", 24.0),
+            formant: semitones("Formant", 12.0),
+            robot: percent("Robot", 0.0),
+            breath: percent("Breathiness", 0.0),
+            whisper: percent("Whisper", 0.0),
+            warmth: percent("Warmth", 0.5),
+            presence: percent("Presence", 0.5),
+            reverb: percent("Reverb", 0.0),
+            compression: percent("Compression", 0.0),
+            mix: percent("Mix", 1.0),
+        }
+    }
+}
+
+impl Default for BackingParams {
+    fn default() -> Self {
+        Self {
+            enabled: BoolParam::new("Backing", false),
+            level_db: FloatParam::new(
+                "Backing Level",
+                -12.0,
+                FloatRange::Linear {
+                    min: -60.0,
+                    max: 6.0,
+                },
+            )
+            .with_unit(" dB")
+            .with_step_size(0.1)
+            .with_value_to_string(formatters::v2s_f32_rounded(1)),
+            follow_host: BoolParam::new("Follow Host", true),
+        }
+    }
+}
+
+/// A 0..1 parameter shown as a percentage.
+fn percent(name: &str, default: f32) -> FloatParam {
+    FloatParam::new(name, default, FloatRange::Linear { min: 0.0, max: 1.0 })
+        .with_unit("%")
+        .with_value_to_string(formatters::v2s_f32_percentage(0))
+        .with_string_to_value(formatters::s2v_f32_percentage())
+}
+
+/// A symmetric semitone offset parameter, 0 by default, in 0.01-semitone (1 cent) steps.
+fn semitones(name: &str, span: f32) -> FloatParam {
+    FloatParam::new(
+        name,
+        0.0,
+        FloatRange::Linear {
+            min: -span,
+            max: span,
+        },
+    )
+    .with_unit(" st")
+    .with_step_size(0.01)
+    .with_value_to_string(Arc::new(|value| format!("{value:+.2}")))
+}
+
+// The music core knows nothing of plugins, so its theory types get their parameter face here.
+impl Enum for PitchClass {
+    fn variants() -> &'static [&'static str] {
+        &PitchClass::NAMES
+    }
+
+    fn ids() -> Option<&'static [&'static str]> {
+        Some(&PitchClass::NAMES)
+    }
+
+    fn to_index(self) -> usize {
+        self.semitone() as usize
+    }
+
+    fn from_index(index: usize) -> Self {
+        PitchClass::from_semitone(index as i32)
+    }
+}
+
+impl Enum for ScaleKind {
+    fn variants() -> &'static [&'static str] {
+        &ScaleKind::DISPLAY_NAMES
+    }
+
+    fn ids() -> Option<&'static [&'static str]> {
+        Some(&ScaleKind::IDS)
+    }
+
+    fn to_index(self) -> usize {
+        self.index()
+    }
+
+    fn from_index(index: usize) -> Self {
+        ScaleKind::from_index(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_exactly_the_stable_list() {
+        let params = DaiwParams::default();
+        let ids: Vec<String> = params
+            .param_map()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect();
+        assert_eq!(
+            ids,
+            PARAM_IDS.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn value_strings_are_readable() {
+        let params = DaiwParams::default();
+        assert_eq!(params.tune.amount.to_string(), "100%");
+        assert_eq!(params.tune.retune_ms.to_string(), "60.0 ms");
+        assert_eq!(params.modulate.pitch.to_string(), "+0.00 st");
+        assert_eq!(params.output_gain.to_string(), "0.0 dB");
+        assert_eq!(params.tune.key.to_string(), "C");
+        assert_eq!(params.tune.scale.to_string(), "Major");
+        assert_eq!(
+            params.tune.amount.string_to_normalized_value("50%"),
+            Some(0.5)
+        );
+    }
+
+    #[test]
+    fn ranges_match_the_spec() {
+        let params = DaiwParams::default();
+        let range_of = |p: &FloatParam| match p.range() {
+            FloatRange::Linear { min, max } | FloatRange::Skewed { min, max, .. } => (min, max),
+            other => panic!("unexpected range {other:?}"),
+        };
+        assert_eq!(range_of(&params.tune.retune_ms), (0.0, 400.0));
+        assert_eq!(range_of(&params.modulate.pitch), (-24.0, 24.0));
+        assert_eq!(range_of(&params.modulate.formant), (-12.0, 12.0));
+        assert_eq!(range_of(&params.output_gain), (-36.0, 12.0));
+        assert_eq!(params.tune.key.step_count(), Some(11));
+        assert_eq!(params.tune.scale.step_count(), Some(12));
+    }
+}

@@ -1,0 +1,695 @@
+//! End-to-end test of the built CLAP bundle, driven through a small `clack-host` based host.
+//!
+//! Build the bundle first (`cargo xtask bundle daiw --profile release-checked --features
+//! standalone,assert_process_allocs`), then run
+//! `cargo test --profile release-checked --features standalone,assert_process_allocs --test clap_host`.
+//! A missing bundle fails every test with that hint; set `DAIW_BUNDLE_DIR` to use another folder.
+
+#[path = "common/clap_host.rs"]
+mod clap_host;
+
+use clap_host::{
+    breadcrumb, factory_plugin_ids, load_bundle, BlockPattern, ParamChange, ParamDesc, Plugin,
+    Signal, PLUGIN_ID,
+};
+
+/// Display names of every parameter the plugin contract promises.
+const EXPECTED_PARAMS: [&str; 23] = [
+    "Tune",
+    "Key",
+    "Scale",
+    "Retune Speed",
+    "Amount",
+    "Humanize",
+    "Vibrato Preservation",
+    "MIDI Targets",
+    "Pitch",
+    "Formant",
+    "Robot",
+    "Breathiness",
+    "Whisper",
+    "Warmth",
+    "Presence",
+    "Reverb",
+    "Compression",
+    "Mix",
+    "Backing",
+    "Backing Level",
+    "Follow Host",
+    "Output Gain",
+    "Bypass",
+];
+
+/// Name of the parameter the gain and state checks drive.
+const OUTPUT_GAIN: &str = "Output Gain";
+
+/// Test tone frequency in Hz.
+const TONE_HZ: f64 = 440.0;
+
+/// Test tone peak amplitude.
+const TONE_AMPLITUDE: f64 = 0.5;
+
+/// Length of every transparency run.
+const TRANSPARENCY_SECONDS: f64 = 10.0;
+
+/// Start of the measured steady part; the output window is additionally shifted by the latency.
+const SETTLE_SECONDS: f64 = 0.5;
+
+/// Allowed relative RMS error where the plugin should be transparent.
+const UNITY_TOLERANCE: f64 = 0.01;
+
+/// Allowed relative RMS error for the -6 dB output gain.
+const GAIN_TOLERANCE: f64 = 0.02;
+
+/// Block slicings every sample rate is run with.
+const BLOCK_PATTERNS: [BlockPattern; 5] = [
+    BlockPattern::Fixed(1),
+    BlockPattern::Fixed(64),
+    BlockPattern::Fixed(512),
+    BlockPattern::Fixed(4096),
+    BlockPattern::Varying,
+];
+
+/// Output Gain's normalised position for a dB value (the range is -36..+12 dB, linear in dB).
+fn gain_db_to_normalized(db: f64) -> f64 {
+    (db + 36.0) / 48.0
+}
+
+/// Linear amplitude for a dB value.
+fn db_to_amplitude(db: f64) -> f64 {
+    10f64.powf(db / 20.0)
+}
+
+/// Root mean square of a slice, accumulated in f64.
+fn rms(samples: &[f32]) -> f64 {
+    let sum: f64 = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
+    (sum / samples.len().max(1) as f64).sqrt()
+}
+
+/// Converts seconds to a frame index at `sample_rate`.
+fn frame_at(seconds: f64, sample_rate: f64) -> usize {
+    (seconds * sample_rate).round() as usize
+}
+
+/// Fails on the first non-finite output sample, with a count and its position.
+fn check_finite(signal: &Signal, sample_rate: f64) -> Result<(), String> {
+    for (channel, samples) in signal.output.iter().enumerate() {
+        if let Some(index) = samples.iter().position(|s| !s.is_finite()) {
+            let count = samples.iter().filter(|s| !s.is_finite()).count();
+            return Err(format!(
+                "output channel {channel} has {count} non-finite samples, the first at frame \
+                 {index} ({:.4} s) = {} (outputs are pre-filled with NaN, so NaN can also mean \
+                 the plugin never wrote that sample)",
+                index as f64 / sample_rate,
+                samples[index]
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The checks every run must pass: finite output and untouched input buffers.
+fn check_run(signal: &Signal, sample_rate: f64) -> Result<(), String> {
+    check_finite(signal, sample_rate)?;
+    if !signal.input_untouched() {
+        return Err("the plugin wrote into the host's input buffers".to_owned());
+    }
+    Ok(())
+}
+
+/// Per-channel output/input RMS ratio over `from..to` seconds of input, output shifted by latency.
+fn gain_between(
+    signal: &Signal,
+    sample_rate: f64,
+    latency: usize,
+    from: f64,
+    to: f64,
+) -> Result<Vec<f64>, String> {
+    let start = frame_at(from, sample_rate);
+    let end = frame_at(to, sample_rate).min(signal.frames().saturating_sub(latency));
+    if start >= end {
+        return Err(format!(
+            "a latency of {latency} samples leaves nothing of {from}..{to} s to measure in a \
+             {:.2} s run",
+            signal.frames() as f64 / sample_rate
+        ));
+    }
+    Ok(signal
+        .reference
+        .iter()
+        .zip(&signal.output)
+        .map(|(input, output)| {
+            rms(&output[start + latency..end + latency]) / rms(&input[start..end])
+        })
+        .collect())
+}
+
+/// Checks the output/input RMS ratio over `from..to` seconds is `expected` within `tolerance`.
+fn check_gain(
+    signal: &Signal,
+    sample_rate: f64,
+    latency: usize,
+    (from, to): (f64, f64),
+    expected: f64,
+    tolerance: f64,
+) -> Result<(), String> {
+    let ratios = gain_between(signal, sample_rate, latency, from, to)?;
+    println!("  RMS ratio over {from:.2}..{to:.2} s: {ratios:.5?} (expected {expected:.5})");
+    match ratios
+        .iter()
+        .enumerate()
+        .find(|(_, ratio)| ((*ratio / expected) - 1.0).abs() > tolerance)
+    {
+        Some((channel, ratio)) => Err(format!(
+            "channel {channel}: output/input RMS ratio over {from:.2}..{to:.2} s is {ratio:.5}, \
+             expected {expected:.5} ±{:.0} %",
+            tolerance * 100.0
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The one parameter called `name`; fails listing every name when it is absent or ambiguous.
+fn find_param<'a>(params: &'a [ParamDesc], name: &str) -> &'a ParamDesc {
+    let mut matches = params.iter().filter(|param| param.name == name);
+    let found = matches.next();
+    let names: Vec<&str> = params.iter().map(|param| param.name.as_str()).collect();
+    assert!(
+        matches.next().is_none(),
+        "more than one parameter is called {name:?}: {names:?}"
+    );
+    found.unwrap_or_else(|| panic!("no parameter called {name:?}; the plugin exposes {names:?}"))
+}
+
+/// Prints the parameter table with ids, ranges, current values and display text.
+fn print_params(plugin: &mut Plugin, params: &[ParamDesc]) {
+    println!("{} parameters:", params.len());
+    for param in params {
+        let value = plugin.param_value(param.id);
+        let text = plugin.param_text(param.id, value);
+        println!(
+            "  id {:>10}  module {:<14} name {:<22} range {}..{}  default {:.6}  value {:.6} \
+             ({text})  flags {:?}",
+            param.id.get(),
+            param.module,
+            param.name,
+            param.min,
+            param.max,
+            param.default,
+            value,
+            param.flags
+        );
+    }
+}
+
+/// Asserts a parameter's CLAP value, naming what should have set it.
+fn assert_param_value(plugin: &mut Plugin, param: &ParamDesc, expected: f64, context: &str) {
+    let value = plugin.param_value(param.id);
+    assert!(
+        (value - expected).abs() < 1e-6,
+        "{context}: {} is {value} ({}), expected {expected} ({})",
+        param.name,
+        plugin.param_text(param.id, value),
+        plugin.param_text(param.id, expected)
+    );
+}
+
+/// Runs the 440 Hz transparency check for every block pattern at one sample rate.
+fn transparency_suite(sample_rate: f64) {
+    let entry = load_bundle();
+    let mut plugin = Plugin::new(&entry);
+    let mut signal = Signal::sine(
+        2,
+        sample_rate,
+        TRANSPARENCY_SECONDS,
+        TONE_HZ,
+        TONE_AMPLITUDE,
+    );
+    let mut failures = Vec::new();
+
+    for pattern in BLOCK_PATTERNS {
+        let case = format!("{sample_rate} Hz, {pattern}");
+        breadcrumb(&format!("running {case}"));
+        plugin.activate(sample_rate, pattern.max_block());
+        let latency = plugin.latency();
+        signal.poison_output();
+        let outcome = plugin.run(&mut signal, pattern, &[]).and_then(|stats| {
+            println!(
+                "{case}: latency {latency} samples, {}",
+                stats.summary(signal.frames(), sample_rate)
+            );
+            check_run(&signal, sample_rate)?;
+            check_gain(
+                &signal,
+                sample_rate,
+                latency as usize,
+                (SETTLE_SECONDS, TRANSPARENCY_SECONDS),
+                1.0,
+                UNITY_TOLERANCE,
+            )
+        });
+        if let Err(e) = outcome {
+            failures.push(format!("{case}: {e}"));
+        }
+        plugin.deactivate();
+    }
+
+    println!("host notifications: {}", plugin.host_counters());
+    drop(plugin);
+    drop(entry);
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed at {sample_rate} Hz:\n{}",
+        failures.len(),
+        BLOCK_PATTERNS.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn bundle_exposes_plugin_ports_and_parameters() {
+    let entry = load_bundle();
+    let expected_id = PLUGIN_ID.to_str().expect("the plugin id is UTF-8");
+    assert_eq!(
+        factory_plugin_ids(&entry),
+        [expected_id],
+        "the factory must list exactly one plugin, {expected_id}"
+    );
+
+    let mut plugin = Plugin::new(&entry);
+
+    for (direction, ports) in [
+        ("input", plugin.audio_ports(true)),
+        ("output", plugin.audio_ports(false)),
+    ] {
+        println!("audio {direction} ports: {ports:?}");
+        assert_eq!(ports.len(), 1, "expected one audio {direction} port");
+        let port = &ports[0];
+        assert!(
+            port.is_main && port.channels == 2 && port.port_type.as_deref() == Some("stereo"),
+            "the default audio {direction} port must be the main stereo port, got {port:?}"
+        );
+    }
+
+    let configs = plugin.audio_port_configs();
+    for config in &configs {
+        println!(
+            "audio port config {}: {:?}, main in {:?}, main out {:?}",
+            config.id.get(),
+            config.name,
+            config.main_in,
+            config.main_out
+        );
+    }
+    assert!(
+        configs
+            .first()
+            .is_some_and(|config| config.main_in == Some(2) && config.main_out == Some(2)),
+        "the first (default) audio port config must be stereo in/out, got {configs:?}"
+    );
+    assert!(
+        configs
+            .iter()
+            .any(|config| config.main_in == Some(1) && config.main_out == Some(1)),
+        "a mono in/out audio port config must be offered, got {configs:?}"
+    );
+
+    let (note_inputs, note_outputs) = plugin.note_port_counts();
+    println!("note ports: {note_inputs} in, {note_outputs} out");
+    assert!(
+        note_inputs >= 1 && note_outputs >= 1,
+        "a note input and a note output port must be declared, got {note_inputs} in, \
+         {note_outputs} out"
+    );
+
+    let params = plugin.parameters();
+    print_params(&mut plugin, &params);
+    let names: Vec<&str> = params.iter().map(|param| param.name.as_str()).collect();
+    let missing: Vec<&str> = EXPECTED_PARAMS
+        .into_iter()
+        .filter(|name| !names.contains(name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "missing parameters {missing:?}; the plugin exposes {names:?}"
+    );
+    if params.len() != EXPECTED_PARAMS.len() {
+        println!(
+            "note: {} parameters exposed, {} expected by name",
+            params.len(),
+            EXPECTED_PARAMS.len()
+        );
+    }
+
+    let mut ids: Vec<u32> = params.iter().map(|param| param.id.get()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), params.len(), "CLAP parameter ids must be unique");
+
+    for param in &params {
+        assert!(
+            param.min <= param.default && param.default <= param.max,
+            "{}: default {} lies outside {}..{}",
+            param.name,
+            param.default,
+            param.min,
+            param.max
+        );
+        let default = param.default;
+        assert_param_value(&mut plugin, param, default, "a fresh instance");
+    }
+
+    let gain = find_param(&params, OUTPUT_GAIN);
+    assert_eq!(
+        (gain.min, gain.max),
+        (0.0, 1.0),
+        "{OUTPUT_GAIN} should be exposed normalised 0..1"
+    );
+    assert!(
+        (gain.default - gain_db_to_normalized(0.0)).abs() < 1e-6,
+        "{OUTPUT_GAIN} must default to 0 dB (normalised {}), got {}",
+        gain_db_to_normalized(0.0),
+        gain.default
+    );
+
+    println!("host notifications: {}", plugin.host_counters());
+    drop(plugin);
+    drop(entry);
+}
+
+#[test]
+fn transparent_at_44100_hz() {
+    transparency_suite(44_100.0);
+}
+
+#[test]
+fn transparent_at_48000_hz() {
+    transparency_suite(48_000.0);
+}
+
+#[test]
+fn transparent_at_96000_hz() {
+    transparency_suite(96_000.0);
+}
+
+#[test]
+fn output_gain_event_and_state_round_trip() {
+    const SAMPLE_RATE: f64 = 48_000.0;
+    const SECONDS: f64 = 4.0;
+    const BLOCKS: BlockPattern = BlockPattern::Fixed(512);
+    let expected_gain = db_to_amplitude(-6.0);
+
+    let entry = load_bundle();
+    let mut plugin = Plugin::new(&entry);
+    let params = plugin.parameters();
+    let gain = find_param(&params, OUTPUT_GAIN).clone();
+    let minus_6_db = gain.value_at(gain_db_to_normalized(-6.0));
+    let unity = gain.value_at(gain_db_to_normalized(0.0));
+    println!(
+        "{OUTPUT_GAIN}: -6 dB is CLAP value {minus_6_db} ({}), 0 dB is {unity} ({})",
+        plugin.param_text(gain.id, minus_6_db),
+        plugin.param_text(gain.id, unity)
+    );
+
+    plugin.activate(SAMPLE_RATE, BLOCKS.max_block());
+    let latency = plugin.latency() as usize;
+    println!("latency: {latency} samples");
+    let mut signal = Signal::sine(2, SAMPLE_RATE, SECONDS, TONE_HZ, TONE_AMPLITUDE);
+
+    // 1. A param-value event at 1 s turns the output down by 6 dB.
+    breadcrumb("48000 Hz: Output Gain to -6 dB through a param-value event");
+    let to_minus_6 = [ParamChange {
+        sample: frame_at(1.0, SAMPLE_RATE),
+        param_id: gain.id,
+        value: minus_6_db,
+    }];
+    let stats = plugin
+        .run(&mut signal, BLOCKS, &to_minus_6)
+        .unwrap_or_else(|e| panic!("-6 dB event run: {e}"));
+    println!(
+        "-6 dB event run: {}",
+        stats.summary(signal.frames(), SAMPLE_RATE)
+    );
+    check_run(&signal, SAMPLE_RATE).unwrap_or_else(|e| panic!("-6 dB event run: {e}"));
+    check_gain(
+        &signal,
+        SAMPLE_RATE,
+        latency,
+        (SETTLE_SECONDS, 1.0),
+        1.0,
+        UNITY_TOLERANCE,
+    )
+    .unwrap_or_else(|e| panic!("before the -6 dB event: {e}"));
+    check_gain(
+        &signal,
+        SAMPLE_RATE,
+        latency,
+        (2.0, SECONDS),
+        expected_gain,
+        GAIN_TOLERANCE,
+    )
+    .unwrap_or_else(|e| panic!("after the -6 dB event: {e}"));
+    assert_param_value(&mut plugin, &gain, minus_6_db, "after the -6 dB event");
+
+    // 2. Save the -6 dB state.
+    let state = plugin.save_state();
+    println!("saved state: {} bytes", state.len());
+    assert!(!state.is_empty(), "state.save wrote nothing");
+
+    // 3. Back to 0 dB through another event.
+    breadcrumb("48000 Hz: Output Gain back to 0 dB");
+    signal.poison_output();
+    let to_unity = [ParamChange {
+        sample: 0,
+        param_id: gain.id,
+        value: unity,
+    }];
+    plugin
+        .run(&mut signal, BLOCKS, &to_unity)
+        .unwrap_or_else(|e| panic!("0 dB event run: {e}"));
+    check_run(&signal, SAMPLE_RATE).unwrap_or_else(|e| panic!("0 dB event run: {e}"));
+    check_gain(
+        &signal,
+        SAMPLE_RATE,
+        latency,
+        (2.0, SECONDS),
+        1.0,
+        UNITY_TOLERANCE,
+    )
+    .unwrap_or_else(|e| panic!("after the 0 dB event: {e}"));
+    assert_param_value(&mut plugin, &gain, unity, "after the 0 dB event");
+
+    // 4. Loading the saved state (active, not processing) restores -6 dB, audibly too.
+    breadcrumb("48000 Hz: load the saved state while active");
+    let before_load = plugin.host_counters();
+    plugin.load_state(&state);
+    assert_param_value(&mut plugin, &gain, minus_6_db, "after state.load");
+    let after_load = plugin.host_counters();
+    println!(
+        "state.load sent {} params.rescan call(s)",
+        after_load.param_rescans - before_load.param_rescans
+    );
+    signal.poison_output();
+    plugin
+        .run(&mut signal, BLOCKS, &[])
+        .unwrap_or_else(|e| panic!("run after state.load: {e}"));
+    check_run(&signal, SAMPLE_RATE).unwrap_or_else(|e| panic!("run after state.load: {e}"));
+    check_gain(
+        &signal,
+        SAMPLE_RATE,
+        latency,
+        (SETTLE_SECONDS, SECONDS),
+        expected_gain,
+        GAIN_TOLERANCE,
+    )
+    .unwrap_or_else(|e| panic!("after state.load: {e}"));
+    println!("host notifications: {}", plugin.host_counters());
+    plugin.deactivate();
+    drop(plugin);
+
+    // 5. A fresh instance given the state before activation (a project reload) matches.
+    breadcrumb("48000 Hz: load the saved state into a fresh, inactive instance");
+    let mut fresh = Plugin::new(&entry);
+    assert_param_value(&mut fresh, &gain, unity, "a fresh instance");
+    fresh.load_state(&state);
+    assert_param_value(
+        &mut fresh,
+        &gain,
+        minus_6_db,
+        "a fresh instance after state.load",
+    );
+    fresh.activate(SAMPLE_RATE, BLOCKS.max_block());
+    let fresh_latency = fresh.latency() as usize;
+    signal.poison_output();
+    fresh
+        .run(&mut signal, BLOCKS, &[])
+        .unwrap_or_else(|e| panic!("fresh instance run: {e}"));
+    check_run(&signal, SAMPLE_RATE).unwrap_or_else(|e| panic!("fresh instance run: {e}"));
+    check_gain(
+        &signal,
+        SAMPLE_RATE,
+        fresh_latency,
+        (SETTLE_SECONDS, SECONDS),
+        expected_gain,
+        GAIN_TOLERANCE,
+    )
+    .unwrap_or_else(|e| panic!("fresh instance after state.load: {e}"));
+    fresh.deactivate();
+    drop(fresh);
+    drop(entry);
+}
+
+#[test]
+fn non_finite_input_gives_finite_silent_output() {
+    const SAMPLE_RATE: f64 = 48_000.0;
+    const SECONDS: f64 = 3.0;
+    const BLOCK: usize = 512;
+
+    let entry = load_bundle();
+    let mut plugin = Plugin::new(&entry);
+    plugin.activate(SAMPLE_RATE, BLOCK);
+    let latency = plugin.latency() as usize;
+    println!("latency: {latency} samples");
+
+    let mut signal = Signal::sine(2, SAMPLE_RATE, SECONDS, TONE_HZ, TONE_AMPLITUDE);
+    // A whole block of NaN, a block of +inf/-inf, then lone bad samples inside good audio.
+    let nan_block = frame_at(0.5, SAMPLE_RATE)..frame_at(0.5, SAMPLE_RATE) + BLOCK;
+    let inf_block = frame_at(0.75, SAMPLE_RATE)..frame_at(0.75, SAMPLE_RATE) + BLOCK;
+    let lone = frame_at(1.0, SAMPLE_RATE) + 100;
+    for channel in 0..2 {
+        signal.overwrite_input(channel, nan_block.clone(), f32::NAN);
+    }
+    signal.overwrite_input(0, inf_block.clone(), f32::INFINITY);
+    signal.overwrite_input(1, inf_block.clone(), f32::NEG_INFINITY);
+    signal.overwrite_input(0, lone..lone + 1, f32::NAN);
+    signal.overwrite_input(1, lone..lone + 1, f32::INFINITY);
+
+    breadcrumb("48000 Hz, block size 512: NaN/inf input");
+    let stats = plugin
+        .run(&mut signal, BlockPattern::Fixed(BLOCK), &[])
+        .unwrap_or_else(|e| panic!("NaN/inf run: {e}"));
+    println!(
+        "NaN/inf run: {}",
+        stats.summary(signal.frames(), SAMPLE_RATE)
+    );
+
+    let mut failures = Vec::new();
+    if let Err(e) = check_run(&signal, SAMPLE_RATE) {
+        failures.push(format!("finite output: {e}"));
+    }
+
+    // Silence is required wherever the (latency-shifted) input frame was non-finite.
+    for frame in 0..signal.frames().saturating_sub(latency) {
+        let bad_input = signal.reference.iter().any(|ch| !ch[frame].is_finite());
+        if !bad_input {
+            continue;
+        }
+        if let Some((channel, value)) = signal
+            .output
+            .iter()
+            .map(|ch| ch[frame + latency])
+            .enumerate()
+            .find(|(_, value)| value.is_nan() || value.abs() > 1e-6)
+        {
+            failures.push(format!(
+                "silence: output channel {channel} frame {} is {value} for non-finite input \
+                 frame {frame}",
+                frame + latency
+            ));
+            break;
+        }
+    }
+
+    // Afterwards the plugin must be transparent again rather than stuck muted or poisoned.
+    if let Err(e) = check_gain(
+        &signal,
+        SAMPLE_RATE,
+        latency,
+        (2.0, SECONDS),
+        1.0,
+        UNITY_TOLERANCE,
+    ) {
+        failures.push(format!("recovery after non-finite input: {e}"));
+    }
+
+    plugin.deactivate();
+    drop(plugin);
+    drop(entry);
+    assert!(
+        failures.is_empty(),
+        "non-finite input handling failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn mono_layout_is_transparent() {
+    const SAMPLE_RATE: f64 = 48_000.0;
+    const SECONDS: f64 = 2.0;
+    const BLOCKS: BlockPattern = BlockPattern::Fixed(512);
+
+    let entry = load_bundle();
+    let mut plugin = Plugin::new(&entry);
+    let configs = plugin.audio_port_configs();
+    let stereo = configs
+        .first()
+        .unwrap_or_else(|| panic!("the plugin offers no audio port configs"))
+        .clone();
+    let mono = configs
+        .iter()
+        .find(|config| config.main_in == Some(1) && config.main_out == Some(1))
+        .unwrap_or_else(|| panic!("no mono in/out audio port config in {configs:?}"))
+        .clone();
+    println!(
+        "selecting {:?} (id {}), later back to {:?} (id {})",
+        mono.name,
+        mono.id.get(),
+        stereo.name,
+        stereo.id.get()
+    );
+
+    plugin.select_audio_port_config(mono.id);
+    for (direction, ports) in [
+        ("input", plugin.audio_ports(true)),
+        ("output", plugin.audio_ports(false)),
+    ] {
+        assert!(
+            ports.first().is_some_and(|port| port.channels == 1),
+            "after selecting the mono config the main {direction} port must be mono, got {ports:?}"
+        );
+    }
+
+    breadcrumb("48000 Hz, block size 512, mono layout");
+    plugin.activate(SAMPLE_RATE, BLOCKS.max_block());
+    let latency = plugin.latency() as usize;
+    let mut signal = Signal::sine(1, SAMPLE_RATE, SECONDS, TONE_HZ, TONE_AMPLITUDE);
+    let stats = plugin
+        .run(&mut signal, BLOCKS, &[])
+        .unwrap_or_else(|e| panic!("mono run: {e}"));
+    println!(
+        "mono run: latency {latency}, {}",
+        stats.summary(signal.frames(), SAMPLE_RATE)
+    );
+    check_run(&signal, SAMPLE_RATE).unwrap_or_else(|e| panic!("mono run: {e}"));
+    check_gain(
+        &signal,
+        SAMPLE_RATE,
+        latency,
+        (SETTLE_SECONDS, SECONDS),
+        1.0,
+        UNITY_TOLERANCE,
+    )
+    .unwrap_or_else(|e| panic!("mono run: {e}"));
+    plugin.deactivate();
+
+    plugin.select_audio_port_config(stereo.id);
+    assert!(
+        plugin
+            .audio_ports(true)
+            .first()
+            .is_some_and(|port| port.channels == 2),
+        "selecting the first config again must restore stereo"
+    );
+    drop(plugin);
+    drop(entry);
+}

@@ -1,0 +1,41 @@
+//! Shared helpers for the end-to-end tests: where the built bundles and the test Python live.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The project root.
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The folder `cargo xtask bundle` writes to (`$DAIW_BUNDLE_DIR` overrides it).
+pub fn bundle_dir() -> PathBuf {
+    std::env::var_os("DAIW_BUNDLE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root().join("target").join("bundled"))
+}
+
+/// A built bundle by file name; a missing one fails the test with the command that builds it.
+pub fn bundle(file_name: &str) -> PathBuf {
+    let path = bundle_dir().join(file_name);
+    assert!(
+        path.exists(),
+        "{} is missing: build it with `cargo xtask bundle daiw --profile release-checked \
+         --features standalone,assert_process_allocs` (or run `cargo xtask test`)",
+        path.display()
+    );
+    path
+}
+
+/// The Python of the test environment (`$DAIW_TEST_PYTHON` overrides it).
+pub fn test_python() -> PathBuf {
+    let path = std::env::var_os("DAIW_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root().join("target/test-venv/bin/python"));
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/setup_test_env.sh (or `cargo xtask test`)",
+        path.display()
+    );
+    path
+}

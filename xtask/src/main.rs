@@ -1,0 +1,150 @@
+//! `cargo xtask`: nice-plug's bundler plus this project's own tasks.
+//!
+//! - `cargo xtask run [ARGS]`: installs what is missing (Debian packages, the default model),
+//!   builds the standalone plugin and starts it with its window. ARGS go to the standalone.
+//! - `cargo xtask test`: installs what is missing, builds the test bundles and runs every test.
+//! - anything else (`bundle daiw --release`, ...) is nice-plug's bundler.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::Result;
+
+/// Cargo profile of the test build: optimised, with debug assertions so allocation checks on the
+/// audio thread are live.
+const TEST_PROFILE: &str = "release-checked";
+/// Features of every test build (one feature set, so the bundle and the tests share artifacts).
+const TEST_FEATURES: &str = "standalone,assert_process_allocs";
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("run") => run_standalone(args.collect()),
+        Some("test") => run_tests(args.collect()),
+        Some(other) => nice_plug_xtask::main_with_args(
+            "cargo xtask",
+            std::iter::once(other.to_string()).chain(args),
+        ),
+        None => {
+            eprintln!(
+                "usage: cargo xtask run [STANDALONE ARGS] | cargo xtask test [TEST FILTER] | \
+                 cargo xtask bundle daiw --release"
+            );
+            nice_plug_xtask::main_with_args("cargo xtask", std::iter::empty::<String>())
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command in the project root and fails with its name when it fails.
+fn step(name: &str, command: &mut Command) -> Result<()> {
+    let started = Instant::now();
+    eprintln!("==> {name}");
+    let status = command.current_dir(project_root()).status()?;
+    if !status.success() {
+        anyhow::bail!("{name} failed ({status})");
+    }
+    eprintln!("<== {name}: {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn script(name: &str) -> Command {
+    let mut command = Command::new("bash");
+    command.arg(project_root().join("scripts").join(name));
+    command
+}
+
+fn setup() -> Result<()> {
+    step(
+        "install Debian packages (scripts/setup.sh)",
+        &mut script("setup.sh"),
+    )?;
+    step(
+        "fetch the default model (scripts/download_offline_model.sh)",
+        &mut script("download_offline_model.sh"),
+    )
+}
+
+fn run_standalone(extra: Vec<String>) -> Result<()> {
+    setup()?;
+    step(
+        "build the standalone (release)",
+        Command::new("cargo").args([
+            "build",
+            "-j2",
+            "--release",
+            "--features",
+            "standalone",
+            "--bin",
+            "daiw_standalone",
+        ]),
+    )?;
+    let binary = project_root().join("target/release/daiw_standalone");
+    if std::env::var_os("DISPLAY").is_none() && !extra.iter().any(|a| a == "--no-editor") {
+        eprintln!(
+            "note: no DISPLAY is set, so the window cannot open. Run under a desktop session, or \
+             `xvfb-run -a cargo xtask run`, or pass `--no-editor` for audio only."
+        );
+    }
+    step("run the standalone", Command::new(binary).args(extra))
+}
+
+fn run_tests(filter: Vec<String>) -> Result<()> {
+    let started = Instant::now();
+    setup()?;
+    step(
+        "create the Python test environment (scripts/setup_test_env.sh)",
+        &mut script("setup_test_env.sh"),
+    )?;
+    // Bundle in-process with nice-plug's bundler, for the test profile.
+    eprintln!("==> bundle daiw ({TEST_PROFILE}, features {TEST_FEATURES})");
+    let bundle_started = Instant::now();
+    nice_plug_xtask::main_with_args(
+        "cargo xtask",
+        [
+            "bundle",
+            "daiw",
+            "-j2",
+            "--profile",
+            TEST_PROFILE,
+            "--features",
+            TEST_FEATURES,
+        ]
+        .into_iter()
+        .map(String::from),
+    )?;
+    eprintln!(
+        "<== bundle: {:.1} s",
+        bundle_started.elapsed().as_secs_f64()
+    );
+    let mut cargo_test = Command::new("cargo");
+    cargo_test.args([
+        "test",
+        "-j2",
+        "--profile",
+        TEST_PROFILE,
+        "--features",
+        TEST_FEATURES,
+        "-p",
+        "daiw",
+    ]);
+    if !filter.is_empty() {
+        cargo_test.args(&filter);
+    }
+    step(
+        "cargo test (every unit and end-to-end test)",
+        &mut cargo_test,
+    )?;
+    eprintln!(
+        "xtask test: everything passed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
