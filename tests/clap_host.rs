@@ -1,17 +1,24 @@
 //! End-to-end test of the built CLAP bundle, driven through a small `clack-host` based host.
 //!
 //! Build the bundle first (`cargo xtask bundle daiw --profile release-checked --features
-//! standalone,assert_process_allocs`), then run
-//! `cargo test --profile release-checked --features standalone,assert_process_allocs --test clap_host`.
+//! standalone,assert_process_allocs`), then run `cargo test --profile release-checked
+//! --features standalone,assert_process_allocs --test clap_host`.
 //! A missing bundle fails every test with that hint; set `DAIW_BUNDLE_DIR` to use another folder.
+//!
+//! The tests keep the library mapped after unloading (see `Unload::KeepMapped`) so one crash on
+//! thread exit cannot hide every other result; `bundle_unload_is_safe_for_calling_threads`
+//! checks a real unload separately, in a child process.
 
 #[path = "common/clap_host.rs"]
 mod clap_host;
 
 use clap_host::{
-    breadcrumb, factory_plugin_ids, load_bundle, BlockPattern, ParamChange, ParamDesc, Plugin,
-    Signal, PLUGIN_ID,
+    breadcrumb, factory_plugin_ids, load_bundle, load_bundle_with, require_bundle, BlockPattern,
+    ParamChange, ParamDesc, Plugin, Signal, Unload, PLUGIN_ID,
 };
+use std::process::Command;
+use std::sync::mpsc;
+use std::thread;
 
 /// Display names of every parameter the plugin contract promises.
 const EXPECTED_PARAMS: [&str; 23] = [
@@ -60,6 +67,12 @@ const UNITY_TOLERANCE: f64 = 0.01;
 
 /// Allowed relative RMS error for the -6 dB output gain.
 const GAIN_TOLERANCE: f64 = 0.02;
+
+/// Set in the child process that `bundle_unload_is_safe_for_calling_threads` spawns.
+const UNLOAD_CHILD_ENV: &str = "DAIW_CLAP_UNLOAD_CHILD";
+
+/// Printed by that child once the calling thread has exited after the unload.
+const UNLOAD_CHILD_DONE: &str = "unload child: the calling thread exited cleanly after the unload";
 
 /// Block slicings every sample rate is run with.
 const BLOCK_PATTERNS: [BlockPattern; 5] = [
@@ -431,11 +444,14 @@ fn output_gain_event_and_state_round_trip() {
         stats.summary(signal.frames(), SAMPLE_RATE)
     );
     check_run(&signal, SAMPLE_RATE).unwrap_or_else(|e| panic!("-6 dB event run: {e}"));
+    // Stop a block short of the event: without sample-accurate automation nice-plug applies an
+    // event at the start of the block that carries it.
+    let before_event = 1.0 - BLOCKS.max_block() as f64 / SAMPLE_RATE;
     check_gain(
         &signal,
         SAMPLE_RATE,
         latency,
-        (SETTLE_SECONDS, 1.0),
+        (SETTLE_SECONDS, before_event),
         1.0,
         UNITY_TOLERANCE,
     )
@@ -692,4 +708,85 @@ fn mono_layout_is_transparent() {
     );
     drop(plugin);
     drop(entry);
+}
+
+#[test]
+fn bundle_unload_is_safe_for_calling_threads() {
+    if std::env::var_os(UNLOAD_CHILD_ENV).is_some() {
+        unload_child();
+        return;
+    }
+    // A failure here is a segfault, so the real unload runs in a child copy of this test binary.
+    require_bundle();
+    let exe = std::env::current_exe().expect("the test binary knows its own path");
+    let output = Command::new(exe)
+        .args([
+            "bundle_unload_is_safe_for_calling_threads",
+            "--exact",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(UNLOAD_CHILD_ENV, "1")
+        .output()
+        .expect("failed to start the unload child process");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("unload child: {}", output.status);
+    assert!(
+        output.status.success() && stdout.contains(UNLOAD_CHILD_DONE),
+        "after the host unloaded the bundle (last entry dropped, dlclose), the thread that had \
+         called into the plugin died when it exited ({}). The plugin's Rust runtime leaves a \
+         pthread-key destructor on every calling thread, so the library must stay mapped: link \
+         the cdylib with `-Wl,-z,nodelete` (for example \
+         `cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete` from build.rs on Linux).\n\
+         --- child stdout ---\n{stdout}\n--- child stderr ---\n{stderr}",
+        output.status
+    );
+}
+
+/// The child half, shaped like a host with a plugin-scanner thread and a UI thread.
+///
+/// The scanner loads the bundle and creates a first instance (which starts nice-plug's shared
+/// background thread); the worker then creates its own instance, the scanner drops its instance
+/// and exits, and the worker processes, unloads the bundle for real and exits. The worker never
+/// started a thread inside the plugin, so nothing keeps the library mapped once it unloads, yet
+/// the plugin's runtime has left a thread-exit destructor on it.
+fn unload_child() {
+    const SAMPLE_RATE: f64 = 48_000.0;
+    const BLOCKS: BlockPattern = BlockPattern::Fixed(512);
+
+    let (entry_tx, entry_rx) = mpsc::channel();
+    let (created_tx, created_rx) = mpsc::channel();
+    let scanner = thread::Builder::new()
+        .name("unload-scanner".to_owned())
+        .spawn(move || {
+            let entry = load_bundle_with(Unload::Unmap);
+            let first = Plugin::new(&entry);
+            entry_tx.send(entry).expect("the worker receives the entry");
+            created_rx.recv().expect("the worker reports its instance");
+            drop(first);
+        })
+        .expect("failed to spawn the unload scanner thread");
+    let worker = thread::Builder::new()
+        .name("unload-worker".to_owned())
+        .spawn(move || {
+            let entry = entry_rx.recv().expect("the scanner sends the entry");
+            let mut plugin = Plugin::new(&entry);
+            created_tx
+                .send(())
+                .expect("the scanner waits for this instance");
+            scanner.join().expect("the unload scanner thread panicked");
+            plugin.activate(SAMPLE_RATE, BLOCKS.max_block());
+            let mut signal = Signal::sine(2, SAMPLE_RATE, 0.5, TONE_HZ, TONE_AMPLITUDE);
+            plugin
+                .run(&mut signal, BLOCKS, &[])
+                .unwrap_or_else(|e| panic!("unload child run: {e}"));
+            plugin.deactivate();
+            drop(plugin);
+            drop(entry);
+            breadcrumb("unload child: bundle unloaded, now ending the thread that called into it");
+        })
+        .expect("failed to spawn the unload worker thread");
+    worker.join().expect("the unload worker panicked");
+    println!("{UNLOAD_CHILD_DONE}");
 }

@@ -82,8 +82,8 @@ impl OutputStage {
 
         // Ramping: advance the smoothers once per frame and apply to every channel.
         for i in 0..frames {
-            let gain = self.gain.next();
-            let wet = self.wet.next();
+            let gain = self.gain.next_value();
+            let wet = self.wet.next_value();
             for (index, channel) in channels.iter_mut().enumerate() {
                 if let Some(sample) = channel.get_mut(i) {
                     let dry_sample = dry_sample(dry.get(index).copied(), i, *sample);

@@ -44,7 +44,7 @@ impl LinearSmoother {
 
     /// The next value of the ramp.
     #[inline]
-    pub fn next(&mut self) -> f32 {
+    pub fn next_value(&mut self) -> f32 {
         if self.steps_left > 0 {
             self.steps_left -= 1;
             self.current = if self.steps_left == 0 {
@@ -76,17 +76,17 @@ mod tests {
         let mut s = LinearSmoother::new(0.0);
         s.reset(1000.0, 0.01, 0.0);
         s.set_target(1.0);
-        let values: Vec<f32> = (0..10).map(|_| s.next()).collect();
+        let values: Vec<f32> = (0..10).map(|_| s.next_value()).collect();
         assert!((values[4] - 0.5).abs() < 1e-6);
         assert_eq!(values[9], 1.0);
         assert!(!s.is_ramping());
-        assert_eq!(s.next(), 1.0);
+        assert_eq!(s.next_value(), 1.0);
     }
 
     #[test]
     fn ignores_non_finite_targets() {
         let mut s = LinearSmoother::new(0.25);
         s.set_target(f32::NAN);
-        assert_eq!(s.next(), 0.25);
+        assert_eq!(s.next_value(), 0.25);
     }
 }

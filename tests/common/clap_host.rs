@@ -1,4 +1,4 @@
-//! A small CLAP host built on `clack-host`, just capable enough to drive the DAiW bundle end to end.
+//! A small CLAP host built on `clack-host`, capable enough to drive the DAiW bundle end to end.
 //!
 //! The host behaves like a real one where the plugin can observe it: audio runs on its own thread
 //! between `start_processing` and `stop_processing`, the main thread keeps servicing
@@ -81,8 +81,8 @@ pub fn load_bundle() -> PluginEntry {
     load_bundle_with(Unload::KeepMapped)
 }
 
-/// Loads the bundle, failing (never skipping) with a build hint when it is missing.
-pub fn load_bundle_with(unload: Unload) -> PluginEntry {
+/// The bundle's path, failing (never skipping) with a build hint when it is missing.
+pub fn require_bundle() -> PathBuf {
     let path = bundle_path();
     assert!(
         path.exists(),
@@ -90,6 +90,12 @@ pub fn load_bundle_with(unload: Unload) -> PluginEntry {
          (or set DAIW_BUNDLE_DIR to the directory holding \"{BUNDLE_FILE_NAME}\")",
         path.display()
     );
+    path
+}
+
+/// Loads the bundle (see [`require_bundle`] for a missing one).
+pub fn load_bundle_with(unload: Unload) -> PluginEntry {
+    let path = require_bundle();
     // SAFETY: loading a dynamic library runs its initialisers; the bundle is this package's own
     // build output, which is exactly the code under test.
     let entry = unsafe { PluginEntry::load(&path) }.unwrap_or_else(|e| {
@@ -108,9 +114,10 @@ pub fn load_bundle_with(unload: Unload) -> PluginEntry {
 ///
 /// The plugin's Rust runtime registers pthread-key destructors on every host thread that calls
 /// into it; if the library were unmapped, those threads would crash when they exit. libtest runs
-/// each test on its own thread, so without this the first thread to finish after the last unload
-/// takes the whole test binary down. `bundle_unload_is_safe_for_calling_threads` checks the real
-/// unmapping in a child process instead.
+/// each test on its own thread, so without this a test thread finishing after the last unload
+/// can take the whole test binary down and hide every result.
+/// `bundle_unload_is_safe_for_calling_threads` checks real unmapping on its own, in a child
+/// process.
 #[cfg(target_os = "linux")]
 fn keep_mapped(path: &std::path::Path) {
     use std::ffi::{c_char, c_int, c_void, CString};
@@ -126,7 +133,7 @@ fn keep_mapped(path: &std::path::Path) {
 
     let c_path = CString::new(path.as_os_str().as_bytes()).expect("the bundle path has no NUL");
     // SAFETY: `c_path` is a valid NUL-terminated string and RTLD_NOLOAD never loads new code.
-    // The handle is deliberately never closed: holding it is the point.
+    // The extra reference is never released; RTLD_NODELETE keeps the code mapped either way.
     let handle = unsafe { dlopen(c_path.as_ptr(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) };
     assert!(
         !handle.is_null(),

@@ -1,0 +1,193 @@
+//! Biquad filters (RBJ cookbook designs) for tone shaping, band limiting and decimation.
+
+use std::f32::consts::PI;
+
+/// Normalised biquad coefficients (a0 = 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BiquadCoefficients {
+    b0: f32,
+    b1: f32,
+    b2: f32,
+    a1: f32,
+    a2: f32,
+}
+
+impl BiquadCoefficients {
+    /// A filter that passes everything unchanged.
+    pub const IDENTITY: Self = Self {
+        b0: 1.0,
+        b1: 0.0,
+        b2: 0.0,
+        a1: 0.0,
+        a2: 0.0,
+    };
+
+    fn normalised(b0: f32, b1: f32, b2: f32, a0: f32, a1: f32, a2: f32) -> Self {
+        Self {
+            b0: b0 / a0,
+            b1: b1 / a0,
+            b2: b2 / a0,
+            a1: a1 / a0,
+            a2: a2 / a0,
+        }
+    }
+
+    fn omega(sample_rate: f32, freq: f32) -> (f32, f32) {
+        let w = 2.0 * PI * (freq / sample_rate).clamp(1.0e-5, 0.49);
+        (w.sin(), w.cos())
+    }
+
+    /// Second-order low-pass at `freq` with quality `q`.
+    pub fn low_pass(sample_rate: f32, freq: f32, q: f32) -> Self {
+        let (sin, cos) = Self::omega(sample_rate, freq);
+        let alpha = sin / (2.0 * q);
+        Self::normalised(
+            (1.0 - cos) / 2.0,
+            1.0 - cos,
+            (1.0 - cos) / 2.0,
+            1.0 + alpha,
+            -2.0 * cos,
+            1.0 - alpha,
+        )
+    }
+
+    /// Second-order high-pass at `freq` with quality `q`.
+    pub fn high_pass(sample_rate: f32, freq: f32, q: f32) -> Self {
+        let (sin, cos) = Self::omega(sample_rate, freq);
+        let alpha = sin / (2.0 * q);
+        Self::normalised(
+            (1.0 + cos) / 2.0,
+            -(1.0 + cos),
+            (1.0 + cos) / 2.0,
+            1.0 + alpha,
+            -2.0 * cos,
+            1.0 - alpha,
+        )
+    }
+
+    /// Peaking bell at `freq` with `gain_db` and quality `q`.
+    pub fn peaking(sample_rate: f32, freq: f32, q: f32, gain_db: f32) -> Self {
+        let (sin, cos) = Self::omega(sample_rate, freq);
+        let a = 10f32.powf(gain_db / 40.0);
+        let alpha = sin / (2.0 * q);
+        Self::normalised(
+            1.0 + alpha * a,
+            -2.0 * cos,
+            1.0 - alpha * a,
+            1.0 + alpha / a,
+            -2.0 * cos,
+            1.0 - alpha / a,
+        )
+    }
+
+    /// Low shelf at `freq` with `gain_db` (shelf slope 1).
+    pub fn low_shelf(sample_rate: f32, freq: f32, gain_db: f32) -> Self {
+        let (sin, cos) = Self::omega(sample_rate, freq);
+        let a = 10f32.powf(gain_db / 40.0);
+        let alpha = sin / 2.0 * std::f32::consts::SQRT_2;
+        let sqrt_a = a.sqrt();
+        Self::normalised(
+            a * ((a + 1.0) - (a - 1.0) * cos + 2.0 * sqrt_a * alpha),
+            2.0 * a * ((a - 1.0) - (a + 1.0) * cos),
+            a * ((a + 1.0) - (a - 1.0) * cos - 2.0 * sqrt_a * alpha),
+            (a + 1.0) + (a - 1.0) * cos + 2.0 * sqrt_a * alpha,
+            -2.0 * ((a - 1.0) + (a + 1.0) * cos),
+            (a + 1.0) + (a - 1.0) * cos - 2.0 * sqrt_a * alpha,
+        )
+    }
+}
+
+/// One biquad section in transposed direct form II.
+#[derive(Debug, Clone, Copy)]
+pub struct Biquad {
+    coefficients: BiquadCoefficients,
+    z1: f32,
+    z2: f32,
+}
+
+impl Default for Biquad {
+    fn default() -> Self {
+        Self {
+            coefficients: BiquadCoefficients::IDENTITY,
+            z1: 0.0,
+            z2: 0.0,
+        }
+    }
+}
+
+impl Biquad {
+    /// A filter with the given coefficients and cleared state.
+    pub fn new(coefficients: BiquadCoefficients) -> Self {
+        Self {
+            coefficients,
+            z1: 0.0,
+            z2: 0.0,
+        }
+    }
+
+    /// Changes the coefficients, keeping the state (fine for slow, smoothed changes).
+    pub fn set(&mut self, coefficients: BiquadCoefficients) {
+        self.coefficients = coefficients;
+    }
+
+    /// Clears the filter state.
+    pub fn clear(&mut self) {
+        self.z1 = 0.0;
+        self.z2 = 0.0;
+    }
+
+    /// Filters one sample.
+    #[inline]
+    pub fn process(&mut self, x: f32) -> f32 {
+        let c = &self.coefficients;
+        let y = c.b0 * x + self.z1;
+        self.z1 = c.b1 * x - c.a1 * y + self.z2;
+        self.z2 = c.b2 * x - c.a2 * y;
+        // A NaN would otherwise live in the state forever.
+        if !y.is_finite() {
+            self.clear();
+            return 0.0;
+        }
+        y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gain_at(coefficients: BiquadCoefficients, sample_rate: f32, freq: f32) -> f32 {
+        let mut f = Biquad::new(coefficients);
+        let n = (sample_rate * 0.5) as usize;
+        let (mut energy_in, mut energy_out) = (0.0f64, 0.0f64);
+        for i in 0..n {
+            let x = (2.0 * PI * freq * i as f32 / sample_rate).sin();
+            let y = f.process(x);
+            if i > n / 2 {
+                energy_in += (x * x) as f64;
+                energy_out += (y * y) as f64;
+            }
+        }
+        (energy_out / energy_in).sqrt() as f32
+    }
+
+    #[test]
+    fn low_pass_passes_low_and_cuts_high() {
+        let lp = BiquadCoefficients::low_pass(48_000.0, 1_000.0, std::f32::consts::FRAC_1_SQRT_2);
+        assert!((gain_at(lp, 48_000.0, 100.0) - 1.0).abs() < 0.02);
+        assert!((gain_at(lp, 48_000.0, 1_000.0) - 0.707).abs() < 0.02);
+        assert!(gain_at(lp, 48_000.0, 10_000.0) < 0.02);
+    }
+
+    #[test]
+    fn peaking_and_shelf_hit_their_gains() {
+        let bell = BiquadCoefficients::peaking(48_000.0, 3_000.0, 1.0, 6.0);
+        let g = gain_at(bell, 48_000.0, 3_000.0);
+        assert!((g - 1.995).abs() < 0.03, "bell {g}");
+        assert!((gain_at(bell, 48_000.0, 100.0) - 1.0).abs() < 0.03);
+        let shelf = BiquadCoefficients::low_shelf(48_000.0, 200.0, -6.0);
+        let g = gain_at(shelf, 48_000.0, 30.0);
+        assert!((g - 0.501).abs() < 0.03, "shelf {g}");
+        assert!((gain_at(shelf, 48_000.0, 8_000.0) - 1.0).abs() < 0.03);
+    }
+}

@@ -1,0 +1,359 @@
+//! Pitch-synchronous overlap-add (TD-PSOLA) shifting with independent formant shift.
+//!
+//! Analysis marks follow the glottal pulses (one per period, phase-locked to the peaks of a
+//! low-passed copy of the voice). Synthesis marks are spaced by the *output* period, and each
+//! one takes a two-period Hann grain around the nearest analysis mark: the pulse shape, and so
+//! the formants, survive while the pitch follows the new spacing. Reading a grain faster or
+//! slower than real time (factor `formant`) moves the formants on their own.
+//!
+//! Grains are rendered sample by sample from the input history rather than written ahead, so a
+//! grain only needs input up to its own read position: that is what keeps the latency at 10 ms.
+
+use super::biquad::{Biquad, BiquadCoefficients};
+use super::history::History;
+
+/// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
+const MAX_GRAINS: usize = 24;
+/// Resolution of the Hann window table.
+const HANN_POINTS: usize = 1024;
+/// Voicing crossfade time in seconds: consonants fade to the dry signal, vowels to PSOLA.
+const VOICING_FADE_SECONDS: f32 = 0.006;
+/// Phase-lock strength of the analysis marks to the detected pulse peaks.
+const MARK_LOCK: f64 = 0.3;
+
+/// One grain being rendered.
+#[derive(Debug, Clone, Copy, Default)]
+struct Grain {
+    /// Output-time centre of the grain.
+    synthesis_centre: f64,
+    /// Input-time centre (an analysis mark).
+    analysis_centre: f64,
+    /// Half-width in input samples (one analysis period).
+    half_width: f32,
+    /// Read-speed factor: > 1 moves formants up.
+    formant: f32,
+}
+
+impl Grain {
+    fn synthesis_half_width(&self) -> f64 {
+        (self.half_width / self.formant) as f64
+    }
+}
+
+/// The shifter: feed one input sample and the current analysis, get one output sample back,
+/// `latency` samples later.
+pub struct PsolaShifter {
+    latency: usize,
+    history: History,
+    peaks: History,
+    peak_filter: Biquad,
+    hann: Vec<f32>,
+    grains: [Grain; MAX_GRAINS],
+    grain_count: usize,
+    /// Last analysis mark (absolute input index) and whether marks are being tracked.
+    last_mark: f64,
+    tracking: bool,
+    next_synthesis: f64,
+    voiced_mix: f32,
+    voiced_step: f32,
+}
+
+impl Default for PsolaShifter {
+    fn default() -> Self {
+        Self {
+            latency: 0,
+            history: History::default(),
+            peaks: History::default(),
+            peak_filter: Biquad::default(),
+            hann: Vec::new(),
+            grains: [Grain::default(); MAX_GRAINS],
+            grain_count: 0,
+            last_mark: 0.0,
+            tracking: false,
+            next_synthesis: 0.0,
+            voiced_mix: 0.0,
+            voiced_step: 1.0,
+        }
+    }
+}
+
+/// What the shifter should do with the current stretch of input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShiftRequest {
+    /// Input period in samples when voiced, `None` for unvoiced input (passed through dry).
+    pub input_period: Option<f32>,
+    /// Wanted output period in samples.
+    pub output_period: f32,
+    /// Formant read-speed factor (1 = formants kept, 2^(st/12) moves them by st semitones).
+    pub formant: f32,
+}
+
+impl PsolaShifter {
+    /// Prepares for `sample_rate` with `latency` samples of delay; allocates.
+    pub fn reset(&mut self, sample_rate: f32, latency: usize) {
+        self.latency = latency;
+        let longest_period = (sample_rate / 50.0).ceil() as usize;
+        // Room for a grain read two periods plus the latency into the past, and formant reads.
+        let capacity = 4 * longest_period + 2 * latency + 64;
+        self.history.reset(capacity);
+        self.peaks.reset(capacity);
+        self.peak_filter = Biquad::new(BiquadCoefficients::low_pass(sample_rate, 700.0, 0.7));
+        self.hann = (0..=HANN_POINTS)
+            .map(|i| {
+                let x = i as f32 / HANN_POINTS as f32 * 2.0 - 1.0;
+                0.5 * (1.0 + (std::f32::consts::PI * x).cos())
+            })
+            .collect();
+        self.grain_count = 0;
+        self.tracking = false;
+        self.last_mark = 0.0;
+        self.next_synthesis = 0.0;
+        self.voiced_mix = 0.0;
+        self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
+    }
+
+    /// Delay between input and output in samples.
+    pub fn latency(&self) -> usize {
+        self.latency
+    }
+
+    /// Processes one sample.
+    #[inline]
+    pub fn process(&mut self, input: f32, request: ShiftRequest) -> f32 {
+        self.history.push(input);
+        let low = self.peak_filter.process(input);
+        self.peaks.push(low);
+        let newest = self.history.written() as i64 - 1;
+        let now = (newest - self.latency as i64) as f64;
+        let dry = self.history.get(now as i64);
+
+        match request.input_period {
+            Some(period) if period.is_finite() && period >= 2.0 => {
+                let period = period as f64;
+                self.track_marks(period, newest);
+                self.schedule_grains(period, request, now);
+                self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
+            }
+            _ => {
+                self.tracking = false;
+                self.voiced_mix = (self.voiced_mix - self.voiced_step).max(0.0);
+            }
+        }
+
+        let wet = if self.grain_count > 0 {
+            self.render(now, newest)
+        } else {
+            dry
+        };
+        if self.voiced_mix >= 1.0 {
+            wet
+        } else if self.voiced_mix <= 0.0 {
+            // Let grains already sounding finish into the crossfade only; otherwise dry.
+            dry
+        } else {
+            self.voiced_mix * wet + (1.0 - self.voiced_mix) * dry
+        }
+    }
+
+    /// Advances the analysis marks through the input that is available.
+    fn track_marks(&mut self, period: f64, newest: i64) {
+        let search = (period / 6.0).max(1.0);
+        if !self.tracking {
+            // Lock onto the strongest peak of the last period before the latency point.
+            let end = newest - (search.ceil() as i64);
+            let start = end - period.ceil() as i64;
+            self.last_mark = self.peak_position(start, end) as f64;
+            self.tracking = true;
+            self.next_synthesis = (newest - self.latency as i64) as f64;
+            return;
+        }
+        while self.last_mark + period + search < newest as f64 {
+            let predicted = self.last_mark + period;
+            let start = (predicted - search).floor() as i64;
+            let end = (predicted + search).ceil() as i64;
+            let peak = self.peak_position(start, end) as f64;
+            self.last_mark = predicted + MARK_LOCK * (peak - predicted);
+        }
+    }
+
+    fn peak_position(&self, start: i64, end: i64) -> i64 {
+        let mut best = start;
+        let mut best_value = f32::MIN;
+        for i in start..=end {
+            let v = self.peaks.get(i);
+            if v > best_value {
+                best_value = v;
+                best = i;
+            }
+        }
+        best
+    }
+
+    /// Creates every grain that must start sounding by output time `now`.
+    fn schedule_grains(&mut self, period: f64, request: ShiftRequest, now: f64) {
+        let formant = if request.formant.is_finite() {
+            request.formant.clamp(0.25, 4.0)
+        } else {
+            1.0
+        };
+        let output_period = if request.output_period.is_finite() {
+            (request.output_period as f64)
+                .clamp(period / 8.0, period * 8.0)
+                .max(2.0)
+        } else {
+            period
+        };
+        let half_width = period as f32;
+        let synthesis_half = (half_width / formant) as f64;
+        // A long unvoiced stretch may have left the synthesis clock behind: restart it.
+        if self.next_synthesis + synthesis_half < now {
+            self.next_synthesis = now;
+        }
+        while self.next_synthesis - synthesis_half <= now {
+            let s = self.next_synthesis;
+            let k = ((s - self.last_mark) / period).round();
+            let analysis_centre = (self.last_mark + k * period).round();
+            self.push_grain(Grain {
+                synthesis_centre: s,
+                analysis_centre,
+                half_width,
+                formant,
+            });
+            self.next_synthesis += output_period;
+        }
+    }
+
+    fn push_grain(&mut self, grain: Grain) {
+        if self.grain_count == MAX_GRAINS {
+            // Drop the oldest: only reachable with extreme settings.
+            self.grains.copy_within(1.., 0);
+            self.grain_count -= 1;
+        }
+        self.grains[self.grain_count] = grain;
+        self.grain_count += 1;
+    }
+
+    /// Sums the active grains at output time `now`, retiring finished ones.
+    fn render(&mut self, now: f64, newest: i64) -> f32 {
+        let mut sum = 0.0f32;
+        let mut i = 0;
+        while i < self.grain_count {
+            let grain = self.grains[i];
+            let offset = now - grain.synthesis_centre;
+            let reach = grain.synthesis_half_width();
+            if offset > reach {
+                self.grains.copy_within(i + 1..self.grain_count, i);
+                self.grain_count -= 1;
+                continue;
+            }
+            if offset >= -reach {
+                let analysis_offset = offset * grain.formant as f64;
+                let position = (grain.analysis_centre + analysis_offset).min(newest as f64);
+                let window = self.window(analysis_offset as f32 / grain.half_width);
+                let sample = if grain.formant == 1.0 {
+                    self.history.get(position as i64)
+                } else {
+                    self.history.get_interpolated(position)
+                };
+                sum += window * sample;
+            }
+            i += 1;
+        }
+        sum
+    }
+
+    /// Hann window at `x` in -1..1 (0 outside).
+    #[inline]
+    fn window(&self, x: f32) -> f32 {
+        if !(-1.0..=1.0).contains(&x) {
+            return 0.0;
+        }
+        let position = (x + 1.0) * 0.5 * HANN_POINTS as f32;
+        let index = (position as usize).min(HANN_POINTS - 1);
+        let frac = position - index as f32;
+        self.hann[index] + (self.hann[index + 1] - self.hann[index]) * frac
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsp::pitch_detector::PitchDetector;
+
+    fn pulse_voice(f0: f32, sample_rate: f32, seconds: f32) -> Vec<f32> {
+        let mut resonator = Biquad::new(BiquadCoefficients::peaking(sample_rate, 700.0, 4.0, 18.0));
+        let period = sample_rate / f0;
+        (0..(sample_rate * seconds) as usize)
+            .map(|i| {
+                let phase = (i as f32 % period) / period;
+                let pulse = if phase < 0.05 {
+                    1.0 - phase / 0.05
+                } else {
+                    0.0
+                };
+                resonator.process(pulse) * 0.3
+            })
+            .collect()
+    }
+
+    fn median_f0(signal: &[f32], sample_rate: f32) -> f32 {
+        let mut detector = PitchDetector::default();
+        detector.reset(sample_rate, 480);
+        let mut f0s: Vec<f32> = signal
+            .iter()
+            .filter_map(|&x| detector.push(x))
+            .filter(|f| f.is_voiced())
+            .map(|f| f.f0)
+            .collect();
+        f0s.sort_by(f32::total_cmp);
+        f0s[f0s.len() / 2]
+    }
+
+    fn shift(signal: &[f32], sample_rate: f32, f0: f32, ratio: f32) -> Vec<f32> {
+        let mut shifter = PsolaShifter::default();
+        shifter.reset(sample_rate, 480);
+        let period = sample_rate / f0;
+        let request = ShiftRequest {
+            input_period: Some(period),
+            output_period: period / ratio,
+            formant: 1.0,
+        };
+        signal
+            .iter()
+            .map(|&x| shifter.process(x, request))
+            .collect()
+    }
+
+    #[test]
+    fn shifts_by_the_requested_ratio() {
+        let sample_rate = 48_000.0;
+        let voice = pulse_voice(150.0, sample_rate, 1.0);
+        for semitones in [-12.0f32, -5.0, 0.0, 7.0, 12.0] {
+            let ratio = 2f32.powf(semitones / 12.0);
+            let out = shift(&voice, sample_rate, 150.0, ratio);
+            let measured = median_f0(&out[4_800..], sample_rate);
+            let cents = 1200.0 * (measured / (150.0 * ratio)).log2();
+            assert!(
+                cents.abs() < 3.0,
+                "{semitones} st: {measured} Hz ({cents} cents)"
+            );
+        }
+    }
+
+    #[test]
+    fn unvoiced_input_passes_through_delayed() {
+        let mut shifter = PsolaShifter::default();
+        shifter.reset(48_000.0, 480);
+        let request = ShiftRequest {
+            input_period: None,
+            output_period: 100.0,
+            formant: 1.0,
+        };
+        let input: Vec<f32> = (0..2_000)
+            .map(|i| ((i * 7919) % 113) as f32 / 113.0 - 0.5)
+            .collect();
+        let out: Vec<f32> = input.iter().map(|&x| shifter.process(x, request)).collect();
+        assert!(out[..480].iter().all(|&y| y == 0.0));
+        assert_eq!(&out[480..], &input[..2_000 - 480]);
+    }
+}
