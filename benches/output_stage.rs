@@ -1,4 +1,4 @@
-//! Throughput of the output stage (gain + bypass crossfade + input sanitising) at 48 kHz stereo.
+//! Throughput of the output stage (smoothed gain + input sanitising) at 48 kHz stereo.
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use daiw::dsp::OutputStage;
 
@@ -12,22 +12,15 @@ fn bench_output_stage(c: &mut Criterion) {
     for (name, ramping) in [("steady", false), ("ramping", true)] {
         group.bench_function(name, |b| {
             let mut stage = OutputStage::default();
-            stage.reset(48_000.0, 0.0, false);
-            let mut gain_db = 0.0f32;
+            stage.reset(48_000.0, -3.0);
+            let mut gain_db = -3.0f32;
             b.iter_batched_ref(
                 || (input.clone(), input.clone()),
                 |(left, right)| {
                     if ramping {
                         gain_db = if gain_db == 0.0 { -6.0 } else { 0.0 };
                     }
-                    let dry = [&input[..], &input[..]];
-                    stage.process(
-                        &mut [&mut left[..], &mut right[..]],
-                        &dry,
-                        BLOCK,
-                        gain_db,
-                        false,
-                    );
+                    stage.process(&mut [&mut left[..], &mut right[..]], BLOCK, gain_db);
                 },
                 BatchSize::SmallInput,
             );

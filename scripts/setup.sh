@@ -15,6 +15,10 @@ PACKAGES=(
   xvfb xauth x11-apps x11-utils imagemagick
   # test hosts in Python (pedalboard for VST3), speech, audio tools
   python3-venv python3-pip espeak-ng sox
+  # reference tools the DSP benchmarks compare against
+  rubberband-cli aubio-tools
+  # music brain tests: MIDI rendered by fluidsynth with a small GM soundfont; mma as the anchor
+  fluidsynth timgm6mb-soundfont mma
 )
 
 missing=()

@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV="target/test-venv"
-REQUIREMENTS=(pedalboard==0.9.26 numpy)
-CHECK='import pedalboard, numpy'
+REQUIREMENTS=(pedalboard==0.9.26 numpy mido==1.3.3)
+CHECK='import pedalboard, numpy, mido'
 
 if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "$CHECK" 2>/dev/null; then
   echo "test-env: $VENV ready"

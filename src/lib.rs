@@ -14,10 +14,11 @@ pub mod assistant;
 pub mod dsp;
 pub mod editor;
 pub mod music;
+pub mod offline;
 pub mod params;
 pub mod standalone_control;
 
-use dsp::OutputStage;
+use dsp::{OutputStage, VoiceChain};
 use params::DaiwParams;
 
 /// The plugin's name as hosts list it.
@@ -29,11 +30,8 @@ pub const CLAP_ID: &str = "com.daiw.music-brain";
 pub struct DaiwPlugin {
     params: Arc<DaiwParams>,
     editor_state: Arc<EguiEditorState>,
+    voice: VoiceChain,
     output: OutputStage,
-    /// Copy of the input per channel, sized in `activate`, so bypass can crossfade to it.
-    dry: Vec<Vec<f32>>,
-    /// The largest block the dry buffers hold; bigger host blocks are processed in chunks.
-    max_block: usize,
     sample_rate: f32,
 }
 
@@ -42,37 +40,29 @@ impl Default for DaiwPlugin {
         Self {
             params: Arc::new(DaiwParams::default()),
             editor_state: editor::default_state(),
+            voice: VoiceChain::default(),
             output: OutputStage::default(),
-            dry: Vec::new(),
-            max_block: 0,
             sample_rate: 48_000.0,
         }
     }
 }
 
 impl DaiwPlugin {
-    /// Processes `frames` samples starting at `offset` in every channel.
-    fn process_chunk(&mut self, channels: &mut [&mut [f32]], offset: usize, frames: usize) {
-        let channel_count = channels.len().min(self.dry.len());
-        for (channel, dry) in channels.iter().zip(self.dry.iter_mut()) {
-            dry[..frames].copy_from_slice(&channel[offset..offset + frames]);
+    /// Passes held MIDI notes to the tuner (they become targets when "MIDI Targets" is on).
+    fn handle_midi(&mut self, event: NoteEvent<()>) {
+        match event {
+            NoteEvent::NoteOn { key, velocity, .. } => match key.number() {
+                Some(note) if velocity > 0.0 => self.voice.note_on(note),
+                Some(note) => self.voice.note_off(note),
+                None => {}
+            },
+            // A wildcard key releases every note (CLAP's "all notes off").
+            NoteEvent::NoteOff { key, .. } => match key.number() {
+                Some(note) => self.voice.note_off(note),
+                None => self.voice.all_notes_off(),
+            },
+            _ => {}
         }
-        // A fixed-size array of slices keeps this allocation-free; we have at most two channels.
-        let mut dry_refs: [&[f32]; 2] = [&[], &[]];
-        for (slot, dry) in dry_refs.iter_mut().zip(self.dry.iter()) {
-            *slot = &dry[..frames];
-        }
-        let mut chunk: [&mut [f32]; 2] = [&mut [], &mut []];
-        for (slot, channel) in chunk.iter_mut().zip(channels.iter_mut()) {
-            *slot = &mut channel[offset..offset + frames];
-        }
-        self.output.process(
-            &mut chunk[..channel_count],
-            &dry_refs[..channel_count],
-            frames,
-            self.params.output_gain.value(),
-            self.params.bypass.value(),
-        );
     }
 }
 
@@ -118,32 +108,26 @@ impl Plugin for DaiwPlugin {
 
     fn activate(
         &mut self,
-        audio_io_layout: &AudioIOLayout,
+        _audio_io_layout: &AudioIOLayout,
         buffer_config: &BufferConfig,
-        _context: &mut impl ActivateContext<Self>,
+        context: &mut impl ActivateContext<Self>,
     ) -> bool {
-        let channels = audio_io_layout
-            .main_output_channels
-            .map(NonZeroU32::get)
-            .unwrap_or(0)
-            .min(2) as usize;
         self.sample_rate = buffer_config.sample_rate;
-        self.max_block = (buffer_config.max_buffer_size as usize).max(1);
-        self.dry = vec![vec![0.0; self.max_block]; channels];
-        self.output.reset(
-            self.sample_rate,
-            self.params.output_gain.value(),
-            self.params.bypass.value(),
-        );
+        self.voice.set_settings(&self.params.voice_settings());
+        self.voice
+            .reset(self.sample_rate, buffer_config.max_buffer_size as usize);
+        context.set_latency_samples(self.voice.latency_samples() as u32);
+        self.output
+            .reset(self.sample_rate, self.params.output_gain_db());
         true
     }
 
     fn reset(&mut self) {
-        self.output.reset(
-            self.sample_rate,
-            self.params.output_gain.value(),
-            self.params.bypass.value(),
-        );
+        // Called from the audio thread: VoiceChain::reset would allocate, so only clear what
+        // can be cleared in place.
+        self.voice.all_notes_off();
+        self.output
+            .reset(self.sample_rate, self.params.output_gain_db());
     }
 
     fn process(
@@ -152,20 +136,15 @@ impl Plugin for DaiwPlugin {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
-        // MIDI targets are wired by the voice DSP; until then incoming notes are consumed.
-        while context.next_event().is_some() {}
-
+        while let Some(event) = context.next_event() {
+            self.handle_midi(event);
+        }
+        self.voice.set_settings(&self.params.voice_settings());
         let frames = buffer.samples();
-        if self.max_block == 0 || self.dry.is_empty() {
-            return ProcessStatus::Normal;
-        }
         let channels = buffer.as_slice();
-        let mut offset = 0;
-        while offset < frames {
-            let chunk = (frames - offset).min(self.max_block);
-            self.process_chunk(channels, offset, chunk);
-            offset += chunk;
-        }
+        self.voice.process(channels);
+        self.output
+            .process(channels, frames, self.params.output_gain_db());
         ProcessStatus::Normal
     }
 }

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use nice_plug::prelude::*;
 
+use crate::dsp::correction::CorrectionSettings;
+use crate::dsp::VoiceSettings;
 use crate::music::theory::{PitchClass, ScaleKind};
 
 /// Every parameter id, in declaration order: tests and the assistant check against this list.
@@ -222,6 +224,51 @@ impl Default for BackingParams {
             .with_step_size(0.1)
             .with_value_to_string(formatters::v2s_f32_rounded(1)),
             follow_host: BoolParam::new("Follow Host", true),
+        }
+    }
+}
+
+impl DaiwParams {
+    /// The voice chain's settings as the parameters hold them now (bypass mixes fully dry, so
+    /// the latency stays the same and switching is click-free).
+    pub fn voice_settings(&self) -> VoiceSettings {
+        let t = &self.tune;
+        let m = &self.modulate;
+        VoiceSettings {
+            tune: CorrectionSettings {
+                enabled: t.enabled.value(),
+                key: t.key.value(),
+                scale: t.scale.value(),
+                retune_ms: t.retune_ms.value(),
+                amount: t.amount.value(),
+                humanize: t.humanize.value(),
+                vibrato: t.vibrato.value(),
+                midi_targets: t.midi_targets.value(),
+            },
+            preserve_formants: true,
+            pitch_semitones: m.pitch.value(),
+            formant_semitones: m.formant.value(),
+            robot: m.robot.value(),
+            breath: m.breath.value(),
+            whisper: m.whisper.value(),
+            warmth: m.warmth.value(),
+            presence: m.presence.value(),
+            reverb: m.reverb.value(),
+            compression: m.compression.value(),
+            mix: if self.bypass.value() {
+                0.0
+            } else {
+                m.mix.value()
+            },
+        }
+    }
+
+    /// The output gain in dB (unity while bypassed).
+    pub fn output_gain_db(&self) -> f32 {
+        if self.bypass.value() {
+            0.0
+        } else {
+            self.output_gain.value()
         }
     }
 }

@@ -1,4 +1,22 @@
-//! The assistant: where models live and how they are checked (the agent, router and LLM
-//! backends build on this).
+//! The assistant: an offline agent that turns requests into validated tool calls. A
+//! deterministic router reads clear commands; a language model (embedded llama.cpp under a
+//! grammar, an OpenAI-compatible server, or none) handles the rest. Effects are data; the
+//! plugin and the CLI apply them their own way.
 
+pub mod agent;
+pub mod cli;
+pub mod config;
+pub mod embedded;
+pub mod grammar;
+pub mod http;
+pub mod llm;
+pub mod memory;
 pub mod model_file;
+pub mod music_bridge;
+pub mod presets;
+pub mod prompt;
+pub mod router;
+pub mod speech;
+pub mod state;
+pub mod tools;
+pub mod worker;

@@ -7,7 +7,10 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 
+use daiw::assistant::cli as assistant_cli;
 use daiw::assistant::model_file;
+use daiw::music::cli as music_cli;
+use daiw::offline::cli as offline_cli;
 
 /// DAiW Music Brain on the command line.
 #[derive(Parser)]
@@ -24,6 +27,59 @@ enum Commands {
         #[command(subcommand)]
         action: ModelAction,
     },
+    /// Song intent: write a template, validate it, suggest rule-breaks, process it into a plan.
+    Intent {
+        #[command(subcommand)]
+        action: music_cli::IntentCommand,
+    },
+    /// Generate a backing (drums, bass, chords) as MIDI and/or WAV.
+    Backing(music_cli::BackingArgs),
+    /// Render a WAV file through the voice chain (tuning applies when --key is given).
+    Render(offline_cli::RenderArgs),
+    /// Print the pitch track of a WAV file (JSON, or CSV with --csv).
+    Analyze(offline_cli::AnalyzeArgs),
+    /// Suggest song titles from a mood.
+    Names(music_cli::NamesArgs),
+    /// Chat with the assistant in the terminal (or from a pipe); shows each change made.
+    Chatbot {
+        #[command(flatten)]
+        agent: AgentArgs,
+    },
+    /// Print the tool calls a request would make, as JSON, without applying anything.
+    Plan {
+        /// The request, e.g. "tune me to A minor".
+        text: String,
+        #[command(flatten)]
+        agent: AgentArgs,
+    },
+}
+
+/// Options of the assistant commands (`~/.daiw/config.yaml` gives the defaults).
+#[derive(clap::Args)]
+struct AgentArgs {
+    /// The GGUF model of the embedded backend.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// The persona ("default", or a file in ~/.daiw/personas/NAME.txt).
+    #[arg(long)]
+    persona: Option<String>,
+    /// Which language model answers what the router cannot: embedded, http or none.
+    #[arg(long)]
+    backend: Option<String>,
+    /// The OpenAI-compatible server for `--backend http`.
+    #[arg(long)]
+    url: Option<String>,
+}
+
+impl AgentArgs {
+    fn options(self) -> assistant_cli::AgentOptions {
+        assistant_cli::AgentOptions {
+            model: self.model,
+            persona: self.persona,
+            backend: self.backend,
+            url: self.url,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -56,6 +112,26 @@ fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
         },
+        Commands::Intent { action } => Ok(music_cli::run_intent(action, &mut std::io::stdout())?),
+        Commands::Backing(args) => Ok(music_cli::run_backing(args, &mut std::io::stdout())?),
+        Commands::Render(args) => Ok(offline_cli::run_render(&args)?),
+        Commands::Analyze(args) => Ok(offline_cli::run_analyze(&args, &mut std::io::stdout())?),
+        Commands::Names(args) => Ok(music_cli::run_names(args, &mut std::io::stdout())?),
+        Commands::Chatbot { agent } => {
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let mut out = std::io::stdout();
+            assistant_cli::chatbot(&agent.options(), &mut input, &mut out)?;
+            Ok(())
+        }
+        Commands::Plan { text, agent } => {
+            let (plan, error) = assistant_cli::plan(&text, &agent.options())?;
+            println!("{plan}");
+            match error {
+                Some(e) => bail!("{e}"),
+                None => Ok(()),
+            }
+        }
     }
 }
 

@@ -37,6 +37,41 @@ impl BiquadCoefficients {
         (w.sin(), w.cos())
     }
 
+    /// Complex frequency response (re, im) at normalised angular frequency `omega` (rad/sample).
+    pub fn response(&self, omega: f64) -> (f64, f64) {
+        let (c1, s1) = (omega.cos(), -omega.sin());
+        let (c2, s2) = ((2.0 * omega).cos(), -(2.0 * omega).sin());
+        let num = (
+            self.b0 as f64 + self.b1 as f64 * c1 + self.b2 as f64 * c2,
+            self.b1 as f64 * s1 + self.b2 as f64 * s2,
+        );
+        let den = (
+            1.0 + self.a1 as f64 * c1 + self.a2 as f64 * c2,
+            self.a1 as f64 * s1 + self.a2 as f64 * s2,
+        );
+        let norm = den.0 * den.0 + den.1 * den.1;
+        (
+            (num.0 * den.0 + num.1 * den.1) / norm,
+            (num.1 * den.0 - num.0 * den.1) / norm,
+        )
+    }
+
+    /// Group delay in samples at normalised angular frequency `omega`.
+    pub fn group_delay(&self, omega: f64) -> f64 {
+        let step = 1.0e-4;
+        let phase = |w: f64| {
+            let (re, im) = self.response(w);
+            im.atan2(re)
+        };
+        let mut difference = phase(omega + step) - phase(omega - step);
+        if difference > std::f64::consts::PI {
+            difference -= std::f64::consts::TAU;
+        } else if difference < -std::f64::consts::PI {
+            difference += std::f64::consts::TAU;
+        }
+        -difference / (2.0 * step)
+    }
+
     /// Second-order low-pass at `freq` with quality `q`.
     pub fn low_pass(sample_rate: f32, freq: f32, q: f32) -> Self {
         let (sin, cos) = Self::omega(sample_rate, freq);

@@ -2,12 +2,19 @@
 //! allocate, `process` never does, locks nothing and cannot panic on any input.
 
 pub mod biquad;
+pub mod correction;
 pub mod history;
+pub mod lpc;
+pub mod modulation;
 pub mod noise;
 pub mod output_stage;
 pub mod pitch_detector;
+pub mod presets;
 pub mod psola;
 pub mod sanitize;
 pub mod smoother;
+pub mod synthetic_singer;
+pub mod voice_chain;
 
 pub use output_stage::OutputStage;
+pub use voice_chain::{AnalysisFrame, VoiceChain, VoiceSettings};

@@ -1,6 +1,7 @@
 //! Real-time pitch detection for monophonic voice (60-1100 Hz): a YIN estimator whose coarse
 //! search runs FFT-accelerated on a decimated signal, refined on the full-rate signal around the
-//! coarse lag, with a voicing decision and octave-error guards.
+//! coarse lag, with a voicing decision. The octave guard is the lag choice itself: the first
+//! dip within a margin of the deepest one (see `pick_lag`).
 
 use std::sync::Arc;
 
@@ -20,8 +21,18 @@ pub const HOP_SECONDS: f32 = 0.004;
 const COARSE_RATE: f32 = 11_025.0;
 /// Coarse integration window in seconds (longer than the longest period).
 const COARSE_WINDOW_SECONDS: f32 = 0.02;
-/// YIN's absolute threshold on the cumulative mean normalised difference.
-const YIN_THRESHOLD: f32 = 0.15;
+/// Upper bound for an early dip to count as the period (YIN's absolute threshold).
+const YIN_THRESHOLD: f32 = 0.4;
+/// How much shallower than the deepest dip an earlier dip may be and still be the period: a
+/// ratio (a vowel whose first formant sits on the second harmonic makes the half-period dip
+/// shallow but nowhere near as deep as the period's) with a small absolute floor (jitter makes
+/// the period's dip slightly shallower than the double period's).
+const RELATIVE_RATIO: f32 = 3.5;
+const RELATIVE_MARGIN: f32 = 0.03;
+/// Frames an octave jump must last before it is believed.
+const OCTAVE_JUMP_FRAMES: u32 = 4;
+/// The previous octave is kept only while its dip is at least this periodic.
+const OCTAVE_HOLD_LIMIT: f32 = 0.25;
 /// Aperiodicity below which a frame becomes voiced, and below which it stays voiced.
 const VOICED_ENTER: f32 = 0.25;
 const VOICED_STAY: f32 = 0.4;
@@ -101,6 +112,7 @@ pub struct PitchDetector {
     cmndf: Vec<f32>,
     fine: Vec<f32>,
     previous: PitchFrame,
+    octave_jump_frames: u32,
 }
 
 impl Default for PitchDetector {
@@ -132,6 +144,7 @@ impl Default for PitchDetector {
             cmndf: Vec::new(),
             fine: Vec::new(),
             previous: PitchFrame::silence(0.0),
+            octave_jump_frames: 0,
         }
     }
 }
@@ -143,7 +156,8 @@ impl PitchDetector {
         self.sample_rate = sample_rate;
         self.decimation = ((sample_rate / COARSE_RATE).floor() as usize).max(1);
         self.coarse_rate = sample_rate / self.decimation as f32;
-        let cutoff = 0.42 * self.coarse_rate;
+        // Upper harmonics only add lag-quantisation error on the coarse grid.
+        let cutoff = (0.42 * self.coarse_rate).min(3_000.0);
         self.anti_alias = [
             Biquad::new(BiquadCoefficients::low_pass(sample_rate, cutoff, 0.541)),
             Biquad::new(BiquadCoefficients::low_pass(sample_rate, cutoff, 1.307)),
@@ -174,11 +188,12 @@ impl PitchDetector {
         self.cmndf = vec![0.0; self.tau_max + 2];
 
         let max_period = (sample_rate / MIN_F0).ceil() as usize;
-        let fine_span = 2 * max_period.max(centre_delay) + 4 * self.decimation + 16;
+        let fine_span = 3 * max_period + 2 * centre_delay + 4 * self.decimation + 16;
         self.fine = vec![0.0; fine_span];
         self.full.reset(fine_span + 16);
         self.coarse.reset(span + 16);
         self.previous = PitchFrame::silence(0.0);
+        self.octave_jump_frames = 0;
     }
 
     /// Samples between analysis frames.
@@ -257,11 +272,11 @@ impl PitchDetector {
             };
         }
 
-        let Some(mut tau) = self.pick_lag() else {
+        let Some(picked) = self.pick_lag() else {
             return self.unvoiced(centre, 1.0, level_db);
         };
-        tau = self.guard_octave(tau);
-        let aperiodicity = self.cmndf[tau];
+        let tau = self.hold_octave(picked);
+        let aperiodicity = self.dip_depth(tau);
         let threshold = if self.previous.is_voiced() {
             VOICED_STAY
         } else {
@@ -330,86 +345,129 @@ impl PitchDetector {
             .is_ok()
     }
 
-    /// YIN step 4: the first dip under the threshold (then its local minimum), else the
-    /// global minimum.
+    /// YIN step 4 with a relative threshold: the first local minimum whose aperiodicity is
+    /// close enough to the global minimum. A fixed absolute threshold fails both ways on real
+    /// voices: jitter can lift the true period over it (octave too low) and a vowel whose first
+    /// formant sits on the second harmonic can pull half the period under it (octave too high).
     fn pick_lag(&self) -> Option<usize> {
-        let range = self.tau_min..=self.tau_max;
-        let mut tau = self.tau_min;
-        while tau <= self.tau_max {
-            if self.cmndf[tau] < YIN_THRESHOLD {
-                while tau < self.tau_max && self.cmndf[tau + 1] < self.cmndf[tau] {
-                    tau += 1;
+        // Local minima, judged by their interpolated depth: on the coarse grid the true period
+        // falls between samples, and the sampled value can overstate the dip badly.
+        let mut global: Option<(usize, f32)> = None;
+        for tau in self.tau_min..=self.tau_max {
+            if self.is_local_min(tau) {
+                let depth = self.dip_depth(tau);
+                if global.is_none_or(|(_, best)| depth < best) {
+                    global = Some((tau, depth));
                 }
-                return Some(tau);
             }
-            tau += 1;
         }
-        range.min_by(|&a, &b| self.cmndf[a].total_cmp(&self.cmndf[b]))
+        let (global_tau, global_depth) = global?;
+        let limit = (global_depth * RELATIVE_RATIO)
+            .max(global_depth + RELATIVE_MARGIN)
+            .min(YIN_THRESHOLD.max(global_depth));
+        (self.tau_min..=self.tau_max)
+            .find(|&tau| self.is_local_min(tau) && self.dip_depth(tau) <= limit)
+            .or(Some(global_tau))
     }
 
-    /// Octave guard: across an octave jump, prefer the lag near the previous voiced period when
-    /// it is almost as good (YIN's first-dip rule already guards against too-low octaves).
-    fn guard_octave(&self, tau: usize) -> usize {
-        let local_min = |centre: usize| -> usize {
-            let lo = centre.saturating_sub(2).max(self.tau_min);
-            let hi = (centre + 2).min(self.tau_max);
-            (lo..=hi)
-                .min_by(|&a, &b| self.cmndf[a].total_cmp(&self.cmndf[b]))
-                .unwrap_or(centre)
-        };
-        let mut best = tau;
-        if self.previous.is_voiced() {
-            let previous_lag = self.coarse_rate / self.previous.f0;
-            let ratio = best as f32 / previous_lag;
-            let octave_jump = (ratio - 2.0).abs() < 0.2 || (ratio - 0.5).abs() < 0.05;
-            if octave_jump {
-                let candidate = local_min(previous_lag.round() as usize);
-                if self.cmndf[candidate] < self.cmndf[best] + 0.1 {
-                    best = candidate;
-                }
-            }
+    /// An octave jump between frames is believed only once it has lasted a few frames, as long
+    /// as the previous octave is still periodic: single-frame octave flips in glides and on
+    /// formant-boosted harmonics are the most audible detector error.
+    fn hold_octave(&mut self, picked: usize) -> usize {
+        if !self.previous.is_voiced() {
+            self.octave_jump_frames = 0;
+            return picked;
         }
-        best
+        let previous_lag = self.coarse_rate / self.previous.f0;
+        let ratio = picked as f32 / previous_lag;
+        let jumped = (ratio - 2.0).abs() < 0.15 || (ratio - 0.5).abs() < 0.04;
+        if !jumped {
+            self.octave_jump_frames = 0;
+            return picked;
+        }
+        self.octave_jump_frames += 1;
+        if self.octave_jump_frames >= OCTAVE_JUMP_FRAMES {
+            self.octave_jump_frames = 0;
+            return picked;
+        }
+        let centre = previous_lag.round() as usize;
+        let lo = centre.saturating_sub(3).max(self.tau_min);
+        let hi = (centre + 3).min(self.tau_max);
+        (lo..=hi)
+            .filter(|&t| self.is_local_min(t) && self.dip_depth(t) < OCTAVE_HOLD_LIMIT)
+            .min_by(|&a, &b| self.dip_depth(a).total_cmp(&self.dip_depth(b)))
+            .unwrap_or(picked)
+    }
+
+    fn is_local_min(&self, tau: usize) -> bool {
+        let value = self.cmndf[tau];
+        (tau == 0 || value <= self.cmndf[tau - 1])
+            && (tau + 1 >= self.cmndf.len() || value <= self.cmndf[tau + 1])
+    }
+
+    /// The depth of the dip at `tau` after a parabolic fit through its neighbours.
+    fn dip_depth(&self, tau: usize) -> f32 {
+        if tau == 0 || tau + 1 >= self.cmndf.len() {
+            return self.cmndf[tau];
+        }
+        let (a, b, c) = (self.cmndf[tau - 1], self.cmndf[tau], self.cmndf[tau + 1]);
+        let curvature = a - 2.0 * b + c;
+        if curvature <= 0.0 {
+            return b;
+        }
+        (b - (a - c) * (a - c) / (8.0 * curvature)).max(0.0)
     }
 
     /// Refines the period on the full-rate signal around `coarse_period` (in full-rate samples).
     /// Returns the period and the absolute time the estimate is centred on.
     fn refine(&mut self, coarse_period: f32, now: u64) -> (f32, f64) {
-        let reach = (self.decimation as f32 * 0.5 + 2.0).ceil() as usize;
+        // The coarse window is centred earlier than the fine one, so in fast glides the fine
+        // minimum can sit several percent away: search wide enough, and follow an edge minimum.
+        let reach = (self.decimation as f32 * 0.5 + 2.0 + 0.01 * coarse_period).ceil() as usize;
         let centre_lag = coarse_period.round() as usize;
-        let lo = centre_lag.saturating_sub(reach).max(2);
-        let hi = centre_lag + reach;
-        // Window long enough for one period, and placed so the span is centred near the
-        // caller's latency point when the period allows.
+        let mut lo = centre_lag.saturating_sub(reach).max(2);
+        let mut hi = centre_lag + reach;
+        // Placed so the analysed span is centred on the caller's latency point (where the
+        // shifter applies the estimate) whenever the period allows; that also spans several
+        // periods for all but the lowest voices, averaging out cycle-to-cycle jitter.
         let window = (2 * self.centre_delay)
             .saturating_sub(centre_lag)
             .max(centre_lag)
-            .min(self.fine.len().saturating_sub(hi + 1));
-        let span = window + hi;
+            .min(self.fine.len().saturating_sub(hi + 2 * reach + 1));
+        let span = window + hi + 2 * reach;
         if span > self.fine.len() || window == 0 {
             return (coarse_period, now as f64 - self.centre_delay as f64);
         }
         let buf = &mut self.fine[..span];
         self.full.copy_ending_at(now, buf);
+        let difference = |lag: usize| squared_difference(&buf[..window], &buf[lag..lag + window]);
+        let max_lag = span - window;
         let mut best_lag = lo;
-        let mut values = [0.0f32; 64];
-        let count = (hi - lo + 1).min(values.len());
-        for k in 0..count {
-            let lag = lo + k;
-            let reference = &buf[..window];
-            let lagged = &buf[lag..lag + window];
-            values[k] = reference
-                .iter()
-                .zip(lagged)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum();
-            if values[k] < values[best_lag - lo] {
-                best_lag = lag;
+        let mut best_value = f32::MAX;
+        for _ in 0..4 {
+            for lag in lo..=hi.min(max_lag) {
+                let value = difference(lag);
+                if value < best_value {
+                    best_value = value;
+                    best_lag = lag;
+                }
+            }
+            if best_lag == lo && lo > 2 {
+                hi = lo.saturating_sub(1);
+                lo = lo.saturating_sub(reach).max(2);
+            } else if best_lag == hi && hi < max_lag {
+                lo = hi + 1;
+                hi = (hi + reach).min(max_lag);
+            } else {
+                break;
             }
         }
-        let k = best_lag - lo;
-        let refined = if k > 0 && k + 1 < count {
-            let (a, b, c) = (values[k - 1], values[k], values[k + 1]);
+        let refined = if best_lag > 2 && best_lag < max_lag {
+            let (a, b, c) = (
+                difference(best_lag - 1),
+                best_value,
+                difference(best_lag + 1),
+            );
             let denominator = a - 2.0 * b + c;
             if denominator > 0.0 {
                 best_lag as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)
@@ -417,11 +475,33 @@ impl PitchDetector {
                 best_lag as f32
             }
         } else {
-            coarse_period
+            best_lag as f32
         };
+        // The analysed span starts `span` samples back; lags beyond `refined` are unused.
         let start = now as f64 - span as f64;
         (refined, start + (window as f64 + refined as f64) * 0.5)
     }
+}
+
+/// Sum of squared differences of two equally long slices, in eight independent lanes so the
+/// compiler can vectorise it (a single running float sum cannot be reordered).
+#[inline]
+fn squared_difference(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let chunks_a = a.chunks_exact(8);
+    let chunks_b = b.chunks_exact(8);
+    let (tail_a, tail_b) = (chunks_a.remainder(), chunks_b.remainder());
+    for (x, y) in chunks_a.zip(chunks_b) {
+        for k in 0..8 {
+            let d = x[k] - y[k];
+            lanes[k] += d * d;
+        }
+    }
+    let mut sum: f32 = lanes.iter().sum();
+    for (x, y) in tail_a.iter().zip(tail_b) {
+        sum += (x - y) * (x - y);
+    }
+    sum
 }
 
 /// Sub-sample position of the minimum of `values` around index `i` (parabolic fit).

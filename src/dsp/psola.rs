@@ -203,7 +203,10 @@ impl PsolaShifter {
         } else {
             period
         };
-        let half_width = period as f32;
+        // Two periods of input per grain, unless the grains are packed closer than that after
+        // resampling: then each grain is cut to one output period either side, so it holds one
+        // pulse and the resampled neighbours do not smear the new spacing.
+        let half_width = (period as f32).min(formant * output_period as f32).max(2.0);
         let synthesis_half = (half_width / formant) as f64;
         // A long unvoiced stretch may have left the synthesis clock behind: restart it.
         if self.next_synthesis + synthesis_half < now {

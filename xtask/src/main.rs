@@ -103,6 +103,10 @@ fn run_tests(filter: Vec<String>) -> Result<()> {
         "create the Python test environment (scripts/setup_test_env.sh)",
         &mut script("setup_test_env.sh"),
     )?;
+    step(
+        "install the OpenAI-compatible test server (scripts/setup_llm_server.sh)",
+        &mut script("setup_llm_server.sh"),
+    )?;
     // Bundle in-process with nice-plug's bundler, for the test profile.
     eprintln!("==> bundle daiw ({TEST_PROFILE}, features {TEST_FEATURES})");
     let bundle_started = Instant::now();

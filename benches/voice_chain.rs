@@ -1,0 +1,74 @@
+//! Throughput of the whole `VoiceChain` at 48 kHz mono with tuning and modulation on, and of
+//! its two analysis-heavy parts alone. Criterion reports time per second of audio: real-time
+//! factor = 1 s / that time.
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use daiw::dsp::pitch_detector::PitchDetector;
+use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};
+use daiw::dsp::{VoiceChain, VoiceSettings};
+use daiw::music::theory::{PitchClass, ScaleKind};
+
+const BLOCK: usize = 256;
+
+fn one_second_of_singing() -> Vec<f32> {
+    let performance = sing(&test_phrase(57.0), &SingerConfig::default());
+    performance.samples[9_600..9_600 + 48_000].to_vec()
+}
+
+fn settings(modulation: bool) -> VoiceSettings {
+    let mut s = VoiceSettings::default();
+    s.tune.enabled = true;
+    s.tune.key = PitchClass::A;
+    s.tune.scale = ScaleKind::Minor;
+    s.tune.retune_ms = 20.0;
+    if modulation {
+        s.pitch_semitones = 2.0;
+        s.formant_semitones = 1.0;
+        s.breath = 0.2;
+        s.whisper = 0.1;
+        s.warmth = 0.6;
+        s.presence = 0.6;
+        s.compression = 0.5;
+        s.reverb = 0.2;
+    }
+    s
+}
+
+fn bench_chain(c: &mut Criterion) {
+    let audio = one_second_of_singing();
+    let mut group = c.benchmark_group("voice_chain_48k_mono_1s");
+    group.throughput(Throughput::Elements(audio.len() as u64));
+    group.sample_size(20);
+    for (name, modulation) in [("tuning", false), ("tuning+modulation", true)] {
+        group.bench_function(name, |b| {
+            let mut chain = VoiceChain::default();
+            chain.set_settings(&settings(modulation));
+            chain.reset(48_000.0, BLOCK);
+            b.iter_batched_ref(
+                || audio.clone(),
+                |buffer| {
+                    for block in buffer.chunks_mut(BLOCK) {
+                        chain.process(&mut [block]);
+                    }
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.bench_function("pitch_detector_only", |b| {
+        let mut detector = PitchDetector::default();
+        detector.reset(48_000.0, 480);
+        b.iter(|| {
+            let mut voiced = 0usize;
+            for &x in &audio {
+                if let Some(frame) = detector.push(x) {
+                    voiced += usize::from(frame.is_voiced());
+                }
+            }
+            voiced
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_chain);
+criterion_main!(benches);

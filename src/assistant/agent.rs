@@ -1,0 +1,707 @@
+//! `ChatAgent`: one conversation. A request goes to the deterministic router first, then to
+//! the language model; every call is validated, applied to the agent's parameter snapshot as
+//! `Effect`s (the host side applies them to the plugin), recorded for undo, and remembered.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+use thiserror::Error;
+
+use super::config::{AgentConfig, BackendKind, ConfigError};
+use super::embedded::EmbeddedBackend;
+use super::http::HttpBackend;
+use super::llm::{
+    ChatMessage, GenStats, LlmBackend, LlmError, LlmOutput, LlmRequest, NoBackend, Role,
+};
+use super::memory::Memory;
+use super::music_bridge;
+use super::presets::{tune_preset, voice_preset};
+use super::prompt::{example_messages, system_prompt};
+use super::router;
+use super::speech;
+use super::state::{BackingChoice, Effect, ParamSnapshot, ParamValue};
+use super::tools::{validate, Action, ToolCall, ValidCall};
+use crate::music::theory::{PitchClass, ScaleKind};
+
+/// Problems starting an agent (a model that fails to load is not one: the router still works).
+#[derive(Debug, Error)]
+pub enum AgentError {
+    /// The configuration or persona could not be read.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// Who decided a turn's calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The deterministic router.
+    Router,
+    /// The language model.
+    Model,
+    /// Nobody could (no model, or the model failed).
+    None,
+}
+
+/// What a request resolves to, before anything is applied.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Validated calls, in order.
+    pub calls: Vec<ValidCall>,
+    /// The words for the user.
+    pub reply: String,
+    /// Who decided.
+    pub source: Source,
+    /// Problems (refused calls, model errors) as messages.
+    pub errors: Vec<String>,
+    /// Generation counts when the model answered.
+    pub stats: Option<GenStats>,
+}
+
+impl Plan {
+    /// The `daiw plan` JSON text: `{"calls": [{"tool", "args"}], "reply"}`, in that order.
+    pub fn to_json_string(&self) -> String {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            calls: Vec<&'a ToolCall>,
+            reply: &'a str,
+        }
+        serde_json::to_string(&Out {
+            calls: self.calls.iter().map(|c| &c.call).collect(),
+            reply: &self.reply,
+        })
+        .unwrap_or_else(|_| "{\"calls\":[],\"reply\":\"\"}".into())
+    }
+}
+
+/// One call as applied: the call and what it changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedCall {
+    /// The canonical call.
+    pub call: ToolCall,
+    /// What it changed.
+    pub effects: Vec<Effect>,
+    /// Why it could not be carried out, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The outcome of one chat turn.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChatTurn {
+    /// The reply text.
+    pub reply: String,
+    /// Calls made, each with its effects.
+    pub calls: Vec<AppliedCall>,
+    /// Who decided.
+    pub source: Source,
+    /// Problems, as messages for the chat.
+    pub errors: Vec<String>,
+}
+
+impl ChatTurn {
+    /// Every effect of the turn, in order.
+    pub fn effects(&self) -> impl Iterator<Item = &Effect> {
+        self.calls.iter().flat_map(|c| c.effects.iter())
+    }
+}
+
+/// A record for undo: the parameter changes of one call.
+#[derive(Debug, Clone)]
+struct UndoRecord {
+    tool: String,
+    changes: Vec<(&'static str, ParamValue, ParamValue)>,
+}
+
+/// One conversation: configuration, backend, parameter snapshot, undo stack and memory.
+pub struct ChatAgent {
+    config: AgentConfig,
+    /// Made on first need, so router-only turns never load a model.
+    backend: Option<Box<dyn LlmBackend>>,
+    backend_error: Option<String>,
+    system: String,
+    examples: Vec<ChatMessage>,
+    state: ParamSnapshot,
+    undo: Vec<UndoRecord>,
+    memory: Memory,
+    cancel: Arc<AtomicBool>,
+    warmed: bool,
+}
+
+impl std::fmt::Debug for ChatAgent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatAgent")
+            .field("backend", &self.backend_description())
+            .field("backend_error", &self.backend_error)
+            .finish()
+    }
+}
+
+/// Makes the backend a configuration asks for; a failure is returned as a message beside the
+/// router-only backend, so the chat reports it and keeps working.
+pub fn make_backend(config: &AgentConfig) -> (Box<dyn LlmBackend>, Option<String>) {
+    match config.backend {
+        BackendKind::None => (Box::new(NoBackend), None),
+        BackendKind::Http => (Box::new(HttpBackend::new(&config.http, &config.llm)), None),
+        BackendKind::Embedded => match EmbeddedBackend::new(&config.model_path, &config.llm) {
+            Ok(backend) => (Box::new(backend), None),
+            Err(err) => (Box::new(NoBackend), Some(err.to_string())),
+        },
+    }
+}
+
+impl ChatAgent {
+    /// Starts a conversation as `config` says, with the history file named after the persona.
+    /// The model loads on the first request that needs it (or on `warm_up`).
+    pub fn new(config: AgentConfig) -> Result<Self, AgentError> {
+        let mut agent = Self::with_backend(config, Box::new(NoBackend), None)?;
+        agent.backend = None;
+        Ok(agent)
+    }
+
+    /// Starts a conversation with a given backend (`backend_error` explains a missing model).
+    pub fn with_backend(
+        config: AgentConfig,
+        backend: Box<dyn LlmBackend>,
+        backend_error: Option<String>,
+    ) -> Result<Self, AgentError> {
+        let persona = config.persona_prompt()?;
+        let memory = Memory::open(&config.home, &config.persona);
+        Ok(Self {
+            system: system_prompt(&persona),
+            examples: example_messages(),
+            backend: Some(backend),
+            backend_error,
+            state: ParamSnapshot::default(),
+            undo: Vec::new(),
+            memory,
+            cancel: Arc::new(AtomicBool::new(false)),
+            warmed: false,
+            config,
+        })
+    }
+
+    /// The backend in use, described.
+    pub fn backend_description(&self) -> String {
+        match &self.backend {
+            Some(b) => b.describe(),
+            None => format!("{} (not loaded yet)", self.config.backend),
+        }
+    }
+
+    /// Makes the configured backend now if it is not made yet (loading the model).
+    pub fn ensure_backend(&mut self) -> &mut Box<dyn LlmBackend> {
+        let config = &self.config;
+        let error = &mut self.backend_error;
+        self.backend.get_or_insert_with(|| {
+            let (backend, err) = make_backend(config);
+            *error = err;
+            backend
+        })
+    }
+
+    /// Why the configured model is not available, if it is not.
+    pub fn backend_error(&self) -> Option<&str> {
+        self.backend_error.as_deref()
+    }
+
+    /// A message from loading the history (a corrupt file moved aside), if any.
+    pub fn memory_notice(&self) -> Option<&str> {
+        self.memory.notice.as_deref()
+    }
+
+    /// The remembered conversation.
+    pub fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
+    /// The system prompt.
+    pub fn system_prompt(&self) -> &str {
+        &self.system
+    }
+
+    /// The parameter snapshot.
+    pub fn state(&self) -> &ParamSnapshot {
+        &self.state
+    }
+
+    /// Tells the agent a parameter's current value (the host side feeds it after user moves).
+    pub fn set_param(&mut self, id: &str, value: ParamValue) -> bool {
+        self.state.set(id, value)
+    }
+
+    /// A flag that cancels the running generation when set (from any thread).
+    pub fn cancel_handle(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.cancel)
+    }
+
+    /// Uses `flag` as the cancel flag (the worker shares it with the GUI).
+    pub fn share_cancel(&mut self, flag: Arc<AtomicBool>) {
+        self.cancel = flag;
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AgentConfig {
+        &self.config
+    }
+
+    /// Decodes the system prompt into the model's cache now, so the first request is fast.
+    pub fn warm_up(&mut self) -> Result<(), LlmError> {
+        self.ensure_backend();
+        if !self.warmed && self.backend_error.is_none() {
+            if let Some(backend) = self.backend.as_mut() {
+                backend.warm_up(&self.system, &self.examples)?;
+            }
+            self.warmed = true;
+        }
+        Ok(())
+    }
+
+    /// Decides what `text` asks for without applying anything (`daiw plan`).
+    pub fn plan(&mut self, text: &str, on_token: &mut dyn FnMut(&str)) -> Plan {
+        let text = text.trim();
+        let mut errors = Vec::new();
+        if let Some(calls) = router::route(text, &self.state) {
+            let mut valid = Vec::new();
+            for call in calls {
+                match validate(&call) {
+                    Ok(v) => valid.push(v),
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+            if !valid.is_empty() {
+                let reply = describe_calls(&valid);
+                return Plan {
+                    calls: valid,
+                    reply,
+                    source: Source::Router,
+                    errors,
+                    stats: None,
+                };
+            }
+        }
+        self.ensure_backend();
+        if let Some(err) = &self.backend_error {
+            return Plan {
+                calls: Vec::new(),
+                reply: format!(
+                    "The language model is not available ({err}). I can still follow clear \
+                     commands such as \"tune me to A minor\", \"up an octave\" or \"undo\"."
+                ),
+                source: Source::None,
+                errors: vec![err.clone()],
+                stats: None,
+            };
+        }
+        // Each request starts uncancelled; a cancel applies to the generation under way.
+        self.cancel
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        let history = self
+            .memory
+            .recent_for_model(self.config.history_turns_in_prompt);
+        let request = LlmRequest {
+            system: &self.system,
+            examples: &self.examples,
+            history: &history,
+            user: text,
+        };
+        self.warmed = true;
+        let Some(backend) = self.backend.as_mut() else {
+            return Plan {
+                calls: Vec::new(),
+                reply: LlmError::NoModel.to_string(),
+                source: Source::None,
+                errors,
+                stats: None,
+            };
+        };
+        match backend.respond(&request, on_token, &self.cancel) {
+            Ok(answer) => match answer.output {
+                LlmOutput::Call(call) => match validate(&call) {
+                    Ok(v) => {
+                        let calls = vec![v];
+                        Plan {
+                            reply: describe_calls(&calls),
+                            calls,
+                            source: Source::Model,
+                            errors,
+                            stats: Some(answer.stats),
+                        }
+                    }
+                    Err(e) => {
+                        errors.push(e.to_string());
+                        Plan {
+                            calls: Vec::new(),
+                            reply: format!("I could not do that: {e}"),
+                            source: Source::Model,
+                            errors,
+                            stats: Some(answer.stats),
+                        }
+                    }
+                },
+                LlmOutput::Reply(reply) => Plan {
+                    calls: Vec::new(),
+                    reply,
+                    source: Source::Model,
+                    errors,
+                    stats: Some(answer.stats),
+                },
+            },
+            Err(LlmError::NoModel) => Plan {
+                calls: Vec::new(),
+                reply: LlmError::NoModel.to_string(),
+                source: Source::None,
+                errors,
+                stats: None,
+            },
+            Err(err) => {
+                let message = err.to_string();
+                errors.push(message.clone());
+                Plan {
+                    calls: Vec::new(),
+                    reply: message,
+                    source: Source::None,
+                    errors,
+                    stats: None,
+                }
+            }
+        }
+    }
+
+    /// One chat turn: decides, applies, remembers. `on_token` receives reply text as the model
+    /// writes it.
+    pub fn chat_streaming(&mut self, text: &str, on_token: &mut dyn FnMut(&str)) -> ChatTurn {
+        let plan = self.plan(text, on_token);
+        let mut applied = Vec::new();
+        let mut errors = plan.errors.clone();
+        let mut notes = Vec::new();
+        for call in &plan.calls {
+            match self.apply(call) {
+                Ok((effects, note)) => {
+                    if let Some(n) = note {
+                        notes.push(n);
+                    }
+                    applied.push(AppliedCall {
+                        call: call.call.clone(),
+                        effects,
+                        error: None,
+                    });
+                }
+                Err(e) => {
+                    errors.push(e.clone());
+                    applied.push(AppliedCall {
+                        call: call.call.clone(),
+                        effects: Vec::new(),
+                        error: Some(e),
+                    });
+                }
+            }
+        }
+        let reply = if plan.calls.is_empty() {
+            plan.reply.clone()
+        } else {
+            let mut parts = notes;
+            for a in &applied {
+                if let Some(e) = &a.error {
+                    parts.push(format!("{} failed: {e}", a.call.tool));
+                }
+            }
+            if parts.is_empty() {
+                let changed = applied.iter().any(|a| !a.effects.is_empty());
+                if changed {
+                    format!("Done: {}.", plan.reply)
+                } else {
+                    "That is already how it is set.".to_string()
+                }
+            } else {
+                parts.join(" ")
+            }
+        };
+        self.memory.push(Role::User, text.trim(), Vec::new());
+        self.memory.push(
+            Role::Assistant,
+            reply.clone(),
+            applied.iter().map(|a| a.call.clone()).collect(),
+        );
+        if self.config.save_history {
+            if let Err(e) = self.memory.save() {
+                errors.push(e.to_string());
+            }
+        }
+        ChatTurn {
+            reply,
+            calls: applied,
+            source: plan.source,
+            errors,
+        }
+    }
+
+    /// One chat turn without streaming.
+    pub fn chat(&mut self, text: &str) -> ChatTurn {
+        self.chat_streaming(text, &mut |_| {})
+    }
+
+    /// Changes parameters, returning the effects of those that moved.
+    fn set_all(
+        &mut self,
+        sets: Vec<(&'static str, ParamValue)>,
+    ) -> Vec<(&'static str, ParamValue, ParamValue)> {
+        let mut changes = Vec::new();
+        for (id, to) in sets {
+            let Some(from) = self.state.get(id) else {
+                continue;
+            };
+            if self.state.set(id, to) {
+                let to = self.state.get(id).unwrap_or(to);
+                if from != to {
+                    changes.push((id, from, to));
+                }
+            }
+        }
+        changes
+    }
+
+    fn record(
+        &mut self,
+        tool: &str,
+        changes: &[(&'static str, ParamValue, ParamValue)],
+    ) -> Vec<Effect> {
+        if !changes.is_empty() {
+            self.undo.push(UndoRecord {
+                tool: tool.to_string(),
+                changes: changes.to_vec(),
+            });
+        }
+        changes
+            .iter()
+            .map(|(id, from, to)| Effect::SetParam {
+                id,
+                from: *from,
+                to: *to,
+            })
+            .collect()
+    }
+
+    fn home_dir(&self, name: &str) -> PathBuf {
+        self.config.home.join(name)
+    }
+
+    /// Carries out one validated call: returns its effects and an optional note for the reply.
+    fn apply(&mut self, call: &ValidCall) -> Result<(Vec<Effect>, Option<String>), String> {
+        let tool = call.call.tool.clone();
+        match &call.action {
+            Action::Tune(a) => {
+                let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
+                if let Some(name) = &a.preset {
+                    let p =
+                        tune_preset(name).ok_or_else(|| format!("no tuning preset '{name}'"))?;
+                    sets.extend([
+                        ("tune_amount", ParamValue::Float(p.amount)),
+                        ("tune_retune_ms", ParamValue::Float(p.retune_ms)),
+                        ("tune_humanize", ParamValue::Float(p.humanize)),
+                        ("tune_vibrato", ParamValue::Float(p.vibrato)),
+                    ]);
+                    self.memory.history.presets.push(name.clone());
+                }
+                if let Some(k) = a.key {
+                    sets.push(("tune_key", ParamValue::Key(k)));
+                }
+                if let Some(s) = a.scale {
+                    sets.push(("tune_scale", ParamValue::Scale(s)));
+                }
+                for (id, v) in [
+                    ("tune_retune_ms", a.retune_ms),
+                    ("tune_amount", a.amount),
+                    ("tune_humanize", a.humanize),
+                    ("tune_vibrato", a.vibrato),
+                ] {
+                    if let Some(v) = v {
+                        sets.push((id, ParamValue::Float(v)));
+                    }
+                }
+                // Asking for a key or a style means "tune me": tuning goes on unless turned off.
+                sets.push(("tune_enabled", ParamValue::Bool(a.enabled.unwrap_or(true))));
+                let changes = self.set_all(sets);
+                Ok((self.record(&tool, &changes), None))
+            }
+            Action::Modulate(a) => {
+                let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
+                if let Some(name) = &a.preset {
+                    let p =
+                        voice_preset(name).ok_or_else(|| format!("no voice preset '{name}'"))?;
+                    sets.extend([
+                        ("mod_pitch", ParamValue::Float(p.pitch)),
+                        ("mod_formant", ParamValue::Float(p.formant)),
+                        ("mod_breath", ParamValue::Float(p.breathiness)),
+                        ("mod_whisper", ParamValue::Float(p.whisper)),
+                        ("mod_robot", ParamValue::Float(p.robot)),
+                        ("mod_warmth", ParamValue::Float(p.warmth)),
+                        ("mod_presence", ParamValue::Float(p.presence)),
+                        ("mod_reverb", ParamValue::Float(p.reverb)),
+                        ("mod_compression", ParamValue::Float(p.compression)),
+                    ]);
+                    self.memory.history.presets.push(name.clone());
+                }
+                for (id, v) in [
+                    ("mod_pitch", a.pitch_semitones),
+                    ("mod_formant", a.formant_semitones),
+                    ("mod_robot", a.robot),
+                    ("mod_breath", a.breathiness),
+                    ("mod_whisper", a.whisper),
+                    ("mod_warmth", a.warmth),
+                    ("mod_presence", a.presence),
+                    ("mod_reverb", a.reverb),
+                    ("mod_compression", a.compression),
+                    ("mod_mix", a.mix),
+                ] {
+                    if let Some(v) = v {
+                        sets.push((id, ParamValue::Float(v)));
+                    }
+                }
+                let changes = self.set_all(sets);
+                Ok((self.record(&tool, &changes), None))
+            }
+            Action::Speak { text, profile } => {
+                let path = speech::synthesize(text, profile, &self.home_dir("exports"))
+                    .map_err(|e| e.to_string())?;
+                Ok((
+                    vec![Effect::Speak {
+                        text: text.clone(),
+                        profile: profile.clone(),
+                        wav_path: path,
+                    }],
+                    None,
+                ))
+            }
+            Action::Backing(a) => {
+                let key = a.key.or_else(|| match self.state.get("tune_key") {
+                    Some(ParamValue::Key(k)) => Some(k),
+                    _ => None,
+                });
+                let mode = a.mode.or_else(|| match self.state.get("tune_scale") {
+                    Some(ParamValue::Scale(s)) => Some(s),
+                    _ => None,
+                });
+                let choice = BackingChoice {
+                    key: key.unwrap_or(PitchClass::C).name().to_string(),
+                    mode: mode.unwrap_or(ScaleKind::Major).id().to_string(),
+                    tempo_bpm: a.tempo_bpm.unwrap_or(100),
+                    style: a.style.clone().unwrap_or_else(|| "pop".into()),
+                    bars: a.bars.unwrap_or(8),
+                };
+                // A new seed per request so asking again gives a fresh take.
+                let seed = self.memory.history.messages.len() as u64 + 1;
+                let pattern = music_bridge::generate_backing(
+                    key.unwrap_or(PitchClass::C),
+                    mode.unwrap_or(ScaleKind::Major),
+                    choice.tempo_bpm,
+                    &choice.style,
+                    choice.bars,
+                    seed,
+                )
+                .map_err(|e| e.to_string())?;
+                let changes = self.set_all(vec![("backing_enabled", ParamValue::Bool(true))]);
+                let mut effects = vec![Effect::Backing {
+                    choice,
+                    pattern: Box::new(pattern),
+                }];
+                effects.extend(self.record(&tool, &changes));
+                Ok((effects, None))
+            }
+            Action::Names { mood, count } => {
+                let mood = mood.clone().unwrap_or_else(|| "bittersweet".into());
+                let seed = self.memory.history.names.len() as u64 + 1;
+                let names = music_bridge::suggest_names(&mood, *count as usize, seed)
+                    .map_err(|e| e.to_string())?;
+                self.memory.history.names.extend(names.iter().cloned());
+                let note = format!("Some titles: {}.", names.join("; "));
+                Ok((vec![Effect::Names { mood, names }], Some(note)))
+            }
+            Action::IntentNew { title, fields } => {
+                let path = music_bridge::write_intent(&self.home_dir("intents"), title, fields)
+                    .map_err(|e| e.to_string())?;
+                self.memory.history.intent_path = Some(path.clone());
+                let note = format!("Started the song intent '{title}' in {}.", path.display());
+                Ok((
+                    vec![Effect::IntentSaved {
+                        title: title.clone(),
+                        path,
+                    }],
+                    Some(note),
+                ))
+            }
+            Action::IntentProcess => {
+                let path = self
+                    .memory
+                    .history
+                    .intent_path
+                    .clone()
+                    .ok_or_else(|| music_bridge::MusicError::NoIntent.to_string())?;
+                let summary = music_bridge::process_intent(&path, 1).map_err(|e| e.to_string())?;
+                Ok((
+                    vec![Effect::IntentProcessed {
+                        path,
+                        summary: summary.clone(),
+                    }],
+                    Some(summary),
+                ))
+            }
+            Action::Undo => {
+                let Some(record) = self.undo.pop() else {
+                    return Ok((Vec::new(), Some("There is nothing to undo.".into())));
+                };
+                let mut effects = Vec::new();
+                for (id, before, _after) in record.changes.iter().rev() {
+                    let now = self.state.get(id).unwrap_or(*before);
+                    self.state.set(id, *before);
+                    effects.push(Effect::SetParam {
+                        id,
+                        from: now,
+                        to: *before,
+                    });
+                }
+                Ok((effects, Some(format!("Undid {}.", record.tool))))
+            }
+            Action::GetState => Ok((Vec::new(), Some(describe_state(&self.state)))),
+        }
+    }
+}
+
+/// "voice_tune (key A, scale minor)" for each call, joined.
+pub fn describe_calls(calls: &[ValidCall]) -> String {
+    calls
+        .iter()
+        .map(|c| {
+            let args: Vec<String> = c
+                .call
+                .args
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) => format!("{k} {s}"),
+                    other => format!("{k} {other}"),
+                })
+                .collect();
+            if args.is_empty() {
+                c.call.tool.clone()
+            } else {
+                format!("{} ({})", c.call.tool, args.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The settings in one paragraph.
+pub fn describe_state(state: &ParamSnapshot) -> String {
+    let list: Vec<String> = state
+        .iter()
+        .map(|(id, v)| {
+            let unit = super::state::spec(id).map(|s| s.unit).unwrap_or("");
+            format!("{id} {v}{unit}")
+        })
+        .collect();
+    format!("Current settings: {}.", list.join(", "))
+}

@@ -1,0 +1,338 @@
+//! Pitch correction: which note the singer is aiming at, and how far and how fast to pull them
+//! there (retune speed, amount, vibrato preservation, humanize).
+//!
+//! Everything here works in cents on the MIDI scale (6900 = A4 = 440 Hz), once per analysis
+//! frame, so it is cheap and independent of the shifter.
+
+use crate::music::theory::{PitchClass, ScaleKind};
+
+use super::pitch_detector::PitchFrame;
+
+/// How far (in semitones) a pitch must move past the midpoint before the target note changes:
+/// stops notes on a boundary from flipping.
+const HYSTERESIS_SEMITONES: f32 = 0.2;
+/// Time constant of each of the two low-passes that find the slow pitch centre (below vibrato).
+const CENTRE_SECONDS: f32 = 0.06;
+/// A note held this long counts as sustained for humanize.
+const SUSTAIN_SECONDS: f32 = 0.25;
+/// Humanize never lets a sustained note drift further than this from its target (cents).
+const HUMANIZE_LIMIT_CENTS: f32 = 50.0;
+
+/// The correction settings, as the parameters hold them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CorrectionSettings {
+    /// Whether correction runs.
+    pub enabled: bool,
+    /// Tonic of the target key.
+    pub key: PitchClass,
+    /// Allowed scale.
+    pub scale: ScaleKind,
+    /// Retune time constant in ms (0 = hard snap).
+    pub retune_ms: f32,
+    /// Correction strength 0..1.
+    pub amount: f32,
+    /// Share of slow drift sustained notes keep, 0..1.
+    pub humanize: f32,
+    /// Share of vibrato kept around the corrected centre, 0..1.
+    pub vibrato: f32,
+    /// Use held MIDI notes as targets when any are held.
+    pub midi_targets: bool,
+}
+
+impl Default for CorrectionSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            key: PitchClass::C,
+            scale: ScaleKind::Major,
+            retune_ms: 60.0,
+            amount: 1.0,
+            humanize: 0.15,
+            vibrato: 0.8,
+            midi_targets: false,
+        }
+    }
+}
+
+/// Converts Hz to cents on the MIDI scale.
+#[inline]
+pub fn hz_to_cents(hz: f32) -> f32 {
+    6900.0 + 1200.0 * (hz / 440.0).log2()
+}
+
+/// Converts cents on the MIDI scale to Hz.
+#[inline]
+pub fn cents_to_hz(cents: f32) -> f32 {
+    440.0 * ((cents - 6900.0) / 1200.0).exp2()
+}
+
+/// Per-frame correction state.
+#[derive(Debug, Clone)]
+pub struct PitchCorrector {
+    hop_seconds: f32,
+    centre_a: f32,
+    centre_b: f32,
+    voiced: bool,
+    note: Option<i32>,
+    note_age: f32,
+    shift: f32,
+    target_cents: f32,
+    held_notes: u128,
+}
+
+impl Default for PitchCorrector {
+    fn default() -> Self {
+        Self {
+            hop_seconds: 0.004,
+            centre_a: 0.0,
+            centre_b: 0.0,
+            voiced: false,
+            note: None,
+            note_age: 0.0,
+            shift: 0.0,
+            target_cents: 0.0,
+            held_notes: 0,
+        }
+    }
+}
+
+impl PitchCorrector {
+    /// Prepares for frames `hop_seconds` apart.
+    pub fn reset(&mut self, hop_seconds: f32) {
+        *self = Self {
+            hop_seconds: hop_seconds.max(1.0e-4),
+            held_notes: self.held_notes,
+            ..Self::default()
+        };
+    }
+
+    /// Marks MIDI note `note` as held or released (for MIDI-controlled targets).
+    pub fn set_note_held(&mut self, note: u8, held: bool) {
+        let bit = 1u128 << (note.min(127) as u32);
+        if held {
+            self.held_notes |= bit;
+        } else {
+            self.held_notes &= !bit;
+        }
+    }
+
+    /// Releases every held MIDI note.
+    pub fn release_all_notes(&mut self) {
+        self.held_notes = 0;
+    }
+
+    /// The note currently aimed at (MIDI number), if voiced.
+    pub fn target_note(&self) -> Option<i32> {
+        self.note
+    }
+
+    /// The pitch the corrector is steering to, in cents (valid while voiced).
+    pub fn target_cents(&self) -> f32 {
+        self.target_cents
+    }
+
+    /// Takes one analysis frame; returns the correction to apply in cents (0 when unvoiced).
+    pub fn update(&mut self, frame: &PitchFrame, settings: &CorrectionSettings) -> f32 {
+        if !frame.is_voiced() || frame.f0 <= 0.0 {
+            self.voiced = false;
+            self.note = None;
+            self.shift = 0.0;
+            return 0.0;
+        }
+        let detected = hz_to_cents(frame.f0);
+        if !self.voiced {
+            self.voiced = true;
+            self.centre_a = detected;
+            self.centre_b = detected;
+            self.note_age = 0.0;
+            self.shift = 0.0;
+        }
+        let centre_alpha = 1.0 - (-self.hop_seconds / CENTRE_SECONDS).exp();
+        self.centre_a += centre_alpha * (detected - self.centre_a);
+        self.centre_b += centre_alpha * (self.centre_a - self.centre_b);
+        let centre = self.centre_b;
+
+        let mask = self.allowed_mask(settings);
+        let note = self.choose_note(detected / 100.0, mask);
+        if Some(note) != self.note {
+            self.note = Some(note);
+            self.note_age = 0.0;
+        } else {
+            self.note_age += self.hop_seconds;
+        }
+
+        let mut target = note as f32 * 100.0;
+        if self.note_age > SUSTAIN_SECONDS {
+            let drift = (centre - target).clamp(-HUMANIZE_LIMIT_CENTS, HUMANIZE_LIMIT_CENTS);
+            target += settings.humanize.clamp(0.0, 1.0) * drift;
+        }
+        let vibrato = settings.vibrato.clamp(0.0, 1.0);
+        let wanted = target + vibrato * (detected - centre);
+        self.target_cents = wanted;
+        if !settings.enabled {
+            self.shift = 0.0;
+            return 0.0;
+        }
+        let desired = wanted - detected;
+        let alpha = if settings.retune_ms <= 0.0 {
+            1.0
+        } else {
+            1.0 - (-self.hop_seconds * 1000.0 / settings.retune_ms).exp()
+        };
+        self.shift += alpha * (desired - self.shift);
+        settings.amount.clamp(0.0, 1.0) * self.shift
+    }
+
+    /// Pitch classes allowed as targets: held MIDI notes when asked and any are held, else the
+    /// scale (an empty scale mask cannot happen, but falls back to chromatic).
+    fn allowed_mask(&self, settings: &CorrectionSettings) -> u16 {
+        if settings.midi_targets && self.held_notes != 0 {
+            let mut mask = 0u16;
+            for note in 0..128u32 {
+                if self.held_notes & (1u128 << note) != 0 {
+                    mask |= 1 << (note % 12);
+                }
+            }
+            return mask;
+        }
+        match settings.scale.pitch_class_mask(settings.key) {
+            0 => 0x0fff,
+            mask => mask,
+        }
+    }
+
+    /// Nearest allowed note to `pitch` (fractional MIDI), sticking to the current note unless
+    /// another is closer by more than the hysteresis.
+    fn choose_note(&self, pitch: f32, mask: u16) -> i32 {
+        let allowed = |n: i32| mask & (1 << n.rem_euclid(12)) != 0;
+        let centre = pitch.round() as i32;
+        let nearest = (-6..=6)
+            .map(|d| centre + d)
+            .filter(|&n| allowed(n))
+            .min_by(|a, b| {
+                (*a as f32 - pitch)
+                    .abs()
+                    .total_cmp(&(*b as f32 - pitch).abs())
+            })
+            .unwrap_or(centre);
+        match self.note {
+            Some(current) if allowed(current) => {
+                let current_distance = (current as f32 - pitch).abs();
+                let new_distance = (nearest as f32 - pitch).abs();
+                // Past the midpoint by the hysteresis means the distances differ by twice it.
+                if new_distance + 2.0 * HYSTERESIS_SEMITONES < current_distance {
+                    nearest
+                } else {
+                    current
+                }
+            }
+            _ => nearest,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsp::pitch_detector::Voicing;
+
+    fn frame(hz: f32) -> PitchFrame {
+        PitchFrame {
+            time: 0.0,
+            f0: hz,
+            voicing: Voicing::Voiced,
+            aperiodicity: 0.05,
+            level_db: -20.0,
+        }
+    }
+
+    fn hard() -> CorrectionSettings {
+        CorrectionSettings {
+            retune_ms: 0.0,
+            humanize: 0.0,
+            vibrato: 0.0,
+            ..CorrectionSettings::default()
+        }
+    }
+
+    #[test]
+    fn hard_snap_lands_exactly_on_the_scale_note() {
+        let mut c = PitchCorrector::default();
+        c.reset(0.004);
+        // E4 + 35 cents in C major: pull down 35 cents.
+        let hz = cents_to_hz(6400.0 + 35.0);
+        let shift = c.update(&frame(hz), &hard());
+        assert!((shift + 35.0).abs() < 0.01, "{shift}");
+        // C#4 is not in C major: 6140 cents goes to the nearer D4.
+        let mut c = PitchCorrector::default();
+        let shift = c.update(&frame(cents_to_hz(6140.0)), &hard());
+        assert!((shift - 60.0).abs() < 0.01, "{shift}");
+    }
+
+    #[test]
+    fn a_minor_targets_and_amount_scale_the_shift() {
+        let mut c = PitchCorrector::default();
+        let settings = CorrectionSettings {
+            key: PitchClass::A,
+            scale: ScaleKind::Minor,
+            amount: 0.5,
+            ..hard()
+        };
+        // G#4 is not in A minor; 6830 cents is 70 from A4 and 130 from G4.
+        let shift = c.update(&frame(cents_to_hz(6830.0)), &settings);
+        assert!((shift - 35.0).abs() < 0.01, "{shift}");
+    }
+
+    #[test]
+    fn hysteresis_keeps_a_note_on_the_boundary() {
+        let mut c = PitchCorrector::default();
+        c.update(&frame(cents_to_hz(6200.0)), &hard()); // D4
+                                                        // 6315 cents is past the D/E midpoint, but not by the 20-cent hysteresis: stays on D.
+        let shift = c.update(&frame(cents_to_hz(6315.0)), &hard());
+        assert_eq!(c.target_note(), Some(62));
+        assert!((shift + 115.0).abs() < 0.01);
+        // Far past the midpoint it moves to E.
+        c.update(&frame(cents_to_hz(6380.0)), &hard());
+        assert_eq!(c.target_note(), Some(64));
+    }
+
+    #[test]
+    fn retune_speed_glides_towards_the_target() {
+        let mut c = PitchCorrector::default();
+        c.reset(0.004);
+        let settings = CorrectionSettings {
+            retune_ms: 40.0,
+            ..hard()
+        };
+        let hz = cents_to_hz(6430.0);
+        let first = c.update(&frame(hz), &settings);
+        assert!(first < 0.0 && first > -10.0, "{first}");
+        let mut last = first;
+        for _ in 0..100 {
+            last = c.update(&frame(hz), &settings);
+        }
+        assert!((last + 30.0).abs() < 0.1, "{last}");
+    }
+
+    #[test]
+    fn midi_targets_override_the_scale() {
+        let mut c = PitchCorrector::default();
+        c.set_note_held(61, true); // C#4
+        let settings = CorrectionSettings {
+            midi_targets: true,
+            ..hard()
+        };
+        let shift = c.update(&frame(cents_to_hz(6050.0)), &settings);
+        assert!((shift - 50.0).abs() < 0.01, "{shift}");
+        c.release_all_notes();
+        let shift = c.update(&frame(cents_to_hz(6050.0)), &settings);
+        assert!(shift.abs() <= 50.0);
+    }
+
+    #[test]
+    fn unvoiced_frames_give_no_correction() {
+        let mut c = PitchCorrector::default();
+        let silent = PitchFrame::silence(0.0);
+        assert_eq!(c.update(&silent, &hard()), 0.0);
+    }
+}

@@ -1,0 +1,468 @@
+//! Voice-character effects after the shifter: whisper (noise-excited LPC resynthesis), breath
+//! (aspiration noise following the voice's envelope), warmth and presence (shelf and bell),
+//! a vocal compressor and a small stereo reverb. Each is a plain struct with `reset` and a
+//! per-sample `process`.
+
+use super::biquad::{Biquad, BiquadCoefficients};
+use super::history::History;
+use super::lpc::{autocorrelate, levinson, MAX_ORDER};
+use super::noise::WhiteNoise;
+
+/// One-pole smoothing coefficient for a time constant in seconds.
+#[inline]
+fn one_pole(sample_rate: f32, seconds: f32) -> f32 {
+    if seconds <= 0.0 {
+        1.0
+    } else {
+        1.0 - (-1.0 / (seconds * sample_rate)).exp()
+    }
+}
+
+/// Noise-excited resynthesis: the voice's spectral envelope (LPC, updated every few ms) filters
+/// white noise, giving a whisper of the same words.
+pub struct Whisper {
+    order: usize,
+    window: Vec<f32>,
+    analysis: Vec<f32>,
+    history: History,
+    hop: usize,
+    countdown: usize,
+    coefficients: [f32; MAX_ORDER + 1],
+    autocorrelation: [f32; MAX_ORDER + 1],
+    state: [f32; MAX_ORDER],
+    gain: f32,
+    noise: WhiteNoise,
+}
+
+impl Default for Whisper {
+    fn default() -> Self {
+        Self {
+            order: 0,
+            window: Vec::new(),
+            analysis: Vec::new(),
+            history: History::default(),
+            hop: 1,
+            countdown: 0,
+            coefficients: [0.0; MAX_ORDER + 1],
+            autocorrelation: [0.0; MAX_ORDER + 1],
+            state: [0.0; MAX_ORDER],
+            gain: 0.0,
+            noise: WhiteNoise::new(0x5eed_0001),
+        }
+    }
+}
+
+impl Whisper {
+    /// Prepares for `sample_rate`; allocates the analysis window.
+    pub fn reset(&mut self, sample_rate: f32) {
+        self.order = ((sample_rate / 2_000.0) as usize + 4).clamp(12, 24);
+        let length = (sample_rate * 0.025) as usize;
+        self.window = (0..length)
+            .map(|i| 0.54 - 0.46 * (std::f32::consts::TAU * i as f32 / (length - 1) as f32).cos())
+            .collect();
+        self.analysis = vec![0.0; length];
+        self.history.reset(length + 1);
+        self.hop = (sample_rate * 0.005) as usize;
+        self.countdown = 0;
+        self.coefficients = [0.0; MAX_ORDER + 1];
+        self.coefficients[0] = 1.0;
+        self.state = [0.0; MAX_ORDER];
+        self.gain = 0.0;
+    }
+
+    /// Feeds one voice sample and returns one whispered sample.
+    #[inline]
+    pub fn process(&mut self, voice: f32) -> f32 {
+        self.history.push(voice);
+        if self.countdown == 0 {
+            self.countdown = self.hop.max(1);
+            self.analyse();
+        }
+        self.countdown -= 1;
+        // All-pole filter 1/A(z) driven by scaled noise (uniform noise has variance 1/3).
+        let mut y = self.noise.next_value() * self.gain * 1.732;
+        for k in 1..=self.order {
+            y -= self.coefficients[k] * self.state[k - 1];
+        }
+        self.state.copy_within(0..self.order - 1, 1);
+        self.state[0] = y;
+        if !y.is_finite() {
+            self.state = [0.0; MAX_ORDER];
+            return 0.0;
+        }
+        y
+    }
+
+    fn analyse(&mut self) {
+        let end = self.history.written();
+        self.history.copy_ending_at(end, &mut self.analysis);
+        for (x, w) in self.analysis.iter_mut().zip(&self.window) {
+            *x *= w;
+        }
+        let order = self.order;
+        autocorrelate(&self.analysis, &mut self.autocorrelation[..=order]);
+        // A little white-noise floor keeps the recursion well conditioned.
+        self.autocorrelation[0] *= 1.0001;
+        let mut next = [0.0f32; MAX_ORDER + 1];
+        match levinson(&self.autocorrelation[..=order], &mut next[..=order]) {
+            Some(error) => {
+                self.coefficients = next;
+                // Window energy of a Hamming window is about 0.4 of its length.
+                self.gain = (error / (0.4 * self.analysis.len() as f32)).sqrt();
+            }
+            None => self.gain = 0.0,
+        }
+    }
+}
+
+/// Aspiration noise, band-limited to where breath lives and following the voice's envelope.
+pub struct Breath {
+    high_pass: Biquad,
+    low_pass: Biquad,
+    envelope: f32,
+    attack: f32,
+    release: f32,
+    noise: WhiteNoise,
+}
+
+impl Default for Breath {
+    fn default() -> Self {
+        Self {
+            high_pass: Biquad::default(),
+            low_pass: Biquad::default(),
+            envelope: 0.0,
+            attack: 1.0,
+            release: 1.0,
+            noise: WhiteNoise::new(0x5eed_0002),
+        }
+    }
+}
+
+impl Breath {
+    /// Prepares for `sample_rate`.
+    pub fn reset(&mut self, sample_rate: f32) {
+        self.high_pass = Biquad::new(BiquadCoefficients::high_pass(sample_rate, 1_800.0, 0.7));
+        self.low_pass = Biquad::new(BiquadCoefficients::low_pass(
+            sample_rate,
+            (sample_rate * 0.45).min(9_000.0),
+            0.7,
+        ));
+        self.envelope = 0.0;
+        self.attack = one_pole(sample_rate, 0.005);
+        self.release = one_pole(sample_rate, 0.06);
+    }
+
+    /// Breath noise for one voice sample (the caller scales and adds it).
+    #[inline]
+    pub fn process(&mut self, voice: f32) -> f32 {
+        let level = voice.abs();
+        let coefficient = if level > self.envelope {
+            self.attack
+        } else {
+            self.release
+        };
+        self.envelope += coefficient * (level - self.envelope);
+        let noise = self
+            .low_pass
+            .process(self.high_pass.process(self.noise.next_value()));
+        noise * self.envelope * 2.0
+    }
+}
+
+/// Warmth (low shelf at 250 Hz) and presence (bell at 3.5 kHz), each ±8 dB around 0.5 = flat.
+pub struct Tone {
+    sample_rate: f32,
+    shelf: Biquad,
+    bell: Biquad,
+    warmth: f32,
+    presence: f32,
+}
+
+impl Default for Tone {
+    fn default() -> Self {
+        Self {
+            sample_rate: 48_000.0,
+            shelf: Biquad::default(),
+            bell: Biquad::default(),
+            warmth: 0.5,
+            presence: 0.5,
+        }
+    }
+}
+
+/// Largest boost or cut of the tone controls in dB.
+pub const TONE_RANGE_DB: f32 = 8.0;
+
+impl Tone {
+    /// Prepares for `sample_rate`, flat.
+    pub fn reset(&mut self, sample_rate: f32) {
+        self.sample_rate = sample_rate;
+        self.shelf = Biquad::default();
+        self.bell = Biquad::default();
+        self.warmth = 0.5;
+        self.presence = 0.5;
+    }
+
+    /// Updates the controls (call at control rate; cheap when unchanged).
+    pub fn set(&mut self, warmth: f32, presence: f32) {
+        if (warmth - self.warmth).abs() > 1.0e-4 {
+            self.warmth = warmth;
+            let db = (warmth.clamp(0.0, 1.0) - 0.5) * 2.0 * TONE_RANGE_DB;
+            self.shelf
+                .set(BiquadCoefficients::low_shelf(self.sample_rate, 250.0, db));
+        }
+        if (presence - self.presence).abs() > 1.0e-4 {
+            self.presence = presence;
+            let db = (presence.clamp(0.0, 1.0) - 0.5) * 2.0 * TONE_RANGE_DB;
+            self.bell.set(BiquadCoefficients::peaking(
+                self.sample_rate,
+                3_500.0,
+                0.9,
+                db,
+            ));
+        }
+    }
+
+    /// Whether both controls sit at flat (the filters can be skipped).
+    pub fn is_flat(&self) -> bool {
+        (self.warmth - 0.5).abs() <= 1.0e-4 && (self.presence - 0.5).abs() <= 1.0e-4
+    }
+
+    /// Filters one sample.
+    #[inline]
+    pub fn process(&mut self, x: f32) -> f32 {
+        self.bell.process(self.shelf.process(x))
+    }
+}
+
+/// A feed-forward vocal compressor whose single `amount` sets threshold, ratio and make-up.
+pub struct Compressor {
+    envelope: f32,
+    attack: f32,
+    release: f32,
+    threshold_db: f32,
+    ratio: f32,
+    makeup_db: f32,
+    amount: f32,
+}
+
+impl Default for Compressor {
+    fn default() -> Self {
+        Self {
+            envelope: 0.0,
+            attack: 1.0,
+            release: 1.0,
+            threshold_db: 0.0,
+            ratio: 1.0,
+            makeup_db: 0.0,
+            amount: 0.0,
+        }
+    }
+}
+
+impl Compressor {
+    /// Prepares for `sample_rate`.
+    pub fn reset(&mut self, sample_rate: f32) {
+        self.envelope = 0.0;
+        self.attack = one_pole(sample_rate, 0.004);
+        self.release = one_pole(sample_rate, 0.12);
+        self.set_amount(0.0);
+    }
+
+    /// 0 = off; 1 = threshold -36 dBFS, ratio 6:1, with half the reduction made up.
+    pub fn set_amount(&mut self, amount: f32) {
+        let amount = amount.clamp(0.0, 1.0);
+        self.amount = amount;
+        self.threshold_db = -12.0 - 24.0 * amount;
+        self.ratio = 1.0 + 5.0 * amount;
+        self.makeup_db = 0.5 * (-self.threshold_db) * (1.0 - 1.0 / self.ratio) * amount;
+    }
+
+    /// Compresses one sample.
+    #[inline]
+    pub fn process(&mut self, x: f32) -> f32 {
+        if self.amount <= 0.0 {
+            return x;
+        }
+        let level = x.abs();
+        let coefficient = if level > self.envelope {
+            self.attack
+        } else {
+            self.release
+        };
+        self.envelope += coefficient * (level - self.envelope);
+        let level_db = 20.0 * (self.envelope + 1.0e-9).log10();
+        let over = level_db - self.threshold_db;
+        let reduction_db = if over > 0.0 {
+            over * (1.0 - 1.0 / self.ratio)
+        } else {
+            0.0
+        };
+        x * 10f32.powf((self.makeup_db - reduction_db) / 20.0)
+    }
+}
+
+/// A four-line feedback delay network reverb with damping and two decorrelated outputs.
+pub struct Reverb {
+    lines: [History; 4],
+    lengths: [usize; 4],
+    damping: [f32; 4],
+    damping_coefficient: f32,
+    feedback: f32,
+    tail_energy: f32,
+}
+
+impl Default for Reverb {
+    fn default() -> Self {
+        Self {
+            lines: Default::default(),
+            lengths: [1; 4],
+            damping: [0.0; 4],
+            damping_coefficient: 0.3,
+            feedback: 0.8,
+            tail_energy: 0.0,
+        }
+    }
+}
+
+impl Reverb {
+    /// Prepares for `sample_rate`; allocates the delay lines.
+    pub fn reset(&mut self, sample_rate: f32) {
+        // Mutually prime lengths around 30-45 ms for a small vocal room/plate.
+        let base = [1_427usize, 1_637, 1_871, 2_053];
+        for (i, line) in self.lines.iter_mut().enumerate() {
+            let length = ((base[i] as f32 * sample_rate / 48_000.0) as usize).max(8);
+            self.lengths[i] = length;
+            line.reset(length + 2);
+            for _ in 0..length {
+                line.push(0.0);
+            }
+        }
+        self.damping = [0.0; 4];
+        self.damping_coefficient =
+            one_pole(sample_rate, 1.0 / (2.0 * std::f32::consts::PI * 5_000.0));
+        self.feedback = 0.83;
+        self.tail_energy = 0.0;
+    }
+
+    /// Whether the tail has died away (the caller may skip processing with no input).
+    pub fn is_silent(&self) -> bool {
+        self.tail_energy < 1.0e-10
+    }
+
+    /// One input sample in, a stereo pair of reverberation out.
+    #[inline]
+    pub fn process(&mut self, x: f32) -> (f32, f32) {
+        let mut taps = [0.0f32; 4];
+        for (i, tap) in taps.iter_mut().enumerate() {
+            let line = &self.lines[i];
+            let delayed = line.get(line.written() as i64 - self.lengths[i] as i64);
+            self.damping[i] += self.damping_coefficient * (delayed - self.damping[i]);
+            *tap = self.damping[i];
+        }
+        // Householder-like Hadamard mixing keeps the network lossless before feedback.
+        let [a, b, c, d] = taps;
+        let mixed = [
+            0.5 * (a + b + c + d),
+            0.5 * (a - b + c - d),
+            0.5 * (a + b - c - d),
+            0.5 * (a - b - c + d),
+        ];
+        for (i, line) in self.lines.iter_mut().enumerate() {
+            let mut value = x + self.feedback * mixed[i];
+            if !value.is_finite() {
+                value = 0.0;
+            }
+            line.push(value);
+        }
+        let left = 0.5 * (a + c);
+        let right = 0.5 * (b + d);
+        self.tail_energy = 0.9995 * self.tail_energy + left * left + x * x;
+        (left, right)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rms(x: &[f32]) -> f32 {
+        (x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt()
+    }
+
+    fn vowel(sample_rate: f32, seconds: f32) -> Vec<f32> {
+        let mut f1 = Biquad::new(BiquadCoefficients::peaking(sample_rate, 700.0, 6.0, 20.0));
+        let period = (sample_rate / 140.0) as usize;
+        (0..(sample_rate * seconds) as usize)
+            .map(|i| f1.process(if i % period == 0 { 1.0 } else { 0.0 }) * 0.2)
+            .collect()
+    }
+
+    #[test]
+    fn whisper_keeps_the_level_and_loses_the_pitch() {
+        let sample_rate = 48_000.0;
+        let voice = vowel(sample_rate, 1.0);
+        let mut whisper = Whisper::default();
+        whisper.reset(sample_rate);
+        let out: Vec<f32> = voice.iter().map(|&x| whisper.process(x)).collect();
+        let ratio = rms(&out[12_000..]) / rms(&voice[12_000..]);
+        assert!(ratio > 0.3 && ratio < 3.0, "level ratio {ratio}");
+        assert!(out.iter().all(|x| x.is_finite()));
+    }
+
+    #[test]
+    fn breath_follows_the_voice_and_is_silent_in_silence() {
+        let mut breath = Breath::default();
+        breath.reset(48_000.0);
+        let silent: Vec<f32> = (0..4_800).map(|_| breath.process(0.0)).collect();
+        assert!(rms(&silent) < 1.0e-6);
+        let loud: Vec<f32> = (0..4_800)
+            .map(|i| breath.process(if i % 300 < 150 { 0.5 } else { -0.5 }))
+            .collect();
+        assert!(rms(&loud[2_400..]) > 0.01);
+    }
+
+    #[test]
+    fn compressor_reduces_loud_input_more_than_quiet_input() {
+        let mut c = Compressor::default();
+        c.reset(48_000.0);
+        c.set_amount(1.0);
+        let loud: Vec<f32> = (0..48_000).map(|i| 0.9 * (i as f32 * 0.06).sin()).collect();
+        let quiet: Vec<f32> = loud.iter().map(|x| x * 0.01).collect();
+        let out_loud: Vec<f32> = loud.iter().map(|&x| c.process(x)).collect();
+        c.reset(48_000.0);
+        c.set_amount(1.0);
+        let out_quiet: Vec<f32> = quiet.iter().map(|&x| c.process(x)).collect();
+        let gain_loud = rms(&out_loud[24_000..]) / rms(&loud[24_000..]);
+        let gain_quiet = rms(&out_quiet[24_000..]) / rms(&quiet[24_000..]);
+        assert!(
+            gain_loud < 0.5 * gain_quiet,
+            "loud {gain_loud}, quiet {gain_quiet}"
+        );
+        c.set_amount(0.0);
+        assert_eq!(c.process(0.3), 0.3);
+    }
+
+    #[test]
+    fn reverb_rings_then_decays() {
+        let mut r = Reverb::default();
+        r.reset(48_000.0);
+        let mut out = Vec::new();
+        for i in 0..96_000 {
+            let (l, rr) = r.process(if i == 0 { 1.0 } else { 0.0 });
+            out.push(l + rr);
+        }
+        assert!(rms(&out[2_000..10_000]) > 1.0e-3);
+        assert!(rms(&out[90_000..]) < 0.1 * rms(&out[2_000..10_000]));
+        assert!(out.iter().all(|x| x.is_finite()));
+    }
+
+    #[test]
+    fn tone_at_half_is_flat() {
+        let mut t = Tone::default();
+        t.reset(48_000.0);
+        t.set(0.5, 0.5);
+        assert!(t.is_flat());
+        assert_eq!(t.process(0.25), 0.25);
+    }
+}

@@ -1,0 +1,541 @@
+//! `VoiceChain`: the whole vocal signal path, as the plugin and the CLI run it.
+//!
+//! mono voice -> pitch detection -> correction (key/scale or MIDI) -> PSOLA shift (pitch,
+//! formant, robot) -> whisper -> breath -> warmth/presence -> compressor -> reverb ->
+//! dry/wet mix per channel. Dry signals are delayed by the same latency, so mix 0 returns the
+//! input exactly, `latency_samples()` later.
+
+use crate::music::theory::PitchClass;
+
+use super::correction::{cents_to_hz, hz_to_cents, CorrectionSettings, PitchCorrector};
+use super::history::History;
+use super::modulation::{Breath, Compressor, Reverb, Tone, Whisper};
+use super::pitch_detector::{PitchDetector, PitchFrame, Voicing, HOP_SECONDS};
+use super::psola::{PsolaShifter, ShiftRequest};
+use super::smoother::LinearSmoother;
+
+/// Latency of the chain in seconds (reported to the host).
+pub const LATENCY_SECONDS: f32 = 0.01;
+/// Channels the chain handles (mono or stereo).
+pub const MAX_CHANNELS: usize = 2;
+/// Analysis frames kept for the pitch view between drains.
+const ANALYSIS_CAPACITY: usize = 128;
+/// Shifts smaller than this (cents) with no formant or robot change pass the dry voice.
+const NO_SHIFT_CENTS: f32 = 0.5;
+/// Voiced frames the pitch slope is measured over (long enough to average out jitter).
+const SLOPE_FRAMES: usize = 4;
+/// Largest pitch slope followed, in cents per sample (about 5 octaves per second at 48 kHz).
+const MAX_SLOPE: f32 = 1.2;
+/// Reverb return level at reverb = 1.
+const REVERB_RETURN: f32 = 0.8;
+/// Breath noise level at breathiness = 1.
+const BREATH_LEVEL: f32 = 0.35;
+
+/// Every setting of the chain, in plain units (fractions 0..1, offsets in semitones).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VoiceSettings {
+    /// Pitch correction.
+    pub tune: CorrectionSettings,
+    /// Whether pitch changes keep the formants (off: formants follow the pitch).
+    pub preserve_formants: bool,
+    /// Pitch offset in semitones (-24..24).
+    pub pitch_semitones: f32,
+    /// Formant offset in semitones (-12..12).
+    pub formant_semitones: f32,
+    /// Robot amount 0..1 (1 = constant pitch).
+    pub robot: f32,
+    /// Breathiness 0..1.
+    pub breath: f32,
+    /// Whisper 0..1.
+    pub whisper: f32,
+    /// Warmth 0..1 (0.5 flat).
+    pub warmth: f32,
+    /// Presence 0..1 (0.5 flat).
+    pub presence: f32,
+    /// Reverb 0..1.
+    pub reverb: f32,
+    /// Compression 0..1.
+    pub compression: f32,
+    /// Dry/wet 0..1.
+    pub mix: f32,
+}
+
+impl Default for VoiceSettings {
+    /// A neutral chain: no correction, no effects, fully wet (which then equals the dry voice).
+    fn default() -> Self {
+        Self {
+            tune: CorrectionSettings {
+                enabled: false,
+                ..CorrectionSettings::default()
+            },
+            preserve_formants: true,
+            pitch_semitones: 0.0,
+            formant_semitones: 0.0,
+            robot: 0.0,
+            breath: 0.0,
+            whisper: 0.0,
+            warmth: 0.5,
+            presence: 0.5,
+            reverb: 0.0,
+            compression: 0.0,
+            mix: 1.0,
+        }
+    }
+}
+
+impl VoiceSettings {
+    /// The same settings with every value clamped to its range and non-finite values reset.
+    pub fn sanitized(&self) -> Self {
+        let fix = |v: f32, lo: f32, hi: f32, default: f32| {
+            if v.is_finite() {
+                v.clamp(lo, hi)
+            } else {
+                default
+            }
+        };
+        let mut s = *self;
+        s.tune.retune_ms = fix(s.tune.retune_ms, 0.0, 2_000.0, 60.0);
+        s.tune.amount = fix(s.tune.amount, 0.0, 1.0, 1.0);
+        s.tune.humanize = fix(s.tune.humanize, 0.0, 1.0, 0.0);
+        s.tune.vibrato = fix(s.tune.vibrato, 0.0, 1.0, 0.0);
+        s.pitch_semitones = fix(s.pitch_semitones, -24.0, 24.0, 0.0);
+        s.formant_semitones = fix(s.formant_semitones, -12.0, 12.0, 0.0);
+        s.robot = fix(s.robot, 0.0, 1.0, 0.0);
+        s.breath = fix(s.breath, 0.0, 1.0, 0.0);
+        s.whisper = fix(s.whisper, 0.0, 1.0, 0.0);
+        s.warmth = fix(s.warmth, 0.0, 1.0, 0.5);
+        s.presence = fix(s.presence, 0.0, 1.0, 0.5);
+        s.reverb = fix(s.reverb, 0.0, 1.0, 0.0);
+        s.compression = fix(s.compression, 0.0, 1.0, 0.0);
+        s.mix = fix(s.mix, 0.0, 1.0, 1.0);
+        s
+    }
+}
+
+/// One analysis result for displays: what was sung and where it is going.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnalysisFrame {
+    /// Time in seconds since the last reset (input time the estimate describes).
+    pub time_seconds: f64,
+    /// Detected fundamental in Hz (0 when not voiced).
+    pub detected_hz: f32,
+    /// Output fundamental in Hz after correction and shifting (0 when not voiced).
+    pub output_hz: f32,
+    /// Voiced, unvoiced or silence.
+    pub voicing: Voicing,
+    /// Input level in dBFS.
+    pub level_db: f32,
+}
+
+/// The vocal chain. `reset` allocates; `process` never does.
+pub struct VoiceChain {
+    sample_rate: f32,
+    latency: usize,
+    settings: VoiceSettings,
+    detector: PitchDetector,
+    corrector: PitchCorrector,
+    shifter: PsolaShifter,
+    whisper: Whisper,
+    breath: Breath,
+    tone: Tone,
+    compressor: Compressor,
+    reverb: Reverb,
+    dry: [History; MAX_CHANNELS],
+    mix: LinearSmoother,
+    whisper_amount: LinearSmoother,
+    breath_amount: LinearSmoother,
+    reverb_amount: LinearSmoother,
+    request: ShiftRequest,
+    robot_cents: Option<f32>,
+    analysis: [AnalysisFrame; ANALYSIS_CAPACITY],
+    analysis_len: usize,
+    latest: Option<AnalysisFrame>,
+    samples_seen: u64,
+    recent_pitch: [(f64, f32); SLOPE_FRAMES],
+    recent_pitch_len: usize,
+}
+
+impl Default for VoiceChain {
+    fn default() -> Self {
+        let idle = AnalysisFrame {
+            time_seconds: 0.0,
+            detected_hz: 0.0,
+            output_hz: 0.0,
+            voicing: Voicing::Silence,
+            level_db: -120.0,
+        };
+        Self {
+            sample_rate: 48_000.0,
+            latency: 0,
+            settings: VoiceSettings::default(),
+            detector: PitchDetector::default(),
+            corrector: PitchCorrector::default(),
+            shifter: PsolaShifter::default(),
+            whisper: Whisper::default(),
+            breath: Breath::default(),
+            tone: Tone::default(),
+            compressor: Compressor::default(),
+            reverb: Reverb::default(),
+            dry: Default::default(),
+            mix: LinearSmoother::new(1.0),
+            whisper_amount: LinearSmoother::new(0.0),
+            breath_amount: LinearSmoother::new(0.0),
+            reverb_amount: LinearSmoother::new(0.0),
+            request: ShiftRequest {
+                input_period: None,
+                output_period: 1.0,
+                formant: 1.0,
+            },
+            robot_cents: None,
+            analysis: [idle; ANALYSIS_CAPACITY],
+            analysis_len: 0,
+            latest: None,
+            samples_seen: 0,
+            recent_pitch: [(0.0, 0.0); SLOPE_FRAMES],
+            recent_pitch_len: 0,
+        }
+    }
+}
+
+impl VoiceChain {
+    /// Prepares every unit for `sample_rate` (any block size works; `_max_block` is accepted
+    /// for symmetry with the other units). Allocates; call off the audio thread or in
+    /// `activate`.
+    pub fn reset(&mut self, sample_rate: f32, _max_block: usize) {
+        let sample_rate = if sample_rate.is_finite() {
+            sample_rate.clamp(8_000.0, 384_000.0)
+        } else {
+            48_000.0
+        };
+        self.sample_rate = sample_rate;
+        self.latency = (LATENCY_SECONDS * sample_rate).round() as usize;
+        self.detector.reset(sample_rate, self.latency);
+        self.corrector
+            .reset(self.detector.hop_size() as f32 / sample_rate);
+        self.shifter.reset(sample_rate, self.latency);
+        self.whisper.reset(sample_rate);
+        self.breath.reset(sample_rate);
+        self.tone.reset(sample_rate);
+        self.compressor.reset(sample_rate);
+        self.reverb.reset(sample_rate);
+        for line in self.dry.iter_mut() {
+            line.reset(self.latency + 2);
+        }
+        let s = self.settings;
+        self.mix.reset(sample_rate, 0.02, s.mix);
+        self.whisper_amount.reset(sample_rate, 0.02, s.whisper);
+        self.breath_amount.reset(sample_rate, 0.02, s.breath);
+        self.reverb_amount.reset(sample_rate, 0.02, s.reverb);
+        self.request.input_period = None;
+        self.robot_cents = None;
+        self.analysis_len = 0;
+        self.latest = None;
+        self.samples_seen = 0;
+        self.recent_pitch_len = 0;
+        self.apply_block_settings();
+    }
+
+    /// Delay from input to output in samples.
+    pub fn latency_samples(&self) -> usize {
+        self.latency
+    }
+
+    /// The sample rate the chain was reset for.
+    pub fn sample_rate(&self) -> f32 {
+        self.sample_rate
+    }
+
+    /// Hop between analysis frames in seconds.
+    pub fn hop_seconds(&self) -> f32 {
+        HOP_SECONDS
+    }
+
+    /// Takes new settings (smoothed where it matters); call once per block.
+    pub fn set_settings(&mut self, settings: &VoiceSettings) {
+        self.settings = settings.sanitized();
+        self.apply_block_settings();
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &VoiceSettings {
+        &self.settings
+    }
+
+    /// A MIDI note was pressed (targets for MIDI-controlled tuning).
+    pub fn note_on(&mut self, note: u8) {
+        self.corrector.set_note_held(note, true);
+    }
+
+    /// A MIDI note was released.
+    pub fn note_off(&mut self, note: u8) {
+        self.corrector.set_note_held(note, false);
+    }
+
+    /// Releases all MIDI notes (transport stop, all-notes-off).
+    pub fn all_notes_off(&mut self) {
+        self.corrector.release_all_notes();
+    }
+
+    /// The most recent analysis frame, if any.
+    pub fn latest_analysis(&self) -> Option<AnalysisFrame> {
+        self.latest
+    }
+
+    /// Hands every analysis frame since the last drain to `sink`, oldest first.
+    pub fn drain_analysis(&mut self, mut sink: impl FnMut(AnalysisFrame)) {
+        for frame in &self.analysis[..self.analysis_len] {
+            sink(*frame);
+        }
+        self.analysis_len = 0;
+    }
+
+    fn apply_block_settings(&mut self) {
+        let s = self.settings;
+        self.mix.set_target(s.mix);
+        self.whisper_amount.set_target(s.whisper);
+        self.breath_amount.set_target(s.breath);
+        self.reverb_amount.set_target(s.reverb);
+        self.tone.set(s.warmth, s.presence);
+        self.compressor.set_amount(s.compression);
+    }
+
+    /// Processes one block in place; 1 or 2 channels of equal length (extra channels are left
+    /// untouched). Never allocates, never panics, never outputs non-finite samples.
+    pub fn process(&mut self, channels: &mut [&mut [f32]]) {
+        let count = channels.len().min(MAX_CHANNELS);
+        if count == 0 {
+            return;
+        }
+        let frames = channels[..count].iter().map(|c| c.len()).min().unwrap_or(0);
+        let inv_count = 1.0 / count as f32;
+        for i in 0..frames {
+            let mut mono = 0.0f32;
+            let mut input = [0.0f32; MAX_CHANNELS];
+            for (ch, slot) in input.iter_mut().enumerate().take(count) {
+                let x = channels[ch][i];
+                *slot = if x.is_finite() && x.abs() > 1.0e-30 {
+                    x
+                } else {
+                    0.0
+                };
+                mono += *slot;
+            }
+            mono *= inv_count;
+
+            self.samples_seen += 1;
+            if let Some(frame) = self.detector.push(mono) {
+                self.on_frame(frame);
+            }
+            let mut wet = self.shifter.process(mono, self.request);
+
+            let whisper = self.whisper_amount.next_value();
+            if whisper > 0.0 {
+                let whispered = self.whisper.process(wet);
+                wet += whisper * (whispered - wet);
+            }
+            let breath = self.breath_amount.next_value();
+            if breath > 0.0 {
+                wet += breath * BREATH_LEVEL * self.breath.process(wet);
+            }
+            if !self.tone.is_flat() {
+                wet = self.tone.process(wet);
+            }
+            wet = self.compressor.process(wet);
+            let reverb = self.reverb_amount.next_value();
+            let (mut wet_left, mut wet_right) = (wet, wet);
+            if reverb > 0.0 || !self.reverb.is_silent() {
+                let (left, right) = self.reverb.process(wet * reverb);
+                wet_left += REVERB_RETURN * left;
+                wet_right += REVERB_RETURN * right;
+            }
+
+            let mix = self.mix.next_value();
+            for (ch, &x) in input.iter().enumerate().take(count) {
+                let line = &mut self.dry[ch];
+                line.push(x);
+                let dry = line.get(line.written() as i64 - 1 - self.latency as i64);
+                let wet_ch = if count == 1 {
+                    0.5 * (wet_left + wet_right)
+                } else if ch == 0 {
+                    wet_left
+                } else {
+                    wet_right
+                };
+                let out = dry + mix * (wet_ch - dry);
+                channels[ch][i] = if out.is_finite() { out } else { 0.0 };
+            }
+        }
+    }
+
+    /// Pitch slope in cents per sample over the last few voiced frames (0 until there are
+    /// enough), and records this frame.
+    fn pitch_slope(&mut self, time: f64, cents: f32) -> f32 {
+        let slope = if self.recent_pitch_len == SLOPE_FRAMES {
+            let (old_time, old_cents) = self.recent_pitch[0];
+            let span = (time - old_time) as f32;
+            if span > 0.0 {
+                ((cents - old_cents) / span).clamp(-MAX_SLOPE, MAX_SLOPE)
+            } else {
+                0.0
+            }
+        } else {
+            0.0
+        };
+        if self.recent_pitch_len == SLOPE_FRAMES {
+            self.recent_pitch.copy_within(1.., 0);
+            self.recent_pitch_len -= 1;
+        }
+        self.recent_pitch[self.recent_pitch_len] = (time, cents);
+        self.recent_pitch_len += 1;
+        slope
+    }
+
+    /// Turns a new analysis frame into the shift request the shifter follows until the next.
+    fn on_frame(&mut self, frame: PitchFrame) {
+        let s = self.settings;
+        let correction = self.corrector.update(&frame, &s.tune);
+        let mut output_hz = 0.0;
+        if frame.is_voiced() {
+            let detected = hz_to_cents(frame.f0);
+            let robot_cents = *self
+                .robot_cents
+                .get_or_insert_with(|| nearest_tonic_cents(s.tune.key, detected));
+            // The grains this request shapes sound around one input period after the current
+            // output time; follow the pitch's slope there so vibrato and glides keep their
+            // timing (the detector cannot see the future, the slope can).
+            let slope = self.pitch_slope(frame.time, detected);
+            let output_time = self.samples_seen as f64 - self.latency as f64;
+            let lead = (output_time + (self.sample_rate / frame.f0) as f64 - frame.time)
+                .clamp(0.0, 2.0 * self.latency as f64);
+            let detected_ahead = detected + slope * lead as f32;
+            let corrected = detected_ahead + correction;
+            let mut output = corrected + s.robot * (robot_cents - corrected);
+            output += 100.0 * s.pitch_semitones;
+            output_hz = cents_to_hz(output);
+            let shift_cents = output - detected_ahead;
+            let formant_shift = if s.preserve_formants {
+                s.formant_semitones * 100.0
+            } else {
+                s.formant_semitones * 100.0 + shift_cents
+            };
+            let unchanged = shift_cents.abs() < NO_SHIFT_CENTS
+                && formant_shift.abs() < NO_SHIFT_CENTS
+                && s.robot <= 0.0;
+            self.request = ShiftRequest {
+                input_period: if unchanged {
+                    None
+                } else {
+                    Some(self.sample_rate / frame.f0)
+                },
+                output_period: self.sample_rate / output_hz,
+                formant: (formant_shift / 1200.0).exp2(),
+            };
+        } else {
+            self.robot_cents = None;
+            self.request.input_period = None;
+            self.recent_pitch_len = 0;
+        }
+        let analysis = AnalysisFrame {
+            time_seconds: frame.time / self.sample_rate as f64,
+            detected_hz: frame.f0,
+            output_hz,
+            voicing: frame.voicing,
+            level_db: frame.level_db,
+        };
+        self.latest = Some(analysis);
+        if self.analysis_len == ANALYSIS_CAPACITY {
+            self.analysis.copy_within(1.., 0);
+            self.analysis_len -= 1;
+        }
+        self.analysis[self.analysis_len] = analysis;
+        self.analysis_len += 1;
+    }
+}
+
+/// The key's tonic in the octave nearest `cents` (the robot's fixed note).
+fn nearest_tonic_cents(key: PitchClass, cents: f32) -> f32 {
+    let tonic = key.semitone() as f32 * 100.0;
+    let octaves = ((cents - tonic) / 1200.0).round();
+    tonic + octaves * 1200.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sine(hz: f32, sample_rate: f32, seconds: f32) -> Vec<f32> {
+        (0..(sample_rate * seconds) as usize)
+            .map(|i| 0.4 * (std::f32::consts::TAU * hz * i as f32 / sample_rate).sin())
+            .collect()
+    }
+
+    #[test]
+    fn neutral_settings_return_the_input_delayed() {
+        let mut chain = VoiceChain::default();
+        chain.reset(48_000.0, 512);
+        let input = sine(220.0, 48_000.0, 0.5);
+        let mut left = input.clone();
+        let mut right = input.clone();
+        chain.process(&mut [&mut left, &mut right]);
+        let latency = chain.latency_samples();
+        assert_eq!(latency, 480);
+        assert_eq!(&left[latency..], &input[..input.len() - latency]);
+        assert_eq!(&right[latency..], &input[..input.len() - latency]);
+    }
+
+    #[test]
+    fn mix_zero_is_exactly_the_delayed_input_even_with_effects() {
+        let mut chain = VoiceChain::default();
+        chain.reset(44_100.0, 64);
+        let settings = VoiceSettings {
+            pitch_semitones: 5.0,
+            reverb: 0.6,
+            whisper: 0.5,
+            mix: 0.0,
+            ..VoiceSettings::default()
+        };
+        chain.set_settings(&settings);
+        chain.reset(44_100.0, 64);
+        let input = sine(180.0, 44_100.0, 0.3);
+        let mut mono = input.clone();
+        chain.process(&mut [&mut mono]);
+        let latency = chain.latency_samples();
+        assert_eq!(&mono[latency..], &input[..input.len() - latency]);
+    }
+
+    #[test]
+    fn garbage_in_gives_finite_out_and_recovers() {
+        let mut chain = VoiceChain::default();
+        chain.reset(48_000.0, 256);
+        chain.set_settings(&VoiceSettings {
+            pitch_semitones: 3.0,
+            reverb: 0.5,
+            compression: 0.7,
+            breath: 0.5,
+            whisper: 0.3,
+            warmth: 0.9,
+            ..VoiceSettings::default()
+        });
+        let mut block: Vec<f32> = sine(200.0, 48_000.0, 0.2);
+        for (i, x) in block.iter_mut().enumerate() {
+            match i % 5 {
+                0 => *x = f32::NAN,
+                1 => *x = f32::INFINITY,
+                2 => *x = 1.0e-40,
+                _ => {}
+            }
+        }
+        chain.process(&mut [&mut block]);
+        assert!(block.iter().all(|x| x.is_finite()));
+        let mut clean = sine(200.0, 48_000.0, 0.5);
+        chain.process(&mut [&mut clean]);
+        let tail_rms = (clean[12_000..].iter().map(|x| x * x).sum::<f32>() / 12_000.0).sqrt();
+        assert!(tail_rms > 0.05, "did not recover: rms {tail_rms}");
+        let mut settings = VoiceSettings::default();
+        settings.mix = f32::NAN;
+        settings.pitch_semitones = f32::INFINITY;
+        chain.set_settings(&settings);
+        assert_eq!(chain.settings().mix, 1.0);
+        assert_eq!(chain.settings().pitch_semitones, 0.0);
+    }
+}

@@ -1,0 +1,218 @@
+//! Arguments and drivers of `daiw render` and `daiw analyze` (the binary stays thin).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use thiserror::Error;
+
+use crate::dsp::presets::{self, PresetError};
+use crate::dsp::VoiceSettings;
+use crate::music::theory::{PitchClass, ScaleKind, TheoryError};
+
+use super::analyze::{pitch_track, to_csv};
+use super::render::render_file;
+use super::wav::{self, WavError};
+
+/// What can go wrong in `render` or `analyze`.
+#[derive(Debug, Error)]
+pub enum OfflineError {
+    /// A WAV problem.
+    #[error(transparent)]
+    Wav(#[from] WavError),
+    /// An unknown preset.
+    #[error(transparent)]
+    Preset(#[from] PresetError),
+    /// A bad key or scale.
+    #[error(transparent)]
+    Theory(#[from] TheoryError),
+    /// A value outside its range.
+    #[error("--{option} {value} is out of range ({range})")]
+    OutOfRange {
+        /// The option.
+        option: &'static str,
+        /// The value given.
+        value: f32,
+        /// The allowed range.
+        range: &'static str,
+    },
+    /// A tuning option without `--key`.
+    #[error("--{0} needs --key (tuning applies only when a key is given)")]
+    NeedsKey(&'static str),
+    /// Writing the result failed.
+    #[error("could not write the output: {0}")]
+    Output(#[from] std::io::Error),
+    /// JSON encoding failed.
+    #[error("could not encode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// `daiw render IN.wav OUT.wav [options]`: amounts are 0..1; tuning applies when --key is given.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Input WAV (16/24/32-bit integer or float, mono or stereo, any rate).
+    pub input: PathBuf,
+    /// Output WAV (same format as the input).
+    pub output: PathBuf,
+    /// A tuning preset (transparent, natural, moderate, aggressive, hard_tune, vulnerable) or a
+    /// voice preset (intimate_whisper, vulnerable, powerful, ethereal, dark, bright, robot,
+    /// neutral); explicit options override it.
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Key to tune to (C, C#, Db, ... B); turns tuning on.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Scale (major, minor, harmonic_minor, ... chromatic); default major.
+    #[arg(long)]
+    pub scale: Option<String>,
+    /// Retune speed in ms (0 = hard snap).
+    #[arg(long = "retune-ms")]
+    pub retune_ms: Option<f32>,
+    /// Correction amount 0..1.
+    #[arg(long)]
+    pub amount: Option<f32>,
+    /// Humanize 0..1.
+    #[arg(long)]
+    pub humanize: Option<f32>,
+    /// Vibrato preservation 0..1.
+    #[arg(long)]
+    pub vibrato: Option<f32>,
+    /// Pitch shift in semitones (-24..24).
+    #[arg(long, allow_hyphen_values = true)]
+    pub pitch: Option<f32>,
+    /// Formant shift in semitones (-12..12).
+    #[arg(long, allow_hyphen_values = true)]
+    pub formant: Option<f32>,
+    /// Robot 0..1 (`--robot` alone means 1).
+    #[arg(long, num_args = 0..=1, default_missing_value = "1")]
+    pub robot: Option<f32>,
+    /// Breathiness 0..1.
+    #[arg(long)]
+    pub breath: Option<f32>,
+    /// Whisper 0..1.
+    #[arg(long)]
+    pub whisper: Option<f32>,
+    /// Warmth 0..1 (0.5 flat).
+    #[arg(long)]
+    pub warmth: Option<f32>,
+    /// Presence 0..1 (0.5 flat).
+    #[arg(long)]
+    pub presence: Option<f32>,
+    /// Reverb 0..1.
+    #[arg(long)]
+    pub reverb: Option<f32>,
+    /// Compression 0..1.
+    #[arg(long)]
+    pub compression: Option<f32>,
+    /// Dry/wet mix 0..1.
+    #[arg(long)]
+    pub mix: Option<f32>,
+}
+
+/// `daiw analyze IN.wav [--csv]`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Input WAV.
+    pub input: PathBuf,
+    /// Print `time_s,f0_hz,voiced` rows instead of JSON.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+fn check(
+    option: &'static str,
+    value: Option<f32>,
+    lo: f32,
+    hi: f32,
+    range: &'static str,
+) -> Result<Option<f32>, OfflineError> {
+    match value {
+        Some(v) if !(v.is_finite() && (lo..=hi).contains(&v)) => Err(OfflineError::OutOfRange {
+            option,
+            value: v,
+            range,
+        }),
+        other => Ok(other),
+    }
+}
+
+impl RenderArgs {
+    /// The chain settings these arguments ask for.
+    pub fn settings(&self) -> Result<VoiceSettings, OfflineError> {
+        let mut s = VoiceSettings::default();
+        if let Some(name) = &self.preset {
+            presets::apply_named(name, &mut s)?;
+        }
+        let unit = |option, value| check(option, value, 0.0, 1.0, "0..1");
+        match &self.key {
+            Some(key) => {
+                s.tune.enabled = true;
+                s.tune.key = key.parse::<PitchClass>()?;
+                if let Some(scale) = &self.scale {
+                    s.tune.scale = scale.parse::<ScaleKind>()?;
+                }
+            }
+            None => {
+                for (option, given) in [
+                    ("scale", self.scale.is_some()),
+                    ("retune-ms", self.retune_ms.is_some()),
+                    ("amount", self.amount.is_some()),
+                    ("humanize", self.humanize.is_some()),
+                    ("vibrato", self.vibrato.is_some()),
+                ] {
+                    if given {
+                        return Err(OfflineError::NeedsKey(option));
+                    }
+                }
+            }
+        }
+        if let Some(v) = check("retune-ms", self.retune_ms, 0.0, 2_000.0, "0..2000 ms")? {
+            s.tune.retune_ms = v;
+        }
+        let assign = |target: &mut f32, value: Option<f32>| {
+            if let Some(v) = value {
+                *target = v;
+            }
+        };
+        assign(&mut s.tune.amount, unit("amount", self.amount)?);
+        assign(&mut s.tune.humanize, unit("humanize", self.humanize)?);
+        assign(&mut s.tune.vibrato, unit("vibrato", self.vibrato)?);
+        assign(
+            &mut s.pitch_semitones,
+            check("pitch", self.pitch, -24.0, 24.0, "-24..24 semitones")?,
+        );
+        assign(
+            &mut s.formant_semitones,
+            check("formant", self.formant, -12.0, 12.0, "-12..12 semitones")?,
+        );
+        assign(&mut s.robot, unit("robot", self.robot)?);
+        assign(&mut s.breath, unit("breath", self.breath)?);
+        assign(&mut s.whisper, unit("whisper", self.whisper)?);
+        assign(&mut s.warmth, unit("warmth", self.warmth)?);
+        assign(&mut s.presence, unit("presence", self.presence)?);
+        assign(&mut s.reverb, unit("reverb", self.reverb)?);
+        assign(&mut s.compression, unit("compression", self.compression)?);
+        assign(&mut s.mix, unit("mix", self.mix)?);
+        Ok(s)
+    }
+}
+
+/// Runs `daiw render`.
+pub fn run_render(args: &RenderArgs) -> Result<(), OfflineError> {
+    let settings = args.settings()?;
+    render_file(&args.input, &args.output, &settings)?;
+    Ok(())
+}
+
+/// Runs `daiw analyze`, writing CSV or JSON to `out`.
+pub fn run_analyze(args: &AnalyzeArgs, out: &mut impl Write) -> Result<(), OfflineError> {
+    let audio = wav::read(&args.input)?;
+    let rows = pitch_track(&audio);
+    if args.csv {
+        out.write_all(to_csv(&rows).as_bytes())?;
+    } else {
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
