@@ -12,7 +12,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use daiw::assistant::config::{AgentConfig, DEFAULT_CONFIG_YAML};
 use daiw::assistant::embedded::{self, EmbeddedBackend};
 use daiw::assistant::grammar::tool_grammar;
-use daiw::assistant::llm::{LlmBackend, LlmRequest};
+use daiw::assistant::llm::{ChatMessage, LlmBackend, LlmRequest, Role};
 use daiw::assistant::model_file;
 use daiw::assistant::prompt::{example_messages, system_prompt, DEFAULT_PERSONA};
 use daiw::assistant::router::route;
@@ -133,6 +133,36 @@ fn bench_model(c: &mut Criterion) {
         prompt_tokens as f64 / (prompt_ms / 1e3),
         gen_tokens as f64 / 24.0,
         gen_tokens as f64 / (gen_ms / 1e3)
+    );
+    // As in a running chat: the last two exchanges ride along (the history window slides, so
+    // they are decoded again after the cached prefix).
+    let mut with_history = Vec::new();
+    let mut history: Vec<ChatMessage> = Vec::new();
+    for (k, user) in requests.iter().cycle().take(12).enumerate() {
+        let request = LlmRequest {
+            system: &system,
+            examples: &examples,
+            history: &history,
+            user,
+        };
+        let t = Instant::now();
+        let answer = backend
+            .respond(&request, &mut |_| {}, &cancel)
+            .expect("answer");
+        if k > 0 {
+            with_history.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        history.push(ChatMessage::new(Role::User, *user));
+        history.push(ChatMessage::new(Role::Assistant, answer.raw.clone()));
+        let keep = history.len().saturating_sub(4);
+        history.drain(..keep);
+    }
+    with_history.sort_by(|a, b| a.total_cmp(b));
+    eprintln!(
+        "assistant bench: with 2 exchanges of history ({} requests): median {:.0} ms, p95 {:.0} ms",
+        with_history.len(),
+        percentile(&with_history, 0.5),
+        percentile(&with_history, 0.95)
     );
     let mut group = c.benchmark_group("model");
     group.sample_size(10);

@@ -1,5 +1,5 @@
 //! The HTTP backend against a real OpenAI-compatible server on 127.0.0.1: llama-cpp-python's
-//! server (installed by scripts/setup_llm_server.sh into target/llm-server-venv) serving the
+//! server (installed by scripts/setup_llm_server.sh into ~/.cache/daiw/llm-server-venv) serving the
 //! default model. Streaming replies, a tool call applied through the agent, and a server that
 //! never answers (timeout) all become chat results, never crashes.
 
@@ -40,8 +40,13 @@ fn free_port() -> u16 {
 }
 
 fn start_server() -> Server {
-    let python =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/llm-server-venv/bin/python");
+    let venv = std::env::var_os("DAIW_LLM_SERVER_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/daiw/llm-server-venv")
+        });
+    let python = venv.join("bin/python");
     assert!(
         python.exists(),
         "{} is missing: run scripts/setup_llm_server.sh (or `cargo xtask test`)",

@@ -168,9 +168,10 @@ fn evaluation_set_through_daiw_plan() {
     }
     let n = cases.len();
     eprintln!(
-        "assistant eval: {right}/{n} right ({:.1} %), {valid}/{n} valid JSON; model-decided \
+        "assistant eval: {right}/{n} right ({:.1} %), {valid}/{} valid JSON; model-decided \
          cases {}/{} right",
         100.0 * right as f64 / n as f64,
+        n + info.len(),
         by_model.1,
         by_model.0
     );

@@ -51,6 +51,25 @@ impl History {
         self.data[index as usize & self.mask]
     }
 
+    /// The sample at `index` without validity checks: the caller guarantees the index was
+    /// written and is within the capacity (a stale index reads an old sample, never out of
+    /// bounds). For hot loops whose positions are known to be recent.
+    #[inline]
+    pub fn get_recent(&self, index: i64) -> f32 {
+        self.data[index as usize & self.mask]
+    }
+
+    /// Linear interpolation between recent samples at fractional `position` (see `get_recent`).
+    #[inline]
+    pub fn get_recent_interpolated(&self, position: f64) -> f32 {
+        let base = position.floor();
+        let frac = (position - base) as f32;
+        let i = base as i64;
+        let a = self.get_recent(i);
+        let b = self.get_recent(i + 1);
+        a + (b - a) * frac
+    }
+
     /// Linearly interpolated sample at fractional absolute position `position`.
     #[inline]
     pub fn get_interpolated(&self, position: f64) -> f32 {
@@ -62,12 +81,27 @@ impl History {
         a + (b - a) * frac
     }
 
-    /// Copies the `out.len()` samples ending just before absolute index `end` into `out`.
+    /// Copies the `out.len()` samples ending just before absolute index `end` into `out`
+    /// (zeros for samples never written or already overwritten).
     pub fn copy_ending_at(&self, end: u64, out: &mut [f32]) {
-        let start = end as i64 - out.len() as i64;
-        for (offset, slot) in out.iter_mut().enumerate() {
-            *slot = self.get(start + offset as i64);
+        let len = out.len();
+        let start = end as i64 - len as i64;
+        let oldest = self.written as i64 - self.data.len() as i64;
+        let valid_start = start.max(oldest).max(0);
+        let valid_end = (end as i64).min(self.written as i64);
+        if valid_start >= valid_end {
+            out.fill(0.0);
+            return;
         }
+        let lead = (valid_start - start) as usize;
+        let count = (valid_end - valid_start) as usize;
+        out[..lead].fill(0.0);
+        out[lead + count..].fill(0.0);
+        // The valid run is at most two contiguous pieces of the ring.
+        let first = valid_start as usize & self.mask;
+        let first_len = count.min(self.data.len() - first);
+        out[lead..lead + first_len].copy_from_slice(&self.data[first..first + first_len]);
+        out[lead + first_len..lead + count].copy_from_slice(&self.data[..count - first_len]);
     }
 }
 
@@ -92,5 +126,12 @@ mod tests {
         let mut out = [0.0; 3];
         h.copy_ending_at(6, &mut out);
         assert_eq!(out, [3.0, 4.0, 5.0]);
+        // Spanning overwritten, wrapped and future samples.
+        let mut wide = [9.0; 8];
+        h.copy_ending_at(8, &mut wide);
+        assert_eq!(wide, [0.0, 0.0, 2.0, 3.0, 4.0, 5.0, 0.0, 0.0]);
+        let mut none = [9.0; 2];
+        h.copy_ending_at(1, &mut none);
+        assert_eq!(none, [0.0, 0.0]);
     }
 }

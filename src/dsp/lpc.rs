@@ -10,15 +10,30 @@ pub const MAX_ORDER: usize = 32;
 pub fn autocorrelate(signal: &[f32], out: &mut [f32]) {
     for (lag, slot) in out.iter_mut().enumerate() {
         *slot = if lag < signal.len() {
-            signal[..signal.len() - lag]
-                .iter()
-                .zip(&signal[lag..])
-                .map(|(a, b)| a * b)
-                .sum()
+            dot(&signal[..signal.len() - lag], &signal[lag..])
         } else {
             0.0
         };
     }
+}
+
+/// Dot product in eight independent lanes, so it vectorises.
+#[inline]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let (chunks_a, chunks_b) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = chunks_a
+        .remainder()
+        .iter()
+        .zip(chunks_b.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in chunks_a.zip(chunks_b) {
+        for k in 0..8 {
+            lanes[k] += x[k] * y[k];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
 }
 
 /// Levinson-Durbin: predictor `a` (a[0] = 1, length order + 1) from autocorrelation `r`;

@@ -29,7 +29,8 @@ pub struct Whisper {
     countdown: usize,
     coefficients: [f32; MAX_ORDER + 1],
     autocorrelation: [f32; MAX_ORDER + 1],
-    state: [f32; MAX_ORDER],
+    state: [f32; 2 * MAX_ORDER],
+    head: usize,
     gain: f32,
     noise: WhiteNoise,
 }
@@ -45,7 +46,8 @@ impl Default for Whisper {
             countdown: 0,
             coefficients: [0.0; MAX_ORDER + 1],
             autocorrelation: [0.0; MAX_ORDER + 1],
-            state: [0.0; MAX_ORDER],
+            state: [0.0; 2 * MAX_ORDER],
+            head: 0,
             gain: 0.0,
             noise: WhiteNoise::new(0x5eed_0001),
         }
@@ -66,7 +68,8 @@ impl Whisper {
         self.countdown = 0;
         self.coefficients = [0.0; MAX_ORDER + 1];
         self.coefficients[0] = 1.0;
-        self.state = [0.0; MAX_ORDER];
+        self.state = [0.0; 2 * MAX_ORDER];
+        self.head = 0;
         self.gain = 0.0;
     }
 
@@ -79,17 +82,28 @@ impl Whisper {
             self.analyse();
         }
         self.countdown -= 1;
-        // All-pole filter 1/A(z) driven by scaled noise (uniform noise has variance 1/3).
-        let mut y = self.noise.next_value() * self.gain * 1.732;
-        for k in 1..=self.order {
-            y -= self.coefficients[k] * self.state[k - 1];
-        }
-        self.state.copy_within(0..self.order - 1, 1);
-        self.state[0] = y;
+        // All-pole filter 1/A(z) driven by scaled noise (uniform noise has variance 1/3). The
+        // past outputs sit twice in a mirrored ring, so the taps are one contiguous slice.
+        let excitation = self.noise.next_value() * self.gain * 1.732;
+        let order = self.order;
+        let past = &self.state[self.head..self.head + order];
+        let feedback: f32 = self.coefficients[1..=order]
+            .iter()
+            .zip(past)
+            .map(|(a, y)| a * y)
+            .sum();
+        let mut y = excitation - feedback;
         if !y.is_finite() {
-            self.state = [0.0; MAX_ORDER];
-            return 0.0;
+            self.state = [0.0; 2 * MAX_ORDER];
+            y = 0.0;
         }
+        self.head = if self.head == 0 {
+            order - 1
+        } else {
+            self.head - 1
+        };
+        self.state[self.head] = y;
+        self.state[self.head + order] = y;
         y
     }
 
@@ -236,6 +250,7 @@ impl Tone {
 }
 
 /// A feed-forward vocal compressor whose single `amount` sets threshold, ratio and make-up.
+/// The envelope runs per sample; the gain curve (logs and powers) every few samples, smoothed.
 pub struct Compressor {
     envelope: f32,
     attack: f32,
@@ -244,7 +259,14 @@ pub struct Compressor {
     ratio: f32,
     makeup_db: f32,
     amount: f32,
+    gain: f32,
+    target_gain: f32,
+    gain_smoothing: f32,
+    countdown: u32,
 }
+
+/// Samples between gain-curve evaluations.
+const COMPRESSOR_CONTROL_PERIOD: u32 = 16;
 
 impl Default for Compressor {
     fn default() -> Self {
@@ -256,6 +278,10 @@ impl Default for Compressor {
             ratio: 1.0,
             makeup_db: 0.0,
             amount: 0.0,
+            gain: 1.0,
+            target_gain: 1.0,
+            gain_smoothing: 1.0,
+            countdown: 0,
         }
     }
 }
@@ -266,6 +292,10 @@ impl Compressor {
         self.envelope = 0.0;
         self.attack = one_pole(sample_rate, 0.004);
         self.release = one_pole(sample_rate, 0.12);
+        self.gain_smoothing = one_pole(sample_rate, 0.001);
+        self.gain = 1.0;
+        self.target_gain = 1.0;
+        self.countdown = 0;
         self.set_amount(0.0);
     }
 
@@ -291,14 +321,20 @@ impl Compressor {
             self.release
         };
         self.envelope += coefficient * (level - self.envelope);
-        let level_db = 20.0 * (self.envelope + 1.0e-9).log10();
-        let over = level_db - self.threshold_db;
-        let reduction_db = if over > 0.0 {
-            over * (1.0 - 1.0 / self.ratio)
-        } else {
-            0.0
-        };
-        x * 10f32.powf((self.makeup_db - reduction_db) / 20.0)
+        if self.countdown == 0 {
+            self.countdown = COMPRESSOR_CONTROL_PERIOD;
+            let level_db = 20.0 * (self.envelope + 1.0e-9).log10();
+            let over = level_db - self.threshold_db;
+            let reduction_db = if over > 0.0 {
+                over * (1.0 - 1.0 / self.ratio)
+            } else {
+                0.0
+            };
+            self.target_gain = 10f32.powf((self.makeup_db - reduction_db) / 20.0);
+        }
+        self.countdown -= 1;
+        self.gain += self.gain_smoothing * (self.target_gain - self.gain);
+        x * self.gain
     }
 }
 
@@ -356,7 +392,7 @@ impl Reverb {
         let mut taps = [0.0f32; 4];
         for (i, tap) in taps.iter_mut().enumerate() {
             let line = &self.lines[i];
-            let delayed = line.get(line.written() as i64 - self.lengths[i] as i64);
+            let delayed = line.get_recent(line.written() as i64 - self.lengths[i] as i64);
             self.damping[i] += self.damping_coefficient * (delayed - self.damping[i]);
             *tap = self.damping[i];
         }

@@ -56,6 +56,8 @@ pub struct PsolaShifter {
     next_synthesis: f64,
     voiced_mix: f32,
     voiced_step: f32,
+    /// How far back from the newest sample grains may read.
+    oldest_readable: i64,
 }
 
 impl Default for PsolaShifter {
@@ -73,6 +75,7 @@ impl Default for PsolaShifter {
             next_synthesis: 0.0,
             voiced_mix: 0.0,
             voiced_step: 1.0,
+            oldest_readable: 0,
         }
     }
 }
@@ -96,6 +99,7 @@ impl PsolaShifter {
         // Room for a grain read two periods plus the latency into the past, and formant reads.
         let capacity = 4 * longest_period + 2 * latency + 64;
         self.history.reset(capacity);
+        self.oldest_readable = self.history.capacity() as i64 - 2;
         self.peaks.reset(capacity);
         self.peak_filter = Biquad::new(BiquadCoefficients::low_pass(sample_rate, 700.0, 0.7));
         self.hann = (0..=HANN_POINTS)
@@ -251,12 +255,16 @@ impl PsolaShifter {
             }
             if offset >= -reach {
                 let analysis_offset = offset * grain.formant as f64;
-                let position = (grain.analysis_centre + analysis_offset).min(newest as f64);
+                // Never past the newest input; never further back than the history holds (it
+                // is sized for two periods plus the latency).
+                let position = (grain.analysis_centre + analysis_offset)
+                    .min(newest as f64)
+                    .max((newest - self.oldest_readable) as f64);
                 let window = self.window(analysis_offset as f32 / grain.half_width);
                 let sample = if grain.formant == 1.0 {
-                    self.history.get(position as i64)
+                    self.history.get_recent(position as i64)
                 } else {
-                    self.history.get_interpolated(position)
+                    self.history.get_recent_interpolated(position)
                 };
                 sum += window * sample;
             }

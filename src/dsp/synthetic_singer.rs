@@ -430,20 +430,6 @@ mod tests {
         assert!((first_note - 220.0).abs() < 0.01, "{first_note}");
     }
 }
-#[cfg(test)]
-mod delay_debug {
-    #[test]
-    #[ignore]
-    fn print_delay() {
-        for v in [super::Vowel::A, super::Vowel::E, super::Vowel::U] {
-            let c = super::SingerConfig {
-                vowel: v,
-                ..Default::default()
-            };
-            println!("delay {}", super::tract_delay(&c));
-        }
-    }
-}
 
 #[cfg(test)]
 mod delay_tests {
