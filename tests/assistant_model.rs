@@ -438,3 +438,45 @@ fn missing_and_corrupt_models_are_errors_not_crashes() {
     let turn = agent.chat("what's a good song to cover?");
     assert!(turn.reply.contains("no language model"), "{}", turn.reply);
 }
+
+#[test]
+fn prefix_cache_on_disk_is_reused_and_survives_damage() {
+    let _lock = model_lock();
+    let home = temp_home("prefix");
+    let model = model_path();
+    let mut agent = ChatAgent::new(config(&home, &model)).expect("agent");
+    agent.warm_up().expect("warm up");
+    let cache_dir = home.join("cache");
+    let files: Vec<PathBuf> = std::fs::read_dir(&cache_dir)
+        .expect("cache written")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "kv"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let good = std::fs::read(&files[0]).expect("read cache");
+    assert!(good.len() > 1_000_000);
+    drop(agent);
+
+    // A truncated file, a garbage file: both are replaced, never a crash.
+    for damaged in [
+        good[..good.len() / 2].to_vec(),
+        b"not a state file".to_vec(),
+    ] {
+        std::fs::write(&files[0], &damaged).expect("damage");
+        let mut agent = ChatAgent::new(config(&home, &model)).expect("agent");
+        agent.warm_up().expect("warm up after damage");
+        let turn = agent.chat("hello!");
+        assert_eq!(turn.source, Source::Model);
+        assert!(turn.errors.is_empty(), "{:?}", turn.errors);
+        let len = std::fs::metadata(&files[0]).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(len as usize, good.len(), "the cache is rewritten");
+    }
+
+    // A reused cache gives the same answer as a fresh decode.
+    let mut cached = ChatAgent::new(config(&home, &model)).expect("agent");
+    let a = cached.plan("what does reverb do?", &mut |_| {}).reply;
+    std::fs::remove_dir_all(&cache_dir).expect("clear cache");
+    let mut fresh = ChatAgent::new(config(&home, &model)).expect("agent");
+    let b = fresh.plan("what does reverb do?", &mut |_| {}).reply;
+    assert_eq!(a, b);
+}

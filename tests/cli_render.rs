@@ -20,8 +20,11 @@ fn daiw(args: &[&str]) -> Output {
     Command::new(DAIW).args(args).output().expect("run daiw")
 }
 
-/// A sung phrase written as a 16-bit stereo WAV at 44.1 kHz.
+/// A sung phrase written as a 16-bit stereo WAV at 44.1 kHz, under a fresh name (tests run in
+/// parallel and must not rewrite each other's input).
 fn singer_wav(dir: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let performance = sing(
         &[
             Segment::Note {
@@ -42,7 +45,7 @@ fn singer_wav(dir: &Path) -> PathBuf {
             ..SingerConfig::default()
         },
     );
-    let path = dir.join("voice.wav");
+    let path = dir.join(format!("voice-{id}.wav"));
     let audio = Audio {
         channels: vec![performance.samples.clone(), performance.samples],
         sample_rate: 44_100,

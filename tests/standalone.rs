@@ -88,14 +88,16 @@ impl Xvfb {
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("start Xvfb (run scripts/setup.sh to install it)");
+            // From here the guard owns the server, so a failure below still stops it.
+            let server = Xvfb { child, display };
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
                 if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-                    return Xvfb { child, display };
+                    return server;
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
-            panic!("Xvfb on {display} did not come up");
+            panic!("Xvfb on {} did not come up", server.display);
         }
         panic!("no free X display number");
     }

@@ -147,7 +147,10 @@ pub fn make_backend(config: &AgentConfig) -> (Box<dyn LlmBackend>, Option<String
         BackendKind::None => (Box::new(NoBackend), None),
         BackendKind::Http => (Box::new(HttpBackend::new(&config.http, &config.llm)), None),
         BackendKind::Embedded => match EmbeddedBackend::new(&config.model_path, &config.llm) {
-            Ok(backend) => (Box::new(backend), None),
+            Ok(mut backend) => {
+                backend.prefix_cache_dir = Some(config.home.join("cache"));
+                (Box::new(backend), None)
+            }
             Err(err) => (Box::new(NoBackend), Some(err.to_string())),
         },
     }
@@ -302,13 +305,16 @@ impl ChatAgent {
         let history = self
             .memory
             .recent_for_model(self.config.history_turns_in_prompt);
+        // The fixed prefix first (from the disk cache when there is one), then the request.
+        if let Err(e) = self.warm_up() {
+            errors.push(e.to_string());
+        }
         let request = LlmRequest {
             system: &self.system,
             examples: &self.examples,
             history: &history,
             user: text,
         };
-        self.warmed = true;
         let Some(backend) = self.backend.as_mut() else {
             return Plan {
                 calls: Vec::new(),

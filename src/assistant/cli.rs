@@ -233,6 +233,10 @@ pub fn chatbot(
     let mut agent = ChatAgent::new(config)?;
     let interactive = std::io::stdin().is_terminal();
     let mut err = std::io::stderr();
+    // Load the model and cache the system prompt before the first message.
+    if let Err(e) = agent.warm_up() {
+        writeln!(err, "daiw chatbot: {e}")?;
+    }
     writeln!(err, "daiw chatbot: backend {}", agent.backend_description())?;
     if let Some(e) = agent.backend_error() {
         writeln!(err, "daiw chatbot: the model is not available: {e}")?;
@@ -248,9 +252,6 @@ pub fn chatbot(
             agent.memory().history.messages.len(),
             agent.memory().path().display()
         )?;
-    }
-    if let Err(e) = agent.warm_up() {
-        writeln!(err, "daiw chatbot: {e}")?;
     }
     let mut line = String::new();
     loop {

@@ -122,6 +122,9 @@ pub struct EmbeddedBackend {
     batch_size: usize,
     /// How long loading the model took in this call (zero when it was shared).
     pub load_time: Duration,
+    /// Where the decoded system prompt is kept between processes (`daiw plan` starts fresh
+    /// each time; loading the KV state is far faster than decoding a thousand tokens).
+    pub prefix_cache_dir: Option<PathBuf>,
 }
 
 // The model and context are used from one thread at a time (the worker owns the backend).
@@ -173,6 +176,7 @@ impl EmbeddedBackend {
             cached: Vec::new(),
             batch_size,
             load_time,
+            prefix_cache_dir: None,
         })
     }
 
@@ -220,6 +224,75 @@ impl EmbeddedBackend {
             .map_err(|e| LlmError::Runtime(format!("grammar rejected a token: {e}")))?;
         self.chain.accept(token);
         Ok(token)
+    }
+
+    /// A key for a prefix: the model file (path, size, time) and the tokens.
+    fn prefix_key(&self, tokens: &[LlamaToken]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.path.hash(&mut h);
+        if let Ok(meta) = std::fs::metadata(&self.path) {
+            meta.len().hash(&mut h);
+            meta.modified().ok().hash(&mut h);
+        }
+        self.params.context_size.hash(&mut h);
+        for t in tokens {
+            t.0.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Loads a saved prefix into sequence 0; false (with the cache cleared) when it does not
+    /// hold exactly these tokens.
+    ///
+    /// llama.cpp aborts the process on a truncated state file (`GGML_ASSERT(nread <=
+    /// state_size)`), so only bytes that match the length and hash we recorded when saving
+    /// reach it, and from a private copy another process cannot change underneath.
+    fn load_prefix(&mut self, file: &Path, tokens: &[LlamaToken]) -> bool {
+        let Ok(bytes) = std::fs::read(file) else {
+            return false;
+        };
+        let recorded = std::fs::read_to_string(checksum_path(file)).unwrap_or_default();
+        if recorded.trim() != checksum(&bytes) {
+            let _ = std::fs::remove_file(file);
+            let _ = std::fs::remove_file(checksum_path(file));
+            return false;
+        }
+        let private = std::env::temp_dir().join(format!(
+            "daiw-prefix-{}-{:p}.kv",
+            std::process::id(),
+            self as *const Self
+        ));
+        if std::fs::write(&private, &bytes).is_err() {
+            return false;
+        }
+        self.ctx.clear_kv_cache();
+        self.cached.clear();
+        let loaded = self.ctx.state_seq_load_file(&private, 0, tokens.len() + 1);
+        let _ = std::fs::remove_file(&private);
+        match loaded {
+            Ok((loaded, _)) if loaded == tokens => {
+                self.cached = loaded;
+                true
+            }
+            _ => {
+                self.ctx.clear_kv_cache();
+                false
+            }
+        }
+    }
+
+    fn save_prefix(&self, dir: &Path, file: &Path, tokens: &[LlamaToken]) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        self.ctx
+            .state_seq_save_file(&tmp, 0, tokens)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let sum = checksum(&std::fs::read(&tmp)?);
+        let sum_tmp = checksum_path(&tmp);
+        std::fs::write(&sum_tmp, sum)?;
+        std::fs::rename(&tmp, file)?;
+        std::fs::rename(&sum_tmp, checksum_path(file))
     }
 
     /// Tokens currently in the KV cache (for tests and benchmarks).
@@ -296,6 +369,21 @@ impl EmbeddedBackend {
     }
 }
 
+/// The sidecar file holding a prefix file's length and hash.
+fn checksum_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".sum");
+    PathBuf::from(name)
+}
+
+/// Length and hash of a state file, as recorded beside it.
+fn checksum(bytes: &[u8]) -> String {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(bytes);
+    format!("{} {:016x}", bytes.len(), h.finish())
+}
+
 fn build_grammar(model: &LlamaModel, grammar_text: &str) -> Result<LlamaSampler, LlmError> {
     LlamaSampler::grammar(model, grammar_text, grammar::ROOT)
         .map_err(|e| LlmError::Runtime(format!("the grammar did not parse: {e}")))
@@ -353,6 +441,19 @@ impl LlmBackend for EmbeddedBackend {
             .apply_chat_template(&self.template, &messages, false)
             .map_err(|e| LlmError::Runtime(format!("chat template failed: {e}")))?;
         let tokens = self.tokenize(&text);
+        if self.cached.starts_with(&tokens) {
+            return Ok(());
+        }
+        if let Some(dir) = self.prefix_cache_dir.clone() {
+            let file = dir.join(format!("prefix-{:016x}.kv", self.prefix_key(&tokens)));
+            if self.load_prefix(&file, &tokens) {
+                return Ok(());
+            }
+            self.prefill(&tokens)?;
+            // A cache that cannot be written only costs speed next time.
+            let _ = self.save_prefix(&dir, &file, &tokens);
+            return Ok(());
+        }
         self.prefill(&tokens).map(|_| ())
     }
 

@@ -308,6 +308,8 @@ impl VoiceChain {
         }
         let frames = channels[..count].iter().map(|c| c.len()).min().unwrap_or(0);
         let inv_count = 1.0 / count as f32;
+        // One frame at a time across all channels, so the index is the natural loop variable.
+        #[allow(clippy::needless_range_loop)]
         for i in 0..frames {
             let mut mono = 0.0f32;
             let mut input = [0.0f32; MAX_CHANNELS];
@@ -531,10 +533,11 @@ mod tests {
         chain.process(&mut [&mut clean]);
         let tail_rms = (clean[12_000..].iter().map(|x| x * x).sum::<f32>() / 12_000.0).sqrt();
         assert!(tail_rms > 0.05, "did not recover: rms {tail_rms}");
-        let mut settings = VoiceSettings::default();
-        settings.mix = f32::NAN;
-        settings.pitch_semitones = f32::INFINITY;
-        chain.set_settings(&settings);
+        chain.set_settings(&VoiceSettings {
+            mix: f32::NAN,
+            pitch_semitones: f32::INFINITY,
+            ..VoiceSettings::default()
+        });
         assert_eq!(chain.settings().mix, 1.0);
         assert_eq!(chain.settings().pitch_semitones, 0.0);
     }

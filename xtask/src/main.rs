@@ -138,6 +138,8 @@ fn run_tests(filter: Vec<String>) -> Result<()> {
         TEST_FEATURES,
         "-p",
         "daiw",
+        // Run every test binary even after a failure, so one run shows everything that broke.
+        "--no-fail-fast",
     ]);
     if !filter.is_empty() {
         cargo_test.args(&filter);
