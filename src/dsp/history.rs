@@ -62,9 +62,9 @@ impl History {
     /// Linear interpolation between recent samples at fractional `position` (see `get_recent`).
     #[inline]
     pub fn get_recent_interpolated(&self, position: f64) -> f32 {
-        let base = position.floor();
-        let frac = (position - base) as f32;
-        let i = base as i64;
+        // Positions are sample indices, never negative: truncation is the floor.
+        let i = position as i64;
+        let frac = (position - i as f64) as f32;
         let a = self.get_recent(i);
         let b = self.get_recent(i + 1);
         a + (b - a) * frac

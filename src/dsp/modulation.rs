@@ -18,6 +18,12 @@ fn one_pole(sample_rate: f32, seconds: f32) -> f32 {
     }
 }
 
+/// LPC analysis window of the whisper (a few pitch periods of the voice).
+const WHISPER_WINDOW_SECONDS: f32 = 0.02;
+/// How often the whisper's envelope is re-estimated: a whisper has no pitch to follow, so the
+/// vowel-rate envelope is enough.
+const WHISPER_HOP_SECONDS: f32 = 0.01;
+
 /// Noise-excited resynthesis: the voice's spectral envelope (LPC, updated every few ms) filters
 /// white noise, giving a whisper of the same words.
 pub struct Whisper {
@@ -58,13 +64,13 @@ impl Whisper {
     /// Prepares for `sample_rate`; allocates the analysis window.
     pub fn reset(&mut self, sample_rate: f32) {
         self.order = ((sample_rate / 2_000.0) as usize + 4).clamp(12, 24);
-        let length = (sample_rate * 0.025) as usize;
+        let length = (sample_rate * WHISPER_WINDOW_SECONDS) as usize;
         self.window = (0..length)
             .map(|i| 0.54 - 0.46 * (std::f32::consts::TAU * i as f32 / (length - 1) as f32).cos())
             .collect();
         self.analysis = vec![0.0; length];
         self.history.reset(length + 1);
-        self.hop = (sample_rate * 0.005) as usize;
+        self.hop = (sample_rate * WHISPER_HOP_SECONDS) as usize;
         self.countdown = 0;
         self.coefficients = [0.0; MAX_ORDER + 1];
         self.coefficients[0] = 1.0;
