@@ -16,7 +16,7 @@ pub const MIN_F0: f32 = 60.0;
 /// Highest fundamental the detector looks for, in Hz.
 pub const MAX_F0: f32 = 1100.0;
 /// Analysis hop in seconds.
-pub const HOP_SECONDS: f32 = 0.004;
+pub const HOP_SECONDS: f32 = 0.005;
 /// Coarse-search sample rate target in Hz (the input is decimated to about this).
 const COARSE_RATE: f32 = 11_025.0;
 /// Coarse integration window in seconds (longer than the longest period).
