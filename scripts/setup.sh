@@ -12,7 +12,7 @@ PACKAGES=(
   # standalone audio backends
   libjack-jackd2-dev libasound2-dev
   # headless GUI tests: virtual X server, screenshots
-  xvfb xauth x11-apps x11-utils imagemagick
+  xvfb xauth x11-apps x11-utils imagemagick xdotool
   # test hosts in Python (pedalboard for VST3), speech, audio tools
   python3-venv python3-pip espeak-ng sox
   # reference tools the DSP benchmarks compare against

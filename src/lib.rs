@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use nice_plug::prelude::*;
 use nice_plug_egui::EguiEditorState;
+use parking_lot::Mutex;
+use ringbuf::traits::Producer;
 
 pub mod assistant;
 pub mod dsp;
@@ -19,6 +21,8 @@ pub mod params;
 pub mod standalone_control;
 
 use dsp::{OutputStage, VoiceChain};
+use editor::pitch_view::{analysis_queue, AnalysisProducer};
+use editor::session::Session;
 use params::DaiwParams;
 
 /// The plugin's name as hosts list it.
@@ -33,16 +37,23 @@ pub struct DaiwPlugin {
     voice: VoiceChain,
     output: OutputStage,
     sample_rate: f32,
+    /// The audio thread's end of the pitch view's ring (pushes never allocate; full drops).
+    analysis_tx: AnalysisProducer,
+    /// The window's state and the assistant worker; only the GUI thread locks it.
+    session: Arc<Mutex<Session>>,
 }
 
 impl Default for DaiwPlugin {
     fn default() -> Self {
+        let (analysis_tx, analysis_rx) = analysis_queue();
         Self {
             params: Arc::new(DaiwParams::default()),
             editor_state: editor::default_state(),
             voice: VoiceChain::default(),
             output: OutputStage::default(),
             sample_rate: 48_000.0,
+            analysis_tx,
+            session: Arc::new(Mutex::new(Session::new(analysis_rx))),
         }
     }
 }
@@ -103,7 +114,11 @@ impl Plugin for DaiwPlugin {
         if standalone_control::headless() {
             return None;
         }
-        editor::create(self.params.clone(), self.editor_state.clone())
+        editor::create(
+            self.params.clone(),
+            self.editor_state.clone(),
+            self.session.clone(),
+        )
     }
 
     fn activate(
@@ -143,6 +158,11 @@ impl Plugin for DaiwPlugin {
         let frames = buffer.samples();
         let channels = buffer.as_slice();
         self.voice.process(channels);
+        let analysis_tx = &mut self.analysis_tx;
+        self.voice.drain_analysis(|frame| {
+            // A full ring (window closed or slow) drops the frame: the view is best effort.
+            let _ = analysis_tx.try_push(frame);
+        });
         self.output
             .process(channels, frames, self.params.output_gain_db());
         ProcessStatus::Normal

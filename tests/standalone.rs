@@ -149,11 +149,43 @@ fn read_png(path: &Path) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, rgb)
 }
 
+/// Pixels of the region (left, top, right, bottom; clipped to the image) matching `test`.
+fn count_pixels(
+    rgb: &[u8],
+    (width, height): (u32, u32),
+    (left, top, right, bottom): (u32, u32, u32, u32),
+    test: impl Fn([u8; 3]) -> bool,
+) -> usize {
+    let mut n = 0;
+    for row in top..bottom.min(height) {
+        for col in left..right.min(width) {
+            let i = ((row * width + col) * 3) as usize;
+            if test([rgb[i], rgb[i + 1], rgb[i + 2]]) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Whether `px` is within `tolerance` of `colour` in every channel.
+fn near(px: [u8; 3], colour: [u8; 3], tolerance: u8) -> bool {
+    px.iter()
+        .zip(colour)
+        .all(|(&a, b)| a.abs_diff(b) <= tolerance)
+}
+
 #[test]
 fn editor_draws_a_window_under_xvfb() {
     let xvfb = Xvfb::start();
+    // An empty DAiW home: no model, so the chat must say so (and the test stays fast and the
+    // same on every machine).
+    let home = std::env::temp_dir().join(format!("daiw-standalone-home-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&home);
     let child = Command::new(STANDALONE)
         .args(["--backend", "dummy", "--run-for", "12"])
+        .env("DAIW_HOME", &home)
+        .env_remove("DAIW_MODEL")
         .env("DISPLAY", &xvfb.display)
         .env("LIBGL_ALWAYS_SOFTWARE", "1")
         .stdout(Stdio::piped())
@@ -215,4 +247,155 @@ fn editor_draws_a_window_under_xvfb() {
         bright > total / 200,
         "no text or controls drawn (bright pixels {bright} of {total})"
     );
+
+    // The layout's regions, as fractions of the window (it is drawn at 100 %): the chat panel
+    // on the right third, the pitch view in a dark strip at the top left, the controls below.
+    let size = (width, height);
+    let frac = |f: f64, span: u32| (f * span as f64) as u32;
+    let chat = (x + frac(0.68, w), y, x + w, y + h);
+    let chat_area = ((chat.2 - chat.0) * (chat.3 - chat.1)) as usize;
+    let chat_text = count_pixels(&rgb, size, chat, |p| {
+        p.iter().map(|&c| c as u32).sum::<u32>() > 300
+    });
+    // The missing model's status line is drawn in the chat's warning colour.
+    let warning = count_pixels(&rgb, size, chat, |p| near(p, [230, 110, 90], 40));
+    let pitch = (x + 50, y + 45, x + frac(0.6, w), y + 165);
+    let pitch_area = ((pitch.2 - pitch.0) * (pitch.3 - pitch.1)) as usize;
+    let pitch_background = count_pixels(&rgb, size, pitch, |p| near(p, [18, 20, 26], 2));
+    let controls = (x, y + 200, x + frac(0.64, w), y + h);
+    // Slider fills are egui's selection blue.
+    let slider_fill = count_pixels(&rgb, size, controls, |p| {
+        p[2] as i32 > p[0] as i32 + 60 && p[2] > 90
+    });
+    println!(
+        "chat: {chat_text} text pixels of {chat_area}, {warning} warning-coloured; pitch view: \
+         {pitch_background} of {pitch_area} background; controls: {slider_fill} slider pixels"
+    );
+    assert!(
+        chat_text > chat_area / 500,
+        "the chat panel has no text ({chat_text} of {chat_area})"
+    );
+    assert!(
+        warning > 30,
+        "no missing-model status in the chat ({warning} pixels)"
+    );
+    assert!(
+        pitch_background > pitch_area / 2,
+        "no pitch view at the top left ({pitch_background} of {pitch_area})"
+    );
+    assert!(
+        slider_fill > 2000,
+        "no parameter controls below the pitch view ({slider_fill} slider pixels)"
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+/// A screenshot of the whole screen of `display`, decoded.
+fn screenshot(display: &str, tag: &str) -> (u32, u32, Vec<u8>) {
+    let shot: PathBuf =
+        std::env::temp_dir().join(format!("daiw-chat-{tag}-{}.png", std::process::id()));
+    let status = Command::new("import")
+        .args(["-display", display, "-window", "root"])
+        .arg(&shot)
+        .status()
+        .expect("run ImageMagick's import (scripts/setup.sh installs it)");
+    assert!(status.success(), "screenshot failed");
+    println!("screenshot {tag}: {}", shot.display());
+    read_png(&shot)
+}
+
+/// Runs xdotool on `display` (scripts/setup.sh installs it).
+fn xdotool(display: &str, args: &[&str]) {
+    let status = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .status()
+        .expect("run xdotool (scripts/setup.sh installs it)");
+    assert!(status.success(), "xdotool {args:?} failed");
+}
+
+#[test]
+fn typing_in_the_window_chat_moves_the_controls_under_xvfb() {
+    let xvfb = Xvfb::start();
+    // No model in this home: the router alone answers, as it must without one.
+    let home = std::env::temp_dir().join(format!("daiw-chat-home-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&home);
+    let child = Command::new(STANDALONE)
+        .args(["--backend", "dummy", "--run-for", "14"])
+        .env("DAIW_HOME", &home)
+        .env_remove("DAIW_MODEL")
+        .env("DISPLAY", &xvfb.display)
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the standalone");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut window = None;
+    while Instant::now() < deadline && window.is_none() {
+        std::thread::sleep(Duration::from_millis(200));
+        window = find_window(&xvfb.display, "DAiW Music Brain");
+    }
+    let (x, y, w, h) = window.expect("the editor window never appeared");
+    std::thread::sleep(Duration::from_secs(3));
+    let (width, height, before) = screenshot(&xvfb.display, "before");
+
+    // Click into the chat's input box (bottom right), type the request, press Enter.
+    let input_x = (x + w - 200).to_string();
+    let input_y = (y + h - 55).to_string();
+    xdotool(
+        &xvfb.display,
+        &["mousemove", &input_x, &input_y, "click", "1"],
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(
+        &xvfb.display,
+        &["type", "--delay", "20", "tune me to A minor, hard"],
+    );
+    xdotool(&xvfb.display, &["key", "Return"]);
+    std::thread::sleep(Duration::from_secs(3));
+    let (_, _, after) = screenshot(&xvfb.display, "after");
+
+    let output = wait_with_limit(child, Duration::from_secs(30), "the standalone with editor");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "exit {}:\n{stderr}", output.status);
+
+    let size = (width, height);
+    let changed = |region: (u32, u32, u32, u32)| {
+        let mut n = 0;
+        for row in region.1..region.3.min(height) {
+            for col in region.0..region.2.min(width) {
+                let i = ((row * width + col) * 3) as usize;
+                if before[i..i + 3] != after[i..i + 3] {
+                    n += 1;
+                }
+            }
+        }
+        n
+    };
+    let bright = |rgb: &[u8], region| {
+        count_pixels(rgb, size, region, |p| {
+            p.iter().map(|&c| c as u32).sum::<u32>() > 300
+        })
+    };
+    // The Tune group (top left, below the pitch view): key, scale and retune moved.
+    let tune = (x, y + 195, x + (w * 32 / 100), y + 440);
+    // The chat's history (right, above the input box): the message and its card appeared.
+    let history = (x + (w * 68 / 100), y + 130, x + w, y + h - 90);
+    let tune_changed = changed(tune);
+    let text_before = bright(&before, history);
+    let text_after = bright(&after, history);
+    println!(
+        "tune group: {tune_changed} pixels changed; chat history text pixels {text_before} -> \
+         {text_after}"
+    );
+    assert!(
+        tune_changed > 300,
+        "the Tune controls did not move ({tune_changed} pixels changed)"
+    );
+    assert!(
+        text_after > text_before + 1500,
+        "no message or card in the chat ({text_before} -> {text_after} text pixels)"
+    );
+    let _ = std::fs::remove_dir_all(&home);
 }

@@ -141,6 +141,8 @@ pub struct VoiceChain {
     compressor: Compressor,
     reverb: Reverb,
     dry: [History; MAX_CHANNELS],
+    /// 1.0 where the input held NaN or infinity, delayed like the dry signal.
+    garbage: History,
     mix: LinearSmoother,
     whisper_amount: LinearSmoother,
     breath_amount: LinearSmoother,
@@ -177,6 +179,7 @@ impl Default for VoiceChain {
             compressor: Compressor::default(),
             reverb: Reverb::default(),
             dry: Default::default(),
+            garbage: History::default(),
             mix: LinearSmoother::new(1.0),
             whisper_amount: LinearSmoother::new(0.0),
             breath_amount: LinearSmoother::new(0.0),
@@ -221,6 +224,7 @@ impl VoiceChain {
         for line in self.dry.iter_mut() {
             line.reset(self.latency + 2);
         }
+        self.garbage.reset(self.latency + 2);
         let s = self.settings;
         self.mix.reset(sample_rate, 0.02, s.mix);
         self.whisper_amount.reset(sample_rate, 0.02, s.whisper);
@@ -313,8 +317,10 @@ impl VoiceChain {
         for i in 0..frames {
             let mut mono = 0.0f32;
             let mut input = [0.0f32; MAX_CHANNELS];
+            let mut garbage = false;
             for (ch, slot) in input.iter_mut().enumerate().take(count) {
                 let x = channels[ch][i];
+                garbage |= !x.is_finite();
                 *slot = if x.is_finite() && x.abs() > 1.0e-30 {
                     x
                 } else {
@@ -322,6 +328,13 @@ impl VoiceChain {
                 };
                 mono += *slot;
             }
+            // Remember where the host sent garbage, so exactly that stretch comes out silent
+            // one latency later (grains and reverb tails would otherwise fill it).
+            self.garbage.push(if garbage { 1.0 } else { 0.0 });
+            let mute = self
+                .garbage
+                .get_recent(self.garbage.written() as i64 - 1 - self.latency as i64)
+                != 0.0;
             mono *= inv_count;
 
             self.samples_seen += 1;
@@ -364,7 +377,7 @@ impl VoiceChain {
                     wet_right
                 };
                 let out = dry + mix * (wet_ch - dry);
-                channels[ch][i] = if out.is_finite() { out } else { 0.0 };
+                channels[ch][i] = if out.is_finite() && !mute { out } else { 0.0 };
             }
         }
     }
@@ -529,6 +542,13 @@ mod tests {
         }
         chain.process(&mut [&mut block]);
         assert!(block.iter().all(|x| x.is_finite()));
+        // Every sample whose input was NaN or infinite is silent one latency later.
+        let latency = chain.latency_samples();
+        for (i, x) in block.iter().enumerate().skip(latency) {
+            if matches!((i - latency) % 5, 0 | 1) {
+                assert_eq!(*x, 0.0, "sample {i} after garbage input");
+            }
+        }
         let mut clean = sine(200.0, 48_000.0, 0.5);
         chain.process(&mut [&mut clean]);
         let tail_rms = (clean[12_000..].iter().map(|x| x * x).sum::<f32>() / 12_000.0).sqrt();

@@ -1,26 +1,52 @@
-//! The plugin window (egui through nice-plug-egui): for now every parameter with a control,
-//! grouped tune / modulate / backing / output.
+//! The plugin window (egui through nice-plug-egui): the assistant's chat on the right, the live
+//! pitch view and every parameter's control on the left. The window is resizable and the
+//! panels reflow, so it reads at 100 % and 200 % scale.
+//!
+//! Threads: everything here runs on the GUI thread. The assistant worker's events arrive over
+//! its crossbeam channel and are applied here through the host (`ParamSetter`); analysis
+//! frames arrive from the audio thread through a ringbuf SPSC queue.
+
+/// Tool-call cards with before -> after and Undo.
+pub mod cards;
+/// The chat panel and its state.
+pub mod chat;
+/// The grouped parameter controls.
+pub mod controls;
+/// Parameter access by id: through the host, or a map for tests.
+pub mod param_access;
+/// The live pitch view and its analysis ring.
+pub mod pitch_view;
+/// One instance's window state and assistant worker.
+pub mod session;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use egui::{Color32, RichText};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
-use nice_plug_egui::widgets::ParamSlider;
 use nice_plug_egui::{
     create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, Frame, NiceEguiApp,
-    RepaintNotifier,
 };
+use parking_lot::Mutex;
 
 use crate::params::DaiwParams;
 use crate::standalone_control;
+
+use param_access::HostParams;
+use session::Session;
 
 /// The editor type the plugin exports.
 pub type DaiwEditor = EguiEditor<DaiwEditorApp>;
 
 /// Default window size in logical pixels.
-pub const DEFAULT_SIZE: (u32, u32) = (900, 600);
+pub const DEFAULT_SIZE: (u32, u32) = (1100, 680);
+/// The chat panel's default width in points (the user can drag its edge).
+pub const CHAT_DEFAULT_WIDTH: f32 = 380.0;
+/// The pitch view's height in points.
+pub const PITCH_VIEW_HEIGHT: f32 = 150.0;
+/// How often the pitch view redraws while the window is open.
+const PITCH_REFRESH: Duration = Duration::from_millis(33);
 
 /// The editor's initial size and zoom.
 pub fn default_state() -> Arc<EguiEditorState> {
@@ -30,20 +56,26 @@ pub fn default_state() -> Arc<EguiEditorState> {
     )
 }
 
-/// Builds the editor for one plugin instance.
-pub fn create(params: Arc<DaiwParams>, state: Arc<EguiEditorState>) -> Option<DaiwEditor> {
+/// Builds the editor for one plugin instance around its shared session.
+pub fn create(
+    params: Arc<DaiwParams>,
+    state: Arc<EguiEditorState>,
+    session: Arc<Mutex<Session>>,
+) -> Option<DaiwEditor> {
     let settings = EguiNiceSettings::new()
         .with_tile(crate::PLUGIN_NAME)
         .with_resize_hint(ResizeHint {
             can_resize: true,
             ..ResizeHint::default()
         });
+    let notifier = session.lock().notifier();
     create_egui_editor(
         state,
-        RepaintNotifier::new(),
+        notifier,
         settings,
         DaiwEditorApp {
             params,
+            session,
             gui_context: None,
         },
     )
@@ -52,6 +84,7 @@ pub fn create(params: Arc<DaiwParams>, state: Arc<EguiEditorState>) -> Option<Da
 /// The egui app behind the editor window.
 pub struct DaiwEditorApp {
     params: Arc<DaiwParams>,
+    session: Arc<Mutex<Session>>,
     gui_context: Option<GuiContext>,
 }
 
@@ -63,94 +96,55 @@ impl NiceEguiApp for DaiwEditorApp {
         _frame: &mut Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
         self.gui_context = Some(nice_gui_ctx);
+        // The worker starts with the first window, on this (GUI) thread, never on the audio
+        // thread; it then lives as long as the plugin instance.
+        self.session.lock().ensure_worker();
         Ok(())
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut Frame) {
         if standalone_control::editor_should_close(Instant::now()) {
             frame.baseview_window().request_close();
-        } else if standalone_control::close_requested_later() {
-            // egui only redraws on input; keep ticking so the deadline is noticed.
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(100));
         }
+        // The pitch view is live (and a close deadline must be noticed): keep redrawing.
+        ui.ctx().request_repaint_after(PITCH_REFRESH);
         let Some(gui_context) = self.gui_context.as_ref() else {
             return;
         };
         let setter = gui_context.param_setter();
-        draw_controls(ui, &self.params, &setter);
+        let mut host = HostParams::new(&self.params, &setter);
+        let mut session = self.session.lock();
+        session.poll(&mut host);
+        let Session {
+            chat, link, pitch, ..
+        } = &mut *session;
+
+        egui::Panel::top("title").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading(RichText::new(crate::PLUGIN_NAME).strong());
+                ui.label(
+                    RichText::new("vocal tuning · voice design · backing").color(Color32::GRAY),
+                );
+            });
+        });
+        egui::Panel::right("chat")
+            .resizable(true)
+            .default_size(CHAT_DEFAULT_WIDTH)
+            .min_size(260.0)
+            .show(ui, |ui| chat.ui(ui, link, &mut host));
+        egui::CentralPanel::default().show(ui, |ui| {
+            pitch.ui(
+                ui,
+                self.params.tune.key.value(),
+                self.params.tune.scale.value(),
+                PITCH_VIEW_HEIGHT,
+            );
+            ui.add_space(6.0);
+            controls::draw_controls(ui, &self.params, &setter);
+        });
     }
 
     fn editor_closed(&mut self) {
         self.gui_context = None;
     }
-}
-
-/// Draws the grouped parameter controls.
-fn draw_controls(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter) {
-    ui.horizontal(|ui| {
-        ui.heading(RichText::new(crate::PLUGIN_NAME).strong());
-        ui.label(RichText::new("vocal tuning · voice design · backing").color(Color32::GRAY));
-    });
-    ui.separator();
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            ui.columns(2, |columns| {
-                group(&mut columns[0], "Tune", |ui| {
-                    let t = &params.tune;
-                    row(ui, &t.enabled, setter);
-                    row(ui, &t.key, setter);
-                    row(ui, &t.scale, setter);
-                    row(ui, &t.retune_ms, setter);
-                    row(ui, &t.amount, setter);
-                    row(ui, &t.humanize, setter);
-                    row(ui, &t.vibrato, setter);
-                    row(ui, &t.midi_targets, setter);
-                });
-                group(&mut columns[0], "Backing", |ui| {
-                    let b = &params.backing;
-                    row(ui, &b.enabled, setter);
-                    row(ui, &b.level_db, setter);
-                    row(ui, &b.follow_host, setter);
-                });
-                group(&mut columns[1], "Modulate", |ui| {
-                    let m = &params.modulate;
-                    row(ui, &m.pitch, setter);
-                    row(ui, &m.formant, setter);
-                    row(ui, &m.robot, setter);
-                    row(ui, &m.breath, setter);
-                    row(ui, &m.whisper, setter);
-                    row(ui, &m.warmth, setter);
-                    row(ui, &m.presence, setter);
-                    row(ui, &m.reverb, setter);
-                    row(ui, &m.compression, setter);
-                    row(ui, &m.mix, setter);
-                });
-                group(&mut columns[1], "Output", |ui| {
-                    row(ui, &params.output_gain, setter);
-                    row(ui, &params.bypass, setter);
-                });
-            });
-        });
-}
-
-/// A titled frame around a group of controls.
-fn group(ui: &mut egui::Ui, title: &str, body: impl FnOnce(&mut egui::Ui)) {
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_max_width(ui.available_width());
-        ui.label(RichText::new(title).strong().size(15.0));
-        egui::Grid::new(title)
-            .num_columns(2)
-            .spacing([8.0, 4.0])
-            .show(ui, body);
-    });
-    ui.add_space(6.0);
-}
-
-/// One labelled parameter slider (works for float, bool and enum parameters alike).
-fn row<P: Param>(ui: &mut egui::Ui, param: &P, setter: &ParamSetter) {
-    ui.label(param.name());
-    ui.add(ParamSlider::for_param(param, setter).with_width(130.0));
-    ui.end_row();
 }

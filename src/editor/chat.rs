@@ -1,0 +1,289 @@
+//! The chat panel: the conversation, the model's status, the input box (Enter sends,
+//! Shift+Enter starts a new line) and a Stop button while the assistant is answering. It talks
+//! to the assistant through `AssistantPort` and changes parameters through `ParamAccess`, so the
+//! UI tests drive it with a scripted assistant and a map of parameters.
+
+use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText};
+
+use crate::assistant::worker::{Event, Request};
+
+use super::cards::ToolCard;
+use super::param_access::ParamAccess;
+
+/// Most entries the history keeps (the oldest go first), so a long session stays light.
+pub const MAX_ENTRIES: usize = 400;
+
+/// Where requests go: the real worker, or a script in tests.
+pub trait AssistantPort {
+    /// Sends a request without blocking.
+    fn send(&mut self, request: Request);
+    /// Stops the answer in progress.
+    fn cancel(&mut self);
+}
+
+/// One line of the conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// What the user typed.
+    User(String),
+    /// The assistant's words (`streaming` while tokens still arrive).
+    Assistant {
+        /// The text so far.
+        text: String,
+        /// Whether more tokens are expected.
+        streaming: bool,
+    },
+    /// A tool call and what it changed.
+    Card(ToolCard),
+    /// A status notice (history loaded, model state changes).
+    Notice(String),
+    /// A problem, shown in red.
+    Error(String),
+}
+
+/// The language model's state, as the status line shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelStatus {
+    /// The worker has not been started (the window never opened).
+    NotStarted,
+    /// The worker is loading the model.
+    Loading,
+    /// The model (or server) answers; the text names it.
+    Ready(String),
+    /// No model: the reason; clear commands still go through the router.
+    Unavailable(String),
+}
+
+impl ModelStatus {
+    /// The status line's text and colour.
+    fn line(&self) -> (String, Color32) {
+        match self {
+            ModelStatus::NotStarted => ("assistant not started".into(), Color32::GRAY),
+            ModelStatus::Loading => (
+                "loading the model... clear commands work already".into(),
+                Color32::from_rgb(220, 180, 80),
+            ),
+            ModelStatus::Ready(what) => (what.clone(), Color32::from_rgb(110, 200, 120)),
+            ModelStatus::Unavailable(why) => {
+                // Say what to do, unless the reason already does.
+                let fix = if why.contains("daiw model fetch") {
+                    ""
+                } else {
+                    "; run `daiw model fetch` to install the default model"
+                };
+                (
+                    format!(
+                        "no language model ({why}). Clear commands (keys, scales, \"robot\", \
+                         \"undo\") still work{fix}."
+                    ),
+                    Color32::from_rgb(230, 110, 90),
+                )
+            }
+        }
+    }
+}
+
+/// Everything the chat panel shows and keeps between frames (and between window openings).
+#[derive(Debug, Clone)]
+pub struct ChatState {
+    /// The conversation, oldest first.
+    pub entries: Vec<Entry>,
+    /// The text being typed.
+    pub input: String,
+    /// Whether an answer is in progress.
+    pub generating: bool,
+    /// The model's state.
+    pub status: ModelStatus,
+}
+
+impl Default for ChatState {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            input: String::new(),
+            generating: false,
+            status: ModelStatus::NotStarted,
+        }
+    }
+}
+
+impl ChatState {
+    /// Adds an entry, dropping the oldest past `MAX_ENTRIES`.
+    fn push(&mut self, entry: Entry) {
+        self.entries.push(entry);
+        if self.entries.len() > MAX_ENTRIES {
+            let extra = self.entries.len() - MAX_ENTRIES;
+            self.entries.drain(..extra);
+        }
+    }
+
+    /// Sends the typed text (trimmed; empty text and a busy assistant send nothing).
+    pub fn send_input(&mut self, port: &mut dyn AssistantPort) -> bool {
+        let text = self.input.trim().to_string();
+        if text.is_empty() || self.generating {
+            return false;
+        }
+        self.input.clear();
+        self.push(Entry::User(text.clone()));
+        self.generating = true;
+        port.send(Request::Message(text));
+        true
+    }
+
+    /// Takes in one worker event: streams text, applies a finished turn's parameter moves
+    /// through `params` and adds a card per call.
+    pub fn handle_event(&mut self, event: Event, params: &mut dyn ParamAccess) {
+        match event {
+            Event::Token(token) => match self.entries.last_mut() {
+                Some(Entry::Assistant {
+                    text,
+                    streaming: true,
+                }) => text.push_str(&token),
+                _ => self.push(Entry::Assistant {
+                    text: token,
+                    streaming: true,
+                }),
+            },
+            Event::Turn(turn) => {
+                // The finished reply replaces the streamed text: streamed tokens may be the
+                // model's raw answer, the reply is what it means.
+                if let Some(Entry::Assistant {
+                    streaming: true, ..
+                }) = self.entries.last()
+                {
+                    self.entries.pop();
+                }
+                for call in &turn.calls {
+                    let card = ToolCard::from_call(call);
+                    card.apply(params);
+                    self.push(Entry::Card(card));
+                }
+                if !turn.reply.trim().is_empty() {
+                    self.push(Entry::Assistant {
+                        text: turn.reply.clone(),
+                        streaming: false,
+                    });
+                }
+                // A failed call's error is already on its card.
+                for error in turn.errors {
+                    if !turn.calls.iter().any(|c| c.error.as_ref() == Some(&error)) {
+                        self.push(Entry::Error(error));
+                    }
+                }
+                self.generating = false;
+            }
+            Event::Status(text) => {
+                if text.starts_with("assistant ready") {
+                    self.status = ModelStatus::Ready(text);
+                } else {
+                    self.push(Entry::Notice(text));
+                }
+            }
+            Event::Error(text) => {
+                if self.status == ModelStatus::Loading {
+                    self.status = ModelStatus::Unavailable(text);
+                } else {
+                    self.push(Entry::Error(text));
+                }
+                self.generating = false;
+            }
+        }
+    }
+
+    /// Draws the panel: status line, history, input box and Send/Stop.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        port: &mut dyn AssistantPort,
+        params: &mut dyn ParamAccess,
+    ) {
+        ui.heading("Assistant");
+        let (status, colour) = self.status.line();
+        ui.label(RichText::new(status).color(colour));
+        ui.separator();
+
+        // The input area sits at the bottom; the history takes what is left above it.
+        egui::Panel::bottom("chat_input")
+            .resizable(false)
+            .show(ui, |ui| self.input_ui(ui, port));
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .stick_to_bottom(true)
+            .show(ui, |ui| self.history_ui(ui, params));
+    }
+
+    fn history_ui(&mut self, ui: &mut egui::Ui, params: &mut dyn ParamAccess) {
+        if self.entries.is_empty() {
+            ui.label(
+                RichText::new("Try: \"tune me to A minor, hard\" or \"up an octave with reverb\"")
+                    .italics()
+                    .color(Color32::GRAY),
+            );
+        }
+        for (index, entry) in self.entries.iter_mut().enumerate() {
+            match entry {
+                Entry::User(text) => {
+                    ui.label(RichText::new(format!("You: {text}")).strong());
+                }
+                Entry::Assistant { text, streaming } => {
+                    let mut shown = format!("DAiW: {text}");
+                    if *streaming {
+                        shown.push_str(" ...");
+                    }
+                    ui.label(shown);
+                }
+                Entry::Card(card) => card.ui(ui, index, params),
+                Entry::Notice(text) => {
+                    ui.label(RichText::new(text.as_str()).italics().color(Color32::GRAY));
+                }
+                Entry::Error(text) => {
+                    ui.label(RichText::new(text.as_str()).color(Color32::from_rgb(230, 110, 90)));
+                }
+            }
+            ui.add_space(4.0);
+        }
+    }
+
+    fn input_ui(&mut self, ui: &mut egui::Ui, port: &mut dyn AssistantPort) {
+        ui.add_space(4.0);
+        let id = egui::Id::unique("daiw_chat_input");
+        // Plain Enter sends; the text box only sees Shift+Enter (its newline key below).
+        let focused = ui.memory(|m| m.has_focus(id));
+        let mut enter = false;
+        if focused {
+            ui.input_mut(|input| {
+                input.events.retain(|event| {
+                    let plain_enter = matches!(
+                        event,
+                        egui::Event::Key { key: Key::Enter, pressed: true, modifiers, .. }
+                            if modifiers.is_none()
+                    );
+                    enter |= plain_enter;
+                    !plain_enter
+                });
+            });
+        }
+        let edit = egui::TextEdit::multiline(&mut self.input)
+            .id(id)
+            .hint_text("Type a request... (Enter sends, Shift+Enter for a new line)")
+            .desired_rows(2)
+            .desired_width(f32::INFINITY)
+            .return_key(KeyboardShortcut::new(Modifiers::SHIFT, Key::Enter));
+        ui.add(edit);
+        ui.horizontal(|ui| {
+            if self.generating {
+                if ui.button("Stop").clicked() {
+                    port.cancel();
+                }
+                // A static label rather than a spinner: the window already redraws often.
+                ui.label(RichText::new("answering...").italics());
+            } else if ui.button("Send").clicked() {
+                enter = true;
+            }
+        });
+        if enter && self.send_input(port) {
+            ui.memory_mut(|m| m.request_focus(id));
+        }
+        ui.add_space(2.0);
+    }
+}
