@@ -175,15 +175,18 @@ fn near(px: [u8; 3], colour: [u8; 3], tolerance: u8) -> bool {
         .all(|(&a, b)| a.abs_diff(b) <= tolerance)
 }
 
-#[test]
-fn editor_draws_a_window_under_xvfb() {
-    let xvfb = Xvfb::start();
-    // An empty DAiW home: no model, so the chat must say so (and the test stays fast and the
-    // same on every machine).
-    let home = std::env::temp_dir().join(format!("daiw-standalone-home-{}", std::process::id()));
+/// Starts the standalone with its window on `xvfb` (dummy backend, an empty DAiW home named
+/// `home_name`, closing after `run_for` seconds) and waits until the window is mapped and
+/// drawn; returns the process, the window's geometry and the home folder (for clean-up).
+fn start_windowed(
+    xvfb: &Xvfb,
+    home_name: &str,
+    run_for: &str,
+) -> (Child, (u32, u32, u32, u32), PathBuf) {
+    let home = std::env::temp_dir().join(format!("{home_name}-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&home);
     let child = Command::new(STANDALONE)
-        .args(["--backend", "dummy", "--run-for", "12"])
+        .args(["--backend", "dummy", "--run-for", run_for])
         .env("DAIW_HOME", &home)
         .env_remove("DAIW_MODEL")
         .env("DISPLAY", &xvfb.display)
@@ -192,16 +195,23 @@ fn editor_draws_a_window_under_xvfb() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the standalone");
-
-    // Wait for the window to be mapped and drawn.
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut window = None;
     while Instant::now() < deadline && window.is_none() {
         std::thread::sleep(Duration::from_millis(200));
         window = find_window(&xvfb.display, "DAiW Music Brain");
     }
-    let (x, y, w, h) = window.expect("the editor window never appeared");
+    let geometry = window.expect("the editor window never appeared");
     std::thread::sleep(Duration::from_secs(3));
+    (child, geometry, home)
+}
+
+#[test]
+fn editor_draws_a_window_under_xvfb() {
+    let xvfb = Xvfb::start();
+    // An empty DAiW home: no model, so the chat must say so (and the test stays fast and the
+    // same on every machine).
+    let (child, (x, y, w, h), home) = start_windowed(&xvfb, "daiw-standalone-home", "12");
 
     let shot: PathBuf =
         std::env::temp_dir().join(format!("daiw-editor-{}.png", std::process::id()));
@@ -318,26 +328,7 @@ fn xdotool(display: &str, args: &[&str]) {
 fn typing_in_the_window_chat_moves_the_controls_under_xvfb() {
     let xvfb = Xvfb::start();
     // No model in this home: the router alone answers, as it must without one.
-    let home = std::env::temp_dir().join(format!("daiw-chat-home-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&home);
-    let child = Command::new(STANDALONE)
-        .args(["--backend", "dummy", "--run-for", "14"])
-        .env("DAIW_HOME", &home)
-        .env_remove("DAIW_MODEL")
-        .env("DISPLAY", &xvfb.display)
-        .env("LIBGL_ALWAYS_SOFTWARE", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the standalone");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut window = None;
-    while Instant::now() < deadline && window.is_none() {
-        std::thread::sleep(Duration::from_millis(200));
-        window = find_window(&xvfb.display, "DAiW Music Brain");
-    }
-    let (x, y, w, h) = window.expect("the editor window never appeared");
-    std::thread::sleep(Duration::from_secs(3));
+    let (child, (x, y, w, h), home) = start_windowed(&xvfb, "daiw-chat-home", "14");
     let (width, height, before) = screenshot(&xvfb.display, "before");
 
     // Click into the chat's input box (bottom right), type the request, press Enter.
