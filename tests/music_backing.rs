@@ -6,13 +6,13 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Instant;
 
 use midly::{MetaMessage, MidiMessage, Smf, Timing, TrackEventKind};
 use serde_json::Value;
 
-use support::{project_root, test_python};
+use support::{output_dir, project_root, run_daiw, test_python};
 
 /// The twelve styles the issue asks for.
 const STYLES: [&str; 12] = [
@@ -72,21 +72,12 @@ fn requests() -> Vec<(&'static str, &'static str, &'static str, f64, u32)> {
 }
 
 fn out_dir(name: &str) -> PathBuf {
-    let dir = project_root().join("target/tmp/music_tests").join(name);
-    std::fs::create_dir_all(&dir).expect("create the test output folder");
-    dir
-}
-
-fn daiw(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_daiw"))
-        .args(args)
-        .output()
-        .expect("run daiw")
+    output_dir("music_tests", name)
 }
 
 /// Runs `daiw backing` and returns its JSON summary; fails the test on a non-zero exit.
 fn backing(args: &[&str]) -> Value {
-    let out = daiw(&[&["backing"], args].concat());
+    let out = run_daiw(&[&["backing"], args].concat());
     assert!(
         out.status.success(),
         "daiw backing {args:?} failed: {}",
@@ -517,13 +508,13 @@ fn bad_requests_fail_with_a_message() {
         ),
     ];
     for (args, message) in cases {
-        let out = daiw(&[&["backing"], args].concat());
+        let out = run_daiw(&[&["backing"], args].concat());
         assert!(!out.status.success(), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty());
     }
-    let out = daiw(&["backing", "--key", "F"]);
+    let out = run_daiw(&["backing", "--key", "F"]);
     assert!(!out.status.success());
 }
 

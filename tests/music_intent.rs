@@ -5,27 +5,17 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use support::project_root;
+use support::{output_dir, run_daiw};
 
 fn out_dir(name: &str) -> PathBuf {
-    let dir = project_root().join("target/tmp/music_tests").join(name);
-    std::fs::create_dir_all(&dir).expect("create the test output folder");
-    dir
-}
-
-fn daiw(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_daiw"))
-        .args(args)
-        .output()
-        .expect("run daiw")
+    output_dir("music_tests", name)
 }
 
 fn ok_json(args: &[&str]) -> Value {
-    let out = daiw(args);
+    let out = run_daiw(args);
     assert!(
         out.status.success(),
         "daiw {args:?} failed: {}",
@@ -146,8 +136,8 @@ fn round_trip_new_edit_validate_process_backing() {
     assert!(plan["production_notes"].as_array().unwrap().len() >= 3);
 
     // Deterministic for a seed.
-    let again = daiw(&["intent", "process", file, "--seed", "3"]);
-    let first = daiw(&["intent", "process", file, "--seed", "3"]);
+    let again = run_daiw(&["intent", "process", file, "--seed", "3"]);
+    let first = run_daiw(&["intent", "process", file, "--seed", "3"]);
     assert_eq!(again.stdout, first.stdout);
 
     // Across seeds the plan always spells correctly, and I-V-iv-I comes out as F C Bbm F.
@@ -262,7 +252,7 @@ fn bad_intent_files_name_the_field() {
     for (file, field) in &cases {
         let file = file.to_str().unwrap();
         for command in ["validate", "process"] {
-            let out = daiw(&["intent", command, file]);
+            let out = run_daiw(&["intent", command, file]);
             assert!(!out.status.success(), "{command} {file} should fail");
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert!(
@@ -271,7 +261,7 @@ fn bad_intent_files_name_the_field() {
             );
         }
         // validate also reports on stdout, field by field.
-        let out = daiw(&["intent", "validate", file]);
+        let out = run_daiw(&["intent", "validate", file]);
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(report["valid"], false);
         assert!(report["errors"]
@@ -284,7 +274,7 @@ fn bad_intent_files_name_the_field() {
     // Not JSON at all: line and column.
     let broken = dir.join("broken.json");
     std::fs::write(&broken, "{\n  \"title\": \"x\",\n  oops\n}").unwrap();
-    let out = daiw(&["intent", "validate", broken.to_str().unwrap()]);
+    let out = run_daiw(&["intent", "validate", broken.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
 
@@ -302,10 +292,12 @@ fn bad_intent_files_name_the_field() {
     assert_eq!(plan["warnings"].as_array().unwrap().len(), 1);
 
     // A missing file is an error too, and `new` never overwrites without --force.
-    assert!(!daiw(&["intent", "process", "/nonexistent/intent.json"])
-        .status
-        .success());
-    let again = daiw(&[
+    assert!(
+        !run_daiw(&["intent", "process", "/nonexistent/intent.json"])
+            .status
+            .success()
+    );
+    let again = run_daiw(&[
         "intent",
         "new",
         "--title",
@@ -338,7 +330,7 @@ fn suggestions_list_matching_rule_breaks() {
             assert!(!rule[key].is_null(), "{key}");
         }
     }
-    let out = daiw(&["intent", "suggest", "zzzz"]);
+    let out = run_daiw(&["intent", "suggest", "zzzz"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("emotions in the catalogue"));
 }
@@ -385,7 +377,7 @@ fn names_are_deterministic_per_seed() {
     assert_eq!(lower.len(), 7);
     let default = ok_json(&["names", "--mood", "hopeful"]);
     assert_eq!(default["titles"].as_array().unwrap().len(), 5);
-    let out = daiw(&["names", "--mood", "purple"]);
+    let out = run_daiw(&["names", "--mood", "purple"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown mood"));
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::process::{Command, Output};
 
 /// The project root.
 pub fn project_root() -> PathBuf {
@@ -38,4 +39,19 @@ pub fn test_python() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// Runs the `daiw` command-line program with `args` and collects its output.
+pub fn run_daiw(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_daiw"))
+        .args(args)
+        .output()
+        .expect("run daiw")
+}
+
+/// A folder for one test's files, `target/tmp/GROUP/NAME`, created if missing.
+pub fn output_dir(group: &str, name: &str) -> PathBuf {
+    let dir = project_root().join("target/tmp").join(group).join(name);
+    std::fs::create_dir_all(&dir).expect("create the test output folder");
+    dir
 }
