@@ -2,23 +2,21 @@
 //! bad input.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use daiw::dsp::correction::hz_to_cents;
 use daiw::dsp::pitch_detector::HOP_SECONDS;
 use daiw::dsp::synthetic_singer::{sing, Segment, SingerConfig};
 use daiw::offline::wav::{self, Audio, WavFormat};
 
-const DAIW: &str = env!("CARGO_BIN_EXE_daiw");
+mod support;
+
+use support::run_daiw;
 
 fn temp_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("daiw-cli-render-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
-}
-
-fn daiw(args: &[&str]) -> Output {
-    Command::new(DAIW).args(args).output().expect("run daiw")
 }
 
 /// A sung phrase written as a 16-bit stereo WAV at 44.1 kHz, under a fresh name (tests run in
@@ -68,7 +66,7 @@ fn render_tunes_a_file_and_analyze_reads_it_back() {
     let dir = temp_dir();
     let input = singer_wav(&dir);
     let output = dir.join("tuned.wav");
-    let result = daiw(&[
+    let result = run_daiw(&[
         "render",
         input.to_str().expect("utf-8 path"),
         output.to_str().expect("utf-8 path"),
@@ -90,7 +88,7 @@ fn render_tunes_a_file_and_analyze_reads_it_back() {
     assert_eq!(after.format, before.format);
     assert_eq!(after.channels.len(), 2);
 
-    let analysis = daiw(&["analyze", output.to_str().expect("utf-8 path"), "--csv"]);
+    let analysis = run_daiw(&["analyze", output.to_str().expect("utf-8 path"), "--csv"]);
     assert!(analysis.status.success(), "{}", stderr(&analysis));
     let csv = String::from_utf8_lossy(&analysis.stdout);
     let mut lines = csv.lines();
@@ -121,7 +119,7 @@ fn render_tunes_a_file_and_analyze_reads_it_back() {
         "{off} of {voiced} hops off the A minor notes"
     );
 
-    let json = daiw(&["analyze", input.to_str().expect("utf-8 path")]);
+    let json = run_daiw(&["analyze", input.to_str().expect("utf-8 path")]);
     assert!(json.status.success());
     let rows: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     // Two seconds of audio: a row per hop.
@@ -136,7 +134,7 @@ fn render_accepts_every_modulation_option() {
     let dir = temp_dir();
     let input = singer_wav(&dir);
     let output = dir.join("modulated.wav");
-    let result = daiw(&[
+    let result = run_daiw(&[
         "render",
         input.to_str().expect("utf-8 path"),
         output.to_str().expect("utf-8 path"),
@@ -229,7 +227,7 @@ fn bad_input_gives_clear_errors() {
     ];
     for (args, expected) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let result = daiw(&args);
+        let result = run_daiw(&args);
         assert!(!result.status.success(), "{args:?} succeeded");
         assert!(
             stderr(&result).contains(expected),
@@ -243,7 +241,7 @@ fn bad_input_gives_clear_errors() {
     let bytes = std::fs::read(&good).expect("read");
     let cut = dir.join("cut.wav");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
-    let result = daiw(&["analyze", cut.to_str().expect("utf-8 path")]);
+    let result = run_daiw(&["analyze", cut.to_str().expect("utf-8 path")]);
     assert!(!result.status.success());
     assert!(stderr(&result).contains("truncated"), "{}", stderr(&result));
 }

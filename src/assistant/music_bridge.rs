@@ -71,22 +71,6 @@ fn slug(title: &str) -> String {
     }
 }
 
-/// Today's date as YYYY-MM-DD (UTC), for the intent's `created` field.
-fn today() -> String {
-    let days = super::memory::now_secs() / 86_400;
-    // Civil-from-days (proleptic Gregorian), so no date crate is needed for one field.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 /// Writes a new song intent template (the music brain's schema with its field help) with the
 /// given fields filled in, to `dir/<slug>.json`, never overwriting a file; returns its path.
 pub fn write_intent(
@@ -110,9 +94,10 @@ pub fn write_intent(
         path: path.clone(),
         reason,
     };
-    let mut value: Value =
-        serde_json::from_str(&SongIntent::template(title, &today()).to_template_json())
-            .map_err(|e| bad(e.to_string()))?;
+    let mut value: Value = serde_json::from_str(
+        &SongIntent::template(title, &crate::music::intent::today_utc()).to_template_json(),
+    )
+    .map_err(|e| bad(e.to_string()))?;
     for (name, pointer) in [
         ("mood_primary", "/song_intent/mood_primary"),
         ("core_event", "/song_root/core_event"),

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use super::backing::{generate, BackingError, BackingRequest, Part, Pattern};
 use super::data;
-use super::intent::{parse_mode, IntentError, SongIntent, ValidationReport};
+use super::intent::{parse_mode, today_utc, IntentError, SongIntent, ValidationReport};
 use super::midi::{write_smf, MidiError};
 use super::plan::{process, Plan, PlanError};
 use super::synth::{render_wav, SynthError};
@@ -197,25 +197,6 @@ pub fn load_intent(path: &Path) -> Result<SongIntent, CliError> {
     Ok(intent)
 }
 
-/// Today's date as YYYY-MM-DD (UTC), from the system clock.
-fn today() -> String {
-    let days = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    // Civil-from-days (proleptic Gregorian calendar).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 /// Runs `daiw intent ...`.
 pub fn run_intent(command: IntentCommand, out: &mut dyn Write) -> Result<(), CliError> {
     match command {
@@ -230,7 +211,7 @@ pub fn run_intent(command: IntentCommand, out: &mut dyn Write) -> Result<(), Cli
                     output.display()
                 )));
             }
-            let intent = SongIntent::template(&title, &today());
+            let intent = SongIntent::template(&title, &today_utc());
             std::fs::write(&output, intent.to_template_json() + "\n").map_err(io_error(&output))?;
             print_json(
                 out,
@@ -487,7 +468,7 @@ mod tests {
 
     #[test]
     fn today_is_a_date() {
-        let d = today();
+        let d = today_utc();
         assert_eq!(d.len(), 10);
         assert!(d.starts_with("20"));
         assert_eq!(&d[4..5], "-");
