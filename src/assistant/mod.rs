@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod cli;
 pub mod config;
+pub mod descriptors;
 pub mod embedded;
 pub mod grammar;
 pub mod http;

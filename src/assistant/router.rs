@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::descriptors::{sound_changes, SoundChange};
 use super::state::ParamSnapshot;
 use super::tools::{ToolCall, ToolName};
 use crate::music::theory::{PitchClass, ScaleKind};
@@ -127,6 +128,11 @@ impl Words {
     /// Whether the words `phrase` (space separated) occur in a row.
     fn has_phrase(&self, phrase: &str) -> bool {
         self.find_phrase(phrase).is_some()
+    }
+
+    /// The lowercase words in order, for the descriptor table.
+    fn texts(&self) -> Vec<&str> {
+        self.words.iter().map(|w| w.text.as_str()).collect()
     }
 
     fn find_phrase(&self, phrase: &str) -> Option<usize> {
@@ -559,7 +565,11 @@ pub fn route(text: &str, state: &ParamSnapshot) -> Option<Vec<ToolCall>> {
         "rhythm",
         "band",
     ];
-    if words.has_any(&backing_words) || words.has_phrase("backing track") {
+    let described = sound_changes(&words.texts());
+    if words.has_any(&backing_words)
+        || words.has_phrase("backing track")
+        || described.contains(&SoundChange::Backing)
+    {
         let mut args = Map::new();
         if let Some(k) = key {
             args.insert("key".into(), json!(k.name()));
@@ -587,7 +597,7 @@ pub fn route(text: &str, state: &ParamSnapshot) -> Option<Vec<ToolCall>> {
     if let Some(call) = tune(&words, key, scale) {
         calls.push(call);
     }
-    if let Some(call) = modulate(&words, state) {
+    if let Some(call) = modulate(&words, state, &described) {
         calls.push(call);
     }
     if calls.is_empty() {
@@ -978,7 +988,7 @@ fn tune(words: &Words, key: Option<PitchClass>, scale: Option<ScaleKind>) -> Opt
     Some(ToolCall::new(ToolName::VoiceTune, Value::Object(args)))
 }
 
-fn modulate(words: &Words, state: &ParamSnapshot) -> Option<ToolCall> {
+fn modulate(words: &Words, state: &ParamSnapshot, described: &[SoundChange]) -> Option<ToolCall> {
     let mut args = Map::new();
     let tune_context = words.has_any(&["tune", "tuning", "autotune", "correction", "tpain"]);
 
@@ -991,9 +1001,9 @@ fn modulate(words: &Words, state: &ParamSnapshot) -> Option<ToolCall> {
         Some("powerful")
     } else if words.has_any(&["ethereal", "angelic", "heavenly"]) {
         Some("ethereal")
-    } else if words.has_any(&["dark", "darker"]) {
+    } else if words.has_any(&["dark", "darker"]) && !words.has("too") {
         Some("dark")
-    } else if words.has("bright") && !words.has_any(&["less", "more", "brighter"]) {
+    } else if words.has("bright") && !words.has_any(&["less", "more", "brighter", "too"]) {
         Some("bright")
     } else if words.has_any(&["neutral", "normal", "reset", "clean", "plain"])
         && words.has_any(&["voice", "effects", "sound", "neutral"])
@@ -1112,6 +1122,18 @@ fn modulate(words: &Words, state: &ParamSnapshot) -> Option<ToolCall> {
         });
         args.insert("presence".into(), v);
     }
+    // Descriptions fill in only what no explicit word already set.
+    for change in described {
+        let (name, value) = match *change {
+            SoundChange::Reverb(v) => ("reverb", rounded(v)),
+            SoundChange::Preset(p) => ("preset", json!(p)),
+            SoundChange::Formant(st) => ("formant_semitones", rounded(st)),
+            SoundChange::WarmthBy(by) => ("warmth", step("mod_warmth", by)),
+            SoundChange::PresenceBy(by) => ("presence", step("mod_presence", by)),
+            SoundChange::Backing => continue,
+        };
+        args.entry(name).or_insert(value);
+    }
     if args.is_empty() {
         None
     } else {
@@ -1208,6 +1230,34 @@ mod tests {
         assert_eq!(
             one("no reverb"),
             ("voice_modulate".into(), json!({"reverb": 0.0}))
+        );
+    }
+
+    #[test]
+    fn descriptions_of_a_sound() {
+        assert_eq!(
+            one("put me in a huge concert hall"),
+            ("voice_modulate".into(), json!({"reverb": 0.8}))
+        );
+        assert_eq!(
+            one("can you make me sound more like an angel"),
+            ("voice_modulate".into(), json!({"preset": "ethereal"}))
+        );
+        assert_eq!(
+            one("my voice sounds too nasal, fix it"),
+            ("voice_modulate".into(), json!({"formant_semitones": -1.0}))
+        );
+        assert_eq!(
+            one("it's way too bright"),
+            ("voice_modulate".into(), json!({"presence": 0.3}))
+        );
+        assert_eq!(
+            one("a little reverb, like a small room"),
+            ("voice_modulate".into(), json!({"reverb": 0.2}))
+        );
+        assert_eq!(
+            one("I need something simple to sing over").0,
+            "backing_generate"
         );
     }
 

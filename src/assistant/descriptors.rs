@@ -1,0 +1,300 @@
+//! How musicians describe a sound rather than name a setting: spaces ("a huge concert hall"),
+//! characters ("like an angel") and complaints ("too nasal", "muddy"). The router reads these
+//! with this table because the 135M default model, even with examples, answers most of them in
+//! words instead of calling a tool; a bigger model still gets whatever the table does not know.
+
+/// One change a description asks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SoundChange {
+    /// Set the reverb amount (0..1): the size of the space described.
+    Reverb(f32),
+    /// Apply a named voice preset.
+    Preset(&'static str),
+    /// Shift the formants by this many semitones (negative = larger, rounder tract).
+    Formant(f32),
+    /// Move warmth (low shelf) by this much from where it is.
+    WarmthBy(f32),
+    /// Move presence (high shelf) by this much from where it is.
+    PresenceBy(f32),
+    /// The user wants something to sing over: a backing track.
+    Backing,
+}
+
+/// Phrases (space-separated words, matched in a row) and what they ask for, in priority order
+/// within each group.
+const SPACES: &[(&[&str], f32)] = &[
+    (
+        &[
+            "concert hall",
+            "cathedral",
+            "church",
+            "arena",
+            "stadium",
+            "canyon",
+            "cave",
+            "temple",
+            "huge room",
+            "huge space",
+            "massive room",
+            "auditorium",
+            "hall",
+        ],
+        0.8,
+    ),
+    (
+        &[
+            "big room",
+            "large room",
+            "club",
+            "theater",
+            "theatre",
+            "live room",
+        ],
+        0.5,
+    ),
+    (
+        &[
+            "bathroom",
+            "shower",
+            "small room",
+            "bedroom",
+            "little room",
+            "tiny room",
+        ],
+        0.25,
+    ),
+    (
+        &[
+            "bone dry",
+            "completely dry",
+            "totally dry",
+            "dry vocal",
+            "dry vocals",
+            "dry voice",
+            "make it dry",
+            "in your face",
+            "in my face",
+            "right up front",
+        ],
+        0.0,
+    ),
+];
+
+const CHARACTERS: &[(&[&str], &str)] = &[
+    (
+        &[
+            "angel",
+            "angels",
+            "ghost",
+            "ghostly",
+            "dreamy",
+            "dreamlike",
+            "otherworldly",
+            "celestial",
+            "floaty",
+            "fairy",
+        ],
+        "ethereal",
+    ),
+    (
+        &["asmr", "close to the mic", "whispering in", "secret"],
+        "intimate_whisper",
+    ),
+    (&["fragile", "shy", "timid", "delicate"], "vulnerable"),
+    (
+        &["diva", "belt", "belting", "anthem", "epic", "commanding"],
+        "powerful",
+    ),
+    (&["villain", "sinister", "menacing", "evil"], "dark"),
+];
+
+const BACKING: &[&str] = &[
+    "to sing over",
+    "sing over",
+    "sing along to",
+    "sing along with",
+    "sing on top",
+    "play along",
+    "accompany me",
+    "to sing to",
+    "to practice with",
+    "to practise with",
+];
+
+/// Complaints about the tone: the words that name a problem, and what fixes it.
+const COMPLAINTS: &[(&[&str], &[SoundChange])] = &[
+    (
+        &["nasal", "nasally", "nasaly", "honky", "through my nose"],
+        &[SoundChange::Formant(-1.0)],
+    ),
+    (
+        &[
+            "muddy",
+            "boomy",
+            "boxy",
+            "too bassy",
+            "too much bass",
+            "too warm",
+        ],
+        &[SoundChange::WarmthBy(-0.2)],
+    ),
+    (
+        &["thin", "tinny", "no body", "weak"],
+        &[SoundChange::WarmthBy(0.2)],
+    ),
+    (
+        &[
+            "harsh",
+            "shrill",
+            "piercing",
+            "sibilant",
+            "too bright",
+            "ear piercing",
+        ],
+        &[SoundChange::PresenceBy(-0.2)],
+    ),
+    (
+        &[
+            "muffled",
+            "dull",
+            "buried",
+            "lost in the mix",
+            "too dark",
+            "underwater",
+        ],
+        &[SoundChange::PresenceBy(0.2)],
+    ),
+];
+
+/// Wishes about the tone: what the user wants to hear, and what gets there.
+const WISHES: &[(&[&str], &[SoundChange])] = &[
+    (
+        &["sparkle", "shimmer", "more air", "airier"],
+        &[SoundChange::PresenceBy(0.2)],
+    ),
+    (
+        &["younger", "childlike", "like a kid", "like a child"],
+        &[SoundChange::Formant(1.5)],
+    ),
+    (
+        &[
+            "older",
+            "sound bigger",
+            "voice bigger",
+            "bigger voice",
+            "fuller",
+            "like a giant",
+        ],
+        &[SoundChange::Formant(-1.0), SoundChange::WarmthBy(0.2)],
+    ),
+    (
+        &[
+            "further back",
+            "farther back",
+            "far away",
+            "more distant",
+            "in the distance",
+        ],
+        &[SoundChange::Reverb(0.5)],
+    ),
+];
+
+/// Whether `words` holds `phrase`'s words in a row.
+fn contains_phrase(words: &[&str], phrase: &str) -> bool {
+    let parts: Vec<&str> = phrase.split(' ').collect();
+    words.windows(parts.len()).any(|w| w == parts.as_slice())
+}
+
+fn first_match<'a, T: Copy>(words: &[&str], table: &'a [(&'a [&'a str], T)]) -> Option<T> {
+    table
+        .iter()
+        .find(|(phrases, _)| phrases.iter().any(|p| contains_phrase(words, p)))
+        .map(|(_, value)| *value)
+}
+
+/// The changes the descriptions in `words` (lowercase, in order) ask for, at most one per kind.
+pub fn sound_changes(words: &[&str]) -> Vec<SoundChange> {
+    let mut out = Vec::new();
+    if BACKING.iter().any(|p| contains_phrase(words, p)) {
+        out.push(SoundChange::Backing);
+        return out;
+    }
+    if let Some(reverb) = first_match(words, SPACES) {
+        out.push(SoundChange::Reverb(reverb));
+    }
+    if let Some(preset) = first_match(words, CHARACTERS) {
+        out.push(SoundChange::Preset(preset));
+    }
+    // "More nasal" would need the opposite fix, so "more" with a complaint is not read here.
+    let wants_more = words.contains(&"more") && !words.contains(&"less");
+    let complaints = COMPLAINTS.iter().filter(|_| !wants_more);
+    for (phrases, changes) in complaints.chain(WISHES) {
+        if phrases.iter().any(|p| contains_phrase(words, p)) {
+            for change in *changes {
+                let same_kind = out
+                    .iter()
+                    .any(|c| std::mem::discriminant(c) == std::mem::discriminant(change));
+                if !same_kind {
+                    out.push(*change);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changes(text: &str) -> Vec<SoundChange> {
+        let words: Vec<&str> = text.split(' ').collect();
+        sound_changes(&words)
+    }
+
+    #[test]
+    fn spaces_set_reverb_by_size() {
+        assert_eq!(
+            changes("put me in a huge concert hall"),
+            [SoundChange::Reverb(0.8)]
+        );
+        assert_eq!(
+            changes("like singing in the shower"),
+            [SoundChange::Reverb(0.25)]
+        );
+        assert_eq!(changes("i want it bone dry"), [SoundChange::Reverb(0.0)]);
+        assert_eq!(changes("a small club gig"), [SoundChange::Reverb(0.5)]);
+    }
+
+    #[test]
+    fn characters_complaints_and_backing() {
+        assert_eq!(
+            changes("make me sound more like an angel"),
+            [SoundChange::Preset("ethereal")]
+        );
+        assert_eq!(
+            changes("my voice sounds too nasal fix it"),
+            [SoundChange::Formant(-1.0)]
+        );
+        assert_eq!(
+            changes("it sounds muddy and harsh"),
+            [SoundChange::WarmthBy(-0.2), SoundChange::PresenceBy(-0.2)]
+        );
+        assert_eq!(
+            changes("i need something simple to sing over"),
+            [SoundChange::Backing]
+        );
+        assert!(changes("make it more nasal").is_empty());
+        assert_eq!(
+            changes("make me sound older and wiser"),
+            [SoundChange::Formant(-1.0), SoundChange::WarmthBy(0.2)]
+        );
+        assert_eq!(
+            changes("give my voice some sparkle"),
+            [SoundChange::PresenceBy(0.2)]
+        );
+        assert!(changes("hello how are you").is_empty());
+        // Parts of words do not count: "hallelujah" is not a hall, "thinking" is not thin.
+        assert!(changes("hallelujah i am thinking").is_empty());
+    }
+}
