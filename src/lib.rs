@@ -5,6 +5,7 @@
 //! and know nothing of nice-plug.
 
 use std::num::NonZeroU32;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use nice_plug::prelude::*;
@@ -13,13 +14,17 @@ use parking_lot::Mutex;
 use ringbuf::traits::Producer;
 
 pub mod assistant;
+pub mod backing_link;
 pub mod dsp;
 pub mod editor;
 pub mod music;
 pub mod offline;
 pub mod params;
+pub mod plugin_state;
 pub mod standalone_control;
 
+use backing_link::{pattern_queues, player_pattern, BackingShared, PatternReceiver};
+use dsp::backing_player::{BackingPlayer, Clock, NoteMessage};
 use dsp::{OutputStage, VoiceChain};
 use editor::pitch_view::{analysis_queue, AnalysisProducer};
 use editor::session::Session;
@@ -41,19 +46,42 @@ pub struct DaiwPlugin {
     analysis_tx: AnalysisProducer,
     /// The window's state and the assistant worker; only the GUI thread locks it.
     session: Arc<Mutex<Session>>,
+    /// The backing synth and sequencer.
+    backing: BackingPlayer,
+    /// New patterns from the GUI, old ones back to it.
+    patterns: PatternReceiver,
+    /// Preview flag and play position, shared with the window.
+    backing_shared: Arc<BackingShared>,
+    /// Free-running position in quarter notes (preview without the host's transport).
+    free_beat: f64,
+    /// The latency reported to the host, in samples.
+    latency: u32,
 }
 
 impl Default for DaiwPlugin {
     fn default() -> Self {
         let (analysis_tx, analysis_rx) = analysis_queue();
+        let (pattern_tx, patterns) = pattern_queues();
+        let backing_shared = Arc::new(BackingShared::default());
+        let params = Arc::new(DaiwParams::default());
         Self {
-            params: Arc::new(DaiwParams::default()),
+            params: params.clone(),
             editor_state: editor::default_state(),
             voice: VoiceChain::default(),
             output: OutputStage::default(),
             sample_rate: 48_000.0,
             analysis_tx,
-            session: Arc::new(Mutex::new(Session::new(analysis_rx))),
+            session: Arc::new(Mutex::new(Session::new(
+                analysis_rx,
+                pattern_tx,
+                backing_shared.clone(),
+                params.saved.clone(),
+            ))),
+            backing: BackingPlayer::default(),
+            patterns,
+            backing_shared,
+            free_beat: 0.0,
+            latency: 0,
         }
     }
 }
@@ -74,6 +102,61 @@ impl DaiwPlugin {
             },
             _ => {}
         }
+    }
+
+    /// Where the backing should be for this block: the host's transport (shifted back by our
+    /// latency, so it lines up with the delayed voice and the host's compensation), the free
+    /// preview clock, or stopped.
+    fn backing_clock(&mut self, transport: &Transport, frames: usize) -> Clock {
+        if !self.params.backing.enabled.value() || self.params.bypass.value() {
+            return Clock::Stopped;
+        }
+        let sample_rate = f64::from(self.sample_rate.max(1.0));
+        if self.params.backing.follow_host.value() && transport.playing {
+            if let (Some(beat), Some(tempo)) = (transport.pos_beats(), transport.tempo) {
+                if tempo.is_finite() && tempo > 0.0 && beat.is_finite() {
+                    let beats_per_sample = tempo / 60.0 / sample_rate;
+                    return Clock::Running {
+                        beat: beat - f64::from(self.latency) * beats_per_sample,
+                        beats_per_sample,
+                    };
+                }
+            }
+        }
+        if self.backing_shared.preview.load(Ordering::Relaxed) {
+            if self.backing_shared.restart.swap(false, Ordering::Relaxed) {
+                self.free_beat = 0.0;
+            }
+            let tempo = self.backing.pattern().map_or(120.0, |p| p.tempo_bpm);
+            let beats_per_sample = tempo / 60.0 / sample_rate;
+            let beat = self.free_beat;
+            self.free_beat += beats_per_sample * frames as f64;
+            return Clock::Running {
+                beat,
+                beats_per_sample,
+            };
+        }
+        Clock::Stopped
+    }
+}
+
+/// A backing note as a MIDI event for the host.
+fn note_event(message: NoteMessage) -> NoteEvent<()> {
+    match message.velocity {
+        Some(velocity) => NoteEvent::NoteOn {
+            timing: message.offset,
+            voice_id: nice_plug::midi::VoiceID::Wildcard,
+            channel: nice_plug::midi::Channel::Number(message.channel),
+            key: nice_plug::midi::Key::Number(message.note),
+            velocity,
+        },
+        None => NoteEvent::NoteOff {
+            timing: message.offset,
+            voice_id: nice_plug::midi::VoiceID::Wildcard,
+            channel: nice_plug::midi::Channel::Number(message.channel),
+            key: nice_plug::midi::Key::Number(message.note),
+            velocity: 0.0,
+        },
     }
 }
 
@@ -131,9 +214,19 @@ impl Plugin for DaiwPlugin {
         self.voice.set_settings(&self.params.voice_settings());
         self.voice
             .reset(self.sample_rate, buffer_config.max_buffer_size as usize);
-        context.set_latency_samples(self.voice.latency_samples() as u32);
+        self.latency = self.voice.latency_samples() as u32;
+        context.set_latency_samples(self.latency);
         self.output
             .reset(self.sample_rate, self.params.output_gain_db());
+        self.backing
+            .reset(self.sample_rate, buffer_config.max_buffer_size as usize);
+        // A project's backing comes back here, before any audio (allocation is allowed).
+        let saved = self.params.saved.get().backing;
+        let pattern = saved.and_then(|spec| spec.generate().ok());
+        let old = self
+            .backing
+            .swap_pattern(pattern.map(|p| Box::new(player_pattern(&p))), &mut |_| {});
+        drop(old);
         true
     }
 
@@ -156,6 +249,35 @@ impl Plugin for DaiwPlugin {
         }
         self.voice.set_settings(&self.params.voice_settings());
         let frames = buffer.samples();
+
+        // Backing: take a new pattern if one waits (its predecessor goes back to the GUI),
+        // then render this block against the clock, sending its notes as MIDI.
+        let backing = &mut self.backing;
+        let mut send = |m: NoteMessage| {
+            let _ = context.try_send_event(note_event(m));
+        };
+        self.patterns
+            .receive(|p| backing.swap_pattern(Some(p), &mut send));
+        let clock = self.backing_clock(context.transport(), frames);
+        let level = if matches!(clock, Clock::Running { .. }) {
+            util::db_to_gain(self.params.backing.level_db.value())
+        } else {
+            0.0
+        };
+        self.backing_shared
+            .set_position(match (clock, self.backing.pattern()) {
+                (Clock::Running { beat, .. }, Some(p)) => {
+                    let length = f64::from(p.length_ticks);
+                    (beat * f64::from(p.ppq)).rem_euclid(length) / length
+                }
+                _ => f64::NAN,
+            });
+        let (backing_left, backing_right) =
+            self.backing
+                .process(frames, clock, level, &mut |m: NoteMessage| {
+                    let _ = context.try_send_event(note_event(m));
+                });
+
         let channels = buffer.as_slice();
         self.voice.process(channels);
         let analysis_tx = &mut self.analysis_tx;
@@ -163,6 +285,22 @@ impl Plugin for DaiwPlugin {
             // A full ring (window closed or slow) drops the frame: the view is best effort.
             let _ = analysis_tx.try_push(frame);
         });
+        match channels {
+            [left, right, ..] => {
+                for (out, b) in left.iter_mut().zip(backing_left) {
+                    *out += b;
+                }
+                for (out, b) in right.iter_mut().zip(backing_right) {
+                    *out += b;
+                }
+            }
+            [mono] => {
+                for ((out, l), r) in mono.iter_mut().zip(backing_left).zip(backing_right) {
+                    *out += 0.5 * (l + r);
+                }
+            }
+            [] => {}
+        }
         self.output
             .process(channels, frames, self.params.output_gain_db());
         ProcessStatus::Normal

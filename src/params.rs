@@ -11,6 +11,7 @@ use nice_plug::prelude::*;
 use crate::dsp::correction::CorrectionSettings;
 use crate::dsp::VoiceSettings;
 use crate::music::theory::{PitchClass, ScaleKind};
+use crate::plugin_state::SessionStore;
 
 /// Every parameter id, in declaration order: tests and the assistant check against this list.
 pub const PARAM_IDS: [&str; 23] = [
@@ -63,6 +64,9 @@ pub struct DaiwParams {
     /// Passes the input through untouched (crossfaded).
     #[id = "bypass"]
     pub bypass: BoolParam,
+    /// The conversation, backing and song intent, saved in the host's project.
+    #[persist = "session"]
+    pub saved: Arc<SessionStore>,
 }
 
 /// Pitch-correction parameters.
@@ -161,6 +165,7 @@ impl Default for DaiwParams {
             .with_step_size(0.1)
             .with_value_to_string(formatters::v2s_f32_rounded(1)),
             bypass: BoolParam::new("Bypass", false).make_bypass(),
+            saved: Arc::new(SessionStore::default()),
         }
     }
 }

@@ -377,7 +377,10 @@ fn system_prompt_stays_cached_and_generation_cancels() {
         matches!(result, Err(LlmError::Cancelled)),
         "a cancel mid-reply stops generation: {result:?} after {streamed:?}"
     );
-    assert!(!streamed.is_empty(), "tokens were streaming before the stop");
+    assert!(
+        !streamed.is_empty(),
+        "tokens were streaming before the stop"
+    );
     // The conversation still works after a cancel.
     backend
         .respond(&request, &mut |_| {}, &cancel)

@@ -373,3 +373,76 @@ fn the_pitch_view_draws_sung_notes_at_100_and_200_percent() {
         harness.run();
     }
 }
+
+/// The backing panel with its audio-side queue end, as the plugin wires it.
+struct BackingState {
+    panel: daiw::editor::backing_panel::BackingPanel,
+    audio: daiw::backing_link::PatternReceiver,
+    params: MapParams,
+    /// Tempos of the patterns the audio side received.
+    received: Vec<f64>,
+}
+
+#[test]
+fn the_backing_panel_generates_previews_and_exports_at_100_and_200_percent() {
+    for scale in [1.0, 2.0] {
+        let (sender, audio) = daiw::backing_link::pattern_queues();
+        let shared = std::sync::Arc::new(daiw::backing_link::BackingShared::default());
+        let state = BackingState {
+            panel: daiw::editor::backing_panel::BackingPanel::new(sender, shared.clone()),
+            audio,
+            params: MapParams::new(),
+            received: Vec::new(),
+        };
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(420.0, 360.0))
+            .with_pixels_per_point(scale)
+            .build_ui_state(
+                |ui, state: &mut BackingState| {
+                    // The audio thread's side: take what the panel sent.
+                    let received = &mut state.received;
+                    state.audio.receive(|p| {
+                        received.push(p.tempo_bpm);
+                        None
+                    });
+                    state.panel.ui(ui, &mut state.params);
+                },
+                state,
+            );
+        harness.run();
+        harness.get_by_label("Generate").click();
+        harness.run();
+        harness.get_by_label_contains("Loaded: pop in C major, 100 BPM, 8 bars");
+        assert_eq!(
+            harness.state().received.len(),
+            1,
+            "the pattern reached the audio side"
+        );
+        assert_eq!(
+            harness.state().params.get("backing_enabled"),
+            Some(ParamValue::Bool(true))
+        );
+        harness.get_by_label("Play").click();
+        harness.run();
+        assert!(shared.preview.load(std::sync::atomic::Ordering::Relaxed));
+        harness.get_by_label("Stop").click();
+        harness.run();
+        assert!(!shared.preview.load(std::sync::atomic::Ordering::Relaxed));
+
+        let dir = std::env::temp_dir().join(format!("daiw-ui-midi-{}-{scale}", std::process::id()));
+        harness.state_mut().panel.export_path = dir.join("take.mid").display().to_string();
+        harness.get_by_label("Export MIDI").click();
+        harness.run();
+        harness.get_by_label_contains("MIDI written to");
+        let bytes = std::fs::read(dir.join("take.mid")).expect("MIDI file written");
+        assert_eq!(&bytes[..4], b"MThd");
+        let _ = std::fs::remove_dir_all(dir);
+        // Nothing is cut off at this scale: the buttons lie inside the panel.
+        let export = harness.get_by_label("Export MIDI");
+        let bounds = export.rect();
+        assert!(
+            bounds.max.x <= 420.0 && bounds.max.y <= 360.0,
+            "{bounds:?} at {scale}x"
+        );
+    }
+}

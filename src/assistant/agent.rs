@@ -16,7 +16,7 @@ use super::http::HttpBackend;
 use super::llm::{
     ChatMessage, GenStats, LlmBackend, LlmError, LlmOutput, LlmRequest, NoBackend, Role,
 };
-use super::memory::Memory;
+use super::memory::{ChatHistory, Memory};
 use super::music_bridge;
 use super::presets::{tune_preset, voice_preset};
 use super::prompt::{example_messages, system_prompt};
@@ -185,6 +185,11 @@ impl ChatAgent {
             warmed: false,
             config,
         })
+    }
+
+    /// Replaces the remembered conversation (the plugin restores it from its project state).
+    pub fn restore_history(&mut self, history: ChatHistory) {
+        self.memory.history = history;
     }
 
     /// The backend in use, described.

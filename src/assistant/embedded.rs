@@ -12,7 +12,7 @@
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -43,6 +43,18 @@ struct Engine {
 }
 
 static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
+
+/// Progress of the model load in progress, in thousandths (`u32::MAX` when none is loading).
+/// Loads are serialised by the model table's lock, so one value serves the whole process.
+static LOAD_PROGRESS: AtomicU32 = AtomicU32::new(u32::MAX);
+
+/// How far the model load in progress is, 0..1, if one is under way (any thread may ask).
+pub fn load_progress() -> Option<f32> {
+    match LOAD_PROGRESS.load(Ordering::Relaxed) {
+        u32::MAX => None,
+        p => Some(p as f32 / 1000.0),
+    }
+}
 
 fn engine() -> Result<&'static Engine, LlmError> {
     ENGINE
@@ -76,12 +88,20 @@ pub fn shared_model(path: &Path) -> Result<(&'static LlamaModel, Duration), LlmE
         return Ok((model, Duration::ZERO));
     }
     let started = Instant::now();
-    let params = LlamaModelParams::default();
-    let model =
-        LlamaModel::load_from_file(&engine.backend, path, &params).map_err(|e| LlmError::Load {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+    LOAD_PROGRESS.store(0, Ordering::Relaxed);
+    let params = LlamaModelParams::default().with_progress_callback(|progress: f32| {
+        LOAD_PROGRESS.store(
+            (progress.clamp(0.0, 1.0) * 1000.0) as u32,
+            Ordering::Relaxed,
+        );
+        true
+    });
+    let loaded = LlamaModel::load_from_file(&engine.backend, path, &params);
+    LOAD_PROGRESS.store(u32::MAX, Ordering::Relaxed);
+    let model = loaded.map_err(|e| LlmError::Load {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
     let model: &'static LlamaModel = Box::leak(Box::new(model));
     models.push((path.to_path_buf(), model));
     Ok((model, started.elapsed()))

@@ -186,9 +186,20 @@ fn number(word: &str) -> Option<f64> {
 
 /// How much a vague word asks for, on a 0..1 scale.
 fn level_word(words: &Words, around: usize) -> Option<f32> {
+    // The words around the trigger, within its own clause: in "a lot of reverb and pitch me
+    // down", "down" belongs to the pitch, not to the reverb.
+    let clause_end = |w: &&str| matches!(*w, "and" | "but" | "then" | "plus" | "also");
     let lo = around.saturating_sub(4);
-    let window: Vec<&str> = (lo..around).map(|i| words.at(i)).collect();
-    let after: Vec<&str> = (around + 1..around + 5).map(|i| words.at(i)).collect();
+    let mut window: Vec<&str> = (lo..around)
+        .rev()
+        .map(|i| words.at(i))
+        .take_while(|w| !clause_end(w))
+        .collect();
+    window.reverse();
+    let after: Vec<&str> = (around + 1..around + 5)
+        .map(|i| words.at(i))
+        .take_while(|w| !clause_end(w))
+        .collect();
     let any = |list: &[&str]| window.iter().chain(after.iter()).any(|w| list.contains(w));
     if any(&[
         "no", "without", "remove", "off", "kill", "zero", "disable", "none", "lose",
@@ -1230,6 +1241,13 @@ mod tests {
         assert_eq!(
             one("no reverb"),
             ("voice_modulate".into(), json!({"reverb": 0.0}))
+        );
+        assert_eq!(
+            one("add a lot of reverb and pitch me down an octave"),
+            (
+                "voice_modulate".into(),
+                json!({"reverb": 0.7, "pitch_semitones": -12.0})
+            )
         );
     }
 

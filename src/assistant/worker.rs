@@ -10,6 +10,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::agent::{ChatAgent, ChatTurn};
 use super::config::AgentConfig;
+use super::memory::ChatHistory;
 use super::state::ParamValue;
 
 /// What the GUI asks of the worker.
@@ -26,6 +27,8 @@ pub enum Request {
     },
     /// Load the model now and cache the system prompt.
     WarmUp,
+    /// Replace the remembered conversation (a plugin instance restoring its project state).
+    Restore(Box<ChatHistory>),
     /// Stop the worker.
     Shutdown,
 }
@@ -41,6 +44,8 @@ pub enum Event {
     Status(String),
     /// A problem to show in the chat.
     Error(String),
+    /// The remembered conversation after a turn, for the plugin to save in its state.
+    Memory(Box<ChatHistory>),
 }
 
 /// The GUI's handle on a running worker.
@@ -135,6 +140,7 @@ fn run(
                 cancel.store(false, Ordering::Relaxed);
                 let turn = agent.chat_streaming(&text, &mut |t| send(Event::Token(t.to_string())));
                 send(Event::Turn(turn));
+                send(Event::Memory(Box::new(agent.memory().history.clone())));
             }
             Request::SetParam { id, value } => {
                 agent.set_param(&id, value);
@@ -149,6 +155,7 @@ fn run(
                 },
                 Err(e) => send(Event::Error(e.to_string())),
             },
+            Request::Restore(history) => agent.restore_history(*history),
             Request::Shutdown => break,
         }
     }

@@ -1,6 +1,8 @@
 //! Audio-thread code only. Every unit is a plain struct: `reset(sample_rate, max_block)` may
 //! allocate, `process` never does, locks nothing and cannot panic on any input.
 
+pub mod backing_player;
+pub mod backing_voice;
 pub mod biquad;
 pub mod correction;
 pub mod history;

@@ -6,6 +6,7 @@
 use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText};
 
 use crate::assistant::worker::{Event, Request};
+use crate::plugin_state::SavedEntry;
 
 use super::cards::ToolCard;
 use super::param_access::ParamAccess;
@@ -60,7 +61,13 @@ impl ModelStatus {
         match self {
             ModelStatus::NotStarted => ("assistant not started".into(), Color32::GRAY),
             ModelStatus::Loading => (
-                "loading the model... clear commands work already".into(),
+                match crate::assistant::embedded::load_progress() {
+                    Some(p) => format!(
+                        "loading the model: {:.0} %... clear commands work already",
+                        p * 100.0
+                    ),
+                    None => "loading the model... clear commands work already".into(),
+                },
                 Color32::from_rgb(220, 180, 80),
             ),
             ModelStatus::Ready(what) => (what.clone(), Color32::from_rgb(110, 200, 120)),
@@ -103,6 +110,58 @@ impl Default for ChatState {
             input: String::new(),
             generating: false,
             status: ModelStatus::NotStarted,
+        }
+    }
+}
+
+impl Entry {
+    /// The entry as the plugin state saves it (`None` for text still streaming).
+    pub fn to_saved(&self) -> Option<SavedEntry> {
+        Some(match self {
+            Entry::User(text) => SavedEntry::User { text: text.clone() },
+            Entry::Assistant {
+                streaming: true, ..
+            } => return None,
+            Entry::Assistant { text, .. } => SavedEntry::Assistant { text: text.clone() },
+            Entry::Card(card) => SavedEntry::Card {
+                tool: card.tool.clone(),
+                lines: card
+                    .changes
+                    .iter()
+                    .map(|c| c.describe())
+                    .chain(card.notes.iter().cloned())
+                    .collect(),
+                error: card.error.clone(),
+                undone: card.undone,
+            },
+            Entry::Notice(text) => SavedEntry::Notice { text: text.clone() },
+            Entry::Error(text) => SavedEntry::Error { text: text.clone() },
+        })
+    }
+
+    /// An entry restored from the plugin state. Restored cards show what they did but have
+    /// no Undo: the host's own undo history covers earlier sessions.
+    pub fn from_saved(saved: SavedEntry) -> Self {
+        match saved {
+            SavedEntry::User { text } => Entry::User(text),
+            SavedEntry::Assistant { text } => Entry::Assistant {
+                text,
+                streaming: false,
+            },
+            SavedEntry::Card {
+                tool,
+                lines,
+                error,
+                undone,
+            } => Entry::Card(ToolCard {
+                tool,
+                changes: Vec::new(),
+                notes: lines,
+                error,
+                undone,
+            }),
+            SavedEntry::Notice { text } => Entry::Notice(text),
+            SavedEntry::Error { text } => Entry::Error(text),
         }
     }
 }
@@ -179,6 +238,8 @@ impl ChatState {
                     self.push(Entry::Notice(text));
                 }
             }
+            // The session keeps the memory for the plugin state; nothing to show.
+            Event::Memory(_) => {}
             Event::Error(text) => {
                 if self.status == ModelStatus::Loading {
                     self.status = ModelStatus::Unavailable(text);

@@ -10,8 +10,14 @@ use crate::params::DaiwParams;
 /// Narrowest width (points) that still takes two columns of controls.
 const TWO_COLUMNS_MIN_WIDTH: f32 = 560.0;
 
-/// Draws every parameter's control, grouped.
-pub fn draw_controls(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter) {
+/// Draws every parameter's control, grouped; `backing_panel` draws the pattern controls inside
+/// the Backing group.
+pub fn draw_controls(
+    ui: &mut egui::Ui,
+    params: &DaiwParams,
+    setter: &ParamSetter,
+    backing_panel: impl FnOnce(&mut egui::Ui),
+) {
     let tune = |ui: &mut egui::Ui| {
         group(ui, "Tune", |ui| {
             let t = &params.tune;
@@ -31,7 +37,13 @@ pub fn draw_controls(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSette
             row(ui, &b.enabled, setter);
             row(ui, &b.level_db, setter);
             row(ui, &b.follow_host, setter);
-        })
+        });
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_max_width(ui.available_width());
+            ui.label(RichText::new("Backing pattern").strong().size(15.0));
+            backing_panel(ui);
+        });
+        ui.add_space(6.0);
     };
     let modulate = |ui: &mut egui::Ui| {
         group(ui, "Modulate", |ui| {

@@ -6,6 +6,8 @@
 //! its crossbeam channel and are applied here through the host (`ParamSetter`); analysis
 //! frames arrive from the audio thread through a ringbuf SPSC queue.
 
+/// The backing panel: style, key, tempo, bars, generate, preview, export.
+pub mod backing_panel;
 /// Tool-call cards with before -> after and Undo.
 pub mod cards;
 /// The chat panel and its state.
@@ -116,7 +118,11 @@ impl NiceEguiApp for DaiwEditorApp {
         let mut session = self.session.lock();
         session.poll(&mut host);
         let Session {
-            chat, link, pitch, ..
+            chat,
+            link,
+            pitch,
+            backing,
+            ..
         } = &mut *session;
 
         egui::Panel::top("title").show(ui, |ui| {
@@ -140,7 +146,7 @@ impl NiceEguiApp for DaiwEditorApp {
                 PITCH_VIEW_HEIGHT,
             );
             ui.add_space(6.0);
-            controls::draw_controls(ui, &self.params, &setter);
+            controls::draw_controls(ui, &self.params, &setter, |ui| backing.ui(ui, &mut host));
         });
     }
 

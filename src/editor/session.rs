@@ -1,19 +1,28 @@
 //! What one plugin instance keeps for its window across openings: the conversation, the
-//! assistant worker (started lazily on the GUI thread, never on the audio thread), the pitch
-//! view's end of the analysis ring, and the repaint notifier the worker pokes.
+//! assistant worker (started lazily on the GUI thread, never on the audio thread), the backing
+//! panel and its pattern queue, the pitch view's end of the analysis ring, and the repaint
+//! notifier the worker pokes. It also keeps the plugin state's saved session in step: the
+//! conversation, the agent's memory, the backing and the song intent are written there as they
+//! change, and restored from there when the host loads a project.
 //!
 //! Closing the window mid-answer leaves the worker running; its events wait in the channel and
 //! are applied (through the host, as usual) when the window next opens, because only the GUI
 //! thread may move parameters through the host.
 
+use std::sync::Arc;
+
 use nice_plug_egui::RepaintNotifier;
 
 use crate::assistant::config::{AgentConfig, BackendKind, DEFAULT_CONFIG_YAML};
+use crate::assistant::memory::ChatHistory;
 use crate::assistant::model_file::daiw_home;
-use crate::assistant::state::ParamValue;
-use crate::assistant::worker::{AssistantWorker, Request};
+use crate::assistant::state::{Effect, ParamValue};
+use crate::assistant::worker::{AssistantWorker, Event, Request};
+use crate::backing_link::{BackingShared, BackingSpec, PatternSender};
 use crate::params::PARAM_IDS;
+use crate::plugin_state::{SavedIntent, SessionStore};
 
+use super::backing_panel::BackingPanel;
 use super::chat::{AssistantPort, ChatState, Entry, ModelStatus};
 use super::param_access::ParamAccess;
 use super::pitch_view::{AnalysisConsumer, PitchView};
@@ -53,22 +62,43 @@ pub struct Session {
     pub link: WorkerLink,
     /// The recent pitch history.
     pub pitch: PitchView,
+    /// The backing panel and its queue to the audio thread.
+    pub backing: BackingPanel,
     analysis: AnalysisConsumer,
     notifier: RepaintNotifier,
     /// The parameter values the agent was last told, to send only the moves.
     told: Vec<Option<ParamValue>>,
+    /// The plugin state's saved session (shared with the host through the parameters).
+    store: Arc<SessionStore>,
+    /// The host writes to `store` seen so far.
+    seen_loads: u64,
+    /// What the chat looked like when last saved (entries, undone cards).
+    saved_shape: (usize, usize),
+    /// The agent's memory to hand over when the worker starts.
+    memory_for_worker: Option<ChatHistory>,
 }
 
 impl Session {
-    /// A session reading analysis frames from `analysis`.
-    pub fn new(analysis: AnalysisConsumer) -> Self {
+    /// A session reading analysis frames from `analysis`, sending patterns through `patterns`
+    /// and saving into `store`.
+    pub fn new(
+        analysis: AnalysisConsumer,
+        patterns: PatternSender,
+        backing: Arc<BackingShared>,
+        store: Arc<SessionStore>,
+    ) -> Self {
         Self {
             chat: ChatState::default(),
             link: WorkerLink::default(),
             pitch: PitchView::default(),
+            backing: BackingPanel::new(patterns, backing),
             analysis,
             notifier: RepaintNotifier::new(),
             told: vec![None; PARAM_IDS.len()],
+            store,
+            seen_loads: 0,
+            saved_shape: (0, 0),
+            memory_for_worker: None,
         }
     }
 
@@ -102,6 +132,10 @@ impl Session {
                 }
             }
         };
+        // Each instance's conversation lives in its project (the plugin state), not in the
+        // shared history file that several instances would fight over.
+        let mut config = config;
+        config.save_history = false;
         self.start_worker(config);
     }
 
@@ -110,6 +144,12 @@ impl Session {
         let notifier = self.notifier.clone();
         match AssistantWorker::spawn(config, Box::new(move || notifier.request_repaint())) {
             Ok(worker) => {
+                let memory = self
+                    .memory_for_worker
+                    .take()
+                    .or_else(|| self.store.get().memory)
+                    .unwrap_or_default();
+                worker.send(Request::Restore(Box::new(memory)));
                 worker.send(Request::WarmUp);
                 self.link.worker = Some(worker);
                 self.chat.status = ModelStatus::Loading;
@@ -126,11 +166,15 @@ impl Session {
     /// One GUI frame's housekeeping: applies waiting worker events through `params`, tells
     /// the agent about parameter moves made elsewhere, and takes new analysis frames.
     pub fn poll(&mut self, params: &mut dyn ParamAccess) {
-        if let Some(worker) = &self.link.worker {
-            while let Some(event) = worker.try_recv() {
-                self.chat.handle_event(event, params);
-            }
+        if self.store.loads() != self.seen_loads {
+            self.seen_loads = self.store.loads();
+            self.restore();
         }
+        while let Some(event) = self.link.worker.as_ref().and_then(|w| w.try_recv()) {
+            self.take_event(event, params);
+        }
+        self.backing.collect_garbage();
+        self.save_chat();
         if let Some(worker) = &self.link.worker {
             for (id, told) in PARAM_IDS.iter().zip(self.told.iter_mut()) {
                 let now = params.get(id);
@@ -147,6 +191,141 @@ impl Session {
         }
         self.pitch.drain(&mut self.analysis);
     }
+
+    /// Handles one worker event: backing patterns and intents go to the panel and the saved
+    /// state, the agent's memory to the saved state, everything else to the chat.
+    fn take_event(&mut self, event: Event, params: &mut dyn ParamAccess) {
+        match event {
+            Event::Memory(history) => {
+                self.store.modify(|s| s.memory = Some(*history));
+            }
+            Event::Turn(turn) => {
+                for effect in turn.effects() {
+                    match effect {
+                        Effect::Backing { choice, pattern } => {
+                            let spec = BackingSpec {
+                                key: choice.key.clone(),
+                                mode: choice.mode.clone(),
+                                tempo_bpm: choice.tempo_bpm,
+                                style: choice.style.clone(),
+                                bars: choice.bars,
+                                seed: pattern.seed,
+                            };
+                            if self.backing.install(spec.clone(), (**pattern).clone()) {
+                                self.store.modify(|s| s.backing = Some(spec));
+                            }
+                        }
+                        Effect::IntentSaved { title, path } => {
+                            let content = std::fs::read_to_string(path)
+                                .ok()
+                                .and_then(|text| serde_json::from_str(&text).ok());
+                            let intent = SavedIntent {
+                                title: title.clone(),
+                                path: path.clone(),
+                                content,
+                            };
+                            self.store.modify(|s| s.intent = Some(intent));
+                        }
+                        _ => {}
+                    }
+                }
+                self.chat.handle_event(Event::Turn(turn), params);
+            }
+            other => self.chat.handle_event(other, params),
+        }
+    }
+
+    /// Writes the chat into the saved state when it has changed shape.
+    fn save_chat(&mut self) {
+        let shape = (
+            self.chat.entries.len(),
+            self.chat
+                .entries
+                .iter()
+                .filter(|e| matches!(e, Entry::Card(c) if c.undone))
+                .count(),
+        );
+        let streaming = matches!(
+            self.chat.entries.last(),
+            Some(Entry::Assistant {
+                streaming: true,
+                ..
+            })
+        );
+        if shape == self.saved_shape || streaming {
+            return;
+        }
+        self.saved_shape = shape;
+        let entries = self
+            .chat
+            .entries
+            .iter()
+            .filter_map(Entry::to_saved)
+            .collect();
+        self.store.modify(|s| s.entries = entries);
+        // Also remember the backing made with the panel alone.
+        if let Some((spec, _)) = &self.backing.current {
+            let spec = spec.clone();
+            self.store.modify(|s| s.backing = Some(spec));
+        }
+    }
+
+    /// Takes over what the host just loaded: the chat, the agent's memory, the backing and
+    /// the song intent (its file is written back if it has gone).
+    fn restore(&mut self) {
+        let saved = self.store.get();
+        self.chat.entries = saved
+            .entries
+            .iter()
+            .cloned()
+            .map(Entry::from_saved)
+            .collect();
+        self.chat.generating = false;
+        self.saved_shape = (usize::MAX, 0);
+        let memory = saved.memory.clone().unwrap_or_default();
+        match &self.link.worker {
+            Some(worker) => worker.send(Request::Restore(Box::new(memory))),
+            None => self.memory_for_worker = Some(memory),
+        }
+        if let Some(spec) = saved.backing {
+            let same = self
+                .backing
+                .current
+                .as_ref()
+                .is_some_and(|(s, _)| *s == spec);
+            if !same {
+                match spec.generate() {
+                    Ok(pattern) => {
+                        self.backing.install(spec, pattern);
+                    }
+                    Err(e) => self.chat.entries.push(Entry::Error(format!(
+                        "the saved backing could not be rebuilt: {e}"
+                    ))),
+                }
+            }
+        }
+        if let Some(intent) = saved.intent {
+            if let (false, Some(content)) = (intent.path.exists(), &intent.content) {
+                let written = intent
+                    .path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| {
+                        std::fs::write(
+                            &intent.path,
+                            serde_json::to_string_pretty(content).unwrap_or_default(),
+                        )
+                    });
+                if let Err(e) = written {
+                    self.chat.entries.push(Entry::Error(format!(
+                        "the song intent '{}' could not be written back to {}: {e}",
+                        intent.title,
+                        intent.path.display()
+                    )));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -159,13 +338,19 @@ mod tests {
     use std::time::{Duration, Instant};
 
     fn session_with_router_only(tag: &str) -> Session {
+        let (patterns, _audio_end) = crate::backing_link::pattern_queues();
+        let store = Arc::new(SessionStore::default());
+        session_with(tag, patterns, store)
+    }
+
+    fn session_with(tag: &str, patterns: PatternSender, store: Arc<SessionStore>) -> Session {
         let home = std::env::temp_dir().join(format!("daiw-session-{tag}-{}", std::process::id()));
         let mut config =
             AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, None, "none", &home).expect("config");
         config.backend = BackendKind::None;
         config.save_history = false;
         let (_tx, rx) = analysis_queue();
-        let mut session = Session::new(rx);
+        let mut session = Session::new(rx, patterns, Arc::new(BackingShared::default()), store);
         session.start_worker(config);
         assert!(session.link.is_running());
         session
@@ -228,5 +413,70 @@ mod tests {
         assert_eq!(card.changes[0].from, ParamValue::Float(5.0));
         assert_eq!(card.changes[0].to, ParamValue::Float(-12.0));
         assert_eq!(params.get("mod_pitch"), Some(ParamValue::Float(-12.0)));
+    }
+
+    #[test]
+    fn conversation_backing_and_intent_survive_a_project_reload() {
+        let (patterns, mut audio) = crate::backing_link::pattern_queues();
+        let store = Arc::new(SessionStore::default());
+        let mut session = session_with("save", patterns, store.clone());
+        let mut params = MapParams::new();
+        session.poll(&mut params);
+        for text in [
+            "tune me to A minor",
+            "give me a funk backing in E minor at 105 bpm, 4 bars",
+        ] {
+            session.chat.input = text.into();
+            assert!(session.chat.send_input(&mut session.link));
+            poll_until_answered(&mut session, &mut params);
+        }
+        session.poll(&mut params);
+        // The pattern went to the audio side and the state holds what rebuilds it.
+        let mut installed = None;
+        assert!(audio.receive(|p| installed.replace(p)));
+        let saved = store.get();
+        let spec = saved.backing.clone().expect("backing saved");
+        assert_eq!((spec.style.as_str(), spec.key.as_str()), ("funk", "E"));
+        assert_eq!((spec.tempo_bpm, spec.bars), (105, 4));
+        assert_eq!(
+            installed.expect("pattern").length_ticks,
+            spec.generate().expect("rebuilds").length_ticks()
+        );
+        assert!(saved.entries.len() >= 4, "{:?}", saved.entries);
+        let memory = saved.memory.clone().expect("agent memory saved");
+        assert!(memory.messages.len() >= 4);
+
+        // The project is saved (JSON, as nice-plug stores it) and opened in a new instance.
+        let json = serde_json::to_string(&saved).expect("state");
+        let (patterns, mut audio) = crate::backing_link::pattern_queues();
+        let store = Arc::new(SessionStore::default());
+        let mut reopened = session_with("load", patterns, store.clone());
+        nice_plug::params::persist::PersistentField::set(
+            &store,
+            serde_json::from_str(&json).expect("parses"),
+        );
+        let mut params = MapParams::new();
+        reopened.poll(&mut params);
+        assert_eq!(
+            reopened
+                .chat
+                .entries
+                .iter()
+                .filter_map(Entry::to_saved)
+                .collect::<Vec<_>>(),
+            saved.entries
+        );
+        let mut installed = None;
+        assert!(audio.receive(|p| installed.replace(p)), "backing rebuilt");
+        assert_eq!(
+            reopened.backing.current.as_ref().map(|(s, _)| s.clone()),
+            Some(spec)
+        );
+        // The agent goes on from the restored conversation: its memory grows from there.
+        reopened.chat.input = "what are the current settings?".into();
+        assert!(reopened.chat.send_input(&mut reopened.link));
+        poll_until_answered(&mut reopened, &mut params);
+        let memory_after = reopened.store.get().memory.expect("memory");
+        assert!(memory_after.messages.len() > memory.messages.len());
     }
 }

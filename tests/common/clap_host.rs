@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! A small CLAP host built on `clack-host`, capable enough to drive the DAiW bundle end to end.
 //!
 //! The host behaves like a real one where the plugin can observe it: audio runs on its own thread
@@ -21,8 +22,13 @@ use clack_extensions::params::{
 };
 use clack_extensions::state::{HostState, HostStateImpl, PluginState};
 use clack_extensions::thread_check::{HostThreadCheck, HostThreadCheckImpl};
-use clack_host::events::event_types::ParamValueEvent;
+use clack_host::events::event_types::{
+    NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
+};
+use clack_host::events::spaces::CoreEventSpace;
+use clack_host::events::{EventFlags, EventHeader, Match};
 use clack_host::prelude::*;
+use clack_host::utils::{BeatTime, SecondsTime};
 use std::cell::Cell;
 use std::ffi::CStr;
 use std::fmt;
@@ -437,8 +443,43 @@ pub struct ParamChange {
     pub value: f64,
 }
 
-/// What a run did, for the log.
+/// The host's transport for a run: playing from `start_beat` at `tempo`, optionally looping.
+#[derive(Clone, Copy, Debug)]
+pub struct HostTransport {
+    /// Tempo in BPM.
+    pub tempo: f64,
+    /// Position in quarter notes at the first sample.
+    pub start_beat: f64,
+    /// Whether the transport plays.
+    pub playing: bool,
+    /// A loop (start, end) in quarter notes; block starts past the end wrap back.
+    pub loop_beats: Option<(f64, f64)>,
+}
+
+/// A note the plugin sent out, at its absolute sample.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NoteOut {
+    /// Absolute sample of the event.
+    pub sample: usize,
+    /// Note on (true) or off.
+    pub on: bool,
+    /// MIDI key.
+    pub key: u16,
+    /// MIDI channel.
+    pub channel: u16,
+}
+
+/// How a run is driven.
 #[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// The transport, if the host has one playing.
+    pub transport: Option<HostTransport>,
+    /// Wait for each block's deadline like a sound card would (otherwise as fast as possible).
+    pub real_time: bool,
+}
+
+/// What a run did, for the log.
+#[derive(Clone, Debug, Default)]
 pub struct RunStats {
     /// Number of `process` calls.
     pub process_calls: usize,
@@ -448,6 +489,10 @@ pub struct RunStats {
     pub sleep_statuses: usize,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
+    /// Notes the plugin sent out.
+    pub notes: Vec<NoteOut>,
+    /// Time of every `process` call, in call order.
+    pub process_times: Vec<Duration>,
 }
 
 impl RunStats {
@@ -609,6 +654,34 @@ impl Plugin {
                 }
             })
             .collect()
+    }
+
+    /// The saved state as JSON (nice-plug's CLAP state is a little-endian u64 length, then
+    /// the JSON).
+    pub fn save_state_json(&mut self) -> serde_json::Value {
+        let bytes = self.save_state();
+        assert!(bytes.len() > 8, "state too short");
+        serde_json::from_slice(&bytes[8..]).expect("state is JSON")
+    }
+
+    /// Loads a state given as JSON (see [`Plugin::save_state_json`]).
+    pub fn load_state_json(&mut self, state: &serde_json::Value) {
+        let json = serde_json::to_vec(state).expect("state bytes");
+        let mut bytes = (json.len() as u64).to_le_bytes().to_vec();
+        bytes.extend(json);
+        self.load_state(&bytes);
+    }
+
+    /// Loads the current state with the persisted field `key` replaced by `value` (nice-plug
+    /// stores persisted fields as JSON strings).
+    pub fn load_state_with_field(&mut self, key: &str, value: &serde_json::Value) {
+        let mut state = self.save_state_json();
+        let fields = state
+            .get_mut("fields")
+            .and_then(serde_json::Value::as_object_mut)
+            .expect("state has persisted fields");
+        fields.insert(key.to_owned(), serde_json::Value::String(value.to_string()));
+        self.load_state_json(&state);
     }
 
     /// Current CLAP value of a parameter, via `params.get_value`.
@@ -794,6 +867,17 @@ impl Plugin {
         blocks: BlockPattern,
         changes: &[ParamChange],
     ) -> Result<RunStats, String> {
+        self.run_with(signal, blocks, changes, RunOptions::default())
+    }
+
+    /// [`Plugin::run`] with a transport and optional real-time pacing.
+    pub fn run_with(
+        &mut self,
+        signal: &mut Signal,
+        blocks: BlockPattern,
+        changes: &[ParamChange],
+        options: RunOptions,
+    ) -> Result<RunStats, String> {
         assert!(
             changes
                 .windows(2)
@@ -816,7 +900,14 @@ impl Plugin {
             let audio = thread::Builder::new()
                 .name("clap-audio".to_owned())
                 .spawn_scoped(scope, move || {
-                    process_on_audio_thread(processor, signal, blocks, changes)
+                    process_on_audio_thread(
+                        processor,
+                        signal,
+                        blocks,
+                        changes,
+                        options,
+                        config.sample_rate,
+                    )
                 })
                 .expect("failed to spawn the audio thread");
             // A real host keeps its main loop alive while audio runs; the plugin may need it.
@@ -883,12 +974,39 @@ impl Drop for Plugin {
     }
 }
 
+fn specific(m: Match<u16>) -> u16 {
+    match m {
+        Match::Specific(v) => v,
+        Match::All => u16::MAX,
+    }
+}
+
+fn note_on_out(position: usize, e: &NoteOnEvent) -> NoteOut {
+    NoteOut {
+        sample: position + e.header().time() as usize,
+        on: true,
+        key: specific(e.key()),
+        channel: specific(e.channel()),
+    }
+}
+
+fn note_off_out(position: usize, e: &NoteOffEvent) -> NoteOut {
+    NoteOut {
+        sample: position + e.header().time() as usize,
+        on: false,
+        key: specific(e.key()),
+        channel: specific(e.channel()),
+    }
+}
+
 /// The audio thread's side of [`Plugin::run`]; returns the stopped processor in every case.
 fn process_on_audio_thread(
     processor: StoppedPluginAudioProcessor<TestHost>,
     signal: &mut Signal,
     blocks: BlockPattern,
     changes: &[ParamChange],
+    options: RunOptions,
+    sample_rate: f64,
 ) -> (
     StoppedPluginAudioProcessor<TestHost>,
     Result<RunStats, String>,
@@ -909,7 +1027,12 @@ fn process_on_audio_thread(
     let mut output_ports = AudioPorts::with_capacity(channels, 1);
     let mut input_events = EventBuffer::with_capacity(changes.len().max(1));
     let mut output_events = EventBuffer::with_capacity(1024);
-    let mut stats = RunStats::default();
+    let mut stats = RunStats {
+        notes: Vec::with_capacity(1 << 16),
+        process_times: Vec::with_capacity(frames / blocks.size(0).max(1) + 16),
+        ..RunStats::default()
+    };
+    let run_started = Instant::now();
     let mut next_change = 0;
     let mut position = 0;
     let mut result = Ok(());
@@ -951,14 +1074,59 @@ fn process_on_audio_thread(
             ),
         }]);
 
+        let transport = options.transport.map(|t| {
+            let mut beat = t.start_beat + position as f64 * t.tempo / 60.0 / sample_rate;
+            let mut flags = TransportFlags::HAS_TEMPO | TransportFlags::HAS_BEATS_TIMELINE;
+            if let Some((start, end)) = t.loop_beats {
+                if beat >= end {
+                    beat = start + (beat - start).rem_euclid(end - start);
+                }
+                flags |= TransportFlags::IS_LOOP_ACTIVE;
+            }
+            if t.playing {
+                flags |= TransportFlags::IS_PLAYING;
+            }
+            TransportEvent {
+                header: EventHeader::new_core(0, EventFlags::empty()),
+                flags,
+                song_pos_beats: BeatTime::from_float(beat),
+                song_pos_seconds: SecondsTime::from_float(beat * 60.0 / t.tempo),
+                tempo: t.tempo,
+                tempo_inc: 0.0,
+                loop_start_beats: BeatTime::from_float(t.loop_beats.map_or(0.0, |l| l.0)),
+                loop_end_beats: BeatTime::from_float(t.loop_beats.map_or(0.0, |l| l.1)),
+                loop_start_seconds: SecondsTime::from_int(0),
+                loop_end_seconds: SecondsTime::from_int(0),
+                bar_start: BeatTime::from_float((beat / 4.0).floor() * 4.0),
+                bar_number: (beat / 4.0).floor() as i32,
+                time_signature_numerator: 4,
+                time_signature_denominator: 4,
+            }
+        });
+        if options.real_time {
+            // A sound card asks for the next block when the previous one has played.
+            let due = Duration::from_secs_f64(position as f64 / sample_rate);
+            if let Some(wait) = due.checked_sub(run_started.elapsed()) {
+                thread::sleep(wait);
+            }
+        }
+        let call_started = Instant::now();
         let status = processor.process(
             &inputs,
             &mut outputs,
             &input_events.as_input(),
             &mut output_events.as_output(),
             Some(position as u64),
-            None,
+            transport.as_ref(),
         );
+        stats.process_times.push(call_started.elapsed());
+        for event in output_events.iter() {
+            match event.as_core_event() {
+                Some(CoreEventSpace::NoteOn(e)) => stats.notes.push(note_on_out(position, e)),
+                Some(CoreEventSpace::NoteOff(e)) => stats.notes.push(note_off_out(position, e)),
+                _ => {}
+            }
+        }
         stats.process_calls += 1;
         match status {
             Ok(ProcessStatus::Sleep) => stats.sleep_statuses += 1,
