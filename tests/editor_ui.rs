@@ -113,7 +113,7 @@ fn tune_turn() -> Vec<Event> {
 }
 
 /// Types `text` into the chat's input box and presses Enter.
-fn type_and_send<P: AssistantPort>(harness: &mut Harness<'_, State<P>>, text: &str) {
+fn type_and_send<S>(harness: &mut Harness<'_, S>, text: &str) {
     harness.get_by_role(Role::MultilineTextInput).click();
     harness.run();
     harness
@@ -444,5 +444,162 @@ fn the_backing_panel_generates_previews_and_exports_at_100_and_200_percent() {
             bounds.max.x <= 420.0 && bounds.max.y <= 360.0,
             "{bounds:?} at {scale}x"
         );
+    }
+}
+
+/// A stand-in for the host's side of the editor: parameter gestures move the parameters
+/// directly and are counted (begin / set / end), as a host would record them.
+#[derive(Default)]
+struct TestHost {
+    gestures: std::sync::atomic::AtomicUsize,
+}
+
+impl nice_plug::prelude::GuiContextInner for TestHost {
+    fn plugin_api(&self) -> nice_plug::prelude::PluginApi {
+        nice_plug::prelude::PluginApi::Clap
+    }
+
+    unsafe fn raw_begin_set_parameter(&self, _param: nice_plug::params::internals::ParamPtr) {
+        self.gestures
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    unsafe fn raw_set_parameter_normalized(
+        &self,
+        param: nice_plug::params::internals::ParamPtr,
+        normalized: f32,
+    ) {
+        // SAFETY: the parameters outlive the harness that draws them.
+        unsafe {
+            param._internal_set_normalized_value(normalized);
+        }
+    }
+
+    unsafe fn raw_end_set_parameter(&self, _param: nice_plug::params::internals::ParamPtr) {}
+
+    fn get_state(&self) -> nice_plug::prelude::PluginState {
+        unreachable!("the editor never asks for the state")
+    }
+
+    fn set_state(&self, _state: nice_plug::prelude::PluginState) {
+        unreachable!("the editor never sets the state")
+    }
+
+    fn request_restart(&self) {}
+}
+
+/// The whole window (title, chat, pitch view, every control, backing panel) as the plugin
+/// draws it, with a router-only worker.
+struct WindowState {
+    params: std::sync::Arc<daiw::params::DaiwParams>,
+    host: TestHost,
+    session: daiw::editor::session::Session,
+}
+
+fn window_harness(scale: f32) -> Harness<'static, WindowState> {
+    let home = std::env::temp_dir().join(format!("daiw-ui-window-{}-{scale}", std::process::id()));
+    let mut config =
+        AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, None, "none", &home).expect("config");
+    config.backend = BackendKind::None;
+    config.save_history = false;
+    let params = std::sync::Arc::new(daiw::params::DaiwParams::default());
+    let (_analysis, analysis_rx) = daiw::editor::pitch_view::analysis_queue();
+    let (patterns, _audio) = daiw::backing_link::pattern_queues();
+    let mut session = daiw::editor::session::Session::new(
+        analysis_rx,
+        patterns,
+        std::sync::Arc::new(daiw::backing_link::BackingShared::default()),
+        params.saved.clone(),
+    );
+    session.start_worker(config);
+    let state = WindowState {
+        params,
+        host: TestHost::default(),
+        session,
+    };
+    Harness::builder()
+        .with_size(egui::vec2(
+            daiw::editor::DEFAULT_SIZE.0 as f32,
+            daiw::editor::DEFAULT_SIZE.1 as f32,
+        ))
+        .with_pixels_per_point(scale)
+        .build_ui_state(
+            |ui, state: &mut WindowState| {
+                let setter = nice_plug::prelude::ParamSetter::new(&state.host);
+                daiw::editor::draw_window(ui, &state.params, &setter, &mut state.session);
+            },
+            state,
+        )
+}
+
+#[test]
+fn the_whole_window_lays_out_and_works_at_100_and_200_percent() {
+    let (width, height) = (
+        daiw::editor::DEFAULT_SIZE.0 as f32,
+        daiw::editor::DEFAULT_SIZE.1 as f32,
+    );
+    for scale in [1.0, 2.0] {
+        let mut harness = window_harness(scale);
+        harness.run();
+        // Every region is there and inside the window: title, chat, groups, input.
+        let first = |harness: &Harness<'_, WindowState>, label: &str| {
+            harness
+                .query_all_by_label(label)
+                .next()
+                .unwrap_or_else(|| panic!("no {label:?} at {scale}x"))
+                .rect()
+        };
+        for label in [
+            "DAiW Music Brain",
+            "Assistant",
+            "Tune",
+            "Modulate",
+            "Output",
+            "Send",
+        ] {
+            let rect = first(&harness, label);
+            assert!(
+                rect.min.x >= 0.0 && rect.max.x <= width && rect.max.y <= height,
+                "{label} at {rect:?} is outside the window at {scale}x"
+            );
+        }
+        // The chat sits right of the controls.
+        let chat = first(&harness, "Assistant");
+        let tune = first(&harness, "Tune");
+        assert!(
+            chat.min.x > tune.max.x,
+            "chat {chat:?} vs controls {tune:?}"
+        );
+
+        // "tune me to A minor, hard" moves the real parameters through the host's path.
+        type_and_send(&mut harness, "tune me to A minor, hard");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while harness.state().params.tune.key.value() != PitchClass::A && Instant::now() < deadline
+        {
+            harness.run();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        harness.run();
+        let params = &harness.state().params;
+        assert_eq!(params.tune.key.value(), PitchClass::A);
+        assert_eq!(params.tune.scale.value(), ScaleKind::Minor);
+        assert_eq!(params.tune.retune_ms.value(), 0.0);
+        assert!(
+            harness
+                .state()
+                .host
+                .gestures
+                .load(std::sync::atomic::Ordering::Relaxed)
+                >= 3,
+            "every move went through a host gesture"
+        );
+        let card = harness.get_by_label("tune_key: C -> A").rect();
+        assert!(card.max.x <= width, "card {card:?} at {scale}x");
+        // Undo on the card puts them back.
+        harness.get_by_label("Undo").click();
+        harness.run();
+        let params = &harness.state().params;
+        assert_eq!(params.tune.key.value(), PitchClass::C);
+        assert_eq!(params.tune.scale.value(), ScaleKind::Major);
     }
 }

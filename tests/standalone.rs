@@ -328,7 +328,7 @@ fn xdotool(display: &str, args: &[&str]) {
 fn typing_in_the_window_chat_moves_the_controls_under_xvfb() {
     let xvfb = Xvfb::start();
     // No model in this home: the router alone answers, as it must without one.
-    let (child, (x, y, w, h), home) = start_windowed(&xvfb, "daiw-chat-home", "14");
+    let (child, (x, y, w, h), home) = start_windowed(&xvfb, "daiw-chat-home", "20");
     let (width, height, before) = screenshot(&xvfb.display, "before");
 
     // Click into the chat's input box (bottom right), type the request, press Enter.
@@ -346,18 +346,23 @@ fn typing_in_the_window_chat_moves_the_controls_under_xvfb() {
     xdotool(&xvfb.display, &["key", "Return"]);
     std::thread::sleep(Duration::from_secs(3));
     let (_, _, after) = screenshot(&xvfb.display, "after");
+    // And takes it back: "undo" restores every control the request moved.
+    xdotool(&xvfb.display, &["type", "--delay", "20", "undo"]);
+    xdotool(&xvfb.display, &["key", "Return"]);
+    std::thread::sleep(Duration::from_secs(3));
+    let (_, _, undone) = screenshot(&xvfb.display, "undone");
 
     let output = wait_with_limit(child, Duration::from_secs(30), "the standalone with editor");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "exit {}:\n{stderr}", output.status);
 
     let size = (width, height);
-    let changed = |region: (u32, u32, u32, u32)| {
+    let differ = |a: &[u8], b: &[u8], region: (u32, u32, u32, u32)| {
         let mut n = 0;
         for row in region.1..region.3.min(height) {
             for col in region.0..region.2.min(width) {
                 let i = ((row * width + col) * 3) as usize;
-                if before[i..i + 3] != after[i..i + 3] {
+                if a[i..i + 3] != b[i..i + 3] {
                     n += 1;
                 }
             }
@@ -373,7 +378,8 @@ fn typing_in_the_window_chat_moves_the_controls_under_xvfb() {
     let tune = (x, y + 195, x + (w * 32 / 100), y + 440);
     // The chat's history (right, above the input box): the message and its card appeared.
     let history = (x + (w * 68 / 100), y + 130, x + w, y + h - 90);
-    let tune_changed = changed(tune);
+    let tune_changed = differ(&before, &after, tune);
+    let tune_after_undo = differ(&before, &undone, tune);
     let text_before = bright(&before, history);
     let text_after = bright(&after, history);
     println!(
@@ -383,6 +389,11 @@ fn typing_in_the_window_chat_moves_the_controls_under_xvfb() {
     assert!(
         tune_changed > 300,
         "the Tune controls did not move ({tune_changed} pixels changed)"
+    );
+    println!("tune group after undo: {tune_after_undo} pixels differ from before the request");
+    assert!(
+        tune_after_undo < tune_changed / 20,
+        "undo did not put the Tune controls back ({tune_after_undo} pixels still differ)"
     );
     assert!(
         text_after > text_before + 1500,

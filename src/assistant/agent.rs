@@ -187,6 +187,28 @@ impl ChatAgent {
         })
     }
 
+    /// Forgets the undo record of a call the user undid by other means (the card's Undo
+    /// button), so a later "undo" goes back to the call before it. `changes` are the call's
+    /// (id, before, after) moves; the newest matching record goes.
+    pub fn forget_undone(&mut self, changes: &[(String, ParamValue, ParamValue)]) -> bool {
+        let same =
+            |record: &UndoRecord| {
+                record.changes.len() == changes.len()
+                    && record.changes.iter().zip(changes).all(
+                        |((id, from, to), (cid, cfrom, cto))| {
+                            *id == cid.as_str() && from == cfrom && to == cto
+                        },
+                    )
+            };
+        match self.undo.iter().rposition(same) {
+            Some(i) => {
+                self.undo.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Replaces the remembered conversation (the plugin restores it from its project state).
     pub fn restore_history(&mut self, history: ChatHistory) {
         self.memory.history = history;

@@ -29,6 +29,9 @@ pub enum Request {
     WarmUp,
     /// Replace the remembered conversation (a plugin instance restoring its project state).
     Restore(Box<ChatHistory>),
+    /// The user undid a call from its card: its (id, before, after) moves, so the agent's own
+    /// "undo" does not undo it a second time.
+    Undone(Vec<(String, ParamValue, ParamValue)>),
     /// Stop the worker.
     Shutdown,
 }
@@ -156,6 +159,9 @@ fn run(
                 Err(e) => send(Event::Error(e.to_string())),
             },
             Request::Restore(history) => agent.restore_history(*history),
+            Request::Undone(changes) => {
+                agent.forget_undone(&changes);
+            }
             Request::Shutdown => break,
         }
     }

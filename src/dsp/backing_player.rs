@@ -120,6 +120,8 @@ pub struct BackingPlayer {
     expected_tick: Option<f64>,
     started: u64,
     seed: u32,
+    /// The earliest song tick at which a held note ends (skip the scan until then).
+    next_off: f64,
     /// A thousandth of a sample in ticks: hosts send positions rounded (CLAP uses 31-bit fixed
     /// point), and a note due exactly on a sample must not slip to the next one.
     epsilon: f64,
@@ -140,6 +142,7 @@ impl Default for BackingPlayer {
             started: 0,
             seed: 1,
             epsilon: 1e-9,
+            next_off: f64::INFINITY,
         }
     }
 }
@@ -270,25 +273,65 @@ impl BackingPlayer {
             }
         }
 
-        for i in 0..frames {
-            if let Some(tick0) = start_tick {
-                let now = tick0 + ticks_per_sample * i as f64;
-                self.end_notes(now, i as u32, midi);
-                self.start_notes(now, i as u32, midi);
+        // The block is cut into stretches between note events; each voice renders a whole
+        // stretch at a time (voice-major is far cheaper than visiting every voice per sample).
+        let mut i = 0;
+        while i < frames {
+            let end = match start_tick {
+                Some(tick0) => {
+                    let now = tick0 + ticks_per_sample * i as f64;
+                    self.end_notes(now, i as u32, midi);
+                    self.start_notes(now, i as u32, midi);
+                    let next = self.next_on_tick().min(self.next_off);
+                    // Rounded down: at worst one extra short stretch, never a late note.
+                    let until = (next - self.epsilon - tick0) / ticks_per_sample;
+                    if until.is_finite() && until < frames as f64 {
+                        (until.floor().max(0.0) as usize).clamp(i + 1, frames)
+                    } else {
+                        frames
+                    }
+                }
+                None => frames,
+            };
+            for v in self.voices.iter_mut().filter(|v| v.is_active()) {
+                for (l, r) in self.left[i..end].iter_mut().zip(&mut self.right[i..end]) {
+                    if !v.render_into(l, r) {
+                        break;
+                    }
+                }
             }
+            i = end;
+        }
+        for (l, r) in self.left[..frames]
+            .iter_mut()
+            .zip(&mut self.right[..frames])
+        {
             let gain = self.level.next_value();
-            let (mut l, mut r) = (0.0f32, 0.0f32);
-            for v in self.voices.iter_mut() {
-                v.render_into(&mut l, &mut r);
-            }
-            self.left[i] = l * gain;
-            self.right[i] = r * gain;
+            *l *= gain;
+            *r *= gain;
         }
         (&self.left[..frames], &self.right[..frames])
     }
 
+    /// Song tick of the next note to start (infinite without notes).
+    fn next_on_tick(&self) -> f64 {
+        match self.pattern.as_deref() {
+            Some(p) if !p.notes.is_empty() => {
+                self.cycle_start + f64::from(p.notes[self.cursor.min(p.notes.len() - 1)].tick)
+            }
+            _ => f64::INFINITY,
+        }
+    }
+
     fn end_notes(&mut self, now: f64, offset: u32, midi: &mut dyn FnMut(NoteMessage)) {
+        if now + self.epsilon < self.next_off {
+            return;
+        }
+        let mut next = f64::INFINITY;
         for v in self.voices.iter_mut() {
+            if v.gate && v.off_tick > now + self.epsilon {
+                next = next.min(v.off_tick);
+            }
             if v.gate && v.off_tick <= now + self.epsilon {
                 v.release();
                 midi(NoteMessage {
@@ -299,6 +342,7 @@ impl BackingPlayer {
                 });
             }
         }
+        self.next_off = next;
     }
 
     fn start_notes(&mut self, now: f64, offset: u32, midi: &mut dyn FnMut(NoteMessage)) {
@@ -367,6 +411,7 @@ impl BackingPlayer {
             );
             v.started_at = self.started;
             v.off_tick = at + f64::from(note.duration.max(1));
+            self.next_off = self.next_off.min(v.off_tick);
             midi(NoteMessage {
                 offset,
                 channel: part_channel(note.part),
@@ -485,6 +530,34 @@ mod tests {
             .collect();
         assert_eq!(&bass[..2], &[(48_000, true), (96_000, false)]);
         assert!(msgs.iter().all(|(_, m)| m.channel == 9 || m.channel == 0));
+    }
+
+    #[test]
+    fn odd_tempo_and_rate_still_land_on_the_first_sample_at_or_after_each_note() {
+        let mut p = BackingPlayer::default();
+        p.reset(44_100.0, 512);
+        p.swap_pattern(Some(one_bar()), &mut |_| {});
+        let bpm = 97.3;
+        let bps = bpm / 60.0 / 44_100.0;
+        let mut starts = Vec::new();
+        for b in 0..1200 {
+            let clock = Clock::Running {
+                beat: 0.25 + (b * 100) as f64 * bps,
+                beats_per_sample: bps,
+            };
+            p.process(100, clock, 1.0, &mut |m| {
+                if m.velocity.is_some() {
+                    starts.push(b * 100 + m.offset as usize);
+                }
+            });
+        }
+        // Notes at beats 1, 2 (bass too), 3, then 4 (the next pass), ...: from beat 0.25.
+        let tps = bps * 480.0;
+        let expected: Vec<usize> = [480.0, 960.0, 960.0, 1440.0, 1920.0]
+            .iter()
+            .map(|tick: &f64| ((tick - 0.25 * 480.0) / tps - 1e-3).ceil() as usize)
+            .collect();
+        assert_eq!(&starts[..5], &expected[..]);
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct ToolCard {
     pub error: Option<String>,
     /// Whether Undo was pressed.
     pub undone: bool,
+    /// Whether the assistant has been told about the Undo.
+    pub undo_reported: bool,
 }
 
 impl ToolCard {
@@ -80,6 +82,7 @@ impl ToolCard {
             notes,
             error: call.error.clone(),
             undone: false,
+            undo_reported: false,
         }
     }
 

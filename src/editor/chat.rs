@@ -158,6 +158,7 @@ impl Entry {
                 changes: Vec::new(),
                 notes: lines,
                 error,
+                undo_reported: true,
                 undone,
             }),
             SavedEntry::Notice { text } => Entry::Notice(text),
@@ -271,6 +272,24 @@ impl ChatState {
             .auto_shrink([false, false])
             .stick_to_bottom(true)
             .show(ui, |ui| self.history_ui(ui, params));
+        self.report_undos(port);
+    }
+
+    /// Tells the assistant about cards undone with their button, so its own undo skips them.
+    pub fn report_undos(&mut self, port: &mut dyn AssistantPort) {
+        for entry in &mut self.entries {
+            if let Entry::Card(card) = entry {
+                if card.undone && !card.undo_reported {
+                    card.undo_reported = true;
+                    port.send(Request::Undone(
+                        card.changes
+                            .iter()
+                            .map(|c| (c.id.to_string(), c.from, c.to))
+                            .collect(),
+                    ));
+                }
+            }
+        }
     }
 
     fn history_ui(&mut self, ui: &mut egui::Ui, params: &mut dyn ParamAccess) {

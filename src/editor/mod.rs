@@ -83,6 +83,47 @@ pub fn create(
     )
 }
 
+/// Draws the whole window for one frame: polls the session (worker events, analysis frames,
+/// saved state), then the title bar, the chat on the right, the pitch view and the controls.
+pub fn draw_window(
+    ui: &mut egui::Ui,
+    params: &DaiwParams,
+    setter: &ParamSetter,
+    session: &mut Session,
+) {
+    let mut host = HostParams::new(params, setter);
+    session.poll(&mut host);
+    let Session {
+        chat,
+        link,
+        pitch,
+        backing,
+        ..
+    } = session;
+
+    egui::Panel::top("title").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.heading(RichText::new(crate::PLUGIN_NAME).strong());
+            ui.label(RichText::new("vocal tuning · voice design · backing").color(Color32::GRAY));
+        });
+    });
+    egui::Panel::right("chat")
+        .resizable(true)
+        .default_size(CHAT_DEFAULT_WIDTH)
+        .min_size(260.0)
+        .show(ui, |ui| chat.ui(ui, link, &mut host));
+    egui::CentralPanel::default().show(ui, |ui| {
+        pitch.ui(
+            ui,
+            params.tune.key.value(),
+            params.tune.scale.value(),
+            PITCH_VIEW_HEIGHT,
+        );
+        ui.add_space(6.0);
+        controls::draw_controls(ui, params, setter, |ui| backing.ui(ui, &mut host));
+    });
+}
+
 /// The egui app behind the editor window.
 pub struct DaiwEditorApp {
     params: Arc<DaiwParams>,
@@ -114,40 +155,8 @@ impl NiceEguiApp for DaiwEditorApp {
             return;
         };
         let setter = gui_context.param_setter();
-        let mut host = HostParams::new(&self.params, &setter);
         let mut session = self.session.lock();
-        session.poll(&mut host);
-        let Session {
-            chat,
-            link,
-            pitch,
-            backing,
-            ..
-        } = &mut *session;
-
-        egui::Panel::top("title").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading(RichText::new(crate::PLUGIN_NAME).strong());
-                ui.label(
-                    RichText::new("vocal tuning · voice design · backing").color(Color32::GRAY),
-                );
-            });
-        });
-        egui::Panel::right("chat")
-            .resizable(true)
-            .default_size(CHAT_DEFAULT_WIDTH)
-            .min_size(260.0)
-            .show(ui, |ui| chat.ui(ui, link, &mut host));
-        egui::CentralPanel::default().show(ui, |ui| {
-            pitch.ui(
-                ui,
-                self.params.tune.key.value(),
-                self.params.tune.scale.value(),
-                PITCH_VIEW_HEIGHT,
-            );
-            ui.add_space(6.0);
-            controls::draw_controls(ui, &self.params, &setter, |ui| backing.ui(ui, &mut host));
-        });
+        draw_window(ui, &self.params, &setter, &mut session);
     }
 
     fn editor_closed(&mut self) {

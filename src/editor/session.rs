@@ -479,4 +479,38 @@ mod tests {
         let memory_after = reopened.store.get().memory.expect("memory");
         assert!(memory_after.messages.len() > memory.messages.len());
     }
+
+    #[test]
+    fn undo_on_a_card_is_not_undone_again_by_the_assistant() {
+        let mut session = session_with_router_only("card-undo");
+        let mut params = MapParams::new();
+        session.poll(&mut params);
+        for text in ["tune me to A minor", "up an octave"] {
+            session.chat.input = text.into();
+            assert!(session.chat.send_input(&mut session.link));
+            poll_until_answered(&mut session, &mut params);
+        }
+        assert_eq!(params.get("mod_pitch"), Some(ParamValue::Float(12.0)));
+        // Undo on the octave's card, as the button does; the window reports it.
+        let card = session
+            .chat
+            .entries
+            .iter_mut()
+            .rev()
+            .find_map(|e| match e {
+                Entry::Card(card) => Some(card),
+                _ => None,
+            })
+            .expect("the octave's card");
+        card.undo(&mut params);
+        session.chat.report_undos(&mut session.link);
+        session.poll(&mut params);
+        assert_eq!(params.get("mod_pitch"), Some(ParamValue::Float(0.0)));
+        // "undo" now takes back the tuning, the call before.
+        session.chat.input = "undo".into();
+        assert!(session.chat.send_input(&mut session.link));
+        poll_until_answered(&mut session, &mut params);
+        assert_eq!(params.get("tune_key"), Some(ParamValue::Key(PitchClass::C)));
+        assert_eq!(params.get("mod_pitch"), Some(ParamValue::Float(0.0)));
+    }
 }
