@@ -14,6 +14,7 @@ use parking_lot::Mutex;
 use ringbuf::traits::Producer;
 
 pub mod assistant;
+pub mod backing_clock;
 pub mod backing_link;
 pub mod dsp;
 pub mod editor;
@@ -23,6 +24,7 @@ pub mod params;
 pub mod plugin_state;
 pub mod standalone_control;
 
+use backing_clock::{BackingClock, ClockInputs};
 use backing_link::{pattern_queues, player_pattern, BackingShared, PatternReceiver};
 use dsp::backing_player::{BackingPlayer, Clock, NoteMessage};
 use dsp::{OutputStage, VoiceChain};
@@ -52,8 +54,8 @@ pub struct DaiwPlugin {
     patterns: PatternReceiver,
     /// Preview flag and play position, shared with the window.
     backing_shared: Arc<BackingShared>,
-    /// Free-running position in quarter notes (preview without the host's transport).
-    free_beat: f64,
+    /// Host transport or free clock for the backing.
+    clock: BackingClock,
     /// The latency reported to the host, in samples.
     latency: u32,
 }
@@ -80,7 +82,7 @@ impl Default for DaiwPlugin {
             backing: BackingPlayer::default(),
             patterns,
             backing_shared,
-            free_beat: 0.0,
+            clock: BackingClock::default(),
             latency: 0,
         }
     }
@@ -102,41 +104,6 @@ impl DaiwPlugin {
             },
             _ => {}
         }
-    }
-
-    /// Where the backing should be for this block: the host's transport (shifted back by our
-    /// latency, so it lines up with the delayed voice and the host's compensation), the free
-    /// preview clock, or stopped.
-    fn backing_clock(&mut self, transport: &Transport, frames: usize) -> Clock {
-        if !self.params.backing.enabled.value() || self.params.bypass.value() {
-            return Clock::Stopped;
-        }
-        let sample_rate = f64::from(self.sample_rate.max(1.0));
-        if self.params.backing.follow_host.value() && transport.playing {
-            if let (Some(beat), Some(tempo)) = (transport.pos_beats(), transport.tempo) {
-                if tempo.is_finite() && tempo > 0.0 && beat.is_finite() {
-                    let beats_per_sample = tempo / 60.0 / sample_rate;
-                    return Clock::Running {
-                        beat: beat - f64::from(self.latency) * beats_per_sample,
-                        beats_per_sample,
-                    };
-                }
-            }
-        }
-        if self.backing_shared.preview.load(Ordering::Relaxed) {
-            if self.backing_shared.restart.swap(false, Ordering::Relaxed) {
-                self.free_beat = 0.0;
-            }
-            let tempo = self.backing.pattern().map_or(120.0, |p| p.tempo_bpm);
-            let beats_per_sample = tempo / 60.0 / sample_rate;
-            let beat = self.free_beat;
-            self.free_beat += beats_per_sample * frames as f64;
-            return Clock::Running {
-                beat,
-                beats_per_sample,
-            };
-        }
-        Clock::Stopped
     }
 }
 
@@ -258,7 +225,23 @@ impl Plugin for DaiwPlugin {
         };
         self.patterns
             .receive(|p| backing.swap_pattern(Some(p), &mut send));
-        let clock = self.backing_clock(context.transport(), frames);
+        let transport = context.transport();
+        let clock = self.clock.next(ClockInputs {
+            enabled: self.params.backing.enabled.value(),
+            bypass: self.params.bypass.value(),
+            follow_host: self.params.backing.follow_host.value(),
+            real_host: context.plugin_api() != PluginApi::Standalone,
+            host: transport
+                .pos_beats()
+                .zip(transport.tempo)
+                .map(|(beat, tempo)| (transport.playing, beat, tempo)),
+            preview: self.backing_shared.preview.load(Ordering::Relaxed),
+            restart: self.backing_shared.restart.swap(false, Ordering::Relaxed),
+            pattern_tempo: self.backing.pattern().map_or(120.0, |p| p.tempo_bpm),
+            latency: self.latency,
+            sample_rate: f64::from(self.sample_rate),
+            frames,
+        });
         let level = if matches!(clock, Clock::Running { .. }) {
             util::db_to_gain(self.params.backing.level_db.value())
         } else {

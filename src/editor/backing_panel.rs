@@ -100,16 +100,18 @@ impl BackingPanel {
         }
     }
 
-    /// Starts or stops the free-running preview (starting also turns the backing on).
+    /// Play starts the free-running preview from bar 1 and turns the backing on; Stop ends
+    /// the preview and turns the backing off (so it also stops in the standalone, which has no
+    /// transport of its own).
     pub fn toggle_preview(&mut self, params: &mut dyn ParamAccess) {
         let on = !self.previewing();
         if on {
             if self.current.is_none() && !self.generate(params) {
                 return;
             }
-            params.set("backing_enabled", ParamValue::Bool(true));
             self.shared.restart.store(true, Ordering::Relaxed);
         }
+        params.set("backing_enabled", ParamValue::Bool(on));
         self.shared.preview.store(on, Ordering::Relaxed);
     }
 
@@ -310,6 +312,7 @@ mod tests {
         assert!(shared.restart.load(Ordering::Relaxed));
         panel.toggle_preview(&mut params);
         assert!(!shared.preview.load(Ordering::Relaxed));
+        assert_eq!(params.get("backing_enabled"), Some(ParamValue::Bool(false)));
 
         let dir = std::env::temp_dir().join(format!("daiw-panel-{}", std::process::id()));
         panel.export_path = dir.join("take.mid").display().to_string();
