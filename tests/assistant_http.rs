@@ -3,6 +3,8 @@
 //! default model. Streaming replies, a tool call applied through the agent, and a server that
 //! never answers (timeout) all become chat results, never crashes.
 
+mod support;
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -15,7 +17,6 @@ use daiw::assistant::config::{AgentConfig, BackendKind, HttpParams};
 use daiw::assistant::grammar::tool_grammar;
 use daiw::assistant::http::HttpBackend;
 use daiw::assistant::llm::{LlmBackend, LlmError, LlmOutput, LlmRequest};
-use daiw::assistant::model_file;
 use daiw::assistant::prompt::{example_messages, system_prompt};
 use daiw::assistant::tools::validate;
 
@@ -52,14 +53,7 @@ fn start_server() -> Server {
         "{} is missing: run scripts/setup_llm_server.sh (or `cargo xtask test`)",
         python.display()
     );
-    let model = std::env::var_os("DAIW_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(model_file::default_model_path);
-    assert!(
-        model.exists(),
-        "{} is missing: run scripts/download_offline_model.sh",
-        model.display()
-    );
+    let model = support::model_path();
     let port = free_port();
     let child = Command::new(python)
         .args(["-m", "llama_cpp.server", "--host", "127.0.0.1", "--port"])

@@ -5,6 +5,9 @@
 //! Model tests take a lock so only one generates at a time on the 2-core CI machine; they all
 //! share the one model the process loads.
 
+mod support;
+use support::model_path;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
@@ -17,7 +20,6 @@ use daiw::assistant::config::{AgentConfig, BackendKind};
 use daiw::assistant::embedded::{self, EmbeddedBackend};
 use daiw::assistant::grammar::tool_grammar;
 use daiw::assistant::llm::{LlmBackend, LlmError, LlmOutput, LlmRequest};
-use daiw::assistant::model_file;
 use daiw::assistant::state::{Effect, ParamValue};
 use daiw::music::theory::{PitchClass, ScaleKind};
 
@@ -25,19 +27,6 @@ static MODEL_LOCK: Mutex<()> = Mutex::new(());
 
 fn model_lock() -> MutexGuard<'static, ()> {
     MODEL_LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The installed default model: `$DAIW_MODEL`, else ~/.daiw/models/ (a missing one fails).
-fn model_path() -> PathBuf {
-    let path = std::env::var_os("DAIW_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(model_file::default_model_path);
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/download_offline_model.sh (or `cargo xtask test`)",
-        path.display()
-    );
-    path
 }
 
 /// A fresh DAiW home for one test, so the real ~/.daiw is never touched.

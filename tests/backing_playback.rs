@@ -8,7 +8,7 @@ mod clap_host;
 
 use clap_host::{
     breadcrumb, load_bundle, BlockPattern, HostTransport, NoteOut, ParamChange, ParamDesc, Plugin,
-    RunOptions, Signal,
+    RunOptions, RunStats, Signal,
 };
 use daiw::backing_link::BackingSpec;
 use daiw::plugin_state::SavedSession;
@@ -85,6 +85,19 @@ fn ons(notes: &[NoteOut]) -> Vec<(usize, u16, u16)> {
     v
 }
 
+/// Runs `seconds` of silence in through the plugin against `transport`.
+fn run(plugin: &mut Plugin, seconds: f64, transport: HostTransport) -> (Signal, RunStats) {
+    let mut signal = Signal::sine(2, SAMPLE_RATE, seconds, 440.0, 0.0);
+    let options = RunOptions {
+        transport: Some(transport),
+        real_time: false,
+    };
+    let stats = plugin
+        .run_with(&mut signal, BLOCKS, &[], options)
+        .unwrap_or_else(|e| panic!("run against {transport:?}: {e}"));
+    (signal, stats)
+}
+
 #[test]
 fn backing_follows_the_host_transport_and_survives_the_project() {
     let entry = load_bundle();
@@ -153,22 +166,11 @@ fn backing_follows_the_host_transport_and_survives_the_project() {
     );
 
     breadcrumb("backing: host loop over beats 0..4");
-    let mut signal = Signal::sine(2, SAMPLE_RATE, 4.0, 440.0, 0.0);
     let looped = HostTransport {
         loop_beats: Some((0.0, 4.0)),
         ..transport
     };
-    let stats = plugin
-        .run_with(
-            &mut signal,
-            BLOCKS,
-            &[],
-            RunOptions {
-                transport: Some(looped),
-                real_time: false,
-            },
-        )
-        .unwrap_or_else(|e| panic!("loop run: {e}"));
+    let (_, stats) = run(&mut plugin, 4.0, looped);
     // Beats 0..4 are 2 s; the loop plays them twice, the second time exactly 2 s later.
     let loop_samples = (2.0 * SAMPLE_RATE) as usize;
     let got = ons(&stats.notes);
@@ -205,21 +207,11 @@ fn backing_follows_the_host_transport_and_survives_the_project() {
     );
 
     breadcrumb("backing: host stopped");
-    let mut signal = Signal::sine(2, SAMPLE_RATE, 2.0, 440.0, 0.0);
-    let stats = plugin
-        .run_with(
-            &mut signal,
-            BLOCKS,
-            &[],
-            RunOptions {
-                transport: Some(HostTransport {
-                    playing: false,
-                    ..transport
-                }),
-                real_time: false,
-            },
-        )
-        .unwrap_or_else(|e| panic!("stopped run: {e}"));
+    let stopped = HostTransport {
+        playing: false,
+        ..transport
+    };
+    let (signal, stats) = run(&mut plugin, 2.0, stopped);
     assert!(
         stats.notes.iter().all(|n| !n.on),
         "no note starts while stopped"

@@ -4,6 +4,8 @@
 //! a running transport, while the embedded model generates answers on other threads of the same
 //! process. It reports the worst and the typical `process` time against the block's deadline.
 
+mod support;
+
 #[path = "common/clap_host.rs"]
 mod clap_host;
 
@@ -17,7 +19,6 @@ use clap_host::{
 use daiw::assistant::config::AgentConfig;
 use daiw::assistant::embedded::EmbeddedBackend;
 use daiw::assistant::llm::{LlmBackend, LlmRequest};
-use daiw::assistant::model_file;
 use daiw::assistant::prompt::{example_messages, system_prompt};
 use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};
 
@@ -51,14 +52,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 #[test]
 fn sixty_seconds_of_audio_while_the_model_generates() {
-    let model = std::env::var_os("DAIW_MODEL")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(model_file::default_model_path);
-    assert!(
-        model.exists(),
-        "{} is missing: run scripts/download_offline_model.sh (or `cargo xtask test`)",
-        model.display()
-    );
+    let model = support::model_path();
     let home = std::env::temp_dir().join(format!("daiw-rt-load-{}", std::process::id()));
     let mut config = AgentConfig::from_yaml(
         daiw::assistant::config::DEFAULT_CONFIG_YAML,

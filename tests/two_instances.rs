@@ -2,12 +2,13 @@
 //! own window session, assistant worker, conversation, parameters and saved state, and both
 //! chat at the same time through the one shared embedded model without hearing each other.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use daiw::assistant::config::{AgentConfig, BackendKind, DEFAULT_CONFIG_YAML};
 use daiw::assistant::embedded;
-use daiw::assistant::model_file;
 use daiw::assistant::state::ParamValue;
 use daiw::backing_link::{pattern_queues, BackingShared};
 use daiw::editor::chat::Entry;
@@ -87,14 +88,7 @@ fn answer_both(a: &mut Instance, b: &mut Instance) {
 
 #[test]
 fn two_instances_chat_at_once_without_interfering() {
-    let model = std::env::var_os("DAIW_MODEL")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(model_file::default_model_path);
-    assert!(
-        model.exists(),
-        "{} is missing: run scripts/download_offline_model.sh (or `cargo xtask test`)",
-        model.display()
-    );
+    let model = support::model_path();
     let mut a = instance("a", &model);
     let mut b = instance("b", &model);
 

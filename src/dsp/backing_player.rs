@@ -95,6 +95,16 @@ pub struct NoteMessage {
     pub velocity: Option<f32>,
 }
 
+/// The note-off message for what `voice` holds.
+fn note_end(voice: &BackingVoice, offset: u32) -> NoteMessage {
+    NoteMessage {
+        offset,
+        channel: part_channel(voice.part),
+        note: voice.note,
+        velocity: None,
+    }
+}
+
 /// MIDI channel of a part.
 pub fn part_channel(part: VoicePart) -> u8 {
     match part {
@@ -188,12 +198,7 @@ impl BackingPlayer {
     pub fn release_all(&mut self, offset: u32, midi: &mut dyn FnMut(NoteMessage)) {
         for v in self.voices.iter_mut().filter(|v| v.gate) {
             v.release();
-            midi(NoteMessage {
-                offset,
-                channel: part_channel(v.part),
-                note: v.note,
-                velocity: None,
-            });
+            midi(note_end(v, offset));
         }
     }
 
@@ -334,12 +339,7 @@ impl BackingPlayer {
             }
             if v.gate && v.off_tick <= now + self.epsilon {
                 v.release();
-                midi(NoteMessage {
-                    offset,
-                    channel: part_channel(v.part),
-                    note: v.note,
-                    velocity: None,
-                });
+                midi(note_end(v, offset));
             }
         }
         self.next_off = next;
@@ -381,12 +381,7 @@ impl BackingPlayer {
             for v in self.voices.iter_mut() {
                 if v.gate && v.note == note.note && v.part == note.part {
                     v.release();
-                    midi(NoteMessage {
-                        offset,
-                        channel: part_channel(v.part),
-                        note: v.note,
-                        velocity: None,
-                    });
+                    midi(note_end(v, offset));
                 }
             }
             let slot = self.free_voice(offset, midi);
@@ -437,12 +432,7 @@ impl BackingPlayer {
         let i = oldest(true).or_else(|| oldest(false)).unwrap_or(0);
         let v = &mut self.voices[i];
         if v.gate {
-            midi(NoteMessage {
-                offset,
-                channel: part_channel(v.part),
-                note: v.note,
-                velocity: None,
-            });
+            midi(note_end(v, offset));
         }
         v.kill();
         i

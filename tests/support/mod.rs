@@ -28,6 +28,20 @@ pub fn bundle(file_name: &str) -> PathBuf {
     path
 }
 
+/// The default model (`$DAIW_MODEL` overrides it); a missing one fails the test with the
+/// command that installs it.
+pub fn model_path() -> PathBuf {
+    let path = std::env::var_os("DAIW_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(daiw::assistant::model_file::default_model_path);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/download_offline_model.sh (or `cargo xtask test`)",
+        path.display()
+    );
+    path
+}
+
 /// The Python of the test environment (`$DAIW_TEST_PYTHON` overrides it).
 pub fn test_python() -> PathBuf {
     let path = std::env::var_os("DAIW_TEST_PYTHON")
