@@ -885,8 +885,32 @@ fn style(words: &Words) -> Option<&'static str> {
         (&["ballad", "piano"], "ballad"),
         (&["pop", "poppy"], "pop"),
     ];
+    // A mood with no named style picks the style that carries it.
+    let moods: [(&[&str], &str); 4] = [
+        (
+            &[
+                "sad",
+                "melancholy",
+                "melancholic",
+                "heartbroken",
+                "emotional",
+                "tender",
+            ],
+            "ballad",
+        ),
+        (
+            &["chill", "relaxed", "mellow", "laid", "cozy", "dreamy"],
+            "lofi",
+        ),
+        (&["groovy", "sexy", "smooth", "sultry"], "neo_soul"),
+        (
+            &["happy", "upbeat", "cheerful", "bright", "sunny", "party"],
+            "pop",
+        ),
+    ];
     table
         .iter()
+        .chain(moods.iter())
         .find(|(ws, _)| words.has_any(ws))
         .map(|(_, s)| *s)
 }
@@ -1281,6 +1305,13 @@ mod tests {
 
     #[test]
     fn other_tools() {
+        assert_eq!(
+            one("give me a sad 70 bpm backing in D minor"),
+            (
+                "backing_generate".into(),
+                json!({"key": "D", "mode": "minor", "tempo_bpm": 70, "style": "ballad"})
+            )
+        );
         assert_eq!(one("undo that").0, "undo");
         assert_eq!(one("what are the current settings?").0, "get_state");
         assert_eq!(
