@@ -54,6 +54,38 @@ fn bench_chain(c: &mut Criterion) {
             );
         });
     }
+    // Each modulation alone on top of tuning, to see where the extra time goes.
+    let alone: [(&str, fn(&mut VoiceSettings)); 8] = [
+        ("+pitch", |s| s.pitch_semitones = 2.0),
+        ("+formant", |s| s.formant_semitones = 1.0),
+        ("+breath", |s| s.breath = 0.2),
+        ("+whisper", |s| s.whisper = 0.1),
+        ("+tone", |s| {
+            s.warmth = 0.6;
+            s.presence = 0.6
+        }),
+        ("+compression", |s| s.compression = 0.5),
+        ("+reverb", |s| s.reverb = 0.2),
+        ("+robot", |s| s.robot = 0.5),
+    ];
+    for (name, change) in alone {
+        group.bench_function(format!("tuning{name}"), |b| {
+            let mut s = settings(false);
+            change(&mut s);
+            let mut chain = VoiceChain::default();
+            chain.set_settings(&s);
+            chain.reset(48_000.0, BLOCK);
+            b.iter_batched_ref(
+                || audio.clone(),
+                |buffer| {
+                    for block in buffer.chunks_mut(BLOCK) {
+                        chain.process(&mut [block]);
+                    }
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
     group.bench_function("pitch_detector_only", |b| {
         let mut detector = PitchDetector::default();
         detector.reset(48_000.0, 480);
