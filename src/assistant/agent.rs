@@ -597,6 +597,26 @@ impl ChatAgent {
                 let changes = self.set_all(sets);
                 Ok((self.record(&tool, &changes), None))
             }
+            Action::Mix(a) => {
+                let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
+                if let Some(on) = a.backing {
+                    sets.push(("backing_enabled", ParamValue::Bool(on)));
+                }
+                if let Some(db) = a.backing_level_db {
+                    sets.push(("backing_level", ParamValue::Float(db)));
+                }
+                if let Some(on) = a.follow_host {
+                    sets.push(("backing_follow", ParamValue::Bool(on)));
+                }
+                if let Some(db) = a.output_gain_db {
+                    sets.push(("output_gain", ParamValue::Float(db)));
+                }
+                if let Some(on) = a.bypass {
+                    sets.push(("bypass", ParamValue::Bool(on)));
+                }
+                let changes = self.set_all(sets);
+                Ok((self.record(&tool, &changes), None))
+            }
             Action::Speak { text, profile } => {
                 let path = speech::synthesize(text, profile, &self.home_dir("exports"))
                     .map_err(|e| e.to_string())?;

@@ -12,6 +12,8 @@ pub enum SoundChange {
     Preset(&'static str),
     /// Shift the formants by this many semitones (negative = larger, rounder tract).
     Formant(f32),
+    /// Shift the pitch by this many semitones.
+    Pitch(f32),
     /// Move warmth (low shelf) by this much from where it is.
     WarmthBy(f32),
     /// Move presence (high shelf) by this much from where it is.
@@ -173,6 +175,28 @@ const WISHES: &[(&[&str], &[SoundChange])] = &[
         &[SoundChange::PresenceBy(0.2)],
     ),
     (
+        &[
+            "like a woman",
+            "like a girl",
+            "like a lady",
+            "female",
+            "feminine",
+            "womanly",
+        ],
+        &[SoundChange::Pitch(5.0), SoundChange::Formant(2.5)],
+    ),
+    (
+        &[
+            "like a man",
+            "like a guy",
+            "like a dude",
+            "male",
+            "masculine",
+            "manly",
+        ],
+        &[SoundChange::Pitch(-5.0), SoundChange::Formant(-2.5)],
+    ),
+    (
         &["younger", "childlike", "like a kid", "like a child"],
         &[SoundChange::Formant(1.5)],
     ),
@@ -288,6 +312,10 @@ mod tests {
         assert_eq!(
             changes("make me sound older and wiser"),
             [SoundChange::Formant(-1.0), SoundChange::WarmthBy(0.2)]
+        );
+        assert_eq!(
+            changes("make me sound like a woman"),
+            [SoundChange::Pitch(5.0), SoundChange::Formant(2.5)]
         );
         assert_eq!(
             changes("give my voice some sparkle"),

@@ -178,6 +178,10 @@ fn number(word: &str) -> Option<f64> {
         "forty" => return Some(40.0),
         "fifty" => return Some(50.0),
         "sixty" => return Some(60.0),
+        "seventy" => return Some(70.0),
+        "eighty" => return Some(80.0),
+        "ninety" => return Some(90.0),
+        "hundred" => return Some(100.0),
         "half" => return Some(0.5),
         _ => {}
     }
@@ -232,10 +236,15 @@ fn amount_near(words: &Words, around: usize) -> Option<f32> {
     let lo = around.saturating_sub(3);
     for i in (lo..(around + 4).min(words.len())).filter(|&i| i != around) {
         let w = words.at(i);
-        let Some(v) = w.parse::<f64>().ok().filter(|v| v.is_finite()) else {
+        let percent = matches!(words.at(i + 1), "%" | "percent" | "pct");
+        // Digits anywhere; number words ("forty percent") only with a percent sign.
+        let parsed = w
+            .parse::<f64>()
+            .ok()
+            .or_else(|| number(w).filter(|_| percent));
+        let Some(v) = parsed.filter(|v| v.is_finite()) else {
             continue;
         };
-        let percent = matches!(words.at(i + 1), "%" | "percent" | "pct");
         let value = if percent || v > 1.0 { v / 100.0 } else { v };
         if (0.0..=1.0).contains(&value) {
             return Some(value as f32);
@@ -526,6 +535,19 @@ pub fn route(text: &str, state: &ParamSnapshot) -> Option<Vec<ToolCall>> {
         return Some(vec![ToolCall::new(ToolName::GetState, json!({}))]);
     }
 
+    // "Set everything back to normal", "reset everything", "start over": a clean voice and
+    // natural tuning (the key and scale stay: they describe the song, not the effect).
+    let everything = words.has_any(&["everything", "all"]);
+    if (everything && (words.has_phrase("back to normal") || words.has("reset")))
+        || words.has_phrase("start over")
+        || words.has_phrase("from scratch")
+    {
+        return Some(vec![
+            ToolCall::new(ToolName::VoiceTune, json!({"preset": "natural"})),
+            ToolCall::new(ToolName::VoiceModulate, json!({"preset": "neutral"})),
+        ]);
+    }
+
     // Questions go to the model unless they also give an order ("can you tune me to A?").
     let question = matches!(
         words.at(0),
@@ -546,14 +568,15 @@ pub fn route(text: &str, state: &ParamSnapshot) -> Option<Vec<ToolCall>> {
         "set", "make", "tune", "give", "add", "switch", "change", "turn", "put", "use", "pitch",
         "drop", "raise", "generate", "create", "say", "speak", "suggest",
     ]);
+    // "What would be a good name for a song about X?" is a request for titles.
+    if let Some(call) = names(&words) {
+        return Some(vec![call]);
+    }
     if question && !order {
         return None;
     }
 
     if let Some(call) = speak(text, &words) {
-        return Some(vec![call]);
-    }
-    if let Some(call) = names(&words) {
         return Some(vec![call]);
     }
     if let Some(call) = intent(text, &words) {
@@ -577,6 +600,11 @@ pub fn route(text: &str, state: &ParamSnapshot) -> Option<Vec<ToolCall>> {
         "band",
     ];
     let described = sound_changes(&words.texts());
+    if words.has_any(&backing_words) {
+        if let Some(call) = backing_control(&words, state) {
+            return Some(vec![call]);
+        }
+    }
     if words.has_any(&backing_words)
         || words.has_phrase("backing track")
         || described.contains(&SoundChange::Backing)
@@ -605,17 +633,117 @@ pub fn route(text: &str, state: &ParamSnapshot) -> Option<Vec<ToolCall>> {
         )]);
     }
 
-    if let Some(call) = tune(&words, key, scale) {
+    if let Some(call) = tune(&words, key, scale, state) {
         calls.push(call);
     }
     if let Some(call) = modulate(&words, state, &described) {
         calls.push(call);
     }
     if calls.is_empty() {
+        if let Some(call) = output_control(&words, state) {
+            calls.push(call);
+        }
+    }
+    if calls.is_empty() {
         None
     } else {
         Some(calls)
     }
+}
+
+/// How much louder or quieter the words ask for, in dB (`None` when they do not).
+fn loudness_step(words: &Words) -> Option<f32> {
+    let up = words.has_any(&["louder", "up", "raise", "boost", "increase", "more"]);
+    let down = words.has_any(&["quieter", "softer", "down", "lower", "reduce", "less"]);
+    let size = if words.has_any(&["lot", "much", "way"]) {
+        6.0
+    } else if words.has_any(&["bit", "little", "touch", "slightly"]) {
+        1.5
+    } else {
+        3.0
+    };
+    match (up, down) {
+        (true, false) => Some(size),
+        (false, true) => Some(-size),
+        _ => None,
+    }
+}
+
+/// A level in dB written in the request ("-10 dB", "to minus 6 db").
+fn decibels(words: &Words) -> Option<f32> {
+    let i = words.find_any(&["db", "decibels", "decibel"])?;
+    let v = number(words.at(i.checked_sub(1)?))?;
+    let negative = words.at(i.wrapping_sub(2)) == "minus" || v < 0.0;
+    Some(if negative { -v.abs() } else { v } as f32)
+}
+
+/// Switching the backing on or off, its level, following the host: not a new pattern.
+fn backing_control(words: &Words, state: &ParamSnapshot) -> Option<ToolCall> {
+    let make = words.has_any(&[
+        "generate",
+        "make",
+        "create",
+        "new",
+        "give",
+        "write",
+        "another",
+        "different",
+    ]) || words.has_any(&["bpm", "bars", "style"]);
+    if make {
+        return None;
+    }
+    let mut args = Map::new();
+    if words.has_any(&["stop", "off", "mute", "kill", "disable", "silence", "pause"]) {
+        args.insert("backing".into(), json!(false));
+    } else if words.has_any(&["start", "on", "play", "enable", "unmute", "resume"])
+        && !words.has_any(&["louder", "quieter", "volume", "level"])
+    {
+        args.insert("backing".into(), json!(true));
+    }
+    if let Some(db) = decibels(words) {
+        args.insert("backing_level_db".into(), json!(db.clamp(-60.0, 6.0)));
+    } else if let Some(step) = loudness_step(words).filter(|_| !args.contains_key("backing")) {
+        let now = state.number("backing_level");
+        args.insert(
+            "backing_level_db".into(),
+            json!((now + step).clamp(-60.0, 6.0)),
+        );
+    }
+    if words.has_any(&["follow", "sync", "synced", "transport"]) {
+        let off = words.has_any(&["dont", "don't", "not", "free", "unsync", "stop"]);
+        args.insert("follow_host".into(), json!(!off));
+        if off {
+            args.remove("backing");
+        }
+    }
+    (!args.is_empty()).then(|| ToolCall::new(ToolName::MixControl, Value::Object(args)))
+}
+
+/// The output level and bypass: "louder", "turn it down 3 dB", "bypass the plugin".
+fn output_control(words: &Words, state: &ParamSnapshot) -> Option<ToolCall> {
+    let mut args = Map::new();
+    if words.has("bypass") {
+        let off = words.has_any(&["off", "disable", "unbypass", "stop", "remove"]);
+        args.insert("bypass".into(), json!(!off));
+    } else if words.has_any(&["unbypass"]) {
+        args.insert("bypass".into(), json!(false));
+    }
+    let about_level = words.has_any(&[
+        "louder", "quieter", "volume", "gain", "output", "level", "db",
+    ]);
+    if about_level {
+        if let Some(db) = decibels(words).filter(|_| !words.has_any(&["up", "down"])) {
+            args.insert("output_gain_db".into(), json!(db.clamp(-36.0, 12.0)));
+        } else if let Some(step) = loudness_step(words) {
+            let step = decibels(words).map_or(step, |db| db.abs() * step.signum());
+            let now = state.number("output_gain");
+            args.insert(
+                "output_gain_db".into(),
+                json!((now + step).clamp(-36.0, 12.0)),
+            );
+        }
+    }
+    (!args.is_empty()).then(|| ToolCall::new(ToolName::MixControl, Value::Object(args)))
 }
 
 fn is_state_question(words: &Words) -> bool {
@@ -720,7 +848,15 @@ fn text_after_verb(text: &str, verbs: &[&str]) -> Option<String> {
     let mut rest = text[pos + verb.len()..]
         .trim_start_matches([' ', ':', ','])
         .to_string();
-    for lead in ["out loud", "aloud", "this", "the words", "the line"] {
+    for lead in [
+        "out loud",
+        "aloud",
+        "this",
+        "for me",
+        "to me",
+        "the words",
+        "the line",
+    ] {
         if rest.to_lowercase().starts_with(lead) {
             rest = rest[lead.len()..]
                 .trim_start_matches([' ', ':', ','])
@@ -915,7 +1051,12 @@ fn style(words: &Words) -> Option<&'static str> {
         .map(|(_, s)| *s)
 }
 
-fn tune(words: &Words, key: Option<PitchClass>, scale: Option<ScaleKind>) -> Option<ToolCall> {
+fn tune(
+    words: &Words,
+    key: Option<PitchClass>,
+    scale: Option<ScaleKind>,
+    state: &ParamSnapshot,
+) -> Option<ToolCall> {
     let tune_words = [
         "tune",
         "tuning",
@@ -931,7 +1072,16 @@ fn tune(words: &Words, key: Option<PitchClass>, scale: Option<ScaleKind>) -> Opt
         "key",
         "scale",
     ];
-    let robotic_tuning = words.has_any(&["robotic", "robot"])
+    // "Too robotic", "more human": the tuning should get out of the way.
+    let softer = words.has_phrase("too robotic")
+        || words.has_phrase("less robotic")
+        || words.has_phrase("too obvious")
+        || words.has_phrase("too hard")
+        || words.has_phrase("too strong")
+        || words.has_phrase("too much")
+        || words.has_any(&["human", "organic"]);
+    let robotic_tuning = !softer
+        && words.has_any(&["robotic", "robot"])
         && words.has_any(&["tune", "tuning", "autotune", "correction"]);
     let has_tune_word = words.has_any(&tune_words) || words.has_phrase("pitch correction");
     let mut args = Map::new();
@@ -948,7 +1098,9 @@ fn tune(words: &Words, key: Option<PitchClass>, scale: Option<ScaleKind>) -> Opt
         || robotic_tuning
         || words.has_phrase("hard tune")
         || words.has_any(&["hard", "heavy", "extreme", "snap", "instant"]);
-    let preset = if hard {
+    let preset = if softer && has_tune_word {
+        Some("natural")
+    } else if hard {
         Some("hard_tune")
     } else if words.has_any(&["fast", "tight", "aggressive", "strong", "quick"]) {
         Some("aggressive")
@@ -981,6 +1133,20 @@ fn tune(words: &Words, key: Option<PitchClass>, scale: Option<ScaleKind>) -> Opt
         if let Some(v) = number(words.at(i.saturating_sub(1))).filter(|v| (0.0..=400.0).contains(v))
         {
             args.insert("retune_ms".into(), json!(v));
+        }
+    }
+    // "Slower" / "faster" correction: the glide time doubles or halves from where it is.
+    if !args.contains_key("retune_ms") && !args.contains_key("preset") {
+        let now = state.number("tune_retune_ms");
+        let slower = words.has_any(&["slower", "gentler", "smoother", "softer", "lazier"]);
+        let faster = words.has_any(&["faster", "quicker", "snappier", "tighter"]);
+        if slower && !faster {
+            args.insert(
+                "retune_ms".into(),
+                json!((now.max(10.0) * 2.0).min(400.0).round()),
+            );
+        } else if faster && !slower {
+            args.insert("retune_ms".into(), json!((now / 2.0).round()));
         }
     }
     if let Some(i) = words.find_any(&["amount", "strength"]) {
@@ -1070,10 +1236,33 @@ fn modulate(words: &Words, state: &ParamSnapshot, described: &[SoundChange]) -> 
                 "semitones",
                 "semitone",
             ])
-            .or_else(|| words.find_any(&["up", "down", "higher", "lower", "raise", "drop"]));
+            .or_else(|| {
+                // "Down 6 dB" is a level, not an interval.
+                let level = words.has_any(&["db", "decibel", "decibels", "volume", "louder"]);
+                (!level)
+                    .then(|| words.find_any(&["up", "down", "higher", "lower", "raise", "drop"]))
+                    .flatten()
+            });
         if let Some(f) = formant_at {
             if let Some(v) = shift_near(words, f, true).filter(|v| v.abs() <= 12.0) {
                 args.insert("formant_semitones".into(), json!(v));
+            } else {
+                // "A bit lower", "higher": a step from where they are, sized by the words.
+                let down = words.has_any(&["lower", "down", "deeper", "darker", "bigger"]);
+                let up = words.has_any(&["higher", "up", "brighter", "smaller", "raise"]);
+                let size = match level_word(words, f) {
+                    Some(l) if l <= 0.2 => 1.0,
+                    Some(l) if l >= 0.7 => 4.0,
+                    _ => 2.0,
+                };
+                let now = state.number("mod_formant");
+                if down != up {
+                    let step = if down { -size } else { size };
+                    args.insert(
+                        "formant_semitones".into(),
+                        json!((now + step).clamp(-12.0, 12.0)),
+                    );
+                }
             }
         }
         if let Some(p) = pitch_at.filter(|p| formant_at.is_none_or(|f| f.abs_diff(*p) > 2)) {
@@ -1163,6 +1352,7 @@ fn modulate(words: &Words, state: &ParamSnapshot, described: &[SoundChange]) -> 
             SoundChange::Reverb(v) => ("reverb", rounded(v)),
             SoundChange::Preset(p) => ("preset", json!(p)),
             SoundChange::Formant(st) => ("formant_semitones", rounded(st)),
+            SoundChange::Pitch(st) => ("pitch_semitones", rounded(st)),
             SoundChange::WarmthBy(by) => ("warmth", step("mod_warmth", by)),
             SoundChange::PresenceBy(by) => ("presence", step("mod_presence", by)),
             SoundChange::Backing => continue,
@@ -1273,6 +1463,84 @@ mod tests {
                 json!({"reverb": 0.7, "pitch_semitones": -12.0})
             )
         );
+    }
+
+    #[test]
+    fn levels_and_switches() {
+        assert_eq!(
+            one("stop the backing"),
+            ("mix_control".into(), json!({"backing": false}))
+        );
+        assert_eq!(
+            one("turn the backing up"),
+            ("mix_control".into(), json!({"backing_level_db": -9.0}))
+        );
+        assert_eq!(
+            one("backing quieter"),
+            ("mix_control".into(), json!({"backing_level_db": -15.0}))
+        );
+        assert_eq!(
+            one("set the backing to -20 dB"),
+            ("mix_control".into(), json!({"backing_level_db": -20.0}))
+        );
+        assert_eq!(
+            one("make the vocals louder"),
+            ("mix_control".into(), json!({"output_gain_db": 3.0}))
+        );
+        assert_eq!(
+            one("turn it down 6 dB"),
+            ("mix_control".into(), json!({"output_gain_db": -6.0}))
+        );
+        assert_eq!(
+            one("bypass the plugin"),
+            ("mix_control".into(), json!({"bypass": true}))
+        );
+        assert_eq!(
+            one("don't follow the DAW transport with the backing"),
+            ("mix_control".into(), json!({"follow_host": false}))
+        );
+        // A new pattern is still a new pattern.
+        assert_eq!(one("give me a new funk backing").0, "backing_generate");
+    }
+
+    #[test]
+    fn everyday_phrasings() {
+        assert_eq!(
+            one("the tuning is too robotic, make it more human"),
+            ("voice_tune".into(), json!({"preset": "natural"}))
+        );
+        assert_eq!(
+            one("reverb to forty percent"),
+            ("voice_modulate".into(), json!({"reverb": 0.4}))
+        );
+        assert_eq!(
+            one("I want the formants a bit lower"),
+            ("voice_modulate".into(), json!({"formant_semitones": -1.0}))
+        );
+        assert_eq!(
+            one("make the correction slower"),
+            ("voice_tune".into(), json!({"retune_ms": 120.0}))
+        );
+        assert_eq!(
+            one("make the correction faster"),
+            ("voice_tune".into(), json!({"retune_ms": 30.0}))
+        );
+        assert_eq!(
+            one("pronounce this for me: hello darkness my old friend"),
+            (
+                "voice_speak".into(),
+                json!({"text": "hello darkness my old friend", "profile": "narrator_neutral"})
+            )
+        );
+        assert_eq!(
+            one("what would be a good name for a song about summer love").0,
+            "name_suggest"
+        );
+        let reset =
+            route("set everything back to normal", &ParamSnapshot::default()).expect("routes");
+        assert_eq!(reset.len(), 2);
+        assert_eq!(reset[0].tool, "voice_tune");
+        assert_eq!(reset[1].tool, "voice_modulate");
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub enum ToolName {
     VoiceSpeak,
     /// A backing pattern (drums, bass, chords).
     BackingGenerate,
+    /// Levels and switches: backing on/off, backing level, follow host, output gain, bypass.
+    MixControl,
     /// Song-title ideas.
     NameSuggest,
     /// A new song intent file.
@@ -37,11 +39,12 @@ pub enum ToolName {
 
 impl ToolName {
     /// Every tool, in the order the prompt lists them.
-    pub const ALL: [ToolName; 9] = [
+    pub const ALL: [ToolName; 10] = [
         ToolName::VoiceTune,
         ToolName::VoiceModulate,
         ToolName::VoiceSpeak,
         ToolName::BackingGenerate,
+        ToolName::MixControl,
         ToolName::NameSuggest,
         ToolName::IntentNew,
         ToolName::IntentProcess,
@@ -56,6 +59,7 @@ impl ToolName {
             ToolName::VoiceModulate => "voice_modulate",
             ToolName::VoiceSpeak => "voice_speak",
             ToolName::BackingGenerate => "backing_generate",
+            ToolName::MixControl => "mix_control",
             ToolName::NameSuggest => "name_suggest",
             ToolName::IntentNew => "intent_new",
             ToolName::IntentProcess => "intent_process",
@@ -217,7 +221,7 @@ const SEMITONES_FORMANT: ArgKind = ArgKind::Number {
 };
 
 /// The registry: every tool and its arguments.
-pub const TOOLS: [ToolSpec; 9] = [
+pub const TOOLS: [ToolSpec; 10] = [
     ToolSpec {
         name: ToolName::VoiceTune,
         description: "pitch correction (auto-tune): key, scale, retune speed, strength",
@@ -298,6 +302,36 @@ pub const TOOLS: [ToolSpec; 9] = [
             ),
         ],
         needs_an_argument: false,
+    },
+    ToolSpec {
+        name: ToolName::MixControl,
+        description: "levels: backing on/off and volume, follow the host, output volume, bypass",
+        args: &[
+            arg("backing", ArgKind::Bool, "backing track on or off"),
+            arg(
+                "backing_level_db",
+                ArgKind::Number {
+                    min: -60.0,
+                    max: 6.0,
+                },
+                "backing volume in dB",
+            ),
+            arg(
+                "follow_host",
+                ArgKind::Bool,
+                "backing follows the DAW's transport",
+            ),
+            arg(
+                "output_gain_db",
+                ArgKind::Number {
+                    min: -36.0,
+                    max: 12.0,
+                },
+                "output volume in dB",
+            ),
+            arg("bypass", ArgKind::Bool, "pass the voice through untouched"),
+        ],
+        needs_an_argument: true,
     },
     ToolSpec {
         name: ToolName::NameSuggest,
@@ -476,6 +510,21 @@ pub struct BackingArgs {
     pub bars: Option<u32>,
 }
 
+/// Validated `mix_control` arguments.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MixArgs {
+    /// Backing on/off.
+    pub backing: Option<bool>,
+    /// Backing level in dB.
+    pub backing_level_db: Option<f32>,
+    /// Follow the host's transport.
+    pub follow_host: Option<bool>,
+    /// Output gain in dB.
+    pub output_gain_db: Option<f32>,
+    /// Bypass.
+    pub bypass: Option<bool>,
+}
+
 /// A validated call, typed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -492,6 +541,8 @@ pub enum Action {
     },
     /// `backing_generate`.
     Backing(BackingArgs),
+    /// `mix_control`.
+    Mix(MixArgs),
     /// `name_suggest`.
     Names {
         /// Mood or theme.
@@ -784,6 +835,19 @@ pub fn validate(call: &ToolCall) -> Result<ValidCall, ToolError> {
             style: get("style").and_then(Checked::text),
             bars: num("bars").map(|v| v as u32),
         }),
+        ToolName::MixControl => {
+            let flag = |name: &str| match get(name) {
+                Some(Checked::Bool(b)) => Some(*b),
+                _ => None,
+            };
+            Action::Mix(MixArgs {
+                backing: flag("backing"),
+                backing_level_db: num("backing_level_db"),
+                follow_host: flag("follow_host"),
+                output_gain_db: num("output_gain_db"),
+                bypass: flag("bypass"),
+            })
+        }
         ToolName::NameSuggest => Action::Names {
             mood: get("mood").and_then(Checked::text),
             count: num("count").map(|v| v as u32).unwrap_or(5),
@@ -993,7 +1057,7 @@ mod tests {
     fn schemas_list_every_argument() {
         let tools = openai_tools();
         let list = tools.as_array().expect("array");
-        assert_eq!(list.len(), 9);
+        assert_eq!(list.len(), ToolName::ALL.len());
         let tune = &list[0]["function"]["parameters"];
         assert_eq!(tune["properties"]["key"]["enum"][1], "C#");
         assert_eq!(tune["additionalProperties"], false);
