@@ -9,6 +9,9 @@ use daiw::music::theory::{PitchClass, ScaleKind};
 
 const BLOCK: usize = 256;
 
+/// One change to the settings, named for the benchmark.
+type SettingsChange = fn(&mut VoiceSettings);
+
 fn one_second_of_singing() -> Vec<f32> {
     let performance = sing(&test_phrase(57.0), &SingerConfig::default());
     performance.samples[9_600..9_600 + 48_000].to_vec()
@@ -55,7 +58,7 @@ fn bench_chain(c: &mut Criterion) {
         });
     }
     // Each modulation alone on top of tuning, to see where the extra time goes.
-    let alone: [(&str, fn(&mut VoiceSettings)); 8] = [
+    let alone: [(&str, SettingsChange); 8] = [
         ("+pitch", |s| s.pitch_semitones = 2.0),
         ("+formant", |s| s.formant_semitones = 1.0),
         ("+breath", |s| s.breath = 0.2),
