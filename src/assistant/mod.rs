@@ -15,6 +15,7 @@ pub mod memory;
 pub mod model_file;
 pub mod music_bridge;
 pub mod presets;
+pub mod priority;
 pub mod prompt;
 pub mod router;
 pub mod speech;

@@ -122,6 +122,8 @@ fn run(
     cancel: Arc<AtomicBool>,
     notify: Box<dyn Fn() + Send>,
 ) {
+    // Generation must never compete with the host's audio thread.
+    super::priority::lower_this_thread();
     let send = |event: Event| {
         let _ = events.send(event);
         notify();

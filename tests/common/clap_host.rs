@@ -148,6 +148,41 @@ fn keep_mapped(path: &std::path::Path) {
     );
 }
 
+/// CPU time used by the calling thread so far.
+#[cfg(target_os = "linux")]
+fn thread_cpu_time() -> Duration {
+    use std::ffi::{c_int, c_long};
+
+    #[repr(C)]
+    struct Timespec {
+        seconds: c_long,
+        nanoseconds: c_long,
+    }
+    extern "C" {
+        fn clock_gettime(clock: c_int, out: *mut Timespec) -> c_int;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: c_int = 3;
+    let mut now = Timespec {
+        seconds: 0,
+        nanoseconds: 0,
+    };
+    // SAFETY: `now` is a valid, writable timespec for the duration of the call.
+    let status = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    if status != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        now.seconds.max(0) as u64,
+        now.nanoseconds.clamp(0, 999_999_999) as u32,
+    )
+}
+
+/// Other platforms report no CPU time.
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_time() -> Duration {
+    Duration::ZERO
+}
+
 /// Other platforms unload as the OS does; only Linux runs these tests today.
 #[cfg(not(target_os = "linux"))]
 fn keep_mapped(_path: &std::path::Path) {}
@@ -493,6 +528,9 @@ pub struct RunStats {
     pub notes: Vec<NoteOut>,
     /// Time of every `process` call, in call order.
     pub process_times: Vec<Duration>,
+    /// CPU time the audio thread spent in every `process` call (Linux; zero elsewhere): the
+    /// difference to `process_times` is time the OS gave to other threads.
+    pub process_cpu_times: Vec<Duration>,
 }
 
 impl RunStats {
@@ -1030,6 +1068,7 @@ fn process_on_audio_thread(
     let mut stats = RunStats {
         notes: Vec::with_capacity(1 << 16),
         process_times: Vec::with_capacity(frames / blocks.size(0).max(1) + 16),
+        process_cpu_times: Vec::with_capacity(frames / blocks.size(0).max(1) + 16),
         ..RunStats::default()
     };
     let run_started = Instant::now();
@@ -1111,6 +1150,7 @@ fn process_on_audio_thread(
             }
         }
         let call_started = Instant::now();
+        let cpu_started = thread_cpu_time();
         let status = processor.process(
             &inputs,
             &mut outputs,
@@ -1120,6 +1160,9 @@ fn process_on_audio_thread(
             transport.as_ref(),
         );
         stats.process_times.push(call_started.elapsed());
+        stats
+            .process_cpu_times
+            .push(thread_cpu_time().saturating_sub(cpu_started));
         for event in output_events.iter() {
             match event.as_core_event() {
                 Some(CoreEventSpace::NoteOn(e)) => stats.notes.push(note_on_out(position, e)),
