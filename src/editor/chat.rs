@@ -216,6 +216,9 @@ impl ChatState {
                 for call in &turn.calls {
                     let card = ToolCard::from_call(call);
                     card.apply(params);
+                    if card.tool == "undo" {
+                        self.mark_undone_by(&card);
+                    }
                     self.push(Entry::Card(card));
                 }
                 if !turn.reply.trim().is_empty() {
@@ -273,6 +276,30 @@ impl ChatState {
             .stick_to_bottom(true)
             .show(ui, |ui| self.history_ui(ui, params));
         self.report_undos(port);
+    }
+
+    /// The assistant's own "undo" reverted an earlier call: its card shows it as undone (and
+    /// loses its Undo button, which would do nothing now).
+    fn mark_undone_by(&mut self, undo: &ToolCard) {
+        let reverses = |card: &ToolCard| {
+            !card.changes.is_empty()
+                && card.changes.len() == undo.changes.len()
+                && card.changes.iter().all(|c| {
+                    undo.changes
+                        .iter()
+                        .any(|u| u.id == c.id && u.from == c.to && u.to == c.from)
+                })
+        };
+        let earlier = self.entries.iter_mut().rev().find_map(|e| match e {
+            Entry::Card(card) if !card.undone && card.tool != "undo" && reverses(card) => {
+                Some(card)
+            }
+            _ => None,
+        });
+        if let Some(card) = earlier {
+            card.undone = true;
+            card.undo_reported = true;
+        }
     }
 
     /// Tells the assistant about cards undone with their button, so its own undo skips them.

@@ -512,5 +512,23 @@ mod tests {
         poll_until_answered(&mut session, &mut params);
         assert_eq!(params.get("tune_key"), Some(ParamValue::Key(PitchClass::C)));
         assert_eq!(params.get("mod_pitch"), Some(ParamValue::Float(0.0)));
+        // Both earlier cards now read as undone: one by its button, one by the chat's "undo".
+        let undone: Vec<(String, bool)> = session
+            .chat
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Card(card) => Some((card.tool.clone(), card.undone)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            undone,
+            [
+                ("voice_tune".to_string(), true),
+                ("voice_modulate".to_string(), true),
+                ("undo".to_string(), false)
+            ]
+        );
     }
 }
