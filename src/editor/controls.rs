@@ -38,6 +38,8 @@ pub fn draw_controls(
             row(ui, &b.level_db, setter);
             row(ui, &b.follow_host, setter);
         });
+    };
+    let pattern = |ui: &mut egui::Ui| {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_max_width(ui.available_width());
             ui.label(RichText::new("Backing pattern").strong().size(15.0));
@@ -71,16 +73,19 @@ pub fn draw_controls(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if ui.available_width() >= TWO_COLUMNS_MIN_WIDTH {
+                // Balanced so the pattern's buttons are in view at the default size.
                 ui.columns(2, |columns| {
                     tune(&mut columns[0]);
                     backing(&mut columns[0]);
+                    output(&mut columns[0]);
                     modulate(&mut columns[1]);
-                    output(&mut columns[1]);
+                    pattern(&mut columns[1]);
                 });
             } else {
                 tune(ui);
                 modulate(ui);
                 backing(ui);
+                pattern(ui);
                 output(ui);
             }
         });
