@@ -41,21 +41,23 @@ fn bench_chain(c: &mut Criterion) {
     let mut group = c.benchmark_group("voice_chain_48k_mono_1s");
     group.throughput(Throughput::Elements(audio.len() as u64));
     group.sample_size(20);
+    // One second through a chain with `s`, in blocks, as the plugin runs it.
+    let run = |b: &mut criterion::Bencher, s: &VoiceSettings| {
+        let mut chain = VoiceChain::default();
+        chain.set_settings(s);
+        chain.reset(48_000.0, BLOCK);
+        b.iter_batched_ref(
+            || audio.clone(),
+            |buffer| {
+                for block in buffer.chunks_mut(BLOCK) {
+                    chain.process(&mut [block]);
+                }
+            },
+            BatchSize::LargeInput,
+        );
+    };
     for (name, modulation) in [("tuning", false), ("tuning+modulation", true)] {
-        group.bench_function(name, |b| {
-            let mut chain = VoiceChain::default();
-            chain.set_settings(&settings(modulation));
-            chain.reset(48_000.0, BLOCK);
-            b.iter_batched_ref(
-                || audio.clone(),
-                |buffer| {
-                    for block in buffer.chunks_mut(BLOCK) {
-                        chain.process(&mut [block]);
-                    }
-                },
-                BatchSize::LargeInput,
-            );
-        });
+        group.bench_function(name, |b| run(b, &settings(modulation)));
     }
     // Each modulation alone on top of tuning, to see where the extra time goes.
     let alone: [(&str, SettingsChange); 8] = [
@@ -72,22 +74,9 @@ fn bench_chain(c: &mut Criterion) {
         ("+robot", |s| s.robot = 0.5),
     ];
     for (name, change) in alone {
-        group.bench_function(format!("tuning{name}"), |b| {
-            let mut s = settings(false);
-            change(&mut s);
-            let mut chain = VoiceChain::default();
-            chain.set_settings(&s);
-            chain.reset(48_000.0, BLOCK);
-            b.iter_batched_ref(
-                || audio.clone(),
-                |buffer| {
-                    for block in buffer.chunks_mut(BLOCK) {
-                        chain.process(&mut [block]);
-                    }
-                },
-                BatchSize::LargeInput,
-            );
-        });
+        let mut s = settings(false);
+        change(&mut s);
+        group.bench_function(format!("tuning{name}"), |b| run(b, &s));
     }
     group.bench_function("pitch_detector_only", |b| {
         let mut detector = PitchDetector::default();
