@@ -2,7 +2,8 @@
 //! in 128-sample blocks, following a running clock (sequencing, voices, mixing), for a sparse
 //! style (ballad) and a busy one (funk). Also the GUI-side cost of building a pattern for it.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use daiw::backing_link::{player_pattern, BackingSpec};
+use daiw::assistant::state::BackingSpec;
+use daiw::backing_link::player_pattern;
 use daiw::dsp::backing_player::{BackingPlayer, Clock};
 
 const SAMPLE_RATE: f32 = 48_000.0;

@@ -8,13 +8,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use ringbuf::traits::{Consumer, Producer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
-use serde::{Deserialize, Serialize};
 
-use crate::assistant::music_bridge;
 use crate::dsp::backing_player::{PlayerNote, PlayerPattern};
 use crate::dsp::backing_voice::VoicePart;
 use crate::music::backing::{Part, Pattern};
-use crate::music::theory::{PitchClass, ScaleKind};
 
 /// Patterns waiting in either direction; the GUI sends at most one per frame.
 const QUEUE_PATTERNS: usize = 4;
@@ -43,59 +40,6 @@ pub fn player_pattern(pattern: &Pattern) -> PlayerPattern {
         (pattern.bass_program, pattern.chord_program),
         notes,
     )
-}
-
-/// What a backing was made from; the same spec always gives the same pattern, so this is what
-/// the plugin state stores.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BackingSpec {
-    /// Tonic, sharp spelling (flats accepted).
-    pub key: String,
-    /// Scale or mode id.
-    pub mode: String,
-    /// Tempo in BPM.
-    pub tempo_bpm: u32,
-    /// Style id.
-    pub style: String,
-    /// Length in bars.
-    pub bars: u32,
-    /// Generation seed.
-    pub seed: u64,
-}
-
-impl Default for BackingSpec {
-    fn default() -> Self {
-        Self {
-            key: "C".into(),
-            mode: "major".into(),
-            tempo_bpm: 100,
-            style: "pop".into(),
-            bars: 8,
-            seed: 1,
-        }
-    }
-}
-
-impl BackingSpec {
-    /// Generates the pattern with the music brain; a bad field is a message, not a panic.
-    pub fn generate(&self) -> Result<Pattern, String> {
-        let key: PitchClass = self
-            .key
-            .parse()
-            .map_err(|e| format!("key {:?}: {e}", self.key))?;
-        let mode: ScaleKind = self
-            .mode
-            .parse()
-            .map_err(|e| format!("mode {:?}: {e}", self.mode))?;
-        if !(40..=240).contains(&self.tempo_bpm) {
-            return Err(format!("tempo {} is outside 40..=240 BPM", self.tempo_bpm));
-        }
-        if !(1..=64).contains(&self.bars) {
-            return Err(format!("{} bars is outside 1..=64", self.bars));
-        }
-        music_bridge::generate_backing(key, mode, self.tempo_bpm, &self.style, self.bars, self.seed)
-            .map_err(|e| e.to_string())
-    }
 }
 
 /// Shared between the GUI and the audio thread: preview on/off and the play position.
@@ -203,6 +147,7 @@ impl PatternReceiver {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assistant::state::BackingSpec;
 
     #[test]
     fn spec_generates_the_same_pattern_and_rejects_bad_fields() {

@@ -12,7 +12,7 @@ use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::assistant::memory::ChatHistory;
-use crate::backing_link::BackingSpec;
+use crate::assistant::state::BackingSpec;
 
 /// At most this many chat entries are kept in the project (oldest dropped first).
 pub const MAX_SAVED_ENTRIES: usize = 200;

@@ -10,7 +10,7 @@ use clap_host::{
     breadcrumb, load_bundle, BlockPattern, HostTransport, NoteOut, ParamChange, ParamDesc, Plugin,
     RunOptions, RunStats, Signal,
 };
-use daiw::backing_link::BackingSpec;
+use daiw::assistant::state::BackingSpec;
 use daiw::plugin_state::SavedSession;
 
 const SAMPLE_RATE: f64 = 48_000.0;

@@ -87,7 +87,7 @@ fn sixty_seconds_of_audio_while_the_model_generates() {
     ];
     // The project holds a backing (as if the assistant had made one), so it plays too.
     let session = daiw::plugin_state::SavedSession {
-        backing: Some(daiw::backing_link::BackingSpec {
+        backing: Some(daiw::assistant::state::BackingSpec {
             style: "funk".into(),
             ..Default::default()
         }),

@@ -22,7 +22,7 @@ use super::presets::{tune_preset, voice_preset};
 use super::prompt::{example_messages, system_prompt};
 use super::router;
 use super::speech;
-use super::state::{BackingChoice, Effect, ParamSnapshot, ParamValue};
+use super::state::{BackingSpec, Effect, ParamSnapshot, ParamValue};
 use super::tools::{validate, Action, ToolCall, ValidCall};
 use crate::music::theory::{PitchClass, ScaleKind};
 
@@ -638,27 +638,19 @@ impl ChatAgent {
                     Some(ParamValue::Scale(s)) => Some(s),
                     _ => None,
                 });
-                let choice = BackingChoice {
+                let spec = BackingSpec {
                     key: key.unwrap_or(PitchClass::C).name().to_string(),
                     mode: mode.unwrap_or(ScaleKind::Major).id().to_string(),
                     tempo_bpm: a.tempo_bpm.unwrap_or(100),
                     style: a.style.clone().unwrap_or_else(|| "pop".into()),
                     bars: a.bars.unwrap_or(8),
+                    // A new seed per request so asking again gives a fresh take.
+                    seed: self.memory.history.messages.len() as u64 + 1,
                 };
-                // A new seed per request so asking again gives a fresh take.
-                let seed = self.memory.history.messages.len() as u64 + 1;
-                let pattern = music_bridge::generate_backing(
-                    key.unwrap_or(PitchClass::C),
-                    mode.unwrap_or(ScaleKind::Major),
-                    choice.tempo_bpm,
-                    &choice.style,
-                    choice.bars,
-                    seed,
-                )
-                .map_err(|e| e.to_string())?;
+                let pattern = spec.generate()?;
                 let changes = self.set_all(vec![("backing_enabled", ParamValue::Bool(true))]);
                 let mut effects = vec![Effect::Backing {
-                    choice,
+                    spec,
                     pattern: Box::new(pattern),
                 }];
                 effects.extend(self.record(&tool, &changes));

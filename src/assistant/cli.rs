@@ -191,11 +191,11 @@ pub fn print_turn(
         }
         for effect in &applied.effects {
             writeln!(out, "    {effect}")?;
-            if let Effect::Backing { pattern, choice } = effect {
+            if let Effect::Backing { pattern, spec } = effect {
                 // The CLI has no audio thread: the pattern is saved as a MIDI file instead.
                 let path = exports.join(format!(
                     "backing-{}-{}-{}.mid",
-                    choice.style,
+                    spec.style,
                     super::memory::now_secs(),
                     pattern.seed
                 ));

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use egui::{Color32, RichText};
 
 use crate::assistant::model_file::daiw_home;
+use crate::assistant::state::BackingSpec;
 use crate::assistant::state::ParamValue;
-use crate::backing_link::{player_pattern, BackingShared, BackingSpec, PatternSender};
+use crate::backing_link::{player_pattern, BackingShared, PatternSender};
 use crate::music::backing::Pattern;
 use crate::music::data::style_ids;
 use crate::music::midi::write_smf;

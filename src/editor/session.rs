@@ -16,9 +16,9 @@ use nice_plug_egui::RepaintNotifier;
 use crate::assistant::config::{AgentConfig, BackendKind, DEFAULT_CONFIG_YAML};
 use crate::assistant::memory::ChatHistory;
 use crate::assistant::model_file::daiw_home;
-use crate::assistant::state::{Effect, ParamValue};
+use crate::assistant::state::{BackingSpec, Effect, ParamValue};
 use crate::assistant::worker::{AssistantWorker, Event, Request};
-use crate::backing_link::{BackingShared, BackingSpec, PatternSender};
+use crate::backing_link::{BackingShared, PatternSender};
 use crate::params::PARAM_IDS;
 use crate::plugin_state::{SavedIntent, SessionStore};
 
@@ -76,6 +76,8 @@ pub struct Session {
     saved_shape: (usize, usize),
     /// The agent's memory to hand over when the worker starts.
     memory_for_worker: Option<ChatHistory>,
+    /// The backing last written to the saved state.
+    saved_backing: Option<BackingSpec>,
 }
 
 impl Session {
@@ -99,6 +101,7 @@ impl Session {
             seen_loads: 0,
             saved_shape: (0, 0),
             memory_for_worker: None,
+            saved_backing: None,
         }
     }
 
@@ -175,6 +178,7 @@ impl Session {
         }
         self.backing.collect_garbage();
         self.save_chat();
+        self.save_backing();
         if let Some(worker) = &self.link.worker {
             for (id, told) in PARAM_IDS.iter().zip(self.told.iter_mut()) {
                 let now = params.get(id);
@@ -202,18 +206,8 @@ impl Session {
             Event::Turn(turn) => {
                 for effect in turn.effects() {
                     match effect {
-                        Effect::Backing { choice, pattern } => {
-                            let spec = BackingSpec {
-                                key: choice.key.clone(),
-                                mode: choice.mode.clone(),
-                                tempo_bpm: choice.tempo_bpm,
-                                style: choice.style.clone(),
-                                bars: choice.bars,
-                                seed: pattern.seed,
-                            };
-                            if self.backing.install(spec.clone(), (**pattern).clone()) {
-                                self.store.modify(|s| s.backing = Some(spec));
-                            }
+                        Effect::Backing { spec, pattern } => {
+                            self.backing.install(spec.clone(), (**pattern).clone());
                         }
                         Effect::IntentSaved { title, path } => {
                             let content = std::fs::read_to_string(path)
@@ -263,10 +257,16 @@ impl Session {
             .filter_map(Entry::to_saved)
             .collect();
         self.store.modify(|s| s.entries = entries);
-        // Also remember the backing made with the panel alone.
-        if let Some((spec, _)) = &self.backing.current {
-            let spec = spec.clone();
-            self.store.modify(|s| s.backing = Some(spec));
+    }
+
+    /// Writes the backing into the saved state when another one is loaded (from the chat or
+    /// the panel's Generate).
+    fn save_backing(&mut self) {
+        let current = self.backing.current.as_ref().map(|(spec, _)| spec);
+        if current.is_some() && current != self.saved_backing.as_ref() {
+            self.saved_backing = current.cloned();
+            let spec = self.saved_backing.clone();
+            self.store.modify(|s| s.backing = spec);
         }
     }
 
@@ -304,6 +304,8 @@ impl Session {
                 }
             }
         }
+        // What is loaded now is what the state holds (or, if the rebuild failed, what stays).
+        self.saved_backing = self.backing.current.as_ref().map(|(spec, _)| spec.clone());
         if let Some(intent) = saved.intent {
             if let (false, Some(content)) = (intent.path.exists(), &intent.content) {
                 let written = intent
@@ -470,7 +472,7 @@ mod tests {
         assert!(audio.receive(|p| installed.replace(p)), "backing rebuilt");
         assert_eq!(
             reopened.backing.current.as_ref().map(|(s, _)| s.clone()),
-            Some(spec)
+            Some(spec.clone())
         );
         // The agent goes on from the restored conversation: its memory grows from there.
         reopened.chat.input = "what are the current settings?".into();
@@ -478,6 +480,11 @@ mod tests {
         poll_until_answered(&mut reopened, &mut params);
         let memory_after = reopened.store.get().memory.expect("memory");
         assert!(memory_after.messages.len() > memory.messages.len());
+        // A take made with the panel's Generate alone is saved too.
+        assert!(reopened.backing.generate(&mut params));
+        reopened.poll(&mut params);
+        let saved_take = reopened.store.get().backing.expect("backing");
+        assert_eq!(saved_take.seed, spec.seed + 1);
     }
 
     #[test]
