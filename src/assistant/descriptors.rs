@@ -225,8 +225,14 @@ const WISHES: &[(&[&str], &[SoundChange])] = &[
 
 /// Whether `words` holds `phrase`'s words in a row.
 fn contains_phrase(words: &[&str], phrase: &str) -> bool {
-    let parts: Vec<&str> = phrase.split(' ').collect();
-    words.windows(parts.len()).any(|w| w == parts.as_slice())
+    // Split once, on the stack: the router runs every table on every request.
+    let mut parts = [""; 8];
+    let mut length = 0;
+    for part in phrase.split(' ').take(parts.len()) {
+        parts[length] = part;
+        length += 1;
+    }
+    words.windows(length).any(|w| w == &parts[..length])
 }
 
 fn first_match<'a, T: Copy>(words: &[&str], table: &'a [(&'a [&'a str], T)]) -> Option<T> {
@@ -274,6 +280,21 @@ mod tests {
     fn changes(text: &str) -> Vec<SoundChange> {
         let words: Vec<&str> = text.split(' ').collect();
         sound_changes(&words)
+    }
+
+    #[test]
+    fn every_phrase_fits_the_stack_split() {
+        let all = SPACES
+            .iter()
+            .flat_map(|(p, _)| p.iter())
+            .chain(CHARACTERS.iter().flat_map(|(p, _)| p.iter()))
+            .chain(BACKING.iter())
+            .chain(COMPLAINTS.iter().flat_map(|(p, _)| p.iter()))
+            .chain(WISHES.iter().flat_map(|(p, _)| p.iter()));
+        for phrase in all {
+            assert!(phrase.split(' ').count() <= 8, "{phrase}");
+            assert_eq!(phrase.trim(), *phrase);
+        }
     }
 
     #[test]
