@@ -498,6 +498,13 @@ impl LlmBackend for EmbeddedBackend {
         let mut generated = 0usize;
         let mut batch = LlamaBatch::new(1, 1);
         let vocab = self.model.vocab();
+        let stats = |generated: usize| GenStats {
+            prompt_tokens: tokens.len(),
+            cached_tokens: reused,
+            generated_tokens: generated,
+            prompt_ms,
+            generate_ms: gen_started.elapsed().as_secs_f64() * 1e3,
+        };
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return Err(LlmError::Cancelled);
@@ -514,13 +521,7 @@ impl LlmBackend for EmbeddedBackend {
                         return Ok(LlmAnswer {
                             output: LlmOutput::Reply(reply),
                             raw: partial.into_owned(),
-                            stats: GenStats {
-                                prompt_tokens: tokens.len(),
-                                cached_tokens: reused,
-                                generated_tokens: generated,
-                                prompt_ms,
-                                generate_ms: gen_started.elapsed().as_secs_f64() * 1e3,
-                            },
+                            stats: stats(generated),
                         });
                     }
                 }
@@ -559,13 +560,7 @@ impl LlmBackend for EmbeddedBackend {
         Ok(LlmAnswer {
             output,
             raw,
-            stats: GenStats {
-                prompt_tokens: tokens.len(),
-                cached_tokens: reused,
-                generated_tokens: generated,
-                prompt_ms,
-                generate_ms: gen_started.elapsed().as_secs_f64() * 1e3,
-            },
+            stats: stats(generated),
         })
     }
 }

@@ -130,6 +130,20 @@ impl Pattern {
     }
 }
 
+/// How many steps after `step` continue its note ('-' in a grid row).
+fn held_steps(row: &[char], step: u32) -> u32 {
+    row[step as usize + 1..]
+        .iter()
+        .take_while(|&&c| c == '-')
+        .count() as u32
+}
+
+/// The chord span sounding at tick `nominal`. Spans are laid `span_ticks` apart from tick 0,
+/// so the index is arithmetic, not a search.
+fn span_index_at(nominal: u32, span_ticks: u32, spans: usize) -> usize {
+    ((nominal / span_ticks.max(1)) as usize).min(spans.saturating_sub(1))
+}
+
 /// A timing and accent template that a rhythm rule-break lays over the style's groove.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(tag = "template", rename_all = "snake_case")]
@@ -620,13 +634,9 @@ pub fn generate(request: &BackingRequest) -> Result<Pattern, BackingError> {
             if symbol == '-' || symbol == '.' {
                 continue;
             }
-            let held = row[step as usize + 1..]
-                .iter()
-                .take_while(|&&c| c == '-')
-                .count() as u32;
+            let held = held_steps(&row, step);
             let nominal = bar * tpb + step * STEP_TICKS;
-            // Spans are laid bar by bar, so the index is arithmetic, not a search.
-            let span_index = ((nominal / tpb / bars_per_chord) as usize).min(spans.len() - 1);
+            let span_index = span_index_at(nominal, tpb * bars_per_chord, spans.len());
             let span = &spans[span_index];
             let next = &spans[(span_index + 1) % spans.len()];
             let first_in_span = nominal == span.start;
@@ -694,13 +704,9 @@ pub fn generate(request: &BackingRequest) -> Result<Pattern, BackingError> {
             if symbol != 'x' && symbol != 'o' {
                 continue;
             }
-            let held = row[step as usize + 1..]
-                .iter()
-                .take_while(|&&c| c == '-')
-                .count() as u32;
+            let held = held_steps(&row, step);
             let nominal = bar * tpb + step * STEP_TICKS;
-            // Spans are laid bar by bar, so the index is arithmetic, not a search.
-            let span_index = ((nominal / tpb / bars_per_chord) as usize).min(spans.len() - 1);
+            let span_index = span_index_at(nominal, tpb * bars_per_chord, spans.len());
             if nominal == spans[span_index].start {
                 arpeggio_index = 0;
             }
