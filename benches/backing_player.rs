@@ -3,8 +3,8 @@
 //! style (ballad) and a busy one (funk). Also the GUI-side cost of building a pattern for it.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use daiw::assistant::state::BackingSpec;
-use daiw::backing_link::player_pattern;
 use daiw::dsp::backing_player::{BackingPlayer, Clock};
+use daiw::plugin::backing_link::player_pattern;
 
 const SAMPLE_RATE: f32 = 48_000.0;
 const BLOCK: usize = 128;

@@ -11,7 +11,7 @@ use nice_plug::prelude::*;
 use crate::dsp::correction::CorrectionSettings;
 use crate::dsp::VoiceSettings;
 use crate::music::theory::{PitchClass, ScaleKind};
-use crate::plugin_state::SessionStore;
+use crate::plugin::state::SessionStore;
 
 /// Every parameter id, in declaration order: tests and the assistant check against this list.
 pub const PARAM_IDS: [&str; 23] = [

@@ -469,6 +469,31 @@ fn prefix_cache_on_disk_is_reused_and_survives_damage() {
         assert_eq!(len as usize, good.len(), "the cache is rewritten");
     }
 
+    // A frame that is whole and hashed right but holds half a payload (the case that used to
+    // abort in llama.cpp), and a marker left by a load that crashed: no crash, cache redone.
+    let half_payload = reframed_with_half_payload(&good);
+    for (bytes, marker) in [(half_payload, false), (good.clone(), true)] {
+        std::fs::write(&files[0], &bytes).expect("damage");
+        let dead_marker = PathBuf::from(format!("{}.loading-2147483632", files[0].display()));
+        if marker {
+            std::fs::write(&dead_marker, b"").expect("marker");
+        }
+        let mut agent = ChatAgent::new(config(&home, &model)).expect("agent");
+        agent.warm_up().expect("warm up after damage");
+        let turn = agent.chat("hello!");
+        assert_eq!(turn.source, Source::Model);
+        assert!(!dead_marker.exists(), "the stale marker is cleared");
+        let len = std::fs::metadata(&files[0]).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(len as usize, good.len(), "the cache is rewritten");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&cache_dir)
+        .expect("cache dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".loading-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
     // A reused cache gives the same answer as a fresh decode.
     let mut cached = ChatAgent::new(config(&home, &model)).expect("agent");
     let a = cached.plan("what does reverb do?", &mut |_| {}).reply;
@@ -476,4 +501,29 @@ fn prefix_cache_on_disk_is_reused_and_survives_damage() {
     let mut fresh = ChatAgent::new(config(&home, &model)).expect("agent");
     let b = fresh.plan("what does reverb do?", &mut |_| {}).reply;
     assert_eq!(a, b);
+}
+
+/// The prefix cache's frame (see `src/assistant/prefix_cache.rs`): magic, build string, token
+/// list, payload, FNV-1a hash of all of it. Returns the same frame around the first half of the
+/// payload, hashed right, so only llama.cpp's own reader can notice.
+fn reframed_with_half_payload(file: &[u8]) -> Vec<u8> {
+    let take = |at: &mut usize, n: usize| -> usize {
+        let count = u64::from_le_bytes(file[*at..*at + 8].try_into().expect("8 bytes")) as usize;
+        *at += 8 + count * n;
+        count
+    };
+    let mut at = 8;
+    take(&mut at, 1);
+    take(&mut at, 4);
+    let payload_at = at;
+    let payload_len = take(&mut at, 1);
+    let mut out = file[..payload_at].to_vec();
+    let half = payload_len / 2;
+    out.extend((half as u64).to_le_bytes());
+    out.extend(&file[payload_at + 8..payload_at + 8 + half]);
+    let hash = out.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    out.extend(hash.to_le_bytes());
+    out
 }

@@ -11,7 +11,7 @@ use clap_host::{
     RunOptions, RunStats, Signal,
 };
 use daiw::assistant::state::BackingSpec;
-use daiw::plugin_state::SavedSession;
+use daiw::plugin::state::SavedSession;
 
 const SAMPLE_RATE: f64 = 48_000.0;
 const BLOCKS: BlockPattern = BlockPattern::Fixed(256);

@@ -377,7 +377,7 @@ fn the_pitch_view_draws_sung_notes_at_100_and_200_percent() {
 /// The backing panel with its audio-side queue end, as the plugin wires it.
 struct BackingState {
     panel: daiw::editor::backing_panel::BackingPanel,
-    audio: daiw::backing_link::PatternReceiver,
+    audio: daiw::plugin::backing_link::PatternReceiver,
     params: MapParams,
     /// Tempos of the patterns the audio side received.
     received: Vec<f64>,
@@ -386,8 +386,8 @@ struct BackingState {
 #[test]
 fn the_backing_panel_generates_previews_and_exports_at_100_and_200_percent() {
     for scale in [1.0, 2.0] {
-        let (sender, audio) = daiw::backing_link::pattern_queues();
-        let shared = std::sync::Arc::new(daiw::backing_link::BackingShared::default());
+        let (sender, audio) = daiw::plugin::backing_link::pattern_queues();
+        let shared = std::sync::Arc::new(daiw::plugin::backing_link::BackingShared::default());
         let state = BackingState {
             panel: daiw::editor::backing_panel::BackingPanel::new(sender, shared.clone()),
             audio,
@@ -504,11 +504,11 @@ fn window_harness(scale: f32) -> Harness<'static, WindowState> {
     config.save_history = false;
     let params = std::sync::Arc::new(daiw::params::DaiwParams::default());
     let (_analysis, analysis_rx) = daiw::editor::pitch_view::analysis_queue();
-    let (patterns, _audio) = daiw::backing_link::pattern_queues();
+    let (patterns, _audio) = daiw::plugin::backing_link::pattern_queues();
     let mut session = daiw::editor::session::Session::new(
         analysis_rx,
         patterns,
-        std::sync::Arc::new(daiw::backing_link::BackingShared::default()),
+        std::sync::Arc::new(daiw::plugin::backing_link::BackingShared::default()),
         params.saved.clone(),
     );
     session.start_worker(config);

@@ -86,7 +86,7 @@ fn sixty_seconds_of_audio_while_the_model_generates() {
         at("Backing", 1.0),
     ];
     // The project holds a backing (as if the assistant had made one), so it plays too.
-    let session = daiw::plugin_state::SavedSession {
+    let session = daiw::plugin::state::SavedSession {
         backing: Some(daiw::assistant::state::BackingSpec {
             style: "funk".into(),
             ..Default::default()

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use daiw::assistant::config::{AgentConfig, BackendKind, DEFAULT_CONFIG_YAML};
 use daiw::assistant::embedded;
 use daiw::assistant::state::ParamValue;
-use daiw::backing_link::{pattern_queues, BackingShared};
 use daiw::editor::chat::Entry;
 use daiw::editor::param_access::{MapParams, ParamAccess};
 use daiw::editor::pitch_view::analysis_queue;
 use daiw::editor::session::Session;
 use daiw::music::theory::{PitchClass, ScaleKind};
-use daiw::plugin_state::SessionStore;
+use daiw::plugin::backing_link::{pattern_queues, BackingShared};
+use daiw::plugin::state::SessionStore;
 
 /// One instance: its session (with a worker on the real default model) and its parameters.
 struct Instance {

@@ -33,7 +33,8 @@ use super::llm::{
     parse_output, ChatMessage, GenStats, JsonStream, LlmAnswer, LlmBackend, LlmError, LlmOutput,
     LlmRequest,
 };
-use super::model_file;
+use super::model_check;
+use super::prefix_cache::{self, Loaded};
 
 /// The process-wide llama.cpp backend and the models loaded so far.
 struct Engine {
@@ -77,9 +78,9 @@ fn engine() -> Result<&'static Engine, LlmError> {
 /// the load took (zero when it was already loaded).
 pub fn shared_model(path: &Path) -> Result<(&'static LlamaModel, Duration), LlmError> {
     let engine = engine()?;
-    // The header check turns a missing or non-GGUF file into a clear error before llama.cpp
-    // sees it (llama-cpp-2 debug-asserts that the file exists).
-    model_file::inspect(path)?;
+    // llama.cpp aborts the process on some malformed files: only a file whose header is sane
+    // and that passed the child-process check is loaded here.
+    model_check::ensure_safe_to_load(path)?;
     let mut models = engine
         .models
         .lock()
@@ -145,6 +146,8 @@ pub struct EmbeddedBackend {
     /// Where the decoded system prompt is kept between processes (`daiw plan` starts fresh
     /// each time; loading the KV state is far faster than decoding a thousand tokens).
     pub prefix_cache_dir: Option<PathBuf>,
+    /// Something the user should hear about (a damaged cache that was dropped).
+    pub notice: Option<String>,
 }
 
 // The model and context are used from one thread at a time (the worker owns the backend).
@@ -197,6 +200,7 @@ impl EmbeddedBackend {
             batch_size,
             load_time,
             prefix_cache_dir: None,
+            notice: None,
         })
     }
 
@@ -210,9 +214,16 @@ impl EmbeddedBackend {
     /// Picks the next token from the last decoded logits under the grammar and accepts it
     /// (exactly once) into the grammar and the chain.
     fn next_token(&mut self) -> Result<LlamaToken, LlmError> {
-        let candidates: Vec<LlamaTokenData> = self
-            .ctx
-            .get_logits()
+        let logits = self.ctx.get_logits();
+        // Damaged weights give NaN or infinite logits; sampling from them can pick a token the
+        // grammar forbids (an end token while the JSON is open), which llama.cpp's grammar then
+        // aborts on. End the answer with an error instead.
+        if let Some(bad) = logits.iter().find(|l| !l.is_finite()) {
+            return Err(LlmError::Runtime(format!(
+                "the model produced a non-finite score ({bad}); the model file may be damaged"
+            )));
+        }
+        let candidates: Vec<LlamaTokenData> = logits
             .iter()
             .enumerate()
             .map(|(id, &logit)| LlamaTokenData::new(LlamaToken(id as i32), logit, 0.0))
@@ -221,10 +232,7 @@ impl EmbeddedBackend {
         all.apply_sampler(&mut self.chain);
         let mut token = all.selected_token();
         if let Some(pick) = token {
-            let mut single =
-                LlamaTokenDataArray::new(vec![LlamaTokenData::new(pick, 0.0, 0.0)], false);
-            single.apply_sampler(&mut self.grammar);
-            if !single.data.first().is_some_and(|d| d.logit().is_finite()) {
+            if !self.grammar_allows(pick) {
                 token = None;
             }
         }
@@ -238,12 +246,27 @@ impl EmbeddedBackend {
                     .ok_or_else(|| LlmError::Runtime("the grammar allows no token".into()))?
             }
         };
+        // The grammar must allow the pick (it may not, if every candidate was masked): an end
+        // token the grammar does not allow would abort inside llama.cpp on accept.
+        if !self.grammar_allows(token) {
+            return Err(LlmError::Runtime(
+                "the model's next token breaks the answer's grammar".into(),
+            ));
+        }
         // The only place tokens are accepted; `try_accept` reports instead of aborting.
         self.grammar
             .try_accept(token)
             .map_err(|e| LlmError::Runtime(format!("grammar rejected a token: {e}")))?;
         self.chain.accept(token);
         Ok(token)
+    }
+
+    /// Whether the grammar, as it stands, allows `token` next.
+    fn grammar_allows(&mut self, token: LlamaToken) -> bool {
+        let mut single =
+            LlamaTokenDataArray::new(vec![LlamaTokenData::new(token, 0.0, 0.0)], false);
+        single.apply_sampler(&mut self.grammar);
+        single.data.first().is_some_and(|d| d.logit().is_finite())
     }
 
     /// A key for a prefix: the model file (path, size, time) and the tokens.
@@ -260,59 +283,6 @@ impl EmbeddedBackend {
             t.0.hash(&mut h);
         }
         h.finish()
-    }
-
-    /// Loads a saved prefix into sequence 0; false (with the cache cleared) when it does not
-    /// hold exactly these tokens.
-    ///
-    /// llama.cpp aborts the process on a truncated state file (`GGML_ASSERT(nread <=
-    /// state_size)`), so only bytes that match the length and hash we recorded when saving
-    /// reach it, and from a private copy another process cannot change underneath.
-    fn load_prefix(&mut self, file: &Path, tokens: &[LlamaToken]) -> bool {
-        let Ok(bytes) = std::fs::read(file) else {
-            return false;
-        };
-        let recorded = std::fs::read_to_string(checksum_path(file)).unwrap_or_default();
-        if recorded.trim() != checksum(&bytes) {
-            let _ = std::fs::remove_file(file);
-            let _ = std::fs::remove_file(checksum_path(file));
-            return false;
-        }
-        let private = std::env::temp_dir().join(format!(
-            "daiw-prefix-{}-{:p}.kv",
-            std::process::id(),
-            self as *const Self
-        ));
-        if std::fs::write(&private, &bytes).is_err() {
-            return false;
-        }
-        self.ctx.clear_kv_cache();
-        self.cached.clear();
-        let loaded = self.ctx.state_seq_load_file(&private, 0, tokens.len() + 1);
-        let _ = std::fs::remove_file(&private);
-        match loaded {
-            Ok((loaded, _)) if loaded == tokens => {
-                self.cached = loaded;
-                true
-            }
-            _ => {
-                self.ctx.clear_kv_cache();
-                false
-            }
-        }
-    }
-
-    fn save_prefix(&self, dir: &Path, file: &Path, tokens: &[LlamaToken]) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-        self.ctx
-            .state_seq_save_file(&tmp, 0, tokens)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let sum = checksum(&std::fs::read(&tmp)?);
-        let sum_tmp = checksum_path(&tmp);
-        std::fs::write(&sum_tmp, sum)?;
-        std::fs::rename(&tmp, file)?;
-        std::fs::rename(&sum_tmp, checksum_path(file))
     }
 
     /// Tokens currently in the KV cache (for tests and benchmarks).
@@ -389,21 +359,6 @@ impl EmbeddedBackend {
     }
 }
 
-/// The sidecar file holding a prefix file's length and hash.
-fn checksum_path(file: &Path) -> PathBuf {
-    let mut name = file.as_os_str().to_owned();
-    name.push(".sum");
-    PathBuf::from(name)
-}
-
-/// Length and hash of a state file, as recorded beside it.
-fn checksum(bytes: &[u8]) -> String {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    h.write(bytes);
-    format!("{} {:016x}", bytes.len(), h.finish())
-}
-
 fn build_grammar(model: &LlamaModel, grammar_text: &str) -> Result<LlamaSampler, LlmError> {
     LlamaSampler::grammar(model, grammar_text, grammar::ROOT)
         .map_err(|e| LlmError::Runtime(format!("the grammar did not parse: {e}")))
@@ -466,12 +421,23 @@ impl LlmBackend for EmbeddedBackend {
         }
         if let Some(dir) = self.prefix_cache_dir.clone() {
             let file = dir.join(format!("prefix-{:016x}.kv", self.prefix_key(&tokens)));
-            if self.load_prefix(&file, &tokens) {
-                return Ok(());
+            self.cached.clear();
+            match prefix_cache::load(&mut self.ctx, &file, &tokens) {
+                Loaded::Yes => {
+                    self.cached = tokens;
+                    return Ok(());
+                }
+                Loaded::CrashedBefore => {
+                    self.notice = Some(format!(
+                        "the prompt cache {} crashed an earlier start and was deleted",
+                        file.display()
+                    ));
+                }
+                Loaded::No => {}
             }
             self.prefill(&tokens)?;
             // A cache that cannot be written only costs speed next time.
-            let _ = self.save_prefix(&dir, &file, &tokens);
+            let _ = prefix_cache::save(&self.ctx, &file, &tokens);
             return Ok(());
         }
         self.prefill(&tokens).map(|_| ())

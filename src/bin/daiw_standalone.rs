@@ -5,7 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use daiw::{standalone_control, DaiwPlugin};
+use daiw::plugin::standalone_control;
+use daiw::DaiwPlugin;
 use nice_plug::prelude::*;
 
 /// Options of ours, taken out of the argument list before nice-plug parses the rest.
@@ -62,8 +63,34 @@ fn announce_backend(args: &[String]) {
     }
 }
 
+/// `daiw_standalone model check --child --model PATH`: the standalone checks a model file in
+/// a child of itself, the same way `daiw model check` does (so it needs no other program).
+fn run_model_check_child(args: &[String]) -> Option<i32> {
+    match args {
+        [_, model, check, child, flag, path]
+            if model == "model" && check == "check" && child == "--child" && flag == "--model" =>
+        {
+            match daiw::assistant::model_check::check_in_this_process(std::path::Path::new(path)) {
+                Ok(said) => {
+                    eprintln!("{said}");
+                    Some(0)
+                }
+                Err(e) => {
+                    eprintln!("daiw-standalone: model check: {e}");
+                    Some(1)
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
 fn main() {
-    let (own, args) = match split_args(std::env::args().collect()) {
+    let all: Vec<String> = std::env::args().collect();
+    if let Some(code) = run_model_check_child(&all) {
+        std::process::exit(code);
+    }
+    let (own, args) = match split_args(all) {
         Ok(split) => split,
         Err(message) => {
             eprintln!("daiw-standalone: {message}");

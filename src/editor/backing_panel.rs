@@ -12,7 +12,7 @@ use egui::{Color32, RichText};
 use crate::assistant::model_file::daiw_home;
 use crate::assistant::state::BackingSpec;
 use crate::assistant::state::ParamValue;
-use crate::backing_link::{player_pattern, BackingShared, PatternSender};
+use crate::plugin::backing_link::{player_pattern, BackingShared, PatternSender};
 use crate::music::backing::Pattern;
 use crate::music::data::style_ids;
 use crate::music::midi::write_smf;
@@ -282,7 +282,7 @@ pub fn describe(spec: &BackingSpec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backing_link::pattern_queues;
+    use crate::plugin::backing_link::pattern_queues;
     use crate::editor::param_access::MapParams;
 
     #[test]

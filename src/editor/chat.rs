@@ -6,7 +6,7 @@
 use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText};
 
 use crate::assistant::worker::{Event, Request};
-use crate::plugin_state::SavedEntry;
+use crate::plugin::state::SavedEntry;
 
 use super::cards::ToolCard;
 use super::param_access::ParamAccess;
@@ -246,6 +246,8 @@ impl ChatState {
             Event::Memory(_) => {}
             Event::Error(text) => {
                 if self.status == ModelStatus::Loading {
+                    // A model that cannot load is worth a line in the host's log too.
+                    nice_plug::nice_warn!("DAiW assistant: the model is not available: {text}");
                     self.status = ModelStatus::Unavailable(text);
                 } else {
                     self.push(Entry::Error(text));

@@ -33,7 +33,7 @@ use nice_plug_egui::{
 use parking_lot::Mutex;
 
 use crate::params::DaiwParams;
-use crate::standalone_control;
+use crate::plugin::standalone_control;
 
 use param_access::HostParams;
 use session::Session;

@@ -18,9 +18,10 @@ use crate::assistant::memory::ChatHistory;
 use crate::assistant::model_file::daiw_home;
 use crate::assistant::state::{BackingSpec, Effect, ParamValue};
 use crate::assistant::worker::{AssistantWorker, Event, Request};
-use crate::backing_link::{BackingShared, PatternSender};
+use crate::plugin::backing_link::{BackingShared, PatternSender};
 use crate::params::PARAM_IDS;
-use crate::plugin_state::{SavedIntent, SessionStore};
+use crate::plugin::state::{SavedIntent, SessionStore};
+use crate::plugin::state_repair::reroot_intent;
 
 use super::backing_panel::BackingPanel;
 use super::chat::{AssistantPort, ChatState, Entry, ModelStatus};
@@ -78,6 +79,8 @@ pub struct Session {
     memory_for_worker: Option<ChatHistory>,
     /// The backing last written to the saved state.
     saved_backing: Option<BackingSpec>,
+    /// The DAiW home of the agent's configuration: a restored intent is written only there.
+    home: std::path::PathBuf,
 }
 
 impl Session {
@@ -102,6 +105,7 @@ impl Session {
             saved_shape: (0, 0),
             memory_for_worker: None,
             saved_backing: None,
+            home: crate::assistant::model_file::daiw_home(),
         }
     }
 
@@ -144,6 +148,7 @@ impl Session {
 
     /// Starts a worker for `config` (replacing none: call it when no worker runs).
     pub fn start_worker(&mut self, config: AgentConfig) {
+        self.home = config.home.clone();
         let notifier = self.notifier.clone();
         match AssistantWorker::spawn(config, Box::new(move || notifier.request_repaint())) {
             Ok(worker) => {
@@ -306,18 +311,17 @@ impl Session {
         }
         // What is loaded now is what the state holds (or, if the rebuild failed, what stays).
         self.saved_backing = self.backing.current.as_ref().map(|(spec, _)| spec.clone());
-        if let Some(intent) = saved.intent {
+        if let Some(mut intent) = saved.intent {
+            // Only a file in this home's intents folder that is gone is written back, and never
+            // over anything that exists (not even a link): a project from someone else must not
+            // plant files where it names.
+            reroot_intent(&mut intent.path, &self.home);
             if let (false, Some(content)) = (intent.path.exists(), &intent.content) {
                 let written = intent
                     .path
                     .parent()
                     .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| {
-                        std::fs::write(
-                            &intent.path,
-                            serde_json::to_string_pretty(content).unwrap_or_default(),
-                        )
-                    });
+                    .and_then(|()| write_new_file(&intent.path, content));
                 if let Err(e) = written {
                     self.chat.entries.push(Entry::Error(format!(
                         "the song intent '{}' could not be written back to {}: {e}",
@@ -330,6 +334,17 @@ impl Session {
     }
 }
 
+/// Writes `content` as pretty JSON to a file that must not exist yet (created exclusively).
+fn write_new_file(path: &std::path::Path, content: &serde_json::Value) -> std::io::Result<()> {
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(content).map_err(std::io::Error::other)?;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(text.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,7 +355,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     fn session_with_router_only(tag: &str) -> Session {
-        let (patterns, _audio_end) = crate::backing_link::pattern_queues();
+        let (patterns, _audio_end) = crate::plugin::backing_link::pattern_queues();
         let store = Arc::new(SessionStore::default());
         session_with(tag, patterns, store)
     }
@@ -356,6 +371,29 @@ mod tests {
         session.start_worker(config);
         assert!(session.link.is_running());
         session
+    }
+
+    #[test]
+    fn a_loaded_intent_is_written_only_inside_home() {
+        let (patterns, _audio) = crate::plugin::backing_link::pattern_queues();
+        let store = Arc::new(SessionStore::default());
+        let mut session = session_with("intent-path", patterns, store.clone());
+        let outside = std::env::temp_dir().join(format!("daiw-planted-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&outside);
+        let loaded = crate::plugin::state::SavedSession {
+            intent: Some(SavedIntent {
+                title: "t".into(),
+                path: outside.join("deep/planted.json"),
+                content: Some(serde_json::json!({"title": "t"})),
+            }),
+            ..Default::default()
+        };
+        nice_plug::params::persist::PersistentField::set(&store, loaded);
+        session.poll(&mut MapParams::new());
+        assert!(!outside.exists(), "nothing is created where the project says");
+        let inside = session.home.join("intents/planted.json");
+        assert!(inside.exists(), "the intent comes back inside the DAiW home");
+        let _ = std::fs::remove_dir_all(&session.home);
     }
 
     /// Polls (one GUI frame each) until the answer in progress is in, or 20 s pass.
@@ -419,7 +457,7 @@ mod tests {
 
     #[test]
     fn conversation_backing_and_intent_survive_a_project_reload() {
-        let (patterns, mut audio) = crate::backing_link::pattern_queues();
+        let (patterns, mut audio) = crate::plugin::backing_link::pattern_queues();
         let store = Arc::new(SessionStore::default());
         let mut session = session_with("save", patterns, store.clone());
         let mut params = MapParams::new();
@@ -450,7 +488,7 @@ mod tests {
 
         // The project is saved (JSON, as nice-plug stores it) and opened in a new instance.
         let json = serde_json::to_string(&saved).expect("state");
-        let (patterns, mut audio) = crate::backing_link::pattern_queues();
+        let (patterns, mut audio) = crate::plugin::backing_link::pattern_queues();
         let store = Arc::new(SessionStore::default());
         let mut reopened = session_with("load", patterns, store.clone());
         nice_plug::params::persist::PersistentField::set(

@@ -58,6 +58,36 @@ pub enum SavedEntry {
     },
 }
 
+impl SavedEntry {
+    /// Shortens the entry's text (every line of a card) to at most `max_chars` characters;
+    /// says whether anything was cut.
+    pub fn truncate_text(&mut self, max_chars: usize) -> bool {
+        let mut cut = false;
+        let mut shorten = |text: &mut String| {
+            if let Some((byte, _)) = text.char_indices().nth(max_chars) {
+                text.truncate(byte);
+                cut = true;
+            }
+        };
+        match self {
+            SavedEntry::User { text }
+            | SavedEntry::Assistant { text }
+            | SavedEntry::Notice { text }
+            | SavedEntry::Error { text } => shorten(text),
+            SavedEntry::Card {
+                tool, lines, error, ..
+            } => {
+                shorten(tool);
+                lines.iter_mut().for_each(&mut shorten);
+                if let Some(error) = error {
+                    shorten(error);
+                }
+            }
+        }
+        cut
+    }
+}
+
 /// The song intent the conversation is working on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedIntent {
@@ -135,7 +165,11 @@ impl SessionStore {
 
 impl<'a> PersistentField<'a, SavedSession> for SessionStore {
     fn set(&self, mut new_value: SavedSession) {
-        new_value.bound();
+        // Whatever a host or a project file holds is made safe before anyone reads it.
+        let home = crate::assistant::model_file::daiw_home();
+        for repair in super::state_repair::repair_session(&mut new_value, &home) {
+            nice_plug::nice_warn!("DAiW state repaired: {repair}");
+        }
         *self.data.lock() = new_value;
         self.loaded.fetch_add(1, Ordering::Release);
     }

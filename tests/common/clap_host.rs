@@ -751,6 +751,18 @@ impl Plugin {
         bytes
     }
 
+    /// Offers the plugin any bytes as a state; a refusal is an `Err`, never a panic.
+    pub fn try_load_state(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let handle = self.instance.plugin_handle();
+        let mut reader = bytes;
+        let result = self
+            .state
+            .load(&handle, &mut reader)
+            .map_err(|e| e.to_string());
+        self.pump_main_thread();
+        result
+    }
+
     /// Restores a state produced by [`Plugin::save_state`].
     pub fn load_state(&mut self, bytes: &[u8]) {
         let handle = self.instance.plugin_handle();

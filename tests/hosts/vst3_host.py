@@ -4,6 +4,8 @@ Usage: python vst3_host.py PATH/TO/"DAiW Music Brain.vst3"
 Prints one line per check and exits non-zero on the first failure.
 """
 
+import json
+import struct
 import sys
 
 import numpy as np
@@ -70,6 +72,72 @@ def check_output(label, out, inp, sample_rate, expected_gain, latency=0):
     print(f"ok   {label}: RMS ratio {ratio:.4f}", flush=True)
 
 
+def preset_chunks(data):
+    """Splits .vstpreset bytes into (version, class id, [(chunk id, payload)])."""
+    if data[:4] != b"VST3":
+        fail("preset_data is not a .vstpreset")
+    version, = struct.unpack_from("<i", data, 4)
+    class_id = data[8:40]
+    list_offset, = struct.unpack_from("<q", data, 40)
+    if data[list_offset:list_offset + 4] != b"List":
+        fail("preset_data has no chunk list")
+    count, = struct.unpack_from("<i", data, list_offset + 4)
+    chunks, pos = [], list_offset + 8
+    for _ in range(count):
+        chunk_id = data[pos:pos + 4]
+        offset, size = struct.unpack_from("<qq", data, pos + 4)
+        chunks.append((chunk_id, data[offset:offset + size]))
+        pos += 20
+    return version, class_id, chunks
+
+
+def build_preset(version, class_id, chunks):
+    """The .vstpreset bytes for these chunks."""
+    header = 48
+    body, entries, offset = b"", [], header
+    for chunk_id, payload in chunks:
+        entries.append((chunk_id, offset, len(payload)))
+        body += payload
+        offset += len(payload)
+    out = b"VST3" + struct.pack("<i", version) + class_id + struct.pack("<q", header + len(body)) + body
+    out += b"List" + struct.pack("<i", len(entries))
+    for chunk_id, offset, size in entries:
+        out += chunk_id + struct.pack("<qq", offset, size)
+    return out
+
+
+def hostile_state_check(plugin, sample_rate):
+    """A project holding out-of-range enums, an absurd gain and infinity: the plugin repairs
+    it, plays bounded and finite audio, and saves a state that loads again."""
+    version, class_id, chunks = preset_chunks(plugin.preset_data)
+    comp = [payload for chunk_id, payload in chunks if chunk_id == b"Comp"]
+    if not comp:
+        fail("the preset has no component state")
+    state = json.loads(comp[0])
+    state["params"]["tune_scale"] = {"i32": 13}
+    state["params"]["tune_key"] = {"i32": 12}
+    state["params"]["output_gain"] = {"f32": 100.0}
+    state["params"]["mod_reverb"] = {"f32": 1e39}
+    hostile = json.dumps(state).encode()
+    plugin.preset_data = build_preset(
+        version, class_id, [(i, hostile if i == b"Comp" else p) for i, p in chunks])
+    audio = sine(sample_rate)[:, :sample_rate]
+    out = plugin.process(audio, sample_rate, buffer_size=512, reset=True)
+    if not np.all(np.isfinite(out)):
+        fail("a hostile state made the output non-finite")
+    ratio = rms(out, sample_rate) / rms(audio, sample_rate)
+    if ratio > 10 ** (12.5 / 20):
+        fail(f"a hostile state plays {20 * np.log10(ratio):.1f} dB louder (the range ends at +12)")
+    _, _, saved_chunks = preset_chunks(plugin.preset_data)
+    saved = json.loads([p for i, p in saved_chunks if i == b"Comp"][0])
+    text = json.dumps(saved["params"])
+    if "null" in text or saved["params"]["tune_scale"] != {"string": "major"}:
+        fail(f"the repaired state did not save cleanly: {text}")
+    plugin.preset_data = build_preset(
+        version, class_id, [(i, json.dumps(saved).encode() if i == b"Comp" else p) for i, p in saved_chunks])
+    print(f"ok   hostile state repaired: output {20 * np.log10(ratio):+.1f} dB, saved and reloaded", flush=True)
+
+
 def main():
     if len(sys.argv) != 2:
         fail("usage: vst3_host.py BUNDLE.vst3")
@@ -122,6 +190,9 @@ def main():
         fail(f"restored output_gain_db is {plugin.output_gain_db}, expected -6.0")
     out = plugin.process(audio, sample_rate, buffer_size=512, reset=True)
     check_output("state restored (-6 dB)", out, audio, sample_rate, 10 ** (-6 / 20))
+
+    hostile_state_check(plugin, sample_rate)
+    plugin.output_gain_db = 0.0
 
     # A host that sends NaN and infinities gets silence back, never NaN.
     bad = audio[:, :4096].copy()

@@ -1,0 +1,318 @@
+//! The plugin glue: `DaiwPlugin` wires the parameters, the DSP units, the backing player and
+//! the window together for nice-plug, plus what only the plugin needs: its saved state (and the
+//! repair of a state a host or a file hands it), the backing clock and pattern hand-off, and
+//! the standalone's switches.
+
+pub mod backing_clock;
+pub mod backing_link;
+pub mod standalone_control;
+pub mod state;
+pub mod state_repair;
+
+use std::num::NonZeroU32;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use nice_plug::prelude::*;
+use nice_plug_egui::EguiEditorState;
+use parking_lot::Mutex;
+use ringbuf::traits::Producer;
+
+
+use backing_clock::{BackingClock, ClockInputs};
+use backing_link::{pattern_queues, player_pattern, BackingShared, PatternReceiver};
+use crate::dsp::backing_player::{BackingPlayer, Clock, NoteMessage};
+use crate::dsp::{OutputStage, VoiceChain};
+use crate::editor::pitch_view::{analysis_queue, AnalysisProducer};
+use crate::editor::session::Session;
+use crate::params::DaiwParams;
+
+/// The plugin's name as hosts list it.
+pub const PLUGIN_NAME: &str = "DAiW Music Brain";
+/// The CLAP plugin id.
+pub const CLAP_ID: &str = "com.daiw.music-brain";
+
+/// One plugin instance: parameters, editor state and the audio-thread DSP.
+pub struct DaiwPlugin {
+    params: Arc<DaiwParams>,
+    editor_state: Arc<EguiEditorState>,
+    voice: VoiceChain,
+    output: OutputStage,
+    sample_rate: f32,
+    /// The audio thread's end of the pitch view's ring (pushes never allocate; full drops).
+    analysis_tx: AnalysisProducer,
+    /// The window's state and the assistant worker; only the GUI thread locks it.
+    session: Arc<Mutex<Session>>,
+    /// The backing synth and sequencer.
+    backing: BackingPlayer,
+    /// New patterns from the GUI, old ones back to it.
+    patterns: PatternReceiver,
+    /// Preview flag and play position, shared with the window.
+    backing_shared: Arc<BackingShared>,
+    /// Host transport or free clock for the backing.
+    clock: BackingClock,
+    /// The latency reported to the host, in samples.
+    latency: u32,
+}
+
+impl Default for DaiwPlugin {
+    fn default() -> Self {
+        let (analysis_tx, analysis_rx) = analysis_queue();
+        let (pattern_tx, patterns) = pattern_queues();
+        let backing_shared = Arc::new(BackingShared::default());
+        let params = Arc::new(DaiwParams::default());
+        Self {
+            params: params.clone(),
+            editor_state: crate::editor::default_state(),
+            voice: VoiceChain::default(),
+            output: OutputStage::default(),
+            sample_rate: 48_000.0,
+            analysis_tx,
+            session: Arc::new(Mutex::new(Session::new(
+                analysis_rx,
+                pattern_tx,
+                backing_shared.clone(),
+                params.saved.clone(),
+            ))),
+            backing: BackingPlayer::default(),
+            patterns,
+            backing_shared,
+            clock: BackingClock::default(),
+            latency: 0,
+        }
+    }
+}
+
+impl DaiwPlugin {
+    /// Passes held MIDI notes to the tuner (they become targets when "MIDI Targets" is on).
+    fn handle_midi(&mut self, event: NoteEvent<()>) {
+        match event {
+            NoteEvent::NoteOn { key, velocity, .. } => match key.number() {
+                Some(note) if velocity > 0.0 => self.voice.note_on(note),
+                Some(note) => self.voice.note_off(note),
+                None => {}
+            },
+            // A wildcard key releases every note (CLAP's "all notes off").
+            NoteEvent::NoteOff { key, .. } => match key.number() {
+                Some(note) => self.voice.note_off(note),
+                None => self.voice.all_notes_off(),
+            },
+            _ => {}
+        }
+    }
+}
+
+/// A backing note as a MIDI event for the host.
+fn note_event(message: NoteMessage) -> NoteEvent<()> {
+    match message.velocity {
+        Some(velocity) => NoteEvent::NoteOn {
+            timing: message.offset,
+            voice_id: nice_plug::midi::VoiceID::Wildcard,
+            channel: nice_plug::midi::Channel::Number(message.channel),
+            key: nice_plug::midi::Key::Number(message.note),
+            velocity,
+        },
+        None => NoteEvent::NoteOff {
+            timing: message.offset,
+            voice_id: nice_plug::midi::VoiceID::Wildcard,
+            channel: nice_plug::midi::Channel::Number(message.channel),
+            key: nice_plug::midi::Key::Number(message.note),
+            velocity: 0.0,
+        },
+    }
+}
+
+impl Plugin for DaiwPlugin {
+    const NAME: &'static str = PLUGIN_NAME;
+    const VENDOR: &'static str = "DAiW";
+    const URL: &'static str = "https://example.invalid/daiw";
+    const EMAIL: &'static str = "daiw@example.invalid";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(2),
+            main_output_channels: NonZeroU32::new(2),
+            ..AudioIOLayout::const_default()
+        },
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(1),
+            main_output_channels: NonZeroU32::new(1),
+            ..AudioIOLayout::const_default()
+        },
+    ];
+
+    // Held notes will drive tuning targets; the backing track's notes go out as MIDI.
+    const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
+    const MIDI_OUTPUT: MidiConfig = MidiConfig::Basic;
+    const SAMPLE_ACCURATE_AUTOMATION: bool = false;
+
+    type SysExMessage = ();
+    type BackgroundTask = ();
+    type Editor = crate::editor::DaiwEditor;
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn filter_state(state: &mut PluginState) {
+        // A project or preset may hold values no host or file should be trusted with.
+        for repair in state_repair::repair_params(state) {
+            nice_warn!("DAiW state repaired: {repair}");
+        }
+    }
+
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        if standalone_control::headless() {
+            return None;
+        }
+        crate::editor::create(
+            self.params.clone(),
+            self.editor_state.clone(),
+            self.session.clone(),
+        )
+    }
+
+    fn activate(
+        &mut self,
+        _audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        self.sample_rate = buffer_config.sample_rate;
+        self.voice.set_settings(&self.params.voice_settings());
+        self.voice
+            .reset(self.sample_rate, buffer_config.max_buffer_size as usize);
+        self.latency = self.voice.latency_samples() as u32;
+        context.set_latency_samples(self.latency);
+        self.output
+            .reset(self.sample_rate, self.params.output_gain_db());
+        self.backing
+            .reset(self.sample_rate, buffer_config.max_buffer_size as usize);
+        // A project's backing comes back here, before any audio (allocation is allowed).
+        let saved = self.params.saved.get().backing;
+        let pattern = saved.and_then(|spec| spec.generate().ok());
+        let old = self
+            .backing
+            .swap_pattern(pattern.map(|p| Box::new(player_pattern(&p))), &mut |_| {});
+        drop(old);
+        true
+    }
+
+    fn reset(&mut self) {
+        // Called from the audio thread: VoiceChain::reset would allocate, so only clear what
+        // can be cleared in place.
+        self.voice.all_notes_off();
+        self.output
+            .reset(self.sample_rate, self.params.output_gain_db());
+    }
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        while let Some(event) = context.next_event() {
+            self.handle_midi(event);
+        }
+        self.voice.set_settings(&self.params.voice_settings());
+        let frames = buffer.samples();
+
+        // Backing: take a new pattern if one waits (its predecessor goes back to the GUI),
+        // then render this block against the clock, sending its notes as MIDI.
+        let backing = &mut self.backing;
+        let mut send = |m: NoteMessage| {
+            let _ = context.try_send_event(note_event(m));
+        };
+        self.patterns
+            .receive(|p| backing.swap_pattern(Some(p), &mut send));
+        let transport = context.transport();
+        let clock = self.clock.next(ClockInputs {
+            enabled: self.params.backing.enabled.value(),
+            bypass: self.params.bypass.value(),
+            follow_host: self.params.backing.follow_host.value(),
+            real_host: context.plugin_api() != PluginApi::Standalone,
+            host: transport
+                .pos_beats()
+                .zip(transport.tempo)
+                .map(|(beat, tempo)| (transport.playing, beat, tempo)),
+            preview: self.backing_shared.preview.load(Ordering::Relaxed),
+            restart: self.backing_shared.restart.swap(false, Ordering::Relaxed),
+            pattern_tempo: self.backing.pattern().map_or(120.0, |p| p.tempo_bpm),
+            latency: self.latency,
+            sample_rate: f64::from(self.sample_rate),
+            frames,
+        });
+        let level = if matches!(clock, Clock::Running { .. }) {
+            util::db_to_gain(self.params.backing.level_db.value())
+        } else {
+            0.0
+        };
+        self.backing_shared
+            .set_position(match (clock, self.backing.pattern()) {
+                (Clock::Running { beat, .. }, Some(p)) => {
+                    let length = f64::from(p.length_ticks);
+                    (beat * f64::from(p.ppq)).rem_euclid(length) / length
+                }
+                _ => f64::NAN,
+            });
+        let (backing_left, backing_right) =
+            self.backing
+                .process(frames, clock, level, &mut |m: NoteMessage| {
+                    let _ = context.try_send_event(note_event(m));
+                });
+
+        let channels = buffer.as_slice();
+        self.voice.process(channels);
+        let analysis_tx = &mut self.analysis_tx;
+        self.voice.drain_analysis(|frame| {
+            // A full ring (window closed or slow) drops the frame: the view is best effort.
+            let _ = analysis_tx.try_push(frame);
+        });
+        match channels {
+            [left, right, ..] => {
+                for (out, b) in left.iter_mut().zip(backing_left) {
+                    *out += b;
+                }
+                for (out, b) in right.iter_mut().zip(backing_right) {
+                    *out += b;
+                }
+            }
+            [mono] => {
+                for ((out, l), r) in mono.iter_mut().zip(backing_left).zip(backing_right) {
+                    *out += 0.5 * (l + r);
+                }
+            }
+            [] => {}
+        }
+        self.output
+            .process(channels, frames, self.params.output_gain_db());
+        ProcessStatus::Normal
+    }
+}
+
+impl ClapPlugin for DaiwPlugin {
+    const CLAP_ID: &'static str = CLAP_ID;
+    const CLAP_DESCRIPTION: Option<&'static str> =
+        Some("Vocal pitch correction and voice design with an offline assistant");
+    const CLAP_MANUAL_URL: Option<&'static str> = None;
+    const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    const CLAP_FEATURES: &'static [ClapFeature] = &[
+        ClapFeature::AudioEffect,
+        ClapFeature::Stereo,
+        ClapFeature::Mono,
+        ClapFeature::PitchCorrection,
+        ClapFeature::PitchShifter,
+    ];
+}
+
+impl Vst3Plugin for DaiwPlugin {
+    const VST3_CLASS_ID: [u8; 16] = *b"DAiWMusicBrain01";
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] = &[
+        Vst3SubCategory::Fx,
+        Vst3SubCategory::PitchShift,
+        Vst3SubCategory::Stereo,
+    ];
+}
+
