@@ -124,30 +124,12 @@ pub fn render_through_voice_chain(
         path: input.to_path_buf(),
         reason,
     };
-    let mut reader = hound::WavReader::open(input).map_err(|e| fail(e.to_string()))?;
-    let spec = reader.spec();
-    let channels = spec.channels.max(1) as usize;
-    let samples: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader
-            .samples::<f32>()
-            .collect::<Result<_, _>>()
-            .map_err(|e| fail(e.to_string()))?,
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
-            reader
-                .samples::<i32>()
-                .map(|s| s.map(|v| v as f32 * scale))
-                .collect::<Result<_, _>>()
-                .map_err(|e| fail(e.to_string()))?
-        }
-    };
-    let mut mono: Vec<f32> = samples
-        .chunks(channels)
-        .map(|frame| frame.iter().sum::<f32>() / channels as f32)
-        .collect();
+    // The offline WAV reader checks the header against the file before making room for it.
+    let audio = crate::offline::wav::read(input).map_err(|e| fail(e.to_string()))?;
+    let mut mono = audio.mono();
     let mut chain = VoiceChain::default();
     let block = 512;
-    chain.reset(spec.sample_rate as f32, block);
+    chain.reset(audio.sample_rate as f32, block);
     chain.set_settings(settings);
     let latency = chain.latency_samples();
     // Flush the chain's latency with silence so the end of the speech is not cut.
@@ -164,7 +146,7 @@ pub fn render_through_voice_chain(
     ));
     let out_spec = hound::WavSpec {
         channels: 1,
-        sample_rate: spec.sample_rate,
+        sample_rate: audio.sample_rate,
         bits_per_sample: 32,
         sample_format: hound::SampleFormat::Float,
     };

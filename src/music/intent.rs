@@ -308,24 +308,56 @@ pub struct ValidationReport {
     pub warnings: Vec<Issue>,
 }
 
+/// Most errors (and, apart, warnings) one report collects. A hand-written intent has a handful
+/// at most; a file with thousands of unknown fields would otherwise make a report (and an
+/// error message) as large as the file. Past it, one last issue says that checking stopped.
+pub const MAX_ISSUES: usize = 100;
+
 impl ValidationReport {
     /// True without errors (warnings allowed).
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
     }
 
+    /// Whether the report holds `MAX_ISSUES` errors (and the note that it stopped).
+    pub fn is_full(&self) -> bool {
+        self.errors.len() > MAX_ISSUES
+    }
+
     fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(Issue {
-            field: field.to_string(),
-            message: message.into(),
-        });
+        Self::add(&mut self.errors, field, message.into());
     }
 
     fn warn(&mut self, field: &str, message: impl Into<String>) {
-        self.warnings.push(Issue {
-            field: field.to_string(),
-            message: message.into(),
-        });
+        Self::add(&mut self.warnings, field, message.into());
+    }
+
+    /// Adds an issue while there is room; the first one past `MAX_ISSUES` becomes the note
+    /// that checking stopped, later ones are dropped.
+    fn add(issues: &mut Vec<Issue>, field: &str, message: String) {
+        match issues.len() {
+            n if n < MAX_ISSUES => issues.push(Issue {
+                field: field.to_string(),
+                message,
+            }),
+            n if n == MAX_ISSUES => issues.push(Issue {
+                field: "(file)".to_string(),
+                message: format!(
+                    "stopped after {MAX_ISSUES} problems; fix these and check again for more"
+                ),
+            }),
+            _ => {}
+        }
+    }
+
+    /// Adds `other`'s issues within the same limits.
+    fn merge(&mut self, other: ValidationReport) {
+        for issue in other.errors {
+            Self::add(&mut self.errors, &issue.field, issue.message);
+        }
+        for issue in other.warnings {
+            Self::add(&mut self.warnings, &issue.field, issue.message);
+        }
     }
 }
 
@@ -397,6 +429,9 @@ impl<'a> Reader<'a> {
     fn check_unknown(&mut self, known: &[&str]) {
         let Some(object) = self.object else { return };
         for key in object.keys() {
+            if self.report.is_full() {
+                return;
+            }
             // Keys starting with '_' are comments (the template's _help).
             if !key.starts_with('_') && !known.contains(&key.as_str()) {
                 let hint = closest(key, known)
@@ -658,9 +693,7 @@ impl SongIntent {
             tech.technical_rule_to_break = r.string("technical_rule_to_break");
             tech.rule_breaking_justification = r.string("rule_breaking_justification");
         }
-        let semantic = intent.validate();
-        report.errors.extend(semantic.errors);
-        report.warnings.extend(semantic.warnings);
+        report.merge(intent.validate());
         Ok((intent, report))
     }
 
@@ -1069,5 +1102,33 @@ mod tests {
         assert!(ids.contains(&"HARMONY_ModalInterchange"));
         assert!(suggest_rules("zzzz").is_empty());
         assert!(suggest_rules("").is_empty());
+    }
+
+    #[test]
+    fn validation_stops_after_the_issue_limit() {
+        // Ten thousand unknown fields: one error each, until the limit.
+        let fields: Vec<String> = (0..10_000).map(|i| format!("\"junk{i}\": 1")).collect();
+        let text = format!("{{{}}}", fields.join(", "));
+        let (_, report) = SongIntent::check_json(&text).expect("JSON");
+        assert_eq!(report.errors.len(), MAX_ISSUES + 1);
+        assert!(report.is_full());
+        let last = report.errors.last().expect("the note");
+        assert!(
+            last.message
+                .contains(&format!("stopped after {MAX_ISSUES} problems")),
+            "{last}"
+        );
+        assert!(report.errors[..MAX_ISSUES]
+            .iter()
+            .all(|i| i.message.contains("unknown field")));
+        let Err(err) = SongIntent::from_json(&text) else {
+            panic!("an invalid intent")
+        };
+        assert!(err.to_string().contains("stopped after"), "{err}");
+
+        // A few problems are all reported, with no note.
+        let (_, report) = SongIntent::check_json("{\"junk\": 1}").expect("JSON");
+        assert!(!report.is_full());
+        assert!(report.errors.iter().all(|i| !i.message.contains("stopped")));
     }
 }

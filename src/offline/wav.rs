@@ -26,6 +26,20 @@ pub enum WavError {
         /// What the decoder said.
         reason: String,
     },
+    /// The header claims more audio than the file could hold (checked before anything is
+    /// allocated for it).
+    #[error(
+        "{path}: the file is truncated or damaged: its header claims {claimed} bytes of audio \
+         but the whole file has only {actual} bytes"
+    )]
+    HeaderTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Bytes of samples the header's data chunk claims.
+        claimed: u64,
+        /// The file's real length.
+        actual: u64,
+    },
     /// A format we do not handle.
     #[error("{path}: {what} is not supported (mono or stereo, 8-32 bit integer or 32-bit float)")]
     Unsupported {
@@ -85,8 +99,21 @@ pub fn read(path: &Path) -> Result<Audio, WavError> {
         path: path.to_path_buf(),
         reason,
     };
-    let mut reader = hound::WavReader::open(path).map_err(|e| not_wav(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| not_wav(e.to_string()))?;
+    let actual = file.metadata().map_err(|e| not_wav(e.to_string()))?.len();
+    let mut reader =
+        hound::WavReader::new(std::io::BufReader::new(file)).map_err(|e| not_wav(e.to_string()))?;
     let spec = reader.spec();
+    // The data chunk's size is the header's word: a damaged or hostile header may claim 4 GB
+    // in a 100-byte file. Its samples must fit in the file before any room is made for them.
+    let claimed = u64::from(reader.len()) * u64::from(spec.bits_per_sample.div_ceil(8));
+    if claimed > actual {
+        return Err(WavError::HeaderTooLarge {
+            path: path.to_path_buf(),
+            claimed,
+            actual,
+        });
+    }
     let channel_count = spec.channels as usize;
     if !(1..=2).contains(&channel_count) {
         return Err(WavError::Unsupported {
@@ -253,5 +280,33 @@ mod tests {
             read(Path::new("/nonexistent.wav")),
             Err(WavError::NotWav { .. })
         ));
+    }
+
+    #[test]
+    fn a_header_claiming_more_than_the_file_holds_is_refused() {
+        // 44 bytes of header with a data chunk of 4 GB - 1 (8-bit mono: one byte a sample),
+        // then 56 bytes of samples: 100 bytes in all.
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(b"RIFF");
+        bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+        bytes.extend_from_slice(b"WAVEfmt ");
+        bytes.extend_from_slice(&16u32.to_le_bytes());
+        bytes.extend_from_slice(&1u16.to_le_bytes()); // PCM
+        bytes.extend_from_slice(&1u16.to_le_bytes()); // mono
+        bytes.extend_from_slice(&44_100u32.to_le_bytes());
+        bytes.extend_from_slice(&44_100u32.to_le_bytes()); // bytes per second
+        bytes.extend_from_slice(&1u16.to_le_bytes()); // block align
+        bytes.extend_from_slice(&8u16.to_le_bytes()); // bits
+        bytes.extend_from_slice(b"data");
+        bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+        bytes.resize(100, 128);
+        let path = temp("huge-header.wav");
+        std::fs::write(&path, &bytes).expect("write");
+        let err = read(&path).expect_err("a 4 GB claim in 100 bytes");
+        assert!(
+            matches!(err, WavError::HeaderTooLarge { claimed, actual: 100, .. } if claimed == u64::from(u32::MAX)),
+            "{err}"
+        );
+        assert!(err.to_string().contains("claims 4294967295 bytes"), "{err}");
     }
 }
