@@ -16,6 +16,11 @@ pub const DEFAULT_CONFIG_YAML: &str = include_str!("../../assets/config.yaml");
 pub const DEFAULT_PERSONA_PROMPT: &str = include_str!("../../assets/chatbot_prompt.txt");
 /// The name under which the defaults are reported in errors.
 const DEFAULT_CONFIG_NAME: &str = "assets/config.yaml";
+/// Shortest `http.timeout_s`: a request needs at least a second to be answered at all.
+pub const MIN_HTTP_TIMEOUT_S: u64 = 1;
+/// Longest `http.timeout_s` (an hour): longer than any answer a person waits for, and far from
+/// the clock overflow a huge value causes in the HTTP client's deadline arithmetic.
+pub const MAX_HTTP_TIMEOUT_S: u64 = 3600;
 
 /// Problems reading the configuration or the persona.
 #[derive(Debug, Error)]
@@ -357,8 +362,11 @@ impl AgentConfig {
         if !(1..=64).contains(&l.threads) {
             return Err(format!("llm.threads {} is outside 1..64", l.threads));
         }
-        if self.http.timeout_s == 0 {
-            return Err("http.timeout_s must be at least 1".into());
+        if !(MIN_HTTP_TIMEOUT_S..=MAX_HTTP_TIMEOUT_S).contains(&self.http.timeout_s) {
+            return Err(format!(
+                "http.timeout_s {} is outside {MIN_HTTP_TIMEOUT_S}..{MAX_HTTP_TIMEOUT_S} seconds",
+                self.http.timeout_s
+            ));
         }
         if !self.http.url.starts_with("http://") && !self.http.url.starts_with("https://") {
             return Err(format!(
@@ -475,6 +483,17 @@ mod tests {
             AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, Some(out_of_range), "u.yaml", &home())
                 .expect_err("range");
         assert!(err.to_string().contains("temperature"), "{err}");
+
+        for timeout in ["0", "3601", "18446744073709551615"] {
+            let user = format!("http:\n  timeout_s: {timeout}\n");
+            let err = AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, Some(&user), "u.yaml", &home())
+                .expect_err("timeout out of range");
+            let text = err.to_string();
+            assert!(
+                text.contains("http.timeout_s") && text.contains("1..3600"),
+                "{text}"
+            );
+        }
 
         let backend = "backend: gpt5\n";
         let err = AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, Some(backend), "u.yaml", &home())

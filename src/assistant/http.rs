@@ -4,19 +4,23 @@
 //! The request carries both the tools (servers with native tool calling answer with
 //! `tool_calls`) and, unless turned off, our GBNF grammar in the `grammar` field that llama.cpp
 //! based servers honour (they then answer with the same compact JSON as the embedded model).
+//! The answer is read within the limits of `http_answer`.
 
-use std::io::{BufRead, BufReader, Read};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io::Read;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::config::{HttpParams, LlmParams};
+use super::config::{HttpParams, LlmParams, MAX_HTTP_TIMEOUT_S, MIN_HTTP_TIMEOUT_S};
 use super::grammar;
-use super::llm::{
-    parse_output, GenStats, JsonStream, LlmAnswer, LlmBackend, LlmError, LlmOutput, LlmRequest,
+use super::http_answer::clip;
+pub use super::http_answer::{
+    AnswerError, AnswerReader, CompletionCollector, MAX_ANSWER_BYTES, MAX_LINE_BYTES,
+    MAX_TOOL_ARGUMENT_BYTES, MAX_TOOL_CALLS, MAX_TOOL_NAME_BYTES,
 };
-use super::tools::{openai_tools, ToolCall};
+use super::llm::{GenStats, LlmAnswer, LlmBackend, LlmError, LlmRequest};
+use super::tools::openai_tools;
 
 /// A conversation with an OpenAI-compatible server.
 #[derive(Debug)]
@@ -32,18 +36,29 @@ pub struct HttpBackend {
 
 impl HttpBackend {
     /// A backend for the server at `params.url`; nothing is sent until the first request.
+    /// The timeout is clamped to the range the configuration allows, so no caller can hand
+    /// ureq a deadline its clock arithmetic overflows on.
     pub fn new(params: &HttpParams, llm: &LlmParams) -> Self {
+        let mut params = params.clone();
+        params.timeout_s = params
+            .timeout_s
+            .clamp(MIN_HTTP_TIMEOUT_S, MAX_HTTP_TIMEOUT_S);
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(params.timeout_s)))
             .http_status_as_error(false)
             .build();
         Self {
             agent: config.into(),
-            params: params.clone(),
+            params,
             llm: llm.clone(),
             send_grammar: true,
             grammar_override: None,
         }
+    }
+
+    /// The timeout in use, in seconds (after clamping).
+    pub fn timeout_s(&self) -> u64 {
+        self.params.timeout_s
     }
 
     fn endpoint(&self) -> String {
@@ -88,89 +103,12 @@ impl HttpBackend {
             reason: reason.into(),
         }
     }
-}
 
-/// Collects a streamed (or whole) chat completion: content and tool calls.
-#[derive(Debug, Default)]
-pub struct CompletionCollector {
-    content: String,
-    json: JsonStream,
-    json_mode: Option<bool>,
-    calls: Vec<(String, String)>,
-    /// Server-sent events received (to tell a stream from one JSON body).
-    pub events: usize,
-}
-
-impl CompletionCollector {
-    /// Feeds one `choices[0].delta` (or `message`) object; returns reply text to show.
-    pub fn push_delta(&mut self, delta: &Value) -> String {
-        let mut shown = String::new();
-        if let Some(text) = delta.get("content").and_then(Value::as_str) {
-            self.content.push_str(text);
-            if self.json_mode.is_none() {
-                if let Some(first) = self.content.trim_start().chars().next() {
-                    self.json_mode = Some(first == '{');
-                }
-            }
-            match self.json_mode {
-                Some(true) => shown = self.json.push(text),
-                Some(false) => shown = text.to_string(),
-                None => {}
-            }
+    fn answer_error(&self, err: AnswerError) -> LlmError {
+        match err {
+            AnswerError::Cancelled => LlmError::Cancelled,
+            other => self.error(other.to_string()),
         }
-        if let Some(calls) = delta.get("tool_calls").and_then(Value::as_array) {
-            for call in calls {
-                let index = call.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
-                while self.calls.len() <= index {
-                    self.calls.push((String::new(), String::new()));
-                }
-                if let Some(f) = call.get("function") {
-                    if let Some(name) = f.get("name").and_then(Value::as_str) {
-                        self.calls[index].0.push_str(name);
-                    }
-                    match f.get("arguments") {
-                        Some(Value::String(a)) => self.calls[index].1.push_str(a),
-                        Some(Value::Object(o)) => {
-                            self.calls[index].1 = Value::Object(o.clone()).to_string()
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
-        shown
-    }
-
-    /// The decision: the first tool call, else the content read as our JSON or as a reply.
-    pub fn finish(self) -> Result<(LlmOutput, String), LlmError> {
-        if let Some((name, args)) = self.calls.into_iter().find(|(n, _)| !n.is_empty()) {
-            let raw = format!("{{\"tool\":\"{name}\",\"args\":{}}}", args.trim());
-            let args = if args.trim().is_empty() {
-                serde_json::Map::new()
-            } else {
-                match serde_json::from_str::<Value>(&args) {
-                    Ok(Value::Object(map)) => map,
-                    _ => {
-                        return Err(LlmError::BadOutput {
-                            raw,
-                            reason: "tool arguments are not a JSON object".into(),
-                        })
-                    }
-                }
-            };
-            return Ok((LlmOutput::Call(ToolCall { tool: name, args }), raw));
-        }
-        let content = self.content.trim().to_string();
-        if content.starts_with('{') {
-            return parse_output(&content).map(|o| (o, content));
-        }
-        if content.is_empty() {
-            return Err(LlmError::BadOutput {
-                raw: content,
-                reason: "the server sent an empty answer".into(),
-            });
-        }
-        Ok((LlmOutput::Reply(content.clone()), content))
     }
 }
 
@@ -200,33 +138,38 @@ impl LlmBackend for HttpBackend {
             .header("Content-Type", "application/json")
             .header("Accept", "text/event-stream")
             .send(&body)
-            .map_err(|e| self.error(e.to_string()))?;
+            .map_err(|e| match e {
+                ureq::Error::Timeout(_) => {
+                    self.answer_error(AnswerError::TimedOut(self.params.timeout_s))
+                }
+                other => self.error(other.to_string()),
+            })?;
         let status = response.status().as_u16();
-        let mut reader = BufReader::new(response.into_body().into_reader());
+        let body = response.into_body().into_reader();
         if status >= 400 {
-            let mut text = String::new();
-            let _ = reader.by_ref().take(2000).read_to_string(&mut text);
+            let mut text = Vec::new();
+            let _ = body.take(2000).read_to_end(&mut text);
+            let text = String::from_utf8_lossy(&text);
             return Err(self.error(format!("HTTP {status}: {}", text.trim())));
         }
+        let mut reader = AnswerReader::new(body, started, self.params.timeout_s);
         let mut collector = CompletionCollector::default();
         let mut first_token_ms = None;
         let mut whole = String::new();
-        let mut line = String::new();
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(LlmError::Cancelled);
-            }
-            line.clear();
-            let n = reader
-                .read_line(&mut line)
-                .map_err(|e| self.error(format!("reading the answer failed: {e}")))?;
-            if n == 0 {
-                break;
-            }
+        let mut bytes = Vec::new();
+        while reader
+            .read_line(&mut bytes, cancel)
+            .map_err(|e| self.answer_error(e))?
+        {
+            let line =
+                std::str::from_utf8(&bytes).map_err(|_| self.answer_error(AnswerError::NotText))?;
             let trimmed = line.trim();
             let Some(data) = trimmed.strip_prefix("data:") else {
-                // Not a stream: the server sent one JSON body.
-                whole.push_str(&line);
+                // Not a stream: the server sent one JSON body (a stream's other lines, such
+                // as comments and blank separators, are not kept).
+                if collector.events == 0 {
+                    whole.push_str(line);
+                }
                 continue;
             };
             let data = data.trim();
@@ -235,12 +178,14 @@ impl LlmBackend for HttpBackend {
             }
             collector.events += 1;
             let event: Value = serde_json::from_str(data)
-                .map_err(|e| self.error(format!("bad stream event ({e}): {data}")))?;
+                .map_err(|e| self.error(format!("bad stream event ({e}): {}", clip(data))))?;
             if let Some(err) = event.get("error") {
-                return Err(self.error(format!("server error: {err}")));
+                return Err(self.error(format!("server error: {}", clip(&err.to_string()))));
             }
             if let Some(delta) = event.pointer("/choices/0/delta") {
-                let shown = collector.push_delta(delta);
+                let shown = collector
+                    .push_delta(delta)
+                    .map_err(|e| self.answer_error(e))?;
                 if !shown.is_empty() {
                     first_token_ms.get_or_insert(started.elapsed().as_secs_f64() * 1e3);
                     on_token(&shown);
@@ -251,12 +196,14 @@ impl LlmBackend for HttpBackend {
             let value: Value = serde_json::from_str(whole.trim())
                 .map_err(|e| self.error(format!("the answer is not JSON ({e})")))?;
             if let Some(err) = value.get("error") {
-                return Err(self.error(format!("server error: {err}")));
+                return Err(self.error(format!("server error: {}", clip(&err.to_string()))));
             }
             let message = value
                 .pointer("/choices/0/message")
                 .ok_or_else(|| self.error("the answer has no choices"))?;
-            let shown = collector.push_delta(message);
+            let shown = collector
+                .push_delta(message)
+                .map_err(|e| self.answer_error(e))?;
             if !shown.is_empty() {
                 on_token(&shown);
             }
@@ -280,48 +227,16 @@ impl LlmBackend for HttpBackend {
 mod tests {
     use super::*;
 
-    #[test]
-    fn collects_streamed_tool_calls_in_pieces() {
-        let mut c = CompletionCollector::default();
-        c.push_delta(&json!({"role": "assistant"}));
-        c.push_delta(&json!({"tool_calls": [{"index": 0, "function": {"name": "voice_tune", "arguments": "{\"key\":"}}]}));
-        c.push_delta(&json!({"tool_calls": [{"index": 0, "function": {"arguments": " \"A\"}"}}]}));
-        let (output, _) = c.finish().expect("call");
-        assert!(
-            matches!(output, LlmOutput::Call(call) if call.tool == "voice_tune" && call.args["key"] == "A")
-        );
-    }
-
-    #[test]
-    fn content_is_a_reply_or_our_json() {
-        let mut c = CompletionCollector::default();
-        assert_eq!(c.push_delta(&json!({"content": "Hel"})), "Hel");
-        assert_eq!(c.push_delta(&json!({"content": "lo"})), "lo");
-        assert_eq!(
-            c.finish().expect("reply").0,
-            LlmOutput::Reply("Hello".into())
-        );
-
-        let mut c = CompletionCollector::default();
-        assert_eq!(c.push_delta(&json!({"content": "{\"reply\":\"Hi"})), "Hi");
-        assert_eq!(c.push_delta(&json!({"content": "!\"}"})), "!");
-        assert_eq!(
-            c.finish().expect("json reply").0,
-            LlmOutput::Reply("Hi!".into())
-        );
-
-        assert!(CompletionCollector::default().finish().is_err());
-    }
-
-    #[test]
-    fn unreachable_server_is_an_error_message() {
-        let params = HttpParams {
-            // Port 9 (discard) on loopback: nothing listens there in the test environment.
-            url: "http://127.0.0.1:9".into(),
+    fn params(url: &str, timeout_s: u64) -> HttpParams {
+        HttpParams {
+            url: url.into(),
             model: "x".into(),
-            timeout_s: 5,
-        };
-        let llm = LlmParams {
+            timeout_s,
+        }
+    }
+
+    fn llm() -> LlmParams {
+        LlmParams {
             temperature: 0.0,
             top_p: 0.9,
             top_k: 40,
@@ -330,8 +245,29 @@ mod tests {
             context_size: 2048,
             threads: 2,
             seed: 1,
-        };
-        let mut backend = HttpBackend::new(&params, &llm);
+        }
+    }
+
+    #[test]
+    fn timeouts_are_clamped() {
+        assert_eq!(
+            HttpBackend::new(&params("http://x", u64::MAX), &llm()).timeout_s(),
+            MAX_HTTP_TIMEOUT_S
+        );
+        assert_eq!(
+            HttpBackend::new(&params("http://x", 0), &llm()).timeout_s(),
+            MIN_HTTP_TIMEOUT_S
+        );
+        assert_eq!(
+            HttpBackend::new(&params("http://x", 30), &llm()).timeout_s(),
+            30
+        );
+    }
+
+    #[test]
+    fn unreachable_server_is_an_error_message() {
+        // Port 9 (discard) on loopback: nothing listens there in the test environment.
+        let mut backend = HttpBackend::new(&params("http://127.0.0.1:9", 5), &llm());
         let request = LlmRequest {
             system: "s",
             examples: &[],

@@ -11,6 +11,7 @@ pub mod embedded;
 pub mod gguf;
 pub mod grammar;
 pub mod http;
+pub mod http_answer;
 pub mod llm;
 pub mod memory;
 pub mod model_check;
