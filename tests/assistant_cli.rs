@@ -246,3 +246,113 @@ fn music_tools_use_the_music_brain() {
     // A fresh intent lacks the required fields: the music brain says which.
     assert!(stdout.contains("intent_process failed"), "{stdout}");
 }
+
+#[test]
+fn plan_reads_and_writes_no_history() {
+    let home = temp_home("plan-history");
+    let dir = home.join("chat_history");
+    std::fs::create_dir_all(&dir).expect("dir");
+    // A history that a reader would move aside as corrupt: it must stay exactly as it is.
+    std::fs::write(dir.join("default.json"), b"\xff not history").expect("write");
+    let out = daiw(
+        &home,
+        &["plan", "tune me to A minor", "--backend", "none"],
+        "",
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("chat history"),
+        "{}",
+        text(&out.stderr)
+    );
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("list")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    assert_eq!(names, ["default.json"]);
+    assert_eq!(
+        std::fs::read(dir.join("default.json")).expect("read"),
+        b"\xff not history"
+    );
+}
+
+/// A `daiw chatbot` whose turns the test paces: each `say` waits until the turn is done
+/// (and saved), which `/state`'s one JSON line after it shows.
+struct Chatbot {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Chatbot {
+    fn start(home: &PathBuf) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_daiw"))
+            .args(["chatbot", "--backend", "none"])
+            .env("DAIW_HOME", home)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("daiw starts");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        Self {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    fn say(&mut self, message: &str) {
+        use std::io::BufRead;
+        writeln!(self.stdin, "{message}\n/state").expect("send");
+        self.stdin.flush().expect("flush");
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = self.stdout.read_line(&mut line).expect("read");
+            assert!(n > 0, "the chatbot ended early");
+            if line.starts_with('{') {
+                return;
+            }
+        }
+    }
+
+    fn quit(mut self) {
+        let _ = writeln!(self.stdin, "/quit");
+        drop(self.stdin);
+        let status = self.child.wait().expect("wait");
+        assert!(status.success());
+    }
+}
+
+#[test]
+fn two_chatbots_on_one_persona_keep_each_others_turns() {
+    let home = temp_home("two-chatbots");
+    let mut first = Chatbot::start(&home);
+    first.say("tune me to A minor");
+    // The second opens the history holding the first's turn; each then saves on top of the
+    // other's newer file.
+    let mut second = Chatbot::start(&home);
+    second.say("up an octave");
+    first.say("robot at 50%");
+    second.say("undo");
+    first.quit();
+    second.quit();
+    let history = home.join("chat_history/default.json");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&history).expect("history saved"))
+            .expect("history is JSON");
+    let users: Vec<&str> = saved["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["role"] == "user")
+        .filter_map(|m| m["content"].as_str())
+        .collect();
+    assert_eq!(
+        users,
+        ["tune me to A minor", "up an octave", "robot at 50%", "undo"]
+    );
+}

@@ -59,6 +59,9 @@ pub struct Plan {
     pub errors: Vec<String>,
     /// Generation counts when the model answered.
     pub stats: Option<GenStats>,
+    /// Whether nobody could answer: the reply is an error message, not the assistant's words
+    /// (so it is never remembered as something the assistant said).
+    pub failed: bool,
 }
 
 impl Plan {
@@ -172,7 +175,12 @@ impl ChatAgent {
         backend_error: Option<String>,
     ) -> Result<Self, AgentError> {
         let persona = config.persona_prompt()?;
-        let memory = Memory::open(&config.home, &config.persona);
+        // Without saving (`daiw plan`, the plugin) the shared history file is not read either.
+        let memory = if config.save_history {
+            Memory::open(&config.home, &config.persona)
+        } else {
+            Memory::detached()
+        };
         Ok(Self {
             system: system_prompt(&persona),
             examples: example_messages(),
@@ -211,7 +219,7 @@ impl ChatAgent {
 
     /// Replaces the remembered conversation (the plugin restores it from its project state).
     pub fn restore_history(&mut self, history: ChatHistory) {
-        self.memory.history = history;
+        self.memory.replace(history);
     }
 
     /// The backend in use, described.
@@ -310,6 +318,7 @@ impl ChatAgent {
                     source: Source::Router,
                     errors,
                     stats: None,
+                    failed: false,
                 };
             }
         }
@@ -324,6 +333,7 @@ impl ChatAgent {
                 source: Source::None,
                 errors: vec![err.clone()],
                 stats: None,
+                failed: true,
             };
         }
         // Each request starts uncancelled; a cancel applies to the generation under way.
@@ -349,6 +359,7 @@ impl ChatAgent {
                 source: Source::None,
                 errors,
                 stats: None,
+                failed: true,
             };
         };
         match backend.respond(&request, on_token, &self.cancel) {
@@ -362,6 +373,7 @@ impl ChatAgent {
                             source: Source::Model,
                             errors,
                             stats: Some(answer.stats),
+                            failed: false,
                         }
                     }
                     Err(e) => {
@@ -372,6 +384,7 @@ impl ChatAgent {
                             source: Source::Model,
                             errors,
                             stats: Some(answer.stats),
+                            failed: true,
                         }
                     }
                 },
@@ -381,6 +394,7 @@ impl ChatAgent {
                     source: Source::Model,
                     errors,
                     stats: Some(answer.stats),
+                    failed: false,
                 },
             },
             Err(LlmError::NoModel) => Plan {
@@ -389,6 +403,7 @@ impl ChatAgent {
                 source: Source::None,
                 errors,
                 stats: None,
+                failed: true,
             },
             Err(err) => {
                 let message = err.to_string();
@@ -399,6 +414,7 @@ impl ChatAgent {
                     source: Source::None,
                     errors,
                     stats: None,
+                    failed: true,
                 }
             }
         }
@@ -453,16 +469,20 @@ impl ChatAgent {
                 parts.join(" ")
             }
         };
-        self.memory.push(Role::User, text.trim(), Vec::new());
-        self.memory.push(
-            Role::Assistant,
-            reply.clone(),
-            applied.iter().map(|a| a.call.clone()).collect(),
-        );
-        if self.config.save_history {
-            if let Err(e) = self.memory.save() {
-                errors.push(e.to_string());
-            }
+        if plan.failed {
+            self.memory.push_failed(text.trim(), reply.clone());
+        } else {
+            self.memory.push(Role::User, text.trim(), Vec::new());
+            self.memory.push(
+                Role::Assistant,
+                reply.clone(),
+                applied.iter().map(|a| a.call.clone()).collect(),
+            );
+        }
+        match self.memory.save() {
+            Ok(None) => {}
+            Ok(Some(notice)) => errors.push(notice),
+            Err(e) => errors.push(e.to_string()),
         }
         ChatTurn {
             reply,

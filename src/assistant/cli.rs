@@ -78,6 +78,8 @@ impl AgentOptions {
 /// is an error to report (exit non-zero) when the model was needed but could not answer.
 pub fn plan(text: &str, options: &AgentOptions) -> Result<(String, Option<String>), CliError> {
     let mut config = options.config()?;
+    // Without saving, the agent neither reads nor writes the history: a plan depends on the
+    // text alone.
     config.save_history = false;
     let mut agent = ChatAgent::new(config)?;
     let plan = agent.plan(text, &mut |_| {});
@@ -278,6 +280,14 @@ pub fn chatbot(
         let exports = agent.config().home.join("exports");
         print_turn(&turn, agent.state(), &exports, out)?;
         out.flush()?;
+        // Problems the reply does not already say (a history that could not be saved).
+        for problem in turn
+            .errors
+            .iter()
+            .filter(|e| !turn.reply.contains(e.as_str()))
+        {
+            writeln!(err, "daiw chatbot: {problem}")?;
+        }
     }
     Ok(())
 }
