@@ -120,9 +120,7 @@ impl<R: Read> AnswerReader<R> {
             let buf = match self.inner.fill_buf() {
                 Ok(buf) => buf,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-                    return Err(AnswerError::TimedOut(self.timeout_s))
-                }
+                Err(e) if is_timeout(&e) => return Err(AnswerError::TimedOut(self.timeout_s)),
                 Err(e) => return Err(AnswerError::Io(e)),
             };
             if buf.is_empty() {
@@ -151,6 +149,16 @@ impl<R: Read> AnswerReader<R> {
     pub fn bytes_read(&self) -> u64 {
         self.total
     }
+}
+
+/// Whether a read failed because time ran out: a socket timeout, or ureq's own deadline
+/// (which reaches us as an I/O error wrapping `ureq::Error::Timeout`).
+fn is_timeout(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::TimedOut
+        || err
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+            .is_some_and(|e| matches!(e, ureq::Error::Timeout(_)))
 }
 
 /// Collects a streamed (or whole) chat completion: content and tool calls, within the limits
@@ -414,6 +422,14 @@ mod tests {
             r.read_line(&mut line, &cancelled),
             Err(AnswerError::Cancelled)
         ));
+    }
+
+    #[test]
+    fn ureq_deadlines_read_as_timeouts() {
+        let ureq_deadline = ureq::Error::Timeout(ureq::Timeout::Global).into_io();
+        assert!(is_timeout(&ureq_deadline));
+        assert!(is_timeout(&std::io::ErrorKind::TimedOut.into()));
+        assert!(!is_timeout(&std::io::ErrorKind::ConnectionReset.into()));
     }
 
     #[test]
