@@ -45,6 +45,9 @@ fn damaged_copy(dir: &Path, name: &str, patch: impl Fn(&mut Vec<u8>)) -> PathBuf
     path
 }
 
+/// A change made to a copy of the model's bytes.
+type Patch = Box<dyn Fn(&mut Vec<u8>)>;
+
 /// The command ended by itself with an error, not by a signal, and said `needle`.
 fn assert_clean_failure(output: &Output, needle: &str, what: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -61,7 +64,7 @@ fn assert_clean_failure(output: &Output, needle: &str, what: &str) {
 fn absurd_hyperparameters_are_refused_before_llama_cpp_sees_them() {
     let dir = work_dir("hyper");
     let home = dir.join("home");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<u8>)>, &str)> = vec![
+    let cases: Vec<(&str, Patch, &str)> = vec![
         (
             "blocks-0",
             Box::new(|b: &mut Vec<u8>| {
