@@ -100,6 +100,13 @@ impl BiquadCoefficients {
         )
     }
 
+    /// Second-order band-pass at `freq` with quality `q`, 0 dB at the centre.
+    pub fn band_pass(sample_rate: f32, freq: f32, q: f32) -> Self {
+        let (sin, cos) = Self::omega(sample_rate, freq);
+        let alpha = sin / (2.0 * q);
+        Self::normalised(alpha, 0.0, -alpha, 1.0 + alpha, -2.0 * cos, 1.0 - alpha)
+    }
+
     /// Peaking bell at `freq` with `gain_db` and quality `q`.
     pub fn peaking(sample_rate: f32, freq: f32, q: f32, gain_db: f32) -> Self {
         let (sin, cos) = Self::omega(sample_rate, freq);

@@ -6,6 +6,7 @@ pub mod backing_voice;
 pub mod biquad;
 pub mod correction;
 pub mod history;
+pub mod level_match;
 pub mod lpc;
 pub mod modulation;
 pub mod noise;
@@ -16,6 +17,7 @@ pub mod psola;
 pub mod sanitize;
 pub mod smoother;
 pub mod synthetic_singer;
+pub mod tonality;
 pub mod voice_chain;
 
 pub use output_stage::OutputStage;

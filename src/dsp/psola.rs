@@ -8,9 +8,19 @@
 //!
 //! Grains are rendered sample by sample from the input history rather than written ahead, so a
 //! grain only needs input up to its own read position: that is what keeps the latency at 10 ms.
+//! A grain's analysis mark is the nearest one whose reads stay within the input that will have
+//! arrived by then.
+//!
+//! Each grain has its windowed mean removed, so no grain carries DC: a one-period grain of a
+//! tone is mostly one lobe of its waveform, and grains packed closer than a period would
+//! otherwise add up to a one-sided bump train (a 5 Hz DC blocker catches what a grain's mean,
+//! measured a period early when its own input is not in yet, misses). The grains' sum is then
+//! brought to the input's level (`LevelMatch`): how grains add depends on the shift and on the
+//! waveform.
 
 use super::biquad::{Biquad, BiquadCoefficients};
 use super::history::History;
+use super::level_match::{DcBlocker, LevelMatch};
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
@@ -20,6 +30,11 @@ const HANN_POINTS: usize = 1024;
 const VOICING_FADE_SECONDS: f32 = 0.006;
 /// Phase-lock strength of the analysis marks to the detected pulse peaks.
 const MARK_LOCK: f64 = 0.3;
+/// Slowest grain read (a two-octave shift down with the formants following, then a further
+/// octave of formant shift).
+const MIN_FORMANT: f32 = 0.125;
+/// Fastest grain read (formants up two octaves).
+const MAX_FORMANT: f32 = 4.0;
 
 /// One grain being rendered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,6 +47,8 @@ struct Grain {
     half_width: f32,
     /// Read-speed factor: > 1 moves formants up.
     formant: f32,
+    /// Windowed mean of the grain's input, subtracted so the grain carries no DC.
+    mean: f32,
 }
 
 impl Grain {
@@ -44,9 +61,21 @@ impl Grain {
 /// `latency` samples later.
 pub struct PsolaShifter {
     latency: usize,
+    sample_rate: f32,
     history: History,
+    /// The input low-passed below the Nyquist frequency of the fastest grain read, so grains
+    /// read faster than real time do not fold upper harmonics back down.
+    band_limited: History,
+    anti_alias: [Biquad; 2],
+    /// Read speed the anti-alias filter is tuned for.
+    anti_alias_formant: f32,
     peaks: History,
     peak_filter: Biquad,
+    peak_coefficients: BiquadCoefficients,
+    /// The peak filter's group delay at the current period (samples), and that period: marks
+    /// are found on the filtered copy, grains read the input this much earlier.
+    mark_delay: f64,
+    mark_delay_period: f64,
     hann: Vec<f32>,
     grains: [Grain; MAX_GRAINS],
     grain_count: usize,
@@ -58,15 +87,24 @@ pub struct PsolaShifter {
     voiced_step: f32,
     /// How far back from the newest sample grains may read.
     oldest_readable: i64,
+    level: LevelMatch,
+    dc: DcBlocker,
 }
 
 impl Default for PsolaShifter {
     fn default() -> Self {
         Self {
             latency: 0,
+            sample_rate: 48_000.0,
             history: History::default(),
+            band_limited: History::default(),
+            anti_alias: [Biquad::default(); 2],
+            anti_alias_formant: 1.0,
             peaks: History::default(),
             peak_filter: Biquad::default(),
+            peak_coefficients: BiquadCoefficients::IDENTITY,
+            mark_delay: 0.0,
+            mark_delay_period: 0.0,
             hann: Vec::new(),
             grains: [Grain::default(); MAX_GRAINS],
             grain_count: 0,
@@ -76,6 +114,8 @@ impl Default for PsolaShifter {
             voiced_mix: 0.0,
             voiced_step: 1.0,
             oldest_readable: 0,
+            level: LevelMatch::default(),
+            dc: DcBlocker::default(),
         }
     }
 }
@@ -96,12 +136,24 @@ impl PsolaShifter {
     pub fn reset(&mut self, sample_rate: f32, latency: usize) {
         self.latency = latency;
         let longest_period = (sample_rate / 50.0).ceil() as usize;
-        // Room for a grain read two periods plus the latency into the past, and formant reads.
-        let capacity = 4 * longest_period + 2 * latency + 64;
+        // Room for a grain read two periods plus the latency into the past, formant reads, and
+        // the mean of a grain measured a few periods back (`grain_mean`).
+        let capacity = 8 * longest_period + 2 * latency + 64;
         self.history.reset(capacity);
+        self.band_limited.reset(capacity);
+        self.sample_rate = sample_rate;
+        self.anti_alias_formant = 0.0;
+        self.tune_anti_alias(1.0);
+        for filter in self.anti_alias.iter_mut() {
+            filter.clear();
+        }
         self.oldest_readable = self.history.capacity() as i64 - 2;
         self.peaks.reset(capacity);
-        self.peak_filter = Biquad::new(BiquadCoefficients::low_pass(sample_rate, 700.0, 0.7));
+        self.peak_coefficients = BiquadCoefficients::low_pass(sample_rate, 700.0, 0.7);
+        self.peak_filter = Biquad::new(self.peak_coefficients);
+        self.mark_delay = 0.0;
+        self.mark_delay_period = 0.0;
+        self.dc.prepare(sample_rate);
         self.hann = (0..=HANN_POINTS)
             .map(|i| {
                 let x = i as f32 / HANN_POINTS as f32 * 2.0 - 1.0;
@@ -114,6 +166,7 @@ impl PsolaShifter {
         self.next_synthesis = 0.0;
         self.voiced_mix = 0.0;
         self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
+        self.level.prepare(sample_rate);
     }
 
     /// Delay between input and output in samples.
@@ -125,6 +178,9 @@ impl PsolaShifter {
     #[inline]
     pub fn process(&mut self, input: f32, request: ShiftRequest) -> f32 {
         self.history.push(input);
+        let first = self.anti_alias[0].process(input);
+        let limited = self.anti_alias[1].process(first);
+        self.band_limited.push(limited);
         let low = self.peak_filter.process(input);
         self.peaks.push(low);
         let newest = self.history.written() as i64 - 1;
@@ -144,16 +200,18 @@ impl PsolaShifter {
             }
         }
 
-        let wet = if self.grain_count > 0 {
-            self.render(now, newest)
-        } else {
-            dry
-        };
+        if self.voiced_mix <= 0.0 {
+            // Grains still sounding are dropped with the crossfade; unvoiced input passes dry.
+            self.grain_count = 0;
+            return dry;
+        }
+        // Between grains (shifting down leaves room between pulses) the output is silence, not
+        // the dry input: a voiced stretch is all grains.
+        let grains = self.render(now, newest);
+        let grains = self.dc.process(grains);
+        let wet = self.level.process(grains, dry);
         if self.voiced_mix >= 1.0 {
             wet
-        } else if self.voiced_mix <= 0.0 {
-            // Let grains already sounding finish into the crossfade only; otherwise dry.
-            dry
         } else {
             self.voiced_mix * wet + (1.0 - self.voiced_mix) * dry
         }
@@ -161,6 +219,13 @@ impl PsolaShifter {
 
     /// Advances the analysis marks through the input that is available.
     fn track_marks(&mut self, period: f64, newest: i64) {
+        if period != self.mark_delay_period {
+            self.mark_delay_period = period;
+            self.mark_delay = self
+                .peak_coefficients
+                .group_delay(std::f64::consts::TAU / period)
+                .clamp(0.0, period / 2.0);
+        }
         let search = (period / 6.0).max(1.0);
         if !self.tracking {
             // Lock onto the strongest peak of the last period before the latency point.
@@ -196,7 +261,7 @@ impl PsolaShifter {
     /// Creates every grain that must start sounding by output time `now`.
     fn schedule_grains(&mut self, period: f64, request: ShiftRequest, now: f64) {
         let formant = if request.formant.is_finite() {
-            request.formant.clamp(0.25, 4.0)
+            request.formant.clamp(MIN_FORMANT, MAX_FORMANT)
         } else {
             1.0
         };
@@ -207,6 +272,9 @@ impl PsolaShifter {
         } else {
             period
         };
+        if formant > 1.0 {
+            self.tune_anti_alias(formant);
+        }
         // Two periods of input per grain, unless the grains are packed closer than that after
         // resampling: then each grain is cut to one output period either side, so it holds one
         // pulse and the resampled neighbours do not smear the new spacing.
@@ -218,15 +286,94 @@ impl PsolaShifter {
         }
         while self.next_synthesis - synthesis_half <= now {
             let s = self.next_synthesis;
-            let k = ((s - self.last_mark) / period).round();
-            let analysis_centre = (self.last_mark + k * period).round();
-            self.push_grain(Grain {
+            let mut grain = Grain {
                 synthesis_centre: s,
-                analysis_centre,
+                analysis_centre: self.analysis_centre(s, period, half_width as f64, formant),
                 half_width,
                 formant,
-            });
+                mean: 0.0,
+            };
+            grain.mean = self.grain_mean(&grain, period, now as i64 + self.latency as i64);
+            self.push_grain(grain);
             self.next_synthesis += output_period;
+        }
+    }
+
+    /// Tunes the anti-alias low-pass for grains read `formant` times faster than real time
+    /// (fourth-order Butterworth at 0.45 of the read's Nyquist frequency); only when the speed
+    /// has moved by more than 1 %, so a steady shift costs nothing.
+    fn tune_anti_alias(&mut self, formant: f32) {
+        if (formant / self.anti_alias_formant - 1.0).abs() < 0.01 {
+            return;
+        }
+        self.anti_alias_formant = formant;
+        let cutoff = 0.45 * self.sample_rate / formant.max(1.0);
+        self.anti_alias[0].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 0.54));
+        self.anti_alias[1].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 1.31));
+    }
+
+    /// The input a grain read `formant` times faster than real time reads from.
+    #[inline]
+    fn source(&self, formant: f32) -> &History {
+        if formant > 1.0 {
+            &self.band_limited
+        } else {
+            &self.history
+        }
+    }
+
+    /// The analysis mark for a grain centred at output time `s`: the one nearest `s`, unless
+    /// the grain would then read input that has not arrived when it needs it (the input is
+    /// `latency` ahead of the output; a grain read faster than real time runs ahead of it at
+    /// its end, one read slower at its start): then the latest mark that keeps every read in.
+    fn analysis_centre(&self, s: f64, period: f64, half_width: f64, formant: f32) -> f64 {
+        let run_ahead = (half_width - half_width / formant as f64).abs();
+        // Two samples of margin for the interpolated read.
+        let limit = s + self.latency as f64 - run_ahead - 2.0;
+        let mark = self.last_mark - self.mark_delay;
+        let nearest = ((s - mark) / period).round();
+        let latest = ((limit - mark) / period).floor();
+        let centre = mark + nearest.min(latest) * period;
+        if formant == 1.0 {
+            // Whole samples: the unshifted-formant path reads without interpolation.
+            centre.round()
+        } else {
+            centre
+        }
+    }
+
+    /// The grain's windowed mean, over exactly the samples it will render. Where its own input
+    /// has not all arrived yet, the same window a whole number of periods earlier stands in
+    /// (identical on periodic input, close on a voice).
+    fn grain_mean(&self, grain: &Grain, period: f64, newest: i64) -> f32 {
+        let missing = grain.analysis_centre + grain.half_width as f64 + 2.0 - newest as f64;
+        let back = if missing > 0.0 {
+            (missing / period).ceil() * period
+        } else {
+            0.0
+        };
+        let centre = grain.analysis_centre - back;
+        let reach = grain.synthesis_half_width();
+        let first = (grain.synthesis_centre - reach).ceil() as i64;
+        let last = (grain.synthesis_centre + reach).floor() as i64;
+        let (mut sum, mut weight) = (0.0f32, 0.0f32);
+        for t in first..=last {
+            let offset = (t as f64 - grain.synthesis_centre) * grain.formant as f64;
+            let w = self.window(offset as f32 / grain.half_width);
+            let position = centre + offset;
+            // The same reads `render` makes: whole samples when the formants are kept.
+            let source = self.source(grain.formant);
+            sum += w * if grain.formant == 1.0 {
+                source.get(position as i64)
+            } else {
+                source.get_interpolated(position)
+            };
+            weight += w;
+        }
+        if weight > 0.0 {
+            sum / weight
+        } else {
+            0.0
         }
     }
 
@@ -261,12 +408,13 @@ impl PsolaShifter {
                     .min(newest as f64)
                     .max((newest - self.oldest_readable) as f64);
                 let window = self.window(analysis_offset as f32 / grain.half_width);
+                let source = self.source(grain.formant);
                 let sample = if grain.formant == 1.0 {
-                    self.history.get_recent(position as i64)
+                    source.get_recent(position as i64)
                 } else {
-                    self.history.get_recent_interpolated(position)
+                    source.get_recent_interpolated(position)
                 };
-                sum += window * sample;
+                sum += window * (sample - grain.mean);
             }
             i += 1;
         }

@@ -13,6 +13,7 @@ use super::modulation::{Breath, Compressor, Reverb, Tone, Whisper};
 use super::pitch_detector::{PitchDetector, PitchFrame, Voicing, HOP_SECONDS};
 use super::psola::{PsolaShifter, ShiftRequest};
 use super::smoother::LinearSmoother;
+use super::tonality::Tonality;
 
 /// Latency of the chain in seconds (reported to the host).
 pub const LATENCY_SECONDS: f32 = 0.01;
@@ -135,6 +136,7 @@ pub struct VoiceChain {
     detector: PitchDetector,
     corrector: PitchCorrector,
     shifter: PsolaShifter,
+    tonality: Tonality,
     whisper: Whisper,
     breath: Breath,
     tone: Tone,
@@ -173,6 +175,7 @@ impl Default for VoiceChain {
             detector: PitchDetector::default(),
             corrector: PitchCorrector::default(),
             shifter: PsolaShifter::default(),
+            tonality: Tonality::default(),
             whisper: Whisper::default(),
             breath: Breath::default(),
             tone: Tone::default(),
@@ -216,6 +219,7 @@ impl VoiceChain {
         self.corrector
             .reset(self.detector.hop_size() as f32 / sample_rate);
         self.shifter.reset(sample_rate, self.latency);
+        self.tonality.prepare(sample_rate);
         self.whisper.reset(sample_rate);
         self.breath.reset(sample_rate);
         self.tone.reset(sample_rate);
@@ -338,6 +342,7 @@ impl VoiceChain {
             mono *= inv_count;
 
             self.samples_seen += 1;
+            self.tonality.process(mono);
             if let Some(frame) = self.detector.push(mono) {
                 self.on_frame(frame);
             }
@@ -428,11 +433,15 @@ impl VoiceChain {
             output += 100.0 * s.pitch_semitones;
             output_hz = cents_to_hz(output);
             let shift_cents = output - detected_ahead;
-            let formant_shift = if s.preserve_formants {
-                s.formant_semitones * 100.0
+            self.tonality.set_f0(frame.f0);
+            // A tone has no formants to keep, and PSOLA cannot move its lone partials far (see
+            // `tonality`): its formants follow the shift.
+            let follow = if s.preserve_formants {
+                self.tonality.formant_follow()
             } else {
-                s.formant_semitones * 100.0 + shift_cents
+                1.0
             };
+            let formant_shift = s.formant_semitones * 100.0 + follow * shift_cents;
             let unchanged = shift_cents.abs() < NO_SHIFT_CENTS
                 && formant_shift.abs() < NO_SHIFT_CENTS
                 && s.robot <= 0.0;
