@@ -8,43 +8,25 @@ use std::sync::Arc;
 
 use nice_plug::prelude::*;
 
+use crate::assistant::state::{spec, ParamValue, PARAM_SPECS};
 use crate::dsp::correction::CorrectionSettings;
 use crate::dsp::VoiceSettings;
 use crate::music::theory::{PitchClass, ScaleKind};
 use crate::plugin::state::SessionStore;
 
 /// Every parameter id, in declaration order: tests and the assistant check against this list.
-pub const PARAM_IDS: [&str; 23] = [
-    "tune_enabled",
-    "tune_key",
-    "tune_scale",
-    "tune_retune_ms",
-    "tune_amount",
-    "tune_humanize",
-    "tune_vibrato",
-    "tune_midi",
-    "mod_pitch",
-    "mod_formant",
-    "mod_robot",
-    "mod_breath",
-    "mod_whisper",
-    "mod_warmth",
-    "mod_presence",
-    "mod_reverb",
-    "mod_compression",
-    "mod_mix",
-    "backing_enabled",
-    "backing_level",
-    "backing_follow",
-    "output_gain",
-    "bypass",
-];
-
-/// The lowest output gain in dB; the bottom of the range is treated as a very quiet level, not
-/// silence, so a host ramp never hits a discontinuity.
-pub const OUTPUT_GAIN_MIN_DB: f32 = -36.0;
-/// The highest output gain in dB.
-pub const OUTPUT_GAIN_MAX_DB: f32 = 12.0;
+/// Read from the assistant's parameter table (`PARAM_SPECS`), the one place that lists each
+/// parameter's id, default and range; the `#[id]` attributes below must follow it (a test
+/// checks them in order).
+pub const PARAM_IDS: [&str; 23] = {
+    let mut ids = [""; 23];
+    let mut i = 0;
+    while i < ids.len() {
+        ids[i] = PARAM_SPECS[i].id;
+        i += 1;
+    }
+    ids
+};
 
 /// All parameters of one plugin instance, grouped as the editor shows them.
 #[derive(Params)]
@@ -153,18 +135,8 @@ impl Default for DaiwParams {
             tune: TuneParams::default(),
             modulate: ModulateParams::default(),
             backing: BackingParams::default(),
-            output_gain: FloatParam::new(
-                "Output Gain",
-                0.0,
-                FloatRange::Linear {
-                    min: OUTPUT_GAIN_MIN_DB,
-                    max: OUTPUT_GAIN_MAX_DB,
-                },
-            )
-            .with_unit(" dB")
-            .with_step_size(0.1)
-            .with_value_to_string(formatters::v2s_f32_rounded(1)),
-            bypass: BoolParam::new("Bypass", false).make_bypass(),
+            output_gain: decibels("Output Gain", "output_gain"),
+            bypass: BoolParam::new("Bypass", switch_default("bypass")).make_bypass(),
             saved: Arc::new(SessionStore::default()),
         }
     }
@@ -173,25 +145,40 @@ impl Default for DaiwParams {
 impl Default for TuneParams {
     fn default() -> Self {
         Self {
-            enabled: BoolParam::new("Tune", true),
-            key: EnumParam::new("Key", PitchClass::C),
-            scale: EnumParam::new("Scale", ScaleKind::Major),
-            retune_ms: FloatParam::new(
-                "Retune Speed",
-                60.0,
-                FloatRange::Skewed {
-                    min: 0.0,
-                    max: 400.0,
-                    factor: FloatRange::skew_factor(-1.5),
+            enabled: BoolParam::new("Tune", switch_default("tune_enabled")),
+            key: EnumParam::new(
+                "Key",
+                match spec("tune_key").map(|s| s.default) {
+                    Some(ParamValue::Key(key)) => key,
+                    _ => PitchClass::C,
                 },
-            )
-            .with_unit(" ms")
-            .with_step_size(0.1)
-            .with_value_to_string(formatters::v2s_f32_rounded(1)),
-            amount: percent("Amount", 1.0),
-            humanize: percent("Humanize", 0.15),
-            vibrato: percent("Vibrato Preservation", 0.8),
-            midi_targets: BoolParam::new("MIDI Targets", false),
+            ),
+            scale: EnumParam::new(
+                "Scale",
+                match spec("tune_scale").map(|s| s.default) {
+                    Some(ParamValue::Scale(scale)) => scale,
+                    _ => ScaleKind::Major,
+                },
+            ),
+            retune_ms: {
+                let (default, min, max) = float_spec("tune_retune_ms");
+                FloatParam::new(
+                    "Retune Speed",
+                    default,
+                    FloatRange::Skewed {
+                        min,
+                        max,
+                        factor: FloatRange::skew_factor(-1.5),
+                    },
+                )
+                .with_unit(" ms")
+                .with_step_size(0.1)
+                .with_value_to_string(formatters::v2s_f32_rounded(1))
+            },
+            amount: percent("Amount", "tune_amount"),
+            humanize: percent("Humanize", "tune_humanize"),
+            vibrato: percent("Vibrato Preservation", "tune_vibrato"),
+            midi_targets: BoolParam::new("MIDI Targets", switch_default("tune_midi")),
         }
     }
 }
@@ -199,16 +186,16 @@ impl Default for TuneParams {
 impl Default for ModulateParams {
     fn default() -> Self {
         Self {
-            pitch: semitones("Pitch", 24.0),
-            formant: semitones("Formant", 12.0),
-            robot: percent("Robot", 0.0),
-            breath: percent("Breathiness", 0.0),
-            whisper: percent("Whisper", 0.0),
-            warmth: percent("Warmth", 0.5),
-            presence: percent("Presence", 0.5),
-            reverb: percent("Reverb", 0.0),
-            compression: percent("Compression", 0.0),
-            mix: percent("Mix", 1.0),
+            pitch: semitones("Pitch", "mod_pitch"),
+            formant: semitones("Formant", "mod_formant"),
+            robot: percent("Robot", "mod_robot"),
+            breath: percent("Breathiness", "mod_breath"),
+            whisper: percent("Whisper", "mod_whisper"),
+            warmth: percent("Warmth", "mod_warmth"),
+            presence: percent("Presence", "mod_presence"),
+            reverb: percent("Reverb", "mod_reverb"),
+            compression: percent("Compression", "mod_compression"),
+            mix: percent("Mix", "mod_mix"),
         }
     }
 }
@@ -216,19 +203,9 @@ impl Default for ModulateParams {
 impl Default for BackingParams {
     fn default() -> Self {
         Self {
-            enabled: BoolParam::new("Backing", false),
-            level_db: FloatParam::new(
-                "Backing Level",
-                -12.0,
-                FloatRange::Linear {
-                    min: -60.0,
-                    max: 6.0,
-                },
-            )
-            .with_unit(" dB")
-            .with_step_size(0.1)
-            .with_value_to_string(formatters::v2s_f32_rounded(1)),
-            follow_host: BoolParam::new("Follow Host", true),
+            enabled: BoolParam::new("Backing", switch_default("backing_enabled")),
+            level_db: decibels("Backing Level", "backing_level"),
+            follow_host: BoolParam::new("Follow Host", switch_default("backing_follow")),
         }
     }
 }
@@ -278,27 +255,45 @@ impl DaiwParams {
     }
 }
 
+/// Default, lowest and highest value of float parameter `id` from `PARAM_SPECS` (a unit
+/// test checks every id the parameters ask for is there, so the fallback never serves).
+fn float_spec(id: &str) -> (f32, f32, f32) {
+    match spec(id) {
+        Some(s) => (s.default.as_f32().unwrap_or(s.min), s.min, s.max),
+        None => (0.0, 0.0, 1.0),
+    }
+}
+
+/// Default of switch `id` from `PARAM_SPECS`.
+fn switch_default(id: &str) -> bool {
+    matches!(spec(id).map(|s| s.default), Some(ParamValue::Bool(true)))
+}
+
 /// A 0..1 parameter shown as a percentage.
-fn percent(name: &str, default: f32) -> FloatParam {
-    FloatParam::new(name, default, FloatRange::Linear { min: 0.0, max: 1.0 })
+fn percent(name: &str, id: &str) -> FloatParam {
+    let (default, min, max) = float_spec(id);
+    FloatParam::new(name, default, FloatRange::Linear { min, max })
         .with_unit("%")
         .with_value_to_string(formatters::v2s_f32_percentage(0))
         .with_string_to_value(formatters::s2v_f32_percentage())
 }
 
-/// A symmetric semitone offset parameter, 0 by default, in 0.01-semitone (1 cent) steps.
-fn semitones(name: &str, span: f32) -> FloatParam {
-    FloatParam::new(
-        name,
-        0.0,
-        FloatRange::Linear {
-            min: -span,
-            max: span,
-        },
-    )
-    .with_unit(" st")
-    .with_step_size(0.01)
-    .with_value_to_string(Arc::new(|value| format!("{value:+.2}")))
+/// A level in dB, in 0.1 dB steps.
+fn decibels(name: &str, id: &str) -> FloatParam {
+    let (default, min, max) = float_spec(id);
+    FloatParam::new(name, default, FloatRange::Linear { min, max })
+        .with_unit(" dB")
+        .with_step_size(0.1)
+        .with_value_to_string(formatters::v2s_f32_rounded(1))
+}
+
+/// A semitone offset parameter in 0.01-semitone (1 cent) steps.
+fn semitones(name: &str, id: &str) -> FloatParam {
+    let (default, min, max) = float_spec(id);
+    FloatParam::new(name, default, FloatRange::Linear { min, max })
+        .with_unit(" st")
+        .with_step_size(0.01)
+        .with_value_to_string(Arc::new(|value| format!("{value:+.2}")))
 }
 
 // The music core knows nothing of plugins, so its theory types get their parameter face here.
@@ -369,6 +364,30 @@ mod tests {
             params.tune.amount.string_to_normalized_value("50%"),
             Some(0.5)
         );
+    }
+
+    #[test]
+    fn every_parameter_takes_its_default_and_range_from_the_one_table() {
+        let params = DaiwParams::default();
+        for (id, ptr, _) in params.param_map() {
+            let spec = spec(&id).unwrap_or_else(|| panic!("{id} is not in PARAM_SPECS"));
+            // SAFETY: the pointers point into `params`, alive for the whole test.
+            let (default, min, max) = unsafe {
+                (
+                    ptr.default_plain_value(),
+                    ptr.preview_plain(0.0),
+                    ptr.preview_plain(1.0),
+                )
+            };
+            let want_default = match spec.default {
+                ParamValue::Float(v) => v,
+                ParamValue::Bool(b) => f32::from(u8::from(b)),
+                ParamValue::Key(k) => k.semitone() as f32,
+                ParamValue::Scale(s) => s.index() as f32,
+            };
+            assert_eq!(default, want_default, "{id} default");
+            assert_eq!((min, max), (spec.min, spec.max), "{id} range");
+        }
     }
 
     #[test]
