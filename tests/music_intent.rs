@@ -34,13 +34,14 @@ fn edited_intent(dir: &Path, name: &str) -> (PathBuf, Value) {
         "--title",
         "Kitchen Floor",
         "--output",
-        path.to_str().unwrap(),
+        path.to_str().expect("UTF-8 path"),
     ]);
     assert_eq!(written["title"], "Kitchen Floor");
-    let mut intent: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let text = std::fs::read_to_string(&path).expect("the intent was written");
+    let mut intent: Value = serde_json::from_str(&text).expect("the intent is JSON");
     assert!(intent["_help"]["song_root.core_event"]
         .as_str()
-        .unwrap()
+        .expect("help text")
         .contains("Required"));
     intent["song_root"]["core_event"] = "My father's chair is empty".into();
     intent["song_root"]["core_longing"] = "One more ordinary morning".into();
@@ -57,7 +58,8 @@ fn edited_intent(dir: &Path, name: &str) -> (PathBuf, Value) {
     intent["technical_constraints"]["technical_rule_to_break"] = "HARMONY_ModalInterchange".into();
     intent["technical_constraints"]["rule_breaking_justification"] =
         "The borrowed iv is the memory darkening a bright kitchen".into();
-    std::fs::write(&path, serde_json::to_string_pretty(&intent).unwrap()).unwrap();
+    let text = serde_json::to_string_pretty(&intent).expect("JSON");
+    std::fs::write(&path, text).expect("write the intent");
     (path, intent)
 }
 
@@ -303,7 +305,7 @@ fn bad_intent_files_name_the_field() {
         "--title",
         "T",
         "--output",
-        path.to_str().unwrap(),
+        path.to_str().expect("UTF-8 path"),
     ]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
