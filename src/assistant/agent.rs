@@ -20,10 +20,12 @@ use super::memory::{ChatHistory, Memory};
 use super::music_bridge;
 use super::presets::{tune_preset, voice_preset};
 use super::prompt::{example_messages, system_prompt};
+use super::reply;
 use super::router;
 use super::speech;
 use super::state::{BackingSpec, Effect, ParamSnapshot, ParamValue};
 use super::tools::{validate, Action, ToolCall, ValidCall};
+use super::understand::{glossary, Decision};
 use crate::music::theory::{PitchClass, ScaleKind};
 
 /// Problems starting an agent (a model that fails to load is not one: the router still works).
@@ -112,11 +114,13 @@ impl ChatTurn {
     }
 }
 
-/// A record for undo: the parameter changes of one call.
+/// A record for undo: the parameter changes of one call, and the turn it belongs to (one
+/// "undo" reverts every call of the last turn together).
 #[derive(Debug, Clone)]
 struct UndoRecord {
     tool: String,
     changes: Vec<(&'static str, ParamValue, ParamValue)>,
+    turn: u64,
 }
 
 /// One conversation: configuration, backend, parameter snapshot, undo stack and memory.
@@ -128,7 +132,11 @@ pub struct ChatAgent {
     system: String,
     examples: Vec<ChatMessage>,
     state: ParamSnapshot,
+    /// The backing loaded now ("a bit faster" changes it).
+    backing: Option<BackingSpec>,
     undo: Vec<UndoRecord>,
+    /// Counts `carry_out` calls, so the undo records of one turn share a number.
+    turn: u64,
     memory: Memory,
     cancel: Arc<AtomicBool>,
     warmed: bool,
@@ -187,7 +195,9 @@ impl ChatAgent {
             backend: Some(backend),
             backend_error,
             state: ParamSnapshot::default(),
+            backing: None,
             undo: Vec::new(),
+            turn: 0,
             memory,
             cancel: Arc::new(AtomicBool::new(false)),
             warmed: false,
@@ -266,6 +276,17 @@ impl ChatAgent {
         &self.state
     }
 
+    /// Tells the agent which backing is loaded (the host side, when one is installed from the
+    /// panel or restored with a project), so "a bit faster" changes that one.
+    pub fn set_backing(&mut self, spec: Option<BackingSpec>) {
+        self.backing = spec;
+    }
+
+    /// The backing the agent knows is loaded.
+    pub fn backing(&self) -> Option<&BackingSpec> {
+        self.backing.as_ref()
+    }
+
     /// Tells the agent a parameter's current value (the host side feeds it after user moves).
     pub fn set_param(&mut self, id: &str, value: ParamValue) -> bool {
         self.state.set(id, value)
@@ -302,18 +323,31 @@ impl ChatAgent {
     pub fn plan(&mut self, text: &str, on_token: &mut dyn FnMut(&str)) -> Plan {
         let text = text.trim();
         let mut errors = Vec::new();
-        if let Some(calls) = router::route(text, &self.state) {
-            let mut valid = Vec::new();
-            for call in calls {
-                match validate(&call) {
-                    Ok(v) => valid.push(v),
-                    Err(e) => errors.push(e.to_string()),
+        match router::route_with(text, &self.state, self.backing.as_ref()) {
+            Decision::Calls(calls) => {
+                let mut valid = Vec::new();
+                for call in calls {
+                    match validate(&call) {
+                        Ok(v) => valid.push(v),
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                }
+                if !valid.is_empty() {
+                    let reply = describe_calls(&valid);
+                    return Plan {
+                        calls: valid,
+                        reply,
+                        source: Source::Router,
+                        errors,
+                        stats: None,
+                        failed: false,
+                    };
                 }
             }
-            if !valid.is_empty() {
-                let reply = describe_calls(&valid);
+            // Glossary answers and questions back need no model.
+            Decision::Answer(reply) | Decision::Ask(reply) => {
                 return Plan {
-                    calls: valid,
+                    calls: Vec::new(),
                     reply,
                     source: Source::Router,
                     errors,
@@ -321,6 +355,7 @@ impl ChatAgent {
                     failed: false,
                 };
             }
+            Decision::Pass => {}
         }
         self.ensure_backend();
         if let Some(err) = &self.backend_error {
@@ -346,11 +381,19 @@ impl ChatAgent {
         if let Err(e) = self.warm_up() {
             errors.push(e.to_string());
         }
+        // The glossary entries the request names go with it, so the model's words are
+        // grounded (after the cached prefix, so the cache still holds).
+        let notes = glossary::context_for(text);
+        let user = if notes.is_empty() {
+            text.to_string()
+        } else {
+            format!("{text}\n(Glossary: {notes})")
+        };
         let request = LlmRequest {
             system: &self.system,
             examples: &self.examples,
             history: &history,
-            user: text,
+            user: &user,
         };
         let Some(backend) = self.backend.as_mut() else {
             return Plan {
@@ -390,7 +433,8 @@ impl ChatAgent {
                 },
                 LlmOutput::Reply(reply) => Plan {
                     calls: Vec::new(),
-                    reply,
+                    // No call was made: the words may not say otherwise, loop or ramble.
+                    reply: reply::tidy(&reply, text),
                     source: Source::Model,
                     errors,
                     stats: Some(answer.stats),
@@ -424,31 +468,9 @@ impl ChatAgent {
     /// writes it.
     pub fn chat_streaming(&mut self, text: &str, on_token: &mut dyn FnMut(&str)) -> ChatTurn {
         let plan = self.plan(text, on_token);
-        let mut applied = Vec::new();
         let mut errors = plan.errors.clone();
-        let mut notes = Vec::new();
-        for call in &plan.calls {
-            match self.apply(call) {
-                Ok((effects, note)) => {
-                    if let Some(n) = note {
-                        notes.push(n);
-                    }
-                    applied.push(AppliedCall {
-                        call: call.call.clone(),
-                        effects,
-                        error: None,
-                    });
-                }
-                Err(e) => {
-                    errors.push(e.clone());
-                    applied.push(AppliedCall {
-                        call: call.call.clone(),
-                        effects: Vec::new(),
-                        error: Some(e),
-                    });
-                }
-            }
-        }
+        let (applied, notes) = self.carry_out(&plan.calls);
+        errors.extend(applied.iter().filter_map(|a| a.error.clone()));
         let reply = if plan.calls.is_empty() {
             plan.reply.clone()
         } else {
@@ -492,6 +514,29 @@ impl ChatAgent {
         }
     }
 
+    /// Carries out validated calls in order (the chat's turns, and tests that apply calls
+    /// directly); returns each call with its effects and the notes for the reply.
+    pub fn carry_out(&mut self, calls: &[ValidCall]) -> (Vec<AppliedCall>, Vec<String>) {
+        self.turn += 1;
+        let mut applied = Vec::new();
+        let mut notes = Vec::new();
+        for call in calls {
+            let (effects, error) = match self.apply(call) {
+                Ok((effects, note)) => {
+                    notes.extend(note);
+                    (effects, None)
+                }
+                Err(e) => (Vec::new(), Some(e)),
+            };
+            applied.push(AppliedCall {
+                call: call.call.clone(),
+                effects,
+                error,
+            });
+        }
+        (applied, notes)
+    }
+
     /// One chat turn without streaming.
     pub fn chat(&mut self, text: &str) -> ChatTurn {
         self.chat_streaming(text, &mut |_| {})
@@ -526,6 +571,7 @@ impl ChatAgent {
             self.undo.push(UndoRecord {
                 tool: tool.to_string(),
                 changes: changes.to_vec(),
+                turn: self.turn,
             });
         }
         changes
@@ -668,6 +714,7 @@ impl ChatAgent {
                     seed: self.memory.history.messages.len() as u64 + 1,
                 };
                 let pattern = spec.generate()?;
+                self.backing = Some(spec.clone());
                 let changes = self.set_all(vec![("backing_enabled", ParamValue::Bool(true))]);
                 let mut effects = vec![Effect::Backing {
                     spec,
@@ -715,20 +762,27 @@ impl ChatAgent {
                 ))
             }
             Action::Undo => {
-                let Some(record) = self.undo.pop() else {
+                // Every call of the last turn goes back together, newest first.
+                let Some(last_turn) = self.undo.last().map(|r| r.turn) else {
                     return Ok((Vec::new(), Some("There is nothing to undo.".into())));
                 };
                 let mut effects = Vec::new();
-                for (id, before, _after) in record.changes.iter().rev() {
-                    let now = self.state.get(id).unwrap_or(*before);
-                    self.state.set(id, *before);
-                    effects.push(Effect::SetParam {
-                        id,
-                        from: now,
-                        to: *before,
-                    });
+                let mut tools = Vec::new();
+                while let Some(record) = self.undo.pop_if(|r| r.turn == last_turn) {
+                    for (id, before, _after) in record.changes.iter().rev() {
+                        let now = self.state.get(id).unwrap_or(*before);
+                        self.state.set(id, *before);
+                        effects.push(Effect::SetParam {
+                            id,
+                            from: now,
+                            to: *before,
+                        });
+                    }
+                    tools.push(record.tool);
                 }
-                Ok((effects, Some(format!("Undid {}.", record.tool))))
+                tools.reverse();
+                tools.dedup();
+                Ok((effects, Some(format!("Undid {}.", tools.join(" and ")))))
             }
             Action::GetState => Ok((Vec::new(), Some(describe_state(&self.state)))),
         }
@@ -769,4 +823,74 @@ pub fn describe_state(state: &ParamSnapshot) -> String {
         })
         .collect();
     format!("Current settings: {}.", list.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assistant::config::DEFAULT_CONFIG_YAML;
+
+    fn agent() -> ChatAgent {
+        let home = std::env::temp_dir().join(format!("daiw-agent-unit-{}", std::process::id()));
+        let mut config =
+            AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, None, "none", &home).expect("config");
+        config.backend = BackendKind::None;
+        config.save_history = false;
+        ChatAgent::new(config).expect("agent")
+    }
+
+    #[test]
+    fn one_undo_reverts_every_call_of_the_last_turn() {
+        let mut agent = agent();
+        agent.chat("more reverb");
+        let turn = agent.chat("tune me to A minor and add some breathiness");
+        assert_eq!(turn.calls.len(), 2, "{turn:?}");
+        let undo = agent.chat("undo");
+        assert!(
+            undo.reply.contains("voice_tune and voice_modulate"),
+            "{}",
+            undo.reply
+        );
+        assert_eq!(
+            agent.state().get("tune_key"),
+            Some(ParamValue::Key(PitchClass::C))
+        );
+        assert_eq!(
+            agent.state().get("mod_breath"),
+            Some(ParamValue::Float(0.0))
+        );
+        // The turn before stays.
+        assert_eq!(
+            agent.state().get("mod_reverb"),
+            Some(ParamValue::Float(0.5))
+        );
+    }
+
+    #[test]
+    fn relative_backing_requests_change_the_known_backing() {
+        let mut agent = agent();
+        agent.set_backing(Some(BackingSpec {
+            tempo_bpm: 90,
+            style: "funk".into(),
+            ..BackingSpec::default()
+        }));
+        let plan = agent.plan("double the tempo", &mut |_| {});
+        assert_eq!(plan.calls[0].call.args["tempo_bpm"], 180);
+        assert_eq!(plan.calls[0].call.args["style"], "funk");
+    }
+
+    #[test]
+    fn questions_are_answered_without_a_model() {
+        let mut agent = agent();
+        let plan = agent.plan("what does retune speed do?", &mut |_| {});
+        assert!(plan.calls.is_empty());
+        assert!(!plan.failed);
+        assert!(
+            plan.reply.to_lowercase().contains("millisecond"),
+            "{}",
+            plan.reply
+        );
+        let plan = agent.plan("change it", &mut |_| {});
+        assert!(plan.calls.is_empty() && plan.reply.contains('?'));
+    }
 }

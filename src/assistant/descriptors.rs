@@ -85,8 +85,6 @@ const SPACES: &[(&[&str], f32)] = &[
 const CHARACTERS: &[(&[&str], &str)] = &[
     (
         &[
-            "angel",
-            "angels",
             "ghost",
             "ghostly",
             "dreamy",
@@ -103,10 +101,7 @@ const CHARACTERS: &[(&[&str], &str)] = &[
         "intimate_whisper",
     ),
     (&["fragile", "shy", "timid", "delicate"], "vulnerable"),
-    (
-        &["diva", "belt", "belting", "anthem", "epic", "commanding"],
-        "powerful",
-    ),
+    (&["diva", "belt", "belting", "commanding"], "powerful"),
     (&["villain", "sinister", "menacing", "evil"], "dark"),
 ];
 
@@ -314,7 +309,7 @@ mod tests {
     #[test]
     fn characters_complaints_and_backing() {
         assert_eq!(
-            changes("make me sound more like an angel"),
+            changes("make me sound more like a ghost"),
             [SoundChange::Preset("ethereal")]
         );
         assert_eq!(

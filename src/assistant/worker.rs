@@ -11,7 +11,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 use super::agent::{ChatAgent, ChatTurn};
 use super::config::AgentConfig;
 use super::memory::ChatHistory;
-use super::state::ParamValue;
+use super::state::{BackingSpec, ParamValue};
 
 /// What the GUI asks of the worker.
 #[derive(Debug, Clone)]
@@ -29,6 +29,9 @@ pub enum Request {
     WarmUp,
     /// Replace the remembered conversation (a plugin instance restoring its project state).
     Restore(Box<ChatHistory>),
+    /// The backing now loaded (from the panel, the chat or a restored project), so relative
+    /// requests ("a bit faster") change it.
+    SetBacking(Option<BackingSpec>),
     /// The user undid a call from its card: its (id, before, after) moves, so the agent's own
     /// "undo" does not undo it a second time.
     Undone(Vec<(String, ParamValue, ParamValue)>),
@@ -161,6 +164,7 @@ fn run(
                 Err(e) => send(Event::Error(e.to_string())),
             },
             Request::Restore(history) => agent.restore_history(*history),
+            Request::SetBacking(spec) => agent.set_backing(spec),
             Request::Undone(changes) => {
                 agent.forget_undone(&changes);
             }

@@ -69,6 +69,8 @@ pub struct Session {
     notifier: RepaintNotifier,
     /// The parameter values the agent was last told, to send only the moves.
     told: Vec<Option<ParamValue>>,
+    /// The backing the agent was last told about (`None`: not told yet).
+    told_backing: Option<Option<BackingSpec>>,
     /// The plugin state's saved session (shared with the host through the parameters).
     store: Arc<SessionStore>,
     /// The host writes to `store` seen so far.
@@ -100,6 +102,7 @@ impl Session {
             analysis,
             notifier: RepaintNotifier::new(),
             told: vec![None; PARAM_IDS.len()],
+            told_backing: None,
             store,
             seen_loads: 0,
             saved_shape: (0, 0),
@@ -163,6 +166,7 @@ impl Session {
                 self.chat.status = ModelStatus::Loading;
                 // The new agent starts from the defaults: tell it every current value.
                 self.told.iter_mut().for_each(|t| *t = None);
+                self.told_backing = None;
             }
             Err(err) => {
                 self.chat.status =
@@ -185,6 +189,13 @@ impl Session {
         self.save_chat();
         self.save_backing();
         if let Some(worker) = &self.link.worker {
+            // The backing installed from the chat, the panel or a restored project, so "a bit
+            // faster" changes the one that plays.
+            let current = self.backing.current.as_ref().map(|(spec, _)| spec.clone());
+            if self.told_backing.as_ref() != Some(&current) {
+                worker.send(Request::SetBacking(current.clone()));
+                self.told_backing = Some(current);
+            }
             for (id, told) in PARAM_IDS.iter().zip(self.told.iter_mut()) {
                 let now = params.get(id);
                 if now != *told {

@@ -1,0 +1,123 @@
+//! The model's free text, made safe to show: a reply that made no call may not claim a
+//! change ("Done, I've added reverb"), loops are cut ("a voice-tuning AI, a voice-tuning
+//! AI..."), an echo of the request is dropped, and at most three sentences remain.
+
+/// Phrases that claim a change was made; a reply without calls never keeps them.
+const CLAIMS: [&str; 14] = [
+    "i've set",
+    "i have set",
+    "i've changed",
+    "i have changed",
+    "i've added",
+    "i have added",
+    "i've turned",
+    "i turned",
+    "i've tuned",
+    "i tuned",
+    "i've applied",
+    "i applied",
+    "done:",
+    "i've adjusted",
+];
+
+/// The reply to show for a model answer without calls to `request`.
+pub fn tidy(reply: &str, request: &str) -> String {
+    let mut sentences: Vec<String> = Vec::new();
+    for sentence in split_sentences(reply) {
+        let lower = sentence.to_lowercase();
+        let claims = CLAIMS.iter().any(|c| lower.contains(c));
+        let echo = lower.trim_end_matches(['.', '!', '?']).trim() == request.to_lowercase().trim();
+        let repeated = sentences.iter().any(|s| s.eq_ignore_ascii_case(&sentence));
+        if claims || echo || repeated {
+            continue;
+        }
+        sentences.push(cut_loop(&sentence));
+        if sentences.len() == 3 {
+            break;
+        }
+    }
+    let out = sentences.join(" ").trim().to_string();
+    if out.is_empty() {
+        "I did not change anything. Tell me what to adjust, for example \"more reverb\" or \
+         \"tune me to A minor\"."
+            .to_string()
+    } else {
+        out
+    }
+}
+
+/// The sentences of `text` (ends at . ! ? followed by a space or the end).
+fn split_sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        current.push(*c);
+        let end =
+            matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if end {
+            out.push(current.trim().to_string());
+            current.clear();
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+/// Whether two words are the same but for case and trailing punctuation.
+fn same_word(a: &str, b: &str) -> bool {
+    a.trim_matches([',', '.', '!'])
+        .eq_ignore_ascii_case(b.trim_matches([',', '.', '!']))
+}
+
+/// A phrase repeated back to back ("a voice-tuning AI, a voice-tuning AI, ...") is kept once.
+fn cut_loop(sentence: &str) -> String {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    // Phrases of 2 to 8 words repeated right after themselves.
+    for len in 2..=8.min(words.len() / 2) {
+        for start in 0..words.len().saturating_sub(2 * len - 1) {
+            let a = &words[start..start + len];
+            let b = &words[start + len..start + 2 * len];
+            let same = a.iter().zip(b).all(|(x, y)| same_word(x, y));
+            if same {
+                let mut kept: Vec<&str> = words[..start + len].to_vec();
+                // Skip every further repeat.
+                let mut next = start + len;
+                while next + len <= words.len()
+                    && words[next..next + len]
+                        .iter()
+                        .zip(a)
+                        .all(|(x, y)| same_word(x, y))
+                {
+                    next += len;
+                }
+                kept.extend(&words[next..]);
+                let out = kept.join(" ");
+                return format!("{}.", out.trim_end_matches([',', '.', '!']));
+            }
+        }
+    }
+    sentence.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loops_claims_and_length() {
+        assert_eq!(
+            tidy(
+                "I am a voice-tuning AI, a voice-tuning AI, a voice-tuning AI, a voice-tuning AI.",
+                "who are you"
+            ),
+            "I am a voice-tuning AI."
+        );
+        assert!(!tidy("Done: I've added reverb. Enjoy!", "hello").contains("added"));
+        let long = "One. Two. Three. Four. Five.";
+        assert_eq!(tidy(long, "x"), "One. Two. Three.");
+        assert!(!tidy("who are you?", "who are you?").is_empty());
+    }
+}

@@ -1,0 +1,326 @@
+//! The `backing_generate` reader: key, mode, tempo, style (named, from a genre word, an
+//! artist or record, or a mood), bars; and changes to the current backing ("a bit faster",
+//! "double time", "twice as long", "same groove but reggae") made from its spec.
+
+use serde_json::{json, Map, Value};
+
+use super::normalise::{number, Words};
+use super::relative::{size, Size};
+use super::slots::{find_bars, find_key, find_tempo};
+use super::Context;
+use crate::assistant::state::BackingSpec;
+use crate::assistant::tools::{ToolCall, ToolName};
+
+/// Genre words, references and grooves, and the style each names. Matched on single words
+/// (joined spellings like "hiphop" come from `normalise`).
+const STYLES: [(&[&str], &str); 12] = [
+    (
+        &["neo_soul", "neosoul", "d'angelo", "badu", "erykah", "sade"],
+        "neo_soul",
+    ),
+    (&["lofi", "chillhop", "nujabes", "study"], "lofi"),
+    (
+        &[
+            "reggae",
+            "regae",
+            "riddim",
+            "dub",
+            "ska",
+            "onedrop",
+            "skank",
+            "marley",
+            "dancehall",
+        ],
+        "reggae",
+    ),
+    (
+        &["hiphop", "rap", "trap", "boombap", "premier", "drill"],
+        "hiphop",
+    ),
+    (&["funk", "funky", "disco", "funkier"], "funk"),
+    (&["rock", "rocky", "punk", "grunge", "metal"], "rock"),
+    (
+        &[
+            "jazz", "jazzy", "jazzier", "swing", "bebop", "scat", "coltrane", "davis",
+        ],
+        "jazz",
+    ),
+    (&["blues", "bluesy", "shuffle", "chicago"], "blues"),
+    (
+        &["latin", "salsa", "bossa", "samba", "cumbia", "reggaeton"],
+        "latin",
+    ),
+    (
+        &[
+            "edm",
+            "dance",
+            "house",
+            "techno",
+            "electronic",
+            "club",
+            "fouronthefloor",
+            "avicii",
+            "daft",
+            "festival",
+            "trance",
+        ],
+        "edm",
+    ),
+    (&["ballad", "piano", "adele", "lullaby"], "ballad"),
+    (&["pop", "poppy", "swift", "motown"], "pop"),
+];
+
+/// A mood with no named style picks the style that carries it.
+const MOODS: [(&[&str], &str); 4] = [
+    (
+        &[
+            "sad",
+            "melancholy",
+            "melancholic",
+            "heartbroken",
+            "emotional",
+            "tender",
+        ],
+        "ballad",
+    ),
+    (
+        &[
+            "chill", "relaxed", "mellow", "laid", "cozy", "dreamy", "relax",
+        ],
+        "lofi",
+    ),
+    (&["groovy", "sexy", "smooth", "sultry"], "neo_soul"),
+    (
+        &["happy", "upbeat", "cheerful", "bright", "sunny", "party"],
+        "pop",
+    ),
+];
+
+/// Artists and phrases whose words alone would name another style ("Daft Punk" is not
+/// punk, "BB King" is blues).
+const REFERENCES: [(&str, &str); 8] = [
+    ("daft punk", "edm"),
+    ("bb king", "blues"),
+    ("bob marley", "reggae"),
+    ("neo soul", "neo_soul"),
+    ("lofi girl", "lofi"),
+    ("boom bap", "hiphop"),
+    ("hip hop", "hiphop"),
+    ("twelve bar", "blues"),
+];
+
+/// A genre word that names a style, unless it is part of a scale's name ("jazz minor",
+/// "blues scale").
+fn genre(words: &Words) -> Option<&'static str> {
+    if let Some((_, s)) = REFERENCES.iter().find(|(p, _)| words.has_phrase(p)) {
+        return Some(s);
+    }
+    STYLES
+        .iter()
+        .find(|(ws, _)| {
+            words.words.iter().enumerate().any(|(i, w)| {
+                ws.contains(&w.text.as_str())
+                    && !matches!(words.at(i + 1), "minor" | "major" | "scale" | "mode")
+            })
+        })
+        .map(|(_, s)| *s)
+}
+
+/// The style named by genre, reference or mood.
+pub fn style(words: &Words) -> Option<&'static str> {
+    genre(words).or_else(|| {
+        MOODS
+            .iter()
+            .find(|(ws, _)| words.has_any(ws))
+            .map(|(_, s)| *s)
+    })
+}
+
+/// Whether a genre word (not a mood) is named.
+pub fn names_genre(words: &Words) -> bool {
+    genre(words).is_some()
+}
+
+/// Reads a `backing_generate` call from a clause (always a call: a backing request with no
+/// details is a backing with the defaults).
+pub fn read(words: &Words, ctx: &Context, with_key: bool) -> ToolCall {
+    let mut args = Map::new();
+    if let Some(spec) = ctx.backing.filter(|_| changes_current(words)) {
+        return changed(words, spec);
+    }
+    if with_key {
+        let (key, scale) = find_key(words);
+        if let Some(k) = key {
+            args.insert("key".into(), json!(k.name()));
+        }
+        if let Some(s) = scale {
+            args.insert("mode".into(), json!(s.id()));
+        }
+    }
+    if let Some(t) = tempo(words) {
+        args.insert("tempo_bpm".into(), json!(t));
+    }
+    if let Some(style) = style(words) {
+        args.insert("style".into(), json!(style));
+    }
+    if let Some(n) = find_bars(words) {
+        args.insert("bars".into(), json!(n));
+    }
+    ToolCall::new(ToolName::BackingGenerate, Value::Object(args))
+}
+
+/// The tempo asked for: a number, or "slow" / "fast" as a typical tempo of each.
+fn tempo(words: &Words) -> Option<u32> {
+    if let Some(t) = find_tempo(words, true) {
+        return Some(t);
+    }
+    let negated_fast = words.has_phrase("nothing fast")
+        || words.has_phrase("not fast")
+        || words.has_phrase("don't make it fast")
+        || words.has_phrase("not too fast");
+    let slow = words.has_any(&["slow", "slower", "laid", "lullaby"]) || negated_fast;
+    let fast = words.has_any(&["fast", "faster", "uptempo", "energetic"]) && !negated_fast;
+    let very = words.has_any(&["really", "very", "super"]);
+    match (slow, fast) {
+        // Slow: 75 BPM, a slow ballad's pace; "really slow" 60.
+        (true, false) => Some(if very { 60 } else { 75 }),
+        // Fast: 128 BPM, dance tempo.
+        (false, true) => Some(128),
+        _ => None,
+    }
+}
+
+/// Whether the words change the current backing rather than ask for a new one.
+pub fn changes_current(words: &Words) -> bool {
+    let new = words.has_any(&["new", "another", "different"]) || words.has_phrase("try again");
+    let tempo_move = words.has_any(&[
+        "faster", "slower", "quicker", "double", "twice", "half", "fast", "slow",
+    ]) || words.has_phrase("speed it up")
+        || words.has_phrase("slow it down")
+        || words.has_any(&["tempo", "bpm"]) && words.has_any(&["up", "down", "by"]);
+    let length = words.has_any(&["long", "longer", "shorter", "bars", "bar", "loop"]);
+    let restyle = words.has_any(&["same", "instead", "switch", "into", "now", "style", "more"])
+        || words.has_any(&["jazzier", "funkier"]);
+    // "Make a ballad backing, 16 bars" asks for a new one even while one plays.
+    let making = words.has_any(&["make", "generate", "create", "give", "gimme"])
+        && words.has_any(&["backing", "beat", "groove", "track"]);
+    !new && !making
+        && (tempo_move || length || restyle && style(words).is_some() || words.has("same"))
+}
+
+/// The current backing with what the words change.
+fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
+    let mut tempo = spec.tempo_bpm as f64;
+    let mut bars = spec.bars;
+    let doubling = words.has_any(&["double", "twice"]);
+    let halving = words.has_any(&["half", "halve", "hafl"]);
+    let about_length = words.has_any(&["long", "longer", "shorter", "bars", "bar", "loop"]);
+    if let Some(n) = find_bars(words) {
+        bars = n;
+    } else if about_length && doubling {
+        bars = (bars * 2).min(64);
+    } else if about_length && halving {
+        bars = (bars / 2).max(1);
+    } else if doubling {
+        tempo *= 2.0;
+    } else if halving {
+        tempo /= 2.0;
+    } else if let Some(t) = find_tempo(words, false).map(f64::from) {
+        tempo = t;
+    } else if let Some(t) = tempo_change(words, tempo) {
+        tempo = t;
+    }
+    let style = style(words).unwrap_or(&spec.style);
+    let (key, mode) = find_key(words);
+    let args = json!({
+        "key": key.map_or(spec.key.as_str(), |k| k.name()),
+        "mode": mode.map_or(spec.mode.as_str(), |m| m.id()),
+        "tempo_bpm": (tempo.round() as u32).clamp(40, 240),
+        "style": style,
+        "bars": bars,
+    });
+    ToolCall::new(ToolName::BackingGenerate, args)
+}
+
+/// A tempo from the current one: "to 105", "up 10 bpm", "by five", "a bit faster".
+fn tempo_change(words: &Words, now: f64) -> Option<f64> {
+    let up = words.has_any(&["faster", "quicker", "up", "speed", "push", "bump", "fast"]);
+    let down = words.has_any(&["slower", "down", "slow"]);
+    if let Some(i) = words.find_any(&["to"]) {
+        if let Some(v) = number(words.at(i + 1)).filter(|v| (40.0..=240.0).contains(v)) {
+            return Some(v);
+        }
+    }
+    let by = (0..words.len()).find_map(|i| {
+        let v = number(words.at(i))?;
+        let unit = matches!(words.at(i + 1), "bpm" | "") || words.before(i) == "by";
+        (unit && (1.0..=60.0).contains(&v)).then_some(v)
+    });
+    if let Some(by) = by {
+        return Some(if down { now - by } else { now + by });
+    }
+    // Steps of 8 %, 15 % and 30 % (a bit, plain, way): the corpus' ranges for tempo nudges.
+    let factor = match size(&words.texts()) {
+        Size::Small => 1.08,
+        Size::Normal => 1.15,
+        Size::Big => 1.3,
+    };
+    match (up, down) {
+        (true, false) => Some(now * factor),
+        (false, true) => Some(now / factor),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assistant::state::ParamSnapshot;
+
+    fn backing(text: &str, current: Option<&BackingSpec>) -> Value {
+        let state = ParamSnapshot::default();
+        let ctx = Context {
+            state: &state,
+            backing: current,
+        };
+        Value::Object(read(&Words::new(text), &ctx, true).args)
+    }
+
+    #[test]
+    fn new_backings() {
+        assert_eq!(
+            backing(
+                "give me a funk backing track in E minor at 105 bpm, 8 bars",
+                None
+            ),
+            json!({"key": "E", "mode": "minor", "tempo_bpm": 105, "style": "funk", "bars": 8})
+        );
+        assert_eq!(
+            backing("Bb major, 118", None),
+            json!({"key": "A#", "mode": "major", "tempo_bpm": 118})
+        );
+        assert_eq!(
+            backing("a shuffle in G", None),
+            json!({"key": "G", "style": "blues"})
+        );
+    }
+
+    #[test]
+    fn changes_to_the_current_backing() {
+        let spec = BackingSpec {
+            tempo_bpm: 90,
+            ..BackingSpec::default()
+        };
+        assert_eq!(backing("double the tempo", Some(&spec))["tempo_bpm"], 180);
+        assert_eq!(backing("a bit faster", Some(&spec))["tempo_bpm"], 97);
+        assert_eq!(backing("make it twice as long", Some(&spec))["bars"], 16);
+        assert_eq!(
+            backing("same groove but reggae", Some(&spec))["style"],
+            "reggae"
+        );
+        assert_eq!(
+            backing("bump the tempo by five", Some(&spec))["tempo_bpm"],
+            95
+        );
+    }
+}

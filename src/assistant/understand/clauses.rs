@@ -1,0 +1,106 @@
+//! Compound requests as ordered clauses: the words are cut at commas, full stops and the
+//! words that join orders ("and", "then", "plus"); each clause gets the topic it speaks of,
+//! a clause with none joins the one before it ("tune to C minor, please"), and neighbours
+//! with the same topic become one group, read by one tool reader.
+
+use super::classify::Topic;
+use super::normalise::{Word, Words};
+
+/// Words that join two orders.
+const JOINERS: [&str; 6] = ["and", "then", "plus", "also", "after", "afterwards"];
+
+/// The request cut into clauses (never empty pieces).
+pub fn split(words: &Words) -> Vec<Words> {
+    let mut out: Vec<Vec<Word>> = vec![Vec::new()];
+    for w in &words.words {
+        let joiner = JOINERS.contains(&w.text.as_str());
+        let starts = w.boundary || joiner;
+        if starts && out.last().is_some_and(|c| !c.is_empty()) {
+            out.push(Vec::new());
+        }
+        if joiner {
+            continue;
+        }
+        if let Some(last) = out.last_mut() {
+            let mut word = w.clone();
+            word.boundary = last.is_empty();
+            last.push(word);
+        }
+    }
+    out.into_iter()
+        .filter(|c| !c.is_empty())
+        .map(|c| Words { words: c })
+        .collect()
+}
+
+/// A run of clauses with one topic, in request order.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// What the group is about.
+    pub topic: Topic,
+    /// Its words (the clauses joined).
+    pub words: Words,
+}
+
+/// Groups clauses by topic: a clause without a topic joins the group before it (or the next
+/// one when it comes first); neighbours with the same topic join.
+pub fn group(clauses: Vec<(Words, Option<Topic>)>) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut pending: Vec<Word> = Vec::new();
+    for (words, topic) in clauses {
+        match topic {
+            None => match groups.last_mut() {
+                Some(g) => g.words.words.extend(words.words),
+                None => pending.extend(words.words),
+            },
+            Some(t) => {
+                let mut words = words;
+                if !pending.is_empty() {
+                    let mut all = std::mem::take(&mut pending);
+                    all.extend(words.words);
+                    words = Words { words: all };
+                }
+                match groups.last_mut() {
+                    Some(g) if g.topic == t => g.words.words.extend(words.words),
+                    _ => groups.push(Group { topic: t, words }),
+                }
+            }
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<String> {
+        split(&Words::new(text))
+            .into_iter()
+            .map(|c| c.texts().join(" "))
+            .collect()
+    }
+
+    #[test]
+    fn splits_at_commas_and_joining_words() {
+        assert_eq!(
+            pieces("tune to C minor and add some reverb"),
+            ["tune to c minor", "add some reverb"]
+        );
+        assert_eq!(
+            pieces("A major, reverb 20%, output -3 dB"),
+            ["a major", "reverb 20 %", "output -3 db"]
+        );
+        assert_eq!(pieces("undo, then reverb 20%"), ["undo", "reverb 20 %"]);
+    }
+
+    #[test]
+    fn clauses_without_topic_join_their_neighbour() {
+        let clauses = split(&Words::new("tune to C minor, please, and more reverb"));
+        let topics = vec![Some(Topic::Tune), None, Some(Topic::Voice)];
+        let groups = group(clauses.into_iter().zip(topics).collect());
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].words.texts().join(" "), "tune to c minor please");
+        assert_eq!(groups[1].topic, Topic::Voice);
+    }
+}

@@ -1,0 +1,90 @@
+//! The last check on every decided call: a clause that only lowers, removes or switches off
+//! never raises a control or switches one on, and one that only raises never lowers. An
+//! argument that would is dropped (a call left with nothing is dropped too).
+
+use serde_json::Value;
+
+use super::normalise::Words;
+use super::relative::{polarity, Polarity};
+use crate::assistant::state::{ParamSnapshot, ParamValue};
+use crate::assistant::tools::ToolCall;
+
+/// Which parameter each guarded argument sets. Pitch, formant and the dry/wet mix are not
+/// here: their direction words name the value, not the effect ("more of the dry signal"
+/// lowers the mix).
+const GUARDED: [(&str, &str, &str); 15] = [
+    ("voice_tune", "amount", "tune_amount"),
+    ("voice_tune", "humanize", "tune_humanize"),
+    ("voice_tune", "vibrato", "tune_vibrato"),
+    ("voice_tune", "enabled", "tune_enabled"),
+    ("voice_modulate", "robot", "mod_robot"),
+    ("voice_modulate", "breathiness", "mod_breath"),
+    ("voice_modulate", "whisper", "mod_whisper"),
+    ("voice_modulate", "warmth", "mod_warmth"),
+    ("voice_modulate", "presence", "mod_presence"),
+    ("voice_modulate", "reverb", "mod_reverb"),
+    ("voice_modulate", "compression", "mod_compression"),
+    ("mix_control", "backing", "backing_enabled"),
+    ("mix_control", "backing_level_db", "backing_level"),
+    ("mix_control", "output_gain_db", "output_gain"),
+    ("mix_control", "bypass", "bypass"),
+];
+
+fn as_number(v: &Value) -> Option<f32> {
+    match v {
+        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        other => other.as_f64().map(|f| f as f32),
+    }
+}
+
+fn current(state: &ParamSnapshot, id: &str) -> Option<f32> {
+    match state.get(id)? {
+        ParamValue::Float(v) => Some(v),
+        ParamValue::Bool(b) => Some(if b { 1.0 } else { 0.0 }),
+        _ => None,
+    }
+}
+
+/// Drops the arguments of `call` that move against the clause's direction; `None` when no
+/// argument is left.
+pub fn check(mut call: ToolCall, words: &Words, state: &ParamSnapshot) -> Option<ToolCall> {
+    // "Without changing the pitch" says what stays, not which way things go.
+    if words.has_phrase("without changing") {
+        return Some(call);
+    }
+    let Some(direction) = polarity(words) else {
+        return Some(call);
+    };
+    let had = call.args.len();
+    call.args.retain(|arg, value| {
+        let Some((_, _, id)) = GUARDED.iter().find(|(t, a, _)| *t == call.tool && a == arg) else {
+            return true;
+        };
+        match (as_number(value), current(state, id)) {
+            (Some(new), Some(now)) => match direction {
+                Polarity::Down => new <= now + 1e-4,
+                Polarity::Up => new >= now - 1e-4,
+            },
+            _ => true,
+        }
+    });
+    (had == 0 || !call.args.is_empty()).then_some(call)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assistant::tools::ToolName;
+    use serde_json::json;
+
+    #[test]
+    fn lowering_words_never_raise() {
+        let mut state = ParamSnapshot::default();
+        state.set("mod_reverb", ParamValue::Float(0.1));
+        let raise = ToolCall::new(ToolName::VoiceModulate, json!({"reverb": 0.3}));
+        assert!(check(raise.clone(), &Words::new("less reverb"), &state).is_none());
+        assert!(check(raise, &Words::new("more reverb"), &state).is_some());
+        let on = ToolCall::new(ToolName::MixControl, json!({"backing": true}));
+        assert!(check(on, &Words::new("mute the backing"), &state).is_none());
+    }
+}

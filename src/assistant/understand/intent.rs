@@ -1,0 +1,188 @@
+//! The `intent_new` reader: a new song with its working title (quoted, "called X", "new
+//! song: X"), its main mood, what happened and what is longed for.
+
+use serde_json::{json, Map, Value};
+
+use super::normalise::Words;
+use super::speak::quoted_text;
+use crate::assistant::tools::{ToolCall, ToolName, INTENT_MOODS};
+
+/// Word stems and the intent mood each names.
+const MOOD_STEMS: [(&str, &str); 30] = [
+    ("griev", "Grief"),
+    ("grief", "Grief"),
+    ("mourn", "Grief"),
+    ("joy", "Joy"),
+    ("nervous", "Nervousness"),
+    ("anxious", "Nervousness"),
+    ("defian", "Defiance"),
+    ("liberat", "Liberation"),
+    ("longing", "Longing"),
+    ("yearn", "Longing"),
+    ("rage", "Rage"),
+    ("angry", "Rage"),
+    ("furious", "Rage"),
+    ("accept", "Acceptance"),
+    ("nostalg", "Nostalgia"),
+    ("dissociat", "Dissociation"),
+    ("numb", "Dissociation"),
+    ("triumph", "Triumphant Hope"),
+    ("hope", "Triumphant Hope"),
+    ("bittersweet", "Bittersweet"),
+    ("melanchol", "Melancholy"),
+    ("euphori", "Euphoria"),
+    ("desperat", "Desperation"),
+    ("seren", "Serenity"),
+    ("calm", "Serenity"),
+    ("confus", "Confusion"),
+    ("determin", "Determination"),
+    ("happy", "Joy"),
+    ("sad", "Melancholy"),
+    ("free", "Liberation"),
+];
+
+/// Whether the request starts a new song (an intent with a title).
+pub fn asks(text: &str, words: &Words) -> bool {
+    let new = words.has_any(&["new", "start", "create", "begin", "set"]);
+    let song = words.has_any(&["song", "intent", "one"]) || quoted_text(text).is_some();
+    let titled = quoted_text(text).is_some()
+        || words.has_any(&["called", "titled", "named", "title"])
+        || text.contains(':');
+    new && song && titled && !words.has_any(&["backing", "beat", "reverb", "say", "read"])
+}
+
+/// Reads an `intent_new` call, or `None` when no title can be found.
+pub fn read(text: &str, words: &Words) -> Option<ToolCall> {
+    let title = title(text)?;
+    let mut args = Map::new();
+    args.insert("title".into(), json!(title));
+    let rest = text.replacen(title.as_str(), " ", 1);
+    let rest_words = Words::new(&rest);
+    if let Some(mood) = mood(&rest_words) {
+        args.insert("mood_primary".into(), json!(mood));
+    }
+    if let Some(event) = event(&rest) {
+        args.insert("core_event".into(), json!(event));
+    }
+    if let Some(longing) = longing(&rest) {
+        args.insert("core_longing".into(), json!(longing));
+    }
+    let _ = words;
+    Some(ToolCall::new(ToolName::IntentNew, Value::Object(args)))
+}
+
+/// The working title: quoted, after "called"/"titled"/"named", or after "new song:".
+fn title(text: &str) -> Option<String> {
+    if let Some(q) = quoted_text(text) {
+        return Some(q);
+    }
+    let lower = text.to_lowercase();
+    for marker in [
+        "called ",
+        "titled ",
+        "named ",
+        "title is ",
+        "song: ",
+        "intent: ",
+    ] {
+        if let Some(i) = lower.find(marker) {
+            let rest = &text[i + marker.len()..];
+            let end = rest.find(['.', ',', '!', '?', ';']).unwrap_or(rest.len());
+            let title = rest[..end].trim();
+            if !title.is_empty() && title.chars().count() <= 80 {
+                return Some(title.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// The first mood word, as an intent mood.
+fn mood(words: &Words) -> Option<&'static str> {
+    if words.has_phrase("triumphant hope") {
+        return Some("Triumphant Hope");
+    }
+    words.words.iter().find_map(|w| {
+        MOOD_STEMS
+            .iter()
+            .find(|(stem, _)| w.text.starts_with(stem))
+            .map(|(_, m)| *m)
+            .filter(|m| INTENT_MOODS.contains(m))
+    })
+}
+
+/// The piece of `text` after `marker` up to the next comma or full stop.
+fn after<'a>(text: &'a str, lower: &str, marker: &str) -> Option<&'a str> {
+    let i = lower.find(marker)?;
+    let rest = &text[i + marker.len()..];
+    let end = rest.find([',', '.', ';', '!', '?']).unwrap_or(rest.len());
+    let piece = rest[..end].trim().trim_start_matches(':').trim();
+    (!piece.is_empty()).then_some(piece)
+}
+
+/// What happened: "about X", "event: X", "what happened: X", "it happened that X".
+fn event(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    [
+        "what happened:",
+        "event:",
+        "happened that",
+        "happen that",
+        "about ",
+    ]
+    .iter()
+    .find_map(|m| after(text, &lower, m))
+    .map(str::to_string)
+}
+
+/// What is longed for: "longing: X", "I want X", "I wish X", "just want X".
+fn longing(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    [
+        "longing:",
+        "what i want is",
+        "i just want",
+        "just want",
+        "i want",
+        "i wish",
+        "wish to",
+    ]
+    .iter()
+    .find_map(|m| after(text, &lower, m))
+    .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intent(text: &str) -> Value {
+        let words = Words::new(text);
+        assert!(asks(text, &words), "{text}");
+        Value::Object(read(text, &words).expect(text).args)
+    }
+
+    #[test]
+    fn titles_moods_events_longings() {
+        assert_eq!(
+            intent("start a new song intent called Paper Boats"),
+            json!({"title": "Paper Boats"})
+        );
+        assert_eq!(
+            intent("new song called 'Ashes' — the mood is grief"),
+            json!({"title": "Ashes", "mood_primary": "Grief"})
+        );
+        let full = intent(
+            "start a song called Runaway. Mood: liberation. What happened: I quit my job and \
+             moved to Lisbon. Longing: to finally feel like myself.",
+        );
+        assert_eq!(full["title"], "Runaway");
+        assert_eq!(full["mood_primary"], "Liberation");
+        assert!(full["core_event"]
+            .as_str()
+            .is_some_and(|e| e.contains("Lisbon")));
+        assert!(full["core_longing"]
+            .as_str()
+            .is_some_and(|e| e.contains("myself")));
+    }
+}

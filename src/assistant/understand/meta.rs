@@ -1,0 +1,110 @@
+//! Requests about the conversation rather than a control: the current settings, starting
+//! over, and edits too vague to carry out ("change it"), which get one short question.
+
+use serde_json::json;
+
+use super::normalise::Words;
+use crate::assistant::tools::{ToolCall, ToolName};
+
+/// Whether the request asks what the settings are.
+pub fn is_state_question(words: &Words) -> bool {
+    let subject = words.has_any(&[
+        "settings",
+        "state",
+        "status",
+        "parameters",
+        "setup",
+        "values",
+        "value",
+        "params",
+    ]);
+    let ask = words.has_any(&[
+        "what", "show", "current", "list", "tell", "whats", "what's", "dump", "check", "see",
+        "read", "give",
+    ]);
+    (subject && (ask || words.len() <= 2))
+        || words.has_phrase("show me everything")
+        || words.has_phrase("everything set")
+        || words.has_phrase("what key am i")
+        || words.has_phrase("which key am i")
+        || words.has_phrase("what key are we")
+        || words.has_phrase("are at")
+        || words.has_any(&["how", "what", "whats", "what's"])
+            && matches!(words.at(words.len().saturating_sub(1)), "set" | "at")
+}
+
+/// Whether the request asks to start over with a clean voice.
+pub fn is_reset_all(words: &Words) -> bool {
+    let everything = words.has_any(&["everything", "all"]);
+    (everything && (words.has_phrase("back to normal") || words.has("reset")))
+        || words.has_phrase("start over")
+        || words.has_phrase("from scratch")
+}
+
+/// Starting over: natural tuning and a neutral voice (the key and scale stay: they describe
+/// the song, not the effect).
+pub fn reset_all() -> Vec<ToolCall> {
+    vec![
+        ToolCall::new(ToolName::VoiceTune, json!({"preset": "natural"})),
+        ToolCall::new(ToolName::VoiceModulate, json!({"preset": "neutral"})),
+    ]
+}
+
+/// The question for an edit that names nothing to edit ("change it", "make it better",
+/// "more", "a bit less").
+pub fn vague_edit(words: &Words) -> Option<String> {
+    const RELATIVE: [&str; 10] = [
+        "more", "less", "higher", "lower", "bigger", "smaller", "slower", "faster", "shorter",
+        "longer",
+    ];
+    const FILLER: [&str; 12] = [
+        "a", "bit", "little", "lot", "much", "please", "way", "even", "some", "it", "just", "make",
+    ];
+    let only_relative = words.has_any(&RELATIVE)
+        && words
+            .words
+            .iter()
+            .all(|w| RELATIVE.contains(&w.text.as_str()) || FILLER.contains(&w.text.as_str()));
+    if only_relative {
+        return Some("Which one: the reverb, the tuning, your level or the backing?".into());
+    }
+    // "Lower my voice": the pitch or the level?
+    if words.has_any(&["lower", "raise"]) && words.has("voice") && words.len() <= 4 {
+        return Some("Do you mean the pitch (say \"down a tone\") or the level?".into());
+    }
+    let edit = words.has_any(&[
+        "change",
+        "fix",
+        "better",
+        "improve",
+        "tweak",
+        "tweek",
+        "adjust",
+        "different",
+        "edit",
+    ]);
+    let object = words.has_any(&["it", "this", "that", "something"]) || words.len() <= 2;
+    (edit && object).then(|| {
+        "What should I change: the tuning, the voice, the backing or the levels?".to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_reset_and_vague_edits() {
+        assert!(is_state_question(&Words::new(
+            "what are my current settings?"
+        )));
+        assert!(is_state_question(&Words::new(
+            "how loud is the backing set?"
+        )));
+        assert!(is_state_question(&Words::new("status")));
+        assert!(!is_state_question(&Words::new("tune me to A minor")));
+        assert!(is_reset_all(&Words::new("set everything back to normal")));
+        assert!(vague_edit(&Words::new("hmm make it better")).is_some_and(|q| q.contains('?')));
+        assert!(vague_edit(&Words::new("add some reverb")).is_none());
+    }
+}

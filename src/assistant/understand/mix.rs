@@ -1,0 +1,291 @@
+//! The `mix_control` reader: the backing's switch, level and transport following, the output
+//! level and bypass. Levels move from where they are ("take 2 dB off", "a bit louder") or
+//! are set ("-6 dB", "unity"); a lowering word never raises a level or switches anything on.
+
+use serde_json::{json, Map, Value};
+
+use super::normalise::{number, Words};
+use super::relative::{apply_db, size, Move};
+use super::slots::{bare_level, decibels};
+use super::Context;
+use crate::assistant::tools::{ToolCall, ToolName};
+
+/// Words that name the backing (as something playing, not a new one to make).
+pub const BACKING_NOUNS: &[&str] = &[
+    "backing",
+    "beat",
+    "beats",
+    "groove",
+    "drums",
+    "band",
+    "instrumental",
+    "accompaniment",
+    "music",
+    "track",
+    "loop",
+    "riddim",
+];
+
+/// Words that name the host's transport.
+pub const HOST_WORDS: &[&str] = &[
+    "daw",
+    "host",
+    "transport",
+    "session",
+    "logic",
+    "ableton",
+    "reaper",
+    "cubase",
+    "protools",
+    "bitwig",
+];
+
+/// Which level a clause is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The backing track.
+    Backing,
+    /// The plugin's output (the voice).
+    Output,
+}
+
+/// Reads a `mix_control` call from a clause about `target`.
+pub fn read(words: &Words, ctx: &Context, target: Target) -> Option<ToolCall> {
+    let mut args = Map::new();
+    if target == Target::Backing {
+        backing_switch(words, &mut args);
+        follow(words, &mut args);
+    } else {
+        bypass(words, &mut args);
+    }
+    let id = match target {
+        Target::Backing => "backing_level",
+        Target::Output => "output_gain",
+    };
+    if let Some(db) = level(words, ctx.state.number(id), !args.is_empty()) {
+        let (lo, hi) = match target {
+            Target::Backing => (-60.0, 6.0),
+            Target::Output => (-36.0, 12.0),
+        };
+        let name = match target {
+            Target::Backing => "backing_level_db",
+            Target::Output => "output_gain_db",
+        };
+        args.insert(name.into(), super::relative::value(db.clamp(lo, hi)));
+    }
+    (!args.is_empty()).then(|| ToolCall::new(ToolName::MixControl, Value::Object(args)))
+}
+
+/// On or off: "start the beat", "kill the backing", "music on", "hit play".
+fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
+    let off = words.has_any(&[
+        "stop", "off", "mute", "kill", "disable", "silence", "pause", "close",
+    ]) || words.has_phrase("no backing")
+        || words.has_phrase("no beat")
+        || words.has_phrase("no music");
+    let about_follow = words.has_any(HOST_WORDS) || words.has_any(&["sync", "syncing", "follow"]);
+    // "Take 2 dB off the backing" lowers it; it does not switch it off.
+    let about_level = decibels(words).is_some() || bare_level(words).is_some();
+    if off && !about_follow && !about_level {
+        args.insert("backing".into(), json!(false));
+        return;
+    }
+    let on = words.has_any(&[
+        "start", "on", "play", "enable", "unmute", "resume", "open", "playing", "kick",
+    ]) || words.has_phrase("bring the")
+        || words.has_phrase("bring it in")
+        || words.has_phrase("back in");
+    let level_words = words.has_any(&["louder", "quieter", "volume", "level", "db", "up", "down"]);
+    // "Turn the backing up" is a level, not a switch, unless "on/start/play" is said too.
+    let on = on && (!level_words || words.has_any(&["on", "start", "play"]));
+    if on && !about_follow {
+        args.insert("backing".into(), json!(true));
+    }
+}
+
+/// Following the host's transport: "sync to my DAW", "let it free run".
+fn follow(words: &Words, args: &mut Map<String, Value>) {
+    let free_at = words
+        .find_any(&[
+            "freerun",
+            "independently",
+            "independent",
+            "unsync",
+            "ignore",
+            "alone",
+        ])
+        .or_else(|| words.find_phrase("run free"))
+        .or_else(|| words.find_phrase("own clock"))
+        .or_else(|| words.find_phrase("own tempo"));
+    let follow_at = words.find_any(&[
+        "follow",
+        "following",
+        "sync",
+        "syncing",
+        "synced",
+        "lock",
+        "together",
+        "transport",
+    ]);
+    let hit_play = words.has_phrase("hit play") && words.has_any(HOST_WORDS);
+    if free_at.is_none() && follow_at.is_none() && !hit_play {
+        return;
+    }
+    if follow_at.is_some() && !words.has_any(HOST_WORDS) && free_at.is_none() {
+        return;
+    }
+    let negated_before = |i: usize| {
+        (i.saturating_sub(2)..i)
+            .any(|k| matches!(words.at(k), "don't" | "dont" | "not" | "no" | "stop"))
+    };
+    let value = match (free_at, follow_at) {
+        (Some(f), _) if negated_before(f) => true,
+        (Some(_), _) => false,
+        (None, Some(f)) => !negated_before(f) && !words.has("off"),
+        (None, None) => true,
+    };
+    args.insert("follow_host".into(), json!(value));
+    // A clause about following does not also switch the backing.
+    args.remove("backing");
+}
+
+/// Bypass: "bypass the plugin", "bring the effects back", "unbypass".
+fn bypass(words: &Words, args: &mut Map<String, Value>) {
+    if words.has("unbypass") || words.has("engage") {
+        args.insert("bypass".into(), json!(false));
+    } else if words.has("bypass") {
+        let off = words.has_any(&["off", "disable", "stop", "remove", "un"]);
+        args.insert("bypass".into(), json!(!off));
+    } else if words.has_any(&["effects", "effect", "plugin"]) && words.has("back") {
+        args.insert("bypass".into(), json!(false));
+    } else if words.has_any(&["effects", "plugin"]) && words.has_any(&["off", "disable"]) {
+        // "Turn the plugin off": the voice passes through untouched.
+        args.insert("bypass".into(), json!(true));
+    } else if words.has_any(&["effects", "plugin"]) && words.has_any(&["on", "enable"]) {
+        args.insert("bypass".into(), json!(false));
+    }
+}
+
+/// The new level in dB, or `None` when the clause does not speak of the level. `switched`
+/// says the clause also switched something ("turn it on at -10 dB").
+fn level(words: &Words, now: f32, switched: bool) -> Option<f32> {
+    let moving = words.has_any(&[
+        "up", "down", "louder", "quieter", "softer", "raise", "lower", "boost", "cut", "drop",
+        "more", "less", "off", "by", "reduce", "increase", "crank",
+    ]);
+    let setting = words.has_any(&["to", "at", "set", "on", "in", "put"]) || !moving;
+    if let Some((db, signed)) = decibels(words) {
+        let down = words.has_any(&[
+            "down", "quieter", "softer", "lower", "cut", "drop", "reduce", "less", "off", "minus",
+        ]);
+        if moving && !(setting && signed) && !words.has_any(&["to", "at"]) {
+            return Some(now + if down { -db.abs() } else { db.abs() });
+        }
+        return Some(db);
+    }
+    if let Some(v) = bare_level(words) {
+        return Some(v);
+    }
+    // "Raise the backing by six": a number after "by" is dB.
+    if let Some(i) = words.find_any(&["by"]) {
+        if let Some(v) = number(words.at(i + 1)).filter(|v| (0.5..=24.0).contains(v)) {
+            let down = words.has_any(&["down", "lower", "quieter", "drop", "reduce"]);
+            return Some(now + if down { -v as f32 } else { v as f32 });
+        }
+    }
+    vague_level(words, now, switched)
+}
+
+/// "Louder", "way in the background", "I can't hear it": a step from where it is.
+fn vague_level(words: &Words, now: f32, switched: bool) -> Option<f32> {
+    let texts = words.texts();
+    if words.has_phrase("in the background") || words.has_phrase("really quiet") {
+        return Some(now.min(-24.0));
+    }
+    let cant_hear = words.has_phrase("can't hear")
+        || words.has_phrase("cant hear")
+        || words.has_phrase("barely hear")
+        || words.has("buried");
+    let up = words.has_any(&["louder", "up", "raise", "boost", "increase", "crank"])
+        || words.has("more") && !words.has("less")
+        || cant_hear;
+    let down = words.has_any(&[
+        "quieter", "softer", "down", "lower", "reduce", "less", "strong",
+    ]) || words.has_phrase("too loud");
+    if up == down || switched && !words.has_any(&["louder", "quieter", "up", "down"]) {
+        return None;
+    }
+    // Not hearing it at all is more than "way louder": 9 dB.
+    if cant_hear && !words.has_any(&["bit", "little"]) {
+        return Some(now + 9.0);
+    }
+    let s = size(&texts);
+    let m = if up { Move::Up(s) } else { Move::Down(s) };
+    Some(apply_db(m, now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assistant::state::{ParamSnapshot, ParamValue};
+
+    fn mix(text: &str, state: &ParamSnapshot, target: Target) -> Value {
+        let ctx = Context {
+            state,
+            backing: None,
+        };
+        Value::Object(read(&Words::new(text), &ctx, target).expect(text).args)
+    }
+
+    #[test]
+    fn backing_switch_level_and_follow() {
+        let s = ParamSnapshot::default();
+        let b = Target::Backing;
+        assert_eq!(mix("stop the backing", &s, b), json!({"backing": false}));
+        assert_eq!(mix("start the beat", &s, b), json!({"backing": true}));
+        assert_eq!(
+            mix("backing down 6 dB", &s, b),
+            json!({"backing_level_db": -18.0})
+        );
+        assert_eq!(
+            mix("put the backing at -18", &s, b),
+            json!({"backing_level_db": -18.0})
+        );
+        assert_eq!(
+            mix("take 2 dB off the backing", &s, b),
+            json!({"backing_level_db": -14.0})
+        );
+        assert_eq!(
+            mix("don't free run the backing, follow the session", &s, b),
+            json!({"follow_host": true})
+        );
+        assert_eq!(
+            mix("dont folow the host", &s, b),
+            json!({"follow_host": false})
+        );
+    }
+
+    #[test]
+    fn output_levels_and_bypass() {
+        let mut s = ParamSnapshot::default();
+        s.set("output_gain", ParamValue::Float(-4.0));
+        let o = Target::Output;
+        assert_eq!(
+            mix("raise the output by two decibels", &s, o),
+            json!({"output_gain_db": -2.0})
+        );
+        assert_eq!(
+            mix("set the output gain to -6 dB", &s, o),
+            json!({"output_gain_db": -6.0})
+        );
+        assert_eq!(
+            mix("make me louder", &s, o),
+            json!({"output_gain_db": -1.0})
+        );
+        assert_eq!(
+            mix("everything 2 dB quieter", &s, o),
+            json!({"output_gain_db": -6.0})
+        );
+        assert_eq!(mix("bypass the plugin", &s, o), json!({"bypass": true}));
+    }
+}

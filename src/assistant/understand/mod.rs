@@ -1,0 +1,256 @@
+//! Understanding a request without the model: normalised words (`normalise`, `vocab`),
+//! shared slots (`slots`), moves from the current value (`relative`), compound requests cut
+//! into clauses (`clauses`) each given a topic (`classify`, with the trained scorer `model`
+//! for what the rules leave), one reader per tool, a guard against inversions (`guard`), and
+//! the glossary for questions (`glossary`). Everything ends as the same `ToolCall`s the model
+//! produces, or as an answer, a question, or "pass to the model".
+
+pub mod backing;
+pub mod classify;
+pub mod clauses;
+pub mod glossary;
+pub mod guard;
+pub mod intent;
+pub mod meta;
+pub mod mix;
+pub mod model;
+pub mod modulate;
+pub mod names;
+pub mod normalise;
+pub mod relative;
+pub mod slots;
+pub mod speak;
+pub mod tune;
+pub mod vocab;
+
+use serde_json::{json, Map};
+
+use self::classify::Topic;
+use self::normalise::Words;
+use super::state::{BackingSpec, ParamSnapshot};
+use super::tools::{ToolCall, ToolName};
+use crate::music::theory::{PitchClass, ScaleKind};
+
+/// What the request is read against: the current parameters and the current backing.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Every parameter's current value.
+    pub state: &'a ParamSnapshot,
+    /// The backing loaded now, if any ("a bit faster" changes it).
+    pub backing: Option<&'a BackingSpec>,
+}
+
+/// What the understanding decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Calls to make, in order.
+    Calls(Vec<ToolCall>),
+    /// An answer from the glossary (no change).
+    Answer(String),
+    /// One short question, because the request could mean several things.
+    Ask(String),
+    /// Nothing certain: the model (if any) answers.
+    Pass,
+}
+
+/// Decides what `text` asks for.
+pub fn decide(text: &str, ctx: &Context) -> Decision {
+    let words = Words::new(text);
+    if words.is_empty() {
+        return Decision::Pass;
+    }
+    if intent::asks(text, &words) {
+        if let Some(call) = intent::read(text, &words) {
+            return Decision::Calls(vec![call]);
+        }
+    }
+    if let Some((call, rest)) = speak::read(text, &words) {
+        let mut calls = vec![call];
+        if let Decision::Calls(more) = decide(&rest, ctx) {
+            calls.extend(more);
+        }
+        return Decision::Calls(calls);
+    }
+    if meta::is_state_question(&words) && !classify::is_undo(&words) {
+        return Decision::Calls(vec![ToolCall::new(ToolName::GetState, json!({}))]);
+    }
+    if meta::is_reset_all(&words) {
+        return Decision::Calls(meta::reset_all());
+    }
+    if names::asks(&words) {
+        return Decision::Calls(vec![names::read(&words)]);
+    }
+    if let Some(answer) = glossary::answer(&words) {
+        return Decision::Answer(answer);
+    }
+    if is_question(&words) && !is_order(&words) {
+        return Decision::Pass;
+    }
+    let calls = read_clauses(&words, ctx);
+    if !calls.is_empty() {
+        return Decision::Calls(calls);
+    }
+    if let Some(question) = meta::vague_edit(&words) {
+        return Decision::Ask(question);
+    }
+    model::fallback(&words)
+}
+
+/// Whether the request is phrased as a question (it may still be an order: "can you...").
+fn is_question(words: &Words) -> bool {
+    let wh = matches!(
+        words.at(0),
+        "how" | "why" | "what" | "whats" | "which" | "who" | "when" | "should" | "wat"
+    ) && !matches!(words.at(1), "about");
+    // "Do you...", "is it..." ask; "do backing rock 120" orders.
+    let yes_no = matches!(words.at(0), "does" | "is" | "are" | "do")
+        && matches!(
+            words.at(1),
+            "you" | "i" | "we" | "it" | "this" | "that" | "the" | "my" | "a"
+        );
+    wh || yes_no
+}
+
+/// Whether a question also gives an order ("what if you tuned me to A?").
+fn is_order(words: &Words) -> bool {
+    words.has_any(&[
+        "set", "make", "tune", "give", "add", "switch", "change", "turn", "put", "use", "drop",
+        "raise", "generate", "create", "say", "speak", "suggest", "work",
+    ])
+}
+
+/// The calls of every clause, in order.
+fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
+    let clauses = clauses::split(words);
+    let facts = classify::request_facts(&clauses, ctx);
+    let mut previous = None;
+    let mut tagged = Vec::with_capacity(clauses.len());
+    for c in clauses {
+        // A question among orders ("what should the music be like? work it out from my
+        // intent") gives context, not an order of its own.
+        let asking = is_question(&c) && !is_order(&c);
+        let t = classify::topic(&c, facts, previous, ctx).filter(|_| !asking);
+        previous = t.or(previous);
+        tagged.push((c, t));
+    }
+    let mut backing_key = ctx.backing.and_then(spec_key);
+    let mut calls: Vec<ToolCall> = Vec::new();
+    for group in clauses::group(tagged) {
+        let Some(call) = read_group(&group, ctx, backing_key) else {
+            continue;
+        };
+        if call.tool == ToolName::BackingGenerate.as_str() {
+            backing_key = call_key(&call, "mode").or(backing_key);
+        }
+        let Some(call) = guard::check(call, &group.words, ctx.state) else {
+            continue;
+        };
+        push_merged(&mut calls, call);
+    }
+    calls
+}
+
+/// One group's call, with the other readers as a fallback when its own finds nothing.
+fn read_group(group: &clauses::Group, ctx: &Context, key: tune::KeyRef) -> Option<ToolCall> {
+    let w = &group.words;
+    let own = match group.topic {
+        Topic::Tune => tune::read(w, ctx, key),
+        Topic::Voice => modulate::read(w, ctx),
+        Topic::Backing => Some(backing::read(w, ctx, true)),
+        Topic::BackingMix => mix::read(w, ctx, mix::Target::Backing),
+        Topic::Output => mix::read(w, ctx, mix::Target::Output),
+        Topic::Process => Some(ToolCall::new(ToolName::IntentProcess, json!({}))),
+        Topic::Undo => Some(ToolCall::new(ToolName::Undo, json!({}))),
+    };
+    own.or_else(|| match group.topic {
+        Topic::Tune => modulate::read(w, ctx),
+        Topic::Voice => tune::read(w, ctx, key),
+        Topic::Output => modulate::read(w, ctx),
+        _ => None,
+    })
+}
+
+/// Adds `call`, joining it to the previous call of the same tool (later arguments win).
+fn push_merged(calls: &mut Vec<ToolCall>, call: ToolCall) {
+    let mergeable = matches!(
+        call.tool.as_str(),
+        "voice_tune" | "voice_modulate" | "mix_control" | "backing_generate"
+    );
+    match calls.last_mut() {
+        Some(last) if mergeable && last.tool == call.tool => {
+            let mut args: Map<_, _> = std::mem::take(&mut last.args);
+            args.extend(call.args);
+            last.args = args;
+        }
+        _ => calls.push(call),
+    }
+}
+
+/// The key and mode of a backing spec.
+fn spec_key(spec: &BackingSpec) -> tune::KeyRef {
+    let key = spec.key.parse::<PitchClass>().ok()?;
+    Some((key, spec.mode.parse::<ScaleKind>().ok()))
+}
+
+/// The key (and mode, under `mode_arg`) a call names.
+fn call_key(call: &ToolCall, mode_arg: &str) -> tune::KeyRef {
+    let key = call.args.get("key")?.as_str()?.parse::<PitchClass>().ok()?;
+    let mode = call
+        .args
+        .get(mode_arg)
+        .and_then(|m| m.as_str())
+        .and_then(|m| m.parse::<ScaleKind>().ok());
+    Some((key, mode))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn calls(text: &str) -> Vec<(String, Value)> {
+        let state = ParamSnapshot::default();
+        let ctx = Context {
+            state: &state,
+            backing: None,
+        };
+        match decide(text, &ctx) {
+            Decision::Calls(c) => c
+                .into_iter()
+                .map(|c| (c.tool, Value::Object(c.args)))
+                .collect(),
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn compound_requests_in_order() {
+        let c = calls("tune to C minor and add some reverb");
+        assert_eq!(
+            c[0],
+            ("voice_tune".into(), json!({"key": "C", "scale": "minor"}))
+        );
+        assert_eq!(c[1].0, "voice_modulate");
+        let c = calls("make a backing in Bb and tune my voice to the same key");
+        assert_eq!(c[0].0, "backing_generate");
+        assert_eq!(c[1], ("voice_tune".into(), json!({"key": "A#"})));
+        let c = calls("undo, then reverb 20%");
+        assert_eq!(c[0].0, "undo");
+        assert_eq!(c[1], ("voice_modulate".into(), json!({"reverb": 0.2})));
+    }
+
+    #[test]
+    fn questions_answers_and_asks() {
+        let state = ParamSnapshot::default();
+        let ctx = Context {
+            state: &state,
+            backing: None,
+        };
+        assert!(matches!(
+            decide("what are formants?", &ctx),
+            Decision::Answer(_)
+        ));
+        assert!(matches!(decide("can you fix it?", &ctx), Decision::Ask(q) if q.contains('?')));
+        assert_eq!(decide("hi there!", &ctx), Decision::Pass);
+    }
+}

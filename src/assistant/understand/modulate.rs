@@ -1,0 +1,566 @@
+//! The `voice_modulate` reader: voice presets, characters (chipmunk, demon, telephone),
+//! pitch and formant shifts, and the effect amounts (robot, breath, whisper, reverb,
+//! compression, mix, warmth, presence), each moved from its current value when the words
+//! are relative. Descriptions of a sound (`descriptors`) fill what no explicit word set.
+
+use serde_json::{json, Map, Value};
+
+use super::normalise::Words;
+use super::relative::{apply_fraction, read_move, size, value, window, Move, Size, Steps};
+use super::slots::shift_near;
+use super::Context;
+use crate::assistant::descriptors::{sound_changes, SoundChange};
+use crate::assistant::tools::{ToolCall, ToolName};
+
+/// Effects that start at 0: "more" goes at least to half way.
+const EFFECT: Steps = Steps {
+    default: 0.4,
+    floor_more: 0.5,
+};
+
+/// Words that make a clause about the voice's character.
+pub const VOICE_WORDS: &[&str] = &[
+    "deeper",
+    "duller",
+    "crisper",
+    "clearer",
+    "brightness",
+    "pitch",
+    "formant",
+    "formants",
+    "octave",
+    "octaves",
+    "semitone",
+    "semitones",
+    "transpose",
+    "robot",
+    "robotic",
+    "vocoder",
+    "breath",
+    "breathy",
+    "breathiness",
+    "breathier",
+    "whisper",
+    "whispery",
+    "reverb",
+    "echo",
+    "compression",
+    "compressor",
+    "compress",
+    "squash",
+    "warmth",
+    "warm",
+    "warmer",
+    "presence",
+    "brighter",
+    "airy",
+    "chipmunk",
+    "helium",
+    "demon",
+    "monster",
+    "wet",
+    "blend",
+    "cents",
+    "fifth",
+    "fourth",
+    "third",
+    "timbre",
+    "dry",
+    "mix",
+    "slam",
+    "squash",
+    "punchy",
+    "upfront",
+    "octave",
+];
+
+/// Reads a `voice_modulate` call from a clause.
+pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
+    let tune_context = words.has_any(&["tune", "tuning", "autotune", "correction", "tpain"]);
+    let mut args = Map::new();
+    let preset = preset(words, tune_context);
+    if let Some(p) = preset {
+        args.insert("preset".into(), json!(p));
+    }
+    character(words, &mut args);
+    if !args.contains_key("pitch_semitones") {
+        shifts(words, ctx, &mut args);
+        deeper(words, &mut args);
+    }
+    robot(words, ctx, tune_context, preset.is_some(), &mut args);
+    telephone(words, &mut args);
+    punch(words, &mut args);
+    angel(words, &mut args);
+    effects(words, ctx, preset, &mut args);
+    tone(words, ctx, &mut args);
+    described(words, ctx, &mut args);
+    (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceModulate, Value::Object(args)))
+}
+
+/// A voice preset named ("the ethereal preset", "powerful voice").
+fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
+    let named = words.has_any(&["preset", "voice", "setting", "character", "sound", "vocal"]);
+    if words.has("intimate") || words.has_phrase("intimate whisper") {
+        Some("intimate_whisper")
+    } else if words.has_any(&["vulnerable"]) && !tune_context {
+        Some("vulnerable")
+    } else if words.has_any(&["powerful"]) {
+        Some("powerful")
+    } else if words.has_any(&["ethereal", "heavenly"]) && !words.has("angel") {
+        Some("ethereal")
+    } else if words.has_any(&["dark", "darker"]) && !words.has_any(&["too", "less", "not"]) {
+        Some("dark")
+    } else if words.has("bright") && named && !words.has_any(&["less", "more", "too", "clear"]) {
+        Some("bright")
+    } else if words.has_any(&["robot", "robotic"]) && words.has("preset") {
+        Some("robot")
+    } else if words.has_any(&["neutral"])
+        || words.has_any(&["reset", "clean", "plain"]) && words.has_any(&["voice", "effects"])
+    {
+        Some("neutral")
+    } else {
+        None
+    }
+}
+
+/// Characters that set pitch and formant together.
+fn character(words: &Words, args: &mut Map<String, Value>) {
+    let cartoon = words.has_any(&["cartoon", "toon", "squeaky"]);
+    let chipmunk = words.has_any(&["chipmunk", "chipmunks", "helium", "nightcore", "alvin"]);
+    let demon = words.has_any(&["demon", "demonic", "monster", "devil", "ogre", "troll"])
+        || words.has_phrase("bad guy")
+        || words.has("villain") && words.has("deep")
+        || words.has("scary") && words.has_any(&["low", "deep", "movie"]);
+    let (pitch, formant) = if chipmunk {
+        (12.0, 7.0)
+    } else if cartoon {
+        (7.0, 4.0)
+    } else if demon {
+        (-12.0, -5.0)
+    } else {
+        return;
+    };
+    args.insert("pitch_semitones".into(), json!(pitch));
+    args.insert("formant_semitones".into(), json!(formant));
+}
+
+/// A punchy, upfront vocal: presence and compression (not the powerful preset, which also
+/// moves the formants).
+fn punch(words: &Words, args: &mut Map<String, Value>) {
+    if words.has_any(&["punchy", "upfront", "frontman", "anthem"]) || words.has_phrase("up front") {
+        args.insert("presence".into(), json!(0.75));
+        args.insert("compression".into(), json!(0.6));
+    }
+}
+
+/// An angel: airy breath in a big space (the ethereal preset would also move the formants).
+fn angel(words: &Words, args: &mut Map<String, Value>) {
+    if words.has_any(&["angel", "angels", "angelic", "choir"]) {
+        args.entry("reverb").or_insert(json!(0.5));
+        args.entry("breathiness").or_insert(json!(0.45));
+    }
+}
+
+/// A telephone or old radio: no lows, forward mids and highs.
+fn telephone(words: &Words, args: &mut Map<String, Value>) {
+    let phone = words.has_any(&[
+        "telephone",
+        "phone",
+        "radio",
+        "megaphone",
+        "walkie",
+        "tinny",
+    ]);
+    if phone {
+        args.insert("warmth".into(), json!(0.15));
+        args.insert("presence".into(), json!(0.8));
+    }
+}
+
+/// Whether the clause says the notes must stay ("same notes", "without changing the pitch").
+fn keeps_pitch(words: &Words) -> bool {
+    words.has_phrase("same notes")
+        || words.has_phrase("same pitch")
+        || words.has_phrase("without changing")
+        || words.has_phrase("keep the pitch")
+}
+
+/// Pitch and formant shifts: intervals with direction, resets, steps from where they are.
+fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    let formant_at = words.find_prefix(&["formant"]);
+    if let Some(f) = formant_at {
+        let v = shift_near(words, f, true)
+            .filter(|v| v.abs() <= 12.0)
+            .or_else(|| formant_step(words, f, ctx.state.number("mod_formant")));
+        if let Some(v) = v {
+            args.insert("formant_semitones".into(), json!(v));
+        }
+    }
+    if keeps_pitch(words) {
+        return;
+    }
+    let reset = words.has_any(&["reset", "normal", "zero", "rid"])
+        || words.has_phrase("no pitch")
+        || words.has_phrase("pitch 0")
+        || words.has_phrase("pitch back");
+    // Beside a formant, only the pitch's own words move the pitch ("formant up 2
+    // semitones" is all formant).
+    let pitch_at = if formant_at.is_some() {
+        words.find_any(&["pitch", "transpose", "octave", "octaves"])
+    } else {
+        words.find_any(&[
+            "pitch",
+            "shift",
+            "transpose",
+            "octave",
+            "octaves",
+            "semitones",
+            "semitone",
+            "st",
+            "cents",
+            "fifth",
+            "fourth",
+            "third",
+            "step",
+            "tone",
+        ])
+    };
+    let Some(p) = pitch_at.filter(|p| formant_at.is_none_or(|f| f.abs_diff(*p) > 2)) else {
+        return;
+    };
+    if reset && words.has("pitch") && !words.has_any(&["up", "down"]) {
+        args.insert("pitch_semitones".into(), json!(0.0));
+        return;
+    }
+    let bare = words.has_any(&["pitch", "transpose", "shift"]);
+    if let Some(v) = shift_near(words, p, bare).filter(|v| v.abs() <= 24.0) {
+        args.insert("pitch_semitones".into(), json!(v));
+    }
+}
+
+/// "A deeper voice" with no interval: two semitones down in pitch and formant.
+fn deeper(words: &Words, args: &mut Map<String, Value>) {
+    let deep = words.has("deeper") || words.has_phrase("deep voice");
+    if deep && !args.contains_key("pitch_semitones") && !args.contains_key("formant_semitones") {
+        args.insert("pitch_semitones".into(), json!(-2.0));
+        args.insert("formant_semitones".into(), json!(-2.0));
+    }
+}
+
+/// A formant step from where it is: "a bit lower", "up a little", "higher".
+fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
+    let down = words.has_any(&["lower", "down", "deeper", "darker", "bigger"]);
+    let up = words.has_any(&[
+        "higher", "up", "brighter", "smaller", "raise", "upward", "high",
+    ]);
+    if down == up {
+        return None;
+    }
+    let step = match size(&window(words, at)) {
+        Size::Small => 1.0,
+        Size::Normal => 2.0,
+        Size::Big => 4.0,
+    };
+    let step = if down { -step } else { step };
+    Some(f64::from((now + step).clamp(-12.0, 12.0)))
+}
+
+/// The robot effect, unless the words describe the tuning.
+fn robot(
+    words: &Words,
+    ctx: &Context,
+    tune_context: bool,
+    has_preset: bool,
+    args: &mut Map<String, Value>,
+) {
+    let Some(i) = words.find_any(&["robot", "robotic", "vocoder", "droid", "robott"]) else {
+        return;
+    };
+    if tune_context || has_preset && words.has("preset") {
+        return;
+    }
+    let m = read_move(words, i).unwrap_or(Move::Level(None));
+    let off = matches!(m, Move::Off)
+        || words.has_phrase("less robotic")
+        || words.has_phrase("robot anymore")
+        || matches!(words.before(i), "not" | "no");
+    if off {
+        args.insert("robot".into(), json!(0.0));
+        return;
+    }
+    match m {
+        Move::Level(None) if words.has_any(&["on", "enable", "add", "effect"]) => {
+            args.insert("robot".into(), json!(0.8));
+        }
+        Move::Level(None) if !has_preset => {
+            args.insert("preset".into(), json!("robot"));
+        }
+        Move::Level(None) => {}
+        other => {
+            let v = apply_fraction(other, ctx.state.number("mod_robot"), EFFECT);
+            args.insert("robot".into(), value(v));
+        }
+    }
+}
+
+/// Breath, whisper, reverb, compression and mix.
+fn effects(
+    words: &Words,
+    ctx: &Context,
+    preset: Option<&'static str>,
+    args: &mut Map<String, Value>,
+) {
+    let state = ctx.state;
+    let mut set = |triggers: &[&str], name: &str, id: &str, steps: Steps| {
+        if let Some(i) = words.find_prefix(triggers) {
+            let m = read_move(words, i).unwrap_or(Move::Level(None));
+            args.insert(
+                name.into(),
+                value(apply_fraction(m, state.number(id), steps)),
+            );
+        }
+    };
+    set(&["breath", "air"], "breathiness", "mod_breath", EFFECT);
+    if preset != Some("intimate_whisper") {
+        set(&["whisper"], "whisper", "mod_whisper", EFFECT);
+    }
+    let reverb = Steps {
+        default: 0.3,
+        floor_more: 0.5,
+    };
+    set(
+        &["reverb", "reverberation", "echo"],
+        "reverb",
+        "mod_reverb",
+        reverb,
+    );
+    set(
+        &["compress", "compression", "squash"],
+        "compression",
+        "mod_compression",
+        EFFECT,
+    );
+    if words.has_any(&["slam", "slammed"]) {
+        args.insert("compression".into(), json!(0.8));
+    }
+    dry(words, ctx, args);
+    mix(words, ctx, args);
+}
+
+/// "Dry the vocal up": less reverb (unless it is the dry signal of the mix).
+fn dry(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    if !words.has_any(&["dry", "drier", "dryer"]) {
+        return;
+    }
+    if args.contains_key("reverb") || words.has_any(&["signal", "blend", "mix", "untouched"]) {
+        return;
+    }
+    let now = ctx.state.number("mod_reverb");
+    let v = match size(&words.texts()) {
+        Size::Small => now - 0.15,
+        Size::Normal => now - 0.25,
+        Size::Big => 0.0,
+    };
+    if words.has_any(&["completely", "bone", "totally"]) {
+        args.insert("reverb".into(), json!(0.0));
+    } else {
+        args.insert("reverb".into(), value(v.max(0.0)));
+    }
+}
+
+/// The dry/wet mix: "50% wet", "blend some untouched voice back in".
+fn mix(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    let Some(i) = words.find_any(&["mix", "wet", "blend"]) else {
+        return;
+    };
+    let now = ctx.state.number("mod_mix");
+    let steps = Steps {
+        default: 0.5,
+        floor_more: 0.0,
+    };
+    let m = read_move(words, i).unwrap_or(Move::Level(None));
+    // More of the dry or untouched voice is less of the effect.
+    let dry = words.has_any(&["dry", "untouched", "original", "clean"]);
+    let v = match m {
+        Move::Set(v) => Some(v),
+        Move::Max => Some(1.0),
+        _ if words.has("fully") => Some(1.0),
+        Move::Up(s) | Move::Down(s) if dry => Some(apply_fraction(Move::Down(s), now, steps)),
+        Move::Level(_) if dry => Some(apply_fraction(Move::Down(Size::Normal), now, steps)),
+        Move::Up(_) | Move::Down(_) | Move::By(_) | Move::Times(_) => {
+            Some(apply_fraction(m, now, steps))
+        }
+        _ => None,
+    };
+    if let Some(v) = v {
+        args.insert("mix".into(), value(v));
+    }
+}
+
+/// Warmth and presence: 0.5 is flat; comparatives step from the current value.
+fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    let warm_at = words
+        .find_any(&["warmth", "warm", "warmer", "warmest", "lows", "low-end"])
+        .or_else(|| words.find_phrase("low end"))
+        .or_else(|| words.find_phrase("too much bass"));
+    if let Some(i) = warm_at {
+        let m = tone_move(words, i, &["colder"]);
+        let default = if words.at(i).starts_with("warm") {
+            0.7
+        } else {
+            0.3
+        };
+        let steps = Steps {
+            default,
+            floor_more: 0.0,
+        };
+        args.insert(
+            "warmth".into(),
+            value(apply_fraction(m, ctx.state.number("mod_warmth"), steps)),
+        );
+    }
+    let bright_at = words
+        .find_any(&[
+            "presence", "brighter", "crisper", "clearer", "duller", "clear",
+        ])
+        .or_else(|| words.find_phrase("cut through"))
+        .or_else(|| {
+            words
+                .find_any(&["bright", "brightness"])
+                .filter(|_| words.has_any(&["more", "less", "too"]))
+        });
+    if let Some(i) = bright_at {
+        let m = if words.has_phrase("cut through") {
+            Move::Up(Size::Normal)
+        } else {
+            tone_move(words, i, &["duller"])
+        };
+        let steps = Steps {
+            default: 0.7,
+            floor_more: 0.0,
+        };
+        args.insert(
+            "presence".into(),
+            value(apply_fraction(m, ctx.state.number("mod_presence"), steps)),
+        );
+    }
+}
+
+/// A tone control's move; a comparative ("warmer") is a step up unless `lowering` words say
+/// down ("colder", "thin out the lows").
+fn tone_move(words: &Words, at: usize, lowering: &[&str]) -> Move {
+    let m = read_move(words, at).unwrap_or(Move::Level(None));
+    let win = window(words, at);
+    let down =
+        words.has_any(lowering) || words.has_phrase("too much") || words.has_phrase("thin out");
+    match m {
+        // A tone control is flat at 0.5: "cut the low end off" lowers it, never to nothing.
+        Move::Off => Move::Down(size(&win)),
+        Move::Level(_) | Move::Up(_) if down => Move::Down(size(&win)),
+        Move::Level(l) if words.at(at).ends_with("er") => match l {
+            Some(v) if v < 0.5 => Move::Up(Size::Small),
+            Some(_) => Move::Up(Size::Big),
+            None => Move::Up(Size::Normal),
+        },
+        other => other,
+    }
+}
+
+/// What descriptions of the sound ask for, where no explicit word set it.
+fn described(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    // "Little room sound, not big hall": what follows "not" is what the user does not want.
+    let mut texts = Vec::new();
+    let mut skip = 0;
+    for w in &words.words {
+        if w.boundary {
+            skip = 0;
+        }
+        if w.text == "not" {
+            skip = 3;
+            continue;
+        }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        texts.push(w.text.as_str());
+    }
+    let keep_pitch = keeps_pitch(words);
+    let vague_reverb = words
+        .find_prefix(&["reverb", "echo"])
+        .is_some_and(|i| matches!(read_move(words, i), Some(Move::Level(None))));
+    let step = |id: &str, by: f32| {
+        let v = (ctx.state.number(id) + by).clamp(0.0, 1.0);
+        value(v)
+    };
+    for change in sound_changes(&texts) {
+        let (name, value) = match change {
+            SoundChange::Reverb(v) => ("reverb", value(v)),
+            SoundChange::Preset(p) => ("preset", json!(p)),
+            SoundChange::Formant(st) => ("formant_semitones", value(st)),
+            SoundChange::Pitch(_) if keep_pitch => continue,
+            SoundChange::Pitch(st) => ("pitch_semitones", value(st)),
+            SoundChange::WarmthBy(by) => ("warmth", step("mod_warmth", by)),
+            SoundChange::PresenceBy(by) => ("presence", step("mod_presence", by)),
+            SoundChange::Backing => continue,
+        };
+        if name == "reverb" && vague_reverb {
+            args.insert(name.into(), value);
+        } else if name == "preset" && args.contains_key("pitch_semitones") {
+            continue;
+        } else {
+            args.entry(name).or_insert(value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assistant::state::{ParamSnapshot, ParamValue};
+
+    fn modulate(text: &str, state: &ParamSnapshot) -> Value {
+        let ctx = Context {
+            state,
+            backing: None,
+        };
+        Value::Object(read(&Words::new(text), &ctx).expect(text).args)
+    }
+
+    #[test]
+    fn shifts_characters_and_presets() {
+        let s = ParamSnapshot::default();
+        assert_eq!(
+            modulate("pitch me up an octave", &s),
+            json!({"pitch_semitones": 12.0})
+        );
+        assert_eq!(
+            modulate("demon voice", &s),
+            json!({"pitch_semitones": -12.0, "formant_semitones": -5.0})
+        );
+        assert_eq!(
+            modulate("make me sound like a robot", &s),
+            json!({"preset": "robot"})
+        );
+        assert_eq!(modulate("robot at 40%", &s), json!({"robot": 0.4}));
+        assert_eq!(
+            modulate("etherial preset", &s),
+            json!({"preset": "ethereal"})
+        );
+    }
+
+    #[test]
+    fn effects_move_from_where_they_are() {
+        let mut s = ParamSnapshot::default();
+        s.set("mod_reverb", ParamValue::Float(0.5));
+        assert_eq!(modulate("less reverb", &s), json!({"reverb": 0.3}));
+        assert_eq!(modulate("no reverb please", &s), json!({"reverb": 0.0}));
+        assert_eq!(
+            modulate("can you dry the vocal up a little?", &s),
+            json!({"reverb": 0.35})
+        );
+        assert_eq!(modulate("make my voice warmer", &s), json!({"warmth": 0.7}));
+        s.set("mod_warmth", ParamValue::Float(0.6));
+        assert_eq!(modulate("less warmth", &s), json!({"warmth": 0.4}));
+    }
+}

@@ -1,0 +1,476 @@
+//! Requests as words: lowercase tokens with one spelling for things written many ways
+//! ("t-pain", "lo-fi", "50 %", "120bpm"), numbers written as words merged into digits
+//! ("a hundred and ten" -> 110, "ninety-five" -> 95), and misspelt domain words corrected
+//! against the vocabulary (`vocab`), so every reader sees the same clean words.
+
+use super::vocab;
+
+/// One word of the request: lowercase (and corrected), plus whether it was written with a
+/// capital.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    /// The word, lowercase, corrected to the vocabulary when it was a near miss.
+    pub text: String,
+    /// Whether the first letter was a capital (a lone "A" or "E" is then a note).
+    pub capital: bool,
+    /// Whether a comma, full stop or other clause mark comes right before it (or it is first).
+    pub boundary: bool,
+}
+
+/// The request split into words.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    /// The words in order.
+    pub words: Vec<Word>,
+}
+
+/// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
+/// Matched on the lowercased text, so each needs one entry only.
+const JOINED: [(&str, &str); 26] = [
+    ("t-pain", "tpain"),
+    ("t pain", "tpain"),
+    ("auto-tune", "autotune"),
+    ("auto tune", "autotune"),
+    ("lo-fi", "lofi"),
+    ("lo fi", "lofi"),
+    ("hip-hop", "hiphop"),
+    ("hip hop", "hiphop"),
+    ("neo-soul", "neo_soul"),
+    ("neo soul", "neo_soul"),
+    ("neosoul", "neo_soul"),
+    ("dry/wet", "mix"),
+    ("wet/dry", "mix"),
+    ("wet/dyr", "mix"),
+    ("re-enable", "enable"),
+    ("re-engage", "engage"),
+    ("un-bypass", "unbypass"),
+    ("un-bypas", "unbypass"),
+    ("free-run", "freerun"),
+    ("free run", "freerun"),
+    ("ctrl z", "undo"),
+    ("ctrl-z", "undo"),
+    ("boom bap", "boombap"),
+    ("one drop", "onedrop"),
+    ("four on the floor", "fouronthefloor"),
+    ("8va", "octave up"),
+];
+
+impl Words {
+    /// Splits and cleans `text`.
+    pub fn new(text: &str) -> Self {
+        let mut s = format!(" {} ", text.replace(['“', '”', '’', '‘'], "'"))
+            .replace('♯', "#")
+            .replace('♭', "b")
+            .replace(['—', '–'], " , ");
+        // Lowercase except single letters, which may be notes ("A", "E").
+        let lower = s.to_lowercase();
+        for (from, to) in JOINED {
+            if lower.contains(from) {
+                s = replace_ignore_case(&s, from, to);
+            }
+        }
+        let mut words = Vec::new();
+        // A clause boundary (a comma, a full stop...) is kept on the word after it.
+        let mut boundary = true;
+        let mut start = None;
+        let bytes: Vec<(usize, char)> = s.char_indices().collect();
+        for (k, &(i, c)) in bytes.iter().enumerate() {
+            let separator = c.is_whitespace() || ",;:!?()[]\"/&+".contains(c);
+            // "+6" and "+12" keep their sign; "&" and "+" between words join clauses.
+            let sign = c == '+' && bytes.get(k + 1).is_some_and(|(_, n)| n.is_ascii_digit());
+            if separator && !sign {
+                if let Some(from) = start.take() {
+                    boundary = push_token(&mut words, &s[from..i], boundary);
+                }
+                if ",;:!?()&+".contains(c) {
+                    boundary = true;
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(from) = start {
+            push_token(&mut words, &s[from..], boundary);
+        }
+        let mut out = Words { words };
+        out.merge_numbers();
+        out
+    }
+
+    /// Words built from a run of another request's words (a clause).
+    pub fn from_slice(words: &[Word]) -> Self {
+        Words {
+            words: words.to_vec(),
+        }
+    }
+
+    /// How many words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether there are no words.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The word at `i`, or "" past the end.
+    pub fn at(&self, i: usize) -> &str {
+        self.words.get(i).map(|w| w.text.as_str()).unwrap_or("")
+    }
+
+    /// The word before `i`, or "" at the start.
+    pub fn before(&self, i: usize) -> &str {
+        if i == 0 {
+            ""
+        } else {
+            self.at(i - 1)
+        }
+    }
+
+    /// Whether `word` occurs.
+    pub fn has(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w.text == word)
+    }
+
+    /// Whether any of `words` occurs.
+    pub fn has_any(&self, words: &[&str]) -> bool {
+        self.words.iter().any(|w| words.contains(&w.text.as_str()))
+    }
+
+    /// The first position of any of `words`.
+    pub fn find_any(&self, words: &[&str]) -> Option<usize> {
+        self.words
+            .iter()
+            .position(|w| words.contains(&w.text.as_str()))
+    }
+
+    /// Whether a word starts with `prefix`.
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        self.words.iter().any(|w| w.text.starts_with(prefix))
+    }
+
+    /// The first word starting with any of `prefixes`.
+    pub fn find_prefix(&self, prefixes: &[&str]) -> Option<usize> {
+        self.words
+            .iter()
+            .position(|w| prefixes.iter().any(|p| w.text.starts_with(p)))
+    }
+
+    /// Whether the words of `phrase` (space separated) occur in a row.
+    pub fn has_phrase(&self, phrase: &str) -> bool {
+        self.find_phrase(phrase).is_some()
+    }
+
+    /// Where the words of `phrase` start, if they occur in a row.
+    pub fn find_phrase(&self, phrase: &str) -> Option<usize> {
+        let mut parts = [""; 8];
+        let mut n = 0;
+        for p in phrase.split(' ').take(8) {
+            parts[n] = p;
+            n += 1;
+        }
+        (0..self.len()).find(|&i| (0..n).all(|k| self.at(i + k) == parts[k]))
+    }
+
+    /// The lowercase words in order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    /// Number words in a row become one number: "a hundred and ten" -> "110", "one twenty"
+    /// -> "120", "ninety five" -> "95", "a dozen" -> "12".
+    fn merge_numbers(&mut self) {
+        let mut out: Vec<Word> = Vec::with_capacity(self.words.len());
+        let mut i = 0;
+        while i < self.words.len() {
+            // A number never runs over a comma: "one, two, three" stays three numbers.
+            let end = (i + 1..self.words.len())
+                .find(|&j| self.words[j].boundary)
+                .unwrap_or(self.words.len());
+            // Only numbers of several words are merged; a lone "one" may be a pronoun ("the
+            // moderate one") and `number` reads lone number words anyway.
+            let spoken = spoken_number(&self.words[i..end]).filter(|(_, used)| *used > 1);
+            if let Some((value, used)) = spoken {
+                out.push(Word {
+                    text: format_number(value),
+                    capital: false,
+                    boundary: self.words[i].boundary,
+                });
+                i += used;
+            } else {
+                out.push(self.words[i].clone());
+                i += 1;
+            }
+        }
+        self.words = out;
+    }
+}
+
+/// Cleans one token and pushes its words; returns whether the next word starts a clause (this
+/// one ended with a full stop).
+fn push_token(words: &mut Vec<Word>, raw: &str, mut boundary: bool) -> bool {
+    let ends_sentence = raw.ends_with('.') && !raw.ends_with("..");
+    let raw = raw.trim_matches(|c: char| c == '\'' || c == '.' || c == '*' || c == '@');
+    // "the backing's key", "Ableton's tempo": the owner is the word.
+    let raw = raw
+        .strip_suffix("'s")
+        .filter(|r| r.len() > 2)
+        .unwrap_or(raw);
+    if raw.is_empty() {
+        return boundary || ends_sentence;
+    }
+    for part in split_number_unit(raw) {
+        for piece in split_hyphens(part) {
+            words.push(Word {
+                text: vocab::correct(&squeeze(&piece.to_lowercase())),
+                capital: piece.chars().next().is_some_and(char::is_uppercase),
+                boundary,
+            });
+            boundary = false;
+        }
+    }
+    ends_sentence
+}
+
+fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
+    let lower = text.to_lowercase();
+    // Lowercasing can change byte lengths outside ASCII; only replace when it did not.
+    if lower.len() != text.len() {
+        return text.replace(from, to);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (i, _) in lower.match_indices(from) {
+        // Whole words only: "neo sould" is not "neo soul" + "d".
+        let before_ok = !lower[..i].ends_with(char::is_alphanumeric);
+        let after_ok = !lower[i + from.len()..].starts_with(char::is_alphanumeric);
+        if i < last || !before_ok || !after_ok {
+            continue;
+        }
+        out.push_str(&text[last..i]);
+        out.push_str(to);
+        last = i + from.len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Letters repeated three times or more are typed for emphasis: "slowww" -> "slow",
+/// "happpy" -> "happy" (two stay: "happy", "all").
+fn squeeze(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut run = 0;
+    let mut prev = None;
+    for c in word.chars() {
+        if Some(c) == prev {
+            run += 1;
+        } else {
+            run = 1;
+        }
+        prev = Some(c);
+        if run <= 2 {
+            out.push(c);
+        }
+    }
+    // "sloww" and "slowww" mean "slow": a doubled final w/o is not English.
+    if out.len() > 3 && (out.ends_with("ww") || out.ends_with("oo") && !out.ends_with("too")) {
+        out.pop();
+    }
+    out
+}
+
+fn is_numeric_char(c: char) -> bool {
+    c.is_ascii_digit() || c == '.' || c == '-' || c == '+'
+}
+
+/// "50%" -> "50" "%"; "120bpm" -> "120" "bpm"; "-9db" -> "-9" "db"; "Bbm" stays.
+fn split_number_unit(raw: &str) -> Vec<&str> {
+    let starts_numeric = raw
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || (c == '-' || c == '+') && raw.len() > 1);
+    if !starts_numeric {
+        return vec![raw];
+    }
+    let split = raw
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| !is_numeric_char(*c))
+        .map(|(i, _)| i)
+        .filter(|i| raw[..*i].chars().any(|c| c.is_ascii_digit()));
+    match split {
+        Some(i) => vec![&raw[..i], &raw[i..]],
+        None => vec![raw],
+    }
+}
+
+/// Hyphens join words ("breath-y", "ninety-five", "2-bar") but keep signs ("-5").
+fn split_hyphens(part: &str) -> Vec<&str> {
+    if part.starts_with(['-', '+']) && part[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        return vec![part];
+    }
+    part.split('-').filter(|p| !p.is_empty()).collect()
+}
+
+/// Number words for 0..19.
+const UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+
+/// Tens words, 20..90.
+const TENS: [(&str, u32); 8] = [
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+
+fn unit_word(w: &str) -> Option<u32> {
+    UNITS.iter().position(|u| *u == w).map(|i| i as u32)
+}
+
+fn tens_word(w: &str) -> Option<u32> {
+    TENS.iter().find(|(t, _)| *t == w).map(|(_, v)| *v)
+}
+
+/// A number below 100 in words at the start of `words`: (value, words used).
+fn below_hundred(words: &[Word]) -> Option<(u32, usize)> {
+    let first = words.first()?.text.as_str();
+    if let Some(t) = tens_word(first) {
+        let unit = words
+            .get(1)
+            .and_then(|w| unit_word(&w.text))
+            .filter(|u| (1..=9).contains(u));
+        return Some(match unit {
+            Some(u) => (t + u, 2),
+            None => (t, 1),
+        });
+    }
+    unit_word(first).map(|u| (u, 1))
+}
+
+/// A number written in words at the start of `words`: (value, words used). Handles "a
+/// hundred and ten", "hundred twenty five", "one twenty" (a tempo), "a dozen".
+fn spoken_number(words: &[Word]) -> Option<(f64, usize)> {
+    let text = |i: usize| words.get(i).map(|w| w.text.as_str()).unwrap_or("");
+    let mut i = 0;
+    if matches!(text(0), "a" | "an") && matches!(text(1), "hundred" | "dozen") {
+        i = 1;
+    }
+    if text(i) == "dozen" && i == 1 {
+        return Some((12.0, 2));
+    }
+    let (mut value, used) = if text(i) == "hundred" {
+        (100, 1)
+    } else {
+        let (v, used) = below_hundred(&words[i..])?;
+        if text(i + used) == "hundred" && v < 10 {
+            (v * 100, used + 1)
+        } else if (1..=2).contains(&v) && used == 1 && tens_word(text(i + 1)).is_some() {
+            // "one twenty" is 120 when a tens word follows a lone one or two.
+            let (rest, more) = below_hundred(&words[i + 1..])?;
+            return Some(((v * 100 + rest) as f64, i + 1 + more));
+        } else {
+            // Lone number words ("two", "forty") are numbers too.
+            return Some((v as f64, i + used));
+        }
+    };
+    i += used;
+    if value >= 100 {
+        let skip_and = usize::from(text(i) == "and");
+        if let Some((rest, more)) = words.get(i + skip_and..).and_then(below_hundred) {
+            value += rest;
+            i += skip_and + more;
+        }
+    }
+    Some((value as f64, i))
+}
+
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// A number in digits or a word: "three" -> 3, "-5" -> -5, "0.3" -> 0.3, "half" -> 0.5.
+pub fn number(word: &str) -> Option<f64> {
+    if let Some(u) = unit_word(word) {
+        return Some(u as f64);
+    }
+    if let Some(t) = tens_word(word) {
+        return Some(t as f64);
+    }
+    match word {
+        "hundred" => return Some(100.0),
+        "half" => return Some(0.5),
+        "dozen" => return Some(12.0),
+        _ => {}
+    }
+    word.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        Words::new(text).words.into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn units_and_joined_spellings() {
+        assert_eq!(texts("reverb 50%"), ["reverb", "50", "%"]);
+        assert_eq!(texts("120bpm Lo-Fi"), ["120", "bpm", "lofi"]);
+        assert_eq!(texts("gain -1.5dB"), ["gain", "-1.5", "db"]);
+        assert_eq!(texts("T-Pain style"), ["tpain", "style"]);
+        assert_eq!(texts("pitch -4 st"), ["pitch", "-4", "st"]);
+    }
+
+    #[test]
+    fn numbers_in_words() {
+        assert_eq!(texts("a hundred and ten bpm"), ["110", "bpm"]);
+        assert_eq!(texts("one twenty, C major"), ["120", "c", "major"]);
+        assert_eq!(texts("ninety-five bpm"), ["95", "bpm"]);
+        assert_eq!(texts("tempo hundred twenty five"), ["tempo", "125"]);
+        assert_eq!(texts("a dozen titles"), ["12", "titles"]);
+        assert_eq!(texts("two octaves down"), ["two", "octaves", "down"]);
+        assert_eq!(texts("at a hundred"), ["at", "100"]);
+    }
+
+    #[test]
+    fn typos_and_emphasis() {
+        assert_eq!(texts("add reverbb"), ["add", "reverb"]);
+        assert_eq!(texts("bakcing on"), ["backing", "on"]);
+        assert_eq!(texts("slowww backing"), ["slow", "backing"]);
+        assert_eq!(texts("happpy funk"), ["happy", "funk"]);
+        // Capitals are kept for notes.
+        assert!(Words::new("in A").words[1].capital);
+    }
+}

@@ -1,0 +1,324 @@
+//! How much a clause asks for, read from the words around a control: an exact value, "off",
+//! a step up or down sized by "a bit" / "way", "double" / "halve", "all the way". Moves are
+//! applied to the control's current value, so "less" from 0.2 stays below 0.2 and never
+//! jumps to a fixed level above it.
+
+use super::normalise::{number, Words};
+
+/// How big a step the words ask for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Size {
+    /// "a bit", "a touch", "slightly".
+    Small,
+    /// No size word.
+    Normal,
+    /// "way", "a lot", "much".
+    Big,
+}
+
+/// What a clause asks of one control.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Move {
+    /// An exact value in the control's unit (fractions 0..1 for amounts).
+    Set(f32),
+    /// Change by this much in the control's unit ("down 10%", "up 3 dB").
+    By(f32),
+    /// Switch off / remove (the lowest value).
+    Off,
+    /// Up by a step of this size.
+    Up(Size),
+    /// Down by a step of this size.
+    Down(Size),
+    /// Multiply ("double", "halve").
+    Times(f32),
+    /// All the way up.
+    Max,
+    /// A vague absolute level: a little (0.2) or a lot (0.7); the control's default when
+    /// neither ("add some reverb").
+    Level(Option<f32>),
+}
+
+/// Words that name what a clause is about; a window around one stops at the next.
+const CONTROLS: &[&str] = &[
+    "reverb",
+    "echo",
+    "breath",
+    "breathy",
+    "breathiness",
+    "breathier",
+    "whisper",
+    "robot",
+    "compression",
+    "compressor",
+    "compress",
+    "warmth",
+    "warm",
+    "warmer",
+    "presence",
+    "brighter",
+    "bright",
+    "vibrato",
+    "humanize",
+    "humanise",
+    "amount",
+    "strength",
+    "pitch",
+    "formant",
+    "formants",
+    "backing",
+    "output",
+    "volume",
+    "tuning",
+    "correction",
+    "mix",
+    "retune",
+    "tempo",
+    "air",
+];
+
+/// Words that start another phrase: a window never reads past them.
+const JOINS: &[&str] = &["with", "and", "but", "plus"];
+
+/// Words that remove or switch off.
+const OFF: &[&str] = &[
+    "no", "without", "remove", "off", "kill", "zero", "disable", "none", "lose", "ditch", "rid",
+    "out", "stop", "dead", "0", "mute", "nothing", "not",
+];
+
+/// Words that lower.
+const DOWN: &[&str] = &[
+    "less", "reduce", "lower", "fewer", "down", "decrease", "cut", "dry", "drier", "dryer",
+    "quieter", "softer", "tame", "thin", "lighter", "smaller", "slower",
+];
+
+/// Words that raise.
+const UP: &[&str] = &[
+    "more", "extra", "increase", "up", "boost", "crank", "raise", "higher", "louder", "push",
+    "bigger", "stronger", "harder", "bump", "faster", "heavier",
+];
+
+const SMALL: &[&str] = &[
+    "bit", "little", "touch", "slightly", "slight", "tad", "tiny", "hint", "lil", "smidge",
+    "subtle", "light", "barely", "notch",
+];
+
+const BIG: &[&str] = &[
+    "way", "lot", "lots", "much", "loads", "tons", "heavy", "huge", "massive", "really", "very",
+    "super", "plenty", "drench", "drown", "soaked", "soak", "crank", "tons",
+];
+
+/// The words around word `at` that belong to it: up to four each side, stopping at another
+/// control word or a clause boundary.
+pub fn window(words: &Words, at: usize) -> Vec<&str> {
+    // A control word right beside the trigger names the same control ("correction
+    // strength", "tuning amount"); one further away starts another.
+    let mut out = Vec::new();
+    let mut i = at;
+    while i > 0 && at - i < 4 {
+        if words.words[i].boundary {
+            break;
+        }
+        i -= 1;
+        if CONTROLS.contains(&words.at(i)) && at - i > 1 {
+            break;
+        }
+        out.push(words.at(i));
+    }
+    for k in at + 1..(at + 5).min(words.len()) {
+        let stop = CONTROLS.contains(&words.at(k)) && k > at + 1 || JOINS.contains(&words.at(k));
+        if words.words[k].boundary || stop {
+            break;
+        }
+        out.push(words.at(k));
+    }
+    out
+}
+
+/// The size the words ask for.
+pub fn size(window: &[&str]) -> Size {
+    if window.iter().any(|w| SMALL.contains(w)) {
+        Size::Small
+    } else if window.iter().any(|w| BIG.contains(w)) {
+        Size::Big
+    } else {
+        Size::Normal
+    }
+}
+
+/// What the words around `at` ask of that control (amounts in 0..1).
+pub fn read_move(words: &Words, at: usize) -> Option<Move> {
+    let win = window(words, at);
+    let any = |list: &[&str]| win.iter().any(|w| list.contains(w));
+    let up = any(UP) || any(&["add", "bring"]) && any(&["more"]);
+    let down = any(DOWN) || words.has_phrase("too much");
+    if let Some(v) = super::slots::amount_near(words, at) {
+        let signed = win.iter().any(|w| w.starts_with(['+', '-']));
+        return Some(if (up || down || signed) && !any(&["to", "at"]) {
+            Move::By(if down { -v.abs() } else { v.abs() })
+        } else {
+            Move::Set(v)
+        });
+    }
+    if any(OFF) && !any(&["more", "less"]) && size(&win) != Size::Small {
+        return Some(Move::Off);
+    }
+    if any(&["double", "twice"]) {
+        return Some(Move::Times(2.0));
+    }
+    if any(&["halve", "half"]) {
+        return Some(Move::Times(0.5));
+    }
+    if any(&["max", "maximum", "full", "fully", "all"]) && !down && size(&win) != Size::Small {
+        return Some(Move::Max);
+    }
+    if down && !up {
+        return Some(Move::Down(size(&win)));
+    }
+    if up {
+        return Some(Move::Up(size(&win)));
+    }
+    Some(Move::Level(match size(&win) {
+        Size::Small => Some(0.2),
+        Size::Big => Some(0.7),
+        Size::Normal => None,
+    }))
+}
+
+/// A number for a call's arguments: an `f32` rounded to 3 decimals as the `f64` it means
+/// (0.3, not 0.30000001192092896).
+pub fn value(v: f32) -> serde_json::Value {
+    serde_json::json!((f64::from(v) * 1000.0).round() / 1000.0)
+}
+
+/// How a 0..1 control steps: "more" goes at least to `floor_more` (a control at 0 asked for
+/// "more" should be clearly heard), and `default` is "some".
+#[derive(Debug, Clone, Copy)]
+pub struct Steps {
+    /// The value of "add some".
+    pub default: f32,
+    /// The least "more" reaches (0.5 for effects that start at 0; none for tone controls).
+    pub floor_more: f32,
+}
+
+/// The step each size moves a 0..1 control: 0.15 a bit, 0.2 plain, 0.35 a lot (the corpus'
+/// ranges for "a touch warmer", "warmer" and "way warmer").
+fn step(size: Size) -> f32 {
+    match size {
+        Size::Small => 0.15,
+        Size::Normal => 0.2,
+        Size::Big => 0.35,
+    }
+}
+
+/// The new value of a 0..1 control at `now` after `m`.
+pub fn apply_fraction(m: Move, now: f32, steps: Steps) -> f32 {
+    let v = match m {
+        Move::Set(v) => v,
+        Move::By(d) => now + d,
+        Move::Off => 0.0,
+        Move::Up(Size::Normal) => (now + step(Size::Normal)).max(steps.floor_more),
+        Move::Up(size) => now + step(size),
+        // Down never goes below a share of where it is (0.4 plain, 0.6 a bit), so "less"
+        // of a little is still a little.
+        Move::Down(Size::Normal) => (now - step(Size::Normal)).max(now * 0.4),
+        Move::Down(Size::Small) => (now - step(Size::Small)).max(now * 0.6),
+        Move::Down(Size::Big) => now - step(Size::Big),
+        Move::Times(f) => now * f,
+        Move::Max => 1.0,
+        Move::Level(l) => l.unwrap_or(steps.default),
+    };
+    (v.clamp(0.0, 1.0) * 100.0).round() / 100.0
+}
+
+/// The new level in dB of a level at `now` after `m`: steps of 2 / 3 / 6 dB.
+pub fn apply_db(m: Move, now: f32) -> f32 {
+    let db_step = |size| match size {
+        Size::Small => 2.0,
+        Size::Normal => 3.0,
+        Size::Big => 6.0,
+    };
+    match m {
+        Move::Set(v) => v,
+        Move::By(d) => now + d,
+        Move::Off => -60.0,
+        Move::Up(size) => now + db_step(size),
+        Move::Down(size) => now - db_step(size),
+        Move::Times(_) | Move::Level(_) => now,
+        Move::Max => 6.0,
+    }
+}
+
+/// Which way a clause pushes, if it clearly pushes one way: the guard against inversions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polarity {
+    /// Raises or switches on.
+    Up,
+    /// Lowers, removes or switches off.
+    Down,
+}
+
+/// The polarity of a clause: down when it lowers or removes and never raises.
+pub fn polarity(words: &Words) -> Option<Polarity> {
+    let down = words.has_any(&[
+        "less", "reduce", "lower", "decrease", "quieter", "softer", "remove", "without", "kill",
+        "ditch", "rid", "disable", "mute", "don't", "dont", "never",
+    ]) || words.has_phrase("turn down")
+        || words.has_phrase("too much")
+        || words.has_phrase("too loud");
+    let up = words.has_any(&[
+        "more", "increase", "louder", "raise", "boost", "add", "higher", "crank", "enable",
+    ]);
+    match (up, down) {
+        (true, false) => Some(Polarity::Up),
+        (false, true) => Some(Polarity::Down),
+        _ => None,
+    }
+}
+
+/// Whether a number word or digits occur in `words`.
+pub fn has_number(words: &Words) -> bool {
+    words.words.iter().any(|w| number(&w.text).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EFFECT: Steps = Steps {
+        default: 0.3,
+        floor_more: 0.5,
+    };
+
+    fn moved(text: &str, trigger: &str, now: f32) -> f32 {
+        let words = Words::new(text);
+        let at = words.find_any(&[trigger]).expect("trigger");
+        apply_fraction(read_move(&words, at).expect("move"), now, EFFECT)
+    }
+
+    #[test]
+    fn moves_from_the_current_value() {
+        assert_eq!(moved("less reverb", "reverb", 0.5), 0.3);
+        assert_eq!(moved("less reverb", "reverb", 0.1), 0.04);
+        assert_eq!(moved("more reverb", "reverb", 0.0), 0.5);
+        assert_eq!(moved("more reverb", "reverb", 0.6), 0.8);
+        assert_eq!(moved("a bit more reverb", "reverb", 0.3), 0.45);
+        assert_eq!(moved("halve the reverb", "reverb", 0.5), 0.25);
+        assert_eq!(moved("reverb down 10%", "reverb", 0.5), 0.4);
+        assert_eq!(moved("reverb 30%", "reverb", 0.5), 0.3);
+        assert_eq!(moved("no reverb", "reverb", 0.5), 0.0);
+        assert_eq!(moved("add some reverb", "reverb", 0.0), 0.3);
+        assert_eq!(moved("a touch of reverb", "reverb", 0.0), 0.2);
+        assert_eq!(moved("reverb all the way up", "reverb", 0.0), 1.0);
+    }
+
+    #[test]
+    fn levels_step_in_decibels() {
+        let words = Words::new("backing a bit lower");
+        let m = read_move(&words, 0).expect("move");
+        assert_eq!(apply_db(m, -12.0), -14.0);
+        assert_eq!(
+            polarity(&Words::new("take the reverb off, less")),
+            Some(Polarity::Down)
+        );
+    }
+}

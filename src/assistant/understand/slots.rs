@@ -1,0 +1,518 @@
+//! Slots every tool shares, read from clean words: key and scale (every spelling: "F#m",
+//! "B flat", "Es-Dur", "la minor"), tempo, bars, decibels, milliseconds, amounts in percent,
+//! and pitch intervals with their direction.
+
+use super::normalise::{number, Words};
+use crate::music::theory::{PitchClass, ScaleKind};
+
+/// Scale names, longest first so "harmonic minor" wins over "minor".
+const SCALE_WORDS: [(&str, ScaleKind); 25] = [
+    ("harmonic minor", ScaleKind::HarmonicMinor),
+    ("melodic minor", ScaleKind::MelodicMinor),
+    ("jazz minor", ScaleKind::MelodicMinor),
+    ("natural minor", ScaleKind::Minor),
+    ("minor pentatonic", ScaleKind::MinorPentatonic),
+    ("major pentatonic", ScaleKind::MajorPentatonic),
+    ("pentatonic minor", ScaleKind::MinorPentatonic),
+    ("pentatonic major", ScaleKind::MajorPentatonic),
+    ("pentatonic", ScaleKind::MajorPentatonic),
+    ("major", ScaleKind::Major),
+    ("minor", ScaleKind::Minor),
+    ("maj", ScaleKind::Major),
+    ("min", ScaleKind::Minor),
+    ("dur", ScaleKind::Major),
+    ("moll", ScaleKind::Minor),
+    ("ionian", ScaleKind::Major),
+    ("aeolian", ScaleKind::Minor),
+    ("dorian", ScaleKind::Dorian),
+    ("phrygian", ScaleKind::Phrygian),
+    ("lydian", ScaleKind::Lydian),
+    ("mixolydian", ScaleKind::Mixolydian),
+    ("locrian", ScaleKind::Locrian),
+    ("blues", ScaleKind::Blues),
+    ("chromatic", ScaleKind::Chromatic),
+    ("m", ScaleKind::Minor),
+];
+
+/// Words after "major"/"minor" that make them an interval or chord, not a key.
+const INTERVAL_AFTER_QUALITY: [&str; 5] = ["third", "second", "sixth", "seventh", "chord"];
+
+/// German and solfege note names (only read when a scale word follows: "Es-Dur", "la
+/// minor"), as the sharp-spelt pitch they name.
+const OTHER_NAMES: [(&str, &str); 21] = [
+    ("fis", "F#"),
+    ("cis", "C#"),
+    ("gis", "G#"),
+    ("dis", "D#"),
+    ("ais", "A#"),
+    ("es", "D#"),
+    ("as", "G#"),
+    ("des", "C#"),
+    ("ges", "F#"),
+    ("h", "B"),
+    ("do", "C"),
+    ("re", "D"),
+    ("mi", "E"),
+    ("fa", "F"),
+    ("sol", "G"),
+    ("la", "A"),
+    ("si", "B"),
+    ("ti", "B"),
+    ("heses", "A"),
+    ("eses", "D"),
+    ("ases", "G"),
+];
+
+/// A scale phrase starting at word `i`: the scale and how many words it takes.
+pub fn scale_at(words: &Words, i: usize) -> Option<(ScaleKind, usize)> {
+    for (phrase, scale) in SCALE_WORDS {
+        let n = phrase.split(' ').count();
+        let matched = phrase
+            .split(' ')
+            .enumerate()
+            .all(|(k, p)| words.at(i + k) == p);
+        if matched {
+            if INTERVAL_AFTER_QUALITY.contains(&words.at(i + n)) {
+                return None;
+            }
+            return Some((scale, n));
+        }
+    }
+    None
+}
+
+/// A token that names a note, maybe with a scale glued on: "f#m" -> ("f#", minor),
+/// "cmaj" -> ("c", major), "bb" -> ("bb", none).
+fn note_token(text: &str) -> Option<(String, Option<ScaleKind>)> {
+    let first = text.chars().next()?;
+    if !('a'..='g').contains(&first) {
+        return None;
+    }
+    let rest = &text[1..];
+    let (accidental, tail) = match rest.chars().next() {
+        Some('#') => ("#", &rest[1..]),
+        // "bb", "bbm", "ebm": a flat.
+        Some('b') => ("b", &rest[1..]),
+        _ => ("", rest),
+    };
+    let scale = match tail {
+        "" => None,
+        "m" | "min" => Some(ScaleKind::Minor),
+        "maj" | "major" => Some(ScaleKind::Major),
+        "minor" => Some(ScaleKind::Minor),
+        _ => return None,
+    };
+    Some((format!("{first}{accidental}"), scale))
+}
+
+/// The key and scale a request names, e.g. "F sharp minor", "in Bb", "A dorian", "Am".
+pub fn find_key(words: &Words) -> (Option<PitchClass>, Option<ScaleKind>) {
+    for i in 0..words.len() {
+        if let Some((pc, scale)) = key_at(words, i) {
+            // "The blues scale in A": a scale named elsewhere still counts.
+            let scale = scale.or_else(|| find_scale_only(words));
+            return (Some(pc), scale);
+        }
+    }
+    (None, find_scale_only(words))
+}
+
+/// Whether word `i` starts a key, and the key and scale it names.
+pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)> {
+    let w = &words.words[i];
+    let text = w.text.as_str();
+    let prev = words.before(i);
+    let after_key_word = matches!(
+        prev,
+        "in" | "to" | "of" | "into" | "key" | "on" | "root" | "tonic" | "=" | "at"
+    );
+    // German and solfege names only with a scale word after them.
+    if let Some((_, name)) = OTHER_NAMES.iter().find(|(n, _)| *n == text) {
+        let next = words.at(i + 1);
+        if matches!(next, "dur" | "moll" | "major" | "minor") && text.len() > 1 {
+            let pc = name.parse::<PitchClass>().ok()?;
+            return Some((pc, scale_at(words, i + 1).map(|(s, _)| s)));
+        }
+    }
+    let (mut note, glued) = note_token(text)?;
+    // "Old AM radio" is a radio band.
+    if text == "am" && words.at(i + 1) == "radio" {
+        return None;
+    }
+    // "db" after a number is decibels; "ab"/"eb"/"am" lowercase are English more often.
+    let two = text.len() == 2;
+    if two && text.ends_with('b') && !(w.capital || after_key_word) {
+        return None;
+    }
+    if text == "db" && number(prev).is_some() {
+        return None;
+    }
+    let shorthand = glued.is_some() && two;
+    if shorthand && !(w.capital || after_key_word) && !text.contains('#') {
+        return None;
+    }
+    let mut next = i + 1;
+    if note.len() == 1 && glued.is_none() && matches!(words.at(next), "sharp" | "flat" | "#") {
+        note.push(if words.at(next) == "flat" { 'b' } else { '#' });
+        next += 1;
+    }
+    let pc = note.parse::<PitchClass>().ok()?;
+    let scale = glued.or_else(|| {
+        // "A minor third" is an interval, not A minor.
+        scale_at(words, next)
+            .filter(|(s, _)| *s != ScaleKind::Minor || words.at(next) != "m")
+            .map(|(s, _)| s)
+    });
+    if note == "a" && INTERVAL_AFTER_QUALITY.contains(&words.at(next + 1)) {
+        return None;
+    }
+    let plain_letter = note.len() == 1 && glued.is_none();
+    let accepted = if note == "a" && !w.capital {
+        // "a" is an article unless a scale follows.
+        scale.is_some() && words.at(next) != "m" && words.at(next) != "bit"
+    } else if plain_letter && scale.is_none() {
+        let alone = w.boundary
+            && (words.at(next).is_empty()
+                || words.words.get(next).is_some_and(|n| n.boundary)
+                || number(words.at(next)).is_some());
+        (w.capital && (after_key_word || alone) || prev == "of" || prev == "key")
+            && !(note == "a" && !after_key_word && !alone)
+    } else {
+        scale.is_some() || w.capital || after_key_word || text.contains('#')
+    };
+    accepted.then_some((pc, scale))
+}
+
+/// A scale named without a note: "switch to dorian", "make it minor", "scale harmonic minor".
+pub fn find_scale_only(words: &Words) -> Option<ScaleKind> {
+    for i in 0..words.len() {
+        let Some((scale, n)) = scale_at(words, i) else {
+            continue;
+        };
+        if matches!(words.at(i), "m" | "min" | "maj" | "dur" | "moll") {
+            continue;
+        }
+        if words.at(i) == "blues" && !words.has_any(&["scale", "mode"]) {
+            continue;
+        }
+        // Names that are only scales ("melodic minor", "dorian") need no context; "major",
+        // "minor" and "blues" do.
+        if n > 1 || !matches!(words.at(i), "major" | "minor" | "blues" | "chromatic") {
+            return Some(scale);
+        }
+        let prev = words.before(i);
+        let scale_context = matches!(
+            prev,
+            "to" | "in" | "a" | "the" | "into" | "it" | "use" | "scale" | "mode" | "keep" | "of"
+        ) || matches!(words.at(i + n), "scale" | "mode" | "key")
+            || words.len() <= 2;
+        if scale_context {
+            return Some(scale);
+        }
+    }
+    None
+}
+
+/// Whether `v` is a plausible tempo (the backing's range).
+pub fn is_tempo(v: f64) -> bool {
+    (40.0..=240.0).contains(&v) && v.fract() == 0.0
+}
+
+/// A tempo written in the request: "90 bpm", "at 120", "tempo 100", or (when `bare` is
+/// allowed) a lone number that is no other unit ("Bb major, 118").
+pub fn find_tempo(words: &Words, bare: bool) -> Option<u32> {
+    for i in 0..words.len() {
+        let w = words.at(i);
+        if matches!(w, "bpm" | "beats" | "bmp") && i > 0 {
+            if let Some(v) = number(words.at(i - 1)).filter(|v| is_tempo(*v)) {
+                return Some(v as u32);
+            }
+        }
+        if w == "tempo" || w == "at" || w == "to" {
+            for k in [i + 1, i + 2] {
+                let v = number(words.at(k)).filter(|v| is_tempo(*v));
+                if let Some(v) = v.filter(|_| !is_unit(words.at(k + 1))) {
+                    return Some(v as u32);
+                }
+            }
+        }
+    }
+    if !bare {
+        return None;
+    }
+    (0..words.len()).find_map(|i| {
+        let w = words.at(i);
+        let v = number(w).filter(|v| is_tempo(*v))?;
+        let digits = w.chars().all(|c| c.is_ascii_digit());
+        (digits && !is_unit(words.at(i + 1)) && !matches!(words.before(i), "minus" | "the"))
+            .then_some(v as u32)
+    })
+}
+
+/// Whether `w` is a unit that makes the number before it something other than a tempo.
+fn is_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "%" | "percent"
+            | "pct"
+            | "db"
+            | "decibels"
+            | "decibel"
+            | "ms"
+            | "milliseconds"
+            | "bars"
+            | "bar"
+            | "measures"
+            | "cents"
+            | "semitones"
+            | "semitone"
+            | "st"
+            | "titles"
+            | "names"
+            | "seconds"
+            | "s"
+    )
+}
+
+/// A length in bars: "8 bars", "a 2-bar loop", "twelve bar blues".
+pub fn find_bars(words: &Words) -> Option<u32> {
+    let i = words.find_any(&["bars", "bar", "measures", "barrs"])?;
+    number(words.before(i))
+        .filter(|n| (1.0..=64.0).contains(n) && n.fract() == 0.0)
+        .map(|n| n as u32)
+}
+
+/// A level in dB written in the request ("-10 dB", "minus 6 db", "+2 dB"): the value, and
+/// whether it was written with a sign.
+pub fn decibels(words: &Words) -> Option<(f32, bool)> {
+    let i = words.find_any(&["db", "decibels", "decibel"])?;
+    let text = words.before(i);
+    let v = number(text)?;
+    let minus = i >= 2 && words.at(i - 2) == "minus";
+    let signed = minus || text.starts_with(['-', '+']);
+    Some(((if minus { -v.abs() } else { v }) as f32, signed))
+}
+
+/// A level written without a unit, after the words that set one: "at -18", "to -20",
+/// "minus twelve", "like -20".
+pub fn bare_level(words: &Words) -> Option<f32> {
+    for i in 0..words.len() {
+        let w = words.at(i);
+        if w == "minus" {
+            if let Some(v) = number(words.at(i + 1)) {
+                return Some(-(v.abs() as f32));
+            }
+        }
+        if w.starts_with('-') {
+            if let Some(v) = number(w).filter(|v| *v < 0.0 && *v >= -60.0) {
+                return Some(v as f32);
+            }
+        }
+    }
+    if words.has("unity") {
+        return Some(0.0);
+    }
+    None
+}
+
+/// A time in ms: "20 ms", "fifty milliseconds", "0.1 seconds".
+pub fn millis(words: &Words) -> Option<f32> {
+    let i = words.find_any(&[
+        "ms",
+        "milliseconds",
+        "millisecond",
+        "seconds",
+        "second",
+        "sec",
+    ])?;
+    let v = number(words.before(i))?;
+    let ms = if words.at(i).starts_with("sec") {
+        v * 1000.0
+    } else {
+        v
+    };
+    (0.0..=400.0).contains(&ms).then_some(ms as f32)
+}
+
+/// An explicit amount near word `around`: "30%", "30 percent", "0.3", "at half".
+pub fn amount_near(words: &Words, around: usize) -> Option<f32> {
+    // Only within the trigger's own clause: "breathiness 40%, reverb 30%".
+    let start = (0..=around)
+        .rev()
+        .find(|&i| words.words[i].boundary)
+        .unwrap_or(0);
+    let end = (around + 1..words.len())
+        .find(|&i| words.words[i].boundary)
+        .unwrap_or(words.len());
+    let lo = around.saturating_sub(4).max(start);
+    for i in (lo..(around + 7).min(end)).filter(|&i| i != around) {
+        let w = words.at(i);
+        let percent = matches!(words.at(i + 1), "%" | "percent" | "pct");
+        if words.at(i + 1) == "db" || words.at(i + 1) == "ms" {
+            continue;
+        }
+        let parsed = if w == "half" && matches!(words.before(i), "at" | "to") {
+            Some(50.0)
+        } else {
+            number(w).filter(|_| percent || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        };
+        let Some(v) = parsed else {
+            continue;
+        };
+        let value = if percent || v > 1.0 { v / 100.0 } else { v };
+        if (0.0..=1.0).contains(&value) {
+            return Some(value as f32);
+        }
+    }
+    None
+}
+
+/// Interval size in semitones at word `i` and how many words it took.
+pub fn interval_at(words: &Words, i: usize) -> Option<(f64, usize)> {
+    let w = words.at(i);
+    let next = words.at(i + 1);
+    match w {
+        "octave" | "octaves" => Some((12.0, 1)),
+        "fifth" | "fifths" => Some((7.0, 1)),
+        "fourth" | "fourths" => Some((5.0, 1)),
+        "third" | "thirds" if words.before(i) == "minor" => Some((3.0, 1)),
+        "third" | "thirds" => Some((4.0, 1)),
+        "whole" if matches!(next, "step" | "tone" | "steps") => Some((2.0, 2)),
+        "half" if matches!(next, "step" | "steps" | "tone") => Some((1.0, 2)),
+        "semitone" | "semitones" | "semis" | "st" | "halfsteps" | "semi" => Some((1.0, 1)),
+        "cents" | "cent" => Some((0.01, 1)),
+        "step" | "steps" | "tone" | "tones" => Some((2.0, 1)),
+        _ => None,
+    }
+}
+
+/// A direction near word `i`: +1 up, -1 down.
+pub fn direction_near(words: &Words, i: usize) -> Option<f64> {
+    let lo = i.saturating_sub(5);
+    for k in (lo..(i + 5).min(words.len())).filter(|&k| k != i) {
+        match words.at(k) {
+            "up" | "higher" | "raise" | "raised" | "above" | "sharpen" | "upward" | "upwards"
+            | "high" | "bump" => return Some(1.0),
+            "down" | "lower" | "drop" | "below" | "deeper" | "low" | "downward" | "flatten" => {
+                return Some(-1.0)
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A pitch or formant shift in semitones described near word `at` ("up an octave", "down 3
+/// semitones", "+5", "by -2"). `allow_bare` reads a number without direction as upward.
+pub fn shift_near(words: &Words, at: usize, allow_bare: bool) -> Option<f64> {
+    let lo = at.saturating_sub(5);
+    let hi = (at + 7).min(words.len());
+    for i in lo..hi {
+        let Some((size, _)) = interval_at(words, i) else {
+            continue;
+        };
+        let count = match words.before(i) {
+            "an" | "a" | "one" | "1" | "perfect" | "major" | "minor" => 1.0,
+            other => number(other).filter(|n| n.abs() > 0.0).unwrap_or(1.0),
+        };
+        // A bare "step"/"tone" is only an interval with a number or direction beside it.
+        let weak = matches!(words.at(i), "step" | "steps" | "tone" | "tones");
+        let dir = direction_near(words, i).or_else(|| direction_near(words, at));
+        if weak && dir.is_none() {
+            continue;
+        }
+        let sign = match dir {
+            Some(d) => d,
+            None if count < 0.0 => 1.0,
+            None if allow_bare => 1.0,
+            None => continue,
+        };
+        let value = if count < 0.0 {
+            count * size
+        } else {
+            sign * count * size
+        };
+        return Some((value * 100.0).round() / 100.0);
+    }
+    // A signed or bare number right by the trigger: "pitch +3", "formant -2", "pitch 0".
+    for i in lo..hi {
+        let w = words.at(i);
+        let Some(v) = number(w).filter(|_| w.chars().any(|c| c.is_ascii_digit())) else {
+            continue;
+        };
+        if matches!(words.at(i + 1), "%" | "percent" | "db" | "ms" | "bpm") {
+            continue;
+        }
+        if w.starts_with(['+', '-']) {
+            return Some(v);
+        }
+        if i > at && i <= at + 4 && v.fract() == 0.0 && v.abs() <= 24.0 {
+            if let Some(d) = direction_near(words, i) {
+                return Some(d * v);
+            }
+            if allow_bare {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> (Option<&'static str>, Option<&'static str>) {
+        let (k, s) = find_key(&Words::new(text));
+        (k.map(PitchClass::name), s.map(ScaleKind::id))
+    }
+
+    #[test]
+    fn keys_in_every_spelling() {
+        assert_eq!(key("f#m"), (Some("F#"), Some("minor")));
+        assert_eq!(key("key F#min"), (Some("F#"), Some("minor")));
+        assert_eq!(key("set key Bbm"), (Some("A#"), Some("minor")));
+        assert_eq!(key("B-flat lydian"), (Some("A#"), Some("lydian")));
+        assert_eq!(key("E flat minor"), (Some("D#"), Some("minor")));
+        assert_eq!(key("backing in Es-Dur"), (Some("D#"), Some("major")));
+        assert_eq!(key("lofi, Cmaj, 72"), (Some("C"), Some("major")));
+        assert_eq!(key("G, 72, ballad"), (Some("G"), None));
+        assert_eq!(key("A major, reverb 20%"), (Some("A"), Some("major")));
+        assert_eq!(key("a bit faster"), (None, None));
+        assert_eq!(key("up a minor third"), (None, None));
+        assert_eq!(key("backing down 6 dB"), (None, None));
+        assert_eq!(
+            key("scale harmonic minor, key G"),
+            (Some("G"), Some("harmonic_minor"))
+        );
+    }
+
+    #[test]
+    fn tempo_bars_levels_times() {
+        assert_eq!(find_tempo(&Words::new("Bb major, 118"), true), Some(118));
+        assert_eq!(find_tempo(&Words::new("at seventy bpm"), false), Some(70));
+        assert_eq!(find_tempo(&Words::new("reverb 50%"), true), None);
+        assert_eq!(find_bars(&Words::new("a 2-bar loop")), Some(2));
+        assert_eq!(decibels(&Words::new("minus three dB")), Some((-3.0, true)));
+        assert_eq!(
+            bare_level(&Words::new("put the backing at -18")),
+            Some(-18.0)
+        );
+        assert_eq!(
+            millis(&Words::new("make the retune 0.1 seconds")),
+            Some(100.0)
+        );
+    }
+
+    #[test]
+    fn intervals_with_direction() {
+        let shift = |t: &str| {
+            let w = Words::new(t);
+            shift_near(&w, 0, true)
+        };
+        assert_eq!(shift("pitch up a fifth"), Some(7.0));
+        assert_eq!(shift("pitch down 30 cents"), Some(-0.3));
+        assert_eq!(shift("pitch -4 st"), Some(-4.0));
+        assert_eq!(shift("pitch up a minor third"), Some(3.0));
+    }
+}

@@ -1,0 +1,263 @@
+//! The `voice_speak` reader: what to say (quoted text, the text after a colon, or the words
+//! after the speaking verb) and in which voice; and what follows the spoken text when it is
+//! another order ("say 'ready' and start the backing").
+
+use serde_json::{json, Map, Value};
+
+use super::normalise::Words;
+use crate::assistant::tools::{ToolCall, ToolName};
+
+/// Words that ask for speech.
+const VERBS: [&str; 10] = [
+    "say",
+    "speak",
+    "read",
+    "announce",
+    "narrate",
+    "pronounce",
+    "tts",
+    "spoken",
+    "red",
+    "count",
+];
+
+/// A spoken-text call and the rest of the request after the spoken text, if any.
+pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
+    let verb_at = words.find_any(&VERBS)?;
+    // "Read me back the tuning settings" asks for the state, not speech.
+    if words.has_any(&["settings", "state", "status"]) {
+        return None;
+    }
+    let (spoken, before, rest) = if let Some((inner, before, rest)) = quoted(text) {
+        // What follows the quote is another order only after "and", "then" or a comma
+        // ("say 'ready' and start the backing"), not "in a vulnerable voice".
+        let lower = rest.trim_start().to_lowercase();
+        let joined = ["and ", "then ", ",", "&", "+"]
+            .iter()
+            .any(|j| lower.starts_with(j));
+        (inner, before, if joined { rest } else { String::new() })
+    } else if let Some((before, after)) = text.split_once(':') {
+        let lead = Words::new(before);
+        if !lead.has_any(&VERBS) && !lead.has_any(&["aloud", "loud", "vox", "guide"]) {
+            return None;
+        }
+        let (spoken, rest) = split_tail(after);
+        (spoken, before.to_string(), rest)
+    } else {
+        if !leads(words, verb_at) {
+            return None;
+        }
+        let spoken = after_verb(text)?;
+        (spoken, String::new(), String::new())
+    };
+    let spoken = spoken
+        .trim()
+        .trim_end_matches(['.', '!', ' '])
+        .trim()
+        .to_string();
+    if spoken.is_empty() || spoken.chars().count() > 400 {
+        return None;
+    }
+    let mut args = Map::new();
+    args.insert("text".into(), json!(spoken));
+    // The voice is asked for around the spoken words, never inside them.
+    let around = if before.is_empty() {
+        text.replacen(spoken.as_str(), " ", 1)
+    } else {
+        format!(
+            "{before} {}",
+            text.rsplit(spoken.as_str()).next().unwrap_or("")
+        )
+    };
+    args.insert("profile".into(), json!(profile(&Words::new(&around))));
+    Some((
+        ToolCall::new(ToolName::VoiceSpeak, Value::Object(args)),
+        rest,
+    ))
+}
+
+/// Whether the verb at `verb_at` is an order: first, or after "please", "can you"...
+fn leads(words: &Words, verb_at: usize) -> bool {
+    (0..verb_at).all(|i| {
+        matches!(
+            words.at(i),
+            "please"
+                | "can"
+                | "could"
+                | "would"
+                | "you"
+                | "now"
+                | "and"
+                | "then"
+                | "hey"
+                | "daiw"
+                | "ok"
+                | "okay"
+                | "just"
+                | "yo"
+        )
+    })
+}
+
+/// The speaking voice the words ask for.
+fn profile(words: &Words) -> &'static str {
+    if words.has_prefix("confiden") || words.has_prefix("bold") {
+        "guide_confident"
+    } else if words.has_prefix("vulnerab")
+        || words.has_any(&["softly", "gently", "fragile", "soft", "gentle"])
+    {
+        "guide_vulnerable"
+    } else if words.has_prefix("ethereal") || words.has_any(&["dreamy", "airy", "floaty"]) {
+        "guide_ethereal"
+    } else if words.has_prefix("power")
+        || words.has_any(&["loud", "loudly", "strong", "strongly"]) && !words.has_phrase("out loud")
+    {
+        "guide_powerful"
+    } else {
+        "narrator_neutral"
+    }
+}
+
+/// Text between quotes: (inner, text before, text after). An apostrophe inside a word
+/// ("don't") is not a quote.
+fn quoted(text: &str) -> Option<(String, String, String)> {
+    let text = text.replace(['“', '”'], "\"").replace(['‘', '’'], "'");
+    for q in ['"', '\''] {
+        let open = text.char_indices().find(|(i, c)| {
+            *c == q && (q == '"' || *i == 0 || !text[..*i].ends_with(char::is_alphanumeric))
+        });
+        let Some((open, _)) = open else {
+            continue;
+        };
+        let rest = &text[open + 1..];
+        let close = if q == '"' {
+            rest.find('"')
+        } else {
+            rest.char_indices()
+                .find(|(i, c)| *c == '\'' && !rest[i + 1..].starts_with(char::is_alphanumeric))
+                .map(|(i, _)| i)
+        };
+        if let Some(close) = close {
+            let inner = rest[..close].trim();
+            if !inner.is_empty() {
+                return Some((
+                    inner.to_string(),
+                    text[..open].to_string(),
+                    rest[close + 1..].to_string(),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Quoted text anywhere in the request (titles, spoken words).
+pub fn quoted_text(text: &str) -> Option<String> {
+    quoted(text).map(|(inner, _, _)| inner)
+}
+
+/// Text after a colon, cut before a trailing order: "one, two, and kick in the backing".
+fn split_tail(after: &str) -> (String, String) {
+    let lower = after.to_lowercase();
+    for joiner in [", and ", " and then ", ", then ", " then "] {
+        if let Some(i) = lower.rfind(joiner) {
+            let tail = &after[i + joiner.len()..];
+            let tail_words = Words::new(tail);
+            let order = tail_words.has_any(&[
+                "backing", "beat", "music", "reverb", "tune", "tuning", "play", "start",
+            ]);
+            if order {
+                return (after[..i].to_string(), tail.to_string());
+            }
+        }
+    }
+    (after.to_string(), String::new())
+}
+
+/// The words after the speaking verb, without "this", "out loud" or a trailing "in a ...
+/// voice".
+fn after_verb(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let (pos, verb) = VERBS
+        .iter()
+        .filter_map(|v| {
+            lower
+                .match_indices(v)
+                .find(|(i, _)| *i == 0 || !lower[..*i].ends_with(char::is_alphanumeric))
+                .map(|(i, _)| (i, *v))
+        })
+        .min_by_key(|(i, _)| *i)?;
+    let mut rest = text[pos + verb.len()..]
+        .trim_start_matches([' ', ':', ','])
+        .to_string();
+    for lead in [
+        "out loud",
+        "aloud",
+        "out",
+        "this",
+        "for me",
+        "to me",
+        "the words",
+        "the line",
+    ] {
+        if rest.to_lowercase().starts_with(lead) {
+            rest = rest[lead.len()..]
+                .trim_start_matches([' ', ':', ','])
+                .to_string();
+        }
+    }
+    let lower_rest = rest.to_lowercase();
+    for tail in [
+        " in a ",
+        " in an ",
+        " with a ",
+        " like a ",
+        " confidently",
+        " softly",
+        " gently",
+        " loudly",
+        " out loud",
+        " aloud",
+        " as a ",
+    ] {
+        if let Some(i) = lower_rest.rfind(tail) {
+            rest.truncate(i);
+            break;
+        }
+    }
+    let rest = rest.trim().to_string();
+    (!rest.is_empty()).then_some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speak(text: &str) -> (Value, String) {
+        let (call, rest) = read(text, &Words::new(text)).expect(text);
+        (Value::Object(call.args), rest)
+    }
+
+    #[test]
+    fn spoken_text_in_every_form() {
+        assert_eq!(
+            speak("say this aloud: hello everyone").0,
+            json!({"text": "hello everyone", "profile": "narrator_neutral"})
+        );
+        assert_eq!(
+            speak("can you read out 'don't look back' for me?").0["text"],
+            "don't look back"
+        );
+        assert_eq!(
+            speak("say \"one, two, three, four\" confidently").0["profile"],
+            "guide_confident"
+        );
+        let (call, rest) = speak("say 'here we go' and strat the backing");
+        assert_eq!(call["text"], "here we go");
+        assert!(rest.contains("backing"));
+        let (call, rest) =
+            speak("count me in out loud: one, two, one two three four, and kick in the backing");
+        assert_eq!(call["text"], "one, two, one two three four");
+        assert!(rest.contains("kick in"));
+    }
+}

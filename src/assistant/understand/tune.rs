@@ -1,0 +1,374 @@
+//! The `voice_tune` reader: key and scale (named, moved by an interval, or taken from the
+//! backing), presets by name or by description, retune speed, amount, humanize, vibrato and
+//! the on/off switch, each moved from its current value when the words are relative.
+
+use serde_json::{json, Map, Value};
+
+use super::normalise::{number, Words};
+use super::relative::{apply_fraction, read_move, value, Move, Size, Steps};
+use super::slots::{direction_near, find_key, interval_at, millis};
+use super::Context;
+use crate::assistant::state::ParamValue;
+use crate::assistant::tools::{ToolCall, ToolName};
+use crate::music::theory::{PitchClass, ScaleKind};
+
+/// Words that make a clause about pitch correction.
+pub const TUNE_WORDS: &[&str] = &[
+    "correcting",
+    "tune",
+    "tuning",
+    "tuned",
+    "autotune",
+    "autotuned",
+    "correction",
+    "correct",
+    "retune",
+    "snap",
+    "tpain",
+    "pitchy",
+    "key",
+    "scale",
+    "humanize",
+    "humanise",
+    "vibrato",
+    "glide",
+    "tonic",
+    "root",
+    "chromatic",
+    "snappy",
+];
+
+/// A key (and maybe scale) taken from elsewhere: the backing of this request or the
+/// current one, for "tune to the same key".
+pub type KeyRef = Option<(PitchClass, Option<ScaleKind>)>;
+
+/// Whether the clause asks to follow another key ("the same key", "match it", "the
+/// backing's key").
+pub fn wants_other_key(words: &Words) -> bool {
+    words.has("same")
+        || words.has("match")
+        || words.has_phrase("to it")
+        || words.has_phrase("to that")
+        || words.has_phrase("also the same")
+        || words.has_phrase("whatever key")
+        || (words.has_any(&["backing", "beat", "music"]) && words.has_any(&["key", "tune"]))
+}
+
+/// Reads a `voice_tune` call from a clause.
+pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall> {
+    let (key, scale) = find_key(words);
+    let mut args = Map::new();
+    let has_tune_word = words.has_any(TUNE_WORDS)
+        || words.has_phrase("pitch correction")
+        || words.has_any(&["transparent", "natural", "moderate", "aggressive", "amount"])
+        || words.has("strength");
+    match (key, other_key.filter(|_| wants_other_key(words))) {
+        (Some(k), _) => {
+            args.insert("key".into(), json!(k.name()));
+        }
+        (None, Some((k, s))) => {
+            args.insert("key".into(), json!(k.name()));
+            if let Some(s) = s.filter(|_| scale.is_none()) {
+                args.insert("scale".into(), json!(s.id()));
+            }
+        }
+        (None, None) => {
+            if let Some(k) = moved_key(words, ctx) {
+                args.insert("key".into(), json!(k.name()));
+            }
+        }
+    }
+    if let Some(s) = scale.or_else(|| chromatic(words).then_some(ScaleKind::Chromatic)) {
+        args.insert("scale".into(), json!(s.id()));
+    }
+    if !has_tune_word && args.is_empty() && !words.has_phrase("natural drift") {
+        return None;
+    }
+    if let Some(enabled) = switch(words, has_tune_word) {
+        if !enabled {
+            return Some(ToolCall::new(
+                ToolName::VoiceTune,
+                json!({"enabled": false}),
+            ));
+        }
+        args.insert("enabled".into(), json!(true));
+    }
+    if let Some(p) = preset(words, has_tune_word) {
+        args.insert("preset".into(), json!(p));
+    }
+    retune(words, ctx, &mut args);
+    amounts(words, ctx, &mut args);
+    if args.is_empty() {
+        // "Tune me" alone: tuning on with what is set (never when negated: "I don't want
+        // autotune").
+        let negated = words.has_any(&["don't", "dont", "not", "no", "never", "stop", "without"]);
+        if words.has_any(&["tune", "autotune", "tuning"]) && words.len() <= 4 && !negated {
+            args.insert("enabled".into(), json!(true));
+        } else {
+            return None;
+        }
+    }
+    Some(ToolCall::new(ToolName::VoiceTune, Value::Object(args)))
+}
+
+/// "Correct to every note", "all 12 notes", "no key": the chromatic scale.
+fn chromatic(words: &Words) -> bool {
+    words.has_phrase("every note")
+        || words.has_phrase("all 12 notes")
+        || words.has_phrase("nearest semitone")
+        || words.has_phrase("no key")
+}
+
+/// The current key moved by an interval: "move the key up a whole step".
+fn moved_key(words: &Words, ctx: &Context) -> Option<PitchClass> {
+    let at = words.find_any(&["key"])?;
+    let (size, i) = (0..words.len()).find_map(|i| interval_at(words, i).map(|(s, _)| (s, i)))?;
+    if size < 1.0 {
+        return None;
+    }
+    let count = number(words.before(i)).filter(|n| *n >= 1.0).unwrap_or(1.0);
+    let dir = direction_near(words, i).or_else(|| direction_near(words, at))?;
+    let now = match ctx.state.get("tune_key") {
+        Some(ParamValue::Key(k)) => k,
+        _ => PitchClass::C,
+    };
+    Some(now.transpose((dir * count * size).round() as i32))
+}
+
+/// Tuning switched on (`Some(true)`) or off (`Some(false)`).
+fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
+    if !has_tune_word {
+        return None;
+    }
+    let off = words.has_any(&["off", "disable", "bypass", "ditch", "kill", "stop"])
+        || words.has_phrase("don't want")
+        || words.has_phrase("dont want")
+        || words.has_phrase("do not want")
+        || words.has_phrase("no tuning")
+        || words.has_phrase("no autotune")
+        || words.has_phrase("no tune")
+        || words.has_phrase("without tune")
+        || words.has_phrase("without tuning")
+        || words.has_phrase("without autotune")
+        || words.has_phrase("stop the")
+        || words.has_phrase("any tuning")
+        || words.has_phrase("any autotune");
+    let about_switch = !words.has_any(&["vibrato", "humanize", "retune", "amount"]);
+    if off && about_switch {
+        return Some(false);
+    }
+    let on = words.has_any(&["on", "enable", "activate", "engage"])
+        || (words.has("open") || words.has("back")) && words.has_any(&["again", "on"]);
+    (on && about_switch).then_some(true)
+}
+
+/// A tuning preset named or described.
+fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
+    let softer = words.has_phrase("too robotic")
+        || words.has_phrase("less robotic")
+        || words.has_phrase("too obvious")
+        || words.has_phrase("too hard")
+        || words.has_phrase("too strong")
+        || words.has_phrase("too much")
+        || (words.has_any(&["human", "organic"]) && !words.has_any(&["humanize", "humanise"]));
+    let hidden = words.has_any(&["invisible", "transparent", "unnoticeable", "subtle"])
+        || words.has_phrase("not noticeable")
+        || words.has_phrase("hear it")
+        || words.has_phrase("should hear");
+    if words.has_any(&["vulnerable", "fragile"]) && has_tune_word {
+        return Some("vulnerable");
+    }
+    if hidden {
+        return Some("transparent");
+    }
+    if softer && has_tune_word || words.has_any(&["natural", "naturally", "realistic"]) {
+        return Some("natural");
+    }
+    if words.has_any(&["moderate", "medium", "balanced", "middle"]) {
+        return Some("moderate");
+    }
+    let hard = words.has("tpain")
+        || words.has_phrase("hard tune")
+        || words.has_any(&["hard", "extreme", "instant", "fastest", "robotic", "robot"])
+        || words.has("snap") && !words.has("key") && words.len() <= 4;
+    if hard {
+        return Some("hard_tune");
+    }
+    let retune_words = words.has_any(&["retune", "speed", "snappy", "tuning", "autotune"]);
+    let too_fast = words.has_phrase("too fast") || words.has_any(&["slower", "glide"]);
+    let fast = words.has_any(&["fast", "tight", "aggressive", "quick", "snappy"]);
+    if fast && retune_words && !too_fast {
+        return Some("aggressive");
+    }
+    if words.has_any(&["light", "slight", "gentle", "barely"]) {
+        return Some("transparent");
+    }
+    None
+}
+
+/// Retune time: exact ms, or slower/faster from where it is.
+fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    let now = ctx.state.number("tune_retune_ms");
+    if let Some(ms) = millis(words) {
+        let by = words.has_any(&["add", "plus", "more", "longer", "extra"]);
+        let ms = if by { now + ms } else { ms };
+        args.insert("retune_ms".into(), value(ms.clamp(0.0, 400.0)));
+        return;
+    }
+    if args.contains_key("preset") {
+        return;
+    }
+    let slower = words.has_any(&["slower", "gentler", "smoother", "lazier"])
+        || words.has_phrase("more slow")
+        || words.has_phrase("glide more")
+        || words.has_phrase("slow the")
+        || words.has_phrase("too fast");
+    let faster = words.has_any(&["faster", "quicker", "snappier", "tighter"]);
+    let about_retune = words.has_any(&["retune", "correction", "tuning", "glide", "speed"]);
+    if !about_retune {
+        return;
+    }
+    let small = matches!(super::relative::size(&words.texts()), Size::Small);
+    if words.has("double") && words.has_any(&["retune", "time"]) {
+        args.insert("retune_ms".into(), value((now * 2.0).min(400.0)));
+    } else if slower && !faster {
+        let v = if small {
+            (now * 1.5).max(now + 10.0)
+        } else {
+            (now * 2.0).max(now + 20.0)
+        };
+        args.insert("retune_ms".into(), value(v.min(400.0).round()));
+    } else if faster && !slower {
+        args.insert("retune_ms".into(), value((now / 2.0).round()));
+    }
+}
+
+/// Amount, humanize and vibrato.
+fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    let state = ctx.state;
+    let amount_at = words.find_any(&["amount", "strength"]).or_else(|| {
+        // "Autotune at 80 percent", "more correction": the tuning word carries it.
+        let percent = words.has_any(&["%", "percent"]);
+        let more = words.has_any(&["more", "harder", "double", "less"]);
+        let other = words.has_any(&["humanize", "humanise", "vibrato", "retune"]);
+        (!other && (percent || more))
+            .then(|| words.find_any(&["correction", "autotune", "tuning", "tune"]))
+            .flatten()
+    });
+    if let Some(i) = amount_at {
+        if let Some(m) = read_move(words, i).filter(|m| !matches!(m, Move::Level(None))) {
+            let steps = Steps {
+                default: 0.8,
+                floor_more: 0.5,
+            };
+            let m = if words.has("harder") {
+                Move::Up(Size::Big)
+            } else {
+                m
+            };
+            args.insert(
+                "amount".into(),
+                value(apply_fraction(m, state.number("tune_amount"), steps)),
+            );
+        }
+    }
+    let humanize_at = words
+        .find_prefix(&["humaniz", "humanis"])
+        .or_else(|| words.find_phrase("natural drift"));
+    if let Some(i) = humanize_at {
+        let steps = Steps {
+            default: 0.4,
+            floor_more: 0.5,
+        };
+        let m = read_move(words, i).unwrap_or(Move::Level(None));
+        args.insert(
+            "humanize".into(),
+            value(apply_fraction(m, state.number("tune_humanize"), steps)),
+        );
+    }
+    if let Some(i) = words.find_any(&["vibrato"]) {
+        let v = vibrato(words, i, state.number("tune_vibrato"));
+        args.insert("vibrato".into(), value(v));
+    }
+}
+
+/// Vibrato kept: "keep" means all of it, unless more/less or a number say otherwise.
+fn vibrato(words: &Words, at: usize, now: f32) -> f32 {
+    let steps = Steps {
+        default: 0.8,
+        floor_more: 0.5,
+    };
+    let m = read_move(words, at).unwrap_or(Move::Level(None));
+    let keep = words.has_any(&[
+        "keep",
+        "preserve",
+        "leave",
+        "save",
+        "preservation",
+        "through",
+    ]);
+    match m {
+        Move::Set(_) | Move::By(_) | Move::Up(_) | Move::Down(_) | Move::Times(_) => {
+            apply_fraction(m, now, steps)
+        }
+        _ if keep => 1.0,
+        other => apply_fraction(other, now, steps),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assistant::state::ParamSnapshot;
+
+    fn tune(text: &str, state: &ParamSnapshot) -> Value {
+        let ctx = Context {
+            state,
+            backing: None,
+        };
+        let call = read(&Words::new(text), &ctx, None).expect(text);
+        Value::Object(call.args)
+    }
+
+    #[test]
+    fn keys_presets_and_switches() {
+        let state = ParamSnapshot::default();
+        assert_eq!(
+            tune("tune me to A minor", &state),
+            json!({"key": "A", "scale": "minor"})
+        );
+        assert_eq!(
+            tune("turn off the autotune", &state),
+            json!({"enabled": false})
+        );
+        assert_eq!(
+            tune("natural autotune please", &state),
+            json!({"preset": "natural"})
+        );
+        assert_eq!(
+            tune("retune speed 25 ms", &state),
+            json!({"retune_ms": 25.0})
+        );
+        assert_eq!(
+            tune("set the scale to chromatic", &state),
+            json!({"scale": "chromatic"})
+        );
+    }
+
+    #[test]
+    fn relative_moves() {
+        let mut state = ParamSnapshot::default();
+        state.set("tune_key", ParamValue::Key(PitchClass::D));
+        assert_eq!(
+            tune("move the key up a whole step", &state),
+            json!({"key": "E"})
+        );
+        state.set("tune_vibrato", ParamValue::Float(0.8));
+        assert_eq!(tune("less vibrato", &state), json!({"vibrato": 0.6}));
+        assert_eq!(tune("remove my vibrato", &state), json!({"vibrato": 0.0}));
+        assert_eq!(
+            tune("make the correction slower", &state),
+            json!({"retune_ms": 120.0})
+        );
+    }
+}
