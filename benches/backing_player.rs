@@ -24,7 +24,7 @@ fn bench_backing_player(c: &mut Criterion) {
     for style in ["ballad", "funk"] {
         let pattern = spec(style).generate().expect("pattern");
         let mut player = BackingPlayer::default();
-        player.reset(SAMPLE_RATE, BLOCK);
+        player.prepare(SAMPLE_RATE, BLOCK);
         player.swap_pattern(Some(Box::new(player_pattern(&pattern))), &mut |_| {});
         let beats_per_sample = 100.0 / 60.0 / f64::from(SAMPLE_RATE);
         let mut beat = 0.0f64;

@@ -35,7 +35,7 @@ fn cents(a: f32, b: f32) -> f32 {
 
 fn our_track(samples: &[f32]) -> Vec<(f64, f32)> {
     let mut detector = PitchDetector::default();
-    detector.reset(SAMPLE_RATE, 480);
+    detector.prepare(SAMPLE_RATE, 480);
     samples
         .iter()
         .filter_map(|&x| detector.push(x))

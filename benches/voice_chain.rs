@@ -45,7 +45,7 @@ fn bench_chain(c: &mut Criterion) {
     let run = |b: &mut criterion::Bencher, s: &VoiceSettings| {
         let mut chain = VoiceChain::default();
         chain.set_settings(s);
-        chain.reset(48_000.0, BLOCK);
+        chain.prepare(48_000.0, BLOCK);
         b.iter_batched_ref(
             || audio.clone(),
             |buffer| {
@@ -80,7 +80,7 @@ fn bench_chain(c: &mut Criterion) {
     }
     group.bench_function("pitch_detector_only", |b| {
         let mut detector = PitchDetector::default();
-        detector.reset(48_000.0, 480);
+        detector.prepare(48_000.0, 480);
         b.iter(|| {
             let mut voiced = 0usize;
             for &x in &audio {

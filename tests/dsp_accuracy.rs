@@ -40,7 +40,7 @@ fn cents(a: f32, b: f32) -> f32 {
 /// Runs the detector over `samples`; returns (time, f0) of voiced frames.
 fn detect(samples: &[f32], sample_rate: f32) -> Vec<(f64, f32)> {
     let mut detector = PitchDetector::default();
-    detector.reset(sample_rate, (sample_rate * 0.01).round() as usize);
+    detector.prepare(sample_rate, (sample_rate * 0.01).round() as usize);
     samples
         .iter()
         .filter_map(|&x| detector.push(x))
@@ -52,7 +52,7 @@ fn detect(samples: &[f32], sample_rate: f32) -> Vec<(f64, f32)> {
 fn render(performance: &Performance, settings: &VoiceSettings) -> (Vec<f32>, usize) {
     let mut chain = VoiceChain::default();
     chain.set_settings(settings);
-    chain.reset(performance.sample_rate, 512);
+    chain.prepare(performance.sample_rate, 512);
     let mut out = performance.samples.clone();
     for block in out.chunks_mut(512) {
         chain.process(&mut [block]);
@@ -370,7 +370,7 @@ fn torture_inputs_give_finite_output_and_recover() {
             presence: 0.3,
             ..hard_tune(PitchClass::D, ScaleKind::Dorian)
         });
-        chain.reset(sample_rate, 8_192);
+        chain.prepare(sample_rate, 8_192);
         let voice = sing(
             &test_phrase(57.0),
             &SingerConfig {

@@ -144,7 +144,7 @@ fn shift(input: &[f32], semitones: f32, formant: f32) -> (Vec<f32>, usize) {
         formant_semitones: formant,
         ..VoiceSettings::default()
     });
-    chain.reset(SAMPLE_RATE, 512);
+    chain.prepare(SAMPLE_RATE, 512);
     let mut out = input.to_vec();
     for block in out.chunks_mut(512) {
         chain.process(&mut [block]);

@@ -159,7 +159,7 @@ impl Default for BackingPlayer {
 
 impl BackingPlayer {
     /// Prepares for `sample_rate` and blocks of up to `max_block` samples (allocates).
-    pub fn reset(&mut self, sample_rate: f32, max_block: usize) {
+    pub fn prepare(&mut self, sample_rate: f32, max_block: usize) {
         self.sample_rate = if sample_rate.is_finite() && sample_rate >= 1000.0 {
             sample_rate
         } else {
@@ -168,8 +168,18 @@ impl BackingPlayer {
         self.voices = vec![BackingVoice::default(); VOICES];
         self.left = vec![0.0; max_block.max(1)];
         self.right = vec![0.0; max_block.max(1)];
+        self.clear();
+    }
+
+    /// Silences every voice at once and forgets the play position, in place (never
+    /// allocates); the pattern stays and picks up wherever the clock next says.
+    pub fn clear(&mut self) {
+        for voice in self.voices.iter_mut() {
+            voice.kill();
+        }
         self.level.reset(self.sample_rate, 0.02, 0.0);
         self.expected_tick = None;
+        self.next_off = f64::INFINITY;
     }
 
     /// Installs `pattern` and returns the one it replaces (drop that off the audio thread).
@@ -468,7 +478,7 @@ mod tests {
 
     fn player() -> BackingPlayer {
         let mut p = BackingPlayer::default();
-        p.reset(SR, 512);
+        p.prepare(SR, 512);
         let old = p.swap_pattern(Some(one_bar()), &mut |_| {});
         assert!(old.is_none());
         p
@@ -525,7 +535,7 @@ mod tests {
     #[test]
     fn odd_tempo_and_rate_still_land_on_the_first_sample_at_or_after_each_note() {
         let mut p = BackingPlayer::default();
-        p.reset(44_100.0, 512);
+        p.prepare(44_100.0, 512);
         p.swap_pattern(Some(one_bar()), &mut |_| {});
         let bpm = 97.3;
         let bps = bpm / 60.0 / 44_100.0;

@@ -97,10 +97,16 @@ impl Default for PitchCorrector {
 }
 
 impl PitchCorrector {
-    /// Prepares for frames `hop_seconds` apart.
-    pub fn reset(&mut self, hop_seconds: f32) {
+    /// Prepares for frames `hop_seconds` apart (allocates nothing).
+    pub fn prepare(&mut self, hop_seconds: f32) {
+        self.hop_seconds = hop_seconds.max(1.0e-4);
+        self.clear();
+    }
+
+    /// Forgets the sung line, in place; held MIDI notes stay held.
+    pub fn clear(&mut self) {
         *self = Self {
-            hop_seconds: hop_seconds.max(1.0e-4),
+            hop_seconds: self.hop_seconds,
             held_notes: self.held_notes,
             ..Self::default()
         };
@@ -258,7 +264,7 @@ mod tests {
     #[test]
     fn hard_snap_lands_exactly_on_the_scale_note() {
         let mut c = PitchCorrector::default();
-        c.reset(0.004);
+        c.prepare(0.004);
         // E4 + 35 cents in C major: pull down 35 cents.
         let hz = cents_to_hz(6400.0 + 35.0);
         let shift = c.update(&frame(hz), &hard());
@@ -299,7 +305,7 @@ mod tests {
     #[test]
     fn retune_speed_glides_towards_the_target() {
         let mut c = PitchCorrector::default();
-        c.reset(0.004);
+        c.prepare(0.004);
         let settings = CorrectionSettings {
             retune_ms: 40.0,
             ..hard()

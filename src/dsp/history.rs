@@ -12,11 +12,17 @@ pub struct History {
 
 impl History {
     /// Allocates room for at least `min_capacity` samples and clears the contents.
-    pub fn reset(&mut self, min_capacity: usize) {
+    pub fn prepare(&mut self, min_capacity: usize) {
         let capacity = min_capacity.max(2).next_power_of_two();
         self.data.clear();
         self.data.resize(capacity, 0.0);
         self.mask = capacity - 1;
+        self.written = 0;
+    }
+
+    /// Zeroes the contents and restarts the count, in place (never allocates).
+    pub fn clear(&mut self) {
+        self.data.fill(0.0);
         self.written = 0;
     }
 
@@ -112,7 +118,7 @@ mod tests {
     #[test]
     fn reads_back_by_absolute_index_and_forgets_old_samples() {
         let mut h = History::default();
-        h.reset(4);
+        h.prepare(4);
         for i in 0..6 {
             h.push(i as f32);
         }

@@ -1,5 +1,6 @@
-//! Audio-thread code only. Every unit is a plain struct: `reset(sample_rate, max_block)` may
-//! allocate, `process` never does, locks nothing and cannot panic on any input.
+//! Audio-thread code only. Every unit is a plain struct: `prepare(sample_rate, ...)` may
+//! allocate, `clear()` forgets all state in place (a host's reset), `process` never allocates,
+//! locks nothing and cannot panic on any input.
 
 pub mod backing_player;
 pub mod backing_voice;

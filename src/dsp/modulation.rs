@@ -1,7 +1,7 @@
 //! Voice-character effects after the shifter: whisper (noise-excited LPC resynthesis), breath
 //! (aspiration noise following the voice's envelope), warmth and presence (shelf and bell),
-//! a vocal compressor and a small stereo reverb. Each is a plain struct with `reset` and a
-//! per-sample `process`.
+//! a vocal compressor and a small stereo reverb. Each is a plain struct with `prepare`
+//! (may allocate), `clear` (in place) and a per-sample `process`.
 
 use super::biquad::{Biquad, BiquadCoefficients};
 use super::history::History;
@@ -23,6 +23,10 @@ const WHISPER_WINDOW_SECONDS: f32 = 0.02;
 /// How often the whisper's envelope is re-estimated: a whisper has no pitch to follow, so the
 /// vowel-rate envelope is enough.
 const WHISPER_HOP_SECONDS: f32 = 0.01;
+/// Whisper's noise seed: fixed, so a cleared chain repeats its output exactly.
+const WHISPER_SEED: u32 = 0x5eed_0001;
+/// Breath's noise seed (fixed for the same reason).
+const BREATH_SEED: u32 = 0x5eed_0002;
 
 /// Noise-excited resynthesis: the voice's spectral envelope (LPC, updated every few ms) filters
 /// white noise, giving a whisper of the same words.
@@ -55,28 +59,35 @@ impl Default for Whisper {
             state: [0.0; 2 * MAX_ORDER],
             head: 0,
             gain: 0.0,
-            noise: WhiteNoise::new(0x5eed_0001),
+            noise: WhiteNoise::new(WHISPER_SEED),
         }
     }
 }
 
 impl Whisper {
     /// Prepares for `sample_rate`; allocates the analysis window.
-    pub fn reset(&mut self, sample_rate: f32) {
+    pub fn prepare(&mut self, sample_rate: f32) {
         self.order = ((sample_rate / 2_000.0) as usize + 4).clamp(12, 24);
         let length = (sample_rate * WHISPER_WINDOW_SECONDS) as usize;
         self.window = (0..length)
             .map(|i| 0.54 - 0.46 * (std::f32::consts::TAU * i as f32 / (length - 1) as f32).cos())
             .collect();
         self.analysis = vec![0.0; length];
-        self.history.reset(length + 1);
+        self.history.prepare(length + 1);
         self.hop = (sample_rate * WHISPER_HOP_SECONDS) as usize;
+        self.clear();
+    }
+
+    /// Forgets the voice, in place (never allocates); the noise restarts from its seed.
+    pub fn clear(&mut self) {
+        self.history.clear();
         self.countdown = 0;
         self.coefficients = [0.0; MAX_ORDER + 1];
         self.coefficients[0] = 1.0;
         self.state = [0.0; 2 * MAX_ORDER];
         self.head = 0;
         self.gain = 0.0;
+        self.noise = WhiteNoise::new(WHISPER_SEED);
     }
 
     /// Feeds one voice sample and returns one whispered sample.
@@ -153,23 +164,31 @@ impl Default for Breath {
             envelope: 0.0,
             attack: 1.0,
             release: 1.0,
-            noise: WhiteNoise::new(0x5eed_0002),
+            noise: WhiteNoise::new(BREATH_SEED),
         }
     }
 }
 
 impl Breath {
-    /// Prepares for `sample_rate`.
-    pub fn reset(&mut self, sample_rate: f32) {
+    /// Prepares for `sample_rate` (allocates nothing).
+    pub fn prepare(&mut self, sample_rate: f32) {
         self.high_pass = Biquad::new(BiquadCoefficients::high_pass(sample_rate, 1_800.0, 0.7));
         self.low_pass = Biquad::new(BiquadCoefficients::low_pass(
             sample_rate,
             (sample_rate * 0.45).min(9_000.0),
             0.7,
         ));
-        self.envelope = 0.0;
         self.attack = one_pole(sample_rate, 0.005);
         self.release = one_pole(sample_rate, 0.06);
+        self.clear();
+    }
+
+    /// Forgets the voice, in place; the noise restarts from its seed.
+    pub fn clear(&mut self) {
+        self.high_pass.clear();
+        self.low_pass.clear();
+        self.envelope = 0.0;
+        self.noise = WhiteNoise::new(BREATH_SEED);
     }
 
     /// Breath noise for one voice sample (the caller scales and adds it).
@@ -214,13 +233,19 @@ impl Default for Tone {
 pub const TONE_RANGE_DB: f32 = 8.0;
 
 impl Tone {
-    /// Prepares for `sample_rate`, flat.
-    pub fn reset(&mut self, sample_rate: f32) {
+    /// Prepares for `sample_rate`, flat (allocates nothing).
+    pub fn prepare(&mut self, sample_rate: f32) {
         self.sample_rate = sample_rate;
         self.shelf = Biquad::default();
         self.bell = Biquad::default();
         self.warmth = 0.5;
         self.presence = 0.5;
+    }
+
+    /// Forgets the filters' state, in place; the settings stay.
+    pub fn clear(&mut self) {
+        self.shelf.clear();
+        self.bell.clear();
     }
 
     /// Updates the controls (call at control rate; cheap when unchanged).
@@ -293,16 +318,21 @@ impl Default for Compressor {
 }
 
 impl Compressor {
-    /// Prepares for `sample_rate`.
-    pub fn reset(&mut self, sample_rate: f32) {
-        self.envelope = 0.0;
+    /// Prepares for `sample_rate` (allocates nothing).
+    pub fn prepare(&mut self, sample_rate: f32) {
         self.attack = one_pole(sample_rate, 0.004);
         self.release = one_pole(sample_rate, 0.12);
         self.gain_smoothing = one_pole(sample_rate, 0.001);
+        self.set_amount(0.0);
+        self.clear();
+    }
+
+    /// Forgets the level, in place; the amount stays.
+    pub fn clear(&mut self) {
+        self.envelope = 0.0;
         self.gain = 1.0;
         self.target_gain = 1.0;
         self.countdown = 0;
-        self.set_amount(0.0);
     }
 
     /// 0 = off; 1 = threshold -36 dBFS, ratio 6:1, with half the reduction made up.
@@ -369,21 +399,30 @@ impl Default for Reverb {
 
 impl Reverb {
     /// Prepares for `sample_rate`; allocates the delay lines.
-    pub fn reset(&mut self, sample_rate: f32) {
+    pub fn prepare(&mut self, sample_rate: f32) {
         // Mutually prime lengths around 30-45 ms for a small vocal room/plate.
         let base = [1_427usize, 1_637, 1_871, 2_053];
         for (i, line) in self.lines.iter_mut().enumerate() {
             let length = ((base[i] as f32 * sample_rate / 48_000.0) as usize).max(8);
             self.lengths[i] = length;
-            line.reset(length + 2);
+            line.prepare(length + 2);
+        }
+        self.damping_coefficient =
+            one_pole(sample_rate, 1.0 / (2.0 * std::f32::consts::PI * 5_000.0));
+        self.feedback = 0.83;
+        self.clear();
+    }
+
+    /// Silences the tail, in place (never allocates).
+    pub fn clear(&mut self) {
+        for (line, &length) in self.lines.iter_mut().zip(&self.lengths) {
+            line.clear();
+            // The lines are read `length` samples back from the start.
             for _ in 0..length {
                 line.push(0.0);
             }
         }
         self.damping = [0.0; 4];
-        self.damping_coefficient =
-            one_pole(sample_rate, 1.0 / (2.0 * std::f32::consts::PI * 5_000.0));
-        self.feedback = 0.83;
         self.tail_energy = 0.0;
     }
 
@@ -445,7 +484,7 @@ mod tests {
         let sample_rate = 48_000.0;
         let voice = vowel(sample_rate, 1.0);
         let mut whisper = Whisper::default();
-        whisper.reset(sample_rate);
+        whisper.prepare(sample_rate);
         let out: Vec<f32> = voice.iter().map(|&x| whisper.process(x)).collect();
         let ratio = rms(&out[12_000..]) / rms(&voice[12_000..]);
         assert!(ratio > 0.3 && ratio < 3.0, "level ratio {ratio}");
@@ -455,7 +494,7 @@ mod tests {
     #[test]
     fn breath_follows_the_voice_and_is_silent_in_silence() {
         let mut breath = Breath::default();
-        breath.reset(48_000.0);
+        breath.prepare(48_000.0);
         let silent: Vec<f32> = (0..4_800).map(|_| breath.process(0.0)).collect();
         assert!(rms(&silent) < 1.0e-6);
         let loud: Vec<f32> = (0..4_800)
@@ -467,12 +506,12 @@ mod tests {
     #[test]
     fn compressor_reduces_loud_input_more_than_quiet_input() {
         let mut c = Compressor::default();
-        c.reset(48_000.0);
+        c.prepare(48_000.0);
         c.set_amount(1.0);
         let loud: Vec<f32> = (0..48_000).map(|i| 0.9 * (i as f32 * 0.06).sin()).collect();
         let quiet: Vec<f32> = loud.iter().map(|x| x * 0.01).collect();
         let out_loud: Vec<f32> = loud.iter().map(|&x| c.process(x)).collect();
-        c.reset(48_000.0);
+        c.prepare(48_000.0);
         c.set_amount(1.0);
         let out_quiet: Vec<f32> = quiet.iter().map(|&x| c.process(x)).collect();
         let gain_loud = rms(&out_loud[24_000..]) / rms(&loud[24_000..]);
@@ -488,7 +527,7 @@ mod tests {
     #[test]
     fn reverb_rings_then_decays() {
         let mut r = Reverb::default();
-        r.reset(48_000.0);
+        r.prepare(48_000.0);
         let mut out = Vec::new();
         for i in 0..96_000 {
             let (l, rr) = r.process(if i == 0 { 1.0 } else { 0.0 });
@@ -502,7 +541,7 @@ mod tests {
     #[test]
     fn tone_at_half_is_flat() {
         let mut t = Tone::default();
-        t.reset(48_000.0);
+        t.prepare(48_000.0);
         t.set(0.5, 0.5);
         assert!(t.is_flat());
         assert_eq!(t.process(0.25), 0.25);

@@ -152,7 +152,7 @@ impl Default for PitchDetector {
 impl PitchDetector {
     /// Prepares for `sample_rate`; estimates will describe the input `centre_delay` samples
     /// before the newest sample when the period allows. Allocates.
-    pub fn reset(&mut self, sample_rate: f32, centre_delay: usize) {
+    pub fn prepare(&mut self, sample_rate: f32, centre_delay: usize) {
         self.sample_rate = sample_rate;
         self.decimation = ((sample_rate / COARSE_RATE).floor() as usize).max(1);
         self.coarse_rate = sample_rate / self.decimation as f32;
@@ -190,8 +190,20 @@ impl PitchDetector {
         let max_period = (sample_rate / MIN_F0).ceil() as usize;
         let fine_span = 3 * max_period + 2 * centre_delay + 4 * self.decimation + 16;
         self.fine = vec![0.0; fine_span];
-        self.full.reset(fine_span + 16);
-        self.coarse.reset(span + 16);
+        self.full.prepare(fine_span + 16);
+        self.coarse.prepare(span + 16);
+        self.clear();
+    }
+
+    /// Forgets all input, in place (never allocates): the next frame comes one hop from now.
+    pub fn clear(&mut self) {
+        for filter in self.anti_alias.iter_mut() {
+            filter.clear();
+        }
+        self.decimation_phase = 0;
+        self.since_hop = 0;
+        self.full.clear();
+        self.coarse.clear();
         self.previous = PitchFrame::silence(0.0);
         self.octave_jump_frames = 0;
     }
@@ -523,7 +535,7 @@ mod tests {
 
     fn detect(signal: &[f32], sample_rate: f32) -> Vec<PitchFrame> {
         let mut detector = PitchDetector::default();
-        detector.reset(sample_rate, (sample_rate * 0.01) as usize);
+        detector.prepare(sample_rate, (sample_rate * 0.01) as usize);
         signal.iter().filter_map(|&x| detector.push(x)).collect()
     }
 

@@ -133,40 +133,51 @@ pub struct ShiftRequest {
 
 impl PsolaShifter {
     /// Prepares for `sample_rate` with `latency` samples of delay; allocates.
-    pub fn reset(&mut self, sample_rate: f32, latency: usize) {
+    pub fn prepare(&mut self, sample_rate: f32, latency: usize) {
         self.latency = latency;
+        self.sample_rate = sample_rate;
         let longest_period = (sample_rate / 50.0).ceil() as usize;
         // Room for a grain read two periods plus the latency into the past, formant reads, and
         // the mean of a grain measured a few periods back (`grain_mean`).
         let capacity = 8 * longest_period + 2 * latency + 64;
-        self.history.reset(capacity);
-        self.band_limited.reset(capacity);
-        self.sample_rate = sample_rate;
-        self.anti_alias_formant = 0.0;
-        self.tune_anti_alias(1.0);
-        for filter in self.anti_alias.iter_mut() {
-            filter.clear();
-        }
+        self.history.prepare(capacity);
+        self.band_limited.prepare(capacity);
+        self.peaks.prepare(capacity);
         self.oldest_readable = self.history.capacity() as i64 - 2;
-        self.peaks.reset(capacity);
         self.peak_coefficients = BiquadCoefficients::low_pass(sample_rate, 700.0, 0.7);
         self.peak_filter = Biquad::new(self.peak_coefficients);
-        self.mark_delay = 0.0;
-        self.mark_delay_period = 0.0;
-        self.dc.prepare(sample_rate);
         self.hann = (0..=HANN_POINTS)
             .map(|i| {
                 let x = i as f32 / HANN_POINTS as f32 * 2.0 - 1.0;
                 0.5 * (1.0 + (std::f32::consts::PI * x).cos())
             })
             .collect();
+        self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
+        self.dc.prepare(sample_rate);
+        self.level.prepare(sample_rate);
+        self.clear();
+    }
+
+    /// Forgets all input and every sounding grain, in place (never allocates).
+    pub fn clear(&mut self) {
+        self.history.clear();
+        self.band_limited.clear();
+        self.peaks.clear();
+        self.peak_filter.clear();
+        self.anti_alias_formant = 0.0;
+        self.tune_anti_alias(1.0);
+        for filter in self.anti_alias.iter_mut() {
+            filter.clear();
+        }
+        self.mark_delay = 0.0;
+        self.mark_delay_period = 0.0;
         self.grain_count = 0;
         self.tracking = false;
         self.last_mark = 0.0;
         self.next_synthesis = 0.0;
         self.voiced_mix = 0.0;
-        self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
-        self.level.prepare(sample_rate);
+        self.dc.clear();
+        self.level.clear();
     }
 
     /// Delay between input and output in samples.
@@ -457,7 +468,7 @@ mod tests {
 
     fn median_f0(signal: &[f32], sample_rate: f32) -> f32 {
         let mut detector = PitchDetector::default();
-        detector.reset(sample_rate, 480);
+        detector.prepare(sample_rate, 480);
         let mut f0s: Vec<f32> = signal
             .iter()
             .filter_map(|&x| detector.push(x))
@@ -470,7 +481,7 @@ mod tests {
 
     fn shift(signal: &[f32], sample_rate: f32, f0: f32, ratio: f32) -> Vec<f32> {
         let mut shifter = PsolaShifter::default();
-        shifter.reset(sample_rate, 480);
+        shifter.prepare(sample_rate, 480);
         let period = sample_rate / f0;
         let request = ShiftRequest {
             input_period: Some(period),
@@ -502,7 +513,7 @@ mod tests {
     #[test]
     fn unvoiced_input_passes_through_delayed() {
         let mut shifter = PsolaShifter::default();
-        shifter.reset(48_000.0, 480);
+        shifter.prepare(48_000.0, 480);
         let request = ShiftRequest {
             input_period: None,
             output_period: 100.0,

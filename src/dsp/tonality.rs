@@ -57,13 +57,13 @@ impl Tonality {
     pub fn prepare(&mut self, sample_rate: f32) {
         self.sample_rate = sample_rate;
         self.coefficient = 1.0 - (-1.0 / (ENERGY_SECONDS * sample_rate)).exp();
-        self.f0 = 0.0;
-        self.band = Biquad::new(BiquadCoefficients::IDENTITY);
         self.clear();
     }
 
-    /// Forgets the signal, in place.
+    /// Forgets the signal and the fundamental, in place.
     pub fn clear(&mut self) {
+        self.f0 = 0.0;
+        self.band.set(BiquadCoefficients::IDENTITY);
         self.band.clear();
         self.band_energy = 0.0;
         self.total_energy = 0.0;

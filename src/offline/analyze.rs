@@ -21,7 +21,7 @@ pub struct PitchRow {
 pub fn pitch_track(audio: &Audio) -> Vec<PitchRow> {
     let sample_rate = audio.sample_rate as f32;
     let mut detector = PitchDetector::default();
-    detector.reset(sample_rate, (sample_rate * 0.01).round() as usize);
+    detector.prepare(sample_rate, (sample_rate * 0.01).round() as usize);
     audio
         .mono()
         .iter()

@@ -15,7 +15,7 @@ const BLOCK: usize = 1_024;
 pub fn render(audio: &Audio, settings: &VoiceSettings) -> Audio {
     let mut chain = VoiceChain::default();
     chain.set_settings(settings);
-    chain.reset(audio.sample_rate as f32, BLOCK);
+    chain.prepare(audio.sample_rate as f32, BLOCK);
     let latency = chain.latency_samples();
     let frames = audio.frames();
     let total = frames + latency;

@@ -182,13 +182,13 @@ impl Plugin for DaiwPlugin {
         self.sample_rate = buffer_config.sample_rate;
         self.voice.set_settings(&self.params.voice_settings());
         self.voice
-            .reset(self.sample_rate, buffer_config.max_buffer_size as usize);
+            .prepare(self.sample_rate, buffer_config.max_buffer_size as usize);
         self.latency = self.voice.latency_samples() as u32;
         context.set_latency_samples(self.latency);
         self.output
             .reset(self.sample_rate, self.params.output_gain_db());
         self.backing
-            .reset(self.sample_rate, buffer_config.max_buffer_size as usize);
+            .prepare(self.sample_rate, buffer_config.max_buffer_size as usize);
         // A project's backing comes back here, before any audio (allocation is allowed).
         let saved = self.params.saved.get().backing;
         let pattern = saved.and_then(|spec| spec.generate().ok());
@@ -200,9 +200,12 @@ impl Plugin for DaiwPlugin {
     }
 
     fn reset(&mut self) {
-        // Called from the audio thread: VoiceChain::reset would allocate, so only clear what
-        // can be cleared in place.
+        // Called from the audio thread (transport jumps, offline bounces, a re-enabled track):
+        // every unit forgets what it heard, in place, so nothing of the last take's tail
+        // sounds after it.
+        self.voice.clear();
         self.voice.all_notes_off();
+        self.backing.clear();
         self.output
             .reset(self.sample_rate, self.params.output_gain_db());
     }
