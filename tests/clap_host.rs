@@ -405,6 +405,55 @@ fn transparent_at_96000_hz() {
     transparency_suite(96_000.0);
 }
 
+/// A loud burst into 100 % reverb, a host reset, then silence: the reset forgets the tail, the
+/// shifter's grains and the delayed dry signal, so every output sample after it is zero.
+#[test]
+fn host_reset_silences_the_reverb_tail() {
+    const SAMPLE_RATE: f64 = 48_000.0;
+    const BLOCKS: BlockPattern = BlockPattern::Fixed(512);
+    let entry = load_bundle();
+    let mut plugin = Plugin::new(&entry);
+    let params = plugin.parameters();
+    let reverb = find_param(&params, "Reverb").clone();
+    let pitch = find_param(&params, "Pitch").clone();
+    plugin.activate(SAMPLE_RATE, BLOCKS.max_block());
+    let settings = [
+        ParamChange {
+            sample: 0,
+            param_id: reverb.id,
+            value: reverb.value_at(1.0),
+        },
+        ParamChange {
+            sample: 0,
+            param_id: pitch.id,
+            value: pitch.value_at(0.6),
+        },
+    ];
+    let mut burst = Signal::sine(2, SAMPLE_RATE, 0.5, 220.0, 0.9);
+    plugin
+        .run(&mut burst, BLOCKS, &settings)
+        .unwrap_or_else(|e| panic!("burst run: {e}"));
+    let tail = burst.output[0][burst.frames() - 2_000..]
+        .iter()
+        .fold(0.0f32, |m, x| m.max(x.abs()));
+    assert!(
+        tail > 0.05,
+        "the burst and its reverb were not heard ({tail})"
+    );
+
+    breadcrumb("48000 Hz: host reset after a reverb burst");
+    plugin.reset();
+    let mut silence = Signal::sine(2, SAMPLE_RATE, 1.0, 220.0, 0.0);
+    plugin
+        .run(&mut silence, BLOCKS, &[])
+        .unwrap_or_else(|e| panic!("silence run: {e}"));
+    for (channel, output) in silence.output.iter().enumerate() {
+        let first = output.iter().position(|x| *x != 0.0);
+        assert_eq!(first, None, "channel {channel}: sound after the reset");
+    }
+    plugin.deactivate();
+}
+
 #[test]
 fn output_gain_event_and_state_round_trip() {
     const SAMPLE_RATE: f64 = 48_000.0;

@@ -880,6 +880,28 @@ impl Plugin {
         self.pump_main_thread();
     }
 
+    /// Calls the plugin's `reset` on an audio thread, between runs, as a host does on a
+    /// transport jump or before an offline bounce (CLAP: audio thread, active plugin).
+    pub fn reset(&mut self) {
+        let mut processor = self
+            .processor
+            .take()
+            .expect("activate() the plugin before reset()");
+        let processor = thread::scope(|scope| {
+            thread::Builder::new()
+                .name("clap-audio".to_owned())
+                .spawn_scoped(scope, move || {
+                    processor.reset();
+                    processor
+                })
+                .expect("failed to spawn the audio thread")
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        self.processor = Some(processor);
+        self.pump_main_thread();
+    }
+
     /// Deactivates; a no-op when inactive.
     pub fn deactivate(&mut self) {
         if let Some(processor) = self.processor.take() {

@@ -209,6 +209,24 @@ def main():
     out = plugin.process(mono, sample_rate, buffer_size=256, reset=True)
     check_output("mono in/out", out, mono, sample_rate, 1.0)
 
+    # A host reset after a loud burst into 100 % reverb: every sample after it is silent.
+    if "reverb" not in params:
+        fail("parameter 'reverb' missing")
+    params["reverb"].raw_value = 1.0
+    burst = 0.9 * np.sin(2 * np.pi * 220 * np.arange(sample_rate // 2) / sample_rate)
+    burst = np.tile(burst.astype(np.float32), (2, 1))
+    out = plugin.process(burst, sample_rate, buffer_size=512, reset=True)
+    if np.max(np.abs(out[:, -2000:])) < 0.05:
+        fail("the reverb burst was not heard")
+    plugin.reset()
+    silence = np.zeros((2, sample_rate), dtype=np.float32)
+    out = plugin.process(silence, sample_rate, buffer_size=512, reset=False)
+    loud = np.flatnonzero(np.any(out != 0.0, axis=0))
+    if loud.size:
+        fail(f"sound {np.max(np.abs(out)):.3g} at sample {loud[0]} after plugin.reset()")
+    print("ok   reset after a reverb burst: silence from the first sample")
+    params["reverb"].raw_value = 0.0
+
     del plugin
     print("ok   unloaded")
     print("vst3 host: all checks passed")
