@@ -12,7 +12,18 @@ use thiserror::Error;
 
 use super::data::{self, StyleDef};
 use super::rng::Rng;
-use super::theory::{voice_chord, Chord, ChordQuality, Key, PitchClass, RomanChord};
+use super::theory::{Chord, ChordQuality, Key, RomanChord};
+
+mod bass;
+mod chords;
+mod drums;
+mod humanize;
+mod song;
+mod timing;
+
+use humanize::Humanizer;
+use song::{Notes, Song};
+use timing::Timing;
 
 /// Ticks per quarter note in every pattern and MIDI file.
 pub const PPQ: u16 = 480;
@@ -20,8 +31,6 @@ pub const PPQ: u16 = 480;
 pub const STEP_TICKS: u32 = PPQ as u32 / 4;
 /// Steps in a 4/4 bar.
 const STEPS_PER_BAR: u32 = 16;
-/// Drum notes are written this long; drums are one-shots.
-const DRUM_TICKS: u32 = 60;
 
 /// Which part a note belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -130,20 +139,6 @@ impl Pattern {
     }
 }
 
-/// How many steps after `step` continue its note ('-' in a grid row).
-fn held_steps(row: &[char], step: u32) -> u32 {
-    row[step as usize + 1..]
-        .iter()
-        .take_while(|&&c| c == '-')
-        .count() as u32
-}
-
-/// The chord span sounding at tick `nominal`. Spans are laid `span_ticks` apart from tick 0,
-/// so the index is arithmetic, not a search.
-fn span_index_at(nominal: u32, span_ticks: u32, spans: usize) -> usize {
-    ((nominal / span_ticks.max(1)) as usize).min(spans.saturating_sub(1))
-}
-
 /// A timing and accent template that a rhythm rule-break lays over the style's groove.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(tag = "template", rename_all = "snake_case")]
@@ -245,6 +240,7 @@ impl BackingRequest {
         }
     }
 
+    /// The energy of `bar`: its own value, the last one past the list's end, 0.8 when empty.
     fn energy_at(&self, bar: u32) -> f64 {
         if self.energy.is_empty() {
             return 0.8;
@@ -310,558 +306,98 @@ pub fn style_progression(style: &StyleDef, key: Key) -> Vec<ProgressionChord> {
         .collect()
 }
 
-/// Warps a tick inside its bar by the swing definition above.
-fn swing_warp(pos_in_bar: u32, unit: u32, swing: f64) -> f64 {
-    let pair = 2 * unit;
-    let base = (pos_in_bar / pair * pair) as f64;
-    let x = (pos_in_bar % pair) as f64;
-    let u = unit as f64;
-    let r = u * (1.0 + swing / 2.0);
-    let warped = if x < u {
-        x * r / u
-    } else {
-        r + (x - u) * (2.0 * u - r) / u
-    };
-    base + warped
-}
-
-/// Velocity of a drum grid character.
-fn drum_velocity(c: char) -> Option<u8> {
-    match c {
-        'x' => Some(110),
-        'o' => Some(85),
-        'g' => Some(40),
-        '1'..='9' => Some(14 * (c as u8 - b'0')),
-        _ => None,
-    }
-}
-
-/// The humaniser: per-role drifting timing, pocket, velocity shaping, ghosts and dropouts.
-struct Humanizer<'a> {
-    style: &'a StyleDef,
-    complexity: f64,
-    vulnerability: f64,
-    ticks_per_ms: f64,
-    extra_pocket_ms: f64,
-    drift: [f64; 7],
-    rng: Rng,
-}
-
-const ROLES: [&str; 7] = ["kick", "snare", "hat", "crash", "perc", "bass", "chords"];
-
-impl Humanizer<'_> {
-    fn role_index(role: &str) -> usize {
-        ROLES.iter().position(|r| *r == role).unwrap_or(4)
-    }
-
-    /// Offset in ticks for the next hit of `role`: late bias + pocket + drift, kept inside the
-    /// style's timing window.
-    fn offset(&mut self, role: &str) -> f64 {
-        let h = &data::grooves().humanizer;
-        let i = Self::role_index(role);
-        let bound = h.max_drift_ticks * self.complexity;
-        // A bounded random walk drifts like a player, where independent jitter would only buzz.
-        let step = self.rng.range(-1.0, 1.0) * bound * 0.35;
-        self.drift[i] = (self.drift[i] + step).clamp(-bound, bound);
-        let multiplier = h.timing_multiplier.get(role).copied().unwrap_or(1.0);
-        let pocket_role = if role == "crash" { "hat" } else { role };
-        let pocket_ms = self
-            .style
-            .pocket_ms
-            .get(pocket_role)
-            .copied()
-            .unwrap_or(0.0);
-        let bias = h.late_bias_ticks * self.complexity.min(1.0);
-        let raw = bias + pocket_ms * self.ticks_per_ms + self.drift[i] * multiplier;
-        let [lo, hi] = self.style.timing_ticks;
-        raw.clamp(lo as f64, hi as f64) + self.extra_pocket_ms * self.ticks_per_ms
-    }
-
-    /// Shapes a base velocity: energy lifts it, vulnerability softens and unevens it.
-    fn velocity(&mut self, base: f64, energy: f64) -> u8 {
-        let h = &data::grooves().humanizer;
-        let v = self.vulnerability;
-        let spread = 3.0 + 12.0 * v * (0.5 + self.complexity);
-        let shaped =
-            base * (0.65 + 0.35 * energy) * (1.0 - 0.25 * v) + self.rng.range(-spread, spread);
-        shaped
-            .clamp(h.velocity_min as f64, h.velocity_max as f64)
-            .round() as u8
-    }
-
-    fn dropped(&mut self, role: &str) -> bool {
-        let h = &data::grooves().humanizer;
-        let protection = h.protection.get(role).copied().unwrap_or(0.0);
-        self.rng
-            .chance(h.max_dropout * self.complexity * (1.0 - protection))
-    }
-}
-
-/// Where a note lands: its nominal tick plus swing, humanising and the groove template.
-struct Timing {
-    swing: f64,
-    unit: u32,
-    tpb: u32,
-    fluctuation_ticks: f64,
-}
-
-impl Timing {
-    fn place(&self, bar: u32, pos: u32, offset: f64) -> f64 {
-        let swung = swing_warp(pos, self.unit, self.swing);
-        let phase = pos as f64 / self.tpb as f64 * std::f64::consts::TAU;
-        (bar * self.tpb) as f64 + swung + offset - self.fluctuation_ticks * phase.sin()
-    }
-}
-
 /// Generates the backing for `request`.
 pub fn generate(request: &BackingRequest) -> Result<Pattern, BackingError> {
-    let (style_id, style) =
-        data::find_style(&request.style).ok_or_else(|| BackingError::UnknownStyle {
-            style: request.style.clone(),
-            known: data::style_ids().join(", "),
-        })?;
+    let (style_id, style) = find_style(request)?;
+    check_ranges(request)?;
+    let progression = choose_progression(request, style)?;
+    let tpb = STEPS_PER_BAR * STEP_TICKS;
+    let bars_per_chord = request
+        .bars_per_chord
+        .unwrap_or(style.progression.bars_per_chord)
+        .max(1);
+    let spans = song::lay_out_spans(&progression, request, tpb, bars_per_chord);
+    let timing = Timing::new(request, style, tpb);
+    let root_rng = Rng::new(request.seed);
+    let mut human = Humanizer::new(request, style, root_rng.fork("humanizer"));
+    let song = Song {
+        request,
+        style,
+        tpb,
+        bars_per_chord,
+        spans: &spans,
+    };
+    // The parts share the humaniser's stream, so they are played in this fixed order.
+    let mut notes = Notes::new(tpb * request.bars);
+    drums::play(
+        &song,
+        &timing,
+        &mut human,
+        root_rng.fork("ghosts"),
+        &mut notes,
+    );
+    bass::play(
+        &song,
+        &timing,
+        &mut human,
+        root_rng.fork("bass"),
+        &mut notes,
+    );
+    chords::play(&song, &timing, &mut human, &mut notes);
+    Ok(Pattern {
+        ppq: PPQ,
+        tempo_bpm: request.tempo_bpm,
+        time_signature: (4, 4),
+        bars: request.bars,
+        key: request.key,
+        style: style_id.to_string(),
+        swing: timing.swing,
+        seed: request.seed,
+        bass_program: style.bass.program,
+        chord_program: style.chords.program,
+        chords: spans,
+        events: notes.finish(),
+    })
+}
+
+/// The style `request` names, with its canonical id.
+fn find_style(request: &BackingRequest) -> Result<(&'static str, &'static StyleDef), BackingError> {
+    data::find_style(&request.style).ok_or_else(|| BackingError::UnknownStyle {
+        style: request.style.clone(),
+        known: data::style_ids().join(", "),
+    })
+}
+
+/// Refuses a tempo outside 20..=300 BPM (or not finite) and a length outside 1..=1024 bars.
+fn check_ranges(request: &BackingRequest) -> Result<(), BackingError> {
     if !(20.0..=300.0).contains(&request.tempo_bpm) || !request.tempo_bpm.is_finite() {
         return Err(BackingError::Tempo(request.tempo_bpm));
     }
     if !(1..=1024).contains(&request.bars) {
         return Err(BackingError::Bars(request.bars));
     }
-    let key = request.key;
-    let progression = match &request.progression {
-        Some(chords) if chords.is_empty() => return Err(BackingError::EmptyProgression),
-        Some(chords) => chords.clone(),
-        None => style_progression(style, key),
-    };
-    let tpb = STEPS_PER_BAR * STEP_TICKS;
-    let total = tpb * request.bars;
-    let bars_per_chord = request
-        .bars_per_chord
-        .unwrap_or(style.progression.bars_per_chord)
-        .max(1);
-
-    let mut spans = Vec::new();
-    let mut bar = 0;
-    let mut index = 0;
-    while bar < request.bars {
-        let end_bar = (bar + bars_per_chord).min(request.bars);
-        let pc = &progression[index % progression.len()];
-        spans.push(ChordSpan {
-            start: bar * tpb,
-            end: end_bar * tpb,
-            chord: pc.chord,
-            numeral: pc.numeral.clone(),
-            borrowed: !pc.chord.is_diatonic_in(key),
-        });
-        bar = end_bar;
-        index += 1;
-    }
-
-    let mut swing = request.swing.unwrap_or(style.swing).clamp(0.0, 0.67);
-    let mut fluctuation_ticks = 0.0;
-    if let GrooveTemplate::Fluctuation {
-        depth_bpm,
-        swing: min_swing,
-        ..
-    } = &request.groove
-    {
-        swing = swing.max(*min_swing);
-        // Integrating a sine tempo deviation of depth d over one bar gives a position wobble of
-        // bar * (d / bpm) / 2π ticks.
-        fluctuation_ticks = tpb as f64 * (depth_bpm / request.tempo_bpm) / std::f64::consts::TAU;
-    }
-    let timing = Timing {
-        swing,
-        unit: if style.swing_unit == "eighth" {
-            2 * STEP_TICKS
-        } else {
-            STEP_TICKS
-        },
-        tpb,
-        fluctuation_ticks,
-    };
-    let root_rng = Rng::new(request.seed);
-    let mut human = Humanizer {
-        style,
-        complexity: request.complexity.clamp(0.0, 1.0),
-        vulnerability: request.vulnerability.clamp(0.0, 1.0),
-        ticks_per_ms: request.tempo_bpm / 60.0 * PPQ as f64 / 1000.0,
-        extra_pocket_ms: request.pocket_ms.clamp(-40.0, 40.0),
-        drift: [0.0; 7],
-        rng: root_rng.fork("humanizer"),
-    };
-
-    let mut events: Vec<NoteEvent> = Vec::new();
-    let mut push = |tick: f64, duration: u32, part: Part, note: u8, velocity: u8, chromatic| {
-        let tick = tick.round().clamp(0.0, (total - 1) as f64) as u32;
-        let duration = duration.clamp(1, total - tick);
-        events.push(NoteEvent {
-            tick,
-            duration,
-            part,
-            note,
-            velocity: velocity.clamp(1, 127),
-            chromatic,
-        });
-    };
-
-    // Drums.
-    let kit = &data::styles().drum_kit;
-    let mut ghost_rng = root_rng.fork("ghosts");
-    for bar in 0..request.bars {
-        let energy = request.energy_at(bar);
-        if energy <= 0.0 {
-            continue;
-        }
-        let previous = if bar == 0 {
-            0.0
-        } else {
-            request.energy_at(bar - 1)
-        };
-        let fill = style.fill_every > 0 && (bar + 1) % style.fill_every == 0 && energy >= 0.4;
-        let crash = energy >= 0.6
-            && ((style.crash_every > 0 && bar % style.crash_every == 0)
-                || (bar > 0 && energy > previous + 0.15));
-        let mut hits: Vec<(u32, &str, u8, f64)> = Vec::new(); // step, role, note, velocity
-        for line in &style.drums {
-            let Some(voice) = kit.get(&line.voice) else {
-                continue;
-            };
-            let role = voice.role.as_str();
-            let needed = match role {
-                "hat" => 0.2,
-                "kick" | "snare" => 0.3,
-                _ => 0.45,
-            };
-            if energy < needed {
-                continue;
-            }
-            let grid: Vec<char> = match (&line.fill, fill) {
-                (Some(f), true) => f.chars().collect(),
-                _ => line.grid.chars().collect(),
-            };
-            let offset = if grid.len() == 32 { (bar % 2) * 16 } else { 0 };
-            for step in 0..STEPS_PER_BAR {
-                let c = grid.get((offset + step) as usize).copied().unwrap_or('.');
-                let mut velocity = drum_velocity(c);
-                if role == "hat" {
-                    match &request.groove {
-                        GrooveTemplate::Polyrhythm { group } => {
-                            let group = (*group).max(2) as u32;
-                            velocity =
-                                (step % group == 0).then_some(if step == 0 { 100 } else { 88 });
-                        }
-                        GrooveTemplate::Displacement { velocities, .. }
-                        | GrooveTemplate::Fluctuation { velocities, .. }
-                            if velocity.is_some() && !velocities.is_empty() =>
-                        {
-                            velocity = Some(velocities[step as usize % velocities.len()]);
-                        }
-                        GrooveTemplate::Metric { accent_steps } if velocity.is_some() => {
-                            if accent_steps.contains(&(step as u8)) {
-                                velocity = Some(115);
-                            } else if step >= 8 {
-                                velocity = velocity.map(|v| (v as f64 * 0.6) as u8);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                if let Some(v) = velocity {
-                    hits.push((step, role, voice.note, v as f64));
-                }
-            }
-            // Ghost notes on the snare's empty off-sixteenths.
-            if line.voice == "snare" && !fill && energy >= 0.45 {
-                let h = &data::grooves().humanizer;
-                let chance = h.ghost_probability * style.ghost_factor * (0.5 + human.complexity);
-                for step in (1..STEPS_PER_BAR).step_by(2) {
-                    let empty = grid.get((offset + step) as usize) == Some(&'.');
-                    if empty && ghost_rng.chance(chance) {
-                        hits.push((step, "ghost", voice.note, ghost_rng.range(25.0, 45.0)));
-                    }
-                }
-            }
-        }
-        if let GrooveTemplate::Metric { accent_steps } = &request.groove {
-            if energy >= 0.3 {
-                for &step in accent_steps.iter().filter(|&&s| (8..16).contains(&s)) {
-                    hits.push((step as u32, "perc", 37, 100.0));
-                }
-            }
-        }
-        if crash {
-            hits.push((0, "crash", 49, 105.0));
-        }
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
-        for (step, role, note, velocity) in hits {
-            if let GrooveTemplate::Dropped { steps } = &request.groove {
-                if steps.contains(&(step as u8)) {
-                    continue;
-                }
-            }
-            let anchored = step == 0 && matches!(role, "kick" | "crash");
-            if role != "ghost" && !anchored && human.dropped(role) {
-                continue;
-            }
-            let timing_role = if role == "ghost" { "snare" } else { role };
-            let mut offset = human.offset(timing_role);
-            if let GrooveTemplate::Displacement { ticks, .. } = &request.groove {
-                offset += *ticks as f64;
-            }
-            let tick = timing.place(bar, step * STEP_TICKS, offset);
-            let velocity = human.velocity(velocity, energy);
-            push(tick, DRUM_TICKS, Part::Drums, note, velocity, false);
-        }
-    }
-
-    // Bass.
-    let mut bass_rng = root_rng.fork("bass");
-    for bar in 0..request.bars {
-        let energy = request.energy_at(bar);
-        if energy < 0.25 {
-            continue;
-        }
-        let grid: Vec<char> = match (&style.bass.quiet_grid, energy < 0.7) {
-            (Some(quiet), true) => quiet.chars().collect(),
-            _ => style.bass.grid.chars().collect(),
-        };
-        let offset = if grid.len() == 32 { (bar % 2) * 16 } else { 0 };
-        let row: Vec<char> = (0..STEPS_PER_BAR)
-            .map(|s| grid.get((offset + s) as usize).copied().unwrap_or('.'))
-            .collect();
-        for step in 0..STEPS_PER_BAR {
-            let symbol = row[step as usize];
-            if symbol == '-' || symbol == '.' {
-                continue;
-            }
-            let held = held_steps(&row, step);
-            let nominal = bar * tpb + step * STEP_TICKS;
-            let span_index = span_index_at(nominal, tpb * bars_per_chord, spans.len());
-            let span = &spans[span_index];
-            let next = &spans[(span_index + 1) % spans.len()];
-            let first_in_span = nominal == span.start;
-            let (interval, soft, approach) =
-                bass_interval(symbol, span.chord, key, first_in_span, &mut bass_rng);
-            let root_midi = bass_root(span.chord.root.pitch_class());
-            let note = if approach {
-                bass_root(next.chord.root.pitch_class()) - 1
-            } else {
-                root_midi + interval
-            };
-            let pc = PitchClass::from_semitone(note as i32);
-            let base = style.bass.velocity as f64 * if soft { 0.6 } else { 1.0 };
-            let accent = if first_in_span { 8.0 } else { 0.0 };
-            let velocity = human.velocity(base + accent, energy);
-            let tick = timing.place(bar, step * STEP_TICKS, human.offset("bass"));
-            let duration = (held + 1) * STEP_TICKS - STEP_TICKS / 6;
-            push(
-                tick,
-                duration,
-                Part::Bass,
-                note,
-                velocity,
-                !key.contains(pc),
-            );
-        }
-    }
-
-    // Chords.
-    let mut previous_voicing: Option<Vec<u8>> = None;
-    let mut voicings: Vec<Vec<u8>> = Vec::with_capacity(spans.len());
-    for span in &spans {
-        let voicing = voice_chord(
-            span.chord,
-            previous_voicing.as_deref(),
-            style.chords.register[0],
-            style.chords.register[1],
-            style.chords.voices,
-        );
-        previous_voicing = Some(voicing.clone());
-        voicings.push(voicing);
-    }
-    let chord_grid: Vec<char> = style.chords.grid.chars().collect();
-    let mut arpeggio_index = 0usize;
-    for bar in 0..request.bars {
-        let energy = request.energy_at(bar);
-        if energy <= 0.0 {
-            continue;
-        }
-        let offset = if chord_grid.len() == 32 {
-            (bar % 2) * 16
-        } else {
-            0
-        };
-        let row: Vec<char> = (0..STEPS_PER_BAR)
-            .map(|s| {
-                chord_grid
-                    .get((offset + s) as usize)
-                    .copied()
-                    .unwrap_or('.')
-            })
-            .collect();
-        for step in 0..STEPS_PER_BAR {
-            let symbol = row[step as usize];
-            if symbol != 'x' && symbol != 'o' {
-                continue;
-            }
-            let held = held_steps(&row, step);
-            let nominal = bar * tpb + step * STEP_TICKS;
-            let span_index = span_index_at(nominal, tpb * bars_per_chord, spans.len());
-            if nominal == spans[span_index].start {
-                arpeggio_index = 0;
-            }
-            let voicing = &voicings[span_index];
-            let base = style.chords.velocity as f64 + if symbol == 'x' { 10.0 } else { 0.0 };
-            let late = human.offset("chords");
-            let duration = (held + 1) * STEP_TICKS - STEP_TICKS / 6;
-            let notes: Vec<u8> = if style.chords.arpeggio {
-                let n = voicing.len().max(1);
-                // Up and back down, so the line turns instead of jumping to the bottom.
-                let cycle = if n > 2 { 2 * n - 2 } else { n };
-                let k = arpeggio_index % cycle;
-                arpeggio_index += 1;
-                let i = if k < n { k } else { cycle - k };
-                voicing.get(i).copied().into_iter().collect()
-            } else {
-                voicing.clone()
-            };
-            let tick = timing.place(bar, step * STEP_TICKS, late);
-            for note in notes {
-                let velocity = human.velocity(base, energy);
-                let pc = PitchClass::from_semitone(note as i32);
-                push(
-                    tick,
-                    duration,
-                    Part::Chords,
-                    note,
-                    velocity,
-                    !key.contains(pc),
-                );
-            }
-        }
-    }
-
-    events.sort_by_key(|e| (e.tick, e.part, e.note));
-    trim_overlaps(&mut events);
-    Ok(Pattern {
-        ppq: PPQ,
-        tempo_bpm: request.tempo_bpm,
-        time_signature: (4, 4),
-        bars: request.bars,
-        key,
-        style: style_id.to_string(),
-        swing,
-        seed: request.seed,
-        bass_program: style.bass.program,
-        chord_program: style.chords.program,
-        chords: spans,
-        events,
-    })
+    Ok(())
 }
 
-/// MIDI note of a bass root: A1 (33) up to G#2 (44), where a bass guitar's roots sit.
-fn bass_root(pc: PitchClass) -> u8 {
-    33 + (pc.semitone() as i32 - 9).rem_euclid(12) as u8
-}
-
-/// The semitones above the chord root that a bass symbol asks for, whether it is soft, and
-/// whether it is an approach to the next root. Sixths and sevenths that would leave both the
-/// key and the chord fall back to the fifth, so only intended notes are chromatic.
-fn bass_interval(
-    symbol: char,
-    chord: Chord,
-    key: Key,
-    first_in_span: bool,
-    rng: &mut Rng,
-) -> (u8, bool, bool) {
-    let tone = |number: u8| {
-        chord
-            .quality
-            .tones()
-            .iter()
-            .find(|&&(_, n)| n == number)
-            .map(|&(semis, _)| semis % 12)
-    };
-    let fifth = tone(5).unwrap_or(7);
-    let fits = |semis: u8| {
-        let pc = chord.root.pitch_class().transpose(semis as i32);
-        key.contains(pc) || chord.pitch_classes().contains(&pc)
-    };
-    match symbol {
-        'R' => (0, false, false),
-        'r' => (0, true, false),
-        '5' => (fifth, false, false),
-        'f' => (fifth, true, false),
-        '8' => (12, false, false),
-        'o' => (12, true, false),
-        '3' => (tone(3).unwrap_or(0), false, false),
-        '6' => {
-            let six = tone(6).unwrap_or(9);
-            (if fits(six) { six } else { fifth }, false, false)
-        }
-        '7' => {
-            let seven = tone(7).map(|s| s % 12).unwrap_or(10);
-            let seven = if fits(seven) { seven } else { 11 };
-            (if fits(seven) { seven } else { fifth }, false, false)
-        }
-        'A' => (0, false, true),
-        'W' => {
-            if first_in_span {
-                (0, false, false)
-            } else {
-                let choices: Vec<u8> = chord
-                    .quality
-                    .tones()
-                    .iter()
-                    .map(|&(semis, _)| semis % 12)
-                    .filter(|&s| s != 0)
-                    .chain(std::iter::once(12))
-                    .collect();
-                (rng.pick(&choices).copied().unwrap_or(7), false, false)
-            }
-        }
-        _ => (0, false, false),
-    }
-}
-
-/// Shortens a note that would still sound when the same note of the same part starts again, so
-/// a MIDI note-off never cuts the next note.
-fn trim_overlaps(events: &mut [NoteEvent]) {
-    // Walking backwards, remember where each (part, note) next starts.
-    let mut next_start: Vec<Option<u32>> = vec![None; 3 * 128];
-    for event in events.iter_mut().rev() {
-        let slot = event.part as usize * 128 + (event.note & 0x7f) as usize;
-        if let Some(next) = next_start[slot] {
-            let room = next.saturating_sub(event.tick).max(1);
-            event.duration = event.duration.min(room);
-        }
-        next_start[slot] = Some(event.tick);
+/// The chords to play: the request's own (refused when empty) or the style's progression.
+fn choose_progression(
+    request: &BackingRequest,
+    style: &StyleDef,
+) -> Result<Vec<ProgressionChord>, BackingError> {
+    match &request.progression {
+        Some(chords) if chords.is_empty() => Err(BackingError::EmptyProgression),
+        Some(chords) => Ok(chords.clone()),
+        None => Ok(style_progression(style, request.key)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::music::theory::PitchClass;
 
     fn key(text: &str) -> Key {
         text.parse().unwrap()
-    }
-
-    #[test]
-    fn swing_definition_holds() {
-        // Straight: nothing moves. Triplet (2/3): the off-beat eighth sits at 2/3 of the beat.
-        assert_eq!(swing_warp(240, 240, 0.0), 240.0);
-        let triplet = swing_warp(240, 240, 2.0 / 3.0);
-        assert!((triplet - 320.0).abs() < 1e-9, "{triplet}");
-        assert!((swing_warp(240, 240, 0.67) - 320.4).abs() < 1e-9);
-        // Downbeats stay put and the warp is monotonic.
-        assert_eq!(swing_warp(480, 240, 0.6), 480.0);
-        let mut last = -1.0;
-        for pos in (0..1920).step_by(60) {
-            let w = swing_warp(pos, 120, 0.5);
-            assert!(w > last);
-            last = w;
-        }
     }
 
     #[test]
