@@ -15,10 +15,15 @@ use crate::assistant::tools::{ToolCall, ToolName};
 /// (joined spellings like "hiphop" come from `normalise`).
 const STYLES: [(&[&str], &str); 12] = [
     (
-        &["neo_soul", "neosoul", "d'angelo", "badu", "erykah", "sade"],
+        &[
+            "neo_soul", "neosoul", "d'angelo", "badu", "erykah", "sade", "maxwell",
+        ],
         "neo_soul",
     ),
-    (&["lofi", "chillhop", "nujabes", "study"], "lofi"),
+    (
+        &["lofi", "chillhop", "nujabes", "study", "dilla", "jinsang"],
+        "lofi",
+    ),
     (
         &[
             "reggae",
@@ -30,30 +35,73 @@ const STYLES: [(&[&str], &str); 12] = [
             "skank",
             "marley",
             "dancehall",
+            "tosh",
+            "rocksteady",
         ],
         "reggae",
     ),
     (
-        &["hiphop", "rap", "trap", "boombap", "premier", "drill"],
+        &[
+            "hiphop", "rap", "trap", "boombap", "premier", "drill", "kendrick", "biggie", "tupac",
+            "eminem", "nas", "wu",
+        ],
         "hiphop",
     ),
-    (&["funk", "funky", "disco", "funkier"], "funk"),
-    (&["rock", "rocky", "punk", "grunge", "metal"], "rock"),
     (
         &[
-            "jazz", "jazzy", "jazzier", "swing", "bebop", "scat", "coltrane", "davis",
+            "funk",
+            "funky",
+            "disco",
+            "funkier",
+            "vulfpeck",
+            "parliament",
+            "prince",
+            "chic",
+        ],
+        "funk",
+    ),
+    (
+        &[
+            "rock", "rocky", "punk", "grunge", "metal", "nirvana", "zeppelin", "acdc", "indie",
+        ],
+        "rock",
+    ),
+    (
+        &[
+            "jazz", "jazzy", "jazzier", "swing", "bebop", "scat", "coltrane", "davis", "ella",
+            "brubeck",
         ],
         "jazz",
     ),
-    (&["blues", "bluesy", "shuffle", "chicago"], "blues"),
     (
-        &["latin", "salsa", "bossa", "samba", "cumbia", "reggaeton"],
+        &["blues", "bluesy", "shuffle", "chicago", "clapton", "srv"],
+        "blues",
+    ),
+    (
+        &[
+            "latin",
+            "salsa",
+            "bossa",
+            "samba",
+            "cumbia",
+            "reggaeton",
+            "santana",
+            "jobim",
+            "mambo",
+            "bachata",
+            "tango",
+        ],
         "latin",
     ),
     (
         &[
             "edm",
             "dance",
+            "guetta",
+            "tiesto",
+            "deadmau5",
+            "dubstep",
+            "skrillex",
             "house",
             "techno",
             "electronic",
@@ -66,8 +114,16 @@ const STYLES: [(&[&str], &str); 12] = [
         ],
         "edm",
     ),
-    (&["ballad", "piano", "adele", "lullaby"], "ballad"),
-    (&["pop", "poppy", "swift", "motown"], "pop"),
+    (
+        &["ballad", "piano", "adele", "lullaby", "celine", "whitney"],
+        "ballad",
+    ),
+    (
+        &[
+            "pop", "poppy", "swift", "motown", "dua", "katy", "beyonce", "gaga", "bieber",
+        ],
+        "pop",
+    ),
 ];
 
 /// A mood with no named style picks the style that carries it.
@@ -98,7 +154,12 @@ const MOODS: [(&[&str], &str); 4] = [
 
 /// Artists and phrases whose words alone would name another style ("Daft Punk" is not
 /// punk, "BB King" is blues).
-const REFERENCES: [(&str, &str); 8] = [
+const REFERENCES: [(&str, &str); 13] = [
+    ("muddy waters", "blues"),
+    ("james brown", "funk"),
+    ("calvin harris", "edm"),
+    ("sam smith", "ballad"),
+    ("jill scott", "neo_soul"),
     ("daft punk", "edm"),
     ("bb king", "blues"),
     ("bob marley", "reggae"),
@@ -244,8 +305,17 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
 
 /// A tempo from the current one: "to 105", "up 10 bpm", "by five", "a bit faster".
 fn tempo_change(words: &Words, now: f64) -> Option<f64> {
-    let up = words.has_any(&["faster", "quicker", "up", "speed", "push", "bump", "fast"]);
-    let down = words.has_any(&["slower", "down", "slow"]);
+    // "Too fast" and "not so fast" slow it down; "speed" alone says nothing of the way.
+    let too_fast = words.has_phrase("too fast")
+        || words.has_phrase("so fast")
+        || words.has_phrase("less fast");
+    let down = words.has_any(&[
+        "slower", "down", "slow", "lower", "drop", "reduce", "decrease",
+    ]) || too_fast;
+    let up = !too_fast
+        && words.has_any(&[
+            "faster", "quicker", "up", "push", "bump", "fast", "raise", "increase",
+        ]);
     if let Some(i) = words.find_any(&["to"]) {
         if let Some(v) = number(words.at(i + 1)).filter(|v| (40.0..=240.0).contains(v)) {
             return Some(v);

@@ -38,6 +38,8 @@ pub struct RequestFacts {
     pub backing: bool,
     /// Some clause names the tuning with its own words.
     pub tuning: bool,
+    /// Some clause names an interval ("five semitones"): "voice up" is then a pitch move.
+    pub interval: bool,
 }
 
 /// Tuning words that make a clause about tuning even beside a backing request.
@@ -118,7 +120,7 @@ const MAKE_WORDS: &[&str] = &[
 /// Words about the output level and the plugin as a whole.
 const OUTPUT_WORDS: &[&str] = &[
     "louder", "quieter", "volume", "gain", "output", "db", "bypass", "unbypass", "engage",
-    "decibels", "loud",
+    "decibels", "loud", "quiet",
 ];
 
 /// Whether "tune" at `i` is a noun ("a happy pop tune"), not the order.
@@ -213,6 +215,7 @@ pub fn request_facts(clauses: &[Words], ctx: &Context) -> RequestFacts {
         let tempo = find_tempo(c, false).is_some() || c.has_any(&["bars", "bar"]);
         facts.backing |= making || genre || tempo || sing_over(c);
         facts.tuning |= has_strong_tune(c);
+        facts.interval |= (0..c.len()).any(|i| interval_at(c, i).is_some());
     }
     let _ = ctx;
     facts
@@ -266,25 +269,34 @@ pub fn topic(
     if find_tempo(words, false).is_some() && !strong_tune && !voice_word || sing_over(words) {
         return Some(Topic::Backing);
     }
-    let tune_named = words.has_any(&[
-        "transparent",
-        "natural",
-        "moderate",
-        "aggressive",
-        "amount",
-        "strength",
-    ]) || words.has_phrase("natural drift");
+    // Records known for their tuning: Cher's "Believe", Kanye's "808s", T-Pain, Travis Scott.
+    let tuned_sound = words.has_any(&["cher", "808s", "travis", "kanye"]) && !names_backing(words);
+    let tune_named = tuned_sound
+        || words.has_any(&[
+            "transparent",
+            "natural",
+            "moderate",
+            "aggressive",
+            "amount",
+            "strength",
+        ])
+        || words.has_phrase("natural drift");
     // "Bump the key up two semitones" moves the key, not the voice.
     let key_move = words.has_any(&["key", "root", "tonic"]) && interval_move(words);
-    if strong_tune || key_move || tune_named && !voice_word {
+    let too_robotic = words.has_phrase("too robotic") && ctx.state.number("mod_robot") <= 0.0;
+    if strong_tune || key_move || too_robotic || tune_named && !voice_word {
         return Some(Topic::Tune);
     }
-    let reset_voice = words.has("reset") && words.has_any(&["voice", "effects", "sound"]);
+    let reset_voice = words.has("reset") && words.has_any(&["voice", "effects", "sound"])
+        || words.has("bass") && words.has_any(&["voice", "vocal", "vocals"])
+        || words.has_any(&["whispering", "whispered"]);
     let voice_phrase = VOICE_PHRASES.iter().any(|p| words.has_phrase(p));
     if voice_word || interval_move(words) || voice_phrase || reset_voice {
         return Some(Topic::Voice);
     }
-    let refers_back = matches!(previous, Some(Topic::Backing | Topic::BackingMix));
+    // "... and turn it up" is the backing just named; "... and my voice down" is not.
+    let other_target = words.has_any(&["voice", "vocal", "vocals", "me", "output", "myself"]);
+    let refers_back = matches!(previous, Some(Topic::Backing | Topic::BackingMix)) && !other_target;
     let switch = words.has_any(&[
         "start", "play", "playing", "open", "stop", "mute", "on", "off",
     ]);
@@ -297,10 +309,14 @@ pub fn topic(
         || words.has_phrase("my voice up")
         || words.has_phrase("crank it up")
         || words.has_phrase("turn it up")
+        || words.has_any(&["voice", "vocals", "me", "myself"])
+            && words.has_any(&["up", "down", "louder", "quieter"])
+            && !facts.interval
         || words.has_phrase("turn it down")
         || words.has_any(&["effects", "effect", "plugin"]) && words.has("back")
         || words.has_any(&["effects", "plugin"])
             && words.has_any(&["off", "on", "disable", "enable"])
+        || words.has("everything") && words.has("off")
     {
         return Some(Topic::Output);
     }

@@ -146,7 +146,7 @@ pub fn is_definition_question(words: &Words) -> bool {
         && (matches!(words.at(0), "whats" | "what's")
             || matches!(
                 words.at(1),
-                "is" | "are" | "does" | "do" | "s" | "was" | "means"
+                "is" | "are" | "does" | "do" | "s" | "was" | "means" | "a" | "an"
             ));
     let starts = what || matches!(words.at(0), "explain" | "define" | "describe" | "meaning");
     let how_works = words.at(0) == "how"

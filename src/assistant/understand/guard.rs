@@ -49,7 +49,7 @@ fn current(state: &ParamSnapshot, id: &str) -> Option<f32> {
 /// argument is left.
 pub fn check(mut call: ToolCall, words: &Words, state: &ParamSnapshot) -> Option<ToolCall> {
     // "Without changing the pitch" says what stays, not which way things go.
-    if words.has_phrase("without changing") {
+    if words.has_phrase("without changing") || words.has_any(&["keep", "preserve", "leave"]) {
         return Some(call);
     }
     let Some(direction) = polarity(words) else {

@@ -158,7 +158,9 @@ fn bypass(words: &Words, args: &mut Map<String, Value>) {
         args.insert("bypass".into(), json!(!off));
     } else if words.has_any(&["effects", "effect", "plugin"]) && words.has("back") {
         args.insert("bypass".into(), json!(false));
-    } else if words.has_any(&["effects", "plugin"]) && words.has_any(&["off", "disable"]) {
+    } else if words.has_any(&["effects", "plugin", "everything"])
+        && words.has_any(&["off", "disable"])
+    {
         // "Turn the plugin off": the voice passes through untouched.
         args.insert("bypass".into(), json!(true));
     } else if words.has_any(&["effects", "plugin"]) && words.has_any(&["on", "enable"]) {
@@ -205,7 +207,9 @@ fn vague_level(words: &Words, now: f32, switched: bool) -> Option<f32> {
     let cant_hear = words.has_phrase("can't hear")
         || words.has_phrase("cant hear")
         || words.has_phrase("barely hear")
-        || words.has("buried");
+        || words.has("buried")
+        || words.has_phrase("too quiet")
+        || words.has_phrase("too soft");
     let up = words.has_any(&["louder", "up", "raise", "boost", "increase", "crank"])
         || words.has("more") && !words.has("less")
         || cant_hear;

@@ -113,6 +113,10 @@ fn is_question(words: &Words) -> bool {
 
 /// Whether a question also gives an order ("what if you tuned me to A?").
 fn is_order(words: &Words) -> bool {
+    // "Is this in tune?" asks; "tune" there is not an order.
+    if words.has_phrase("in tune") || words.has_phrase("of tune") {
+        return false;
+    }
     words.has_any(&[
         "set", "make", "tune", "give", "add", "switch", "change", "turn", "put", "use", "drop",
         "raise", "generate", "create", "say", "speak", "suggest", "work",
@@ -134,20 +138,55 @@ fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
         tagged.push((c, t));
     }
     let mut backing_key = ctx.backing.and_then(spec_key);
+    let mut tune_key: tune::KeyRef = None;
     let mut calls: Vec<ToolCall> = Vec::new();
     for group in clauses::group(tagged) {
-        let Some(call) = read_group(&group, ctx, backing_key) else {
+        let Some(mut call) = read_group(&group, ctx, backing_key) else {
             continue;
         };
         if call.tool == ToolName::BackingGenerate.as_str() {
+            // "Tune me to G minor, then a backing in the same key".
+            if !call.args.contains_key("key") && tune::wants_other_key(&group.words) {
+                if let Some((k, s)) = tune_key {
+                    call.args.insert("key".into(), json!(k.name()));
+                    if let Some(s) = s {
+                        call.args.insert("mode".into(), json!(s.id()));
+                    }
+                }
+            }
             backing_key = call_key(&call, "mode").or(backing_key);
         }
-        let Some(call) = guard::check(call, &group.words, ctx.state) else {
-            continue;
-        };
-        push_merged(&mut calls, call);
+        if call.tool == ToolName::VoiceTune.as_str() {
+            tune_key = call_key(&call, "scale").or(tune_key);
+        }
+        let also = also_voice(&group, ctx);
+        for call in std::iter::once(call).chain(also) {
+            if let Some(call) = guard::check(call, &group.words, ctx.state) {
+                push_merged(&mut calls, call);
+            }
+        }
     }
     calls
+}
+
+/// Effects named inside a tuning clause ("hard tune in C# minor with lots of reverb"): the
+/// voice call that goes with the tuning call.
+fn also_voice(group: &clauses::Group, ctx: &Context) -> Option<ToolCall> {
+    const EFFECTS: [&str; 10] = [
+        "reverb",
+        "echo",
+        "breath",
+        "breathy",
+        "whisper",
+        "compression",
+        "warmth",
+        "presence",
+        "formant",
+        "breathiness",
+    ];
+    (group.topic == Topic::Tune && group.words.has_any(&EFFECTS))
+        .then(|| modulate::read(&group.words, ctx))
+        .flatten()
 }
 
 /// One group's call, with the other readers as a fallback when its own finds nothing.

@@ -125,10 +125,11 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
 
 /// Characters that set pitch and formant together.
 fn character(words: &Words, args: &mut Map<String, Value>) {
-    let cartoon = words.has_any(&["cartoon", "toon", "squeaky"]);
+    let cartoon = words.has_any(&["cartoon", "toon", "squeaky", "mickey", "minnie", "smurf"]);
     let chipmunk = words.has_any(&["chipmunk", "chipmunks", "helium", "nightcore", "alvin"]);
-    let demon = words.has_any(&["demon", "demonic", "monster", "devil", "ogre", "troll"])
-        || words.has_phrase("bad guy")
+    let demon = words.has_any(&[
+        "demon", "demonic", "monster", "devil", "ogre", "troll", "vader",
+    ]) || words.has_phrase("bad guy")
         || words.has("villain") && words.has("deep")
         || words.has("scary") && words.has_any(&["low", "deep", "movie"]);
     let (pitch, formant) = if chipmunk {
@@ -199,7 +200,7 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     if keeps_pitch(words) {
         return;
     }
-    let reset = words.has_any(&["reset", "normal", "zero", "rid"])
+    let reset = words.has_any(&["reset", "normal", "zero", "rid", "remove", "off"])
         || words.has_phrase("no pitch")
         || words.has_phrase("pitch 0")
         || words.has_phrase("pitch back");
@@ -249,6 +250,9 @@ fn deeper(words: &Words, args: &mut Map<String, Value>) {
 
 /// A formant step from where it is: "a bit lower", "up a little", "higher".
 fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
+    if words.has_any(&["reset", "remove", "off", "zero", "normal", "rid"]) {
+        return Some(0.0);
+    }
     let down = words.has_any(&["lower", "down", "deeper", "darker", "bigger"]);
     let up = words.has_any(&[
         "higher", "up", "brighter", "smaller", "raise", "upward", "high",
@@ -399,8 +403,10 @@ fn mix(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
 
 /// Warmth and presence: 0.5 is flat; comparatives step from the current value.
 fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    let bass_in_voice = words.has_any(&["voice", "vocal", "vocals"]) && !words.has("too");
     let warm_at = words
         .find_any(&["warmth", "warm", "warmer", "warmest", "lows", "low-end"])
+        .or_else(|| words.find_any(&["bass"]).filter(|_| bass_in_voice))
         .or_else(|| words.find_phrase("low end"))
         .or_else(|| words.find_phrase("too much bass"));
     if let Some(i) = warm_at {

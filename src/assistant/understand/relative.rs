@@ -159,6 +159,9 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
             Move::Set(v)
         });
     }
+    if words.has_phrase("no more") || words.has_phrase("not anymore") {
+        return Some(Move::Off);
+    }
     if any(OFF) && !any(&["more", "less"]) && size(&win) != Size::Small {
         return Some(Move::Off);
     }
@@ -217,6 +220,10 @@ pub fn apply_fraction(m: Move, now: f32, steps: Steps) -> f32 {
         Move::By(d) => now + d,
         Move::Off => 0.0,
         Move::Up(Size::Normal) => (now + step(Size::Normal)).max(steps.floor_more),
+        // "A lot more" of an effect that is off goes past half way.
+        Move::Up(Size::Big) if steps.floor_more > 0.0 => {
+            (now + step(Size::Big)).max(steps.floor_more + 0.2)
+        }
         Move::Up(size) => now + step(size),
         // Down never goes below a share of where it is (0.4 plain, 0.6 a bit), so "less"
         // of a little is still a little.
@@ -261,7 +268,7 @@ pub enum Polarity {
 pub fn polarity(words: &Words) -> Option<Polarity> {
     let down = words.has_any(&[
         "less", "reduce", "lower", "decrease", "quieter", "softer", "remove", "without", "kill",
-        "ditch", "rid", "disable", "mute", "don't", "dont", "never",
+        "ditch", "rid", "disable", "mute", "don't", "dont", "never", "away", "weaker",
     ]) || words.has_phrase("turn down")
         || words.has_phrase("too much")
         || words.has_phrase("too loud");

@@ -381,6 +381,8 @@ pub fn interval_at(words: &Words, i: usize) -> Option<(f64, usize)> {
         "half" if matches!(next, "step" | "steps" | "tone") => Some((1.0, 2)),
         "semitone" | "semitones" | "semis" | "st" | "halfsteps" | "semi" => Some((1.0, 1)),
         "cents" | "cent" => Some((0.01, 1)),
+        // "Tone down the reverb" is a phrasal verb, not a whole tone down.
+        "tone" if next == "down" || next == "it" => None,
         "step" | "steps" | "tone" | "tones" => Some((2.0, 1)),
         _ => None,
     }
@@ -388,15 +390,34 @@ pub fn interval_at(words: &Words, i: usize) -> Option<(f64, usize)> {
 
 /// A direction near word `i`: +1 up, -1 down.
 pub fn direction_near(words: &Words, i: usize) -> Option<f64> {
-    let lo = i.saturating_sub(5);
-    for k in (lo..(i + 5).min(words.len())).filter(|&k| k != i) {
-        match words.at(k) {
-            "up" | "higher" | "raise" | "raised" | "above" | "sharpen" | "upward" | "upwards"
-            | "high" | "bump" => return Some(1.0),
-            "down" | "lower" | "drop" | "below" | "deeper" | "low" | "downward" | "flatten" => {
-                return Some(-1.0)
+    // The nearest direction word within the clause wins: in "pitch up 2, formant down 1" the
+    // formant's is "down".
+    let start = (0..=i.min(words.len().saturating_sub(1)))
+        .rev()
+        .find(|&k| words.words[k].boundary)
+        .unwrap_or(0);
+    let end = (i + 1..words.len())
+        .find(|&k| words.words[k].boundary)
+        .unwrap_or(words.len());
+    // Then anywhere near ("voice up please, five semitones").
+    nearest_direction(words, i, start, end).or_else(|| nearest_direction(words, i, 0, words.len()))
+}
+
+/// The nearest direction word to `i` within `start..end`, at most five words away.
+fn nearest_direction(words: &Words, i: usize, start: usize, end: usize) -> Option<f64> {
+    for d in 1..=5 {
+        for k in [i.checked_sub(d), Some(i + d)].into_iter().flatten() {
+            if k < start || k >= end {
+                continue;
             }
-            _ => {}
+            match words.at(k) {
+                "up" | "higher" | "raise" | "raised" | "above" | "sharpen" | "upward"
+                | "upwards" | "high" | "bump" => return Some(1.0),
+                "down" | "lower" | "drop" | "below" | "deeper" | "low" | "downward" | "flatten" => {
+                    return Some(-1.0)
+                }
+                _ => {}
+            }
         }
     }
     None

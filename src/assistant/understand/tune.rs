@@ -61,6 +61,8 @@ pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall>
     let has_tune_word = words.has_any(TUNE_WORDS)
         || words.has_phrase("pitch correction")
         || words.has_any(&["transparent", "natural", "moderate", "aggressive", "amount"])
+        || words.has_any(&["cher", "808s", "travis", "kanye", "tpain"])
+        || words.has_phrase("too robotic")
         || words.has("strength");
     match (key, other_key.filter(|_| wants_other_key(words))) {
         (Some(k), _) => {
@@ -164,6 +166,22 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
 
 /// A tuning preset named or described.
 fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
+    // "Less aggressive", "not so hard": softer, never the harder preset named.
+    let less_hard = words.has_any(&["less", "too", "softer", "gentler", "weaker"])
+        && words.has_any(&[
+            "hard",
+            "aggressive",
+            "robotic",
+            "snappy",
+            "strong",
+            "obvious",
+        ]);
+    if less_hard && has_tune_word {
+        return Some("natural");
+    }
+    if words.has_phrase("too robotic") {
+        return Some("natural");
+    }
     let softer = words.has_phrase("too robotic")
         || words.has_phrase("less robotic")
         || words.has_phrase("too obvious")
@@ -187,7 +205,10 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     if words.has_any(&["moderate", "medium", "balanced", "middle"]) {
         return Some("moderate");
     }
-    let hard = words.has("tpain")
+    if words.has("aggressive") {
+        return Some("aggressive");
+    }
+    let hard = words.has_any(&["tpain", "cher", "808s", "travis", "kanye"])
         || words.has_phrase("hard tune")
         || words.has_any(&["hard", "extreme", "instant", "fastest", "robotic", "robot"])
         || words.has("snap") && !words.has("key") && words.len() <= 4;
@@ -223,6 +244,7 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         || words.has_phrase("glide more")
         || words.has_phrase("slow the")
         || words.has_phrase("too fast");
+    let slower = slower || words.has("slow");
     let faster = words.has_any(&["faster", "quicker", "snappier", "tighter"]);
     let about_retune = words.has_any(&["retune", "correction", "tuning", "glide", "speed"]);
     if !about_retune {
