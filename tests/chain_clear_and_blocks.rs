@@ -4,11 +4,15 @@
 //! - A loud burst into 100 % reverb, then `clear`, then silence: every output sample after the
 //!   clear is exactly zero (grains, reverb tail, compressor, delayed dry signal all forgotten).
 //! - The same input in blocks of 1, 64, 512, 4096 and random sizes gives the same output within
-//!   1e-6, and so does a chain that ran something else and was then cleared.
+//!   1e-6, and so does a chain that ran something else and was then cleared; the same for the
+//!   backing player following a running clock.
 
+use daiw::assistant::state::BackingSpec;
+use daiw::dsp::backing_player::{BackingPlayer, Clock};
 use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};
 use daiw::dsp::{VoiceChain, VoiceSettings};
 use daiw::music::theory::{PitchClass, ScaleKind};
+use daiw::plugin::backing_link::player_pattern;
 
 const SAMPLE_RATE: f32 = 48_000.0;
 
@@ -112,5 +116,77 @@ fn output_does_not_depend_on_block_size_or_a_clear() {
             .fold(0.0f32, f32::max);
         println!("blocks {name}: largest difference {worst:e}");
         assert!(worst <= 1.0e-6, "blocks {name}: differs by {worst}");
+    }
+}
+
+/// Four seconds of the funk backing (the busiest style) in blocks of `sizes`, following a
+/// running clock at 100 BPM.
+fn backing(player: &mut BackingPlayer, mut sizes: impl FnMut() -> usize) -> Vec<f32> {
+    let total = 4 * SAMPLE_RATE as usize;
+    let beats_per_sample = 100.0 / 60.0 / f64::from(SAMPLE_RATE);
+    let mut out = Vec::with_capacity(2 * total);
+    let mut done = 0;
+    while done < total {
+        let frames = sizes().clamp(1, 4_096).min(total - done);
+        let clock = Clock::Running {
+            beat: done as f64 * beats_per_sample,
+            beats_per_sample,
+        };
+        let (left, right) = player.process(frames, clock, 0.5, &mut |_| {});
+        out.extend(left.iter().zip(right).flat_map(|(l, r)| [*l, *r]));
+        done += frames;
+    }
+    out
+}
+
+fn backing_player() -> BackingPlayer {
+    let spec = BackingSpec {
+        style: "funk".into(),
+        tempo_bpm: 100,
+        bars: 4,
+        ..BackingSpec::default()
+    };
+    let pattern = spec.generate().expect("pattern");
+    let mut player = BackingPlayer::default();
+    player.prepare(SAMPLE_RATE, 4_096);
+    player.swap_pattern(Some(Box::new(player_pattern(&pattern))), &mut |_| {});
+    player
+}
+
+#[test]
+fn backing_does_not_depend_on_block_size_or_a_clear() {
+    let reference = backing(&mut backing_player(), || 512);
+    assert!(
+        reference.iter().any(|x| x.abs() > 0.01),
+        "the backing is silent"
+    );
+    let mut seed = 0x2545_f491u32;
+    let mut random = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        1 + (seed % 3_000) as usize
+    };
+    let cases: [(&str, Box<dyn FnMut() -> usize>); 5] = [
+        ("1", Box::new(|| 1)),
+        ("64", Box::new(|| 64)),
+        ("4096", Box::new(|| 4_096)),
+        ("random", Box::new(&mut random)),
+        ("512 after clear", Box::new(|| 512)),
+    ];
+    for (name, sizes) in cases {
+        let mut player = backing_player();
+        if name.ends_with("after clear") {
+            backing(&mut player, || 300);
+            player.clear();
+        }
+        let out = backing(&mut player, sizes);
+        let worst = out
+            .iter()
+            .zip(&reference)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        println!("backing blocks {name}: largest difference {worst:e}");
+        assert!(worst <= 1.0e-6, "backing blocks {name}: differs by {worst}");
     }
 }

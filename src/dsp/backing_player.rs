@@ -114,6 +114,9 @@ pub fn part_channel(part: VoicePart) -> u8 {
     }
 }
 
+/// First random seed handed to voices (each note advances it).
+const VOICE_SEED: u32 = 1;
+
 /// The player: pattern, voices, position and its output buffers.
 pub struct BackingPlayer {
     pattern: Option<Box<PlayerPattern>>,
@@ -150,7 +153,7 @@ impl Default for BackingPlayer {
             cycle_start: 0.0,
             expected_tick: None,
             started: 0,
-            seed: 1,
+            seed: VOICE_SEED,
             epsilon: 1e-9,
             next_off: f64::INFINITY,
         }
@@ -180,6 +183,9 @@ impl BackingPlayer {
         self.level.reset(self.sample_rate, 0.02, 0.0);
         self.expected_tick = None;
         self.next_off = f64::INFINITY;
+        // The voices' random seeds restart too, so a cleared player repeats itself exactly.
+        self.started = 0;
+        self.seed = VOICE_SEED;
     }
 
     /// Installs `pattern` and returns the one it replaces (drop that off the audio thread).
