@@ -109,7 +109,7 @@ fn generate(
         "--seed",
         "7",
         "--mid",
-        mid.to_str().unwrap(),
+        mid.to_str().expect("UTF-8 path"),
     ]);
     (summary, mid)
 }
@@ -440,7 +440,7 @@ fn the_fundsp_wav_matches_the_midi_length_is_audible_and_unclipped() {
             "--seed",
             "1",
             "--mid",
-            mid.to_str().unwrap(),
+            mid.to_str().expect("UTF-8 path"),
             "--wav",
             wav.to_str().unwrap(),
         ]);
