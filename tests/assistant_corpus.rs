@@ -101,7 +101,11 @@ fn load_cases() -> Vec<Case> {
                 split: text("split"),
                 tags: c["tags"]
                     .as_array()
-                    .map(|t| t.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                    .map(|t| {
+                        t.iter()
+                            .filter_map(|v| v.as_str().map(String::from))
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 request: text("request"),
                 start: c["start"].as_object().cloned().unwrap_or_default(),
@@ -218,22 +222,39 @@ fn judge(case: &Case, plan: &Plan, config: &AgentConfig) -> Verdict {
     let actual: Vec<ToolCall> = plan.calls.iter().map(|c| c.call.clone()).collect();
     if let Some(kind) = &case.answer {
         let ok = actual.is_empty() && (kind != "ask" || plan.reply.contains('?'));
-        let why = format!("wanted a {kind}, got {} call(s): {}", actual.len(), plan.reply);
-        return Verdict { ok, why, ..Verdict::default() };
+        let why = format!(
+            "wanted a {kind}, got {} call(s): {}",
+            actual.len(),
+            plan.reply
+        );
+        return Verdict {
+            ok,
+            why,
+            ..Verdict::default()
+        };
     }
     let mut why = Vec::new();
     // The order of tools, with consecutive parameter tools as one step.
     let shape = |tools: Vec<&str>| {
         let mut out: Vec<String> = Vec::new();
         for t in tools {
-            let step = if is_param_tool(t) { "params".to_string() } else { t.to_string() };
+            let step = if is_param_tool(t) {
+                "params".to_string()
+            } else {
+                t.to_string()
+            };
             if out.last() != Some(&step) {
                 out.push(step);
             }
         }
         out
     };
-    let want_shape = shape(case.expect.iter().filter_map(|c| c["tool"].as_str()).collect());
+    let want_shape = shape(
+        case.expect
+            .iter()
+            .filter_map(|c| c["tool"].as_str())
+            .collect(),
+    );
     let got_shape = shape(actual.iter().map(|c| c.tool.as_str()).collect());
     if want_shape != got_shape {
         why.push(format!("tools {got_shape:?}, wanted {want_shape:?}"));
@@ -294,8 +315,14 @@ fn judge(case: &Case, plan: &Plan, config: &AgentConfig) -> Verdict {
                 if !in_range(value.map(f64::from), spec) {
                     why.push(format!("{id} = {g:?}, wanted {spec}"));
                 }
-                let lowers = spec["max"].as_f64().zip(s.and_then(numeric)).is_some_and(|(m, sv)| m < f64::from(sv));
-                let raises = spec["min"].as_f64().zip(s.and_then(numeric)).is_some_and(|(m, sv)| m > f64::from(sv));
+                let lowers = spec["max"]
+                    .as_f64()
+                    .zip(s.and_then(numeric))
+                    .is_some_and(|(m, sv)| m < f64::from(sv));
+                let raises = spec["min"]
+                    .as_f64()
+                    .zip(s.and_then(numeric))
+                    .is_some_and(|(m, sv)| m > f64::from(sv));
                 if let (Some(gv), Some(sv)) = (value, s.and_then(numeric)) {
                     if (lowers && gv > sv) || (raises && gv < sv) {
                         inversion = true;
@@ -311,7 +338,10 @@ fn judge(case: &Case, plan: &Plan, config: &AgentConfig) -> Verdict {
             if !arg_matches(got_call.args.get(arg), spec) {
                 why.push(format!(
                     "{tool}.{arg} = {}, wanted {spec}",
-                    got_call.args.get(arg).map_or("nothing".into(), Value::to_string)
+                    got_call
+                        .args
+                        .get(arg)
+                        .map_or("nothing".into(), Value::to_string)
                 ));
             }
         }
@@ -333,7 +363,9 @@ fn arg_matches(got: Option<&Value>, spec: &Value) -> bool {
     match (got, spec) {
         (Some(Value::String(g)), Value::String(w)) => {
             g.eq_ignore_ascii_case(w)
-                || g.parse::<PitchClass>().ok().is_some_and(|k| w.parse::<PitchClass>().ok() == Some(k))
+                || g.parse::<PitchClass>()
+                    .ok()
+                    .is_some_and(|k| w.parse::<PitchClass>().ok() == Some(k))
         }
         (Some(Value::String(g)), Value::Object(o)) if o.contains_key("contains") => o["contains"]
             .as_str()
@@ -359,7 +391,9 @@ impl Tally {
     }
 
     fn share(&self, key: &str) -> f64 {
-        self.0.get(key).map_or(0.0, |(r, t)| *r as f64 / (*t).max(1) as f64)
+        self.0
+            .get(key)
+            .map_or(0.0, |(r, t)| *r as f64 / (*t).max(1) as f64)
     }
 }
 
@@ -379,10 +413,25 @@ fn request_corpus_by_split_and_tag() {
     let mut agent = ChatAgent::new(config.clone()).expect("agent");
     let (mut by_split, mut by_tag) = (Tally::default(), Tally::default());
     let (mut inversions, mut invalid) = (Vec::new(), 0usize);
-    for case in cases.iter().filter(|c| splits.split(',').any(|s| s == c.split)) {
+    // Who decided, and how long the model's turns took (ms).
+    let mut deciders: BTreeMap<String, usize> = BTreeMap::new();
+    let mut model_ms: Vec<f64> = Vec::new();
+    for case in cases
+        .iter()
+        .filter(|c| splits.split(',').any(|s| s == c.split))
+    {
         put_state(&mut agent, &case.start);
+        let started = std::time::Instant::now();
         let plan = agent.plan(&case.request, &mut |_| {});
-        invalid += plan.errors.iter().filter(|e| e.contains("argument") || e.contains("no tool")).count();
+        *deciders.entry(format!("{:?}", plan.source)).or_default() += 1;
+        if matches!(plan.source, daiw::assistant::agent::Source::Model) {
+            model_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+        invalid += plan
+            .errors
+            .iter()
+            .filter(|e| e.contains("argument") || e.contains("no tool"))
+            .count();
         let verdict = judge(case, &plan, &config);
         by_split.add(&case.split, verdict.ok);
         for tag in &case.tags {
@@ -398,16 +447,54 @@ fn request_corpus_by_split_and_tag() {
             });
         }
         if !verdict.ok && show.split(',').any(|s| s == case.split) {
-            println!("MISS [{} {}] {:?}: {}", case.split, case.family, case.request, verdict.why);
+            println!(
+                "MISS [{} {}] {:?}: {}",
+                case.split, case.family, case.request, verdict.why
+            );
         }
     }
     println!("\nrequest corpus, backend {backend}:");
     for (split, (right, total)) in &by_split.0 {
-        println!("  {split:5} {right:4}/{total:<4} {:.1} %", 100.0 * by_split.share(split));
+        println!(
+            "  {split:5} {right:4}/{total:<4} {:.1} %",
+            100.0 * by_split.share(split)
+        );
     }
     for (tag, (right, total)) in &by_tag.0 {
-        println!("    {tag:24} {right:4}/{total:<4} {:.1} %", 100.0 * by_tag.share(tag));
+        println!(
+            "    {tag:24} {right:4}/{total:<4} {:.1} %",
+            100.0 * by_tag.share(tag)
+        );
     }
-    println!("  inversions: {} ({})", inversions.len(), inversions.join(", "));
+    println!(
+        "  inversions: {} ({})",
+        inversions.len(),
+        inversions.join(", ")
+    );
     println!("  refused calls: {invalid}");
+    model_ms.sort_by(f64::total_cmp);
+    let percentile = |p: f64| {
+        model_ms
+            .get(((model_ms.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    println!(
+        "  decided by {deciders:?}; model turns median {:.0} ms, p95 {:.0} ms",
+        percentile(0.5),
+        percentile(0.95)
+    );
+    // Floors that keep what the language layer reached (measured 100 % / 100 % / 73.2 %); the
+    // test split's target is 95 % and is not met yet. No inversion is allowed where it was
+    // tuned, and the held-out split may not get worse than measured.
+    if splits == "train,dev,test" {
+        for (split, floor) in [("train", 0.97), ("dev", 0.97), ("test", 0.70)] {
+            let share = by_split.share(split);
+            assert!(share >= floor, "{split}: {share:.3} is below {floor}");
+        }
+        let tuned = inversions.iter().filter(|i| !i.starts_with("[test]")).count();
+        assert_eq!(tuned, 0, "inversions on train/dev: {inversions:?}");
+        assert!(inversions.len() <= 8, "{} inversions", inversions.len());
+        assert_eq!(invalid, 0, "refused calls");
+    }
 }
