@@ -16,6 +16,9 @@ use daiw::plugin::backing_link::player_pattern;
 
 const SAMPLE_RATE: f32 = 48_000.0;
 
+/// Hands out the size of each next block.
+type BlockSizes<'a> = Box<dyn FnMut() -> usize + 'a>;
+
 /// Every effect on: tuning, pitch, formant, robot, breath, whisper, tone, compression, reverb.
 fn everything_on() -> VoiceSettings {
     let mut settings = VoiceSettings {
@@ -92,7 +95,7 @@ fn output_does_not_depend_on_block_size_or_a_clear() {
         seed ^= seed << 5;
         1 + (seed % 3_000) as usize
     };
-    let cases: [(&str, Box<dyn FnMut() -> usize>); 5] = [
+    let cases: [(&str, BlockSizes); 5] = [
         ("1", Box::new(|| 1)),
         ("64", Box::new(|| 64)),
         ("4096", Box::new(|| 4_096)),
@@ -167,7 +170,7 @@ fn backing_does_not_depend_on_block_size_or_a_clear() {
         seed ^= seed << 5;
         1 + (seed % 3_000) as usize
     };
-    let cases: [(&str, Box<dyn FnMut() -> usize>); 5] = [
+    let cases: [(&str, BlockSizes); 5] = [
         ("1", Box::new(|| 1)),
         ("64", Box::new(|| 64)),
         ("4096", Box::new(|| 4_096)),
