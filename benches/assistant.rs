@@ -3,6 +3,10 @@
 //! complete tool call (median and p95, system prompt cached as in a running chat).
 //!
 //! `cargo bench --bench assistant` (needs the default model: scripts/download_offline_model.sh).
+#![allow(
+    missing_docs,
+    reason = "criterion_group! and criterion_main! generate undocumented public functions"
+)]
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;

@@ -1,6 +1,10 @@
 //! Cost of the real-time backing player on the audio thread: one second of a pattern at 48 kHz
 //! in 128-sample blocks, following a running clock (sequencing, voices, mixing), for a sparse
 //! style (ballad) and a busy one (funk). Also the GUI-side cost of building a pattern for it.
+#![allow(
+    missing_docs,
+    reason = "criterion_group! and criterion_main! generate undocumented public functions"
+)]
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use daiw::assistant::state::BackingSpec;
 use daiw::dsp::backing_player::{BackingPlayer, Clock};

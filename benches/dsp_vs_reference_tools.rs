@@ -4,6 +4,10 @@
 //! (real-time factor) and accuracy against the singer's ground truth; prints a Markdown table.
 //!
 //! Run: `cargo bench --bench dsp_vs_reference_tools` (scripts/setup.sh installs both tools).
+#![allow(
+    missing_docs,
+    reason = "criterion_group! and criterion_main! generate undocumented public functions"
+)]
 
 use std::path::Path;
 use std::process::Command;

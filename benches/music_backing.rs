@@ -1,6 +1,10 @@
 //! Backing generation costs: pattern generation, MIDI export and the fundsp WAV render.
 //! Run with `cargo test -j2 --profile release-checked --features standalone,assert_process_allocs
 //! --bench music_backing -- --bench` (or `cargo bench --bench music_backing`).
+#![allow(
+    missing_docs,
+    reason = "criterion_group! and criterion_main! generate undocumented public functions"
+)]
 
 use std::hint::black_box;
 

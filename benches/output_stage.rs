@@ -1,4 +1,8 @@
 //! Throughput of the output stage (smoothed gain + input sanitising) at 48 kHz stereo.
+#![allow(
+    missing_docs,
+    reason = "criterion_group! and criterion_main! generate undocumented public functions"
+)]
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use daiw::dsp::OutputStage;
 

@@ -1,6 +1,10 @@
 //! Throughput of the whole `VoiceChain` at 48 kHz mono with tuning and modulation on, and of
 //! its two analysis-heavy parts alone. Criterion reports time per second of audio: real-time
 //! factor = 1 s / that time.
+#![allow(
+    missing_docs,
+    reason = "criterion_group! and criterion_main! generate undocumented public functions"
+)]
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use daiw::dsp::pitch_detector::PitchDetector;
 use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};

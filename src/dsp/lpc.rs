@@ -36,7 +36,7 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     lanes.iter().sum::<f32>() + tail
 }
 
-/// Levinson-Durbin: predictor `a` (a[0] = 1, length order + 1) from autocorrelation `r`;
+/// Levinson-Durbin: predictor `a` (`a[0] = 1`, length order + 1) from autocorrelation `r`;
 /// returns the prediction-error power, or `None` for a silent or degenerate input.
 pub fn levinson(r: &[f32], a: &mut [f32]) -> Option<f32> {
     let order = a
