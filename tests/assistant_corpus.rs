@@ -492,7 +492,10 @@ fn request_corpus_by_split_and_tag() {
             let share = by_split.share(split);
             assert!(share >= floor, "{split}: {share:.3} is below {floor}");
         }
-        let tuned = inversions.iter().filter(|i| !i.starts_with("[test]")).count();
+        let tuned = inversions
+            .iter()
+            .filter(|i| !i.starts_with("[test]"))
+            .count();
         assert_eq!(tuned, 0, "inversions on train/dev: {inversions:?}");
         assert!(inversions.len() <= 8, "{} inversions", inversions.len());
         assert_eq!(invalid, 0, "refused calls");

@@ -143,8 +143,8 @@ fn overwritten_tensor_bytes_fail_the_child_check_not_the_process() {
     );
     assert_clean_failure(&plan, "failed its safety check", "plan");
     // The verdict is remembered: the file is not loaded (or checked) again.
-    let verdicts = std::fs::read_to_string(home.join("cache/model-checks.json"))
-        .expect("verdicts recorded");
+    let verdicts =
+        std::fs::read_to_string(home.join("cache/model-checks.json")).expect("verdicts recorded");
     assert!(verdicts.contains("nan-weights.gguf") && verdicts.contains("\"ok\": false"));
 }
 

@@ -70,7 +70,10 @@ fn with_params(base: &Value, params: &[(&str, Value)]) -> Value {
 fn out_of_range_enum_indices_are_repaired_and_saving_works() {
     let mut plugin = new_plugin();
     let base = plugin.save_state_json();
-    for (scale, key) in [(json!({"i32": 13}), json!({"i32": 12})), (json!({"i32": -1}), json!({"string": "H"}))] {
+    for (scale, key) in [
+        (json!({"i32": 13}), json!({"i32": 12})),
+        (json!({"i32": -1}), json!({"string": "H"})),
+    ] {
         plugin.load_state_json(&with_params(
             &base,
             &[("tune_scale", scale), ("tune_key", key)],

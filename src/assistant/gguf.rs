@@ -432,7 +432,11 @@ mod tests {
         b[16..24].copy_from_slice(&(1u64 << 40).to_le_bytes());
         assert!(problems(&b).is_err());
         // A string that claims more bytes than the file has.
-        let b = header_bytes(&[("general.architecture", 8, (1u64 << 33).to_le_bytes().to_vec())]);
+        let b = header_bytes(&[(
+            "general.architecture",
+            8,
+            (1u64 << 33).to_le_bytes().to_vec(),
+        )]);
         assert!(problems(&b).is_err());
         // Truncated anywhere: an error, never a panic.
         let full = sane(30, 1e-5, &[1, 1, 1]);

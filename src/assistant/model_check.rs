@@ -55,7 +55,9 @@ struct Fingerprint {
 
 /// Where verdicts are kept.
 fn verdicts_path() -> PathBuf {
-    model_file::daiw_home().join("cache").join("model-checks.json")
+    model_file::daiw_home()
+        .join("cache")
+        .join("model-checks.json")
 }
 
 fn fingerprint(path: &Path) -> Result<Fingerprint, ModelFileError> {
@@ -202,7 +204,9 @@ pub fn check_now(path: &Path) -> Result<(), CheckError> {
 fn recorded_verdict(path: &Path, print: &Fingerprint) -> Option<Verdict> {
     read_verdicts()
         .remove(&path.display().to_string())
-        .filter(|v| v.size == print.size && v.modified_ns == print.modified_ns && v.hash == print.hash)
+        .filter(|v| {
+            v.size == print.size && v.modified_ns == print.modified_ns && v.hash == print.hash
+        })
 }
 
 /// Runs the child check and records its verdict.

@@ -185,9 +185,8 @@ pub fn save(ctx: &LlamaContext<'_>, file: &Path, tokens: &[LlamaToken]) -> std::
     let mut payload = vec![0u8; size];
     // SAFETY: the buffer has the size llama.cpp just reported for this sequence, and nothing
     // changes the context in between (this thread owns it).
-    let written = unsafe {
-        ctx.state_seq_get_data_ext(payload.as_mut_ptr(), 0, LlamaStateSeqFlags::empty())
-    };
+    let written =
+        unsafe { ctx.state_seq_get_data_ext(payload.as_mut_ptr(), 0, LlamaStateSeqFlags::empty()) };
     if written != size {
         return Err(std::io::Error::other(format!(
             "llama.cpp wrote {written} of {size} state bytes"

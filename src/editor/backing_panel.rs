@@ -12,11 +12,11 @@ use egui::{Color32, RichText};
 use crate::assistant::model_file::daiw_home;
 use crate::assistant::state::BackingSpec;
 use crate::assistant::state::ParamValue;
-use crate::plugin::backing_link::{player_pattern, BackingShared, PatternSender};
 use crate::music::backing::Pattern;
 use crate::music::data::style_ids;
 use crate::music::midi::write_smf;
 use crate::music::theory::{PitchClass, ScaleKind};
+use crate::plugin::backing_link::{player_pattern, BackingShared, PatternSender};
 
 use super::param_access::ParamAccess;
 
@@ -282,8 +282,8 @@ pub fn describe(spec: &BackingSpec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::backing_link::pattern_queues;
     use crate::editor::param_access::MapParams;
+    use crate::plugin::backing_link::pattern_queues;
 
     #[test]
     fn generate_preview_and_export() {

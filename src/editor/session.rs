@@ -18,8 +18,8 @@ use crate::assistant::memory::ChatHistory;
 use crate::assistant::model_file::daiw_home;
 use crate::assistant::state::{BackingSpec, Effect, ParamValue};
 use crate::assistant::worker::{AssistantWorker, Event, Request};
-use crate::plugin::backing_link::{BackingShared, PatternSender};
 use crate::params::PARAM_IDS;
+use crate::plugin::backing_link::{BackingShared, PatternSender};
 use crate::plugin::state::{SavedIntent, SessionStore};
 use crate::plugin::state_repair::reroot_intent;
 
@@ -401,9 +401,15 @@ mod tests {
         };
         nice_plug::params::persist::PersistentField::set(&store, loaded);
         session.poll(&mut MapParams::new());
-        assert!(!outside.exists(), "nothing is created where the project says");
+        assert!(
+            !outside.exists(),
+            "nothing is created where the project says"
+        );
         let inside = session.home.join("intents/planted.json");
-        assert!(inside.exists(), "the intent comes back inside the DAiW home");
+        assert!(
+            inside.exists(),
+            "the intent comes back inside the DAiW home"
+        );
         let _ = std::fs::remove_dir_all(&session.home);
     }
 

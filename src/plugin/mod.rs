@@ -18,14 +18,13 @@ use nice_plug_egui::EguiEditorState;
 use parking_lot::Mutex;
 use ringbuf::traits::Producer;
 
-
-use backing_clock::{BackingClock, ClockInputs};
-use backing_link::{pattern_queues, player_pattern, BackingShared, PatternReceiver};
 use crate::dsp::backing_player::{BackingPlayer, Clock, NoteMessage};
 use crate::dsp::{OutputStage, VoiceChain};
 use crate::editor::pitch_view::{analysis_queue, AnalysisProducer};
 use crate::editor::session::Session;
 use crate::params::DaiwParams;
+use backing_clock::{BackingClock, ClockInputs};
+use backing_link::{pattern_queues, player_pattern, BackingShared, PatternReceiver};
 
 /// The plugin's name as hosts list it.
 pub const PLUGIN_NAME: &str = "DAiW Music Brain";
@@ -318,4 +317,3 @@ impl Vst3Plugin for DaiwPlugin {
         Vst3SubCategory::Stereo,
     ];
 }
-

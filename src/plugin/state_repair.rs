@@ -7,8 +7,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use nice_plug::prelude::{ParamPtr, Params};
 use nice_plug::plugin::{ParamValue, PluginState};
+use nice_plug::prelude::{ParamPtr, Params};
 
 use super::state::SavedSession;
 use crate::params::DaiwParams;
@@ -321,7 +321,10 @@ mod tests {
         ]);
         let repairs = repair_params(&mut s);
         assert_eq!(repairs.len(), 3, "{repairs:?}");
-        assert!(matches!(s.params.get("bypass"), Some(ParamValue::Bool(false))));
+        assert!(matches!(
+            s.params.get("bypass"),
+            Some(ParamValue::Bool(false))
+        ));
         assert_eq!(f32_of(&s, "output_gain"), 0.0);
         assert!(!s.params.contains_key("no_such_param"));
         assert_eq!(f32_of(&s, "mod_breath"), 0.4);
@@ -354,7 +357,11 @@ mod tests {
         assert_eq!(intent.path, home.join("intents/evilfile.json"));
         // Already inside: untouched.
         assert!(repair_session(&mut session, home).is_empty());
-        for sneaky in ["intents/../x.json", "intents/a/b.json", "/tmp/intents/x.json"] {
+        for sneaky in [
+            "intents/../x.json",
+            "intents/a/b.json",
+            "/tmp/intents/x.json",
+        ] {
             let path = if sneaky.starts_with('/') {
                 PathBuf::from(sneaky)
             } else {

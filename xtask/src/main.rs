@@ -157,7 +157,9 @@ fn check() -> Result<()> {
 fn install() -> Result<()> {
     nice_plug_xtask::main_with_args(
         "cargo xtask",
-        ["bundle", "daiw", "-j2", "--release"].into_iter().map(String::from),
+        ["bundle", "daiw", "-j2", "--release"]
+            .into_iter()
+            .map(String::from),
     )?;
     step(
         "build the daiw program (release)",
