@@ -120,37 +120,31 @@ fn check() -> Result<()> {
     )?;
     step(
         "cargo clippy --all-targets -D warnings",
-        Command::new("cargo").args([
-            "clippy",
-            "-j2",
-            "--profile",
-            TEST_PROFILE,
-            "--features",
-            TEST_FEATURES,
-            "-p",
-            "daiw",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
+        test_build("clippy").args(["--all-targets", "--", "-D", "warnings"]),
     )?;
     step(
         "cargo doc (warnings denied)",
-        Command::new("cargo")
-            .args([
-                "doc",
-                "-j2",
-                "--profile",
-                TEST_PROFILE,
-                "--features",
-                TEST_FEATURES,
-                "-p",
-                "daiw",
-                "--no-deps",
-            ])
+        test_build("doc")
+            .arg("--no-deps")
             .env("RUSTDOCFLAGS", "-D warnings"),
     )
+}
+
+/// `cargo SUBCOMMAND` for the `daiw` package with the test build's profile and features, so
+/// the gates and the tests share one configuration.
+fn test_build(subcommand: &str) -> Command {
+    let mut command = Command::new("cargo");
+    command.args([
+        subcommand,
+        "-j2",
+        "--profile",
+        TEST_PROFILE,
+        "--features",
+        TEST_FEATURES,
+        "-p",
+        "daiw",
+    ]);
+    command
 }
 
 /// Builds the release bundles and the `daiw` program and copies them where hosts look.
@@ -234,19 +228,9 @@ fn run_tests(filter: Vec<String>) -> Result<()> {
         "<== bundle: {:.1} s",
         bundle_started.elapsed().as_secs_f64()
     );
-    let mut cargo_test = Command::new("cargo");
-    cargo_test.args([
-        "test",
-        "-j2",
-        "--profile",
-        TEST_PROFILE,
-        "--features",
-        TEST_FEATURES,
-        "-p",
-        "daiw",
-        // Run every test binary even after a failure, so one run shows everything that broke.
-        "--no-fail-fast",
-    ]);
+    let mut cargo_test = test_build("test");
+    // Run every test binary even after a failure, so one run shows everything that broke.
+    cargo_test.arg("--no-fail-fast");
     if !filter.is_empty() {
         cargo_test.args(&filter);
     }
