@@ -2,13 +2,14 @@
 //! the language model; every call is validated, applied to the agent's parameter snapshot as
 //! `Effect`s (the host side applies them to the plugin), recorded for undo, and remembered.
 
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 use thiserror::Error;
+
+mod apply;
 
 use super::config::{AgentConfig, BackendKind, ConfigError};
 use super::embedded::EmbeddedBackend;
@@ -17,16 +18,12 @@ use super::llm::{
     ChatMessage, GenStats, LlmBackend, LlmError, LlmOutput, LlmRequest, NoBackend, Role,
 };
 use super::memory::{ChatHistory, Memory};
-use super::music_bridge;
-use super::presets::{tune_preset, voice_preset};
 use super::prompt::{example_messages, system_prompt};
 use super::reply;
 use super::router;
-use super::speech;
 use super::state::{BackingSpec, Effect, ParamSnapshot, ParamValue};
-use super::tools::{validate, Action, ToolCall, ValidCall};
+use super::tools::{validate, ToolCall, ValidCall};
 use super::understand::{glossary, Decision};
-use crate::music::theory::{PitchClass, ScaleKind};
 
 /// Problems starting an agent (a model that fails to load is not one: the router still works).
 #[derive(Debug, Error)]
@@ -541,252 +538,6 @@ impl ChatAgent {
     pub fn chat(&mut self, text: &str) -> ChatTurn {
         self.chat_streaming(text, &mut |_| {})
     }
-
-    /// Changes parameters, returning the effects of those that moved.
-    fn set_all(
-        &mut self,
-        sets: Vec<(&'static str, ParamValue)>,
-    ) -> Vec<(&'static str, ParamValue, ParamValue)> {
-        let mut changes = Vec::new();
-        for (id, to) in sets {
-            let Some(from) = self.state.get(id) else {
-                continue;
-            };
-            if self.state.set(id, to) {
-                let to = self.state.get(id).unwrap_or(to);
-                if from != to {
-                    changes.push((id, from, to));
-                }
-            }
-        }
-        changes
-    }
-
-    fn record(
-        &mut self,
-        tool: &str,
-        changes: &[(&'static str, ParamValue, ParamValue)],
-    ) -> Vec<Effect> {
-        if !changes.is_empty() {
-            self.undo.push(UndoRecord {
-                tool: tool.to_string(),
-                changes: changes.to_vec(),
-                turn: self.turn,
-            });
-        }
-        changes
-            .iter()
-            .map(|(id, from, to)| Effect::SetParam {
-                id,
-                from: *from,
-                to: *to,
-            })
-            .collect()
-    }
-
-    fn home_dir(&self, name: &str) -> PathBuf {
-        self.config.home.join(name)
-    }
-
-    /// Carries out one validated call: returns its effects and an optional note for the reply.
-    fn apply(&mut self, call: &ValidCall) -> Result<(Vec<Effect>, Option<String>), String> {
-        let tool = call.call.tool.clone();
-        match &call.action {
-            Action::Tune(a) => {
-                let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
-                if let Some(name) = &a.preset {
-                    let p =
-                        tune_preset(name).ok_or_else(|| format!("no tuning preset '{name}'"))?;
-                    sets.extend([
-                        ("tune_amount", ParamValue::Float(p.amount)),
-                        ("tune_retune_ms", ParamValue::Float(p.retune_ms)),
-                        ("tune_humanize", ParamValue::Float(p.humanize)),
-                        ("tune_vibrato", ParamValue::Float(p.vibrato)),
-                    ]);
-                    self.memory.history.presets.push(name.clone());
-                }
-                if let Some(k) = a.key {
-                    sets.push(("tune_key", ParamValue::Key(k)));
-                }
-                if let Some(s) = a.scale {
-                    sets.push(("tune_scale", ParamValue::Scale(s)));
-                }
-                for (id, v) in [
-                    ("tune_retune_ms", a.retune_ms),
-                    ("tune_amount", a.amount),
-                    ("tune_humanize", a.humanize),
-                    ("tune_vibrato", a.vibrato),
-                ] {
-                    if let Some(v) = v {
-                        sets.push((id, ParamValue::Float(v)));
-                    }
-                }
-                // Asking for a key or a style means "tune me": tuning goes on unless turned off.
-                sets.push(("tune_enabled", ParamValue::Bool(a.enabled.unwrap_or(true))));
-                let changes = self.set_all(sets);
-                Ok((self.record(&tool, &changes), None))
-            }
-            Action::Modulate(a) => {
-                let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
-                if let Some(name) = &a.preset {
-                    let p =
-                        voice_preset(name).ok_or_else(|| format!("no voice preset '{name}'"))?;
-                    sets.extend([
-                        ("mod_pitch", ParamValue::Float(p.pitch)),
-                        ("mod_formant", ParamValue::Float(p.formant)),
-                        ("mod_breath", ParamValue::Float(p.breathiness)),
-                        ("mod_whisper", ParamValue::Float(p.whisper)),
-                        ("mod_robot", ParamValue::Float(p.robot)),
-                        ("mod_warmth", ParamValue::Float(p.warmth)),
-                        ("mod_presence", ParamValue::Float(p.presence)),
-                        ("mod_reverb", ParamValue::Float(p.reverb)),
-                        ("mod_compression", ParamValue::Float(p.compression)),
-                    ]);
-                    self.memory.history.presets.push(name.clone());
-                }
-                for (id, v) in [
-                    ("mod_pitch", a.pitch_semitones),
-                    ("mod_formant", a.formant_semitones),
-                    ("mod_robot", a.robot),
-                    ("mod_breath", a.breathiness),
-                    ("mod_whisper", a.whisper),
-                    ("mod_warmth", a.warmth),
-                    ("mod_presence", a.presence),
-                    ("mod_reverb", a.reverb),
-                    ("mod_compression", a.compression),
-                    ("mod_mix", a.mix),
-                ] {
-                    if let Some(v) = v {
-                        sets.push((id, ParamValue::Float(v)));
-                    }
-                }
-                let changes = self.set_all(sets);
-                Ok((self.record(&tool, &changes), None))
-            }
-            Action::Mix(a) => {
-                let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
-                if let Some(on) = a.backing {
-                    sets.push(("backing_enabled", ParamValue::Bool(on)));
-                }
-                if let Some(db) = a.backing_level_db {
-                    sets.push(("backing_level", ParamValue::Float(db)));
-                }
-                if let Some(on) = a.follow_host {
-                    sets.push(("backing_follow", ParamValue::Bool(on)));
-                }
-                if let Some(db) = a.output_gain_db {
-                    sets.push(("output_gain", ParamValue::Float(db)));
-                }
-                if let Some(on) = a.bypass {
-                    sets.push(("bypass", ParamValue::Bool(on)));
-                }
-                let changes = self.set_all(sets);
-                Ok((self.record(&tool, &changes), None))
-            }
-            Action::Speak { text, profile } => {
-                let path = speech::synthesize(text, profile, &self.home_dir("exports"))
-                    .map_err(|e| e.to_string())?;
-                Ok((
-                    vec![Effect::Speak {
-                        text: text.clone(),
-                        profile: profile.clone(),
-                        wav_path: path,
-                    }],
-                    None,
-                ))
-            }
-            Action::Backing(a) => {
-                let key = a.key.or_else(|| match self.state.get("tune_key") {
-                    Some(ParamValue::Key(k)) => Some(k),
-                    _ => None,
-                });
-                let mode = a.mode.or_else(|| match self.state.get("tune_scale") {
-                    Some(ParamValue::Scale(s)) => Some(s),
-                    _ => None,
-                });
-                let spec = BackingSpec {
-                    key: key.unwrap_or(PitchClass::C).name().to_string(),
-                    mode: mode.unwrap_or(ScaleKind::Major).id().to_string(),
-                    tempo_bpm: a.tempo_bpm.unwrap_or(100),
-                    style: a.style.clone().unwrap_or_else(|| "pop".into()),
-                    bars: a.bars.unwrap_or(8),
-                    // A new seed per request so asking again gives a fresh take.
-                    seed: self.memory.history.messages.len() as u64 + 1,
-                };
-                let pattern = spec.generate()?;
-                self.backing = Some(spec.clone());
-                let changes = self.set_all(vec![("backing_enabled", ParamValue::Bool(true))]);
-                let mut effects = vec![Effect::Backing {
-                    spec,
-                    pattern: Box::new(pattern),
-                }];
-                effects.extend(self.record(&tool, &changes));
-                Ok((effects, None))
-            }
-            Action::Names { mood, count } => {
-                let mood = mood.clone().unwrap_or_else(|| "bittersweet".into());
-                let seed = self.memory.history.names.len() as u64 + 1;
-                let names = music_bridge::suggest_names(&mood, *count as usize, seed)
-                    .map_err(|e| e.to_string())?;
-                self.memory.history.names.extend(names.iter().cloned());
-                let note = format!("Some titles: {}.", names.join("; "));
-                Ok((vec![Effect::Names { mood, names }], Some(note)))
-            }
-            Action::IntentNew { title, fields } => {
-                let path = music_bridge::write_intent(&self.home_dir("intents"), title, fields)
-                    .map_err(|e| e.to_string())?;
-                self.memory.history.intent_path = Some(path.clone());
-                let note = format!("Started the song intent '{title}' in {}.", path.display());
-                Ok((
-                    vec![Effect::IntentSaved {
-                        title: title.clone(),
-                        path,
-                    }],
-                    Some(note),
-                ))
-            }
-            Action::IntentProcess => {
-                let path = self
-                    .memory
-                    .history
-                    .intent_path
-                    .clone()
-                    .ok_or_else(|| music_bridge::MusicError::NoIntent.to_string())?;
-                let summary = music_bridge::process_intent(&path, 1).map_err(|e| e.to_string())?;
-                Ok((
-                    vec![Effect::IntentProcessed {
-                        path,
-                        summary: summary.clone(),
-                    }],
-                    Some(summary),
-                ))
-            }
-            Action::Undo => {
-                // Every call of the last turn goes back together, newest first.
-                let Some(last_turn) = self.undo.last().map(|r| r.turn) else {
-                    return Ok((Vec::new(), Some("There is nothing to undo.".into())));
-                };
-                let mut effects = Vec::new();
-                let mut tools = Vec::new();
-                while let Some(record) = self.undo.pop_if(|r| r.turn == last_turn) {
-                    for (id, before, _after) in record.changes.iter().rev() {
-                        let now = self.state.get(id).unwrap_or(*before);
-                        self.state.set(id, *before);
-                        effects.push(Effect::SetParam {
-                            id,
-                            from: now,
-                            to: *before,
-                        });
-                    }
-                    tools.push(record.tool);
-                }
-                tools.reverse();
-                tools.dedup();
-                Ok((effects, Some(format!("Undid {}.", tools.join(" and ")))))
-            }
-            Action::GetState => Ok((Vec::new(), Some(describe_state(&self.state)))),
-        }
-    }
 }
 
 /// "voice_tune (key A, scale minor)" for each call, joined.
@@ -829,6 +580,7 @@ pub fn describe_state(state: &ParamSnapshot) -> String {
 mod tests {
     use super::*;
     use crate::assistant::config::DEFAULT_CONFIG_YAML;
+    use crate::music::theory::PitchClass;
 
     fn agent() -> ChatAgent {
         let home = std::env::temp_dir().join(format!("daiw-agent-unit-{}", std::process::id()));
