@@ -9,12 +9,18 @@
 //! thread exit cannot hide every other result; `bundle_unload_is_safe_for_calling_threads`
 //! checks a real unload separately, in a child process.
 
+#[path = "common/clap_checks.rs"]
+mod clap_checks;
 #[path = "common/clap_host.rs"]
 mod clap_host;
 
+use clap_checks::{
+    assert_param_value, check_gain, check_run, db_to_amplitude, find_param, frame_at,
+    gain_db_to_normalized, print_params,
+};
 use clap_host::{
     breadcrumb, factory_plugin_ids, load_bundle, load_bundle_with, require_bundle, BlockPattern,
-    ParamChange, ParamDesc, Plugin, Signal, Unload, PLUGIN_ID,
+    ParamChange, Plugin, Signal, Unload, PLUGIN_ID,
 };
 use std::process::Command;
 use std::sync::mpsc;
@@ -82,150 +88,6 @@ const BLOCK_PATTERNS: [BlockPattern; 5] = [
     BlockPattern::Fixed(4096),
     BlockPattern::Varying,
 ];
-
-/// Output Gain's normalised position for a dB value (the range is -36..+12 dB, linear in dB).
-fn gain_db_to_normalized(db: f64) -> f64 {
-    (db + 36.0) / 48.0
-}
-
-/// Linear amplitude for a dB value.
-fn db_to_amplitude(db: f64) -> f64 {
-    10f64.powf(db / 20.0)
-}
-
-/// Root mean square of a slice, accumulated in f64.
-fn rms(samples: &[f32]) -> f64 {
-    let sum: f64 = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
-    (sum / samples.len().max(1) as f64).sqrt()
-}
-
-/// Converts seconds to a frame index at `sample_rate`.
-fn frame_at(seconds: f64, sample_rate: f64) -> usize {
-    (seconds * sample_rate).round() as usize
-}
-
-/// Fails on the first non-finite output sample, with a count and its position.
-fn check_finite(signal: &Signal, sample_rate: f64) -> Result<(), String> {
-    for (channel, samples) in signal.output.iter().enumerate() {
-        if let Some(index) = samples.iter().position(|s| !s.is_finite()) {
-            let count = samples.iter().filter(|s| !s.is_finite()).count();
-            return Err(format!(
-                "output channel {channel} has {count} non-finite samples, the first at frame \
-                 {index} ({:.4} s) = {} (outputs are pre-filled with NaN, so NaN can also mean \
-                 the plugin never wrote that sample)",
-                index as f64 / sample_rate,
-                samples[index]
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The checks every run must pass: finite output and untouched input buffers.
-fn check_run(signal: &Signal, sample_rate: f64) -> Result<(), String> {
-    check_finite(signal, sample_rate)?;
-    if !signal.input_untouched() {
-        return Err("the plugin wrote into the host's input buffers".to_owned());
-    }
-    Ok(())
-}
-
-/// Per-channel output/input RMS ratio over `from..to` seconds of input, output shifted by latency.
-fn gain_between(
-    signal: &Signal,
-    sample_rate: f64,
-    latency: usize,
-    from: f64,
-    to: f64,
-) -> Result<Vec<f64>, String> {
-    let start = frame_at(from, sample_rate);
-    let end = frame_at(to, sample_rate).min(signal.frames().saturating_sub(latency));
-    if start >= end {
-        return Err(format!(
-            "a latency of {latency} samples leaves nothing of {from}..{to} s to measure in a \
-             {:.2} s run",
-            signal.frames() as f64 / sample_rate
-        ));
-    }
-    Ok(signal
-        .reference
-        .iter()
-        .zip(&signal.output)
-        .map(|(input, output)| {
-            rms(&output[start + latency..end + latency]) / rms(&input[start..end])
-        })
-        .collect())
-}
-
-/// Checks the output/input RMS ratio over `from..to` seconds is `expected` within `tolerance`.
-fn check_gain(
-    signal: &Signal,
-    sample_rate: f64,
-    latency: usize,
-    (from, to): (f64, f64),
-    expected: f64,
-    tolerance: f64,
-) -> Result<(), String> {
-    let ratios = gain_between(signal, sample_rate, latency, from, to)?;
-    println!("  RMS ratio over {from:.2}..{to:.2} s: {ratios:.5?} (expected {expected:.5})");
-    match ratios
-        .iter()
-        .enumerate()
-        .find(|(_, ratio)| ((*ratio / expected) - 1.0).abs() > tolerance)
-    {
-        Some((channel, ratio)) => Err(format!(
-            "channel {channel}: output/input RMS ratio over {from:.2}..{to:.2} s is {ratio:.5}, \
-             expected {expected:.5} ±{:.0} %",
-            tolerance * 100.0
-        )),
-        None => Ok(()),
-    }
-}
-
-/// The one parameter called `name`; fails listing every name when it is absent or ambiguous.
-fn find_param<'a>(params: &'a [ParamDesc], name: &str) -> &'a ParamDesc {
-    let mut matches = params.iter().filter(|param| param.name == name);
-    let found = matches.next();
-    let names: Vec<&str> = params.iter().map(|param| param.name.as_str()).collect();
-    assert!(
-        matches.next().is_none(),
-        "more than one parameter is called {name:?}: {names:?}"
-    );
-    found.unwrap_or_else(|| panic!("no parameter called {name:?}; the plugin exposes {names:?}"))
-}
-
-/// Prints the parameter table with ids, ranges, current values and display text.
-fn print_params(plugin: &mut Plugin, params: &[ParamDesc]) {
-    println!("{} parameters:", params.len());
-    for param in params {
-        let value = plugin.param_value(param.id);
-        let text = plugin.param_text(param.id, value);
-        println!(
-            "  id {:>10}  module {:<14} name {:<22} range {}..{}  default {:.6}  value {:.6} \
-             ({text})  flags {:?}",
-            param.id.get(),
-            param.module,
-            param.name,
-            param.min,
-            param.max,
-            param.default,
-            value,
-            param.flags
-        );
-    }
-}
-
-/// Asserts a parameter's CLAP value, naming what should have set it.
-fn assert_param_value(plugin: &mut Plugin, param: &ParamDesc, expected: f64, context: &str) {
-    let value = plugin.param_value(param.id);
-    assert!(
-        (value - expected).abs() < 1e-6,
-        "{context}: {} is {value} ({}), expected {expected} ({})",
-        param.name,
-        plugin.param_text(param.id, value),
-        plugin.param_text(param.id, expected)
-    );
-}
 
 /// Runs the 440 Hz transparency check for every block pattern at one sample rate.
 fn transparency_suite(sample_rate: f64) {
@@ -605,89 +467,6 @@ fn output_gain_event_and_state_round_trip() {
 }
 
 #[test]
-fn non_finite_input_gives_finite_silent_output() {
-    const SAMPLE_RATE: f64 = 48_000.0;
-    const SECONDS: f64 = 3.0;
-    const BLOCK: usize = 512;
-
-    let entry = load_bundle();
-    let mut plugin = Plugin::new(&entry);
-    plugin.activate(SAMPLE_RATE, BLOCK);
-    let latency = plugin.latency() as usize;
-    println!("latency: {latency} samples");
-
-    let mut signal = Signal::sine(2, SAMPLE_RATE, SECONDS, TONE_HZ, TONE_AMPLITUDE);
-    // A whole block of NaN, a block of +inf/-inf, then lone bad samples inside good audio.
-    let nan_block = frame_at(0.5, SAMPLE_RATE)..frame_at(0.5, SAMPLE_RATE) + BLOCK;
-    let inf_block = frame_at(0.75, SAMPLE_RATE)..frame_at(0.75, SAMPLE_RATE) + BLOCK;
-    let lone = frame_at(1.0, SAMPLE_RATE) + 100;
-    for channel in 0..2 {
-        signal.overwrite_input(channel, nan_block.clone(), f32::NAN);
-    }
-    signal.overwrite_input(0, inf_block.clone(), f32::INFINITY);
-    signal.overwrite_input(1, inf_block.clone(), f32::NEG_INFINITY);
-    signal.overwrite_input(0, lone..lone + 1, f32::NAN);
-    signal.overwrite_input(1, lone..lone + 1, f32::INFINITY);
-
-    breadcrumb("48000 Hz, block size 512: NaN/inf input");
-    let stats = plugin
-        .run(&mut signal, BlockPattern::Fixed(BLOCK), &[])
-        .unwrap_or_else(|e| panic!("NaN/inf run: {e}"));
-    println!(
-        "NaN/inf run: {}",
-        stats.summary(signal.frames(), SAMPLE_RATE)
-    );
-
-    let mut failures = Vec::new();
-    if let Err(e) = check_run(&signal, SAMPLE_RATE) {
-        failures.push(format!("finite output: {e}"));
-    }
-
-    // Silence is required wherever the (latency-shifted) input frame was non-finite.
-    for frame in 0..signal.frames().saturating_sub(latency) {
-        let bad_input = signal.reference.iter().any(|ch| !ch[frame].is_finite());
-        if !bad_input {
-            continue;
-        }
-        if let Some((channel, value)) = signal
-            .output
-            .iter()
-            .map(|ch| ch[frame + latency])
-            .enumerate()
-            .find(|(_, value)| value.is_nan() || value.abs() > 1e-6)
-        {
-            failures.push(format!(
-                "silence: output channel {channel} frame {} is {value} for non-finite input \
-                 frame {frame}",
-                frame + latency
-            ));
-            break;
-        }
-    }
-
-    // Afterwards the plugin must be transparent again rather than stuck muted or poisoned.
-    if let Err(e) = check_gain(
-        &signal,
-        SAMPLE_RATE,
-        latency,
-        (2.0, SECONDS),
-        1.0,
-        UNITY_TOLERANCE,
-    ) {
-        failures.push(format!("recovery after non-finite input: {e}"));
-    }
-
-    plugin.deactivate();
-    drop(plugin);
-    drop(entry);
-    assert!(
-        failures.is_empty(),
-        "non-finite input handling failed:\n{}",
-        failures.join("\n")
-    );
-}
-
-#[test]
 fn mono_layout_is_transparent() {
     const SAMPLE_RATE: f64 = 48_000.0;
     const SECONDS: f64 = 2.0;
@@ -838,102 +617,4 @@ fn unload_child() {
         .expect("failed to spawn the unload worker thread");
     worker.join().expect("the unload worker panicked");
     println!("{UNLOAD_CHILD_DONE}");
-}
-
-/// clap-validator's state case: save, load that state, save again: the same bytes.
-#[test]
-fn state_save_load_save_gives_identical_bytes() {
-    let entry = load_bundle();
-    let mut plugin = Plugin::new(&entry);
-    let params = plugin.parameters();
-    // Move a few parameters off their defaults through the audio path first.
-    plugin.activate(48_000.0, 512);
-    let changes: Vec<ParamChange> = ["Pitch", "Reverb", "Output Gain", "Key"]
-        .iter()
-        .map(|name| {
-            let p = find_param(&params, name);
-            ParamChange {
-                sample: 0,
-                param_id: p.id,
-                value: p.value_at(0.3),
-            }
-        })
-        .collect();
-    let mut signal = Signal::sine(2, 48_000.0, 0.1, TONE_HZ, TONE_AMPLITUDE);
-    plugin
-        .run(&mut signal, BlockPattern::Fixed(512), &changes)
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    let first = plugin.save_state();
-    plugin.load_state(&first);
-    let second = plugin.save_state();
-    assert_eq!(first, second, "save -> load -> save changed the state");
-    plugin.deactivate();
-}
-
-/// clap-validator's parameter fuzz: every parameter gets a random value at the start of every
-/// block for 1,000 blocks; the output stays finite and the input untouched.
-#[test]
-fn parameter_fuzz_keeps_the_output_finite() {
-    const BLOCK: usize = 256;
-    const BLOCKS: usize = 1_000;
-    let entry = load_bundle();
-    let mut plugin = Plugin::new(&entry);
-    let params = plugin.parameters();
-    plugin.activate(48_000.0, BLOCK);
-    let mut seed = 0x9e37_79b9u32;
-    let mut random = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        f64::from(seed) / f64::from(u32::MAX)
-    };
-    let mut changes = Vec::with_capacity(BLOCKS * params.len());
-    for block in 0..BLOCKS {
-        for p in &params {
-            changes.push(ParamChange {
-                sample: block * BLOCK,
-                param_id: p.id,
-                value: p.value_at(random()),
-            });
-        }
-    }
-    let seconds = (BLOCKS * BLOCK) as f64 / 48_000.0;
-    let mut signal = Signal::sine(2, 48_000.0, seconds, TONE_HZ, TONE_AMPLITUDE);
-    plugin
-        .run(&mut signal, BlockPattern::Fixed(BLOCK), &changes)
-        .unwrap_or_else(|e| panic!("fuzz run: {e}"));
-    check_run(&signal, 48_000.0).unwrap_or_else(|e| panic!("fuzz run: {e}"));
-    plugin.deactivate();
-}
-
-/// A state saved right after a parameter change (one block later, as a DAW saving a few
-/// milliseconds after a move) holds the new value, in this instance and in a fresh one.
-#[test]
-fn state_saved_right_after_a_change_holds_the_new_value() {
-    let entry = load_bundle();
-    let mut plugin = Plugin::new(&entry);
-    let params = plugin.parameters();
-    let gain = find_param(&params, OUTPUT_GAIN).clone();
-    let minus_6_db = gain.value_at(gain_db_to_normalized(-6.0));
-    plugin.activate(48_000.0, 512);
-    let mut signal = Signal::sine(2, 48_000.0, 512.0 / 48_000.0, TONE_HZ, TONE_AMPLITUDE);
-    let change = [ParamChange {
-        sample: 0,
-        param_id: gain.id,
-        value: minus_6_db,
-    }];
-    plugin
-        .run(&mut signal, BlockPattern::Fixed(512), &change)
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    let state = plugin.save_state();
-    plugin.deactivate();
-
-    let mut fresh = Plugin::new(&entry);
-    fresh.load_state(&state);
-    assert_param_value(
-        &mut fresh,
-        &gain,
-        minus_6_db,
-        "a fresh instance loading a state saved one block after the change",
-    );
 }
