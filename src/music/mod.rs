@@ -5,6 +5,7 @@ pub mod backing;
 pub mod cli;
 pub mod data;
 pub mod intent;
+pub mod listen;
 pub mod midi;
 pub mod plan;
 pub mod rng;

@@ -8,9 +8,11 @@ use thiserror::Error;
 
 use crate::dsp::presets::{self, PresetError};
 use crate::dsp::VoiceSettings;
+use crate::music::listen::notes::notes_to_csv;
+use crate::music::midi::MidiError;
 use crate::music::theory::{PitchClass, ScaleKind, TheoryError};
 
-use super::analyze::{pitch_track, to_csv};
+use super::analyze::{pitch_track, to_csv, KeyAnswer, Listening};
 use super::render::render_file;
 use super::wav::{self, WavError};
 
@@ -26,6 +28,9 @@ pub enum OfflineError {
     /// A bad key or scale.
     #[error(transparent)]
     Theory(#[from] TheoryError),
+    /// The sung notes could not be written as MIDI.
+    #[error(transparent)]
+    Midi(#[from] MidiError),
     /// A value outside its range.
     #[error("--{option} {value} is out of range ({range})")]
     OutOfRange {
@@ -109,15 +114,30 @@ pub struct RenderArgs {
     pub mix: Option<f32>,
 }
 
-/// `daiw analyze IN.wav [--csv]`.
+/// `daiw analyze IN.wav [--csv] [--key | --notes] [--mid OUT.mid [--tempo BPM]]`.
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     /// Input WAV.
     pub input: PathBuf,
-    /// Print `time_s,f0_hz,voiced` rows instead of JSON.
+    /// CSV instead of JSON: `time_s,f0_hz,voiced` rows, or with --notes one row per note.
     #[arg(long)]
     pub csv: bool,
+    /// Print the key and scale the singing is in: {"key","scale","confidence"}.
+    #[arg(long, conflicts_with_all = ["notes", "csv"])]
+    pub key: bool,
+    /// Print the sung notes: start_s, end_s, midi, cents, vibrato_hz, vibrato_cents.
+    #[arg(long)]
+    pub notes: bool,
+    /// Write the sung notes as a Standard MIDI File.
+    #[arg(long, value_name = "OUT.mid")]
+    pub mid: Option<PathBuf>,
+    /// Tempo of the MIDI file in BPM (20..400; default 120).
+    #[arg(long, requires = "mid")]
+    pub tempo: Option<f32>,
 }
+
+/// Tempo of `--mid` files when `--tempo` is not given.
+const DEFAULT_MIDI_TEMPO: f32 = 120.0;
 
 fn check(
     option: &'static str,
@@ -206,8 +226,30 @@ pub fn run_render(args: &RenderArgs) -> Result<(), OfflineError> {
 
 /// Runs `daiw analyze`, writing CSV or JSON to `out`.
 pub fn run_analyze(args: &AnalyzeArgs, out: &mut impl Write) -> Result<(), OfflineError> {
+    let tempo = args.tempo.unwrap_or(DEFAULT_MIDI_TEMPO);
+    let tempo = check("tempo", Some(tempo), 20.0, 400.0, "20..400 BPM")?.unwrap_or(tempo);
     let audio = wav::read(&args.input)?;
     let rows = pitch_track(&audio);
+    if args.key || args.notes || args.mid.is_some() {
+        let listening = Listening::of_track(&rows);
+        if let Some(path) = &args.mid {
+            let bytes = listening.midi_bytes(tempo)?;
+            std::fs::write(path, bytes).map_err(|source| MidiError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        }
+        if args.key {
+            serde_json::to_writer(&mut *out, &KeyAnswer::from(listening.key))?;
+            writeln!(out)?;
+        } else if args.notes && args.csv {
+            out.write_all(notes_to_csv(&listening.notes).as_bytes())?;
+        } else if args.notes {
+            serde_json::to_writer_pretty(&mut *out, &listening.notes)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
     if args.csv {
         out.write_all(to_csv(&rows).as_bytes())?;
     } else {
