@@ -9,7 +9,8 @@ use std::sync::Arc;
 use nice_plug::prelude::*;
 
 use crate::assistant::state::{spec, ParamValue, PARAM_SPECS};
-use crate::dsp::correction::CorrectionSettings;
+use crate::dsp::correction::{CorrectionSettings, FollowChords};
+use crate::dsp::harmony::{HarmonyMode, HarmonySettings, Listen};
 use crate::dsp::VoiceSettings;
 use crate::music::theory::{PitchClass, ScaleKind};
 use crate::plugin::state::SessionStore;
@@ -18,8 +19,8 @@ use crate::plugin::state::SessionStore;
 /// Read from the assistant's parameter table (`PARAM_SPECS`), the one place that lists each
 /// parameter's id, default and range; the `#[id]` attributes below must follow it (a test
 /// checks them in order).
-pub const PARAM_IDS: [&str; 23] = {
-    let mut ids = [""; 23];
+pub const PARAM_IDS: [&str; 29] = {
+    let mut ids = [""; 29];
     let mut i = 0;
     while i < ids.len() {
         ids[i] = PARAM_SPECS[i].id;
@@ -40,6 +41,9 @@ pub struct DaiwParams {
     /// The built-in backing track.
     #[nested(group = "Backing")]
     pub backing: BackingParams,
+    /// Harmony voices.
+    #[nested(group = "Harmony")]
+    pub harmony: HarmonyParams,
     /// Final gain in dB, smoothed on the audio thread.
     #[id = "output_gain"]
     pub output_gain: FloatParam,
@@ -78,6 +82,12 @@ pub struct TuneParams {
     /// When on, held MIDI notes are the targets instead of the scale.
     #[id = "tune_midi"]
     pub midi_targets: BoolParam,
+    /// A custom set of allowed notes (bit n = n semitones above C); 0 follows key and scale.
+    #[id = "tune_note_mask"]
+    pub note_mask: IntParam,
+    /// Whether the targets follow the backing's chords.
+    #[id = "tune_follow_chords"]
+    pub follow_chords: EnumParam<FollowChords>,
 }
 
 /// Voice-modulation parameters.
@@ -115,6 +125,23 @@ pub struct ModulateParams {
     pub mix: FloatParam,
 }
 
+/// Harmony-voice parameters.
+#[derive(Params)]
+pub struct HarmonyParams {
+    /// Number of harmony voices, 0..3 (0 = off).
+    #[id = "harmony_voices"]
+    pub voices: IntParam,
+    /// How the voices choose notes: chord tones, diatonic intervals or held MIDI notes.
+    #[id = "harmony_mode"]
+    pub mode: EnumParam<HarmonyMode>,
+    /// Level of each voice, 0..1.
+    #[id = "harmony_level"]
+    pub level: FloatParam,
+    /// Stereo width of the voices, 0..1.
+    #[id = "harmony_spread"]
+    pub spread: FloatParam,
+}
+
 /// Backing-track parameters.
 #[derive(Params)]
 pub struct BackingParams {
@@ -135,6 +162,7 @@ impl Default for DaiwParams {
             tune: TuneParams::default(),
             modulate: ModulateParams::default(),
             backing: BackingParams::default(),
+            harmony: HarmonyParams::default(),
             output_gain: decibels("Output Gain", "output_gain"),
             bypass: BoolParam::new("Bypass", switch_default("bypass")).make_bypass(),
             saved: Arc::new(SessionStore::default()),
@@ -179,6 +207,27 @@ impl Default for TuneParams {
             humanize: percent("Humanize", "tune_humanize"),
             vibrato: percent("Vibrato Preservation", "tune_vibrato"),
             midi_targets: BoolParam::new("MIDI Targets", switch_default("tune_midi")),
+            note_mask: integer("Note Set", "tune_note_mask")
+                .with_value_to_string(Arc::new(|mask| note_mask_to_string(mask)))
+                .with_string_to_value(Arc::new(|text| note_mask_from_string(text))),
+            follow_chords: EnumParam::new(
+                "Follow Chords",
+                FollowChords::from_index(index_default("tune_follow_chords")),
+            ),
+        }
+    }
+}
+
+impl Default for HarmonyParams {
+    fn default() -> Self {
+        Self {
+            voices: integer("Harmony Voices", "harmony_voices"),
+            mode: EnumParam::new(
+                "Harmony Mode",
+                HarmonyMode::from_index(index_default("harmony_mode")),
+            ),
+            level: percent("Harmony Level", "harmony_level"),
+            spread: percent("Harmony Spread", "harmony_spread"),
         }
     }
 }
@@ -226,6 +275,8 @@ impl DaiwParams {
                 humanize: t.humanize.value(),
                 vibrato: t.vibrato.value(),
                 midi_targets: t.midi_targets.value(),
+                note_mask: t.note_mask.value().clamp(0, 0x0fff) as u16,
+                follow_chords: t.follow_chords.value(),
             },
             preserve_formants: true,
             pitch_semitones: m.pitch.value(),
@@ -241,6 +292,13 @@ impl DaiwParams {
                 0.0
             } else {
                 m.mix.value()
+            },
+            harmony: HarmonySettings {
+                voices: self.harmony.voices.value().clamp(0, 3) as u8,
+                mode: self.harmony.mode.value(),
+                level: self.harmony.level.value(),
+                spread: self.harmony.spread.value(),
+                listen: Listen::All,
             },
         }
     }
@@ -267,6 +325,55 @@ fn float_spec(id: &str) -> (f32, f32, f32) {
 /// Default of switch `id` from `PARAM_SPECS`.
 fn switch_default(id: &str) -> bool {
     matches!(spec(id).map(|s| s.default), Some(ParamValue::Bool(true)))
+}
+
+/// Default of an integer or enum parameter `id` from `PARAM_SPECS`, as an index.
+fn index_default(id: &str) -> usize {
+    float_spec(id).0.round().max(0.0) as usize
+}
+
+/// A whole-number parameter with its default and range from `PARAM_SPECS`.
+fn integer(name: &str, id: &str) -> IntParam {
+    let (default, min, max) = float_spec(id);
+    IntParam::new(
+        name,
+        default.round() as i32,
+        IntRange::Linear {
+            min: min.round() as i32,
+            max: max.round() as i32,
+        },
+    )
+}
+
+/// A note mask as note names ("C D E G A"), or "Key/Scale" for 0.
+pub fn note_mask_to_string(mask: i32) -> String {
+    let names: Vec<&str> = (0..12)
+        .filter(|pc| mask & (1 << pc) != 0)
+        .map(|pc| PitchClass::NAMES[pc])
+        .collect();
+    if names.is_empty() {
+        "Key/Scale".into()
+    } else {
+        names.join(" ")
+    }
+}
+
+/// Reads note names separated by spaces or commas ("C D Eb G"), a number 0..4095, or
+/// "key"/"scale" for 0.
+pub fn note_mask_from_string(text: &str) -> Option<i32> {
+    let text = text.trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("key/scale") {
+        return Some(0);
+    }
+    if let Ok(number) = text.parse::<i32>() {
+        return (0..=0x0fff).contains(&number).then_some(number);
+    }
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty())
+        .try_fold(0i32, |mask, word| {
+            let pc = word.parse::<PitchClass>().ok()?;
+            Some(mask | 1 << pc.semitone())
+        })
 }
 
 /// A 0..1 parameter shown as a percentage.
@@ -333,6 +440,48 @@ impl Enum for ScaleKind {
     }
 }
 
+impl Enum for FollowChords {
+    fn variants() -> &'static [&'static str] {
+        &["Off", "Chord Tones", "Chord + Scale"]
+    }
+
+    fn ids() -> Option<&'static [&'static str]> {
+        Some(&["off", "chord", "chord_scale"])
+    }
+
+    fn to_index(self) -> usize {
+        FollowChords::ALL
+            .iter()
+            .position(|&f| f == self)
+            .unwrap_or(0)
+    }
+
+    fn from_index(index: usize) -> Self {
+        FollowChords::ALL.get(index).copied().unwrap_or_default()
+    }
+}
+
+impl Enum for HarmonyMode {
+    fn variants() -> &'static [&'static str] {
+        &["Chord", "Diatonic", "MIDI"]
+    }
+
+    fn ids() -> Option<&'static [&'static str]> {
+        Some(&["chord", "diatonic", "midi"])
+    }
+
+    fn to_index(self) -> usize {
+        HarmonyMode::ALL
+            .iter()
+            .position(|&m| m == self)
+            .unwrap_or(0)
+    }
+
+    fn from_index(index: usize) -> Self {
+        HarmonyMode::ALL.get(index).copied().unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +509,17 @@ mod tests {
         assert_eq!(params.output_gain.to_string(), "0.0 dB");
         assert_eq!(params.tune.key.to_string(), "C");
         assert_eq!(params.tune.scale.to_string(), "Major");
+        assert_eq!(params.tune.note_mask.to_string(), "Key/Scale");
+        assert_eq!(note_mask_to_string(0b1010_1011_0101), "C D E F G A B");
+        assert_eq!(note_mask_from_string("C, D  E"), Some(0b10101));
+        assert_eq!(note_mask_from_string("Db F#"), Some(1 << 1 | 1 << 6));
+        assert_eq!(note_mask_from_string("key/scale"), Some(0));
+        assert_eq!(note_mask_from_string("4095"), Some(4095));
+        assert_eq!(note_mask_from_string("H"), None);
+        assert_eq!(note_mask_from_string("5000"), None);
+        assert_eq!(params.tune.follow_chords.to_string(), "Off");
+        assert_eq!(params.harmony.voices.value(), 0);
+        assert_eq!(params.harmony.mode.to_string(), "Chord");
         assert_eq!(
             params.tune.amount.string_to_normalized_value("50%"),
             Some(0.5)

@@ -27,7 +27,7 @@ use std::sync::mpsc;
 use std::thread;
 
 /// Display names of every parameter the plugin contract promises.
-const EXPECTED_PARAMS: [&str; 23] = [
+const EXPECTED_PARAMS: [&str; 29] = [
     "Tune",
     "Key",
     "Scale",
@@ -36,6 +36,8 @@ const EXPECTED_PARAMS: [&str; 23] = [
     "Humanize",
     "Vibrato Preservation",
     "MIDI Targets",
+    "Note Set",
+    "Follow Chords",
     "Pitch",
     "Formant",
     "Robot",
@@ -49,6 +51,10 @@ const EXPECTED_PARAMS: [&str; 23] = [
     "Backing",
     "Backing Level",
     "Follow Host",
+    "Harmony Voices",
+    "Harmony Mode",
+    "Harmony Level",
+    "Harmony Spread",
     "Output Gain",
     "Bypass",
 ];

@@ -118,7 +118,7 @@ const fn boolean(id: &'static str, default: bool) -> ParamSpec {
 }
 
 /// Every parameter, in `PARAM_IDS` order (a test checks it against the plugin's own list).
-pub const PARAM_SPECS: [ParamSpec; 23] = [
+pub const PARAM_SPECS: [ParamSpec; 29] = [
     boolean("tune_enabled", true),
     ParamSpec {
         id: "tune_key",
@@ -139,6 +139,10 @@ pub const PARAM_SPECS: [ParamSpec; 23] = [
     float("tune_humanize", 0.15, 0.0, 1.0, ""),
     float("tune_vibrato", 0.8, 0.0, 1.0, ""),
     boolean("tune_midi", false),
+    // A custom note set, bit n = n semitones above C (0 = follow key and scale).
+    float("tune_note_mask", 0.0, 0.0, 4095.0, ""),
+    // Index: off, chord tones, chord + scale.
+    float("tune_follow_chords", 0.0, 0.0, 2.0, ""),
     float("mod_pitch", 0.0, -24.0, 24.0, " st"),
     float("mod_formant", 0.0, -12.0, 12.0, " st"),
     float("mod_robot", 0.0, 0.0, 1.0, ""),
@@ -152,6 +156,11 @@ pub const PARAM_SPECS: [ParamSpec; 23] = [
     boolean("backing_enabled", false),
     float("backing_level", -12.0, -60.0, 6.0, " dB"),
     boolean("backing_follow", true),
+    float("harmony_voices", 0.0, 0.0, 3.0, ""),
+    // Index: chord, diatonic, midi.
+    float("harmony_mode", 0.0, 0.0, 2.0, ""),
+    float("harmony_level", 0.6, 0.0, 1.0, ""),
+    float("harmony_spread", 0.5, 0.0, 1.0, ""),
     float("output_gain", 0.0, -36.0, 12.0, " dB"),
     boolean("bypass", false),
 ];

@@ -4,6 +4,7 @@
 //! jumping, looping and stopping never allocate.
 
 use super::backing_voice::{BackingVoice, VoicePart};
+use super::harmony::chord_track::ChordTrack;
 use super::smoother::LinearSmoother;
 
 /// Voices in the pool; a new note beyond this steals the oldest (released ones first).
@@ -39,6 +40,8 @@ pub struct PlayerPattern {
     pub chord_program: u8,
     /// The notes, sorted by tick.
     pub notes: Vec<PlayerNote>,
+    /// The chords, for correction and harmony voices that follow them (empty: none known).
+    pub chords: ChordTrack,
 }
 
 impl PlayerPattern {
@@ -63,6 +66,7 @@ impl PlayerPattern {
             bass_program: programs.0,
             chord_program: programs.1,
             notes,
+            chords: ChordTrack::default(),
         }
     }
 }

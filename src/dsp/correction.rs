@@ -6,6 +6,7 @@
 
 use crate::music::theory::{PitchClass, ScaleKind};
 
+use super::harmony::chord_track::ChordTones;
 use super::pitch_detector::PitchFrame;
 
 /// How far (in semitones) a pitch must move past the midpoint before the target note changes:
@@ -17,6 +18,28 @@ const CENTRE_SECONDS: f32 = 0.06;
 const SUSTAIN_SECONDS: f32 = 0.25;
 /// Humanize never lets a sustained note drift further than this from its target (cents).
 const HUMANIZE_LIMIT_CENTS: f32 = 50.0;
+
+/// Whether correction follows the chord the backing plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FollowChords {
+    /// The key and scale (or the custom note mask) for the whole song.
+    #[default]
+    Off,
+    /// Only the current chord's tones.
+    ChordTones,
+    /// The chord's tones plus the scale's (passing notes), without the key notes a borrowed
+    /// chord tone replaces.
+    ChordAndScale,
+}
+
+impl FollowChords {
+    /// Every mode, in parameter order.
+    pub const ALL: [FollowChords; 3] = [
+        FollowChords::Off,
+        FollowChords::ChordTones,
+        FollowChords::ChordAndScale,
+    ];
+}
 
 /// The correction settings, as the parameters hold them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,6 +60,35 @@ pub struct CorrectionSettings {
     pub vibrato: f32,
     /// Use held MIDI notes as targets when any are held.
     pub midi_targets: bool,
+    /// A custom set of allowed notes (bit n = n semitones above C); 0 uses key and scale.
+    pub note_mask: u16,
+    /// Whether the current chord decides the targets (when a chord is known).
+    pub follow_chords: FollowChords,
+}
+
+impl CorrectionSettings {
+    /// The notes the song allows without chords: the custom mask, else the key's scale
+    /// (chromatic if a scale were ever empty).
+    pub fn scale_mask(&self) -> u16 {
+        let mask = match self.note_mask & 0x0fff {
+            0 => self.scale.pitch_class_mask(self.key),
+            custom => custom,
+        };
+        match mask {
+            0 => 0x0fff,
+            mask => mask,
+        }
+    }
+
+    /// The notes allowed while `chord` sounds (`None`: no chord known).
+    pub fn chord_mask(&self, chord: Option<ChordTones>) -> u16 {
+        let scale = self.scale_mask();
+        match (self.follow_chords, chord) {
+            (FollowChords::ChordTones, Some(c)) if c.mask != 0 => c.mask,
+            (FollowChords::ChordAndScale, Some(c)) if c.mask != 0 => c.mask | (scale & !c.replaced),
+            _ => scale,
+        }
+    }
 }
 
 impl Default for CorrectionSettings {
@@ -50,6 +102,8 @@ impl Default for CorrectionSettings {
             humanize: 0.15,
             vibrato: 0.8,
             midi_targets: false,
+            note_mask: 0,
+            follow_chords: FollowChords::Off,
         }
     }
 }
@@ -78,6 +132,7 @@ pub struct PitchCorrector {
     shift: f32,
     target_cents: f32,
     held_notes: u128,
+    chord: Option<ChordTones>,
 }
 
 impl Default for PitchCorrector {
@@ -92,6 +147,7 @@ impl Default for PitchCorrector {
             shift: 0.0,
             target_cents: 0.0,
             held_notes: 0,
+            chord: None,
         }
     }
 }
@@ -103,13 +159,29 @@ impl PitchCorrector {
         self.clear();
     }
 
-    /// Forgets the sung line, in place; held MIDI notes stay held.
+    /// Forgets the sung line, in place; held MIDI notes and the chord stay.
     pub fn clear(&mut self) {
         *self = Self {
             hop_seconds: self.hop_seconds,
             held_notes: self.held_notes,
+            chord: self.chord,
             ..Self::default()
         };
+    }
+
+    /// The chord sounding from now on (`None`: no backing plays).
+    pub fn set_chord(&mut self, chord: Option<ChordTones>) {
+        self.chord = chord;
+    }
+
+    /// The chord in force.
+    pub fn chord(&self) -> Option<ChordTones> {
+        self.chord
+    }
+
+    /// Held MIDI notes, bit n = note n.
+    pub fn held_notes(&self) -> u128 {
+        self.held_notes
     }
 
     /// Marks MIDI note `note` as held or released (for MIDI-controlled targets).
@@ -139,6 +211,18 @@ impl PitchCorrector {
 
     /// Takes one analysis frame; returns the correction to apply in cents (0 when unvoiced).
     pub fn update(&mut self, frame: &PitchFrame, settings: &CorrectionSettings) -> f32 {
+        self.step(frame, settings, self.hop_seconds)
+    }
+
+    /// Chooses the target again for the frame already taken (the chord changed between two
+    /// frames), without advancing time: a hard snap jumps to the new note at once, a glide
+    /// starts towards it from where it is.
+    pub fn retarget(&mut self, frame: &PitchFrame, settings: &CorrectionSettings) -> f32 {
+        self.step(frame, settings, 0.0)
+    }
+
+    /// One frame `elapsed` seconds after the previous one.
+    fn step(&mut self, frame: &PitchFrame, settings: &CorrectionSettings, elapsed: f32) -> f32 {
         if !frame.is_voiced() || frame.f0 <= 0.0 {
             self.voiced = false;
             self.note = None;
@@ -153,7 +237,7 @@ impl PitchCorrector {
             self.note_age = 0.0;
             self.shift = 0.0;
         }
-        let centre_alpha = 1.0 - (-self.hop_seconds / CENTRE_SECONDS).exp();
+        let centre_alpha = 1.0 - (-elapsed / CENTRE_SECONDS).exp();
         self.centre_a += centre_alpha * (detected - self.centre_a);
         self.centre_b += centre_alpha * (self.centre_a - self.centre_b);
         let centre = self.centre_b;
@@ -164,7 +248,7 @@ impl PitchCorrector {
             self.note = Some(note);
             self.note_age = 0.0;
         } else {
-            self.note_age += self.hop_seconds;
+            self.note_age += elapsed;
         }
 
         let mut target = note as f32 * 100.0;
@@ -183,14 +267,14 @@ impl PitchCorrector {
         let alpha = if settings.retune_ms <= 0.0 {
             1.0
         } else {
-            1.0 - (-self.hop_seconds * 1000.0 / settings.retune_ms).exp()
+            1.0 - (-elapsed * 1000.0 / settings.retune_ms).exp()
         };
         self.shift += alpha * (desired - self.shift);
         settings.amount.clamp(0.0, 1.0) * self.shift
     }
 
     /// Pitch classes allowed as targets: held MIDI notes when asked and any are held, else the
-    /// scale (an empty scale mask cannot happen, but falls back to chromatic).
+    /// chord's (when following chords and one sounds), else the custom mask or the scale.
     fn allowed_mask(&self, settings: &CorrectionSettings) -> u16 {
         if settings.midi_targets && self.held_notes != 0 {
             let mut mask = 0u16;
@@ -201,10 +285,7 @@ impl PitchCorrector {
             }
             return mask;
         }
-        match settings.scale.pitch_class_mask(settings.key) {
-            0 => 0x0fff,
-            mask => mask,
-        }
+        settings.chord_mask(self.chord)
     }
 
     /// Nearest allowed note to `pitch` (fractional MIDI), sticking to the current note unless
@@ -333,6 +414,78 @@ mod tests {
         c.release_all_notes();
         let shift = c.update(&frame(cents_to_hz(6050.0)), &settings);
         assert!(shift.abs() <= 50.0);
+    }
+
+    #[test]
+    fn a_custom_mask_without_f_sharp_never_targets_it() {
+        // C D E G A B (no F, no F#): every pitch from 55 to 80 lands on one of them.
+        let mask: u16 = [0, 2, 4, 7, 9, 11].iter().fold(0, |m, pc| m | 1 << pc);
+        let settings = CorrectionSettings {
+            key: PitchClass::G,
+            note_mask: mask,
+            ..hard()
+        };
+        for cents in (5500..8000).step_by(7) {
+            let mut c = PitchCorrector::default();
+            c.update(&frame(cents_to_hz(cents as f32)), &settings);
+            let note = c.target_note().expect("voiced");
+            assert!(mask & (1 << note.rem_euclid(12)) != 0, "{cents} -> {note}");
+        }
+    }
+
+    fn tones(chord: &str, key: &str) -> ChordTones {
+        ChordTones::new(chord.parse().expect("chord"), key.parse().expect("key"))
+    }
+
+    #[test]
+    fn following_chords_targets_chord_tones_or_adds_the_scale_without_replaced_notes() {
+        let mut c = PitchCorrector::default();
+        let chord_only = CorrectionSettings {
+            follow_chords: FollowChords::ChordTones,
+            ..hard()
+        };
+        // D4 + 10 cents over an F chord: the nearest chord tone is C4 or F4; D is not allowed.
+        c.set_chord(Some(tones("F", "C major")));
+        c.update(&frame(cents_to_hz(6210.0)), &chord_only);
+        assert_eq!(c.target_note(), Some(60));
+        // Over Bb (bVII in C), chord + scale: B4 - 20 cents goes to Bb (70), B is replaced.
+        let with_scale = CorrectionSettings {
+            follow_chords: FollowChords::ChordAndScale,
+            ..hard()
+        };
+        let mut c = PitchCorrector::default();
+        c.set_chord(Some(tones("Bb", "C major")));
+        c.update(&frame(cents_to_hz(7080.0)), &with_scale);
+        assert_eq!(c.target_note(), Some(70));
+        // Passing notes of the scale stay: E4 over Bb.
+        c.update(&frame(cents_to_hz(6405.0)), &with_scale);
+        assert_eq!(c.target_note(), Some(64));
+        // No chord known: the scale.
+        c.set_chord(None);
+        c.update(&frame(cents_to_hz(7080.0)), &with_scale);
+        assert_eq!(c.target_note(), Some(71));
+    }
+
+    #[test]
+    fn retarget_moves_a_hard_snap_at_once_and_a_glide_not_at_all() {
+        let settings = CorrectionSettings {
+            follow_chords: FollowChords::ChordTones,
+            ..hard()
+        };
+        let mut c = PitchCorrector::default();
+        c.set_chord(Some(tones("C", "C major")));
+        let f = frame(cents_to_hz(6290.0));
+        assert!((c.update(&f, &settings) - 110.0).abs() < 0.01); // to E4
+        c.set_chord(Some(tones("G", "C major")));
+        assert!((c.retarget(&f, &settings) + 90.0).abs() < 0.01); // to D4
+        let glide = CorrectionSettings {
+            retune_ms: 50.0,
+            ..settings
+        };
+        let before = c.update(&f, &glide);
+        c.set_chord(Some(tones("C", "C major")));
+        assert_eq!(c.retarget(&f, &glide), before);
+        assert_eq!(c.target_note(), Some(64));
     }
 
     #[test]

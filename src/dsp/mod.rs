@@ -6,6 +6,7 @@ pub mod backing_player;
 pub mod backing_voice;
 pub mod biquad;
 pub mod correction;
+pub mod harmony;
 pub mod history;
 pub mod level_match;
 pub mod lpc;
@@ -20,6 +21,7 @@ pub mod smoother;
 pub mod synthetic_singer;
 pub mod tonality;
 pub mod voice_chain;
+pub mod voice_settings;
 
 pub use output_stage::OutputStage;
 pub use voice_chain::{AnalysisFrame, VoiceChain, VoiceSettings};

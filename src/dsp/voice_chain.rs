@@ -2,18 +2,24 @@
 //!
 //! mono voice -> pitch detection -> correction (key/scale or MIDI) -> PSOLA shift (pitch,
 //! formant, robot) -> whisper -> breath -> warmth/presence -> compressor -> reverb ->
-//! dry/wet mix per channel. Dry signals are delayed by the same latency, so mix 0 returns the
+//! dry/wet mix per channel. Harmony voices (PSOLA copies of the lead aimed at the current
+//! chord's tones) join after the compressor, panned, and share the reverb. Dry signals are delayed by the same latency, so mix 0 returns the
 //! input exactly, `latency_samples()` later.
 
 use crate::music::theory::PitchClass;
 
-use super::correction::{cents_to_hz, hz_to_cents, CorrectionSettings, PitchCorrector};
+use super::correction::{cents_to_hz, hz_to_cents, PitchCorrector};
+use super::harmony::chord_track::ChordTones;
+use super::harmony::voice::LeadPitch;
+use super::harmony::{Harmony, Listen};
 use super::history::History;
 use super::modulation::{Breath, Compressor, Reverb, Tone, Whisper};
 use super::pitch_detector::{PitchDetector, PitchFrame, Voicing, HOP_SECONDS};
 use super::psola::{PsolaShifter, ShiftRequest};
 use super::smoother::LinearSmoother;
 use super::tonality::Tonality;
+
+pub use super::voice_settings::VoiceSettings;
 
 /// Latency of the chain in seconds (reported to the host).
 pub const LATENCY_SECONDS: f32 = 0.01;
@@ -31,87 +37,12 @@ const MAX_SLOPE: f32 = 1.2;
 const REVERB_RETURN: f32 = 0.8;
 /// Breath noise level at breathiness = 1.
 const BREATH_LEVEL: f32 = 0.35;
-
-/// Every setting of the chain, in plain units (fractions 0..1, offsets in semitones).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct VoiceSettings {
-    /// Pitch correction.
-    pub tune: CorrectionSettings,
-    /// Whether pitch changes keep the formants (off: formants follow the pitch).
-    pub preserve_formants: bool,
-    /// Pitch offset in semitones (-24..24).
-    pub pitch_semitones: f32,
-    /// Formant offset in semitones (-12..12).
-    pub formant_semitones: f32,
-    /// Robot amount 0..1 (1 = constant pitch).
-    pub robot: f32,
-    /// Breathiness 0..1.
-    pub breath: f32,
-    /// Whisper 0..1.
-    pub whisper: f32,
-    /// Warmth 0..1 (0.5 flat).
-    pub warmth: f32,
-    /// Presence 0..1 (0.5 flat).
-    pub presence: f32,
-    /// Reverb 0..1.
-    pub reverb: f32,
-    /// Compression 0..1.
-    pub compression: f32,
-    /// Dry/wet 0..1.
-    pub mix: f32,
-}
-
-impl Default for VoiceSettings {
-    /// A neutral chain: no correction, no effects, fully wet (which then equals the dry voice).
-    fn default() -> Self {
-        Self {
-            tune: CorrectionSettings {
-                enabled: false,
-                ..CorrectionSettings::default()
-            },
-            preserve_formants: true,
-            pitch_semitones: 0.0,
-            formant_semitones: 0.0,
-            robot: 0.0,
-            breath: 0.0,
-            whisper: 0.0,
-            warmth: 0.5,
-            presence: 0.5,
-            reverb: 0.0,
-            compression: 0.0,
-            mix: 1.0,
-        }
-    }
-}
-
-impl VoiceSettings {
-    /// The same settings with every value clamped to its range and non-finite values reset.
-    pub fn sanitized(&self) -> Self {
-        let fix = |v: f32, lo: f32, hi: f32, default: f32| {
-            if v.is_finite() {
-                v.clamp(lo, hi)
-            } else {
-                default
-            }
-        };
-        let mut s = *self;
-        s.tune.retune_ms = fix(s.tune.retune_ms, 0.0, 2_000.0, 60.0);
-        s.tune.amount = fix(s.tune.amount, 0.0, 1.0, 1.0);
-        s.tune.humanize = fix(s.tune.humanize, 0.0, 1.0, 0.0);
-        s.tune.vibrato = fix(s.tune.vibrato, 0.0, 1.0, 0.0);
-        s.pitch_semitones = fix(s.pitch_semitones, -24.0, 24.0, 0.0);
-        s.formant_semitones = fix(s.formant_semitones, -12.0, 12.0, 0.0);
-        s.robot = fix(s.robot, 0.0, 1.0, 0.0);
-        s.breath = fix(s.breath, 0.0, 1.0, 0.0);
-        s.whisper = fix(s.whisper, 0.0, 1.0, 0.0);
-        s.warmth = fix(s.warmth, 0.0, 1.0, 0.5);
-        s.presence = fix(s.presence, 0.0, 1.0, 0.5);
-        s.reverb = fix(s.reverb, 0.0, 1.0, 0.0);
-        s.compression = fix(s.compression, 0.0, 1.0, 0.0);
-        s.mix = fix(s.mix, 0.0, 1.0, 1.0);
-        s
-    }
-}
+/// Chord changes one block can carry (`process_with_chords`); more are applied at the block's
+/// last change (a chord per sample is not music).
+pub const MAX_CHORD_CHANGES: usize = 16;
+/// Largest deviation from the target note (cents) harmony voices copy from the lead: vibrato and
+/// glides, not a lead that sings between notes with correction off.
+const DEVIATION_LIMIT_CENTS: f32 = 50.0;
 
 /// One analysis result for displays: what was sung and where it is going.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -157,6 +88,11 @@ pub struct VoiceChain {
     samples_seen: u64,
     recent_pitch: [(f64, f32); SLOPE_FRAMES],
     recent_pitch_len: usize,
+    harmony: Harmony,
+    chord: Option<ChordTones>,
+    /// The last frame when it was voiced, with its pitch extrapolated to the output time (so a
+    /// chord change between frames can steer again from it).
+    last_voiced: Option<(PitchFrame, f32)>,
 }
 
 impl Default for VoiceChain {
@@ -199,6 +135,9 @@ impl Default for VoiceChain {
             samples_seen: 0,
             recent_pitch: [(0.0, 0.0); SLOPE_FRAMES],
             recent_pitch_len: 0,
+            harmony: Harmony::default(),
+            chord: None,
+            last_voiced: None,
         }
     }
 }
@@ -229,6 +168,7 @@ impl VoiceChain {
             line.prepare(self.latency + 2);
         }
         self.garbage.prepare(self.latency + 2);
+        self.harmony.prepare(sample_rate, self.latency);
         self.clear();
     }
 
@@ -267,6 +207,8 @@ impl VoiceChain {
         self.latest = None;
         self.samples_seen = 0;
         self.recent_pitch_len = 0;
+        self.harmony.clear();
+        self.last_voiced = None;
         self.apply_block_settings();
     }
 
@@ -311,6 +253,62 @@ impl VoiceChain {
         self.corrector.release_all_notes();
     }
 
+    /// The chord sounding from the next sample on (`None`: no backing plays). A change between
+    /// two analysis frames steers the correction and the harmony voices again at once from the
+    /// last frame, so the new chord rules from this sample on, not from the next hop.
+    pub fn set_chord(&mut self, chord: Option<ChordTones>) {
+        if chord == self.chord {
+            return;
+        }
+        self.chord = chord;
+        self.corrector.set_chord(chord);
+        if let Some((frame, detected_ahead)) = self.last_voiced {
+            let correction = self.corrector.retarget(&frame, &self.settings.tune);
+            self.steer(&frame, detected_ahead, correction);
+        }
+    }
+
+    /// The chord in force.
+    pub fn chord(&self) -> Option<ChordTones> {
+        self.chord
+    }
+
+    /// The note each harmony voice aims at now.
+    pub fn harmony_notes(&self) -> [Option<i32>; 3] {
+        self.harmony.notes()
+    }
+
+    /// Processes one block whose chord changes at the given sample offsets (sorted; offsets
+    /// past the block are ignored): the chord in force switches exactly at each offset.
+    pub fn process_with_chords(
+        &mut self,
+        channels: &mut [&mut [f32]],
+        changes: &[(usize, Option<ChordTones>)],
+    ) {
+        let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        let mut start = 0;
+        for &(offset, chord) in changes.iter().take(MAX_CHORD_CHANGES) {
+            let offset = offset.clamp(start, frames);
+            self.process_range(channels, start, offset);
+            self.set_chord(chord);
+            start = offset;
+        }
+        self.process_range(channels, start, frames);
+    }
+
+    /// `process` on samples `start..end` of every channel (no allocation: the sub-slices live
+    /// in a fixed array).
+    fn process_range(&mut self, channels: &mut [&mut [f32]], start: usize, end: usize) {
+        if end <= start {
+            return;
+        }
+        match channels {
+            [left, right, ..] => self.process(&mut [&mut left[start..end], &mut right[start..end]]),
+            [mono] => self.process(&mut [&mut mono[start..end]]),
+            [] => {}
+        }
+    }
+
     /// The most recent analysis frame, if any.
     pub fn latest_analysis(&self) -> Option<AnalysisFrame> {
         self.latest
@@ -332,6 +330,7 @@ impl VoiceChain {
         self.reverb_amount.set_target(s.reverb);
         self.tone.set(s.warmth, s.presence);
         self.compressor.set_amount(s.compression);
+        self.harmony.set_settings(&s.harmony);
     }
 
     /// Processes one block in place; 1 or 2 channels of equal length (extra channels are left
@@ -374,6 +373,11 @@ impl VoiceChain {
                 self.on_frame(frame);
             }
             let mut wet = self.shifter.process(mono, self.request);
+            let (harmony_left, harmony_right) = if self.harmony.voice_count() > 0 {
+                self.harmony.process(mono)
+            } else {
+                (0.0, 0.0)
+            };
 
             let whisper = self.whisper_amount.next_value();
             if whisper > 0.0 {
@@ -388,10 +392,14 @@ impl VoiceChain {
                 wet = self.tone.process(wet);
             }
             wet = self.compressor.process(wet);
+            if matches!(self.settings.harmony.listen, Listen::Voice(_)) {
+                wet = 0.0;
+            }
             let reverb = self.reverb_amount.next_value();
-            let (mut wet_left, mut wet_right) = (wet, wet);
+            let (mut wet_left, mut wet_right) = (wet + harmony_left, wet + harmony_right);
             if reverb > 0.0 || !self.reverb.is_silent() {
-                let (left, right) = self.reverb.process(wet * reverb);
+                let send = wet + 0.5 * (harmony_left + harmony_right);
+                let (left, right) = self.reverb.process(send * reverb);
                 wet_left += REVERB_RETURN * left;
                 wet_right += REVERB_RETURN * right;
             }
@@ -444,8 +452,7 @@ impl VoiceChain {
         let mut output_hz = 0.0;
         if frame.is_voiced() {
             let detected = hz_to_cents(frame.f0);
-            let robot_cents = *self
-                .robot_cents
+            self.robot_cents
                 .get_or_insert_with(|| nearest_tonic_cents(s.tune.key, detected));
             // The grains this request shapes sound around one input period after the current
             // output time; follow the pitch's slope there so vibrato and glides keep their
@@ -455,36 +462,23 @@ impl VoiceChain {
             let lead = (output_time + (self.sample_rate / frame.f0) as f64 - frame.time)
                 .clamp(0.0, 2.0 * self.latency as f64);
             let detected_ahead = detected + slope * lead as f32;
-            let corrected = detected_ahead + correction;
-            let mut output = corrected + s.robot * (robot_cents - corrected);
-            output += 100.0 * s.pitch_semitones;
-            output_hz = cents_to_hz(output);
-            let shift_cents = output - detected_ahead;
             self.tonality.set_f0(frame.f0);
-            // A tone has no formants to keep, and PSOLA cannot move its lone partials far (see
-            // `tonality`): its formants follow the shift.
-            let follow = if s.preserve_formants {
-                self.tonality.formant_follow()
-            } else {
-                1.0
-            };
-            let formant_shift = s.formant_semitones * 100.0 + follow * shift_cents;
-            let unchanged = shift_cents.abs() < NO_SHIFT_CENTS
-                && formant_shift.abs() < NO_SHIFT_CENTS
-                && s.robot <= 0.0;
-            self.request = ShiftRequest {
-                input_period: if unchanged {
-                    None
-                } else {
-                    Some(self.sample_rate / frame.f0)
-                },
-                output_period: self.sample_rate / output_hz,
-                formant: (formant_shift / 1200.0).exp2(),
-            };
+            self.last_voiced = Some((frame, detected_ahead));
+            output_hz = self.steer(&frame, detected_ahead, correction);
         } else {
             self.robot_cents = None;
             self.request.input_period = None;
             self.recent_pitch_len = 0;
+            self.last_voiced = None;
+            let silent = LeadPitch {
+                input_period: None,
+                detected_cents: 0.0,
+                deviation_cents: 0.0,
+                formant_follow: 0.0,
+            };
+            let tune = s.tune;
+            let held = self.corrector.held_notes();
+            self.harmony.steer(None, &silent, self.chord, &tune, held);
         }
         let analysis = AnalysisFrame {
             time_seconds: frame.time / self.sample_rate as f64,
@@ -500,6 +494,50 @@ impl VoiceChain {
         }
         self.analysis[self.analysis_len] = analysis;
         self.analysis_len += 1;
+    }
+
+    /// Sets the lead's shift request and steers the harmony voices for voiced `frame`, whose
+    /// pitch at the output time is `detected_ahead` cents, with `correction` cents of
+    /// correction; returns the lead's output pitch in Hz.
+    fn steer(&mut self, frame: &PitchFrame, detected_ahead: f32, correction: f32) -> f32 {
+        let s = self.settings;
+        let corrected = detected_ahead + correction;
+        let robot_cents = self.robot_cents.unwrap_or(corrected);
+        let mut output = corrected + s.robot * (robot_cents - corrected);
+        output += 100.0 * s.pitch_semitones;
+        let output_hz = cents_to_hz(output);
+        let shift_cents = output - detected_ahead;
+        // A tone has no formants to keep, and PSOLA cannot move its lone partials far (see
+        // `tonality`): its formants follow the shift.
+        let follow = if s.preserve_formants {
+            self.tonality.formant_follow()
+        } else {
+            1.0
+        };
+        let formant_shift = s.formant_semitones * 100.0 + follow * shift_cents;
+        let unchanged = shift_cents.abs() < NO_SHIFT_CENTS
+            && formant_shift.abs() < NO_SHIFT_CENTS
+            && s.robot <= 0.0;
+        let input_period = self.sample_rate / frame.f0;
+        self.request = ShiftRequest {
+            input_period: if unchanged { None } else { Some(input_period) },
+            output_period: self.sample_rate / output_hz,
+            formant: (formant_shift / 1200.0).exp2(),
+        };
+        if self.harmony.voice_count() > 0 {
+            let note = self.corrector.target_note();
+            let deviation = note.map_or(0.0, |n| corrected - n as f32 * 100.0);
+            let lead = LeadPitch {
+                input_period: Some(input_period),
+                detected_cents: detected_ahead,
+                deviation_cents: deviation.clamp(-DEVIATION_LIMIT_CENTS, DEVIATION_LIMIT_CENTS),
+                formant_follow: follow,
+            };
+            let tune = s.tune;
+            let held = self.corrector.held_notes();
+            self.harmony.steer(note, &lead, self.chord, &tune, held);
+        }
+        output_hz
     }
 }
 

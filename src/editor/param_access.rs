@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use nice_plug::prelude::*;
 
 use crate::assistant::state::{ParamSnapshot, ParamValue};
+use crate::dsp::correction::FollowChords;
+use crate::dsp::harmony::HarmonyMode;
 use crate::music::theory::{PitchClass, ScaleKind};
 use crate::params::DaiwParams;
 
@@ -37,6 +39,10 @@ enum Typed<'a> {
     Bool(&'a BoolParam),
     Key(&'a EnumParam<PitchClass>),
     Scale(&'a EnumParam<ScaleKind>),
+    /// Whole numbers and the harmony enums travel as numbers (an enum by its index).
+    Int(&'a IntParam),
+    Follow(&'a EnumParam<FollowChords>),
+    Mode(&'a EnumParam<HarmonyMode>),
 }
 
 fn typed<'a>(params: &'a DaiwParams, id: &str) -> Option<Typed<'a>> {
@@ -52,6 +58,12 @@ fn typed<'a>(params: &'a DaiwParams, id: &str) -> Option<Typed<'a>> {
         "tune_humanize" => Typed::Float(&t.humanize),
         "tune_vibrato" => Typed::Float(&t.vibrato),
         "tune_midi" => Typed::Bool(&t.midi_targets),
+        "tune_note_mask" => Typed::Int(&t.note_mask),
+        "tune_follow_chords" => Typed::Follow(&t.follow_chords),
+        "harmony_voices" => Typed::Int(&params.harmony.voices),
+        "harmony_mode" => Typed::Mode(&params.harmony.mode),
+        "harmony_level" => Typed::Float(&params.harmony.level),
+        "harmony_spread" => Typed::Float(&params.harmony.spread),
         "mod_pitch" => Typed::Float(&m.pitch),
         "mod_formant" => Typed::Float(&m.formant),
         "mod_robot" => Typed::Float(&m.robot),
@@ -78,6 +90,9 @@ pub fn read_param(params: &DaiwParams, id: &str) -> Option<ParamValue> {
         Typed::Bool(p) => ParamValue::Bool(p.value()),
         Typed::Key(p) => ParamValue::Key(p.value()),
         Typed::Scale(p) => ParamValue::Scale(p.value()),
+        Typed::Int(p) => ParamValue::Float(p.value() as f32),
+        Typed::Follow(p) => ParamValue::Float(p.value().to_index() as f32),
+        Typed::Mode(p) => ParamValue::Float(p.value().to_index() as f32),
     })
 }
 
@@ -101,6 +116,19 @@ impl ParamAccess for HostParams<'_> {
             (Some(Typed::Bool(p)), ParamValue::Bool(v)) => gesture(self.setter, p, v),
             (Some(Typed::Key(p)), ParamValue::Key(v)) => gesture(self.setter, p, v),
             (Some(Typed::Scale(p)), ParamValue::Scale(v)) => gesture(self.setter, p, v),
+            (Some(Typed::Int(p)), ParamValue::Float(v)) if v.is_finite() => {
+                gesture(self.setter, p, v.round() as i32)
+            }
+            (Some(Typed::Follow(p)), ParamValue::Float(v)) if v.is_finite() => gesture(
+                self.setter,
+                p,
+                FollowChords::from_index(v.round().max(0.0) as usize),
+            ),
+            (Some(Typed::Mode(p)), ParamValue::Float(v)) if v.is_finite() => gesture(
+                self.setter,
+                p,
+                HarmonyMode::from_index(v.round().max(0.0) as usize),
+            ),
             _ => return false,
         }
         true

@@ -6,14 +6,18 @@ use std::path::PathBuf;
 use clap::Args;
 use thiserror::Error;
 
+use crate::dsp::correction::FollowChords;
+use crate::dsp::harmony::chord_track::ChordTones;
+use crate::dsp::harmony::HarmonyMode;
 use crate::dsp::presets::{self, PresetError};
 use crate::dsp::VoiceSettings;
 use crate::music::listen::notes::notes_to_csv;
 use crate::music::midi::MidiError;
-use crate::music::theory::{PitchClass, ScaleKind, TheoryError};
+use crate::music::theory::{Key, PitchClass, ScaleKind, TheoryError};
 
 use super::analyze::{pitch_track, to_csv, KeyAnswer, Listening};
-use super::render::render_file;
+use super::render::{as_stereo, render_with_chords, write_stems};
+use super::render_chords::{ChartError, ChordChart};
 use super::wav::{self, WavError};
 
 /// What can go wrong in `render` or `analyze`.
@@ -44,6 +48,22 @@ pub enum OfflineError {
     /// A tuning option without `--key`.
     #[error("--{0} needs --key (tuning applies only when a key is given)")]
     NeedsKey(&'static str),
+    /// A bad chord chart.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// An option that needs another one.
+    #[error("--{0} needs --{1}")]
+    Needs(&'static str, &'static str),
+    /// A word an option does not know.
+    #[error("--{option} {value}: expected one of {expected}")]
+    UnknownChoice {
+        /// The option.
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// What it accepts.
+        expected: &'static str,
+    },
     /// Writing the result failed.
     #[error("could not write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -112,6 +132,26 @@ pub struct RenderArgs {
     /// Dry/wet mix 0..1.
     #[arg(long)]
     pub mix: Option<f32>,
+    /// Chord chart the voice is sung over: one chord per 4/4 bar ("C G Am F"), or
+    /// `CHORD:BARS` ("C:2 G:2"); it loops to the end. Needs --tempo.
+    #[arg(long)]
+    pub chords: Option<String>,
+    /// Tempo of the chord chart in BPM (20..400).
+    #[arg(long)]
+    pub tempo: Option<f32>,
+    /// Correction follows the chords: `chord` (chord tones only, the default) or `scale`
+    /// (chord tones plus the key's scale, for passing notes). Turns tuning on.
+    #[arg(long = "follow-chords", num_args = 0..=1, default_missing_value = "chord")]
+    pub follow_chords: Option<String>,
+    /// Harmony voices 0..3 (chord tones with --chords, diatonic in --key without).
+    #[arg(long)]
+    pub harmony: Option<u8>,
+    /// How harmony voices pick notes: chord or diatonic.
+    #[arg(long = "harmony-mode")]
+    pub harmony_mode: Option<String>,
+    /// Also write lead.wav and harmony-1.wav.. (each part alone) into this folder.
+    #[arg(long)]
+    pub stems: Option<PathBuf>,
 }
 
 /// `daiw analyze IN.wav [--csv] [--key | --notes] [--mid OUT.mid [--tempo BPM]]`.
@@ -217,10 +257,108 @@ impl RenderArgs {
     }
 }
 
+impl RenderArgs {
+    /// The chord chart and its tempo, when given (both or neither).
+    fn chart(&self) -> Result<Option<(ChordChart, f64)>, OfflineError> {
+        match (&self.chords, self.tempo) {
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(OfflineError::Needs("chords", "tempo")),
+            (None, Some(_)) => Err(OfflineError::Needs("tempo", "chords")),
+            (Some(text), Some(tempo)) => {
+                let tempo =
+                    check("tempo", Some(tempo), 20.0, 400.0, "20..400 BPM")?.unwrap_or(120.0);
+                Ok(Some((ChordChart::parse(text)?, f64::from(tempo))))
+            }
+        }
+    }
+
+    /// Adds chord following and harmony to `s`; returns the key the chords are heard in.
+    fn apply_harmony(
+        &self,
+        s: &mut VoiceSettings,
+        chart: Option<&ChordChart>,
+    ) -> Result<Key, OfflineError> {
+        let key = match (&self.key, chart) {
+            (Some(_), _) | (None, None) => Key::from_pitch_class(s.tune.key, s.tune.scale),
+            (None, Some(chart)) => chart.implied_key(),
+        };
+        if let Some(mode) = &self.follow_chords {
+            if chart.is_none() {
+                return Err(OfflineError::Needs("follow-chords", "chords"));
+            }
+            s.tune.follow_chords = match mode.as_str() {
+                "chord" | "chords" => FollowChords::ChordTones,
+                "scale" | "chord+scale" => FollowChords::ChordAndScale,
+                other => {
+                    return Err(OfflineError::UnknownChoice {
+                        option: "follow-chords",
+                        value: other.to_string(),
+                        expected: "chord, scale",
+                    })
+                }
+            };
+            if !s.tune.enabled {
+                // Following chords is tuning: without --key the chart's own key is used.
+                s.tune.enabled = true;
+                s.tune.key = key.tonic_pc();
+                s.tune.scale = key.scale;
+            }
+        }
+        if let Some(voices) = self.harmony {
+            if voices > 3 {
+                return Err(OfflineError::OutOfRange {
+                    option: "harmony",
+                    value: f32::from(voices),
+                    range: "0..3 voices",
+                });
+            }
+            if voices > 0 && chart.is_none() && self.key.is_none() {
+                return Err(OfflineError::Needs("harmony", "chords or --key"));
+            }
+            s.harmony.voices = voices;
+        }
+        if let Some(mode) = &self.harmony_mode {
+            s.harmony.mode = match mode.as_str() {
+                "chord" => HarmonyMode::Chord,
+                "diatonic" => HarmonyMode::Diatonic,
+                other => {
+                    return Err(OfflineError::UnknownChoice {
+                        option: "harmony-mode",
+                        value: other.to_string(),
+                        expected: "chord, diatonic",
+                    })
+                }
+            };
+        }
+        if self.key.is_none() && chart.is_some() && s.harmony.voices > 0 && !s.tune.enabled {
+            // Diatonic fallbacks and passing notes need a scale: the chart's key.
+            s.tune.key = key.tonic_pc();
+            s.tune.scale = key.scale;
+        }
+        Ok(key)
+    }
+}
+
 /// Runs `daiw render`.
 pub fn run_render(args: &RenderArgs) -> Result<(), OfflineError> {
-    let settings = args.settings()?;
-    render_file(&args.input, &args.output, &settings)?;
+    let mut settings = args.settings()?;
+    let chart = args.chart()?;
+    let key = args.apply_harmony(&mut settings, chart.as_ref().map(|(c, _)| c))?;
+    let mut audio = wav::read(&args.input)?;
+    if settings.harmony.voices > 0 {
+        audio = as_stereo(&audio);
+    }
+    let changes: Vec<(usize, ChordTones)> = match &chart {
+        Some((chart, tempo)) => {
+            chart.changes(key, *tempo, f64::from(audio.sample_rate), audio.frames())
+        }
+        None => Vec::new(),
+    };
+    let rendered = render_with_chords(&audio, &settings, &changes);
+    wav::write(&args.output, &rendered)?;
+    if let Some(dir) = &args.stems {
+        write_stems(dir, &audio, &settings, &changes)?;
+    }
     Ok(())
 }
 

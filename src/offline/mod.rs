@@ -4,4 +4,5 @@
 pub mod analyze;
 pub mod cli;
 pub mod render;
+pub mod render_chords;
 pub mod wav;

@@ -11,6 +11,7 @@ use ringbuf::{HeapCons, HeapProd, HeapRb};
 
 use crate::dsp::backing_player::{PlayerNote, PlayerPattern};
 use crate::dsp::backing_voice::VoicePart;
+use crate::dsp::harmony::chord_track::{ChordAt, ChordTones, ChordTrack};
 use crate::music::backing::{Part, Pattern};
 
 /// Patterns waiting in either direction; the GUI sends at most one per frame.
@@ -33,13 +34,25 @@ pub fn player_pattern(pattern: &Pattern) -> PlayerPattern {
             velocity: e.velocity.clamp(1, 127),
         })
         .collect();
-    PlayerPattern::new(
+    let mut player = PlayerPattern::new(
         u32::from(pattern.ppq),
         pattern.length_ticks(),
         pattern.tempo_bpm,
         (pattern.bass_program, pattern.chord_program),
         notes,
-    )
+    );
+    player.chords = ChordTrack::new(
+        pattern
+            .chords
+            .iter()
+            .map(|span| ChordAt {
+                start: span.start,
+                end: span.end,
+                tones: ChordTones::new(span.chord, pattern.key),
+            })
+            .collect(),
+    );
+    player
 }
 
 /// Shared between the GUI and the audio thread: preview on/off and the play position.
@@ -166,6 +179,13 @@ mod tests {
         assert_eq!(p.length_ticks, a.length_ticks());
         assert_eq!(p.notes.len(), a.events.len());
         assert!(p.notes.windows(2).all(|w| w[0].tick <= w[1].tick));
+        assert_eq!(p.chords.spans().len(), a.chords.len());
+        for span in &a.chords {
+            assert_eq!(
+                p.chords.at(span.start).map(|c| c.mask),
+                Some(span.chord.mask())
+            );
+        }
         for bad in [
             BackingSpec {
                 key: "H".into(),

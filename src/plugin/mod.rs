@@ -5,6 +5,7 @@
 
 pub mod backing_clock;
 pub mod backing_link;
+pub mod chord_follow;
 pub mod standalone_control;
 pub mod state;
 pub mod state_repair;
@@ -19,6 +20,7 @@ use parking_lot::Mutex;
 use ringbuf::traits::Producer;
 
 use crate::dsp::backing_player::{BackingPlayer, Clock, NoteMessage};
+use crate::dsp::voice_chain::MAX_CHORD_CHANGES;
 use crate::dsp::{OutputStage, VoiceChain};
 use crate::editor::pitch_view::{analysis_queue, AnalysisProducer};
 use crate::editor::session::Session;
@@ -246,6 +248,10 @@ impl Plugin for DaiwPlugin {
             sample_rate: f64::from(self.sample_rate),
             frames,
         });
+        // The chords the voice follows come from the same clock as the backing heard with it.
+        let mut changes = [(0, None); MAX_CHORD_CHANGES];
+        let count =
+            chord_follow::chord_changes(clock, self.backing.pattern(), frames, &mut changes);
         let level = if matches!(clock, Clock::Running { .. }) {
             util::db_to_gain(self.params.backing.level_db.value())
         } else {
@@ -266,7 +272,8 @@ impl Plugin for DaiwPlugin {
                 });
 
         let channels = buffer.as_slice();
-        self.voice.process(channels);
+        self.voice
+            .process_with_chords(channels, &changes[..count.min(MAX_CHORD_CHANGES)]);
         let analysis_tx = &mut self.analysis_tx;
         self.voice.drain_analysis(|frame| {
             // A full ring (window closed or slow) drops the frame: the view is best effort.

@@ -18,6 +18,8 @@ use crate::params::DaiwParams;
 enum Expected {
     /// A float between `min` and `max` (plain units), `default` when unusable.
     Float { min: f32, max: f32, default: f32 },
+    /// A whole number between `min` and `max`, `default` when unusable.
+    Int { min: i32, max: i32, default: i32 },
     /// A switch.
     Bool { default: bool },
     /// An enum saved by its stable id.
@@ -57,7 +59,12 @@ fn expected_of(ptr: ParamPtr) -> Expected {
             ParamPtr::BoolParam(_) => Expected::Bool {
                 default: ptr.default_plain_value() > 0.5,
             },
-            ParamPtr::FloatParam(_) | ParamPtr::IntParam(_) => Expected::Float {
+            ParamPtr::IntParam(_) => Expected::Int {
+                min: ptr.preview_plain(0.0).round() as i32,
+                max: ptr.preview_plain(1.0).round() as i32,
+                default: ptr.default_plain_value().round() as i32,
+            },
+            ParamPtr::FloatParam(_) => Expected::Float {
                 min: ptr.preview_plain(0.0),
                 max: ptr.preview_plain(1.0),
                 default: ptr.default_plain_value(),
@@ -110,6 +117,25 @@ fn repaired_value(value: &ParamValue, expect: &Expected) -> Option<(ParamValue, 
         (Expected::Float { default, .. }, other) => Some((
             ParamValue::F32(*default),
             format!("{other:?} is not a number, default {default} used"),
+        )),
+        (Expected::Int { min, max, .. }, ParamValue::I32(v)) if v < min || v > max => {
+            let clamped = (*v).clamp(*min, *max);
+            Some((
+                ParamValue::I32(clamped),
+                format!("{v} is outside {min}..{max}, clamped to {clamped}"),
+            ))
+        }
+        (Expected::Int { .. }, ParamValue::I32(_)) => None,
+        (Expected::Int { min, max, .. }, ParamValue::F32(v)) if v.is_finite() => {
+            let fixed = (v.round().clamp(*min as f32, *max as f32)) as i32;
+            Some((
+                ParamValue::I32(fixed),
+                format!("{v} stored as the whole number {fixed}"),
+            ))
+        }
+        (Expected::Int { default, .. }, other) => Some((
+            ParamValue::I32(*default),
+            format!("{other:?} is not a whole number, default {default} used"),
         )),
         (Expected::Bool { .. }, ParamValue::Bool(_)) => None,
         (Expected::Bool { default }, other) => Some((
@@ -255,6 +281,13 @@ mod tests {
         }
     }
 
+    fn i32_of(state: &PluginState, id: &str) -> i32 {
+        match state.params.get(id) {
+            Some(ParamValue::I32(v)) => *v,
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+
     fn id_of<'a>(state: &'a PluginState, id: &str) -> &'a str {
         match state.params.get(id) {
             Some(ParamValue::String(v)) => v,
@@ -279,6 +312,29 @@ mod tests {
         repair_params(&mut s);
         assert_eq!(id_of(&s, "tune_scale"), "major");
         assert_eq!(id_of(&s, "tune_key"), "C");
+    }
+
+    #[test]
+    fn whole_numbers_and_the_new_enums_are_repaired() {
+        let mut s = state(&[
+            ("tune_note_mask", ParamValue::I32(70_000)),
+            ("harmony_voices", ParamValue::F32(2.4)),
+            ("tune_follow_chords", ParamValue::I32(7)),
+            ("harmony_mode", ParamValue::String("midi".into())),
+        ]);
+        let repairs = repair_params(&mut s);
+        assert_eq!(repairs.len(), 3, "{repairs:?}");
+        assert_eq!(i32_of(&s, "tune_note_mask"), 4095);
+        assert_eq!(i32_of(&s, "harmony_voices"), 2);
+        assert_eq!(id_of(&s, "tune_follow_chords"), "off");
+        assert_eq!(id_of(&s, "harmony_mode"), "midi");
+        let mut s = state(&[
+            ("harmony_voices", ParamValue::F32(f32::NAN)),
+            ("tune_note_mask", ParamValue::I32(1234)),
+        ]);
+        assert_eq!(repair_params(&mut s).len(), 1);
+        assert_eq!(i32_of(&s, "harmony_voices"), 0);
+        assert_eq!(i32_of(&s, "tune_note_mask"), 1234);
     }
 
     #[test]
