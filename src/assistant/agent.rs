@@ -10,10 +10,13 @@ use serde_json::Value;
 use thiserror::Error;
 
 mod apply;
+mod listen;
+mod offer;
 
 use super::config::{AgentConfig, BackendKind, ConfigError};
 use super::embedded::EmbeddedBackend;
 use super::http::HttpBackend;
+use super::listening::SharedListening;
 use super::llm::{
     ChatMessage, GenStats, LlmBackend, LlmError, LlmOutput, LlmRequest, NoBackend, Role,
 };
@@ -137,6 +140,11 @@ pub struct ChatAgent {
     memory: Memory,
     cancel: Arc<AtomicBool>,
     warmed: bool,
+    /// What the plugin heard (none in the CLI).
+    listening: Option<SharedListening>,
+    /// A call the assistant offered ("tune to E minor?"), carried out if the next message
+    /// says yes.
+    pending_offer: Option<ToolCall>,
 }
 
 impl std::fmt::Debug for ChatAgent {
@@ -198,6 +206,8 @@ impl ChatAgent {
             memory,
             cancel: Arc::new(AtomicBool::new(false)),
             warmed: false,
+            listening: None,
+            pending_offer: None,
             config,
         })
     }
@@ -299,6 +309,17 @@ impl ChatAgent {
         self.cancel = flag;
     }
 
+    /// Gives the agent what the plugin hears, for `listen` ("what key am I in?").
+    pub fn set_listening(&mut self, listening: SharedListening) {
+        self.listening = Some(listening);
+    }
+
+    /// Remembers a call offered to the user; a "yes" as the next message carries it out, any
+    /// other message drops it.
+    pub fn set_offer(&mut self, call: Option<ToolCall>) {
+        self.pending_offer = call;
+    }
+
     /// The configuration.
     pub fn config(&self) -> &AgentConfig {
         &self.config
@@ -319,6 +340,9 @@ impl ChatAgent {
     /// Decides what `text` asks for without applying anything (`daiw plan`).
     pub fn plan(&mut self, text: &str, on_token: &mut dyn FnMut(&str)) -> Plan {
         let text = text.trim();
+        if let Some(plan) = self.answer_offer(text) {
+            return plan;
+        }
         let mut errors = Vec::new();
         match router::route_with(text, &self.state, self.backing.as_ref()) {
             Decision::Calls(calls) => {
@@ -537,6 +561,30 @@ impl ChatAgent {
     /// One chat turn without streaming.
     pub fn chat(&mut self, text: &str) -> ChatTurn {
         self.chat_streaming(text, &mut |_| {})
+    }
+}
+
+impl ChatAgent {
+    /// The plan for a reply to a pending offer: its call on "yes", nothing on "no"; `None`
+    /// (and the offer dropped) for any other message.
+    fn answer_offer(&mut self, text: &str) -> Option<Plan> {
+        let offer = self.pending_offer.take()?;
+        let (calls, reply) = match offer::answer(text)? {
+            true => {
+                let valid = validate(&offer).ok()?;
+                let reply = describe_calls(std::slice::from_ref(&valid));
+                (vec![valid], reply)
+            }
+            false => (Vec::new(), "OK, I'll leave it as it is.".to_string()),
+        };
+        Some(Plan {
+            calls,
+            reply,
+            source: Source::Router,
+            errors: Vec::new(),
+            stats: None,
+            failed: false,
+        })
     }
 }
 

@@ -167,7 +167,7 @@ fn value_rule(kind: ArgKind) -> String {
         ArgKind::Fraction => "fraction".into(),
         ArgKind::BoolOrFraction => "boolean | fraction".into(),
         ArgKind::Bool => "boolean".into(),
-        ArgKind::Text { .. } => "text".into(),
+        ArgKind::Text { .. } | ArgKind::Notes => "text".into(),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod gguf;
 pub mod grammar;
 pub mod http;
 pub mod http_answer;
+pub mod listening;
 pub mod llm;
 pub mod memory;
 pub mod model_check;

@@ -7,7 +7,9 @@ use super::super::music_bridge;
 use super::super::presets::{tune_preset, voice_preset};
 use super::super::speech;
 use super::super::state::{BackingSpec, Effect, ParamValue};
-use super::super::tools::{Action, BackingArgs, MixArgs, ModulateArgs, TuneArgs, ValidCall};
+use super::super::tools::{
+    Action, BackingArgs, HarmonyArgs, MixArgs, ModulateArgs, TuneArgs, ValidCall,
+};
 use super::{describe_state, ChatAgent, UndoRecord};
 use crate::music::theory::{PitchClass, ScaleKind};
 
@@ -32,6 +34,8 @@ impl ChatAgent {
             Action::IntentProcess => self.apply_intent_process(),
             Action::Undo => Ok(self.apply_undo()),
             Action::GetState => Ok((Vec::new(), Some(describe_state(&self.state)))),
+            Action::Harmony(a) => self.apply_harmony(tool, a),
+            Action::Listen(topic) => Ok((Vec::new(), Some(self.listen_answer(*topic)))),
         }
     }
 
@@ -109,7 +113,60 @@ impl ChatAgent {
             ("tune_vibrato", a.vibrato),
         ];
         sets.extend(explicit_floats(&floats));
+        if let Some(index) = a.follow_chords {
+            sets.push(("tune_follow_chords", ParamValue::Float(f32::from(index))));
+        }
+        if let Some(mask) = self.note_mask(a)? {
+            sets.push(("tune_note_mask", ParamValue::Float(f32::from(mask))));
+        }
         sets.push(("tune_enabled", ParamValue::Bool(a.enabled.unwrap_or(true))));
+        self.set_and_record(tool, sets)
+    }
+
+    /// The custom note set a tune call asks for: its `notes`, or the current targets (the
+    /// custom set, else the call's or the current key and scale) with `drop_notes` taken out
+    /// and `add_notes` put in. `None` when the call names no notes.
+    fn note_mask(&self, a: &TuneArgs) -> Result<Option<u16>, String> {
+        if a.notes.is_none() && a.drop_notes.is_none() && a.add_notes.is_none() {
+            return Ok(None);
+        }
+        let current = match self.state.get("tune_note_mask") {
+            Some(ParamValue::Float(m)) if m >= 1.0 && a.key.is_none() && a.scale.is_none() => {
+                m as u16 & 0x0fff
+            }
+            _ => {
+                let key = a.key.or(match self.state.get("tune_key") {
+                    Some(ParamValue::Key(k)) => Some(k),
+                    _ => None,
+                });
+                let scale = a.scale.or(match self.state.get("tune_scale") {
+                    Some(ParamValue::Scale(s)) => Some(s),
+                    _ => None,
+                });
+                scale
+                    .unwrap_or(ScaleKind::Major)
+                    .pitch_class_mask(key.unwrap_or(PitchClass::C))
+            }
+        };
+        let base = a.notes.unwrap_or(current);
+        let mask = (base & !a.drop_notes.unwrap_or(0)) | a.add_notes.unwrap_or(0);
+        if mask & 0x0fff == 0 {
+            return Err("that would leave no notes to tune to".into());
+        }
+        Ok(Some(mask & 0x0fff))
+    }
+
+    /// `voice_harmony`: only the values the call names.
+    fn apply_harmony(&mut self, tool: &str, a: &HarmonyArgs) -> Applied {
+        let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
+        if let Some(voices) = a.voices {
+            sets.push(("harmony_voices", ParamValue::Float(f32::from(voices))));
+        }
+        if let Some(mode) = a.mode {
+            sets.push(("harmony_mode", ParamValue::Float(f32::from(mode))));
+        }
+        let floats = [("harmony_level", a.level), ("harmony_spread", a.spread)];
+        sets.extend(explicit_floats(&floats));
         self.set_and_record(tool, sets)
     }
 

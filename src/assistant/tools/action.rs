@@ -23,6 +23,36 @@ pub struct TuneArgs {
     pub vibrato: Option<f32>,
     /// On/off.
     pub enabled: Option<bool>,
+    /// Chord following: index into `FOLLOW_CHORDS`.
+    pub follow_chords: Option<u8>,
+    /// Only these pitch classes are targets (bit n = n semitones above C).
+    pub notes: Option<u16>,
+    /// Pitch classes to leave out of the current targets.
+    pub drop_notes: Option<u16>,
+    /// Pitch classes to add to the current targets.
+    pub add_notes: Option<u16>,
+}
+
+/// Validated `voice_harmony` arguments.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HarmonyArgs {
+    /// Number of voices 0..3.
+    pub voices: Option<u8>,
+    /// Mode: index into `HARMONY_MODES`.
+    pub mode: Option<u8>,
+    /// Level 0..1.
+    pub level: Option<f32>,
+    /// Stereo spread 0..1.
+    pub spread: Option<f32>,
+}
+
+/// What `listen` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenTopic {
+    /// The key and scale of the singing.
+    Key,
+    /// How close the take's notes were.
+    Pitch,
 }
 
 /// Validated `voice_modulate` arguments.
@@ -120,4 +150,8 @@ pub enum Action {
     Undo,
     /// `get_state`.
     GetState,
+    /// `voice_harmony`.
+    Harmony(HarmonyArgs),
+    /// `listen`.
+    Listen(ListenTopic),
 }

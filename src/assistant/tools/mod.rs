@@ -14,7 +14,7 @@ mod action;
 mod schema;
 mod validate;
 
-pub use action::{Action, BackingArgs, MixArgs, ModulateArgs, TuneArgs};
+pub use action::{Action, BackingArgs, HarmonyArgs, ListenTopic, MixArgs, ModulateArgs, TuneArgs};
 pub use schema::{args_schema, openai_tools, prompt_tool_list};
 pub use validate::{validate, ValidCall};
 
@@ -42,11 +42,15 @@ pub enum ToolName {
     Undo,
     /// Reports the current settings.
     GetState,
+    /// Harmony voices: how many, how they choose notes, level, stereo spread.
+    VoiceHarmony,
+    /// What the plugin heard: the key of the singing, or a pitch report of the take.
+    Listen,
 }
 
 impl ToolName {
     /// Every tool, in the order the prompt lists them.
-    pub const ALL: [ToolName; 10] = [
+    pub const ALL: [ToolName; 12] = [
         ToolName::VoiceTune,
         ToolName::VoiceModulate,
         ToolName::VoiceSpeak,
@@ -57,6 +61,8 @@ impl ToolName {
         ToolName::IntentProcess,
         ToolName::Undo,
         ToolName::GetState,
+        ToolName::VoiceHarmony,
+        ToolName::Listen,
     ];
 
     /// The snake_case name.
@@ -72,6 +78,8 @@ impl ToolName {
             ToolName::IntentProcess => "intent_process",
             ToolName::Undo => "undo",
             ToolName::GetState => "get_state",
+            ToolName::VoiceHarmony => "voice_harmony",
+            ToolName::Listen => "listen",
         }
     }
 
@@ -138,6 +146,15 @@ pub const INTENT_MOODS: [&str; 18] = [
     "Determination",
 ];
 
+/// How correction targets follow the backing's chords, in parameter order.
+pub const FOLLOW_CHORDS: [&str; 3] = ["off", "chord_tones", "chord_and_scale"];
+
+/// How harmony voices choose their notes, in parameter order.
+pub const HARMONY_MODES: [&str; 3] = ["chord", "diatonic", "midi"];
+
+/// What `listen` reports.
+pub const LISTEN_TOPICS: [&str; 2] = ["key", "pitch"];
+
 /// What values an argument takes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ArgKind {
@@ -167,6 +184,9 @@ pub enum ArgKind {
     BoolOrFraction,
     /// true/false.
     Bool,
+    /// A set of note names ("F#", "C D E G A", "C, E and G"), canonical as sharps in pitch
+    /// order separated by spaces.
+    Notes,
     /// Free text up to a length.
     Text {
         /// Longest allowed, in characters.
@@ -228,7 +248,7 @@ const SEMITONES_FORMANT: ArgKind = ArgKind::Number {
 };
 
 /// The registry: every tool and its arguments.
-pub const TOOLS: [ToolSpec; 10] = [
+pub const TOOLS: [ToolSpec; 12] = [
     ToolSpec {
         name: ToolName::VoiceTune,
         description: "pitch correction (auto-tune): key, scale, retune speed, strength",
@@ -248,6 +268,26 @@ pub const TOOLS: [ToolSpec; 10] = [
             arg("humanize", ArgKind::Fraction, "natural drift kept 0..1"),
             arg("vibrato", ArgKind::Fraction, "vibrato kept 0..1"),
             arg("enabled", ArgKind::Bool, "tuning on or off"),
+            arg(
+                "follow_chords",
+                ArgKind::Enum(&FOLLOW_CHORDS),
+                "targets follow the backing's chords: off, chord_tones, chord_and_scale",
+            ),
+            arg(
+                "notes",
+                ArgKind::Notes,
+                "only these notes are targets, e.g. \"C D E G A\"",
+            ),
+            arg(
+                "drop_notes",
+                ArgKind::Notes,
+                "notes to leave out of the targets",
+            ),
+            arg(
+                "add_notes",
+                ArgKind::Notes,
+                "notes to add back to the targets",
+            ),
         ],
         needs_an_argument: true,
     },
@@ -389,6 +429,40 @@ pub const TOOLS: [ToolSpec; 10] = [
         description: "show the current settings",
         args: &[],
         needs_an_argument: false,
+    },
+    ToolSpec {
+        name: ToolName::VoiceHarmony,
+        description:
+            "harmony voices made from the lead: how many, chord or key notes, level, width",
+        args: &[
+            arg(
+                "voices",
+                ArgKind::Integer { min: 0, max: 3 },
+                "number of harmony voices, 0 is off",
+            ),
+            arg(
+                "mode",
+                ArgKind::Enum(&HARMONY_MODES),
+                "chord: tones of the backing's chord; diatonic: the key; midi: held notes",
+            ),
+            arg("level", ArgKind::Fraction, "harmony level 0..1"),
+            arg(
+                "spread",
+                ArgKind::Fraction,
+                "stereo width of the voices 0..1",
+            ),
+        ],
+        needs_an_argument: true,
+    },
+    ToolSpec {
+        name: ToolName::Listen,
+        description: "what the plugin heard: the key of the singing or a pitch report of the take",
+        args: &[required(
+            "about",
+            ArgKind::Enum(&LISTEN_TOPICS),
+            "key or pitch",
+        )],
+        needs_an_argument: true,
     },
 ];
 

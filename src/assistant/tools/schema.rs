@@ -25,6 +25,7 @@ fn arg_schema(arg: &ArgSpec) -> Value {
         ArgKind::Text { max_len } => {
             serde_json::json!({"type": "string", "minLength": 1, "maxLength": max_len})
         }
+        ArgKind::Notes => serde_json::json!({"type": "string", "minLength": 1, "maxLength": 60}),
     };
     if let Value::Object(map) = &mut schema {
         map.insert("description".into(), Value::String(arg.description.into()));
@@ -90,6 +91,7 @@ pub fn prompt_tool_list() -> String {
                     ArgKind::BoolOrFraction => "0-1".into(),
                     ArgKind::Bool => "true|false".into(),
                     ArgKind::Text { .. } => "text".into(),
+                    ArgKind::Notes => "note names".into(),
                 };
                 format!("{}: {values}", a.name)
             })

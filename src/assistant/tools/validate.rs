@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::{
-    arg_list, tool_spec, Action, ArgKind, ArgSpec, BackingArgs, MixArgs, ModulateArgs, ToolCall,
-    ToolError, ToolName, TuneArgs,
+    arg_list, tool_spec, Action, ArgKind, ArgSpec, BackingArgs, HarmonyArgs, ListenTopic, MixArgs,
+    ModulateArgs, ToolCall, ToolError, ToolName, TuneArgs, FOLLOW_CHORDS, HARMONY_MODES,
 };
 use crate::music::theory::{PitchClass, ScaleKind};
 
@@ -29,6 +29,7 @@ enum Checked {
     Num(f64),
     Bool(bool),
     Text(String),
+    Notes(u16),
 }
 
 impl Checked {
@@ -42,6 +43,7 @@ impl Checked {
                 .map(Value::Number)
                 .unwrap_or(Value::Null),
             Checked::Bool(b) => Value::Bool(*b),
+            Checked::Notes(mask) => Value::String(notes_text(*mask)),
         }
     }
 
@@ -50,6 +52,13 @@ impl Checked {
             Checked::Num(n) => Some(*n as f32),
             Checked::Int(i) => Some(*i as f32),
             Checked::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+            _ => None,
+        }
+    }
+
+    fn notes(&self) -> Option<u16> {
+        match self {
+            Checked::Notes(mask) => Some(*mask),
             _ => None,
         }
     }
@@ -166,6 +175,7 @@ fn check_value(tool: ToolName, spec: &ArgSpec, value: &Value) -> Result<Checked,
             }
             _ => Err(bad("expected true or false".into())),
         },
+        ArgKind::Notes => parse_notes(value).map(Checked::Notes).map_err(bad),
         ArgKind::Text { max_len } => {
             let text = value
                 .as_str()
@@ -246,6 +256,10 @@ pub fn validate(call: &ToolCall) -> Result<ValidCall, ToolError> {
                 Some(Checked::Bool(b)) => Some(*b),
                 _ => None,
             },
+            follow_chords: get("follow_chords").and_then(|c| enum_index(c, &FOLLOW_CHORDS)),
+            notes: get("notes").and_then(Checked::notes),
+            drop_notes: get("drop_notes").and_then(Checked::notes),
+            add_notes: get("add_notes").and_then(Checked::notes),
         }),
         ToolName::VoiceModulate => Action::Modulate(ModulateArgs {
             preset: get("preset").and_then(Checked::text),
@@ -307,6 +321,16 @@ pub fn validate(call: &ToolCall) -> Result<ValidCall, ToolError> {
         ToolName::IntentProcess => Action::IntentProcess,
         ToolName::Undo => Action::Undo,
         ToolName::GetState => Action::GetState,
+        ToolName::VoiceHarmony => Action::Harmony(HarmonyArgs {
+            voices: num("voices").map(|v| v as u8),
+            mode: get("mode").and_then(|c| enum_index(c, &HARMONY_MODES)),
+            level: num("level"),
+            spread: num("spread"),
+        }),
+        ToolName::Listen => Action::Listen(match get("about").and_then(Checked::text).as_deref() {
+            Some("pitch") => ListenTopic::Pitch,
+            _ => ListenTopic::Key,
+        }),
     };
     let args = checked
         .iter()
@@ -319,4 +343,61 @@ pub fn validate(call: &ToolCall) -> Result<ValidCall, ToolError> {
         },
         action,
     })
+}
+
+/// Index of a checked enum name in `names`.
+fn enum_index(checked: &Checked, names: &[&str]) -> Option<u8> {
+    let name = checked.text()?;
+    names.iter().position(|n| *n == name).map(|i| i as u8)
+}
+
+/// A note set from a string ("F#", "C D E G A", "C, E and G", "B flat") or an array of names.
+fn parse_notes(value: &Value) -> Result<u16, String> {
+    let words: Vec<String> = match value {
+        Value::String(text) => note_words(text),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or("expected note names"))
+            .collect::<Result<_, _>>()?,
+        _ => return Err("expected note names such as \"C D E G A\"".into()),
+    };
+    let mut mask = 0u16;
+    for word in &words {
+        let pc = word.parse::<PitchClass>().map_err(|e| e.to_string())?;
+        mask |= 1 << pc.semitone();
+    }
+    if mask == 0 {
+        return Err("names no notes".into());
+    }
+    Ok(mask)
+}
+
+/// Splits "C, E and G" or "F sharp B flat" into note names ("sharp"/"flat" join the letter
+/// before them).
+fn note_words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '/')
+        .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("and"))
+    {
+        let lower = word.to_ascii_lowercase();
+        match (lower.as_str(), out.last_mut()) {
+            ("sharp" | "flat", Some(last)) => {
+                last.push(' ');
+                last.push_str(&lower);
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    out
+}
+
+/// A note set as sharps in pitch order: "C D E G A".
+pub fn notes_text(mask: u16) -> String {
+    PitchClass::ALL
+        .iter()
+        .filter(|pc| mask & (1 << pc.semitone()) != 0)
+        .map(|pc| pc.name())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -9,8 +9,10 @@ pub mod backing;
 pub mod classify;
 pub mod clauses;
 pub mod glossary;
+pub mod harmony;
 pub mod guard;
 pub mod intent;
+pub mod listen;
 pub mod meta;
 pub mod mix;
 pub mod model;
@@ -20,6 +22,7 @@ pub mod normalise;
 pub mod relative;
 pub mod slots;
 pub mod speak;
+pub mod targets;
 pub mod tune;
 pub mod vocab;
 

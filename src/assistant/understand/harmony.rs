@@ -1,0 +1,256 @@
+//! Harmony voices: "add a harmony a third above", "two harmonies, wide", "harmonies quieter",
+//! "harmony from my midi keyboard", "no harmony" become one `voice_harmony` call.
+
+use serde_json::{Map, Value};
+
+use super::normalise::Words;
+use super::Context;
+use crate::assistant::state::ParamValue;
+use crate::assistant::tools::{ToolCall, ToolName, HARMONY_MODES};
+
+/// Words that name harmony voices.
+const HARMONY_WORDS: [&str; 8] = [
+    "harmony",
+    "harmonies",
+    "harmonys",
+    "harmonize",
+    "harmonise",
+    "harmonizing",
+    "harmonising",
+    "harms",
+];
+/// Phrases that mean harmony voices too.
+const HARMONY_PHRASES: [&str; 4] = ["backing vocal", "backing vocals", "choir", "backing voices"];
+/// Words that switch harmony off.
+const OFF_WORDS: [&str; 9] = [
+    "off", "no", "remove", "kill", "stop", "mute", "without", "disable", "rid",
+];
+/// Words that ask for less level.
+const QUIETER: [&str; 8] = [
+    "quieter", "softer", "lower", "down", "loud", "less", "back", "sit",
+];
+/// Words that ask for more level.
+const LOUDER: [&str; 4] = ["louder", "up", "quiet", "more"];
+/// Words that ask for more width.
+const WIDER: [&str; 6] = ["wide", "wider", "spread", "width", "pan", "stereo"];
+/// Words that ask for less width.
+const NARROWER: [&str; 6] = ["narrow", "narrower", "closer", "centre", "center", "middle"];
+/// Step of a relative level or width move ("a bit" halves it): audible but not a jump.
+const STEP: f32 = 0.2;
+
+/// Whether the words are about harmony voices.
+pub fn mentions(words: &Words) -> bool {
+    words.has_any(&HARMONY_WORDS)
+        || words.texts().iter().any(|w| w.starts_with("harmon"))
+        || HARMONY_PHRASES.iter().any(|p| words.has_phrase(p))
+}
+
+/// The `voice_harmony` call the words ask for, if they are about harmony.
+pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
+    if !mentions(words) {
+        return None;
+    }
+    let now = |id: &str, default: f32| match ctx.state.get(id) {
+        Some(ParamValue::Float(v)) => v,
+        _ => default,
+    };
+    let voices_now = now("harmony_voices", 0.0).round() as u8;
+    let mut args = Map::new();
+    if let Some(mode) = mode(words) {
+        args.insert("mode".into(), Value::from(mode));
+    }
+    let level = level_move(words).map(|dir| now("harmony_level", 0.6) + dir * step(words));
+    let spread = width(words, now("harmony_spread", 0.5));
+    if let Some(level) = level {
+        args.insert("level".into(), fraction(level));
+    }
+    if let Some(spread) = spread {
+        args.insert("spread".into(), fraction(spread));
+    }
+    if switches_off(words) && level.is_none() && spread.is_none() {
+        args.insert("voices".into(), Value::from(0));
+    } else if let Some(count) = count(words, voices_now) {
+        args.insert("voices".into(), Value::from(count));
+    } else if voices_now == 0 {
+        // "Harmonize me", "harmonies that follow the chords": harmony is wanted, so on.
+        args.insert("voices".into(), Value::from(1));
+    }
+    (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceHarmony, Value::Object(args)))
+}
+
+/// A fraction rounded to two places and kept in 0..1.
+fn fraction(v: f32) -> Value {
+    Value::from(((v.clamp(0.0, 1.0) * 100.0).round() / 100.0) as f64)
+}
+
+/// How the voices choose notes, when the words say.
+fn mode(words: &Words) -> Option<&'static str> {
+    let name = if words.has_any(&["midi", "keyboard"]) {
+        "midi"
+    } else if words.has_any(&["diatonic", "scale", "key"]) {
+        "diatonic"
+    } else if words.has_any(&["chord", "chords"]) {
+        "chord"
+    } else {
+        return None;
+    };
+    HARMONY_MODES.iter().copied().find(|m| *m == name)
+}
+
+/// Whether the words switch harmony off ("no harmony", "kill the harmonies", "I don't want
+/// harmonies").
+fn switches_off(words: &Words) -> bool {
+    words.has_any(&OFF_WORDS)
+        || words.has_phrase("don't want")
+        || words.has_phrase("dont want")
+        || words.has_phrase("do not want")
+        || words.has_phrase("no more")
+}
+
+/// The number of voices asked for: a count before the harmony word, "another" for one more.
+fn count(words: &Words, now: u8) -> Option<u8> {
+    if words.has_any(&["another"]) || words.has_phrase("one more") || words.has_any(&["second"]) {
+        return Some((now.max(1) + 1).min(3));
+    }
+    let explicit = words.texts().into_iter().find_map(|w| match w {
+        "1" | "one" | "single" => Some(1),
+        "2" | "two" | "couple" | "pair" | "double" => Some(2),
+        "3" | "three" | "tree" | "choir" | "full" | "max" | "maximum" => Some(3),
+        _ => None,
+    });
+    if explicit.is_some() {
+        return explicit;
+    }
+    // "A harmony" adds one only when none sound yet ("add a harmony" over two is vague).
+    if now == 0 && words.has_any(&["a", "an"]) {
+        return Some(1);
+    }
+    words
+        .has_phrase("backing vocal")
+        .then_some(1)
+        .filter(|_| now == 0)
+}
+
+/// +1 for louder, -1 for quieter, when the words are about level.
+fn level_move(words: &Words) -> Option<f32> {
+    let about_level = words.has_any(&[
+        "level", "volume", "vol", "loud", "louder", "quiet", "quieter", "softer", "mix",
+    ]);
+    if !about_level && !words.has_any(&["turn", "bring", "back"]) {
+        return None;
+    }
+    // "Back the harmonies off a little" lowers them.
+    if words.has("back") && words.has("off") {
+        return Some(-1.0);
+    }
+    // "Too loud" wants less; "too quiet" more.
+    if words.has_phrase("too loud") {
+        return Some(-1.0);
+    }
+    if words.has_phrase("too quiet") {
+        return Some(1.0);
+    }
+    let down = words.has_any(&QUIETER) && !words.has_any(&["louder"]);
+    let up = words.has_any(&LOUDER) && !words.has_any(&["quieter", "softer", "lower", "down"]);
+    match (down, up) {
+        (true, false) => Some(-1.0),
+        (false, true) => Some(1.0),
+        _ => None,
+    }
+}
+
+/// The stereo width asked for: "wide" sets a wide spread, "wider"/"narrower" move it.
+fn width(words: &Words, now: f32) -> Option<f32> {
+    let narrower = words.has_any(&NARROWER) || words.has_phrase("less wide");
+    let less_spread = words.has_any(&["less"]) && words.has_any(&WIDER);
+    if narrower || less_spread {
+        return Some(now - step(words));
+    }
+    if words.has_any(&["wider", "more"]) && words.has_any(&WIDER) || words.has_any(&["wider"]) {
+        return Some(now + step(words));
+    }
+    if words.has_any(&WIDER) {
+        // "Two harmonies, wide": a wide spread, wider still for "really wide".
+        let wide: f32 = if words.has_any(&["really", "very", "super"]) {
+            0.9
+        } else {
+            0.8
+        };
+        return Some(wide.max(now));
+    }
+    None
+}
+
+/// The step of a relative move: smaller for "a bit", "a little", "slightly".
+fn step(words: &Words) -> f32 {
+    if words.has_any(&["bit", "little", "slightly", "touch"]) {
+        STEP / 2.0
+    } else {
+        STEP
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assistant::state::ParamSnapshot;
+
+    fn call(text: &str, start: &[(&str, f32)]) -> Option<Map<String, Value>> {
+        let mut state = ParamSnapshot::default();
+        for (id, v) in start {
+            state.set(id, ParamValue::Float(*v));
+        }
+        let ctx = Context {
+            state: &state,
+            backing: None,
+        };
+        read(&Words::new(text), &ctx).map(|c| c.args)
+    }
+
+    #[test]
+    fn counts_and_switches() {
+        assert_eq!(
+            call("add a harmony a third above", &[]).unwrap()["voices"],
+            1
+        );
+        assert_eq!(call("give me 2 harmonies", &[]).unwrap()["voices"], 2);
+        assert_eq!(call("three part harmony", &[]).unwrap()["voices"], 3);
+        assert_eq!(call("harmonize me", &[]).unwrap()["voices"], 1);
+        let off = call("kill the harmonies", &[("harmony_voices", 2.0)]).unwrap();
+        assert_eq!(off["voices"], 0);
+        assert!(call("more reverb", &[]).is_none());
+    }
+
+    #[test]
+    fn level_and_width_move_the_right_way() {
+        let start = [("harmony_voices", 2.0), ("harmony_level", 0.6)];
+        let quieter = call("the harmonies are too loud", &start).unwrap();
+        assert!(quieter["level"].as_f64().unwrap() < 0.6, "{quieter:?}");
+        assert!(!quieter.contains_key("voices"), "{quieter:?}");
+        let louder = call("bring the harmony voices up", &start).unwrap();
+        assert!(louder["level"].as_f64().unwrap() > 0.6, "{louder:?}");
+        let start = [("harmony_voices", 2.0), ("harmony_spread", 0.5)];
+        let narrow = call("narrower harmonies", &start).unwrap();
+        assert!(narrow["spread"].as_f64().unwrap() < 0.5, "{narrow:?}");
+        let wide = call("two harmonies, wide", &[]).unwrap();
+        assert_eq!(wide["voices"], 2);
+        assert!(wide["spread"].as_f64().unwrap() >= 0.7, "{wide:?}");
+    }
+
+    #[test]
+    fn modes() {
+        let start = [("harmony_voices", 1.0)];
+        assert_eq!(
+            call("diatonic harmony", &start).unwrap()["mode"],
+            "diatonic"
+        );
+        assert_eq!(
+            call("harmony from my midi keyboard", &start).unwrap()["mode"],
+            "midi"
+        );
+        assert_eq!(
+            call("harmonies that follow the chords", &start).unwrap()["mode"],
+            "chord"
+        );
+    }
+}
