@@ -21,6 +21,7 @@ use daiw::assistant::agent::{ChatAgent, Plan};
 use daiw::assistant::config::{AgentConfig, BackendKind, DEFAULT_CONFIG_YAML};
 use daiw::assistant::state::{BackingSpec, ParamSnapshot, ParamValue};
 use daiw::assistant::tools::{validate, ToolCall};
+use daiw::assistant::understand::{explain, Context};
 use daiw::music::theory::{PitchClass, ScaleKind};
 use serde_json::{Map, Value};
 
@@ -451,6 +452,14 @@ fn request_corpus_by_split_and_tag() {
                 "MISS [{} {}] {:?}: {}",
                 case.split, case.family, case.request, verdict.why
             );
+            // The scored tool choice per clause, to see which evidence won (read from the
+            // case's start, as the plan was).
+            put_state(&mut agent, &case.start);
+            let ctx = Context {
+                state: agent.state(),
+                backing: agent.backing(),
+            };
+            println!("{}", explain(&case.request, &ctx));
         }
     }
     println!("\nrequest corpus, backend {backend}:");

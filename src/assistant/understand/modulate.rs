@@ -47,6 +47,8 @@ pub const VOICE_WORDS: &[&str] = &[
     "compression",
     "compressor",
     "compress",
+    "compressed",
+    "squashed",
     "squash",
     "warmth",
     "warm",
@@ -108,9 +110,12 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
         Some("powerful")
     } else if words.has_any(&["ethereal", "heavenly"]) && !words.has("angel") {
         Some("ethereal")
-    } else if words.has_any(&["dark", "darker"]) && !words.has_any(&["too", "less", "not"]) {
+    } else if words.has("dark") && !words.has_any(&["too", "less", "not"]) {
+        // "Dark" names the preset; "darker" is a step of the tone (less presence).
         Some("dark")
-    } else if words.has("bright") && named && !words.has_any(&["less", "more", "too", "clear"]) {
+    } else if words.has("bright")
+        && named
+        && !words.has_any(&["less", "more", "too", "clear", "not", "off", "so"]) {
         Some("bright")
     } else if words.has_any(&["robot", "robotic"]) && words.has("preset") {
         Some("robot")
@@ -123,13 +128,25 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
     }
 }
 
+/// Small, high characters: a cartoon or a child (pitch and formant up).
+pub const CARTOON_CHARACTERS: &[&str] = &[
+    "cartoon", "toon", "squeaky", "mickey", "minnie", "smurf", "kid", "kids", "child", "baby",
+    "toddler", "mouse", "elf", "fairy",
+];
+
+/// Sped-up characters: the chipmunk sound (an octave up).
+pub const CHIPMUNK_CHARACTERS: &[&str] = &["chipmunk", "chipmunks", "helium", "nightcore", "alvin"];
+
+/// Big, low characters (pitch and formant down).
+pub const LOW_CHARACTERS: &[&str] = &[
+    "demon", "demonic", "monster", "devil", "ogre", "troll", "vader", "giant", "beast", "orc",
+];
+
 /// Characters that set pitch and formant together.
 fn character(words: &Words, args: &mut Map<String, Value>) {
-    let cartoon = words.has_any(&["cartoon", "toon", "squeaky", "mickey", "minnie", "smurf"]);
-    let chipmunk = words.has_any(&["chipmunk", "chipmunks", "helium", "nightcore", "alvin"]);
-    let demon = words.has_any(&[
-        "demon", "demonic", "monster", "devil", "ogre", "troll", "vader",
-    ]) || words.has_phrase("bad guy")
+    let cartoon = words.has_any(CARTOON_CHARACTERS);
+    let chipmunk = words.has_any(CHIPMUNK_CHARACTERS);
+    let demon = words.has_any(LOW_CHARACTERS) || words.has_phrase("bad guy")
         || words.has("villain") && words.has("deep")
         || words.has("scary") && words.has_any(&["low", "deep", "movie"]);
     let (pitch, formant) = if chipmunk {
@@ -277,7 +294,11 @@ fn robot(
     has_preset: bool,
     args: &mut Map<String, Value>,
 ) {
-    let Some(i) = words.find_any(&["robot", "robotic", "vocoder", "droid", "robott"]) else {
+    // Daft Punk's voices are vocoders.
+    let robot_at = words
+        .find_any(&["robot", "robotic", "vocoder", "droid", "robott"])
+        .or_else(|| words.find_phrase("daft punk"));
+    let Some(i) = robot_at else {
         return;
     };
     if tune_context || has_preset && words.has("preset") {
@@ -427,19 +448,23 @@ fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     }
     let bright_at = words
         .find_any(&[
-            "presence", "brighter", "crisper", "clearer", "duller", "clear",
+            "presence", "brighter", "crisper", "clearer", "duller", "clear", "darker",
         ])
         .or_else(|| words.find_phrase("cut through"))
         .or_else(|| {
-            words
-                .find_any(&["bright", "brightness"])
-                .filter(|_| words.has_any(&["more", "less", "too"]))
+            // "Bright" with a direction or a measure moves the tone; alone it is the preset.
+            words.find_any(&["bright", "brightness"]).filter(|_| {
+                words.has_any(&[
+                    "more", "less", "too", "not", "off", "down", "up", "reduce", "some", "lower",
+                    "raise", "increase",
+                ])
+            })
         });
     if let Some(i) = bright_at {
         let m = if words.has_phrase("cut through") {
             Move::Up(Size::Normal)
         } else {
-            tone_move(words, i, &["duller"])
+            tone_move(words, i, &["duller", "darker"])
         };
         let steps = Steps {
             default: 0.7,

@@ -286,7 +286,7 @@ const DOMAIN: &[&str] = &[
 /// Everyday English words that look like near misses of domain words but are not: they are
 /// never corrected ("tone" is not "tune", "bass" is not "bars", "lead" is not "read").
 const ENGLISH: &[&str] = &[
-    "tone", "tones", "bass", "lead", "load", "loud", "road", "that", "this", "than", "then",
+    "turning", "turned", "turns", "returning", "burning", "tone", "tones", "bass", "lead", "load", "loud", "road", "that", "this", "than", "then",
     "them", "they", "there", "these", "those", "more", "make", "made", "take", "like", "time",
     "mine", "line", "note", "notes", "some", "same", "sing", "song", "sung", "long", "want",
     "went", "what", "when", "with", "will", "well", "feel", "fell", "real", "read", "head", "hear",
@@ -467,6 +467,12 @@ mod tests {
         ] {
             assert_eq!(correct(typo), word, "{typo}");
         }
+    }
+
+    #[test]
+    fn turning_is_not_tuning() {
+        assert_eq!(correct("turning"), "turning");
+        assert_eq!(correct("turned"), "turned");
     }
 
     #[test]
