@@ -278,7 +278,12 @@ mod weight {
 
 /// Every piece of evidence for the clause's topic, with the trained scorer's vote among the
 /// topics the rules found.
-pub fn scores(words: &Words, facts: RequestFacts, previous: Option<Topic>, ctx: &Context) -> Scores {
+pub fn scores(
+    words: &Words,
+    facts: RequestFacts,
+    previous: Option<Topic>,
+    ctx: &Context,
+) -> Scores {
     let mut s = Scores::default();
     certain(words, ctx, &mut s);
     let key = find_key(words).0;
@@ -289,7 +294,11 @@ pub fn scores(words: &Words, facts: RequestFacts, previous: Option<Topic>, ctx: 
             || find_tempo(words, false).is_some()
             || super::backing::style(words).is_some();
         if mixing && !spec {
-            s.add(Topic::BackingMix, weight::BACKING_NOUN, "backing named, level or switch");
+            s.add(
+                Topic::BackingMix,
+                weight::BACKING_NOUN,
+                "backing named, level or switch",
+            );
         } else {
             s.add(Topic::Backing, weight::BACKING_NOUN, "backing named");
         }
@@ -300,10 +309,23 @@ pub fn scores(words: &Words, facts: RequestFacts, previous: Option<Topic>, ctx: 
     // "Make me sound like Daft Punk": an artist named for the singer's own sound.
     let likened = words.has_phrase("sound like") && words.has_any(&["me", "i", "my", "myself"]);
     if likened {
-        s.add(Topic::Voice, weight::VOICE_WORD, "the singer likened to a sound");
+        s.add(
+            Topic::Voice,
+            weight::VOICE_WORD,
+            "the singer likened to a sound",
+        );
     }
     if names_genre(words) && !voice_word && !names_voice && !strong_tune && !likened {
         s.add(Topic::Backing, weight::GENRE_TEMPO, "genre");
+    }
+    // "Something dreamy for a late night": a mood asked for as a piece of music.
+    if words.has("something")
+        && super::backing::style(words).is_some()
+        && !voice_word
+        && !names_voice
+        && !strong_tune
+    {
+        s.add(Topic::Backing, weight::KEY, "something in a mood");
     }
     if find_tempo(words, false).is_some() && !strong_tune && !voice_word {
         s.add(Topic::Backing, weight::GENRE_TEMPO, "tempo");
@@ -396,7 +418,11 @@ fn levels(words: &Words, facts: RequestFacts, previous: Option<Topic>, s: &mut S
     ]);
     let level = words.has_any(&["louder", "quieter", "quiet", "loud", "down", "up", "db"]);
     if refers_back && (switch || level || level_number(words)) {
-        s.add(Topic::BackingMix, weight::REFERS_BACK, "refers to the backing");
+        s.add(
+            Topic::BackingMix,
+            weight::REFERS_BACK,
+            "refers to the backing",
+        );
     }
     let output = words.has_any(OUTPUT_WORDS)
         || words.has_phrase("turn me up")
@@ -441,10 +467,18 @@ fn weak(words: &Words, facts: RequestFacts, ctx: &Context, s: &mut Scores) {
         s.add(Topic::Voice, weight::DESCRIBED, "sound described");
     }
     if ctx.backing.is_some() && changes_current(words) {
-        s.add(Topic::Backing, weight::CHANGES_CURRENT, "changes the backing playing");
+        s.add(
+            Topic::Backing,
+            weight::CHANGES_CURRENT,
+            "changes the backing playing",
+        );
     }
     if facts.backing && find_tempo(words, true).is_some() {
-        s.add(Topic::Backing, weight::BARE_TEMPO, "bare tempo beside a backing");
+        s.add(
+            Topic::Backing,
+            weight::BARE_TEMPO,
+            "bare tempo beside a backing",
+        );
     }
 }
 
@@ -479,34 +513,34 @@ fn voice_character(words: &Words) -> bool {
         || words.has_any(super::modulate::CHIPMUNK_CHARACTERS)
         || words.has_any(super::modulate::LOW_CHARACTERS)
         || words.has_any(&[
-        "robot",
-        "robotic",
-        "powerful",
-        "ethereal",
-        "intimate",
-        "vulnerable",
-        "neutral",
-        "chipmunk",
-        "chipmunks",
-        "helium",
-        "nightcore",
-        "demon",
-        "demonic",
-        "monster",
-        "devil",
-        "villain",
-        "cartoon",
-        "telephone",
-        "phone",
-        "radio",
-        "dark",
-        "darker",
-        "bright",
-        "scary",
-        "breathy",
-        "tinny",
-        "angel",
-    ])
+            "robot",
+            "robotic",
+            "powerful",
+            "ethereal",
+            "intimate",
+            "vulnerable",
+            "neutral",
+            "chipmunk",
+            "chipmunks",
+            "helium",
+            "nightcore",
+            "demon",
+            "demonic",
+            "monster",
+            "devil",
+            "villain",
+            "cartoon",
+            "telephone",
+            "phone",
+            "radio",
+            "dark",
+            "darker",
+            "bright",
+            "scary",
+            "breathy",
+            "tinny",
+            "angel",
+        ])
 }
 
 #[cfg(test)]

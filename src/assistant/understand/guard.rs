@@ -100,7 +100,10 @@ mod tests {
             "without reverb",
             "not so much reverb",
         ] {
-            assert!(check(raise.clone(), &Words::new(text), &state).is_none(), "{text}");
+            assert!(
+                check(raise.clone(), &Words::new(text), &state).is_none(),
+                "{text}"
+            );
         }
         let off = ToolCall::new(ToolName::VoiceModulate, json!({"reverb": 0.0}));
         assert!(check(off, &Words::new("no more reverb"), &state).is_some());

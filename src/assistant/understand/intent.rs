@@ -47,8 +47,8 @@ pub fn asks(text: &str, words: &Words) -> bool {
         "new", "start", "starting", "started", "create", "begin", "set", "writing", "working",
     ]) || words.has_phrase("song title")
         || quoted_text(text).is_some() && words.has("about");
-    let song = words.has_any(&["song", "intent", "one", "track", "tune"])
-        || quoted_text(text).is_some();
+    let song =
+        words.has_any(&["song", "intent", "one", "track", "tune"]) || quoted_text(text).is_some();
     let titled = quoted_text(text).is_some()
         || words.has_any(&["called", "titled", "named", "title"])
         || text.contains(':');

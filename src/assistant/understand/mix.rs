@@ -266,7 +266,11 @@ mod tests {
             json!({"output_gain_db": -2.0})
         );
         assert_eq!(
-            mix("I don't want the backing track right now", &s, Target::Backing),
+            mix(
+                "I don't want the backing track right now",
+                &s,
+                Target::Backing
+            ),
             json!({"backing": false})
         );
     }

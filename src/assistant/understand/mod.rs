@@ -113,7 +113,11 @@ pub fn explain(text: &str, ctx: &Context) -> String {
     for c in &clauses {
         let scores = classify::scores(c, facts, previous, ctx);
         previous = scores.best().or(previous);
-        lines.push(format!("    [{}] {}", c.texts().join(" "), scores.explain()));
+        lines.push(format!(
+            "    [{}] {}",
+            c.texts().join(" "),
+            scores.explain()
+        ));
     }
     lines.join("\n")
 }

@@ -110,12 +110,16 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
         Some("powerful")
     } else if words.has_any(&["ethereal", "heavenly"]) && !words.has("angel") {
         Some("ethereal")
-    } else if words.has("dark") && !words.has_any(&["too", "less", "not"]) {
-        // "Dark" names the preset; "darker" is a step of the tone (less presence).
+    } else if (words.has("dark") || words.has("darker") && named)
+        && !words.has_any(&["too", "less", "not"])
+    {
+        // "Dark", "a darker sound" name the preset; "make it darker" is a step of the tone
+        // (less presence), as "bright" is.
         Some("dark")
     } else if words.has("bright")
         && named
-        && !words.has_any(&["less", "more", "too", "clear", "not", "off", "so"]) {
+        && !words.has_any(&["less", "more", "too", "clear", "not", "off", "so"])
+    {
         Some("bright")
     } else if words.has_any(&["robot", "robotic"]) && words.has("preset") {
         Some("robot")
@@ -146,7 +150,8 @@ pub const LOW_CHARACTERS: &[&str] = &[
 fn character(words: &Words, args: &mut Map<String, Value>) {
     let cartoon = words.has_any(CARTOON_CHARACTERS);
     let chipmunk = words.has_any(CHIPMUNK_CHARACTERS);
-    let demon = words.has_any(LOW_CHARACTERS) || words.has_phrase("bad guy")
+    let demon = words.has_any(LOW_CHARACTERS)
+        || words.has_phrase("bad guy")
         || words.has("villain") && words.has("deep")
         || words.has("scary") && words.has_any(&["low", "deep", "movie"]);
     let (pitch, formant) = if chipmunk {
@@ -448,8 +453,13 @@ fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     }
     let bright_at = words
         .find_any(&[
-            "presence", "brighter", "crisper", "clearer", "duller", "clear", "darker",
+            "presence", "brighter", "crisper", "clearer", "duller", "clear",
         ])
+        .or_else(|| {
+            words
+                .find_any(&["darker"])
+                .filter(|_| !args.contains_key("preset"))
+        })
         .or_else(|| words.find_phrase("cut through"))
         .or_else(|| {
             // "Bright" with a direction or a measure moves the tone; alone it is the preset.
@@ -593,5 +603,35 @@ mod tests {
         assert_eq!(modulate("make my voice warmer", &s), json!({"warmth": 0.7}));
         s.set("mod_warmth", ParamValue::Float(0.6));
         assert_eq!(modulate("less warmth", &s), json!({"warmth": 0.4}));
+    }
+
+    #[test]
+    fn lowering_tone_words_lower_and_presets_need_a_name() {
+        let mut s = ParamSnapshot::default();
+        s.set("mod_presence", ParamValue::Float(0.6));
+        s.set("mod_compression", ParamValue::Float(0.6));
+        assert_eq!(modulate("make it darker", &s), json!({"presence": 0.4}));
+        assert_eq!(
+            modulate("I want a darker sound", &s),
+            json!({"preset": "dark"})
+        );
+        for text in ["not so bright please", "take some of the brightness off"] {
+            let v = modulate(text, &s)["presence"].as_f64().unwrap_or(f64::NAN);
+            assert!(v < 0.6, "{text}: {v}");
+        }
+        for text in [
+            "ease off the compressor",
+            "too squashed",
+            "not so compressed",
+        ] {
+            let v = modulate(text, &s)["compression"]
+                .as_f64()
+                .unwrap_or(f64::NAN);
+            assert!((0.1..0.6).contains(&v), "{text}: {v}");
+        }
+        assert_eq!(
+            modulate("ogre voice", &s),
+            json!({"pitch_semitones": -12.0, "formant_semitones": -5.0})
+        );
     }
 }

@@ -373,9 +373,7 @@ fn percent_in_next_clause(words: &Words, start: usize) -> Option<f32> {
     let end = (start + 1..words.len())
         .find(|&i| words.words[i].boundary)
         .unwrap_or(words.len());
-    if start >= end
-        || (start..end).any(|i| super::relative::CONTROLS.contains(&words.at(i)))
-    {
+    if start >= end || (start..end).any(|i| super::relative::CONTROLS.contains(&words.at(i))) {
         return None;
     }
     (start..end).find_map(|i| {
@@ -485,7 +483,9 @@ pub fn shift_near(words: &Words, at: usize, allow_bare: bool) -> Option<f64> {
     // A signed or bare number right by the trigger: "pitch +3", "formant -2", "pitch 0".
     for i in lo..hi {
         let w = words.at(i);
-        let Some(v) = number(w).filter(|_| w.chars().any(|c| c.is_ascii_digit())) else {
+        // Digits, or a number word after "by" ("formant up by three").
+        let written = w.chars().any(|c| c.is_ascii_digit()) || words.before(i) == "by";
+        let Some(v) = number(w).filter(|_| written) else {
             continue;
         };
         if matches!(words.at(i + 1), "%" | "percent" | "db" | "ms" | "bpm") {

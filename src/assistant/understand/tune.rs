@@ -239,6 +239,13 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     if args.contains_key("preset") {
         return;
     }
+    // "Really noticeable", "obvious": the hard, audible tuning (10 ms).
+    if words.has_any(&["noticeable", "obvious", "audible"])
+        && !words.has_any(&["not", "less", "too", "un", "never"])
+    {
+        args.insert("retune_ms".into(), json!(10.0));
+        return;
+    }
     // "Snap to the notes instantly": no glide at all.
     if words.has_any(&["instant", "instantly", "immediately", "immediate"]) {
         args.insert("retune_ms".into(), json!(0.0));
