@@ -44,6 +44,52 @@ fn bench_router(c: &mut Criterion) {
         });
     }
     group.finish();
+    corpus_decisions(&state);
+}
+
+/// The train and dev requests of the corpus (`tests/data/requests`; the test split is not
+/// read here either).
+fn corpus_requests() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/requests");
+    let mut out = Vec::new();
+    for name in ["voice.json", "music.json"] {
+        let Ok(text) = std::fs::read_to_string(dir.join(name)) else {
+            continue;
+        };
+        let data: serde_json::Value = serde_json::from_str(&text).expect("corpus json");
+        for case in data["cases"].as_array().into_iter().flatten() {
+            if matches!(case["split"].as_str(), Some("train" | "dev")) {
+                out.extend(case["request"].as_str().map(String::from));
+            }
+        }
+    }
+    out
+}
+
+/// Every train/dev request decided without the model, five times each: the median and p95
+/// of one decision (the latency a user waits before a card appears).
+fn corpus_decisions(state: &ParamSnapshot) {
+    let requests = corpus_requests();
+    let mut times = Vec::with_capacity(requests.len() * 5);
+    for _ in 0..5 {
+        for text in &requests {
+            let started = Instant::now();
+            std::hint::black_box(route(std::hint::black_box(text), state));
+            times.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    if times.is_empty() {
+        return;
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    eprintln!(
+        "assistant bench: decisions without the model over {} corpus requests: median {:.3} ms, \
+         p95 {:.3} ms, max {:.3} ms",
+        requests.len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+        times[times.len() - 1]
+    );
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

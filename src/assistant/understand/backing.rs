@@ -258,7 +258,8 @@ pub fn changes_current(words: &Words) -> bool {
         "faster", "slower", "quicker", "double", "twice", "half", "fast", "slow",
     ]) || words.has_phrase("speed it up")
         || words.has_phrase("slow it down")
-        || words.has_any(&["tempo", "bpm"]) && words.has_any(&["up", "down", "by"]);
+        || words.has_any(&["tempo", "bpm"])
+            && words.has_any(&["up", "down", "by", "minus", "plus", "to"]);
     let length = words.has_any(&["long", "longer", "shorter", "bars", "bar", "loop"]);
     let restyle = words.has_any(&["same", "instead", "switch", "into", "now", "style", "more"])
         || words.has_any(&["jazzier", "funkier"]);
@@ -310,7 +311,7 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
         || words.has_phrase("so fast")
         || words.has_phrase("less fast");
     let down = words.has_any(&[
-        "slower", "down", "slow", "lower", "drop", "reduce", "decrease",
+        "slower", "down", "slow", "lower", "drop", "reduce", "decrease", "minus",
     ]) || too_fast;
     let up = !too_fast
         && words.has_any(&[

@@ -7,6 +7,7 @@ use super::backing::{changes_current, names_genre};
 use super::mix::{BACKING_NOUNS, HOST_WORDS};
 use super::modulate::VOICE_WORDS;
 use super::normalise::Words;
+use super::score::{Scores, SCORER, VOTE};
 use super::slots::{bare_level, decibels, direction_near, find_key, find_tempo, interval_at};
 use super::Context;
 use crate::assistant::descriptors::sound_changes;
@@ -111,6 +112,14 @@ const MIX_WORDS: &[&str] = &[
     "headphones",
 ];
 
+/// Whether the clause makes a backing: a making word, unless it only changes a level ("make
+/// the backing 3 dB louder").
+fn makes(words: &Words) -> bool {
+    words.has_any(MAKE_WORDS)
+        && !level_number(words)
+        && !words.has_any(&["louder", "quieter", "softer", "volume", "level"])
+}
+
 /// Words that make a backing (so "make a backing" is not a level change).
 const MAKE_WORDS: &[&str] = &[
     "make", "generate", "create", "new", "give", "gimme", "write", "another", "build", "do",
@@ -209,8 +218,7 @@ pub fn request_facts(clauses: &[Words], ctx: &Context) -> RequestFacts {
     let feel = clauses.iter().any(|c| c.has_any(&["something", "vibe"]));
     facts.backing = any_key && (any_bare || feel);
     for c in clauses {
-        let making =
-            names_backing(c) && !c.has_any(MIX_WORDS) || c.has_any(MAKE_WORDS) && names_backing(c);
+        let making = names_backing(c) && !c.has_any(MIX_WORDS) || makes(c) && names_backing(c);
         let genre = names_genre(c) && !c.has_any(&["voice", "vocal", "vocals"]);
         let tempo = find_tempo(c, false).is_some() || c.has_any(&["bars", "bar"]);
         facts.backing |= making || genre || tempo || sing_over(c);
@@ -221,53 +229,148 @@ pub fn request_facts(clauses: &[Words], ctx: &Context) -> RequestFacts {
     facts
 }
 
-/// The topic of one clause, given the request's facts and the previous clause's topic.
+/// The topic of one clause, given the request's facts and the previous clause's topic: the
+/// best-scored one (`scores`).
 pub fn topic(
     words: &Words,
     facts: RequestFacts,
     previous: Option<Topic>,
     ctx: &Context,
 ) -> Option<Topic> {
+    scores(words, facts, previous, ctx).best()
+}
+
+/// Weights of the evidence, surest first. An order to undo or to plan the song is certain;
+/// a named backing, the host, a genre or tempo are strong; the tuning's own words outweigh
+/// the voice's controls, which outweigh levels, bare keys and descriptions.
+mod weight {
+    /// "Undo", "revert", "scratch that".
+    pub const UNDO: f32 = 100.0;
+    /// The song intent or a plan.
+    pub const PROCESS: f32 = 90.0;
+    /// The host's transport, syncing.
+    pub const HOST: f32 = 40.0;
+    /// "Another", "again" with a backing playing.
+    pub const AGAIN: f32 = 30.0;
+    /// A backing named ("the beat", "a backing track").
+    pub const BACKING_NOUN: f32 = 20.0;
+    /// A genre, a tempo, "something to sing over".
+    pub const GENRE_TEMPO: f32 = 12.0;
+    /// A tuning word used as one, a key moved by an interval.
+    pub const TUNING_WORD: f32 = 10.0;
+    /// A tuning preset or a record known for its tuning.
+    pub const TUNING_NAMED: f32 = 6.0;
+    /// A voice control, an interval with a direction, a voice phrase.
+    pub const VOICE_WORD: f32 = 5.0;
+    /// A level or switch right after a clause about the backing ("... and turn it up").
+    pub const REFERS_BACK: f32 = 4.0;
+    /// Output level or bypass words.
+    pub const OUTPUT_WORD: f32 = 3.0;
+    /// A key or scale with no tool named.
+    pub const KEY: f32 = 2.5;
+    /// A description of the sound or a character.
+    pub const DESCRIBED: f32 = 2.0;
+    /// A change to the backing playing ("a bit faster").
+    pub const CHANGES_CURRENT: f32 = 1.5;
+    /// A bare number beside a backing request ("Bb major, 118").
+    pub const BARE_TEMPO: f32 = 1.0;
+}
+
+/// Every piece of evidence for the clause's topic, with the trained scorer's vote among the
+/// topics the rules found.
+pub fn scores(
+    words: &Words,
+    facts: RequestFacts,
+    previous: Option<Topic>,
+    ctx: &Context,
+) -> Scores {
+    let mut s = Scores::default();
+    certain(words, ctx, &mut s);
+    let key = find_key(words).0;
+    let strong_tune = has_strong_tune(words);
+    if names_backing(words) && !strong_tune {
+        let mixing = (words.has_any(MIX_WORDS) || level_number(words)) && !makes(words);
+        let spec = key.is_some()
+            || find_tempo(words, false).is_some()
+            || super::backing::style(words).is_some();
+        if mixing && !spec {
+            s.add(
+                Topic::BackingMix,
+                weight::BACKING_NOUN,
+                "backing named, level or switch",
+            );
+        } else {
+            s.add(Topic::Backing, weight::BACKING_NOUN, "backing named");
+        }
+    }
+    let voice_word =
+        words.has_any(VOICE_WORDS) && !(strong_tune && words.has_any(&["robot", "robotic"]));
+    let names_voice = words.has_any(&["voice", "vocal", "vocals"]);
+    // "Make me sound like Daft Punk": an artist named for the singer's own sound.
+    let likened = words.has_phrase("sound like") && words.has_any(&["me", "i", "my", "myself"]);
+    if likened {
+        s.add(
+            Topic::Voice,
+            weight::VOICE_WORD,
+            "the singer likened to a sound",
+        );
+    }
+    if names_genre(words) && !voice_word && !names_voice && !strong_tune && !likened {
+        s.add(Topic::Backing, weight::GENRE_TEMPO, "genre");
+    }
+    // "Something dreamy for a late night": a mood asked for as a piece of music.
+    if words.has("something")
+        && super::backing::style(words).is_some()
+        && !voice_word
+        && !names_voice
+        && !strong_tune
+    {
+        s.add(Topic::Backing, weight::KEY, "something in a mood");
+    }
+    if find_tempo(words, false).is_some() && !strong_tune && !voice_word {
+        s.add(Topic::Backing, weight::GENRE_TEMPO, "tempo");
+    }
+    if sing_over(words) {
+        s.add(Topic::Backing, weight::GENRE_TEMPO, "to sing over");
+    }
+    tuning(words, ctx, voice_word, &mut s);
+    voice(words, voice_word, &mut s);
+    levels(words, facts, previous, &mut s);
+    weak(words, facts, ctx, &mut s);
+    vote(words, &mut s);
+    s
+}
+
+/// Evidence that settles the topic: undo, the song plan, the host, "another" backing.
+fn certain(words: &Words, ctx: &Context, s: &mut Scores) {
     if is_undo(words) {
-        return Some(Topic::Undo);
+        s.add(Topic::Undo, weight::UNDO, "undo");
     }
     if is_process(words) {
-        return Some(Topic::Process);
+        s.add(Topic::Process, weight::PROCESS, "song plan");
     }
     if words.has_any(HOST_WORDS)
         || words.has_any(&["freerun", "unsync", "independently"])
         || words.has_any(&["sync", "syncing", "follow", "following"]) && names_backing(words)
     {
-        return Some(Topic::BackingMix);
+        s.add(Topic::BackingMix, weight::HOST, "host transport");
     }
     if ctx.backing.is_some() && words.has_any(&["another", "again", "different"]) {
-        return Some(Topic::Backing);
+        s.add(Topic::Backing, weight::AGAIN, "another backing");
     }
-    let key = find_key(words).0;
-    let strong_tune = has_strong_tune(words);
-    if names_backing(words) && !strong_tune {
-        let making = words.has_any(MAKE_WORDS);
-        let mixing = (words.has_any(MIX_WORDS) || level_number(words)) && !making;
-        let spec = key.is_some()
-            || find_tempo(words, false).is_some()
-            || super::backing::style(words).is_some();
-        return Some(if mixing && !spec {
-            Topic::BackingMix
-        } else {
-            Topic::Backing
-        });
+}
+
+/// The tuning's evidence: its words, a moved key, presets and records known for tuning.
+fn tuning(words: &Words, ctx: &Context, voice_word: bool, s: &mut Scores) {
+    if has_strong_tune(words) {
+        s.add(Topic::Tune, weight::TUNING_WORD, "tuning word");
     }
-    let voice_word =
-        words.has_any(VOICE_WORDS) && !(strong_tune && words.has_any(&["robot", "robotic"]));
-    if names_genre(words)
-        && !voice_word
-        && !words.has_any(&["voice", "vocal", "vocals"])
-        && !strong_tune
-    {
-        return Some(Topic::Backing);
+    // "Bump the key up two semitones" moves the key, not the voice.
+    if words.has_any(&["key", "root", "tonic"]) && interval_move(words) {
+        s.add(Topic::Tune, weight::TUNING_WORD, "key moved");
     }
-    if find_tempo(words, false).is_some() && !strong_tune && !voice_word || sing_over(words) {
-        return Some(Topic::Backing);
+    if words.has_phrase("too robotic") && ctx.state.number("mod_robot") <= 0.0 {
+        s.add(Topic::Tune, weight::TUNING_WORD, "too robotic, no robot on");
     }
     // Records known for their tuning: Cher's "Believe", Kanye's "808s", T-Pain, Travis Scott.
     let tuned_sound = words.has_any(&["cher", "808s", "travis", "kanye"]) && !names_backing(words);
@@ -281,19 +384,32 @@ pub fn topic(
             "strength",
         ])
         || words.has_phrase("natural drift");
-    // "Bump the key up two semitones" moves the key, not the voice.
-    let key_move = words.has_any(&["key", "root", "tonic"]) && interval_move(words);
-    let too_robotic = words.has_phrase("too robotic") && ctx.state.number("mod_robot") <= 0.0;
-    if strong_tune || key_move || too_robotic || tune_named && !voice_word {
-        return Some(Topic::Tune);
+    if tune_named && !voice_word {
+        s.add(Topic::Tune, weight::TUNING_NAMED, "tuning preset or record");
+    }
+}
+
+/// The voice's evidence: its controls, intervals, tone phrases, resets.
+fn voice(words: &Words, voice_word: bool, s: &mut Scores) {
+    if voice_word {
+        s.add(Topic::Voice, weight::VOICE_WORD, "voice control");
+    }
+    if interval_move(words) {
+        s.add(Topic::Voice, weight::VOICE_WORD, "interval with direction");
+    }
+    if VOICE_PHRASES.iter().any(|p| words.has_phrase(p)) {
+        s.add(Topic::Voice, weight::VOICE_WORD, "voice phrase");
     }
     let reset_voice = words.has("reset") && words.has_any(&["voice", "effects", "sound"])
         || words.has("bass") && words.has_any(&["voice", "vocal", "vocals"])
         || words.has_any(&["whispering", "whispered"]);
-    let voice_phrase = VOICE_PHRASES.iter().any(|p| words.has_phrase(p));
-    if voice_word || interval_move(words) || voice_phrase || reset_voice {
-        return Some(Topic::Voice);
+    if reset_voice {
+        s.add(Topic::Voice, weight::VOICE_WORD, "voice reset or tone");
     }
+}
+
+/// Levels and switches: the backing just named, or the output.
+fn levels(words: &Words, facts: RequestFacts, previous: Option<Topic>, s: &mut Scores) {
     // "... and turn it up" is the backing just named; "... and my voice down" is not.
     let other_target = words.has_any(&["voice", "vocal", "vocals", "me", "output", "myself"]);
     let refers_back = matches!(previous, Some(Topic::Backing | Topic::BackingMix)) && !other_target;
@@ -302,9 +418,13 @@ pub fn topic(
     ]);
     let level = words.has_any(&["louder", "quieter", "quiet", "loud", "down", "up", "db"]);
     if refers_back && (switch || level || level_number(words)) {
-        return Some(Topic::BackingMix);
+        s.add(
+            Topic::BackingMix,
+            weight::REFERS_BACK,
+            "refers to the backing",
+        );
     }
-    if words.has_any(OUTPUT_WORDS)
+    let output = words.has_any(OUTPUT_WORDS)
         || words.has_phrase("turn me up")
         || words.has_phrase("my voice up")
         || words.has_phrase("crank it up")
@@ -316,33 +436,72 @@ pub fn topic(
         || words.has_any(&["effects", "effect", "plugin"]) && words.has("back")
         || words.has_any(&["effects", "plugin"])
             && words.has_any(&["off", "on", "disable", "enable"])
-        || words.has("everything") && words.has("off")
-    {
-        return Some(Topic::Output);
+        || words.has("everything") && words.has("off");
+    if output {
+        s.add(Topic::Output, weight::OUTPUT_WORD, "output level or bypass");
     }
-    let scale = find_key(words).1;
+}
+
+/// Weak evidence: a bare key or scale, descriptions, changes to the backing playing.
+fn weak(words: &Words, facts: RequestFacts, ctx: &Context, s: &mut Scores) {
+    let (key, scale) = find_key(words);
     let tune_slot = key.is_some() || scale.is_some();
     if tune_slot || words.has_any(&["key", "scale", "root", "tonic", "chromatic"]) {
-        return Some(if facts.backing && !facts.tuning {
-            Topic::Backing
+        // Beside a backing request a bare key is the backing's ("Bb major, 118"), but one
+        // set for the singer is the tuning's ("set the key to D minor and make a backing",
+        // "key of A for my voice").
+        let for_singer = words.has_any(&[
+            "set", "change", "switch", "voice", "vocal", "vocals", "me", "my", "sing", "singing",
+        ]);
+        if facts.backing && !facts.tuning && !for_singer {
+            s.add(Topic::Backing, weight::KEY, "key beside a backing request");
         } else {
-            Topic::Tune
-        });
+            s.add(Topic::Tune, weight::KEY, "key or scale");
+        }
     }
     // In a request for a backing, moods and characters describe the backing; beside the
     // tuning's words, "vulnerable" and "fragile" describe the tuning.
     let described = !sound_changes(&words.texts()).is_empty() || voice_character(words);
     let tuning_mood = facts.tuning && words.has_any(&["vulnerable", "fragile"]);
     if described && !facts.backing && !tuning_mood {
-        return Some(Topic::Voice);
+        s.add(Topic::Voice, weight::DESCRIBED, "sound described");
     }
     if ctx.backing.is_some() && changes_current(words) {
-        return Some(Topic::Backing);
+        s.add(
+            Topic::Backing,
+            weight::CHANGES_CURRENT,
+            "changes the backing playing",
+        );
     }
     if facts.backing && find_tempo(words, true).is_some() {
-        return Some(Topic::Backing);
+        s.add(
+            Topic::Backing,
+            weight::BARE_TEMPO,
+            "bare tempo beside a backing",
+        );
     }
-    None
+}
+
+/// The trained scorer's vote: its probability for each topic the rules already found (it
+/// chooses among them; it never brings a topic of its own).
+fn vote(words: &Words, s: &mut Scores) {
+    if s.evidence.is_empty() {
+        return;
+    }
+    for (label, p) in super::model::stored().rank(words) {
+        let topics: &[Topic] = match label.as_str() {
+            "voice_tune" => &[Topic::Tune],
+            "voice_modulate" => &[Topic::Voice],
+            "backing_generate" => &[Topic::Backing],
+            "mix_control" => &[Topic::BackingMix, Topic::Output],
+            _ => &[],
+        };
+        for t in topics {
+            if s.has(*t) {
+                s.add(*t, VOTE * p as f32, SCORER);
+            }
+        }
+    }
 }
 
 /// Phrases about the voice's tone without a control word.
@@ -350,35 +509,38 @@ const VOICE_PHRASES: [&str; 5] = ["cut through", "low end", "lows", "thin out", 
 
 /// Voice presets and characters named without a control word.
 fn voice_character(words: &Words) -> bool {
-    words.has_any(&[
-        "robot",
-        "robotic",
-        "powerful",
-        "ethereal",
-        "intimate",
-        "vulnerable",
-        "neutral",
-        "chipmunk",
-        "chipmunks",
-        "helium",
-        "nightcore",
-        "demon",
-        "demonic",
-        "monster",
-        "devil",
-        "villain",
-        "cartoon",
-        "telephone",
-        "phone",
-        "radio",
-        "dark",
-        "darker",
-        "bright",
-        "scary",
-        "breathy",
-        "tinny",
-        "angel",
-    ])
+    words.has_any(super::modulate::CARTOON_CHARACTERS)
+        || words.has_any(super::modulate::CHIPMUNK_CHARACTERS)
+        || words.has_any(super::modulate::LOW_CHARACTERS)
+        || words.has_any(&[
+            "robot",
+            "robotic",
+            "powerful",
+            "ethereal",
+            "intimate",
+            "vulnerable",
+            "neutral",
+            "chipmunk",
+            "chipmunks",
+            "helium",
+            "nightcore",
+            "demon",
+            "demonic",
+            "monster",
+            "devil",
+            "villain",
+            "cartoon",
+            "telephone",
+            "phone",
+            "radio",
+            "dark",
+            "darker",
+            "bright",
+            "scary",
+            "breathy",
+            "tinny",
+            "angel",
+        ])
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use crate::assistant::tools::ToolCall;
 
 /// Which parameter each guarded argument sets. Pitch, formant and the dry/wet mix are not
 /// here: their direction words name the value, not the effect ("more of the dry signal"
-/// lowers the mix).
-const GUARDED: [(&str, &str, &str); 15] = [
+/// lowers the mix). Nor is bypass: "turn the plugin off" switches bypass on.
+const GUARDED: [(&str, &str, &str); 14] = [
     ("voice_tune", "amount", "tune_amount"),
     ("voice_tune", "humanize", "tune_humanize"),
     ("voice_tune", "vibrato", "tune_vibrato"),
@@ -27,7 +27,6 @@ const GUARDED: [(&str, &str, &str); 15] = [
     ("mix_control", "backing", "backing_enabled"),
     ("mix_control", "backing_level_db", "backing_level"),
     ("mix_control", "output_gain_db", "output_gain"),
-    ("mix_control", "bypass", "bypass"),
 ];
 
 fn as_number(v: &Value) -> Option<f32> {
@@ -86,5 +85,42 @@ mod tests {
         assert!(check(raise, &Words::new("more reverb"), &state).is_some());
         let on = ToolCall::new(ToolName::MixControl, json!({"backing": true}));
         assert!(check(on, &Words::new("mute the backing"), &state).is_none());
+    }
+
+    #[test]
+    fn removing_words_never_raise() {
+        let mut state = ParamSnapshot::default();
+        state.set("mod_reverb", ParamValue::Float(0.4));
+        let raise = ToolCall::new(ToolName::VoiceModulate, json!({"reverb": 0.5}));
+        for text in [
+            "no more reverb",
+            "reverb off",
+            "get rid of the reverb",
+            "I don't want any reverb",
+            "without reverb",
+            "not so much reverb",
+        ] {
+            assert!(
+                check(raise.clone(), &Words::new(text), &state).is_none(),
+                "{text}"
+            );
+        }
+        let off = ToolCall::new(ToolName::VoiceModulate, json!({"reverb": 0.0}));
+        assert!(check(off, &Words::new("no more reverb"), &state).is_some());
+        let gain_up = ToolCall::new(ToolName::MixControl, json!({"output_gain_db": 2.0}));
+        assert!(check(gain_up, &Words::new("everything 2 dB quieter"), &state).is_none());
+    }
+
+    #[test]
+    fn clauses_pushing_both_ways_are_not_vetoed() {
+        let mut state = ParamSnapshot::default();
+        state.set("mod_robot", ParamValue::Float(0.7));
+        let both = ToolCall::new(
+            ToolName::VoiceModulate,
+            json!({"robot": 0.0, "breathiness": 0.4}),
+        );
+        let words = Words::new("turn off the robot, add some breath");
+        let kept = check(both, &words, &state).expect("both kept");
+        assert_eq!(kept.args.len(), 2);
     }
 }

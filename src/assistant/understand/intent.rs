@@ -43,8 +43,12 @@ const MOOD_STEMS: [(&str, &str); 30] = [
 
 /// Whether the request starts a new song (an intent with a title).
 pub fn asks(text: &str, words: &Words) -> bool {
-    let new = words.has_any(&["new", "start", "create", "begin", "set"]);
-    let song = words.has_any(&["song", "intent", "one"]) || quoted_text(text).is_some();
+    let new = words.has_any(&[
+        "new", "start", "starting", "started", "create", "begin", "set", "writing", "working",
+    ]) || words.has_phrase("song title")
+        || quoted_text(text).is_some() && words.has("about");
+    let song =
+        words.has_any(&["song", "intent", "one", "track", "tune"]) || quoted_text(text).is_some();
     let titled = quoted_text(text).is_some()
         || words.has_any(&["called", "titled", "named", "title"])
         || text.contains(':');

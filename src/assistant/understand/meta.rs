@@ -31,6 +31,10 @@ pub fn is_state_question(words: &Words) -> bool {
         || words.has_phrase("are at")
         || words.has_any(&["how", "what", "whats", "what's"])
             && matches!(words.at(words.len().saturating_sub(1)), "set" | "at")
+        // "What is the retune speed now?": a value asked for, not advice.
+        || words.has_any(&["what", "whats", "what's"])
+            && words.has_any(&["now", "currently", "current"])
+            && !words.has_any(&["should", "do", "can", "could", "next"])
 }
 
 /// Whether the request asks to start over with a clean voice.

@@ -80,7 +80,10 @@ pub fn read(words: &Words, ctx: &Context, target: Target) -> Option<ToolCall> {
 fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
     let off = words.has_any(&[
         "stop", "off", "mute", "kill", "disable", "silence", "pause", "close",
-    ]) || words.has_phrase("no backing")
+    ]) || words.has_phrase("don't want")
+        || words.has_phrase("dont want")
+        || words.has_phrase("get rid")
+        || words.has_phrase("no backing")
         || words.has_phrase("no beat")
         || words.has_phrase("no music");
     let about_follow = words.has_any(HOST_WORDS) || words.has_any(&["sync", "syncing", "follow"]);
@@ -179,7 +182,8 @@ fn level(words: &Words, now: f32, switched: bool) -> Option<f32> {
     if let Some((db, signed)) = decibels(words) {
         let down = words.has_any(&[
             "down", "quieter", "softer", "lower", "cut", "drop", "reduce", "less", "off", "minus",
-        ]);
+            "quiet", "soft",
+        ]) && !words.has_phrase("too quiet");
         if moving && !(setting && signed) && !words.has_any(&["to", "at"]) {
             return Some(now + if down { -db.abs() } else { db.abs() });
         }
@@ -210,12 +214,15 @@ fn vague_level(words: &Words, now: f32, switched: bool) -> Option<f32> {
         || words.has("buried")
         || words.has_phrase("too quiet")
         || words.has_phrase("too soft");
+    // "More quiet" is quieter.
+    let quiet = words.has_any(&["quiet", "soft"]) && !words.has_phrase("too quiet");
     let up = words.has_any(&["louder", "up", "raise", "boost", "increase", "crank"])
-        || words.has("more") && !words.has("less")
+        || words.has("more") && !words.has("less") && !quiet
         || cant_hear;
     let down = words.has_any(&[
         "quieter", "softer", "down", "lower", "reduce", "less", "strong",
-    ]) || words.has_phrase("too loud");
+    ]) || words.has_phrase("too loud")
+        || quiet && words.has("more");
     if up == down || switched && !words.has_any(&["louder", "quieter", "up", "down"]) {
         return None;
     }
@@ -239,6 +246,33 @@ mod tests {
             backing: None,
         };
         Value::Object(read(&Words::new(text), &ctx, target).expect(text).args)
+    }
+
+    #[test]
+    fn taking_decibels_off_lowers_and_never_switches() {
+        let mut s = ParamSnapshot::default();
+        s.set("backing_level", ParamValue::Float(-10.0));
+        s.set("backing_enabled", ParamValue::Bool(true));
+        assert_eq!(
+            mix("take 4 dB off the backing", &s, Target::Backing),
+            json!({"backing_level_db": -14.0})
+        );
+        assert_eq!(
+            mix("turn the beat down by three dB", &s, Target::Backing),
+            json!({"backing_level_db": -13.0})
+        );
+        assert_eq!(
+            mix("everything 2 dB quieter", &s, Target::Output),
+            json!({"output_gain_db": -2.0})
+        );
+        assert_eq!(
+            mix(
+                "I don't want the backing track right now",
+                &s,
+                Target::Backing
+            ),
+            json!({"backing": false})
+        );
     }
 
     #[test]

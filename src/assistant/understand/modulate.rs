@@ -47,6 +47,8 @@ pub const VOICE_WORDS: &[&str] = &[
     "compression",
     "compressor",
     "compress",
+    "compressed",
+    "squashed",
     "squash",
     "warmth",
     "warm",
@@ -108,9 +110,16 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
         Some("powerful")
     } else if words.has_any(&["ethereal", "heavenly"]) && !words.has("angel") {
         Some("ethereal")
-    } else if words.has_any(&["dark", "darker"]) && !words.has_any(&["too", "less", "not"]) {
+    } else if (words.has("dark") || words.has("darker") && named)
+        && !words.has_any(&["too", "less", "not"])
+    {
+        // "Dark", "a darker sound" name the preset; "make it darker" is a step of the tone
+        // (less presence), as "bright" is.
         Some("dark")
-    } else if words.has("bright") && named && !words.has_any(&["less", "more", "too", "clear"]) {
+    } else if words.has("bright")
+        && named
+        && !words.has_any(&["less", "more", "too", "clear", "not", "off", "so"])
+    {
         Some("bright")
     } else if words.has_any(&["robot", "robotic"]) && words.has("preset") {
         Some("robot")
@@ -123,13 +132,26 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
     }
 }
 
+/// Small, high characters: a cartoon or a child (pitch and formant up).
+pub const CARTOON_CHARACTERS: &[&str] = &[
+    "cartoon", "toon", "squeaky", "mickey", "minnie", "smurf", "kid", "kids", "child", "baby",
+    "toddler", "mouse", "elf", "fairy",
+];
+
+/// Sped-up characters: the chipmunk sound (an octave up).
+pub const CHIPMUNK_CHARACTERS: &[&str] = &["chipmunk", "chipmunks", "helium", "nightcore", "alvin"];
+
+/// Big, low characters (pitch and formant down).
+pub const LOW_CHARACTERS: &[&str] = &[
+    "demon", "demonic", "monster", "devil", "ogre", "troll", "vader", "giant", "beast", "orc",
+];
+
 /// Characters that set pitch and formant together.
 fn character(words: &Words, args: &mut Map<String, Value>) {
-    let cartoon = words.has_any(&["cartoon", "toon", "squeaky", "mickey", "minnie", "smurf"]);
-    let chipmunk = words.has_any(&["chipmunk", "chipmunks", "helium", "nightcore", "alvin"]);
-    let demon = words.has_any(&[
-        "demon", "demonic", "monster", "devil", "ogre", "troll", "vader",
-    ]) || words.has_phrase("bad guy")
+    let cartoon = words.has_any(CARTOON_CHARACTERS);
+    let chipmunk = words.has_any(CHIPMUNK_CHARACTERS);
+    let demon = words.has_any(LOW_CHARACTERS)
+        || words.has_phrase("bad guy")
         || words.has("villain") && words.has("deep")
         || words.has("scary") && words.has_any(&["low", "deep", "movie"]);
     let (pitch, formant) = if chipmunk {
@@ -277,7 +299,11 @@ fn robot(
     has_preset: bool,
     args: &mut Map<String, Value>,
 ) {
-    let Some(i) = words.find_any(&["robot", "robotic", "vocoder", "droid", "robott"]) else {
+    // Daft Punk's voices are vocoders.
+    let robot_at = words
+        .find_any(&["robot", "robotic", "vocoder", "droid", "robott"])
+        .or_else(|| words.find_phrase("daft punk"));
+    let Some(i) = robot_at else {
         return;
     };
     if tune_context || has_preset && words.has("preset") {
@@ -429,17 +455,26 @@ fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         .find_any(&[
             "presence", "brighter", "crisper", "clearer", "duller", "clear",
         ])
-        .or_else(|| words.find_phrase("cut through"))
         .or_else(|| {
             words
-                .find_any(&["bright", "brightness"])
-                .filter(|_| words.has_any(&["more", "less", "too"]))
+                .find_any(&["darker"])
+                .filter(|_| !args.contains_key("preset"))
+        })
+        .or_else(|| words.find_phrase("cut through"))
+        .or_else(|| {
+            // "Bright" with a direction or a measure moves the tone; alone it is the preset.
+            words.find_any(&["bright", "brightness"]).filter(|_| {
+                words.has_any(&[
+                    "more", "less", "too", "not", "off", "down", "up", "reduce", "some", "lower",
+                    "raise", "increase",
+                ])
+            })
         });
     if let Some(i) = bright_at {
         let m = if words.has_phrase("cut through") {
             Move::Up(Size::Normal)
         } else {
-            tone_move(words, i, &["duller"])
+            tone_move(words, i, &["duller", "darker"])
         };
         let steps = Steps {
             default: 0.7,
@@ -568,5 +603,35 @@ mod tests {
         assert_eq!(modulate("make my voice warmer", &s), json!({"warmth": 0.7}));
         s.set("mod_warmth", ParamValue::Float(0.6));
         assert_eq!(modulate("less warmth", &s), json!({"warmth": 0.4}));
+    }
+
+    #[test]
+    fn lowering_tone_words_lower_and_presets_need_a_name() {
+        let mut s = ParamSnapshot::default();
+        s.set("mod_presence", ParamValue::Float(0.6));
+        s.set("mod_compression", ParamValue::Float(0.6));
+        assert_eq!(modulate("make it darker", &s), json!({"presence": 0.4}));
+        assert_eq!(
+            modulate("I want a darker sound", &s),
+            json!({"preset": "dark"})
+        );
+        for text in ["not so bright please", "take some of the brightness off"] {
+            let v = modulate(text, &s)["presence"].as_f64().unwrap_or(f64::NAN);
+            assert!(v < 0.6, "{text}: {v}");
+        }
+        for text in [
+            "ease off the compressor",
+            "too squashed",
+            "not so compressed",
+        ] {
+            let v = modulate(text, &s)["compression"]
+                .as_f64()
+                .unwrap_or(f64::NAN);
+            assert!((0.1..0.6).contains(&v), "{text}: {v}");
+        }
+        assert_eq!(
+            modulate("ogre voice", &s),
+            json!({"pitch_semitones": -12.0, "formant_semitones": -5.0})
+        );
     }
 }

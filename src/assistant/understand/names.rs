@@ -111,6 +111,9 @@ fn mood(words: &Words) -> Option<String> {
             return Some(theme.join(" "));
         }
     }
+    if let Some(theme) = vibe(words) {
+        return Some(theme);
+    }
     if let Some(i) = words.find_any(&MOODS) {
         return Some(words.at(i).to_string());
     }
@@ -122,6 +125,25 @@ fn mood(words: &Words) -> Option<String> {
             "a" | "an" | "my" | "the" | "this" | "for" | "of" | "song"
         ))
     .then(|| before.to_string())
+}
+
+/// The words before "vibe", "feel" or "mood" in their clause: "sad breakup vibe".
+fn vibe(words: &Words) -> Option<String> {
+    let i = words.find_any(&["vibe", "vibes", "feel", "mood"])?;
+    let start = (0..=i)
+        .rev()
+        .find(|&k| words.words[k].boundary)
+        .unwrap_or(0);
+    let theme: Vec<&str> = (start..i)
+        .map(|k| words.at(k))
+        .filter(|w| {
+            !matches!(
+                *w,
+                "a" | "an" | "the" | "with" | "please" | "some" | "kind" | "of"
+            )
+        })
+        .collect();
+    (1..=4).contains(&theme.len()).then(|| theme.join(" "))
 }
 
 /// How many titles: "3 titles", "a dozen", "a couple", "a few".

@@ -39,7 +39,7 @@ pub enum Move {
 }
 
 /// Words that name what a clause is about; a window around one stops at the next.
-const CONTROLS: &[&str] = &[
+pub const CONTROLS: &[&str] = &[
     "reverb",
     "echo",
     "breath",
@@ -82,13 +82,31 @@ const JOINS: &[&str] = &["with", "and", "but", "plus"];
 /// Words that remove or switch off.
 const OFF: &[&str] = &[
     "no", "without", "remove", "off", "kill", "zero", "disable", "none", "lose", "ditch", "rid",
-    "out", "stop", "dead", "0", "mute", "nothing", "not",
+    "out", "stop", "dead", "0", "mute", "nothing", "not", "don't", "dont", "never",
 ];
 
 /// Words that lower.
 const DOWN: &[&str] = &[
     "less", "reduce", "lower", "fewer", "down", "decrease", "cut", "dry", "drier", "dryer",
-    "quieter", "softer", "tame", "thin", "lighter", "smaller", "slower",
+    "quieter", "softer", "tame", "thin", "lighter", "smaller", "slower", "weaker", "gentler",
+];
+
+/// Phrases that lower without removing: "ease off the compressor", "not so breathy".
+const EASING: &[&str] = &[
+    "ease off",
+    "ease up",
+    "back off",
+    "dial back",
+    "dial down",
+    "dial it back",
+    "tone down",
+    "tone it down",
+    "pull back",
+    "rein in",
+    "not so",
+    "not as",
+    "not too",
+    "not that",
 ];
 
 /// Words that raise.
@@ -134,6 +152,15 @@ pub fn window(words: &Words, at: usize) -> Vec<&str> {
     out
 }
 
+/// Whether `phrase` starts within four words of `at`, in the same clause.
+fn phrase_near(words: &Words, at: usize, phrase: &str) -> bool {
+    let Some(k) = words.find_phrase(phrase) else {
+        return false;
+    };
+    let (lo, hi) = (k.min(at), k.max(at));
+    hi - lo <= 4 && !(lo + 1..=hi).any(|i| words.words[i].boundary)
+}
+
 /// The size the words ask for.
 pub fn size(window: &[&str]) -> Size {
     if window.iter().any(|w| SMALL.contains(w)) {
@@ -150,7 +177,14 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let win = window(words, at);
     let any = |list: &[&str]| win.iter().any(|w| list.contains(w));
     let up = any(UP) || any(&["add", "bring"]) && any(&["more"]);
-    let down = any(DOWN) || words.has_phrase("too much");
+    // "Ease off", "dial back", "not so much", "too squashed": lower, never remove.
+    let eases = EASING.iter().any(|p| phrase_near(words, at, p));
+    let down = any(DOWN) || words.has_phrase("too much") || eases || any(&["too"]) && !up;
+    // "Why not add some": a suggestion, not a negation.
+    let why_not = words.has_phrase("why not");
+    let off_word = win
+        .iter()
+        .any(|w| OFF.contains(w) && !(why_not && *w == "not"));
     if let Some(v) = super::slots::amount_near(words, at) {
         let signed = win.iter().any(|w| w.starts_with(['+', '-']));
         return Some(if (up || down || signed) && !any(&["to", "at"]) {
@@ -162,7 +196,7 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     if words.has_phrase("no more") || words.has_phrase("not anymore") {
         return Some(Move::Off);
     }
-    if any(OFF) && !any(&["more", "less"]) && size(&win) != Size::Small {
+    if off_word && !eases && !any(&["more", "less"]) && size(&win) != Size::Small {
         return Some(Move::Off);
     }
     if any(&["double", "twice"]) {
@@ -264,17 +298,59 @@ pub enum Polarity {
     Down,
 }
 
-/// The polarity of a clause: down when it lowers or removes and never raises.
+/// The polarity of a request read as clauses (cut where a word starts a clause): the one
+/// polarity every clause that has one agrees on, else none ("turn off the robot and add
+/// some breath" pushes both ways, so neither direction may veto an argument).
 pub fn polarity(words: &Words) -> Option<Polarity> {
-    let down = words.has_any(&[
-        "less", "reduce", "lower", "decrease", "quieter", "softer", "remove", "without", "kill",
-        "ditch", "rid", "disable", "mute", "don't", "dont", "never", "away", "weaker",
-    ]) || words.has_phrase("turn down")
+    let mut starts: Vec<usize> = (1..words.len())
+        .filter(|&i| words.words[i].boundary)
+        .collect();
+    starts.insert(0, 0);
+    starts.push(words.len());
+    let mut found = None;
+    for pair in starts.windows(2) {
+        let clause = Words::from_slice(&words.words[pair[0]..pair[1]]);
+        match (found, clause_polarity(&clause)) {
+            (_, None) => {}
+            (None, p) => found = p,
+            (Some(a), Some(b)) if a != b => return None,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The polarity of one clause: down when it lowers, removes or switches off and never
+/// raises.
+fn clause_polarity(words: &Words) -> Option<Polarity> {
+    // "No", "off" and "not" remove or switch off; "no more" is "none", not "more". A bare
+    // "not" or "no" that names nothing qualifies another clause ("warmer, not so much") and
+    // "why not add" suggests.
+    let names_control = words
+        .words
+        .iter()
+        .any(|w| CONTROLS.contains(&w.text.as_str()));
+    let negates = words.has_any(&["no", "not"]) && names_control && !words.has_phrase("why not");
+    let removes =
+        negates || words.has_any(&["off", "stop", "none", "zero"]) || words.has_phrase("no more");
+    let down = removes
+        || words.has_any(&[
+            "less", "reduce", "lower", "decrease", "quieter", "softer", "remove", "without",
+            "kill", "ditch", "rid", "disable", "mute", "don't", "dont", "never", "away", "weaker",
+        ])
+        || words.has_phrase("turn down")
         || words.has_phrase("too much")
         || words.has_phrase("too loud");
-    let up = words.has_any(&[
-        "more", "increase", "louder", "raise", "boost", "add", "higher", "crank", "enable",
-    ]);
+    // "More quiet" lowers.
+    let quiet = words.has_any(&["quiet", "soft"])
+        && !words.has_phrase("too quiet")
+        && !words.has_phrase("too soft");
+    let more = words.has("more") && !words.has_phrase("no more") && !quiet;
+    let down = down || quiet && words.has("more");
+    let up = more
+        || words.has_any(&[
+            "increase", "louder", "raise", "boost", "add", "higher", "crank", "enable",
+        ]);
     match (up, down) {
         (true, false) => Some(Polarity::Up),
         (false, true) => Some(Polarity::Down),

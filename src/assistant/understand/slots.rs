@@ -364,7 +364,24 @@ pub fn amount_near(words: &Words, around: usize) -> Option<f32> {
             return Some(value as f32);
         }
     }
-    None
+    percent_in_next_clause(words, end)
+}
+
+/// A percentage in the clause that starts at `start` when that clause names no control of
+/// its own: "a little whisper, like 10%" (the amount trails its control after a comma).
+fn percent_in_next_clause(words: &Words, start: usize) -> Option<f32> {
+    let end = (start + 1..words.len())
+        .find(|&i| words.words[i].boundary)
+        .unwrap_or(words.len());
+    if start >= end || (start..end).any(|i| super::relative::CONTROLS.contains(&words.at(i))) {
+        return None;
+    }
+    (start..end).find_map(|i| {
+        let percent = matches!(words.at(i + 1), "%" | "percent" | "pct");
+        number(words.at(i))
+            .filter(|v| percent && (0.0..=100.0).contains(v))
+            .map(|v| (v / 100.0) as f32)
+    })
 }
 
 /// Interval size in semitones at word `i` and how many words it took.
@@ -399,13 +416,21 @@ pub fn direction_near(words: &Words, i: usize) -> Option<f64> {
     let end = (i + 1..words.len())
         .find(|&k| words.words[k].boundary)
         .unwrap_or(words.len());
-    // Then anywhere near ("voice up please, five semitones").
-    nearest_direction(words, i, start, end).or_else(|| nearest_direction(words, i, 0, words.len()))
+    // Within its own clause a direction may be further off ("lower my voice by a minor
+    // third"); then anywhere near ("voice up please, five semitones").
+    nearest_direction(words, i, start, end, 8)
+        .or_else(|| nearest_direction(words, i, 0, words.len(), 5))
 }
 
-/// The nearest direction word to `i` within `start..end`, at most five words away.
-fn nearest_direction(words: &Words, i: usize, start: usize, end: usize) -> Option<f64> {
-    for d in 1..=5 {
+/// The nearest direction word to `i` within `start..end`, at most `reach` words away.
+fn nearest_direction(
+    words: &Words,
+    i: usize,
+    start: usize,
+    end: usize,
+    reach: usize,
+) -> Option<f64> {
+    for d in 1..=reach {
         for k in [i.checked_sub(d), Some(i + d)].into_iter().flatten() {
             if k < start || k >= end {
                 continue;
@@ -458,7 +483,9 @@ pub fn shift_near(words: &Words, at: usize, allow_bare: bool) -> Option<f64> {
     // A signed or bare number right by the trigger: "pitch +3", "formant -2", "pitch 0".
     for i in lo..hi {
         let w = words.at(i);
-        let Some(v) = number(w).filter(|_| w.chars().any(|c| c.is_ascii_digit())) else {
+        // Digits, or a number word after "by" ("formant up by three").
+        let written = w.chars().any(|c| c.is_ascii_digit()) || words.before(i) == "by";
+        let Some(v) = number(w).filter(|_| written) else {
             continue;
         };
         if matches!(words.at(i + 1), "%" | "percent" | "db" | "ms" | "bpm") {

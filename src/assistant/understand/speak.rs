@@ -76,6 +76,44 @@ pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
     ))
 }
 
+/// The orders written before the speaking verb, when the verb does not lead the request
+/// ("stop the beat, then read this: hello"): their text, to be read first.
+pub fn prior_orders(text: &str) -> Option<String> {
+    let words = Words::new(text);
+    let verb_at = words.find_any(&VERBS)?;
+    if leads(&words, verb_at) {
+        return None;
+    }
+    // The verb's first occurrence as a whole word in the original text.
+    let lower = text.to_lowercase();
+    let verb = words.at(verb_at);
+    let at = lower.match_indices(verb).find_map(|(i, _)| {
+        let before_ok = i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphabetic();
+        let end = i + verb.len();
+        let after_ok = end >= lower.len() || !lower.as_bytes()[end].is_ascii_alphabetic();
+        (before_ok && after_ok).then_some(i)
+    })?;
+    let mut prior = text.get(..at)?.trim_end();
+    loop {
+        let trimmed = prior
+            .trim_end_matches([',', '.', ';', '&', '+', ' '])
+            .trim_end();
+        let lowered = trimmed.to_lowercase();
+        let cut = ["then", "and", "please", "also", "now"]
+            .iter()
+            .find(|j| lowered == **j || lowered.ends_with(&format!(" {j}")))
+            .map(|j| trimmed.len() - j.len());
+        match cut {
+            Some(n) => prior = trimmed.get(..n).unwrap_or("").trim_end(),
+            None => {
+                prior = trimmed;
+                break;
+            }
+        }
+    }
+    (Words::new(prior).len() >= 2).then(|| prior.to_string())
+}
+
 /// Whether the verb at `verb_at` is an order: first, or after "please", "can you"...
 fn leads(words: &Words, verb_at: usize) -> bool {
     (0..verb_at).all(|i| {

@@ -239,13 +239,26 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     if args.contains_key("preset") {
         return;
     }
+    // "Really noticeable", "obvious": the hard, audible tuning (10 ms).
+    if words.has_any(&["noticeable", "obvious", "audible"])
+        && !words.has_any(&["not", "less", "too", "un", "never"])
+    {
+        args.insert("retune_ms".into(), json!(10.0));
+        return;
+    }
+    // "Snap to the notes instantly": no glide at all.
+    if words.has_any(&["instant", "instantly", "immediately", "immediate"]) {
+        args.insert("retune_ms".into(), json!(0.0));
+        return;
+    }
     let slower = words.has_any(&["slower", "gentler", "smoother", "lazier"])
         || words.has_phrase("more slow")
         || words.has_phrase("glide more")
         || words.has_phrase("slow the")
         || words.has_phrase("too fast");
     let slower = slower || words.has("slow");
-    let faster = words.has_any(&["faster", "quicker", "snappier", "tighter"]);
+    let faster = words.has_any(&["faster", "quicker", "snappier", "tighter"])
+        || words.has_phrase("speed up");
     let about_retune = words.has_any(&["retune", "correction", "tuning", "glide", "speed"]);
     if !about_retune {
         return;
@@ -271,7 +284,11 @@ fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     let amount_at = words.find_any(&["amount", "strength"]).or_else(|| {
         // "Autotune at 80 percent", "more correction": the tuning word carries it.
         let percent = words.has_any(&["%", "percent"]);
-        let more = words.has_any(&["more", "harder", "double", "less"]);
+        let more = words.has_any(&[
+            "more", "harder", "double", "less", "weaker", "stronger", "down", "reduce", "lower",
+        ]) || ["dial back", "not so", "too much", "ease off", "back off"]
+            .iter()
+            .any(|p| words.has_phrase(p));
         let other = words.has_any(&["humanize", "humanise", "vibrato", "retune"]);
         (!other && (percent || more))
             .then(|| words.find_any(&["correction", "autotune", "tuning", "tune"]))
@@ -341,7 +358,7 @@ fn vibrato(words: &Words, at: usize, now: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assistant::state::ParamSnapshot;
+    use crate::assistant::state::{ParamSnapshot, ParamValue};
 
     fn tune(text: &str, state: &ParamSnapshot) -> Value {
         let ctx = Context {
@@ -350,6 +367,38 @@ mod tests {
         };
         let call = read(&Words::new(text), &ctx, None).expect(text);
         Value::Object(call.args)
+    }
+
+    #[test]
+    fn lowering_words_lower_and_never_switch_on() {
+        let mut state = ParamSnapshot::default();
+        state.set("tune_amount", ParamValue::Float(1.0));
+        state.set("tune_humanize", ParamValue::Float(0.5));
+        for text in [
+            "not so much autotune",
+            "tone down the tuning a bit",
+            "weaker pitch correction",
+            "dial back the autotune",
+        ] {
+            let amount = tune(text, &state)["amount"].as_f64().unwrap_or(f64::NAN);
+            assert!((0.3..1.0).contains(&amount), "{text}: {amount}");
+        }
+        let humanize = tune("not so much humanise", &state)["humanize"]
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        assert!((0.1..0.5).contains(&humanize), "{humanize}");
+        for text in ["I don't want any tuning", "no tuning", "tuning off pls"] {
+            assert_eq!(tune(text, &state), json!({"enabled": false}), "{text}");
+        }
+        assert_eq!(
+            tune("snap to the notes instantly", &state),
+            json!({"retune_ms": 0.0})
+        );
+        state.set("tune_retune_ms", ParamValue::Float(60.0));
+        assert_eq!(
+            tune("speed up the retune", &state),
+            json!({"retune_ms": 30.0})
+        );
     }
 
     #[test]
