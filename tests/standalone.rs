@@ -359,7 +359,7 @@ fn editor_reflows_at_800x500_under_xvfb() {
         ),
         (
             "chat, bottom (Send)",
-            (x + w - 240, y + h - 40, x + w, y + h),
+            (x + w / 2, y + h - 40, x + w, y + h),
         ),
         ("controls, bottom", (x, y + h - 120, x + w / 2, y + h)),
         ("pitch graph", (x + 40, y + 40, x + w / 2, y + 200)),
