@@ -357,10 +357,7 @@ fn editor_reflows_at_800x500_under_xvfb() {
             "title bar, right end (Compact)",
             (x + w - 90, y, x + w, y + 36),
         ),
-        (
-            "chat, bottom (Send)",
-            (x + w / 2, y + h - 40, x + w, y + h),
-        ),
+        ("chat, bottom (Send)", (x + w / 2, y + h - 40, x + w, y + h)),
         ("controls, bottom", (x, y + h - 120, x + w / 2, y + h)),
         ("pitch graph", (x + 40, y + 40, x + w / 2, y + 200)),
     ];
