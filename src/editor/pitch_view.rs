@@ -238,21 +238,21 @@ impl PitchView {
         let span = self.zoom_seconds;
         let x_of = |t: f64| plot.right() - ((newest - t) / span) as f32 * plot.width();
         time_grid(&painter, plot, newest, span, &x_of);
-        // The corrected line is wide and under; the input thin and on top, so both read
-        // where they agree.
-        self.trace(
-            &painter,
-            &x_of,
-            &y_of,
-            |p| p.corrected,
-            Stroke::new(3.0, theme::ACCENT),
-        );
+        // The input is wider and under, the corrected line on top: where correction holds
+        // a note the coral line reads with a teal rim, where it pulls the two part.
         self.trace(
             &painter,
             &x_of,
             &y_of,
             |p| p.detected,
-            Stroke::new(1.3, theme::INPUT),
+            Stroke::new(3.0, theme::INPUT),
+        );
+        self.trace(
+            &painter,
+            &x_of,
+            &y_of,
+            |p| p.corrected,
+            Stroke::new(1.6, theme::ACCENT),
         );
     }
 
