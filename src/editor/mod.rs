@@ -150,7 +150,7 @@ pub fn draw_window(
         .resizable(true)
         .default_size(CHAT_DEFAULT_WIDTH.min(window_width * CHAT_MAX_SHARE))
         .min_size(240.0)
-        .max_size(window_width * 0.6)
+        .max_size(window_width * CHAT_MAX_SHARE)
         .show(ui, |ui| chat.ui(ui, link, &mut host));
     egui::CentralPanel::default().show(ui, |ui| {
         let graph_height = if compact {
