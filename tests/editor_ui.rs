@@ -216,7 +216,7 @@ fn undo_on_the_card_reverts_the_values() {
     type_and_send(&mut harness, "tune me to A minor, hard");
     harness.run();
     assert_ne!(harness.state().params.values(), defaults);
-    harness.get_by_label("Undo").click();
+    harness.get_by_label("Undo voice_tune").click();
     harness.run();
     let state = harness.state();
     assert_eq!(state.params.values(), defaults);
@@ -224,9 +224,32 @@ fn undo_on_the_card_reverts_the_values() {
     assert_eq!(state.params.log.len(), 6);
     assert!(harness.query_by_label("undone").is_some());
     assert!(
-        harness.query_by_label("Undo").is_none(),
+        harness.query_by_label("Undo voice_tune").is_none(),
         "Undo is offered once"
     );
+}
+
+#[test]
+fn suggestions_after_an_answer_send_their_text() {
+    let mut harness = harness(vec![tune_turn(), vec![]], 1.0);
+    harness.run();
+    // Before anything is asked, starters are offered.
+    assert!(harness.query_by_label("Tune me to A minor").is_some());
+    type_and_send(&mut harness, "tune me to A minor, hard");
+    harness.run();
+    // After a tuning: undo it (by asking), or push it further.
+    assert!(harness.query_by_label("Undo").is_some());
+    assert!(harness.query_by_label("Undo voice_tune").is_some());
+    harness.get_by_label("Harder").click();
+    harness.run();
+    let state = harness.state();
+    assert_eq!(
+        state.port.sent,
+        vec!["tune me to A minor, hard".to_string(), "Harder".to_string()]
+    );
+    assert!(state.chat.generating);
+    // While the assistant answers there is nothing to suggest.
+    assert!(harness.query_by_label("Harder").is_none());
 }
 
 #[test]
@@ -236,7 +259,7 @@ fn the_chat_reads_at_200_percent() {
     type_and_send(&mut harness, "tune me to A minor, hard");
     harness.run();
     let card = harness.get_by_label("tune_key: C -> A").rect();
-    let undo = harness.get_by_label("Undo").rect();
+    let undo = harness.get_by_label("Undo voice_tune").rect();
     // Everything stays inside the 420-point-wide panel at double scale.
     assert!(
         card.right() <= 420.0 && undo.right() <= 420.0,
@@ -325,7 +348,7 @@ fn the_real_worker_with_the_router_moves_the_parameters_and_undo_reverts_them() 
         .entries
         .iter()
         .any(|e| matches!(e, Entry::Card(card) if card.tool == "voice_tune")));
-    harness.get_by_label("Undo").click();
+    harness.get_by_label("Undo voice_tune").click();
     harness.run();
     assert_eq!(harness.state().params.values(), defaults);
 }
@@ -596,7 +619,7 @@ fn the_whole_window_lays_out_and_works_at_100_and_200_percent() {
         let card = harness.get_by_label("tune_key: C -> A").rect();
         assert!(card.max.x <= width, "card {card:?} at {scale}x");
         // Undo on the card puts them back.
-        harness.get_by_label("Undo").click();
+        harness.get_by_label("Undo voice_tune").click();
         harness.run();
         let params = &harness.state().params;
         assert_eq!(params.tune.key.value(), PitchClass::C);

@@ -258,28 +258,33 @@ fn editor_draws_a_window_under_xvfb() {
         "no text or controls drawn (bright pixels {bright} of {total})"
     );
 
-    // The layout's regions, as fractions of the window (it is drawn at 100 %): the chat panel
-    // on the right third, the pitch view in a dark strip at the top left, the controls below.
+    // The layout's regions (drawn at 100 %): the title bar on top, the chat panel on the
+    // right third, the pitch graph in the centre's upper part, the control cards below it.
     let size = (width, height);
     let frac = |f: f64, span: u32| (f * span as f64) as u32;
-    let chat = (x + frac(0.68, w), y, x + w, y + h);
+    let chat = (x + frac(0.68, w), y + 40, x + w, y + h);
     let chat_area = ((chat.2 - chat.0) * (chat.3 - chat.1)) as usize;
     let chat_text = count_pixels(&rgb, size, chat, |p| {
         p.iter().map(|&c| c as u32).sum::<u32>() > 300
     });
     // The missing model's status line is drawn in the chat's warning colour.
     let warning = count_pixels(&rgb, size, chat, |p| near(p, [230, 110, 90], 40));
-    let pitch = (x + 50, y + 45, x + frac(0.6, w), y + 165);
+    // The graph's plot: its background and the scale notes' bands.
+    let pitch = (x + 60, y + 90, x + frac(0.6, w), y + 260);
     let pitch_area = ((pitch.2 - pitch.0) * (pitch.3 - pitch.1)) as usize;
-    let pitch_background = count_pixels(&rgb, size, pitch, |p| near(p, [18, 20, 26], 2));
-    let controls = (x, y + 200, x + frac(0.64, w), y + h);
-    // Slider fills are egui's selection blue.
-    let slider_fill = count_pixels(&rgb, size, controls, |p| {
-        p[2] as i32 > p[0] as i32 + 60 && p[2] > 90
+    let pitch_background = count_pixels(&rgb, size, pitch, |p| {
+        near(p, [18, 20, 26], 3) || near(p, [28, 31, 40], 3) || near(p, [44, 38, 44], 3)
     });
+    let hint = count_pixels(&rgb, size, pitch, |p| {
+        p.iter().map(|&c| c as u32).sum::<u32>() > 450
+    });
+    let controls = (x, y + 300, x + frac(0.64, w), y + h);
+    // Knob arcs, switches and the keyboard's tonic are in the accent colour.
+    let accent = count_pixels(&rgb, size, controls, |p| near(p, [255, 122, 89], 50));
     println!(
-        "chat: {chat_text} text pixels of {chat_area}, {warning} warning-coloured; pitch view: \
-         {pitch_background} of {pitch_area} background; controls: {slider_fill} slider pixels"
+        "chat: {chat_text} text pixels of {chat_area}, {warning} warning-coloured; pitch graph: \
+         {pitch_background} of {pitch_area} background, {hint} hint pixels; controls: {accent} \
+         accent pixels"
     );
     assert!(
         chat_text > chat_area / 500,
@@ -291,12 +296,81 @@ fn editor_draws_a_window_under_xvfb() {
     );
     assert!(
         pitch_background > pitch_area / 2,
-        "no pitch view at the top left ({pitch_background} of {pitch_area})"
+        "no pitch graph at the top left ({pitch_background} of {pitch_area})"
     );
     assert!(
-        slider_fill > 2000,
-        "no parameter controls below the pitch view ({slider_fill} slider pixels)"
+        hint > 200,
+        "no hint in the silent graph ({hint} bright pixels)"
     );
+    assert!(
+        accent > 500,
+        "no knobs or keyboard below the graph ({accent} accent pixels)"
+    );
+    keep_artifact(&shot, "standalone-1100x680.png");
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+/// Copies a screenshot to `target/editor-screenshots/NAME` (kept as a CI artifact).
+fn keep_artifact(shot: &Path, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/editor-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    match std::fs::copy(shot, dir.join(name)) {
+        Ok(_) => println!("screenshot kept as {}", dir.join(name).display()),
+        Err(e) => println!("could not keep {name}: {e}"),
+    }
+}
+
+#[test]
+fn editor_reflows_at_800x500_under_xvfb() {
+    let xvfb = Xvfb::start();
+    let (child, _, home) = start_windowed(&xvfb, "daiw-small-home", "14");
+    // Resized as a user would drag it down to the smallest size the layout is made for.
+    xdotool(
+        &xvfb.display,
+        &[
+            "search",
+            "--name",
+            "DAiW Music Brain",
+            "windowsize",
+            "800",
+            "500",
+        ],
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let (x, y, w, h) = find_window(&xvfb.display, "DAiW Music Brain").expect("window");
+    let (width, height, rgb) = screenshot(&xvfb.display, "small");
+    let output = wait_with_limit(child, Duration::from_secs(30), "the standalone with editor");
+    assert!(output.status.success(), "exit {}", output.status);
+    println!("window after resize: {w}x{h} at ({x},{y})");
+    assert_eq!((w, h), (800, 500), "the window did not take the new size");
+    let size = (width, height);
+    let bright = |region| {
+        count_pixels(&rgb, size, region, |p| {
+            p.iter().map(|&c| c as u32).sum::<u32>() > 300
+        })
+    };
+    // The last control of each region sits at its edge; each must be drawn inside the window:
+    // the title bar's Compact switch (top right), the chat's Send button (bottom right), the
+    // controls' scroll area reaching the bottom (bottom left), the graph (top left).
+    let regions = [
+        (
+            "title bar, right end (Compact)",
+            (x + w - 90, y, x + w, y + 36),
+        ),
+        ("chat, bottom (Send)", (x + w / 2, y + h - 40, x + w, y + h)),
+        ("controls, bottom", (x, y + h - 120, x + w / 2, y + h)),
+        ("pitch graph", (x + 40, y + 40, x + w / 2, y + 200)),
+    ];
+    for (what, region) in regions {
+        let n = bright(region);
+        println!("{what}: {n} bright pixels");
+        assert!(
+            n > 40,
+            "{what} is empty at 800x500: clipped or not drawn ({n} pixels)"
+        );
+    }
+    let shot = std::env::temp_dir().join(format!("daiw-chat-small-{}.png", std::process::id()));
+    keep_artifact(&shot, "standalone-800x500.png");
     let _ = std::fs::remove_dir_all(&home);
 }
 
@@ -374,8 +448,8 @@ fn typing_in_the_window_chat_moves_the_controls_under_xvfb() {
             p.iter().map(|&c| c as u32).sum::<u32>() > 300
         })
     };
-    // The Tune group (top left, below the pitch view): key, scale and retune moved.
-    let tune = (x, y + 195, x + (w * 32 / 100), y + 440);
+    // The Tune card (left, below the pitch graph): key, scale, keyboard and retune moved.
+    let tune = (x, y + 300, x + (w * 32 / 100), y + h);
     // The chat's history (right, above the input box): the message and its card appeared.
     let history = (x + (w * 68 / 100), y + 130, x + w, y + h - 90);
     let tune_changed = differ(&before, &after, tune);
@@ -399,5 +473,8 @@ fn typing_in_the_window_chat_moves_the_controls_under_xvfb() {
         text_after > text_before + 1500,
         "no message or card in the chat ({text_before} -> {text_after} text pixels)"
     );
+    let after_shot =
+        std::env::temp_dir().join(format!("daiw-chat-after-{}.png", std::process::id()));
+    keep_artifact(&after_shot, "standalone-chat.png");
     let _ = std::fs::remove_dir_all(&home);
 }

@@ -104,6 +104,9 @@ impl FromStr for BackendKind {
     }
 }
 
+/// Most GPU layers `llm.gpu_layers` takes; llama.cpp's usual "all layers" value is 999.
+pub const MAX_GPU_LAYERS: u32 = 999;
+
 /// Sampling and runtime parameters of the language model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LlmParams {
@@ -123,6 +126,9 @@ pub struct LlmParams {
     pub threads: i32,
     /// Seed of the random sampler.
     pub seed: u32,
+    /// Model layers offloaded to a GPU (0 = CPU only, the default). Takes effect only in a
+    /// build with a GPU feature (`cuda`, `vulkan`, `metal`); a CPU build ignores it.
+    pub gpu_layers: u32,
 }
 
 /// Where the HTTP backend sends requests.
@@ -181,6 +187,7 @@ struct LlmLayer {
     context_size: Option<u32>,
     threads: Option<i32>,
     seed: Option<u32>,
+    gpu_layers: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -302,6 +309,8 @@ impl AgentConfig {
             context_size: required(pick(tl.context_size, bl.context_size), "llm.context_size")?,
             threads: required(pick(tl.threads, bl.threads), "llm.threads")?,
             seed: required(pick(tl.seed, bl.seed), "llm.seed")?,
+            // Optional: configs written before GPU support have no key, and mean the CPU.
+            gpu_layers: pick(tl.gpu_layers, bl.gpu_layers).unwrap_or(0),
         };
         let (th, bh) = (top.http.unwrap_or_default(), base.http.unwrap_or_default());
         let http = HttpParams {
@@ -361,6 +370,14 @@ impl AgentConfig {
         }
         if !(1..=64).contains(&l.threads) {
             return Err(format!("llm.threads {} is outside 1..64", l.threads));
+        }
+        // More layers than any model has means "all of them" to llama.cpp; past this a value
+        // is a typo rather than a wish.
+        if l.gpu_layers > MAX_GPU_LAYERS {
+            return Err(format!(
+                "llm.gpu_layers {} is outside 0..{MAX_GPU_LAYERS} (999 offloads every layer)",
+                l.gpu_layers
+            ));
         }
         if !(MIN_HTTP_TIMEOUT_S..=MAX_HTTP_TIMEOUT_S).contains(&self.http.timeout_s) {
             return Err(format!(
@@ -477,6 +494,19 @@ mod tests {
             matches!(err, ConfigError::Malformed { line: 2, .. }),
             "{err}"
         );
+
+        // GPU layers: off unless asked for, a number when asked for, bounded.
+        let config =
+            AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, None, "u.yaml", &home()).expect("defaults");
+        assert_eq!(config.llm.gpu_layers, 0);
+        let gpu = "llm:\n  gpu_layers: 32\n";
+        let config = AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, Some(gpu), "u.yaml", &home())
+            .expect("gpu layers");
+        assert_eq!(config.llm.gpu_layers, 32);
+        let too_many = "llm:\n  gpu_layers: 5000\n";
+        let err = AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, Some(too_many), "u.yaml", &home())
+            .expect_err("gpu layers range");
+        assert!(err.to_string().contains("llm.gpu_layers"), "{err}");
 
         let out_of_range = "llm:\n  temperature: 9\n";
         let err =

@@ -74,9 +74,19 @@ fn engine() -> Result<&'static Engine, LlmError> {
         .map_err(|e| LlmError::Runtime(format!("llama.cpp could not start: {e}")))
 }
 
-/// Loads `path` once per process (later calls return the same model) and reports how long
-/// the load took (zero when it was already loaded).
+/// Loads `path` on the CPU once per process (later calls return the same model) and reports
+/// how long the load took (zero when it was already loaded).
 pub fn shared_model(path: &Path) -> Result<(&'static LlamaModel, Duration), LlmError> {
+    shared_model_on(path, 0)
+}
+
+/// Loads `path` once per process with `gpu_layers` layers offloaded to a GPU (0 = CPU; a
+/// build without a GPU feature keeps everything on the CPU whatever it says). The first load
+/// of a file decides: instances share the loaded model.
+pub fn shared_model_on(
+    path: &Path,
+    gpu_layers: u32,
+) -> Result<(&'static LlamaModel, Duration), LlmError> {
     let engine = engine()?;
     // llama.cpp aborts the process on some malformed files: only a file whose header is sane
     // and that passed the child-process check is loaded here.
@@ -90,13 +100,15 @@ pub fn shared_model(path: &Path) -> Result<(&'static LlamaModel, Duration), LlmE
     }
     let started = Instant::now();
     LOAD_PROGRESS.store(0, Ordering::Relaxed);
-    let params = LlamaModelParams::default().with_progress_callback(|progress: f32| {
-        LOAD_PROGRESS.store(
-            (progress.clamp(0.0, 1.0) * 1000.0) as u32,
-            Ordering::Relaxed,
-        );
-        true
-    });
+    let params = LlamaModelParams::default()
+        .with_n_gpu_layers(gpu_layers)
+        .with_progress_callback(|progress: f32| {
+            LOAD_PROGRESS.store(
+                (progress.clamp(0.0, 1.0) * 1000.0) as u32,
+                Ordering::Relaxed,
+            );
+            true
+        });
     let loaded = LlamaModel::load_from_file(&engine.backend, path, &params);
     LOAD_PROGRESS.store(u32::MAX, Ordering::Relaxed);
     let model = loaded.map_err(|e| LlmError::Load {
@@ -163,7 +175,7 @@ impl std::fmt::Debug for EmbeddedBackend {
 impl EmbeddedBackend {
     /// Loads (or shares) the model at `path` and opens a conversation on it.
     pub fn new(path: &Path, params: &LlmParams) -> Result<Self, LlmError> {
-        let (model, load_time) = shared_model(path)?;
+        let (model, load_time) = shared_model_on(path, params.gpu_layers)?;
         let engine = engine()?;
         let batch_size = 512usize;
         let ctx_params = LlamaContextParams::default()

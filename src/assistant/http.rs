@@ -245,6 +245,7 @@ mod tests {
             context_size: 2048,
             threads: 2,
             seed: 1,
+            gpu_layers: 0,
         }
     }
 

@@ -251,6 +251,8 @@ pub fn check_in_this_process(path: &Path) -> Result<String, String> {
         context_size: 512,
         threads: 2,
         seed: 1,
+        // The check proves the file on the CPU: the path every build has.
+        gpu_layers: 0,
     };
     let mut backend = EmbeddedBackend::new(path, &params).map_err(|e| e.to_string())?;
     let request = LlmRequest {

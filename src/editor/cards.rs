@@ -2,7 +2,9 @@
 //! to, anything else it produced, and an Undo button that moves the parameters back through
 //! the same host path the call used.
 
-use egui::{Color32, RichText};
+use egui::RichText;
+
+use super::theme;
 
 use crate::assistant::agent::AppliedCall;
 use crate::assistant::state::{spec, Effect, ParamValue};
@@ -41,6 +43,22 @@ fn show_value(id: &str, value: ParamValue) -> String {
         }
         (Some(s), _) => format!("{value}{}", s.unit),
         (None, _) => value.to_string(),
+    }
+}
+
+/// What a tool does, in a musician's words, above its name on the card.
+fn tool_title(tool: &str) -> &'static str {
+    match tool {
+        "voice_tune" => "Tuning",
+        "voice_modulate" => "Voice",
+        "voice_speak" => "Speech",
+        "backing_generate" => "Backing",
+        "mix_control" => "Mix",
+        "name_suggest" => "Titles",
+        "intent_new" | "intent_process" => "Song intent",
+        "undo" => "Undo",
+        "get_state" => "Settings",
+        _ => "Tool",
     }
 }
 
@@ -106,41 +124,66 @@ impl ToolCard {
 
     /// Draws the card; `index` keeps the Undo buttons' ids apart.
     pub fn ui(&mut self, ui: &mut egui::Ui, index: usize, params: &mut dyn ParamAccess) {
-        let fill = ui.visuals().faint_bg_color;
-        egui::Frame::group(ui.style()).fill(fill).show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(self.tool.as_str()).strong());
-                if !self.changes.is_empty() {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if self.undone {
-                            ui.label(RichText::new("undone").italics());
-                        } else if ui
-                            .push_id(index, |ui| ui.button("Undo"))
-                            .inner
-                            .on_hover_text("Move these parameters back (the host records it)")
-                            .clicked()
-                        {
-                            self.undo(params);
-                        }
+        let rim = if self.error.is_some() {
+            theme::WARN
+        } else if self.undone {
+            theme::RIM
+        } else {
+            theme::ACCENT.linear_multiply(0.6)
+        };
+        egui::Frame::new()
+            .fill(theme::CARD)
+            .stroke(egui::Stroke::new(1.0, rim))
+            .corner_radius(egui::CornerRadius::same(theme::ROUNDING))
+            .inner_margin(egui::Margin::symmetric(10, 6))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(tool_title(&self.tool))
+                            .size(theme::SMALL_SIZE)
+                            .color(theme::TEXT_DIM),
+                    );
+                    ui.label(RichText::new(self.tool.as_str()).strong());
+                    if !self.changes.is_empty() {
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if self.undone {
+                                ui.label(RichText::new("undone").italics());
+                            } else {
+                                let button = ui.push_id(index, |ui| ui.button("Undo")).inner;
+                                // Announced with its tool: the chat may also offer an "Undo"
+                                // suggestion, which asks the assistant instead.
+                                let label = format!("Undo {}", self.tool);
+                                button.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
+                                });
+                                if button
+                                    .on_hover_text(
+                                        "Move these parameters back (the host records it)",
+                                    )
+                                    .clicked()
+                                {
+                                    self.undo(params);
+                                }
+                            }
+                        });
+                    }
+                });
+                for change in &self.changes {
+                    let text = RichText::new(change.describe()).monospace();
+                    ui.label(if self.undone {
+                        text.strikethrough()
+                    } else {
+                        text
                     });
                 }
+                for note in &self.notes {
+                    ui.label(note);
+                }
+                if let Some(error) = &self.error {
+                    ui.label(RichText::new(error).color(theme::WARN));
+                }
             });
-            for change in &self.changes {
-                let text = RichText::new(change.describe()).monospace();
-                ui.label(if self.undone {
-                    text.strikethrough()
-                } else {
-                    text
-                });
-            }
-            for note in &self.notes {
-                ui.label(note);
-            }
-            if let Some(error) = &self.error {
-                ui.label(RichText::new(error).color(Color32::from_rgb(230, 110, 90)));
-            }
-        });
     }
 }
 

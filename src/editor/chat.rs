@@ -5,6 +5,8 @@
 
 use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText};
 
+use super::theme;
+
 use crate::assistant::worker::{Event, Request};
 use crate::plugin::state::SavedEntry;
 
@@ -68,9 +70,9 @@ impl ModelStatus {
                     ),
                     None => "loading the model... clear commands work already".into(),
                 },
-                Color32::from_rgb(220, 180, 80),
+                theme::WAIT,
             ),
-            ModelStatus::Ready(what) => (what.clone(), Color32::from_rgb(110, 200, 120)),
+            ModelStatus::Ready(what) => (what.clone(), theme::OK),
             ModelStatus::Unavailable(why) => {
                 // Say what to do, unless the reason already does.
                 let fix = if why.contains("daiw model fetch") {
@@ -83,11 +85,52 @@ impl ModelStatus {
                         "no language model ({why}). Clear commands (keys, scales, \"robot\", \
                          \"undo\") still work{fix}."
                     ),
-                    Color32::from_rgb(230, 110, 90),
+                    theme::WARN,
                 )
             }
         }
     }
+}
+
+/// Most of the panel's width a bubble takes: the other side shows whose turn it is.
+const BUBBLE_SHARE: f32 = 0.86;
+
+/// One message as a bubble: the user's on the right, the assistant's on the left; the text is
+/// selectable (copyable) and announced as "You: ..." / "DAiW: ...".
+fn bubble(ui: &mut egui::Ui, who: &str, text: &str, streaming: bool, mine: bool) {
+    let layout = if mine {
+        egui::Layout::top_down(egui::Align::Max)
+    } else {
+        egui::Layout::top_down(egui::Align::Min)
+    };
+    let max_width = ui.available_width() * BUBBLE_SHARE;
+    ui.with_layout(layout, |ui| {
+        egui::Frame::new()
+            .fill(if mine {
+                theme::BUBBLE_USER
+            } else {
+                theme::BUBBLE_ASSISTANT
+            })
+            .corner_radius(egui::CornerRadius::same(theme::ROUNDING))
+            .inner_margin(egui::Margin::symmetric(10, 6))
+            .show(ui, |ui| {
+                ui.set_max_width(max_width);
+                ui.label(
+                    RichText::new(who)
+                        .size(theme::SMALL_SIZE)
+                        .color(theme::TEXT_DIM),
+                );
+                let shown = if streaming {
+                    format!("{text} ...")
+                } else {
+                    text.to_string()
+                };
+                let label = ui.add(egui::Label::new(shown).selectable(true).wrap());
+                label.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Label, true, format!("{who}: {text}"))
+                });
+            });
+    });
 }
 
 /// Everything the chat panel shows and keeps between frames (and between window openings).
@@ -257,7 +300,8 @@ impl ChatState {
         }
     }
 
-    /// Draws the panel: status line, history, input box and Send/Stop.
+    /// Draws the panel: status line (with the load progress), history, suggestions, input box
+    /// and Send/Stop.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -266,18 +310,101 @@ impl ChatState {
     ) {
         ui.heading("Assistant");
         let (status, colour) = self.status.line();
-        ui.label(RichText::new(status).color(colour));
+        ui.add(
+            egui::Label::new(RichText::new(status).color(colour).size(theme::SMALL_SIZE)).wrap(),
+        );
+        if self.status == ModelStatus::Loading {
+            if let Some(p) = crate::assistant::embedded::load_progress() {
+                ui.add(egui::ProgressBar::new(p).desired_height(6.0));
+            }
+        }
         ui.separator();
 
         // The input area sits at the bottom; the history takes what is left above it.
         egui::Panel::bottom("chat_input")
             .resizable(false)
-            .show(ui, |ui| self.input_ui(ui, port));
+            .show(ui, |ui| {
+                self.suggestions_ui(ui, port);
+                self.input_ui(ui, port)
+            });
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .stick_to_bottom(true)
             .show(ui, |ui| self.history_ui(ui, params));
         self.report_undos(port);
+    }
+
+    /// Follow-ups that fit the last answer, as one-click messages: the chat's next step is
+    /// usually "undo", "more of that" or a neighbouring effect.
+    pub fn suggestions(&self) -> Vec<&'static str> {
+        if self.generating {
+            return Vec::new();
+        }
+        // The last answer's card: only entries after the last message count.
+        let mut last_card = None;
+        for entry in self.entries.iter().rev() {
+            match entry {
+                Entry::Card(card) => {
+                    last_card = Some(card);
+                    break;
+                }
+                Entry::User(_) => break,
+                _ => {}
+            }
+        }
+        let answered = matches!(
+            self.entries.last(),
+            Some(
+                Entry::Assistant {
+                    streaming: false,
+                    ..
+                } | Entry::Card(_)
+            )
+        );
+        if !answered {
+            return if self.entries.is_empty() {
+                vec!["Tune me to A minor", "Make it sound warmer", "Add reverb"]
+            } else {
+                Vec::new()
+            };
+        }
+        let mut out = Vec::new();
+        if let Some(card) = last_card.filter(|c| !c.undone && !c.changes.is_empty()) {
+            out.push("Undo");
+            match card.tool.as_str() {
+                "voice_tune" => out.extend(["Harder", "More natural"]),
+                "voice_modulate" => out.extend(["More", "Less", "Add reverb"]),
+                "backing_generate" => out.extend(["A bit faster", "Another take"]),
+                _ => out.push("Add reverb"),
+            }
+        } else {
+            out.extend(["What are the current settings?", "Add reverb"]);
+        }
+        out
+    }
+
+    /// The suggestion chips; a click sends the text as a message.
+    fn suggestions_ui(&mut self, ui: &mut egui::Ui, port: &mut dyn AssistantPort) {
+        let suggestions = self.suggestions();
+        if suggestions.is_empty() {
+            return;
+        }
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(|ui| {
+            for text in suggestions {
+                let chip = egui::Button::new(RichText::new(text).size(theme::SMALL_SIZE))
+                    .corner_radius(10.0)
+                    .fill(theme::CARD);
+                if ui
+                    .add(chip)
+                    .on_hover_text("Send this as a message")
+                    .clicked()
+                {
+                    self.input = text.to_string();
+                    self.send_input(port);
+                }
+            }
+        });
     }
 
     /// The assistant's own "undo" reverted an earlier call: its card shows it as undone (and
@@ -324,29 +451,28 @@ impl ChatState {
     fn history_ui(&mut self, ui: &mut egui::Ui, params: &mut dyn ParamAccess) {
         if self.entries.is_empty() {
             ui.label(
-                RichText::new("Try: \"tune me to A minor, hard\" or \"up an octave with reverb\"")
+                RichText::new("Ask in your own words: \"tune me to A minor, hard\", \"up an octave with reverb\", \"a funk backing at 105\".")
                     .italics()
-                    .color(Color32::GRAY),
+                    .color(theme::TEXT_DIM),
             );
         }
         for (index, entry) in self.entries.iter_mut().enumerate() {
             match entry {
-                Entry::User(text) => {
-                    ui.label(RichText::new(format!("You: {text}")).strong());
-                }
-                Entry::Assistant { text, streaming } => {
-                    let mut shown = format!("DAiW: {text}");
-                    if *streaming {
-                        shown.push_str(" ...");
-                    }
-                    ui.label(shown);
-                }
+                Entry::User(text) => bubble(ui, "You", text, false, true),
+                Entry::Assistant { text, streaming } => bubble(ui, "DAiW", text, *streaming, false),
                 Entry::Card(card) => card.ui(ui, index, params),
                 Entry::Notice(text) => {
-                    ui.label(RichText::new(text.as_str()).italics().color(Color32::GRAY));
+                    ui.add(egui::Label::new(
+                        RichText::new(text.as_str())
+                            .italics()
+                            .size(theme::SMALL_SIZE)
+                            .color(theme::TEXT_DIM),
+                    ));
                 }
                 Entry::Error(text) => {
-                    ui.label(RichText::new(text.as_str()).color(Color32::from_rgb(230, 110, 90)));
+                    ui.add(egui::Label::new(
+                        RichText::new(text.as_str()).color(theme::WARN),
+                    ));
                 }
             }
             ui.add_space(4.0);

@@ -1,112 +1,190 @@
-//! The parameter controls, grouped tune / modulate / backing / output: one labelled slider per
-//! parameter (float, bool and enum alike), laid out in two columns when there is room.
+//! The parameter controls in cards by purpose (Tune, Modulate, Backing, Output), each control
+//! fitting its kind: knobs for continuous values, switches for on/off, note and scale pickers
+//! and a one-octave keyboard for the key. Rows wrap, so the cards reflow from a wide window
+//! down to 800x500 (the caller scrolls what does not fit).
 
-use egui::RichText;
+use egui::Vec2;
 use nice_plug::prelude::*;
-use nice_plug_egui::widgets::ParamSlider;
 
+use crate::music::theory::{PitchClass, ScaleKind};
 use crate::params::DaiwParams;
 
-/// Narrowest width (points) that still takes two columns of controls.
-const TWO_COLUMNS_MIN_WIDTH: f32 = 560.0;
+use super::keyboard::{self, NOTE_NAMES};
+use super::theme;
+use super::widgets::{self, KNOB_DIAMETER, KNOB_DIAMETER_COMPACT};
 
-/// Draws every parameter's control, grouped; `backing_panel` draws the pattern controls inside
-/// the Backing group.
+/// Narrowest width (points) that still takes two columns of cards: two cards of four knobs.
+const TWO_COLUMNS_MIN_WIDTH: f32 = 620.0;
+/// The key keyboard's size at the normal size (one octave, seven white keys).
+const KEYBOARD_SIZE: Vec2 = Vec2::new(196.0, 64.0);
+/// The keyboard in compact mode.
+const KEYBOARD_SIZE_COMPACT: Vec2 = Vec2::new(154.0, 46.0);
+
+/// How the controls are drawn this frame.
+#[derive(Debug, Clone, Copy)]
+pub struct ControlsLook {
+    /// Smaller knobs and keyboard.
+    pub compact: bool,
+}
+
+impl ControlsLook {
+    fn knob(self) -> f32 {
+        if self.compact {
+            KNOB_DIAMETER_COMPACT
+        } else {
+            KNOB_DIAMETER
+        }
+    }
+}
+
+/// Which group of cards the lower half shows: the voice (tuning, character, output) or the
+/// backing track. Two tabs let each fit the default window without scrolling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ControlsTab {
+    /// Tune, Modulate and Output.
+    #[default]
+    Voice,
+    /// The backing's switches, level and pattern panel.
+    Backing,
+}
+
+/// The tab names as shown (and announced).
+pub const TAB_NAMES: [(ControlsTab, &str); 2] = [
+    (ControlsTab::Voice, "Voice"),
+    (ControlsTab::Backing, "Backing track"),
+];
+
+/// Draws the tab row and the chosen tab's cards; `backing_panel` draws the pattern controls
+/// inside the Backing card. The caller provides the scrolling.
 pub fn draw_controls(
     ui: &mut egui::Ui,
     params: &DaiwParams,
     setter: &ParamSetter,
+    look: ControlsLook,
+    tab: &mut ControlsTab,
     backing_panel: impl FnOnce(&mut egui::Ui),
 ) {
-    let tune = |ui: &mut egui::Ui| {
-        group(ui, "Tune", |ui| {
-            let t = &params.tune;
-            row(ui, &t.enabled, setter);
-            row(ui, &t.key, setter);
-            row(ui, &t.scale, setter);
-            row(ui, &t.retune_ms, setter);
-            row(ui, &t.amount, setter);
-            row(ui, &t.humanize, setter);
-            row(ui, &t.vibrato, setter);
-            row(ui, &t.midi_targets, setter);
-        })
-    };
-    let backing = |ui: &mut egui::Ui| {
-        group(ui, "Backing", |ui| {
-            let b = &params.backing;
-            row(ui, &b.enabled, setter);
-            row(ui, &b.level_db, setter);
-            row(ui, &b.follow_host, setter);
+    ui.horizontal(|ui| {
+        for (value, name) in TAB_NAMES {
+            ui.selectable_value(
+                tab,
+                value,
+                egui::RichText::new(name).size(theme::TITLE_SIZE),
+            );
+        }
+    });
+    ui.add_space(theme::SPACE / 2.0);
+    match *tab {
+        ControlsTab::Voice if ui.available_width() >= TWO_COLUMNS_MIN_WIDTH => {
+            ui.columns(2, |columns| {
+                tune_card(&mut columns[0], params, setter, look);
+                output_card(&mut columns[0], params, setter, look);
+                modulate_card(&mut columns[1], params, setter, look);
+            });
+        }
+        ControlsTab::Voice => {
+            tune_card(ui, params, setter, look);
+            modulate_card(ui, params, setter, look);
+            output_card(ui, params, setter, look);
+        }
+        ControlsTab::Backing => backing_card(ui, params, setter, look, backing_panel),
+    }
+}
+
+/// Key, scale, the keyboard showing the scale, correction knobs, MIDI targets.
+fn tune_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look: ControlsLook) {
+    let t = &params.tune;
+    theme::card(ui, "Tune", |ui| {
+        ui.horizontal_wrapped(|ui| {
+            widgets::switch(ui, &t.enabled, setter);
+            widgets::picker(
+                ui,
+                "Key",
+                &t.key,
+                setter,
+                &PitchClass::ALL,
+                |pc| NOTE_NAMES[pc.semitone() as usize].to_string(),
+                64.0,
+            );
+            widgets::picker(
+                ui,
+                "Scale",
+                &t.scale,
+                setter,
+                &ScaleKind::ALL,
+                |s| s.display_name().to_string(),
+                128.0,
+            );
         });
-    };
-    let pattern = |ui: &mut egui::Ui| {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.set_max_width(ui.available_width());
-            ui.label(RichText::new("Backing pattern").strong().size(15.0));
-            backing_panel(ui);
-        });
-        ui.add_space(6.0);
-    };
-    let modulate = |ui: &mut egui::Ui| {
-        group(ui, "Modulate", |ui| {
-            let m = &params.modulate;
-            row(ui, &m.pitch, setter);
-            row(ui, &m.formant, setter);
-            row(ui, &m.robot, setter);
-            row(ui, &m.breath, setter);
-            row(ui, &m.whisper, setter);
-            row(ui, &m.warmth, setter);
-            row(ui, &m.presence, setter);
-            row(ui, &m.reverb, setter);
-            row(ui, &m.compression, setter);
-            row(ui, &m.mix, setter);
-        })
-    };
-    let output = |ui: &mut egui::Ui| {
-        group(ui, "Output", |ui| {
-            row(ui, &params.output_gain, setter);
-            row(ui, &params.bypass, setter);
-        })
-    };
-    egui::ScrollArea::vertical()
-        .id_salt("controls")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            if ui.available_width() >= TWO_COLUMNS_MIN_WIDTH {
-                // Balanced so the pattern's buttons are in view at the default size.
-                ui.columns(2, |columns| {
-                    tune(&mut columns[0]);
-                    backing(&mut columns[0]);
-                    output(&mut columns[0]);
-                    modulate(&mut columns[1]);
-                    pattern(&mut columns[1]);
-                });
-            } else {
-                tune(ui);
-                modulate(ui);
-                backing(ui);
-                pattern(ui);
-                output(ui);
+        let key = t.key.value();
+        let mask = t.scale.value().pitch_class_mask(key);
+        let size = if look.compact {
+            KEYBOARD_SIZE_COMPACT
+        } else {
+            KEYBOARD_SIZE
+        };
+        // Display only until the custom-scale mask parameter exists: then a click toggles
+        // the note (keyboard::toggle) and the mask drives this display.
+        let _toggled = keyboard::keyboard(ui, mask, key, size, false);
+        ui.horizontal_wrapped(|ui| {
+            for p in [&t.retune_ms, &t.amount, &t.humanize, &t.vibrato] {
+                widgets::knob(ui, p, setter, look.knob());
             }
         });
-}
-
-/// A titled frame around a group of controls.
-fn group(ui: &mut egui::Ui, title: &str, body: impl FnOnce(&mut egui::Ui)) {
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_max_width(ui.available_width());
-        ui.label(RichText::new(title).strong().size(15.0));
-        egui::Grid::new(title)
-            .num_columns(2)
-            .spacing([8.0, 4.0])
-            .show(ui, body);
+        widgets::switch(ui, &t.midi_targets, setter)
+            .on_hover_text("Held MIDI notes become the targets instead of the scale");
     });
-    ui.add_space(6.0);
 }
 
-/// One labelled parameter slider (works for float, bool and enum parameters alike).
-fn row<P: Param>(ui: &mut egui::Ui, param: &P, setter: &ParamSetter) {
-    ui.label(param.name());
-    ui.add(ParamSlider::for_param(param, setter).with_width(130.0));
-    ui.end_row();
+/// Voice character: ten knobs, wrapped.
+fn modulate_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look: ControlsLook) {
+    let m = &params.modulate;
+    theme::card(ui, "Modulate", |ui| {
+        ui.horizontal_wrapped(|ui| {
+            for p in [
+                &m.pitch,
+                &m.formant,
+                &m.robot,
+                &m.breath,
+                &m.whisper,
+                &m.warmth,
+                &m.presence,
+                &m.reverb,
+                &m.compression,
+                &m.mix,
+            ] {
+                widgets::knob(ui, p, setter, look.knob());
+            }
+        });
+    });
+}
+
+/// Output gain and bypass.
+fn output_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look: ControlsLook) {
+    theme::card(ui, "Output", |ui| {
+        ui.horizontal_wrapped(|ui| {
+            widgets::knob(ui, &params.output_gain, setter, look.knob());
+            widgets::switch(ui, &params.bypass, setter);
+        });
+    });
+}
+
+/// The backing's switches and level, then the pattern panel.
+fn backing_card(
+    ui: &mut egui::Ui,
+    params: &DaiwParams,
+    setter: &ParamSetter,
+    look: ControlsLook,
+    backing_panel: impl FnOnce(&mut egui::Ui),
+) {
+    let b = &params.backing;
+    theme::card(ui, "Backing", |ui| {
+        ui.horizontal_wrapped(|ui| {
+            widgets::switch(ui, &b.enabled, setter);
+            widgets::switch(ui, &b.follow_host, setter);
+            widgets::knob(ui, &b.level_db, setter, look.knob());
+        });
+        ui.separator();
+        backing_panel(ui);
+    });
 }

@@ -14,17 +14,28 @@ pub mod cards;
 pub mod chat;
 /// The grouped parameter controls.
 pub mod controls;
+/// The one-octave keyboard showing (and, with a mask parameter, toggling) the scale's notes.
+pub mod keyboard;
 /// Parameter access by id: through the host, or a map for tests.
 pub mod param_access;
 /// The live pitch view and its analysis ring.
 pub mod pitch_view;
+/// Named and user presets, A/B compare.
+pub mod presets;
 /// One instance's window state and assistant worker.
 pub mod session;
+/// Palette, spacing, type sizes and the brand mark.
+pub mod theme;
+/// The title bar: brand, presets, A/B, compact mode.
+pub mod title_bar;
+/// Knobs, switches and pickers bound to parameters.
+pub mod widgets;
+/// The window's size and compact mode, kept with the project.
+pub mod window_size;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use egui::{Color32, RichText};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 use nice_plug_egui::{
@@ -43,10 +54,18 @@ pub type DaiwEditor = EguiEditor<DaiwEditorApp>;
 
 /// Default window size in logical pixels.
 pub const DEFAULT_SIZE: (u32, u32) = (1100, 680);
+/// The smallest window size the layout is made for (everything reachable, scrolling inside).
+pub const MIN_SIZE: (u32, u32) = (800, 500);
 /// The chat panel's default width in points (the user can drag its edge).
 pub const CHAT_DEFAULT_WIDTH: f32 = 380.0;
-/// The pitch view's height in points.
-pub const PITCH_VIEW_HEIGHT: f32 = 150.0;
+/// The chat never takes more than this share of the window, so the graph keeps the centre.
+const CHAT_MAX_SHARE: f32 = 0.4;
+/// The pitch graph's share of the central panel's height.
+const GRAPH_SHARE: f32 = 0.36;
+/// The pitch graph's height bounds in points (normal mode).
+const GRAPH_HEIGHT: (f32, f32) = (170.0, 360.0);
+/// The pitch graph's height in compact mode.
+const GRAPH_HEIGHT_COMPACT: f32 = 140.0;
 /// How often the pitch view redraws while the window is open.
 const PITCH_REFRESH: Duration = Duration::from_millis(33);
 
@@ -83,44 +102,78 @@ pub fn create(
     )
 }
 
+/// Installs the theme once per egui context (it survives frames; a marker in the context's
+/// memory says it is there).
+fn ensure_theme(ctx: &egui::Context) {
+    let marker = egui::Id::unique("daiw_theme_applied");
+    if !ctx.data(|d| d.get_temp::<bool>(marker).unwrap_or(false)) {
+        theme::apply(ctx);
+        ctx.data_mut(|d| d.insert_temp(marker, true));
+    }
+}
+
 /// Draws the whole window for one frame: polls the session (worker events, analysis frames,
-/// saved state), then the title bar, the chat on the right, the pitch view and the controls.
+/// saved state), then the title bar, the chat on the right, and in the centre the pitch graph
+/// above the controls (scrolling when the window is small).
 pub fn draw_window(
     ui: &mut egui::Ui,
     params: &DaiwParams,
     setter: &ParamSetter,
     session: &mut Session,
 ) {
+    ensure_theme(ui.ctx());
     let mut host = HostParams::new(params, setter);
     session.poll(&mut host);
+    let window_width = ui.available_width();
+    let screen = ui.ctx().content_rect().size() * ui.ctx().zoom_factor();
+    session
+        .window
+        .record(screen.x, screen.y, session.title.compact);
     let Session {
         chat,
         link,
         pitch,
         backing,
+        title,
+        tab,
         ..
     } = session;
-
-    egui::Panel::top("title").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.heading(RichText::new(crate::PLUGIN_NAME).strong());
-            ui.label(RichText::new("vocal tuning · voice design · backing").color(Color32::GRAY));
-        });
-    });
+    egui::Panel::top("title")
+        .frame(
+            egui::Frame::new()
+                .fill(theme::BACKGROUND)
+                .inner_margin(egui::Margin::symmetric(8, 6)),
+        )
+        .show(ui, |ui| title.ui(ui, &mut host));
+    let compact = title.compact;
     egui::Panel::right("chat")
         .resizable(true)
-        .default_size(CHAT_DEFAULT_WIDTH)
-        .min_size(260.0)
+        .default_size(CHAT_DEFAULT_WIDTH.min(window_width * CHAT_MAX_SHARE))
+        .min_size(240.0)
+        .max_size(window_width * CHAT_MAX_SHARE)
         .show(ui, |ui| chat.ui(ui, link, &mut host));
     egui::CentralPanel::default().show(ui, |ui| {
-        pitch.ui(
-            ui,
-            params.tune.key.value(),
-            params.tune.scale.value(),
-            PITCH_VIEW_HEIGHT,
-        );
-        ui.add_space(6.0);
-        controls::draw_controls(ui, params, setter, |ui| backing.ui(ui, &mut host));
+        let graph_height = if compact {
+            GRAPH_HEIGHT_COMPACT
+        } else {
+            (ui.available_height() * GRAPH_SHARE).clamp(GRAPH_HEIGHT.0, GRAPH_HEIGHT.1)
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("centre")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                pitch.ui(
+                    ui,
+                    params.tune.key.value(),
+                    params.tune.scale.value(),
+                    graph_height,
+                );
+                ui.add_space(theme::SPACE);
+                let look = controls::ControlsLook { compact };
+                controls::draw_controls(ui, params, setter, look, tab, |ui| {
+                    backing.ui(ui, &mut host)
+                });
+            });
     });
 }
 

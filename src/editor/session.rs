@@ -25,8 +25,11 @@ use crate::plugin::state_repair::reroot_intent;
 
 use super::backing_panel::BackingPanel;
 use super::chat::{AssistantPort, ChatState, Entry, ModelStatus};
+use super::controls::ControlsTab;
 use super::param_access::ParamAccess;
 use super::pitch_view::{AnalysisConsumer, PitchView};
+use super::title_bar::TitleBar;
+use super::window_size::WindowStore;
 
 /// The worker's handle, or why it could not start.
 #[derive(Default)]
@@ -65,6 +68,12 @@ pub struct Session {
     pub pitch: PitchView,
     /// The backing panel and its queue to the audio thread.
     pub backing: BackingPanel,
+    /// The title bar: presets, A/B compare, compact mode.
+    pub title: TitleBar,
+    /// The window's size and compact mode, as the project keeps them.
+    pub window: Arc<WindowStore>,
+    /// The controls' tab (voice or backing track).
+    pub tab: ControlsTab,
     analysis: AnalysisConsumer,
     notifier: RepaintNotifier,
     /// The parameter values the agent was last told, to send only the moves.
@@ -99,6 +108,9 @@ impl Session {
             link: WorkerLink::default(),
             pitch: PitchView::default(),
             backing: BackingPanel::new(patterns, backing),
+            title: TitleBar::new(&daiw_home()),
+            window: Arc::new(WindowStore::default()),
+            tab: ControlsTab::default(),
             analysis,
             notifier: RepaintNotifier::new(),
             told: vec![None; PARAM_IDS.len()],
@@ -110,6 +122,14 @@ impl Session {
             saved_backing: None,
             home: crate::assistant::model_file::daiw_home(),
         }
+    }
+
+    /// Shares the window store the plugin's parameters persist (size and compact mode come
+    /// back with the project).
+    pub fn with_window_store(mut self, store: Arc<WindowStore>) -> Self {
+        self.title.compact = store.get().compact;
+        self.window = store;
+        self
     }
 
     /// The notifier the editor window listens to.
