@@ -8,9 +8,9 @@ use daiw::music::theory::ScaleKind;
 use daiw::offline::wav::{self, Audio, WavFormat};
 use midly::{MetaMessage, MidiMessage, Smf, TrackEventKind};
 
-mod support;
 #[path = "support/melodies.rs"]
 mod melodies;
+mod support;
 
 use melodies::{melody, MelodySpec};
 use support::{output_dir, run_daiw};
@@ -128,7 +128,11 @@ fn bad_input_gives_clear_errors() {
     let not_wav = dir.join("notes.txt");
     std::fs::write(&not_wav, "this is not a WAV file").expect("write");
     let not_wav = not_wav.to_str().expect("utf-8 path");
-    for flags in [&["--key"][..], &["--notes"], &["--mid", "/tmp/daiw-never.mid"]] {
+    for flags in [
+        &["--key"][..],
+        &["--notes"],
+        &["--mid", "/tmp/daiw-never.mid"],
+    ] {
         let mut args = vec!["analyze", not_wav];
         args.extend_from_slice(flags);
         let result = run_daiw(&args);
@@ -152,7 +156,11 @@ fn bad_input_gives_clear_errors() {
         "0",
     ]);
     assert!(!bad_tempo.status.success());
-    assert!(text(&bad_tempo.stderr).contains("tempo"), "{}", text(&bad_tempo.stderr));
+    assert!(
+        text(&bad_tempo.stderr).contains("tempo"),
+        "{}",
+        text(&bad_tempo.stderr)
+    );
     let key_csv = run_daiw(&["analyze", input, "--key", "--csv"]);
     assert!(!key_csv.status.success());
 }

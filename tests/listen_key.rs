@@ -97,7 +97,10 @@ fn sung_takes_in_known_keys_are_recognised() {
             }
         }
     }
-    println!("key estimates: {right} of {} right (tonic and mode)", cases.len());
+    println!(
+        "key estimates: {right} of {} right (tonic and mode)",
+        cases.len()
+    );
     for (scale, (ok, total)) in &per_scale {
         println!("  {scale:>15}: {ok}/{total}");
     }
@@ -127,14 +130,20 @@ fn a_high_voice_and_a_pure_tone_melody_are_recognised() {
     let tune = melody(&spec);
     let points = heard(&tune.segments, 48_000, Vowel::A, 3);
     let estimate = key_from_notes(&segment_notes(&points, None)).expect("an estimate");
-    assert_eq!((estimate.tonic, estimate.scale), (PitchClass::D, ScaleKind::Major));
+    assert_eq!(
+        (estimate.tonic, estimate.scale),
+        (PitchClass::D, ScaleKind::Major)
+    );
 
     // The same kind of tune as pure sine tones (no formants, no jitter) in B minor.
     let spec = MelodySpec::new(59, ScaleKind::Minor, 12.0, 11);
     let tune = melody(&spec);
     let sine = sine_points(&tune.segments, 44_100);
     let estimate = key_from_notes(&segment_notes(&sine, None)).expect("an estimate");
-    assert_eq!((estimate.tonic, estimate.scale), (PitchClass::B, ScaleKind::Minor));
+    assert_eq!(
+        (estimate.tonic, estimate.scale),
+        (PitchClass::B, ScaleKind::Minor)
+    );
 }
 
 /// The detector's track of a sine that follows the segments' pitch (silence in gaps).
@@ -162,9 +171,10 @@ fn sine_points(
                     )
                 }),
             ),
-            Segment::Glide { from, to, seconds } => {
-                (seconds, Box::new(move |t| Some(from + (to - from) * t / seconds)))
-            }
+            Segment::Glide { from, to, seconds } => (
+                seconds,
+                Box::new(move |t| Some(from + (to - from) * t / seconds)),
+            ),
             Segment::Gap { seconds, .. } => (seconds, Box::new(|_| None)),
         };
         for i in 0..(seconds * sr) as usize {

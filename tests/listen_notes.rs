@@ -97,7 +97,10 @@ fn melodies_segment_into_their_notes() {
     println!(
         "vibrato rate error on {} long vibrato notes: median {:.2} Hz",
         vibrato_errors.len(),
-        vibrato_errors.get(vibrato_errors.len() / 2).copied().unwrap_or(0.0)
+        vibrato_errors
+            .get(vibrato_errors.len() / 2)
+            .copied()
+            .unwrap_or(0.0)
     );
     assert!(f1 >= 0.9, "onset F1 {f1}");
     assert!(wrong_note * 50 <= matched, "{wrong_note} wrong notes");
@@ -159,18 +162,27 @@ fn deliberate_offsets_are_measured_within_3_cents() {
         ("44.1 kHz steady", 44_100, 0.0),
         ("48 kHz vibrato 40 cents", 48_000, 40.0),
     ] {
-        let found = segment_notes(&heard(&offset_notes(&OFFSETS, vibrato), rate, Vowel::A, 5), None);
+        let found = segment_notes(
+            &heard(&offset_notes(&OFFSETS, vibrato), rate, Vowel::A, 5),
+            None,
+        );
         assert_offsets(label, &OFFSETS, &found);
         if vibrato > 0.0 {
             for note in &found {
                 assert!((note.vibrato_hz.unwrap() - 5.5).abs() < 0.3, "{note:?}");
-                assert!((note.vibrato_cents.unwrap() - vibrato).abs() < 6.0, "{note:?}");
+                assert!(
+                    (note.vibrato_cents.unwrap() - vibrato).abs() < 6.0,
+                    "{note:?}"
+                );
             }
         }
     }
     // A soprano, 600-900 Hz.
     let high: Vec<(f32, f32)> = [(74.0, 12.0), (77.0, -27.0), (79.0, 19.0), (81.0, -14.0)].to_vec();
-    let found = segment_notes(&heard(&offset_notes(&high, 25.0), 48_000, Vowel::A, 9), None);
+    let found = segment_notes(
+        &heard(&offset_notes(&high, 25.0), 48_000, Vowel::A, 9),
+        None,
+    );
     assert_offsets("soprano", &high, &found);
 }
 
@@ -180,9 +192,10 @@ fn pure_tones_are_measured_within_3_cents() {
     let mut samples = vec![0.0f32; 4_410];
     for &(midi, cents) in &OFFSETS {
         let hz = 440.0 * ((midi + cents / 100.0 - 69.0) / 12.0).exp2();
-        samples.extend((0..(0.6 * sr) as usize).map(|i| {
-            0.5 * (std::f32::consts::TAU * hz * i as f32 / sr).sin()
-        }));
+        samples.extend(
+            (0..(0.6 * sr) as usize)
+                .map(|i| 0.5 * (std::f32::consts::TAU * hz * i as f32 / sr).sin()),
+        );
         samples.extend(std::iter::repeat_n(0.0, 5_000));
     }
     let audio = daiw::offline::wav::Audio {

@@ -36,7 +36,8 @@ enum Commands {
     Backing(music_cli::BackingArgs),
     /// Render a WAV file through the voice chain (tuning applies when --key is given).
     Render(offline_cli::RenderArgs),
-    /// Print the pitch track of a WAV file (JSON, or CSV with --csv).
+    /// Print the pitch track of a WAV file (JSON, or CSV with --csv), or with --key, --notes
+    /// and --mid the key, the sung notes and a MIDI file of them.
     Analyze(offline_cli::AnalyzeArgs),
     /// Suggest song titles from a mood.
     Names(music_cli::NamesArgs),

@@ -29,7 +29,12 @@ pub fn sung_audio(segments: &[Segment], sample_rate: u32, vowel: Vowel, seed: u3
 
 /// The detector's pitch track of the sung segments.
 pub fn heard(segments: &[Segment], sample_rate: u32, vowel: Vowel, seed: u32) -> Vec<PitchPoint> {
-    pitch_points(&pitch_track(&sung_audio(segments, sample_rate, vowel, seed)))
+    pitch_points(&pitch_track(&sung_audio(
+        segments,
+        sample_rate,
+        vowel,
+        seed,
+    )))
 }
 
 /// Runs `job` on every item on two threads (the machine's cores), keeping the order.

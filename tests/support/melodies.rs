@@ -87,12 +87,12 @@ impl Rng {
 /// The degrees (0-based) that tell this scale from its neighbours on the same tonic.
 pub fn characteristic_degrees(scale: ScaleKind) -> &'static [i32] {
     match scale {
-        ScaleKind::Major => &[3, 6],         // 4 (not lydian), 7 (not mixolydian)
-        ScaleKind::Minor => &[5, 6, 1],      // b6 (not dorian), b7 (not harmonic), 2
-        ScaleKind::Dorian => &[5, 2],        // natural 6 with b3
-        ScaleKind::Mixolydian => &[6, 2],    // b7 with 3
-        ScaleKind::Lydian => &[3, 6],        // #4
-        ScaleKind::Phrygian => &[1, 5],      // b2
+        ScaleKind::Major => &[3, 6],      // 4 (not lydian), 7 (not mixolydian)
+        ScaleKind::Minor => &[5, 6, 1],   // b6 (not dorian), b7 (not harmonic), 2
+        ScaleKind::Dorian => &[5, 2],     // natural 6 with b3
+        ScaleKind::Mixolydian => &[6, 2], // b7 with 3
+        ScaleKind::Lydian => &[3, 6],     // #4
+        ScaleKind::Phrygian => &[1, 5],   // b2
         ScaleKind::HarmonicMinor => &[6, 5], // 7 with b6
         ScaleKind::MelodicMinor => &[5, 6, 2],
         ScaleKind::Locrian => &[4, 1],

@@ -123,9 +123,8 @@ pub fn pitch_class_weights(notes: &[SungNote]) -> [f32; 12] {
             .is_none_or(|next| next.start_s - note.end_s >= PHRASE_GAP_S);
         let steadiness =
             1.0 / (1.0 + (note.unsteadiness_cents / HALF_WEIGHT_UNSTEADINESS_CENTS).powi(2));
-        let weight = note.duration_s() as f32
-            * steadiness
-            * if phrase_end { PHRASE_END_BONUS } else { 1.0 };
+        let weight =
+            note.duration_s() as f32 * steadiness * if phrase_end { PHRASE_END_BONUS } else { 1.0 };
         if !(weight.is_finite() && note.pitch.is_finite()) {
             continue;
         }
@@ -144,7 +143,7 @@ pub fn pitch_class_weights(notes: &[SungNote]) -> [f32; 12] {
 pub fn rank_keys(notes: &[SungNote]) -> Vec<KeyEstimate> {
     let weights = pitch_class_weights(notes);
     let total: f32 = weights.iter().sum();
-    if !(total >= MIN_EVIDENCE_S) {
+    if total.is_nan() || total < MIN_EVIDENCE_S {
         return Vec::new();
     }
     let observations = (total / SECONDS_PER_OBSERVATION).min(MAX_OBSERVATIONS);
@@ -159,10 +158,7 @@ pub fn rank_keys(notes: &[SungNote]) -> Vec<KeyEstimate> {
             scored.push((tonic, scale, observations * likelihood + prior.ln()));
         }
     }
-    let best = scored
-        .iter()
-        .map(|s| s.2)
-        .fold(f32::NEG_INFINITY, f32::max);
+    let best = scored.iter().map(|s| s.2).fold(f32::NEG_INFINITY, f32::max);
     let norm: f32 = scored.iter().map(|s| (s.2 - best).exp()).sum();
     let mut ranked: Vec<KeyEstimate> = scored
         .into_iter()

@@ -39,8 +39,16 @@ fn finds_major_minor_and_modes_that_establish_themselves() {
         (62, ScaleKind::Major, &[0, 2, 4, 4, 3, 1, 6, 7, 4, 5, 3, 0]),
         (57, ScaleKind::Minor, &[0, 2, 4, 0, 5, 4, 6, 4, 3, 2, 1, 0]),
         (62, ScaleKind::Dorian, &[0, 2, 5, 4, 5, 4, 3, 0, 6, 5, 1, 0]),
-        (55, ScaleKind::Mixolydian, &[0, 2, 6, 0, 4, 6, 5, 4, 6, 5, 1, 0]),
-        (64, ScaleKind::Phrygian, &[0, 1, 2, 0, 4, 3, 1, 0, 5, 1, 6, 0]),
+        (
+            55,
+            ScaleKind::Mixolydian,
+            &[0, 2, 6, 0, 4, 6, 5, 4, 6, 5, 1, 0],
+        ),
+        (
+            64,
+            ScaleKind::Phrygian,
+            &[0, 1, 2, 0, 4, 3, 1, 0, 5, 1, 6, 0],
+        ),
     ];
     for (tonic, scale, degrees) in cases {
         let notes = melody(tonic, scale, degrees);
@@ -62,7 +70,10 @@ fn confidence_grows_with_evidence_and_nothing_gives_none() {
     let degrees = [0, 2, 4, 4, 3, 1, 6, 7, 4, 5, 3, 0];
     let short = melody(60, ScaleKind::Major, &degrees[..4]);
     let long = melody(60, ScaleKind::Major, &[degrees, degrees].concat());
-    let (short, long) = (key_from_notes(&short).unwrap(), key_from_notes(&long).unwrap());
+    let (short, long) = (
+        key_from_notes(&short).unwrap(),
+        key_from_notes(&long).unwrap(),
+    );
     assert!(long.confidence > short.confidence, "{short:?} {long:?}");
     let ranked = rank_keys(&melody(60, ScaleKind::Major, &degrees));
     let total: f32 = ranked.iter().map(|k| k.confidence).sum();
@@ -75,7 +86,11 @@ fn live_listener_follows_a_key_change_within_its_window() {
     let mut listener = KeyListener::new(10.0);
     assert!(listener.estimate().is_none());
     let push_melody = |listener: &mut KeyListener, offset: f64, tonic: i32, scale| {
-        for n in melody(tonic, scale, &[0, 2, 4, 4, 3, 1, 6, 7, 4, 5, 3, 0, 2, 4, 1, 0]) {
+        for n in melody(
+            tonic,
+            scale,
+            &[0, 2, 4, 4, 3, 1, 6, 7, 4, 5, 3, 0, 2, 4, 1, 0],
+        ) {
             let mut t = n.start_s;
             while t < n.end_s {
                 listener.push(PitchPoint {
@@ -94,10 +109,16 @@ fn live_listener_follows_a_key_change_within_its_window() {
     };
     push_melody(&mut listener, 0.0, 60, ScaleKind::Major);
     let first = listener.estimate().unwrap();
-    assert_eq!((first.tonic, first.scale), (PitchClass::C, ScaleKind::Major));
+    assert_eq!(
+        (first.tonic, first.scale),
+        (PitchClass::C, ScaleKind::Major)
+    );
     push_melody(&mut listener, 12.0, 64, ScaleKind::Minor);
     let second = listener.estimate().unwrap();
-    assert_eq!((second.tonic, second.scale), (PitchClass::E, ScaleKind::Minor));
+    assert_eq!(
+        (second.tonic, second.scale),
+        (PitchClass::E, ScaleKind::Minor)
+    );
     assert!(listener.notes.len() <= MAX_NOTES);
     listener.clear();
     assert!(listener.estimate().is_none());

@@ -190,7 +190,7 @@ fn stable_cores(run: &Run, hop: f64) -> Vec<Range<usize>> {
     };
     let mut cores = Vec::new();
     let mut current: Option<(usize, f32, usize)> = None; // start, sum, count
-    for i in 0..n {
+    for (i, &value) in smooth.iter().enumerate() {
         if slope(i).abs() >= STABLE_ST_PER_S {
             if let Some((start, _, _)) = current.take() {
                 cores.push(start..i);
@@ -198,14 +198,14 @@ fn stable_cores(run: &Run, hop: f64) -> Vec<Range<usize>> {
             continue;
         }
         current = match current {
-            Some((start, sum, count)) if (smooth[i] - sum / count as f32).abs() <= SPLIT_ST => {
-                Some((start, sum + smooth[i], count + 1))
+            Some((start, sum, count)) if (value - sum / count as f32).abs() <= SPLIT_ST => {
+                Some((start, sum + value, count + 1))
             }
             Some((start, _, _)) => {
                 cores.push(start..i);
-                Some((i, smooth[i], 1))
+                Some((i, value, 1))
             }
-            None => Some((i, smooth[i], 1)),
+            None => Some((i, value, 1)),
         };
     }
     if let Some((start, _, _)) = current {
@@ -301,7 +301,11 @@ pub fn nearest_midi(pitch: f32, key: Option<Key>) -> u8 {
     let mask = key.scale.pitch_class_mask(key.tonic_pc());
     (rounded - 2..=rounded + 2)
         .filter(|m| (0..=127).contains(m) && mask & (1 << m.rem_euclid(12)) != 0)
-        .min_by(|a, b| (*a as f32 - pitch).abs().total_cmp(&(*b as f32 - pitch).abs()))
+        .min_by(|a, b| {
+            (*a as f32 - pitch)
+                .abs()
+                .total_cmp(&(*b as f32 - pitch).abs())
+        })
         .unwrap_or(rounded) as u8
 }
 
@@ -323,9 +327,8 @@ fn describe(fit: PitchFit, start_s: f64, end_s: f64, key: Option<Key>) -> SungNo
 /// vibrato fields when a note has none).
 pub fn notes_to_csv(notes: &[SungNote]) -> String {
     let mut out = String::from("start_s,end_s,midi,cents,vibrato_hz,vibrato_cents\n");
-    let optional = |v: Option<f32>, decimals: usize| {
-        v.map_or(String::new(), |v| format!("{v:.decimals$}"))
-    };
+    let optional =
+        |v: Option<f32>, decimals: usize| v.map_or(String::new(), |v| format!("{v:.decimals$}"));
     for note in notes {
         out.push_str(&format!(
             "{:.3},{:.3},{},{:.1},{},{}\n",

@@ -25,9 +25,9 @@ fn track(parts: &[Part]) -> Vec<PitchPoint> {
         for i in 0..n {
             let t = i as f64 * hop;
             let midi = match *part {
-                Part::Hold(m, _, depth, rate) => Some(
-                    m + depth / 100.0 * (std::f32::consts::TAU * rate * t as f32).sin(),
-                ),
+                Part::Hold(m, _, depth, rate) => {
+                    Some(m + depth / 100.0 * (std::f32::consts::TAU * rate * t as f32).sin())
+                }
                 Part::Slide(a, b, s) => Some(a + (b - a) * (t / s) as f32),
                 Part::Rest(_) => None,
             };
@@ -80,7 +80,10 @@ fn glides_join_notes_without_becoming_notes() {
     assert_eq!(midis, vec![57, 64, 62, 50], "{notes:?}");
     // Boundaries sit in the middle of each glide.
     for (note, expected) in notes[1..].iter().zip([0.575, 1.25, 2.025]) {
-        assert!((note.start_s - expected).abs() < 0.03, "{note:?} vs {expected}");
+        assert!(
+            (note.start_s - expected).abs() < 0.03,
+            "{note:?} vs {expected}"
+        );
     }
     let vibrato = notes[1].vibrato_hz.expect("vibrato on the second note");
     assert!((vibrato - 5.5).abs() < 0.3, "{vibrato}");

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::notes::SungNote;
 use super::midi_note_name;
+use super::notes::SungNote;
 use crate::music::theory::Key;
 
 /// Within this many cents a note is in tune to a trained ear.

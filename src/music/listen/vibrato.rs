@@ -98,13 +98,14 @@ fn solve(m: &mut [[f64; 5]; 4], size: usize) -> Option<[f64; 4]> {
             return None;
         }
         m.swap(col, pivot);
-        for row in 0..size {
-            if row != col {
-                let factor = m[row][col] / m[col][col];
-                for k in col..size {
-                    m[row][k] -= factor * m[col][k];
+        let pivot_row = m[col];
+        for (index, row) in m.iter_mut().enumerate().take(size) {
+            if index != col {
+                let factor = row[col] / pivot_row[col];
+                for (value, p) in row[col..size].iter_mut().zip(&pivot_row[col..size]) {
+                    *value -= factor * p;
                 }
-                m[row][4] -= factor * m[col][4];
+                row[4] -= factor * pivot_row[4];
             }
         }
     }
@@ -236,7 +237,10 @@ mod tests {
         assert!(fit.vibrato.is_none());
         assert!((fit.centre - 57.77).abs() < 1e-4);
         let (times, pitch) = note(0.5, 57.0, 4.0, 5.0);
-        assert!(fit_note(&times, &pitch).vibrato.is_none(), "4 cents is no vibrato");
+        assert!(
+            fit_note(&times, &pitch).vibrato.is_none(),
+            "4 cents is no vibrato"
+        );
     }
 
     #[test]
