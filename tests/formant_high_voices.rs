@@ -1,13 +1,19 @@
 //! Formant shifts on low and high voices, measured with the project's LPC
 //! (`lpc::median_formants`) on the synthetic singer with a vowel of F1 400 Hz, F2 2000 Hz.
 //!
-//! Judged: F2 on low voices (110-165 Hz) moves by the requested ratio within 2 %. Printed, not
-//! yet judged (issue 12, part 2, open): F1 on low voices (measured x1.29 / x1.34 for +3 st,
-//! want x1.19: a 400 Hz F1 is only three or four harmonics wide at 110-165 Hz), and both
-//! formants on high voices (500-1000 Hz), whose harmonics sample the envelope every 500-1000 Hz
-//! with F1 below f0: LPC there finds the harmonics themselves (at 988 Hz it reports F1/F2 at
-//! H1/H2, which no formant shift moves), so it cannot tell a right shift from a wrong one.
-//! `--nocapture` prints the table.
+//! Ground truth is the same singer singing the same notes with the vowel's formants (and
+//! bandwidths) scaled by the requested ratio: what a perfect formant shift would give. It is
+//! measured the same way, because on high voices the harmonics sample the envelope every
+//! 400-700 Hz and any measurement (this LPC, Praat's Burg) is drawn to the harmonics: the ideal
+//! -3 semitone shift of a 587 Hz voice measures F2 x1.01, not x0.84, against its input.
+//!
+//! Judged: on low voices (110, 165 Hz) the shifted voice's F1 and F2 lie within 5 % of the
+//! ideal's (measured: within 3.7 %). Open, `#[ignore]`d until fixed: the same on 262-698 Hz
+//! voices, which miss by up to 30 %. A 988 Hz voice is left out: LPC finds the harmonics
+//! themselves there (ideal and output both measure within 0.2 % of the input).
+//!
+//! `--nocapture` prints the table; `DAIW_FORMANT_WAV_DIR=DIR` also writes every input, output
+//! and ideal as a WAV, for an independent measurement (Praat).
 
 use daiw::dsp::lpc::median_formants;
 use daiw::dsp::synthetic_singer::{sing, GapKind, Segment, SingerConfig, Vowel};
@@ -20,8 +26,16 @@ const VOWEL: Vowel = Vowel {
     bandwidths: [80.0, 120.0, 170.0, 250.0],
 };
 
-/// Two held notes `midi` and `midi + 2`, 0.8 s each, light vibrato.
-fn voice(midi: f32) -> Vec<f32> {
+/// The vowel with its formants and bandwidths scaled by `ratio`.
+fn scaled_vowel(ratio: f32) -> Vowel {
+    Vowel {
+        formants: VOWEL.formants.map(|f| f * ratio),
+        bandwidths: VOWEL.bandwidths.map(|b| b * ratio),
+    }
+}
+
+/// Two held notes `midi` and `midi + 2`, 0.8 s each, light vibrato, on `vowel`.
+fn voice(midi: f32, vowel: Vowel) -> Vec<f32> {
     let note = |m: f32| Segment::Note {
         midi: m,
         seconds: 0.8,
@@ -36,7 +50,7 @@ fn voice(midi: f32) -> Vec<f32> {
         &[gap, note(midi), note(midi + 2.0), gap],
         &SingerConfig {
             sample_rate: SAMPLE_RATE,
-            vowel: VOWEL,
+            vowel,
             ..SingerConfig::default()
         },
     )
@@ -57,6 +71,25 @@ fn render(input: &[f32], formant: f32) -> (Vec<f32>, usize) {
     (out, chain.latency_samples())
 }
 
+/// Writes `signal` as a 32-bit float WAV when `DAIW_FORMANT_WAV_DIR` names a folder.
+fn keep_wav(name: &str, signal: &[f32]) {
+    let Some(dir) = std::env::var_os("DAIW_FORMANT_WAV_DIR") else {
+        return;
+    };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: SAMPLE_RATE as u32,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let path = std::path::Path::new(&dir).join(format!("{name}.wav"));
+    let mut writer = hound::WavWriter::create(path, spec).expect("create wav");
+    for &x in signal {
+        writer.write_sample(x).expect("write wav");
+    }
+    writer.finalize().expect("finish wav");
+}
+
 /// F1 and F2 over the held notes (0.2 s into the first to 0.1 s before the end).
 fn formants(signal: &[f32], delay: usize) -> (f32, f32) {
     let start = delay + (0.3 * SAMPLE_RATE) as usize;
@@ -64,28 +97,62 @@ fn formants(signal: &[f32], delay: usize) -> (f32, f32) {
     median_formants(signal, SAMPLE_RATE, |i| (start..end).contains(&i)).expect("formants")
 }
 
-#[test]
-fn formant_shift_ratios_on_low_and_high_voices() {
-    println!("voice    formant  F1 in  F2 in   F1 x    F2 x   want");
+/// Largest relative distance of a measured formant from the ideal's.
+const TOLERANCE: f32 = 0.05;
+
+/// Shifts every voice in `midis` by -3 and +3 semitones of formant, prints the table, and
+/// returns the shifts whose F1 or F2 lies more than `TOLERANCE` from the ideal's.
+fn compare_with_ideal(midis: &[f32]) -> Vec<String> {
+    println!("voice   formant  input F1/F2   ideal F1/F2   output F1/F2   out/ideal  out/in  want");
     let mut failures = Vec::new();
-    for midi in [45.0f32, 52.0, 74.0, 77.0, 83.0] {
-        let input = voice(midi);
+    for &midi in midis {
+        let input = voice(midi, VOWEL);
         let f0 = 440.0 * ((midi - 69.0) / 12.0).exp2();
+        keep_wav(&format!("voice_{midi}"), &input);
         let (f1_in, f2_in) = formants(&input, 0);
         for formant in [-3.0f32, 3.0] {
-            let (out, latency) = render(&input, formant);
-            let (f1, f2) = formants(&out, latency);
             let want = (formant / 12.0).exp2();
-            let (r1, r2) = (f1 / f1_in, f2 / f2_in);
-            println!(
-                "{f0:>5.0} Hz {formant:>+5} {f1_in:>6.0} {f2_in:>6.0} {r1:>7.3} {r2:>7.3} {want:>6.3}"
+            let ideal = voice(midi, scaled_vowel(want));
+            keep_wav(&format!("voice_{midi}_ideal_{formant:+}"), &ideal);
+            let (f1_ideal, f2_ideal) = formants(&ideal, 0);
+            let (out, latency) = render(&input, formant);
+            keep_wav(
+                &format!("voice_{midi}_formant_{formant:+}"),
+                &out[latency..],
             );
-            if f0 < 200.0 && (r2 / want - 1.0).abs() > 0.02 {
+            let (f1, f2) = formants(&out, latency);
+            let (e1, e2) = (f1 / f1_ideal, f2 / f2_ideal);
+            println!(
+                "{f0:>5.0} Hz {formant:>+4}  {f1_in:>5.0}/{f2_in:<5.0}  {f1_ideal:>5.0}/{f2_ideal:<5.0}  \
+                 {f1:>5.0}/{f2:<5.0}  x{e1:.3}/x{e2:.3}  x{:.3}/x{:.3} x{want:.3}",
+                f1 / f1_in,
+                f2 / f2_in
+            );
+            let off = |e: f32| (e - 1.0).abs() > TOLERANCE;
+            if off(e1) || off(e2) {
                 failures.push(format!(
-                    "{f0:.0} Hz, formant {formant:+}: F1 x{r1:.3}, F2 x{r2:.3}"
+                    "{f0:.0} Hz, formant {formant:+}: F1 {f1:.0} Hz, F2 {f2:.0} Hz; \
+                     ideal {f1_ideal:.0}, {f2_ideal:.0}"
                 ));
             }
         }
     }
+    failures
+}
+
+/// Low voices (110 and 165 Hz): grain resampling moves both formants like the ideal does.
+#[test]
+fn formant_shifts_on_low_voices_match_a_singer_with_moved_formants() {
+    let failures = compare_with_ideal(&[45.0, 52.0]);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// High voices (262-698 Hz): open (issue 12). Grain resampling misses the ideal by up to 30 %
+/// from 262 Hz up, because a grain there holds several overlapping pulse responses and its
+/// spectrum is the harmonic comb, not the envelope. Run with `--ignored` to see the table.
+#[test]
+#[ignore = "issue 12: formant shift on voices above 250 Hz is not fixed yet"]
+fn formant_shifts_on_high_voices_match_a_singer_with_moved_formants() {
+    let failures = compare_with_ideal(&[60.0, 67.0, 74.0, 77.0]);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

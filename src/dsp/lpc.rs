@@ -17,9 +17,10 @@ pub fn autocorrelate(signal: &[f32], out: &mut [f32]) {
     }
 }
 
-/// Dot product in eight independent lanes, so it vectorises.
+/// Dot product in eight independent lanes, so it vectorises (a single running float sum
+/// cannot be reordered, and would wait on every addition in turn).
 #[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
     let (chunks_a, chunks_b) = (a.chunks_exact(8), b.chunks_exact(8));
     let tail: f32 = chunks_a

@@ -5,7 +5,7 @@
 
 use super::biquad::{Biquad, BiquadCoefficients};
 use super::history::History;
-use super::lpc::{autocorrelate, levinson, MAX_ORDER};
+use super::lpc::{autocorrelate, dot, levinson, MAX_ORDER};
 use super::noise::WhiteNoise;
 
 /// One-pole smoothing coefficient for a time constant in seconds.
@@ -104,11 +104,7 @@ impl Whisper {
         let excitation = self.noise.next_value() * self.gain * 1.732;
         let order = self.order;
         let past = &self.state[self.head..self.head + order];
-        let feedback: f32 = self.coefficients[1..=order]
-            .iter()
-            .zip(past)
-            .map(|(a, y)| a * y)
-            .sum();
+        let feedback = dot(&self.coefficients[1..=order], past);
         let mut y = excitation - feedback;
         if !y.is_finite() {
             self.state = [0.0; 2 * MAX_ORDER];

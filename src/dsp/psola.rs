@@ -49,11 +49,28 @@ struct Grain {
     formant: f32,
     /// Windowed mean of the grain's input, subtracted so the grain carries no DC.
     mean: f32,
+    /// Half-width in output samples (`half_width / formant`), kept so rendering divides
+    /// nothing per sample.
+    reach: f64,
+    /// 1 / `half_width`.
+    inverse_half_width: f32,
 }
 
 impl Grain {
+    fn new(synthesis_centre: f64, analysis_centre: f64, half_width: f32, formant: f32) -> Self {
+        Self {
+            synthesis_centre,
+            analysis_centre,
+            half_width,
+            formant,
+            mean: 0.0,
+            reach: (half_width / formant) as f64,
+            inverse_half_width: 1.0 / half_width,
+        }
+    }
+
     fn synthesis_half_width(&self) -> f64 {
-        (self.half_width / self.formant) as f64
+        self.reach
     }
 }
 
@@ -76,7 +93,7 @@ pub struct PsolaShifter {
     /// are found on the filtered copy, grains read the input this much earlier.
     mark_delay: f64,
     mark_delay_period: f64,
-    hann: Vec<f32>,
+    hann: [f32; HANN_POINTS + 1],
     grains: [Grain; MAX_GRAINS],
     grain_count: usize,
     /// Last analysis mark (absolute input index) and whether marks are being tracked.
@@ -105,7 +122,7 @@ impl Default for PsolaShifter {
             peak_coefficients: BiquadCoefficients::IDENTITY,
             mark_delay: 0.0,
             mark_delay_period: 0.0,
-            hann: Vec::new(),
+            hann: [0.0; HANN_POINTS + 1],
             grains: [Grain::default(); MAX_GRAINS],
             grain_count: 0,
             last_mark: 0.0,
@@ -146,12 +163,10 @@ impl PsolaShifter {
         self.oldest_readable = self.history.capacity() as i64 - 2;
         self.peak_coefficients = BiquadCoefficients::low_pass(sample_rate, 700.0, 0.7);
         self.peak_filter = Biquad::new(self.peak_coefficients);
-        self.hann = (0..=HANN_POINTS)
-            .map(|i| {
-                let x = i as f32 / HANN_POINTS as f32 * 2.0 - 1.0;
-                0.5 * (1.0 + (std::f32::consts::PI * x).cos())
-            })
-            .collect();
+        for (i, value) in self.hann.iter_mut().enumerate() {
+            let x = i as f32 / HANN_POINTS as f32 * 2.0 - 1.0;
+            *value = 0.5 * (1.0 + (std::f32::consts::PI * x).cos());
+        }
         self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
         self.dc.prepare(sample_rate);
         self.level.prepare(sample_rate);
@@ -297,13 +312,12 @@ impl PsolaShifter {
         }
         while self.next_synthesis - synthesis_half <= now {
             let s = self.next_synthesis;
-            let mut grain = Grain {
-                synthesis_centre: s,
-                analysis_centre: self.analysis_centre(s, period, half_width as f64, formant),
+            let mut grain = Grain::new(
+                s,
+                self.analysis_centre(s, period, half_width as f64, formant),
                 half_width,
                 formant,
-                mean: 0.0,
-            };
+            );
             grain.mean = self.grain_mean(&grain, period, now as i64 + self.latency as i64);
             self.push_grain(grain);
             self.next_synthesis += output_period;
@@ -367,17 +381,19 @@ impl PsolaShifter {
         let reach = grain.synthesis_half_width();
         let first = (grain.synthesis_centre - reach).ceil() as i64;
         let last = (grain.synthesis_centre + reach).floor() as i64;
+        // The same reads `render` makes (whole samples when the formants are kept), within the
+        // same bounds, so the unchecked reads stay inside what the history holds.
+        let (latest, earliest) = (newest as f64, (newest - self.oldest_readable) as f64);
+        let source = self.source(grain.formant);
         let (mut sum, mut weight) = (0.0f32, 0.0f32);
         for t in first..=last {
             let offset = (t as f64 - grain.synthesis_centre) * grain.formant as f64;
-            let w = self.window(offset as f32 / grain.half_width);
-            let position = centre + offset;
-            // The same reads `render` makes: whole samples when the formants are kept.
-            let source = self.source(grain.formant);
+            let w = self.window(offset as f32 * grain.inverse_half_width);
+            let position = (centre + offset).min(latest).max(earliest);
             sum += w * if grain.formant == 1.0 {
-                source.get(position as i64)
+                source.get_recent(position as i64)
             } else {
-                source.get_interpolated(position)
+                source.get_recent_interpolated(position)
             };
             weight += w;
         }
@@ -398,27 +414,28 @@ impl PsolaShifter {
         self.grain_count += 1;
     }
 
-    /// Sums the active grains at output time `now`, retiring finished ones.
+    /// Sums the active grains at output time `now`, retiring finished ones (in one pass that
+    /// keeps the survivors in order).
     fn render(&mut self, now: f64, newest: i64) -> f32 {
         let mut sum = 0.0f32;
-        let mut i = 0;
-        while i < self.grain_count {
+        let mut kept = 0;
+        // Never past the newest input; never further back than the history holds (it is sized
+        // for two periods plus the latency).
+        let (latest, earliest) = (newest as f64, (newest - self.oldest_readable) as f64);
+        for i in 0..self.grain_count {
             let grain = self.grains[i];
             let offset = now - grain.synthesis_centre;
-            let reach = grain.synthesis_half_width();
-            if offset > reach {
-                self.grains.copy_within(i + 1..self.grain_count, i);
-                self.grain_count -= 1;
+            if offset > grain.reach {
                 continue;
             }
-            if offset >= -reach {
+            self.grains[kept] = grain;
+            kept += 1;
+            if offset >= -grain.reach {
                 let analysis_offset = offset * grain.formant as f64;
-                // Never past the newest input; never further back than the history holds (it
-                // is sized for two periods plus the latency).
                 let position = (grain.analysis_centre + analysis_offset)
-                    .min(newest as f64)
-                    .max((newest - self.oldest_readable) as f64);
-                let window = self.window(analysis_offset as f32 / grain.half_width);
+                    .min(latest)
+                    .max(earliest);
+                let window = self.window(analysis_offset as f32 * grain.inverse_half_width);
                 let source = self.source(grain.formant);
                 let sample = if grain.formant == 1.0 {
                     source.get_recent(position as i64)
@@ -427,8 +444,8 @@ impl PsolaShifter {
                 };
                 sum += window * (sample - grain.mean);
             }
-            i += 1;
         }
+        self.grain_count = kept;
         sum
     }
 
