@@ -26,7 +26,7 @@ use daiw::music::theory::{PitchClass, ScaleKind};
 use serde_json::{Map, Value};
 
 /// Which parameter each argument of the parameter tools sets.
-const ARG_PARAMS: [(&str, &str, &str); 22] = [
+const ARG_PARAMS: [(&str, &str, &str); 26] = [
     ("voice_tune", "key", "tune_key"),
     ("voice_tune", "scale", "tune_scale"),
     ("voice_tune", "retune_ms", "tune_retune_ms"),
@@ -49,12 +49,16 @@ const ARG_PARAMS: [(&str, &str, &str); 22] = [
     ("mix_control", "follow_host", "backing_follow"),
     ("mix_control", "output_gain_db", "output_gain"),
     ("mix_control", "bypass", "bypass"),
+    ("voice_harmony", "voices", "harmony_voices"),
+    ("voice_harmony", "mode", "harmony_mode"),
+    ("voice_harmony", "level", "harmony_level"),
+    ("voice_harmony", "spread", "harmony_spread"),
 ];
 
 /// Parameters an answer may not move unless the request asks for them: the key, the scale,
 /// switches and levels. (Presets may move the rest: "fast like T-Pain" can be either tuning
 /// preset that gives a fast retune.)
-const GUARDED: [&str; 11] = [
+const GUARDED: [&str; 15] = [
     "tune_key",
     "tune_scale",
     "tune_enabled",
@@ -66,10 +70,17 @@ const GUARDED: [&str; 11] = [
     "backing_level",
     "mod_pitch",
     "mod_formant",
+    "tune_note_mask",
+    "tune_follow_chords",
+    "harmony_voices",
+    "harmony_mode",
 ];
 
 fn is_param_tool(tool: &str) -> bool {
-    matches!(tool, "voice_tune" | "voice_modulate" | "mix_control")
+    matches!(
+        tool,
+        "voice_tune" | "voice_modulate" | "mix_control" | "voice_harmony"
+    )
 }
 
 /// One request of the corpus.

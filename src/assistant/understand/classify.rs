@@ -29,6 +29,8 @@ pub enum Topic {
     Process,
     /// Undoing the last turn (`undo`).
     Undo,
+    /// Harmony voices (`voice_harmony`).
+    Harmony,
 }
 
 /// Facts about the whole request that decide what ambiguous clauses mean.

@@ -20,7 +20,7 @@ const HARMONY_WORDS: [&str; 8] = [
     "harms",
 ];
 /// Phrases that mean harmony voices too.
-const HARMONY_PHRASES: [&str; 4] = ["backing vocal", "backing vocals", "choir", "backing voices"];
+const HARMONY_PHRASES: [&str; 3] = ["backing vocal", "backing vocals", "backing voices"];
 /// Words that switch harmony off.
 const OFF_WORDS: [&str; 9] = [
     "off", "no", "remove", "kill", "stop", "mute", "without", "disable", "rid",
@@ -40,8 +40,12 @@ const STEP: f32 = 0.2;
 
 /// Whether the words are about harmony voices.
 pub fn mentions(words: &Words) -> bool {
+    // "Harmonic minor" is a scale, not harmony voices.
     words.has_any(&HARMONY_WORDS)
-        || words.texts().iter().any(|w| w.starts_with("harmon"))
+        || words
+            .texts()
+            .iter()
+            .any(|w| w.starts_with("harmoniz") || w.starts_with("harmonis"))
         || HARMONY_PHRASES.iter().any(|p| words.has_phrase(p))
 }
 

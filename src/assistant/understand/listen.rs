@@ -23,7 +23,13 @@ pub fn read(words: &Words) -> Option<ToolCall> {
 
 /// "What key am I in?", "key?", "detect my key", "guess the key from my voice".
 fn asks_key(words: &Words) -> bool {
-    if !words.has("key") || words.has_any(&["backing", "beat", "song", "track", "change"]) {
+    if !words.has("key")
+        || words.has_any(&[
+            "backing", "beat", "song", "track", "change", "intent", "tempo", "structure",
+        ])
+        || words.has_phrase("don't know")
+        || words.has_phrase("dont know")
+    {
         return false;
     }
     // An order to set a key ("key of A", "tune me to the key of E") is not a question.

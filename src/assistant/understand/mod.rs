@@ -81,6 +81,9 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         }
         return Decision::Calls(calls);
     }
+    if let Some(call) = listen::read(&words) {
+        return Decision::Calls(vec![call]);
+    }
     if meta::is_state_question(&words) && !classify::is_undo(&words) {
         return Decision::Calls(vec![ToolCall::new(ToolName::GetState, json!({}))]);
     }
@@ -166,7 +169,9 @@ fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
         // A question among orders ("what should the music be like? work it out from my
         // intent") gives context, not an order of its own.
         let asking = is_question(&c) && !is_order(&c);
-        let t = classify::topic(&c, facts, previous, ctx).filter(|_| !asking);
+        let t = own_topic(&c)
+            .or_else(|| classify::topic(&c, facts, previous, ctx))
+            .filter(|_| !asking);
         previous = t.or(previous);
         tagged.push((c, t));
     }
@@ -202,6 +207,37 @@ fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
     calls
 }
 
+/// The topic of clauses about harmony voices or tuning targets (chords, note sets), which
+/// the scorer does not know.
+fn own_topic(words: &Words) -> Option<Topic> {
+    if harmony::mentions(words) {
+        Some(Topic::Harmony)
+    } else if targets::mentions(words) {
+        Some(Topic::Tune)
+    } else {
+        None
+    }
+}
+
+/// A tuning call with the chord-following and note-set arguments the words add (or those
+/// alone when the tuning reader found nothing).
+fn with_targets(call: Option<ToolCall>, words: &Words) -> Option<ToolCall> {
+    let Some(extra) = targets::read(words) else {
+        return call;
+    };
+    match call {
+        Some(mut call) => {
+            // The notes of a note set are not a key ("don't let it pull me to B").
+            if targets::note_set(words).is_some() {
+                call.args.remove("key");
+            }
+            call.args.extend(extra.args);
+            Some(call)
+        }
+        None => Some(extra),
+    }
+}
+
 /// Effects named inside a tuning clause ("hard tune in C# minor with lots of reverb"): the
 /// voice call that goes with the tuning call.
 fn also_voice(group: &clauses::Group, ctx: &Context) -> Option<ToolCall> {
@@ -226,7 +262,8 @@ fn also_voice(group: &clauses::Group, ctx: &Context) -> Option<ToolCall> {
 fn read_group(group: &clauses::Group, ctx: &Context, key: tune::KeyRef) -> Option<ToolCall> {
     let w = &group.words;
     let own = match group.topic {
-        Topic::Tune => tune::read(w, ctx, key),
+        Topic::Tune => with_targets(tune::read(w, ctx, key), w),
+        Topic::Harmony => harmony::read(w, ctx),
         Topic::Voice => modulate::read(w, ctx),
         Topic::Backing => Some(backing::read(w, ctx, true)),
         Topic::BackingMix => mix::read(w, ctx, mix::Target::Backing),

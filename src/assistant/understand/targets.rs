@@ -23,6 +23,11 @@ const FOLLOW_WORDS: [&str; 8] = [
 const NEGATIONS: [&str; 7] = ["not", "don't", "dont", "stop", "forget", "no", "never"];
 /// Words that allow the scale's notes between chord tones.
 const PASSING: [&str; 6] = ["passing", "loosely", "between", "plus", "too", "both"];
+/// Words that make a note name a key, a backing or a level rather than a note set.
+const KEY_CONTEXT: [&str; 14] = [
+    "key", "root", "tonic", "mode", "major", "minor", "backing", "beat", "track", "db",
+    "decibel", "decibels", "tempo", "bpm",
+];
 /// How many words before "chords" a negation still applies to ("don't want it following
 /// the chords").
 const NEGATION_REACH: usize = 6;
@@ -59,6 +64,11 @@ pub fn follow_chords(words: &Words) -> Option<&'static str> {
 /// What a custom note set asks: the argument ("notes", "drop_notes" or "add_notes") and the
 /// notes as text ("F#", "C E G").
 pub fn note_set(words: &Words) -> Option<(&'static str, String)> {
+    // A note beside these words is a key, a backing or a level ("only the key change, to C",
+    // "F minor backing but don't make it fast", "drop the backing 3 dB").
+    if words.has_any(&KEY_CONTEXT) {
+        return None;
+    }
     let notes = note_names(words);
     if notes.is_empty() {
         return None;
@@ -94,6 +104,11 @@ fn note_names(words: &Words) -> Vec<String> {
                 "flat" => (format!("{}b", letter.to_ascii_uppercase()), 2),
                 _ => (letter.to_ascii_uppercase().to_string(), 1),
             },
+            // "db", "eb", "ab" in lowercase are words or decibels more often than notes.
+            Some(_) if text.len() == 2 && text.ends_with('b') && !w.capital => {
+                i += 1;
+                continue;
+            }
             Some(_) => (spelled(text), 1),
             None => {
                 i += 1;
