@@ -12,6 +12,9 @@ use daiw::music::theory::{Key, PitchClass, ScaleKind};
 
 const SAMPLE_RATE: f32 = 48_000.0;
 
+/// Hands out the size of each next block.
+type BlockSizes<'a> = Box<dyn FnMut() -> usize + 'a>;
+
 fn settings() -> VoiceSettings {
     let mut s = VoiceSettings {
         reverb: 0.3,
@@ -94,7 +97,7 @@ fn harmony_output_does_not_depend_on_block_size_or_a_clear() {
         seed ^= seed << 5;
         1 + (seed % 3_000) as usize
     };
-    let cases: [(&str, Box<dyn FnMut() -> usize + '_>); 5] = [
+    let cases: [(&str, BlockSizes); 5] = [
         ("1", Box::new(|| 1)),
         ("64", Box::new(|| 64)),
         ("4096", Box::new(|| 4_096)),
