@@ -82,6 +82,11 @@ fn bench_chain(c: &mut Criterion) {
         change(&mut s);
         group.bench_function(format!("tuning{name}"), |b| run(b, &s));
     }
+    // Two harmony voices (diatonic: no backing in the bench), stereo spread, on top of tuning.
+    let mut harmony = settings(false);
+    harmony.harmony.voices = 2;
+    harmony.harmony.mode = daiw::dsp::harmony::HarmonyMode::Diatonic;
+    group.bench_function("tuning+2_harmony_voices", |b| run(b, &harmony));
     group.bench_function("pitch_detector_only", |b| {
         let mut detector = PitchDetector::default();
         detector.prepare(48_000.0, 480);

@@ -208,8 +208,8 @@ impl Default for TuneParams {
             vibrato: percent("Vibrato Preservation", "tune_vibrato"),
             midi_targets: BoolParam::new("MIDI Targets", switch_default("tune_midi")),
             note_mask: integer("Note Set", "tune_note_mask")
-                .with_value_to_string(Arc::new(|mask| note_mask_to_string(mask)))
-                .with_string_to_value(Arc::new(|text| note_mask_from_string(text))),
+                .with_value_to_string(Arc::new(note_mask_to_string))
+                .with_string_to_value(Arc::new(note_mask_from_string)),
             follow_chords: EnumParam::new(
                 "Follow Chords",
                 FollowChords::from_index(index_default("tune_follow_chords")),

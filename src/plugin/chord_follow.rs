@@ -37,7 +37,11 @@ pub fn chord_changes(
     let track = &pattern.chords;
     let ticks_per_sample = beats_per_sample * f64::from(pattern.ppq);
     let length = f64::from(pattern.length_ticks.max(1));
-    if track.is_empty() || !beat.is_finite() || !(ticks_per_sample > 0.0) {
+    if track.is_empty()
+        || !beat.is_finite()
+        || !ticks_per_sample.is_finite()
+        || ticks_per_sample <= 0.0
+    {
         return 1;
     }
     // Ticks into the pattern at the block's first sample (the pattern loops).

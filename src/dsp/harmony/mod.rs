@@ -20,8 +20,9 @@ use super::smoother::LinearSmoother;
 /// never land together (and identical copies would comb-filter against the lead).
 const TIMING_SECONDS: [f32; MAX_VOICES] = [0.006, 0.009, 0.013];
 /// Each voice's formant offset in semitones: a slightly different throat per singer, within
-/// 2 % of the lead's formants so the voices stay the same person's colour.
-const FORMANT_SEMITONES: [f32; MAX_VOICES] = [0.3, -0.3, 0.15];
+/// 1 % of the lead's formants (PSOLA adds about 1.5 % of its own at a fourth's shift; the sum
+/// stays inside the 3 % that still sounds like the same singer's colour).
+const FORMANT_SEMITONES: [f32; MAX_VOICES] = [0.15, -0.15, 0.1];
 /// Pan of each voice at full spread (-1 left .. 1 right): the first two opposite, the third
 /// (an octave below) in the middle.
 const PAN: [f32; MAX_VOICES] = [-1.0, 1.0, 0.0];
@@ -75,8 +76,6 @@ pub struct Harmony {
     settings: HarmonySettings,
     level: LinearSmoother,
     spread: LinearSmoother,
-    /// Voices that ran on the last sample (a voice that starts again forgets its past).
-    active: usize,
 }
 
 impl Default for Harmony {
@@ -88,7 +87,6 @@ impl Default for Harmony {
             settings: HarmonySettings::default(),
             level: LinearSmoother::new(0.0),
             spread: LinearSmoother::new(0.0),
-            active: 0,
         }
     }
 }
@@ -114,7 +112,6 @@ impl Harmony {
             voice.clear();
         }
         self.notes = [None; MAX_VOICES];
-        self.active = 0;
         let (level, spread) = (self.settings.level, self.settings.spread);
         self.level.reset(self.sample_rate, SMOOTH_SECONDS, level);
         self.spread.reset(self.sample_rate, SMOOTH_SECONDS, spread);
@@ -129,8 +126,21 @@ impl Harmony {
                 default
             }
         };
+        let voices = settings.voices.min(MAX_VOICES as u8);
+        // A voice that stops or starts forgets its past (in place): a voice switched back on
+        // must not replay the lead from when it was last heard.
+        let (low, high) = (
+            voices.min(self.settings.voices) as usize,
+            voices.max(self.settings.voices) as usize,
+        );
+        for voice in &mut self.voices[low..high] {
+            voice.clear();
+        }
+        for note in &mut self.notes[low..high] {
+            *note = None;
+        }
         self.settings = HarmonySettings {
-            voices: settings.voices.min(MAX_VOICES as u8),
+            voices,
             level: fix(settings.level, 0.6),
             spread: fix(settings.spread, 0.5),
             ..*settings
@@ -184,12 +194,6 @@ impl Harmony {
     #[inline]
     pub fn process(&mut self, input: f32) -> (f32, f32) {
         let count = self.voice_count();
-        if count < self.active {
-            for voice in &mut self.voices[count..self.active] {
-                voice.clear();
-            }
-        }
-        self.active = count;
         let level = self.level.next_value();
         let spread = self.spread.next_value();
         let (mut left, mut right) = (0.0, 0.0);
