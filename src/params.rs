@@ -53,6 +53,9 @@ pub struct DaiwParams {
     /// The conversation, backing and song intent, saved in the host's project.
     #[persist = "session"]
     pub saved: Arc<SessionStore>,
+    /// The editor window's size and compact mode, saved in the host's project.
+    #[persist = "editor-window"]
+    pub window: Arc<crate::editor::window_size::WindowStore>,
 }
 
 /// Pitch-correction parameters.
@@ -166,6 +169,7 @@ impl Default for DaiwParams {
             output_gain: decibels("Output Gain", "output_gain"),
             bypass: BoolParam::new("Bypass", switch_default("bypass")).make_bypass(),
             saved: Arc::new(SessionStore::default()),
+            window: Arc::new(crate::editor::window_size::WindowStore::default()),
         }
     }
 }

@@ -11,6 +11,7 @@ use thiserror::Error;
 
 mod apply;
 mod listen;
+pub use listen::tune_call;
 mod offer;
 
 use super::config::{AgentConfig, BackendKind, ConfigError};

@@ -10,8 +10,10 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::agent::{ChatAgent, ChatTurn};
 use super::config::AgentConfig;
+use super::listening::SharedListening;
 use super::memory::ChatHistory;
 use super::state::{BackingSpec, ParamValue};
+use super::tools::ToolCall;
 
 /// What the GUI asks of the worker.
 #[derive(Debug, Clone)]
@@ -35,6 +37,11 @@ pub enum Request {
     /// The user undid a call from its card: its (id, before, after) moves, so the agent's own
     /// "undo" does not undo it a second time.
     Undone(Vec<(String, ParamValue, ParamValue)>),
+    /// What the plugin hears, for "what key am I in?" and "how was my pitch?".
+    Listening(SharedListening),
+    /// The window offered this call ("You seem to be in E minor: tune to it?"); a "yes" as
+    /// the next message carries it out.
+    Offer(ToolCall),
     /// Stop the worker.
     Shutdown,
 }
@@ -168,6 +175,8 @@ fn run(
             Request::Undone(changes) => {
                 agent.forget_undone(&changes);
             }
+            Request::Listening(listening) => agent.set_listening(listening),
+            Request::Offer(call) => agent.set_offer(Some(call)),
             Request::Shutdown => break,
         }
     }

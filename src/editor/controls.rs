@@ -3,6 +3,13 @@
 //! and a one-octave keyboard for the key. Rows wrap, so the cards reflow from a wide window
 //! down to 800x500 (the caller scrolls what does not fit).
 
+use nice_plug::prelude::IntParam;
+
+use crate::assistant::listening::{key_words, CONFIDENT};
+use crate::dsp::correction::FollowChords;
+use crate::dsp::harmony::HarmonyMode;
+use crate::music::listen::KeyEstimate;
+use crate::params::TuneParams;
 use egui::Vec2;
 use nice_plug::prelude::*;
 
@@ -25,6 +32,8 @@ const KEYBOARD_SIZE_COMPACT: Vec2 = Vec2::new(154.0, 46.0);
 pub struct ControlsLook {
     /// Smaller knobs and keyboard.
     pub compact: bool,
+    /// The key heard in the singing, if any (shown beside the tuning with "Tune to it").
+    pub heard: Option<KeyEstimate>,
 }
 
 impl ControlsLook {
@@ -80,11 +89,13 @@ pub fn draw_controls(
                 tune_card(&mut columns[0], params, setter, look);
                 output_card(&mut columns[0], params, setter, look);
                 modulate_card(&mut columns[1], params, setter, look);
+                harmony_card(&mut columns[1], params, setter, look);
             });
         }
         ControlsTab::Voice => {
             tune_card(ui, params, setter, look);
             modulate_card(ui, params, setter, look);
+            harmony_card(ui, params, setter, look);
             output_card(ui, params, setter, look);
         }
         ControlsTab::Backing => backing_card(ui, params, setter, look, backing_panel),
@@ -116,16 +127,50 @@ fn tune_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look:
                 128.0,
             );
         });
+        if let Some(heard) = look.heard {
+            heard_key(ui, t, setter, heard);
+        }
         let key = t.key.value();
-        let mask = t.scale.value().pitch_class_mask(key);
+        let custom = t.note_mask.value().clamp(0, 0x0fff) as u16;
+        let mask = if custom != 0 {
+            custom
+        } else {
+            t.scale.value().pitch_class_mask(key)
+        };
         let size = if look.compact {
             KEYBOARD_SIZE_COMPACT
         } else {
             KEYBOARD_SIZE
         };
-        // Display only until the custom-scale mask parameter exists: then a click toggles
-        // the note (keyboard::toggle) and the mask drives this display.
-        let _toggled = keyboard::keyboard(ui, mask, key, size, false);
+        // A click toggles the note in a custom note set (starting from the scale); a set with
+        // no note left is refused, as correction needs a target.
+        if let Some(pc) = keyboard::keyboard(ui, mask, key, size, true) {
+            let toggled = keyboard::toggle(mask, pc);
+            if toggled != 0 {
+                set_int(setter, &t.note_mask, i32::from(toggled));
+            }
+        }
+        ui.horizontal_wrapped(|ui| {
+            if custom != 0 {
+                ui.label(egui::RichText::new("Custom notes").color(theme::ACCENT));
+                if ui.button("Back to the scale").clicked() {
+                    set_int(setter, &t.note_mask, 0);
+                }
+            }
+            widgets::picker(
+                ui,
+                "Follow Chords",
+                &t.follow_chords,
+                setter,
+                &FollowChords::ALL,
+                |f| match f {
+                    FollowChords::Off => "Off".to_string(),
+                    FollowChords::ChordTones => "Chord tones".to_string(),
+                    FollowChords::ChordAndScale => "Chord + scale".to_string(),
+                },
+                120.0,
+            );
+        });
         ui.horizontal_wrapped(|ui| {
             for p in [&t.retune_ms, &t.amount, &t.humanize, &t.vibrato] {
                 widgets::knob(ui, p, setter, look.knob());
@@ -133,6 +178,64 @@ fn tune_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look:
         });
         widgets::switch(ui, &t.midi_targets, setter)
             .on_hover_text("Held MIDI notes become the targets instead of the scale");
+    });
+}
+
+/// "Singing in E minor (0.87)" with a button that tunes to it (key and scale as one change).
+fn heard_key(ui: &mut egui::Ui, t: &TuneParams, setter: &ParamSetter, heard: KeyEstimate) {
+    ui.horizontal_wrapped(|ui| {
+        let words = format!("Singing in {} ({:.2})", key_words(&heard), heard.confidence);
+        ui.label(egui::RichText::new(words).color(theme::TEXT_DIM));
+        let already =
+            t.enabled.value() && t.key.value() == heard.tonic && t.scale.value() == heard.scale;
+        if heard.confidence >= CONFIDENT && !already && ui.button("Tune to it").clicked() {
+            for (param, value) in [(&t.enabled, true)] {
+                setter.begin_set_parameter(param);
+                setter.set_parameter(param, value);
+                setter.end_set_parameter(param);
+            }
+            setter.begin_set_parameter(&t.key);
+            setter.set_parameter(&t.key, heard.tonic);
+            setter.end_set_parameter(&t.key);
+            setter.begin_set_parameter(&t.scale);
+            setter.set_parameter(&t.scale, heard.scale);
+            setter.end_set_parameter(&t.scale);
+        }
+    });
+}
+
+/// Sets an integer parameter as one host gesture.
+fn set_int(setter: &ParamSetter, param: &IntParam, value: i32) {
+    setter.begin_set_parameter(param);
+    setter.set_parameter(param, value);
+    setter.end_set_parameter(param);
+}
+
+/// Harmony voices: how many, how they choose notes, level and width.
+fn harmony_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look: ControlsLook) {
+    let h = &params.harmony;
+    theme::card(ui, "Harmony", |ui| {
+        ui.horizontal_wrapped(|ui| {
+            widgets::picker(
+                ui,
+                "Harmony Mode",
+                &h.mode,
+                setter,
+                &HarmonyMode::ALL,
+                |m| match m {
+                    HarmonyMode::Chord => "Chord tones".to_string(),
+                    HarmonyMode::Diatonic => "In the key".to_string(),
+                    HarmonyMode::Midi => "MIDI notes".to_string(),
+                },
+                110.0,
+            );
+        });
+        ui.horizontal_wrapped(|ui| {
+            widgets::knob(ui, &h.voices, setter, look.knob());
+            for p in [&h.level, &h.spread] {
+                widgets::knob(ui, p, setter, look.knob());
+            }
+        });
     });
 }
 

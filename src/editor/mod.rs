@@ -24,13 +24,14 @@ pub mod pitch_view;
 pub mod presets;
 /// One instance's window state and assistant worker.
 pub mod session;
+/// The window's size and compact mode, kept with the project.
+pub mod take_export;
 /// Palette, spacing, type sizes and the brand mark.
 pub mod theme;
 /// The title bar: brand, presets, A/B, compact mode.
 pub mod title_bar;
 /// Knobs, switches and pickers bound to parameters.
 pub mod widgets;
-/// The window's size and compact mode, kept with the project.
 pub mod window_size;
 
 use std::sync::Arc;
@@ -136,6 +137,8 @@ pub fn draw_window(
         backing,
         title,
         tab,
+        heard,
+        listening,
         ..
     } = session;
     egui::Panel::top("title")
@@ -168,8 +171,36 @@ pub fn draw_window(
                     params.tune.scale.value(),
                     graph_height,
                 );
+                if ui
+                    .button("Export take as MIDI")
+                    .on_hover_text("Writes the latest take's notes to ~/.daiw/exports/take-N.mid")
+                    .clicked()
+                {
+                    let tempo = backing
+                        .current
+                        .as_ref()
+                        .map_or(take_export::DEFAULT_TEMPO_BPM, |(spec, _)| {
+                            spec.tempo_bpm as f32
+                        });
+                    let key = Some(crate::music::theory::Key::from_pitch_class(
+                        params.tune.key.value(),
+                        params.tune.scale.value(),
+                    ));
+                    let dir = crate::assistant::model_file::daiw_home().join("exports");
+                    let entry = match take_export::export_take(&listening.lock(), key, tempo, &dir)
+                    {
+                        Ok(path) => {
+                            chat::Entry::Notice(format!("Take saved as {}", path.display()))
+                        }
+                        Err(e) => chat::Entry::Error(e),
+                    };
+                    chat.entries.push(entry);
+                }
                 ui.add_space(theme::SPACE);
-                let look = controls::ControlsLook { compact };
+                let look = controls::ControlsLook {
+                    compact,
+                    heard: *heard,
+                };
                 controls::draw_controls(ui, params, setter, look, tab, |ui| {
                     backing.ui(ui, &mut host)
                 });

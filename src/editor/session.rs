@@ -9,6 +9,16 @@
 //! are applied (through the host, as usual) when the window next opens, because only the GUI
 //! thread may move parameters through the host.
 
+use std::time::{Duration, Instant};
+
+use crate::assistant::agent::tune_call;
+use crate::assistant::listening::{self, key_words, SharedListening};
+use crate::dsp::pitch_detector::Voicing;
+use crate::music::listen::{KeyEstimate, PitchPoint as ListenPoint};
+use ringbuf::traits::Consumer;
+
+/// How often the heard key is checked for an offer (an estimate changes slowly).
+const OFFER_CHECK_INTERVAL: Duration = Duration::from_secs(1);
 use std::sync::Arc;
 
 use nice_plug_egui::RepaintNotifier;
@@ -92,6 +102,12 @@ pub struct Session {
     saved_backing: Option<BackingSpec>,
     /// The DAiW home of the agent's configuration: a restored intent is written only there.
     home: std::path::PathBuf,
+    /// What the plugin hears (key estimate, latest take), shared with the assistant.
+    pub listening: SharedListening,
+    /// When the heard key was last checked for an offer.
+    offer_checked: Option<Instant>,
+    /// The key heard in the singing, refreshed once a second for the controls.
+    pub heard: Option<KeyEstimate>,
 }
 
 impl Session {
@@ -121,6 +137,9 @@ impl Session {
             memory_for_worker: None,
             saved_backing: None,
             home: crate::assistant::model_file::daiw_home(),
+            listening: listening::shared(),
+            offer_checked: None,
+            heard: None,
         }
     }
 
@@ -181,6 +200,7 @@ impl Session {
                     .or_else(|| self.store.get().memory)
                     .unwrap_or_default();
                 worker.send(Request::Restore(Box::new(memory)));
+                worker.send(Request::Listening(self.listening.clone()));
                 worker.send(Request::WarmUp);
                 self.link.worker = Some(worker);
                 self.chat.status = ModelStatus::Loading;
@@ -229,7 +249,61 @@ impl Session {
                 }
             }
         }
-        self.pitch.drain(&mut self.analysis);
+        self.take_analysis();
+        self.offer_heard_key(params);
+    }
+
+    /// Takes new analysis frames into the pitch view and the listening state.
+    fn take_analysis(&mut self) {
+        let mut listening = self.listening.lock();
+        while let Some(frame) = self.analysis.try_pop() {
+            self.pitch.push(frame);
+            listening.push(ListenPoint {
+                time_s: frame.time_seconds,
+                f0_hz: frame.detected_hz,
+                voiced: frame.voicing == Voicing::Voiced,
+            });
+        }
+    }
+
+    /// Once a second: when the singing's key is clear and tuning is off or set elsewhere,
+    /// offers it in the chat (once per key); a "yes" carries it out, nothing changes before.
+    fn offer_heard_key(&mut self, params: &mut dyn ParamAccess) {
+        if self
+            .offer_checked
+            .is_some_and(|t| t.elapsed() < OFFER_CHECK_INTERVAL)
+        {
+            return;
+        }
+        self.offer_checked = Some(Instant::now());
+        self.heard = self.listening.lock().key_estimate();
+        let Some(worker) = &self.link.worker else {
+            return;
+        };
+        let current = match (
+            params.get("tune_enabled"),
+            params.get("tune_key"),
+            params.get("tune_scale"),
+        ) {
+            (
+                Some(ParamValue::Bool(true)),
+                Some(ParamValue::Key(k)),
+                Some(ParamValue::Scale(s)),
+            ) => Some((k, s)),
+            _ => None,
+        };
+        let Some(estimate) = self.listening.lock().offer(current) else {
+            return;
+        };
+        worker.send(Request::Offer(tune_call(&estimate)));
+        self.chat.entries.push(Entry::Assistant {
+            text: format!(
+                "You seem to be singing in {} ({:.2}): tune to it? Say yes and I will.",
+                key_words(&estimate),
+                estimate.confidence
+            ),
+            streaming: false,
+        });
     }
 
     /// Handles one worker event: backing patterns and intents go to the panel and the saved

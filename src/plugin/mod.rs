@@ -15,7 +15,6 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use nice_plug::prelude::*;
-use nice_plug_egui::EguiEditorState;
 use parking_lot::Mutex;
 use ringbuf::traits::Producer;
 
@@ -36,7 +35,6 @@ pub const CLAP_ID: &str = "com.daiw.music-brain";
 /// One plugin instance: parameters, editor state and the audio-thread DSP.
 pub struct DaiwPlugin {
     params: Arc<DaiwParams>,
-    editor_state: Arc<EguiEditorState>,
     voice: VoiceChain,
     output: OutputStage,
     sample_rate: f32,
@@ -64,17 +62,19 @@ impl Default for DaiwPlugin {
         let params = Arc::new(DaiwParams::default());
         Self {
             params: params.clone(),
-            editor_state: crate::editor::default_state(),
             voice: VoiceChain::default(),
             output: OutputStage::default(),
             sample_rate: 48_000.0,
             analysis_tx,
-            session: Arc::new(Mutex::new(Session::new(
-                analysis_rx,
-                pattern_tx,
-                backing_shared.clone(),
-                params.saved.clone(),
-            ))),
+            session: Arc::new(Mutex::new(
+                Session::new(
+                    analysis_rx,
+                    pattern_tx,
+                    backing_shared.clone(),
+                    params.saved.clone(),
+                )
+                .with_window_store(params.window.clone()),
+            )),
             backing: BackingPlayer::default(),
             patterns,
             backing_shared,
@@ -169,7 +169,8 @@ impl Plugin for DaiwPlugin {
         }
         crate::editor::create(
             self.params.clone(),
-            self.editor_state.clone(),
+            // The size saved with the project (the store was loaded with the state).
+            self.params.window.editor_state(),
             self.session.clone(),
         )
     }

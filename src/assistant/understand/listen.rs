@@ -25,7 +25,14 @@ pub fn read(words: &Words) -> Option<ToolCall> {
 fn asks_key(words: &Words) -> bool {
     if !words.has("key")
         || words.has_any(&[
-            "backing", "beat", "song", "track", "change", "intent", "tempo", "structure",
+            "backing",
+            "beat",
+            "song",
+            "track",
+            "change",
+            "intent",
+            "tempo",
+            "structure",
         ])
         || words.has_phrase("don't know")
         || words.has_phrase("dont know")

@@ -25,8 +25,8 @@ const NEGATIONS: [&str; 7] = ["not", "don't", "dont", "stop", "forget", "no", "n
 const PASSING: [&str; 6] = ["passing", "loosely", "between", "plus", "too", "both"];
 /// Words that make a note name a key, a backing or a level rather than a note set.
 const KEY_CONTEXT: [&str; 14] = [
-    "key", "root", "tonic", "mode", "major", "minor", "backing", "beat", "track", "db",
-    "decibel", "decibels", "tempo", "bpm",
+    "key", "root", "tonic", "mode", "major", "minor", "backing", "beat", "track", "db", "decibel",
+    "decibels", "tempo", "bpm",
 ];
 /// How many words before "chords" a negation still applies to ("don't want it following
 /// the chords").
