@@ -32,9 +32,11 @@ const KEYBOARD_SIZE_COMPACT: Vec2 = Vec2::new(154.0, 46.0);
 pub struct ControlsLook {
     /// Smaller knobs and keyboard.
     pub compact: bool,
-    /// The key heard in the singing, if any (shown beside the tuning with "Tune to it").
-    pub heard: Option<KeyEstimate>,
 }
+
+/// Confidence from which the heard key is shown at all: below it the estimate is a guess
+/// from a few notes (a short phrase gives 0.1-0.3).
+pub const HEARD_SHOWN: f32 = 0.35;
 
 impl ControlsLook {
     fn knob(self) -> f32 {
@@ -53,7 +55,7 @@ pub enum ControlsTab {
     /// Tune, Modulate and Output.
     #[default]
     Voice,
-    /// The backing's switches, level and pattern panel.
+    /// Chord following and harmony voices, the backing's switches, level and pattern panel.
     Backing,
 }
 
@@ -89,16 +91,24 @@ pub fn draw_controls(
                 tune_card(&mut columns[0], params, setter, look);
                 output_card(&mut columns[0], params, setter, look);
                 modulate_card(&mut columns[1], params, setter, look);
-                harmony_card(&mut columns[1], params, setter, look);
             });
         }
         ControlsTab::Voice => {
             tune_card(ui, params, setter, look);
             modulate_card(ui, params, setter, look);
-            harmony_card(ui, params, setter, look);
             output_card(ui, params, setter, look);
         }
-        ControlsTab::Backing => backing_card(ui, params, setter, look, backing_panel),
+        // The chords come from the backing, so what follows them sits with it.
+        ControlsTab::Backing if ui.available_width() >= TWO_COLUMNS_MIN_WIDTH => {
+            ui.columns(2, |columns| {
+                backing_card(&mut columns[0], params, setter, look, backing_panel);
+                harmony_card(&mut columns[1], params, setter, look);
+            });
+        }
+        ControlsTab::Backing => {
+            backing_card(ui, params, setter, look, backing_panel);
+            harmony_card(ui, params, setter, look);
+        }
     }
 }
 
@@ -127,9 +137,6 @@ fn tune_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look:
                 128.0,
             );
         });
-        if let Some(heard) = look.heard {
-            heard_key(ui, t, setter, heard);
-        }
         let key = t.key.value();
         let custom = t.note_mask.value().clamp(0, 0x0fff) as u16;
         let mask = if custom != 0 {
@@ -150,27 +157,14 @@ fn tune_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look:
                 set_int(setter, &t.note_mask, i32::from(toggled));
             }
         }
-        ui.horizontal_wrapped(|ui| {
-            if custom != 0 {
+        if custom != 0 {
+            ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new("Custom notes").color(theme::ACCENT));
                 if ui.button("Back to the scale").clicked() {
                     set_int(setter, &t.note_mask, 0);
                 }
-            }
-            widgets::picker(
-                ui,
-                "Follow Chords",
-                &t.follow_chords,
-                setter,
-                &FollowChords::ALL,
-                |f| match f {
-                    FollowChords::Off => "Off".to_string(),
-                    FollowChords::ChordTones => "Chord tones".to_string(),
-                    FollowChords::ChordAndScale => "Chord + scale".to_string(),
-                },
-                120.0,
-            );
-        });
+            });
+        }
         ui.horizontal_wrapped(|ui| {
             for p in [&t.retune_ms, &t.amount, &t.humanize, &t.vibrato] {
                 widgets::knob(ui, p, setter, look.knob());
@@ -181,27 +175,28 @@ fn tune_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look:
     });
 }
 
-/// "Singing in E minor (0.87)" with a button that tunes to it (key and scale as one change).
-fn heard_key(ui: &mut egui::Ui, t: &TuneParams, setter: &ParamSetter, heard: KeyEstimate) {
-    ui.horizontal_wrapped(|ui| {
-        let words = format!("Singing in {} ({:.2})", key_words(&heard), heard.confidence);
-        ui.label(egui::RichText::new(words).color(theme::TEXT_DIM));
-        let already =
-            t.enabled.value() && t.key.value() == heard.tonic && t.scale.value() == heard.scale;
-        if heard.confidence >= CONFIDENT && !already && ui.button("Tune to it").clicked() {
-            for (param, value) in [(&t.enabled, true)] {
-                setter.begin_set_parameter(param);
-                setter.set_parameter(param, value);
-                setter.end_set_parameter(param);
-            }
-            setter.begin_set_parameter(&t.key);
-            setter.set_parameter(&t.key, heard.tonic);
-            setter.end_set_parameter(&t.key);
-            setter.begin_set_parameter(&t.scale);
-            setter.set_parameter(&t.scale, heard.scale);
-            setter.end_set_parameter(&t.scale);
-        }
-    });
+/// "Singing in E minor (0.87)" with a button that tunes to it: tuning on, key and scale, each
+/// one host gesture (drawn right to left, so the button comes first).
+pub fn heard_key(ui: &mut egui::Ui, t: &TuneParams, setter: &ParamSetter, heard: KeyEstimate) {
+    let already =
+        t.enabled.value() && t.key.value() == heard.tonic && t.scale.value() == heard.scale;
+    if heard.confidence >= CONFIDENT && !already && ui.small_button("Tune to it").clicked() {
+        setter.begin_set_parameter(&t.enabled);
+        setter.set_parameter(&t.enabled, true);
+        setter.end_set_parameter(&t.enabled);
+        setter.begin_set_parameter(&t.key);
+        setter.set_parameter(&t.key, heard.tonic);
+        setter.end_set_parameter(&t.key);
+        setter.begin_set_parameter(&t.scale);
+        setter.set_parameter(&t.scale, heard.scale);
+        setter.end_set_parameter(&t.scale);
+    }
+    let words = format!("Singing in {} ({:.2})", key_words(&heard), heard.confidence);
+    ui.label(
+        egui::RichText::new(words)
+            .size(theme::SMALL_SIZE)
+            .color(theme::TEXT_DIM),
+    );
 }
 
 /// Sets an integer parameter as one host gesture.
@@ -211,26 +206,40 @@ fn set_int(setter: &ParamSetter, param: &IntParam, value: i32) {
     setter.end_set_parameter(param);
 }
 
-/// Harmony voices: how many, how they choose notes, level and width.
+/// What follows the backing's chords: the correction's targets and the harmony voices (how
+/// many, how they choose notes, level and width).
 fn harmony_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look: ControlsLook) {
     let h = &params.harmony;
-    theme::card(ui, "Harmony", |ui| {
+    theme::card(ui, "Chords & harmony", |ui| {
         ui.horizontal_wrapped(|ui| {
-            widgets::picker(
-                ui,
-                "Harmony Mode",
-                &h.mode,
-                setter,
-                &HarmonyMode::ALL,
-                |m| match m {
-                    HarmonyMode::Chord => "Chord tones".to_string(),
-                    HarmonyMode::Diatonic => "In the key".to_string(),
-                    HarmonyMode::Midi => "MIDI notes".to_string(),
-                },
-                110.0,
-            );
-        });
-        ui.horizontal_wrapped(|ui| {
+            ui.vertical(|ui| {
+                widgets::picker(
+                    ui,
+                    "Follow Chords",
+                    &params.tune.follow_chords,
+                    setter,
+                    &FollowChords::ALL,
+                    |f| match f {
+                        FollowChords::Off => "Off".to_string(),
+                        FollowChords::ChordTones => "Chord tones".to_string(),
+                        FollowChords::ChordAndScale => "Chord + scale".to_string(),
+                    },
+                    120.0,
+                );
+                widgets::picker(
+                    ui,
+                    "Harmony Mode",
+                    &h.mode,
+                    setter,
+                    &HarmonyMode::ALL,
+                    |m| match m {
+                        HarmonyMode::Chord => "Chord tones".to_string(),
+                        HarmonyMode::Diatonic => "In the key".to_string(),
+                        HarmonyMode::Midi => "MIDI notes".to_string(),
+                    },
+                    120.0,
+                );
+            });
             widgets::knob(ui, &h.voices, setter, look.knob());
             for p in [&h.level, &h.spread] {
                 widgets::knob(ui, p, setter, look.knob());

@@ -61,7 +61,10 @@ pub fn keyboard(
     size: Vec2,
     interactive: bool,
 ) -> Option<PitchClass> {
-    let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+    let (rect, whole) = ui.allocate_exact_size(size, Sense::hover());
+    // The keyboard as a whole is the Note Set control (each key is its own widget inside).
+    let enabled = ui.is_enabled();
+    whole.widget_info(|| egui::WidgetInfo::labeled(Role::Group, enabled, "Note Set"));
     let rects = key_rects(rect);
     let sense = if interactive {
         Sense::click()

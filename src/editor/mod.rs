@@ -165,42 +165,17 @@ pub fn draw_window(
             .id_salt("centre")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                pitch.ui(
+                pitch.ui_with(
                     ui,
                     params.tune.key.value(),
                     params.tune.scale.value(),
                     graph_height,
+                    |ui| {
+                        take_row(ui, params, setter, *heard, listening, backing, chat);
+                    },
                 );
-                if ui
-                    .button("Export take as MIDI")
-                    .on_hover_text("Writes the latest take's notes to ~/.daiw/exports/take-N.mid")
-                    .clicked()
-                {
-                    let tempo = backing
-                        .current
-                        .as_ref()
-                        .map_or(take_export::DEFAULT_TEMPO_BPM, |(spec, _)| {
-                            spec.tempo_bpm as f32
-                        });
-                    let key = Some(crate::music::theory::Key::from_pitch_class(
-                        params.tune.key.value(),
-                        params.tune.scale.value(),
-                    ));
-                    let dir = crate::assistant::model_file::daiw_home().join("exports");
-                    let entry = match take_export::export_take(&listening.lock(), key, tempo, &dir)
-                    {
-                        Ok(path) => {
-                            chat::Entry::Notice(format!("Take saved as {}", path.display()))
-                        }
-                        Err(e) => chat::Entry::Error(e),
-                    };
-                    chat.entries.push(entry);
-                }
                 ui.add_space(theme::SPACE);
-                let look = controls::ControlsLook {
-                    compact,
-                    heard: *heard,
-                };
+                let look = controls::ControlsLook { compact };
                 controls::draw_controls(ui, params, setter, look, tab, |ui| {
                     backing.ui(ui, &mut host)
                 });
@@ -245,5 +220,43 @@ impl NiceEguiApp for DaiwEditorApp {
 
     fn editor_closed(&mut self) {
         self.gui_context = None;
+    }
+}
+
+/// The graph header's listening row (drawn right to left): "Export take" and, when the key
+/// of the singing is clear enough to mention, "Singing in E minor (0.87)" with "Tune to it".
+fn take_row(
+    ui: &mut egui::Ui,
+    params: &DaiwParams,
+    setter: &ParamSetter,
+    heard: Option<crate::music::listen::KeyEstimate>,
+    listening: &crate::assistant::listening::SharedListening,
+    backing: &backing_panel::BackingPanel,
+    chat: &mut chat::ChatState,
+) {
+    if ui
+        .small_button("Export take")
+        .on_hover_text("Writes the latest take's notes as MIDI to ~/.daiw/exports/take-N.mid")
+        .clicked()
+    {
+        let tempo = backing
+            .current
+            .as_ref()
+            .map_or(take_export::DEFAULT_TEMPO_BPM, |(spec, _)| {
+                spec.tempo_bpm as f32
+            });
+        let key = Some(crate::music::theory::Key::from_pitch_class(
+            params.tune.key.value(),
+            params.tune.scale.value(),
+        ));
+        let dir = crate::assistant::model_file::daiw_home().join("exports");
+        let entry = match take_export::export_take(&listening.lock(), key, tempo, &dir) {
+            Ok(path) => chat::Entry::Notice(format!("Take saved as {}", path.display())),
+            Err(e) => chat::Entry::Error(e),
+        };
+        chat.entries.push(entry);
+    }
+    if let Some(heard) = heard.filter(|h| h.confidence >= controls::HEARD_SHOWN) {
+        controls::heard_key(ui, &params.tune, setter, heard);
     }
 }

@@ -159,6 +159,19 @@ impl PitchView {
     /// Draws the graph `height` points tall across the available width: a header with the
     /// legend and the zoom, the note grid of `key`/`scale` and the two pitch lines.
     pub fn ui(&mut self, ui: &mut egui::Ui, key: PitchClass, scale: ScaleKind, height: f32) {
+        self.ui_with(ui, key, scale, height, |_| {});
+    }
+
+    /// As `ui`, with `extra` drawn at the right of the header, left of the zoom (the heard
+    /// key and the take export live there, beside the graph they come from).
+    pub fn ui_with(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: PitchClass,
+        scale: ScaleKind,
+        height: f32,
+        extra: impl FnOnce(&mut egui::Ui),
+    ) {
         let width = ui.available_width();
         ui.horizontal(|ui| {
             ui.set_height(HEADER_HEIGHT);
@@ -203,6 +216,7 @@ impl PitchView {
                         .size(theme::SMALL_SIZE)
                         .color(theme::TEXT_DIM),
                 );
+                extra(ui);
             });
         });
         let plot_height = (height - HEADER_HEIGHT - theme::SPACE).max(40.0);
