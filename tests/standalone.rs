@@ -74,8 +74,11 @@ struct Xvfb {
 
 impl Xvfb {
     fn start() -> Xvfb {
-        // Pick a display number no other server (or parallel test run) holds.
-        for number in 90 + (std::process::id() % 50)..400 {
+        // Pick a display number no other server (or parallel test run) holds; tests of this
+        // run start apart, so two of them never race for the same free number.
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let offset = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * 5;
+        for number in 90 + (std::process::id() % 50) + offset..400 {
             if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists()
                 || Path::new(&format!("/tmp/.X{number}-lock")).exists()
             {
@@ -89,13 +92,20 @@ impl Xvfb {
                 .spawn()
                 .expect("start Xvfb (run scripts/setup.sh to install it)");
             // From here the guard owns the server, so a failure below still stops it.
-            let server = Xvfb { child, display };
+            let mut server = Xvfb { child, display };
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
+                // A server that exited lost the number to another one: try the next.
+                if matches!(server.child.try_wait(), Ok(Some(_))) {
+                    break;
+                }
                 if Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
                     return server;
                 }
                 std::thread::sleep(Duration::from_millis(50));
+            }
+            if matches!(server.child.try_wait(), Ok(Some(_))) {
+                continue;
             }
             panic!("Xvfb on {} did not come up", server.display);
         }
@@ -340,7 +350,12 @@ fn editor_reflows_at_800x500_under_xvfb() {
     let (x, y, w, h) = find_window(&xvfb.display, "DAiW Music Brain").expect("window");
     let (width, height, rgb) = screenshot(&xvfb.display, "small");
     let output = wait_with_limit(child, Duration::from_secs(30), "the standalone with editor");
-    assert!(output.status.success(), "exit {}", output.status);
+    assert!(
+        output.status.success(),
+        "exit {}; stderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
     println!("window after resize: {w}x{h} at ({x},{y})");
     assert_eq!((w, h), (800, 500), "the window did not take the new size");
     let size = (width, height);
