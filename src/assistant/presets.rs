@@ -5,6 +5,8 @@
 
 use serde::Deserialize;
 
+use super::state::ParamValue;
+
 pub use crate::dsp::presets::{TuningPreset, VoicePreset};
 
 /// Tuning preset names, gentlest to hardest, then `vulnerable` (the loosest).
@@ -41,6 +43,32 @@ pub fn voice_preset(name: &str) -> Option<VoicePreset> {
     crate::dsp::presets::voice_presets()
         .ok()
         .and_then(|t| t.get(name).copied())
+}
+
+/// The parameter moves of a tuning preset (correction character; key, scale and the switch
+/// stay), in the order the tools apply them.
+pub fn tune_preset_values(p: &TuningPreset) -> [(&'static str, ParamValue); 4] {
+    [
+        ("tune_amount", ParamValue::Float(p.amount)),
+        ("tune_retune_ms", ParamValue::Float(p.retune_ms)),
+        ("tune_humanize", ParamValue::Float(p.humanize)),
+        ("tune_vibrato", ParamValue::Float(p.vibrato)),
+    ]
+}
+
+/// The parameter moves of a voice preset, in the order the tools apply them.
+pub fn voice_preset_values(p: &VoicePreset) -> [(&'static str, ParamValue); 9] {
+    [
+        ("mod_pitch", ParamValue::Float(p.pitch)),
+        ("mod_formant", ParamValue::Float(p.formant)),
+        ("mod_breath", ParamValue::Float(p.breathiness)),
+        ("mod_whisper", ParamValue::Float(p.whisper)),
+        ("mod_robot", ParamValue::Float(p.robot)),
+        ("mod_warmth", ParamValue::Float(p.warmth)),
+        ("mod_presence", ParamValue::Float(p.presence)),
+        ("mod_reverb", ParamValue::Float(p.reverb)),
+        ("mod_compression", ParamValue::Float(p.compression)),
+    ]
 }
 
 /// A speech profile for `espeak-ng`: voice, rate, pitch multiplier, volume.

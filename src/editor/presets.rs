@@ -9,7 +9,9 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
-use crate::assistant::presets::{tune_preset, voice_preset};
+use crate::assistant::presets::{
+    tune_preset, tune_preset_values, voice_preset, voice_preset_values,
+};
 use crate::assistant::state::{spec, ParamValue};
 use crate::music::theory::{PitchClass, ScaleKind};
 use crate::params::PARAM_IDS;
@@ -71,29 +73,15 @@ pub fn apply(values: &Values, params: &mut dyn ParamAccess) -> usize {
 /// The moves of the named tuning preset (correction character; key and scale stay).
 pub fn tuning_values(name: &str) -> Option<Values> {
     let p = tune_preset(name)?;
-    Some(Values::from([
-        ("tune_enabled", ParamValue::Bool(true)),
-        ("tune_amount", ParamValue::Float(p.amount)),
-        ("tune_retune_ms", ParamValue::Float(p.retune_ms)),
-        ("tune_humanize", ParamValue::Float(p.humanize)),
-        ("tune_vibrato", ParamValue::Float(p.vibrato)),
-    ]))
+    let mut values = Values::from(tune_preset_values(&p));
+    values.insert("tune_enabled", ParamValue::Bool(true));
+    Some(values)
 }
 
 /// The moves of the named voice preset.
 pub fn voice_values(name: &str) -> Option<Values> {
     let p = voice_preset(name)?;
-    Some(Values::from([
-        ("mod_pitch", ParamValue::Float(p.pitch)),
-        ("mod_formant", ParamValue::Float(p.formant)),
-        ("mod_breath", ParamValue::Float(p.breathiness)),
-        ("mod_whisper", ParamValue::Float(p.whisper)),
-        ("mod_robot", ParamValue::Float(p.robot)),
-        ("mod_warmth", ParamValue::Float(p.warmth)),
-        ("mod_presence", ParamValue::Float(p.presence)),
-        ("mod_reverb", ParamValue::Float(p.reverb)),
-        ("mod_compression", ParamValue::Float(p.compression)),
-    ]))
+    Some(Values::from(voice_preset_values(&p)))
 }
 
 /// A preset name as shown: "hard_tune" -> "Hard tune".

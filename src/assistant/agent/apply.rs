@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::super::music_bridge;
-use super::super::presets::{tune_preset, voice_preset};
+use super::super::presets::{tune_preset, tune_preset_values, voice_preset, voice_preset_values};
 use super::super::speech;
 use super::super::state::{BackingSpec, Effect, ParamValue};
 use super::super::tools::{
@@ -92,12 +92,7 @@ impl ChatAgent {
         let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
         if let Some(name) = &a.preset {
             let p = tune_preset(name).ok_or_else(|| format!("no tuning preset '{name}'"))?;
-            sets.extend([
-                ("tune_amount", ParamValue::Float(p.amount)),
-                ("tune_retune_ms", ParamValue::Float(p.retune_ms)),
-                ("tune_humanize", ParamValue::Float(p.humanize)),
-                ("tune_vibrato", ParamValue::Float(p.vibrato)),
-            ]);
+            sets.extend(tune_preset_values(&p));
             self.memory.history.presets.push(name.clone());
         }
         if let Some(k) = a.key {
@@ -175,17 +170,7 @@ impl ChatAgent {
         let mut sets: Vec<(&'static str, ParamValue)> = Vec::new();
         if let Some(name) = &a.preset {
             let p = voice_preset(name).ok_or_else(|| format!("no voice preset '{name}'"))?;
-            sets.extend([
-                ("mod_pitch", ParamValue::Float(p.pitch)),
-                ("mod_formant", ParamValue::Float(p.formant)),
-                ("mod_breath", ParamValue::Float(p.breathiness)),
-                ("mod_whisper", ParamValue::Float(p.whisper)),
-                ("mod_robot", ParamValue::Float(p.robot)),
-                ("mod_warmth", ParamValue::Float(p.warmth)),
-                ("mod_presence", ParamValue::Float(p.presence)),
-                ("mod_reverb", ParamValue::Float(p.reverb)),
-                ("mod_compression", ParamValue::Float(p.compression)),
-            ]);
+            sets.extend(voice_preset_values(&p));
             self.memory.history.presets.push(name.clone());
         }
         let floats = [
