@@ -177,3 +177,28 @@ pub fn share_on_chord_tones(
     }
     (good as f32 / judged.max(1) as f32, judged)
 }
+
+/// A keyboard player holding each chord of `tones` for a bar: (input sample, pressed, MIDI
+/// note), the previous chord let go on the sample the next is pressed, every chord voiced from
+/// C3 upwards within an octave; the last chord let go at `end_sample`.
+pub fn held_chord_notes(
+    tones: &[ChordTones],
+    sample_rate: f32,
+    end_sample: usize,
+) -> Vec<(usize, bool, u8)> {
+    let voicing =
+        |t: &ChordTones| -> Vec<u8> { (48u8..60).filter(|n| t.contains(i32::from(*n))).collect() };
+    let mut notes = Vec::new();
+    let mut previous: Option<&ChordTones> = None;
+    for ((at, _), tone) in bar_changes(tones, sample_rate).into_iter().zip(tones) {
+        if let Some(p) = previous {
+            notes.extend(voicing(p).into_iter().map(|n| (at, false, n)));
+        }
+        notes.extend(voicing(tone).into_iter().map(|n| (at, true, n)));
+        previous = Some(tone);
+    }
+    if let Some(p) = previous {
+        notes.extend(voicing(p).into_iter().map(|n| (end_sample, false, n)));
+    }
+    notes
+}
