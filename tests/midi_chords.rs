@@ -13,7 +13,6 @@ use daiw::dsp::correction::{cents_to_hz, hz_to_cents, FollowChords};
 use daiw::dsp::harmony::{HarmonyMode, Listen};
 use daiw::dsp::synthetic_singer::{sing, Segment as Sung, SingerConfig};
 use daiw::dsp::{AnalysisFrame, VoiceChain, VoiceSettings};
-use daiw::music::theory::{PitchClass, ScaleKind};
 use daiw::offline::wav::{Audio, WavFormat};
 use daiw::plugin::chord_follow::{play, segments, BlockChords, Segment, MAX_SEGMENTS};
 use daiw::plugin::midi_chords::{ChordHold, HeldNotes, RELEASE_HOLD_SECONDS};
@@ -22,14 +21,7 @@ use song::*;
 /// Hard-snap correction in C major following the chords, `voices` harmony voices in chord
 /// mode, hearing `listen`.
 fn settings(voices: u8, listen: Listen) -> VoiceSettings {
-    let mut s = VoiceSettings::default();
-    s.tune.enabled = true;
-    s.tune.key = PitchClass::C;
-    s.tune.scale = ScaleKind::Major;
-    s.tune.retune_ms = 0.0;
-    s.tune.humanize = 0.0;
-    s.tune.vibrato = 0.0;
-    s.tune.follow_chords = FollowChords::ChordTones;
+    let mut s = hard_tuning_in_c(FollowChords::ChordTones);
     s.harmony.voices = voices;
     s.harmony.mode = HarmonyMode::Chord;
     s.harmony.level = 0.8;

@@ -300,6 +300,29 @@ mod tests {
         hold
     }
 
+    /// A stretch from `offset` with `chord` and `notes` held.
+    fn stretch(offset: usize, chord: Option<ChordTones>, notes: &[u8]) -> Segment {
+        Segment {
+            offset,
+            chord,
+            held: held(notes),
+        }
+    }
+
+    /// A block's notes from (offset, pressed, note) events.
+    fn record(events: &[(usize, bool, u8)]) -> HeldNotes {
+        let mut notes = HeldNotes::default();
+        notes.begin_block();
+        for &(offset, pressed, note) in events {
+            if pressed {
+                notes.note_on(offset, note);
+            } else {
+                notes.note_off(offset, note);
+            }
+        }
+        notes
+    }
+
     /// The stretches of one block without a backing.
     fn midi_only(notes: &HeldNotes, hold: &mut ChordHold, frames: usize) -> Vec<Segment> {
         let mut out = [Segment::default(); MAX_SEGMENTS];
@@ -315,38 +338,26 @@ mod tests {
 
     #[test]
     fn a_held_chord_changes_on_the_sample_of_its_notes() {
-        let mut notes = HeldNotes::default();
         let mut hold = hold();
-        notes.begin_block();
-        notes.note_on(0, 60);
-        notes.note_on(37, 64);
-        notes.note_on(37, 67);
         // A fast change mid-block: C to F (C stays held) 90 samples later.
-        notes.note_off(127, 64);
-        notes.note_off(127, 67);
-        notes.note_on(127, 65);
-        notes.note_on(127, 69);
+        let notes = record(&[
+            (0, true, 60),
+            (37, true, 64),
+            (37, true, 67),
+            (127, false, 64),
+            (127, false, 67),
+            (127, true, 65),
+            (127, true, 69),
+        ]);
         let got = midi_only(&notes, &mut hold, 512);
         let c = ChordTones::from_held_notes(held(&[60, 64, 67]), PitchClass::C, ScaleKind::Major);
         let f = ChordTones::from_held_notes(held(&[60, 65, 69]), PitchClass::C, ScaleKind::Major);
         assert_eq!(
             got,
             vec![
-                Segment {
-                    offset: 0,
-                    chord: None,
-                    held: held(&[60])
-                },
-                Segment {
-                    offset: 37,
-                    chord: c,
-                    held: held(&[60, 64, 67])
-                },
-                Segment {
-                    offset: 127,
-                    chord: f,
-                    held: held(&[60, 65, 69])
-                },
+                stretch(0, None, &[60]),
+                stretch(37, c, &[60, 64, 67]),
+                stretch(127, f, &[60, 65, 69]),
             ]
         );
         assert_eq!(f.map(|f| f.root), Some(5), "F/C: F is the root");
@@ -354,12 +365,8 @@ mod tests {
 
     #[test]
     fn the_backing_chord_rules_while_it_plays_and_the_held_chord_after() {
-        let mut notes = HeldNotes::default();
         let mut hold = hold();
-        notes.begin_block();
-        notes.note_on(0, 57);
-        notes.note_on(0, 60);
-        notes.note_on(0, 64);
+        let notes = record(&[(0, true, 57), (0, true, 60), (0, true, 64)]);
         let mut out = [Segment::default(); MAX_SEGMENTS];
         let g = Some(tones("G"));
         // The backing plays G until sample 200, then stops (no chord).
@@ -374,16 +381,8 @@ mod tests {
         assert_eq!(
             &out[..n],
             &[
-                Segment {
-                    offset: 0,
-                    chord: g,
-                    held: held(&[57, 60, 64])
-                },
-                Segment {
-                    offset: 200,
-                    chord: am,
-                    held: held(&[57, 60, 64])
-                },
+                stretch(0, g, &[57, 60, 64]),
+                stretch(200, am, &[57, 60, 64]),
             ]
         );
     }
@@ -401,10 +400,13 @@ mod tests {
             while start < 20_000 {
                 let frames = block.min(20_000 - start);
                 notes.begin_block();
+                // In time order, as hosts send them.
                 for &n in &c_e_g {
                     if start == 0 {
                         notes.note_on(0, n);
                     }
+                }
+                for &n in &c_e_g {
                     if (start..start + frames).contains(&1_000) {
                         notes.note_off(1_000 - start, n);
                     }

@@ -23,21 +23,13 @@ fn specific(m: Match<u16>) -> u16 {
     }
 }
 
-fn note_on_out(position: usize, e: &NoteOnEvent) -> NoteOut {
+/// A note the plugin sent `time` samples into the block that starts at `position`.
+fn note_out(position: usize, time: u32, key: Match<u16>, channel: Match<u16>, on: bool) -> NoteOut {
     NoteOut {
-        sample: position + e.header().time() as usize,
-        on: true,
-        key: specific(e.key()),
-        channel: specific(e.channel()),
-    }
-}
-
-fn note_off_out(position: usize, e: &NoteOffEvent) -> NoteOut {
-    NoteOut {
-        sample: position + e.header().time() as usize,
-        on: false,
-        key: specific(e.key()),
-        channel: specific(e.channel()),
+        sample: position + time as usize,
+        on,
+        key: specific(key),
+        channel: specific(channel),
     }
 }
 
@@ -210,8 +202,20 @@ pub(super) fn process_on_audio_thread(
             .push(thread_cpu_time().saturating_sub(cpu_started));
         for event in output_events.iter() {
             match event.as_core_event() {
-                Some(CoreEventSpace::NoteOn(e)) => stats.notes.push(note_on_out(position, e)),
-                Some(CoreEventSpace::NoteOff(e)) => stats.notes.push(note_off_out(position, e)),
+                Some(CoreEventSpace::NoteOn(e)) => stats.notes.push(note_out(
+                    position,
+                    e.header().time(),
+                    e.key(),
+                    e.channel(),
+                    true,
+                )),
+                Some(CoreEventSpace::NoteOff(e)) => stats.notes.push(note_out(
+                    position,
+                    e.header().time(),
+                    e.key(),
+                    e.channel(),
+                    false,
+                )),
                 _ => {}
             }
         }

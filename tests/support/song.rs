@@ -5,10 +5,11 @@
 
 #![allow(dead_code)]
 
+use daiw::dsp::correction::FollowChords;
 use daiw::dsp::harmony::chord_track::ChordTones;
 use daiw::dsp::synthetic_singer::{sing, GapKind, Segment, SingerConfig};
 use daiw::dsp::VoiceSettings;
-use daiw::music::theory::Key;
+use daiw::music::theory::{Key, PitchClass, ScaleKind};
 use daiw::offline::analyze::{pitch_track, PitchRow};
 use daiw::offline::render::render_with_chords;
 use daiw::offline::wav::{Audio, WavFormat};
@@ -20,6 +21,20 @@ pub const CHANGE_MARGIN_SECONDS: f64 = 0.03;
 /// Frames are judged only where the sung truth is voiced this far either side (onsets and
 /// offsets are ill-defined).
 pub const VOICED_MARGIN_SECONDS: f64 = 0.045;
+
+/// Hard-snap correction in C major, no humanize and no vibrato kept (the measured pitch is
+/// the target), following the chords as `follow` says.
+pub fn hard_tuning_in_c(follow: FollowChords) -> VoiceSettings {
+    let mut s = VoiceSettings::default();
+    s.tune.enabled = true;
+    s.tune.key = PitchClass::C;
+    s.tune.scale = ScaleKind::Major;
+    s.tune.retune_ms = 0.0;
+    s.tune.humanize = 0.0;
+    s.tune.vibrato = 0.0;
+    s.tune.follow_chords = follow;
+    s
+}
 
 /// The chord symbols heard in `key`.
 pub fn chords(symbols: &[&str], key: &str) -> Vec<ChordTones> {
