@@ -7,6 +7,10 @@
 //!   1e-6, and so does a chain that ran something else and was then cleared; the same for the
 //!   backing player following a running clock.
 
+#[path = "support/blocks.rs"]
+mod blocks;
+
+use blocks::{assert_same_for_every_block_size, noise, stereo_in_blocks};
 use daiw::assistant::state::BackingSpec;
 use daiw::dsp::backing_player::{BackingPlayer, Clock};
 use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};
@@ -15,9 +19,6 @@ use daiw::music::theory::{PitchClass, ScaleKind};
 use daiw::plugin::backing_link::player_pattern;
 
 const SAMPLE_RATE: f32 = 48_000.0;
-
-/// Hands out the size of each next block.
-type BlockSizes<'a> = Box<dyn FnMut() -> usize + 'a>;
 
 /// Every effect on: tuning, pitch, formant, robot, breath, whisper, tone, compression, reverb.
 fn everything_on() -> VoiceSettings {
@@ -49,17 +50,8 @@ fn chain() -> VoiceChain {
 }
 
 /// Stereo processing of `input` in blocks whose sizes `sizes` yields in turn.
-fn run(chain: &mut VoiceChain, input: &[f32], mut sizes: impl FnMut() -> usize) -> Vec<f32> {
-    let mut left = input.to_vec();
-    let mut right: Vec<f32> = input.iter().map(|x| -0.5 * x).collect();
-    let mut start = 0;
-    while start < input.len() {
-        let end = (start + sizes().max(1)).min(input.len());
-        chain.process(&mut [&mut left[start..end], &mut right[start..end]]);
-        start = end;
-    }
-    left.extend(right);
-    left
+fn run(chain: &mut VoiceChain, input: &[f32], sizes: impl FnMut() -> usize) -> Vec<f32> {
+    stereo_in_blocks(chain, input, -0.5, &[], sizes)
 }
 
 fn singer() -> Vec<f32> {
@@ -88,38 +80,14 @@ fn clear_silences_every_tail_at_once() {
 fn output_does_not_depend_on_block_size_or_a_clear() {
     let input = singer();
     let reference = run(&mut chain(), &input, || 512);
-    let mut seed = 0x1234_5678u32;
-    let mut random = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        1 + (seed % 3_000) as usize
-    };
-    let cases: [(&str, BlockSizes); 5] = [
-        ("1", Box::new(|| 1)),
-        ("64", Box::new(|| 64)),
-        ("4096", Box::new(|| 4_096)),
-        ("random", Box::new(&mut random)),
-        ("512 after clear", Box::new(|| 512)),
-    ];
-    for (name, sizes) in cases {
+    assert_same_for_every_block_size("chain", &reference, 0x1234_5678, |sizes, after_clear| {
         let mut chain = chain();
-        if name.ends_with("after clear") {
-            let noise: Vec<f32> = (0..20_000)
-                .map(|i| ((i * 7_919) % 113) as f32 / 200.0)
-                .collect();
-            run(&mut chain, &noise, || 333);
+        if after_clear {
+            run(&mut chain, &noise(), || 333);
             chain.clear();
         }
-        let out = run(&mut chain, &input, sizes);
-        let worst = out
-            .iter()
-            .zip(&reference)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
-        println!("blocks {name}: largest difference {worst:e}");
-        assert!(worst <= 1.0e-6, "blocks {name}: differs by {worst}");
-    }
+        run(&mut chain, &input, sizes)
+    });
 }
 
 /// Four seconds of the funk backing (the busiest style) in blocks of `sizes`, following a
@@ -163,33 +131,12 @@ fn backing_does_not_depend_on_block_size_or_a_clear() {
         reference.iter().any(|x| x.abs() > 0.01),
         "the backing is silent"
     );
-    let mut seed = 0x2545_f491u32;
-    let mut random = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        1 + (seed % 3_000) as usize
-    };
-    let cases: [(&str, BlockSizes); 5] = [
-        ("1", Box::new(|| 1)),
-        ("64", Box::new(|| 64)),
-        ("4096", Box::new(|| 4_096)),
-        ("random", Box::new(&mut random)),
-        ("512 after clear", Box::new(|| 512)),
-    ];
-    for (name, sizes) in cases {
+    assert_same_for_every_block_size("backing", &reference, 0x2545_f491, |sizes, after_clear| {
         let mut player = backing_player();
-        if name.ends_with("after clear") {
+        if after_clear {
             backing(&mut player, || 300);
             player.clear();
         }
-        let out = backing(&mut player, sizes);
-        let worst = out
-            .iter()
-            .zip(&reference)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
-        println!("backing blocks {name}: largest difference {worst:e}");
-        assert!(worst <= 1.0e-6, "backing blocks {name}: differs by {worst}");
-    }
+        backing(&mut player, sizes)
+    });
 }

@@ -8,73 +8,38 @@
 #[path = "common/clap_host.rs"]
 mod clap_host;
 
-use clap_host::{
-    breadcrumb, load_bundle, BlockPattern, HostTransport, ParamChange, ParamDesc, Plugin,
-    RunOptions, Signal,
-};
+use clap_host::session::{playing, Session};
+use clap_host::{breadcrumb, BlockPattern, Signal};
 use daiw::assistant::state::BackingSpec;
-use daiw::plugin::state::SavedSession;
 
 const SAMPLE_RATE: f64 = 48_000.0;
 const SECONDS: f64 = 6.0;
 
-fn find<'a>(params: &'a [ParamDesc], name: &str) -> &'a ParamDesc {
-    params
-        .iter()
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no parameter {name}"))
-}
-
 /// Runs the plugin with a backing at 100 BPM over a sung tone, `voices` harmony voices and
 /// Follow Chords on; returns the output channels.
 fn run(voices: f64, blocks: BlockPattern) -> Vec<Vec<f32>> {
-    let entry = load_bundle();
-    let mut plugin = Plugin::new(&entry);
-    let params = plugin.parameters();
-    let saved = SavedSession {
-        backing: Some(BackingSpec {
-            key: "C".into(),
-            mode: "major".into(),
-            tempo_bpm: 100,
-            style: "pop".into(),
-            bars: 4,
-            seed: 3,
-        }),
-        ..SavedSession::default()
-    };
-    plugin.load_state_with_field("session", &serde_json::to_value(&saved).expect("JSON"));
-    plugin.activate(SAMPLE_RATE, blocks.max_block());
-    let change = |name: &str, value: f64| ParamChange {
-        sample: 0,
-        param_id: find(&params, name).id,
-        value,
-    };
+    let mut session = Session::open(Some(BackingSpec {
+        key: "C".into(),
+        mode: "major".into(),
+        tempo_bpm: 100,
+        style: "pop".into(),
+        bars: 4,
+        seed: 3,
+    }));
     let changes = [
-        change("Backing", 1.0),
-        change("Backing Level", find(&params, "Backing Level").min),
-        change("Follow Chords", 1.0),
-        change("Harmony Voices", voices),
-        change("Harmony Spread", 1.0),
+        session.set("Backing", 1.0),
+        session.set("Backing Level", session.param("Backing Level").min),
+        session.set("Follow Chords", 1.0),
+        session.set("Harmony Voices", voices),
+        session.set("Harmony Spread", 1.0),
     ];
+    session.plugin.activate(SAMPLE_RATE, blocks.max_block());
     let mut signal = Signal::sine(2, SAMPLE_RATE, SECONDS, 207.0, 0.3);
-    plugin
-        .run_with(
-            &mut signal,
-            blocks,
-            &changes,
-            RunOptions {
-                transport: Some(HostTransport {
-                    tempo: 100.0,
-                    start_beat: 0.0,
-                    playing: true,
-                    loop_beats: None,
-                }),
-                real_time: false,
-            },
-        )
+    session
+        .plugin
+        .run_with(&mut signal, blocks, &changes, playing(100.0, false))
         .unwrap_or_else(|e| panic!("run: {e}"));
-    plugin.deactivate();
-    std::mem::forget(entry);
+    session.plugin.deactivate();
     signal.output
 }
 

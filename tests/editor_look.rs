@@ -8,6 +8,8 @@
 //! `DAIW_UPDATE_SNAPSHOTS=1`; every render is also written to `target/editor-snapshots/` (with
 //! a diff image when it does not match) for a look.
 
+#[path = "support/editor.rs"]
+mod editor_support;
 #[path = "editor_look/soft_render.rs"]
 mod soft_render;
 
@@ -15,15 +17,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};
-use daiw::dsp::{AnalysisFrame, VoiceChain, VoiceSettings};
-use daiw::editor::pitch_view::{analysis_queue, AnalysisProducer, PitchView};
+use daiw::dsp::{AnalysisFrame, VoiceSettings};
+use daiw::editor::pitch_view::{AnalysisProducer, PitchView};
 use daiw::editor::session::Session;
 use daiw::music::theory::{PitchClass, ScaleKind};
 use daiw::params::DaiwParams;
+use editor_support::{fill_pitch_view, phrase_frames, TestHost};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-use nice_plug::prelude::{GuiContextInner, ParamSetter};
+use nice_plug::prelude::ParamSetter;
 use ringbuf::traits::Producer;
 
 use soft_render::{read_png, write_png, Canvas, Textures};
@@ -34,55 +36,13 @@ const CHANNEL_TOLERANCE: u8 = 24;
 /// Share of changed pixels a snapshot may have and still match (a moved label fails it).
 const CHANGED_SHARE_ALLOWED: f64 = 0.002;
 
-/// A stand-in for the host: gestures move the parameters directly.
-struct TestHost;
-
-impl GuiContextInner for TestHost {
-    fn plugin_api(&self) -> nice_plug::prelude::PluginApi {
-        nice_plug::prelude::PluginApi::Clap
-    }
-    unsafe fn raw_begin_set_parameter(&self, _param: nice_plug::params::internals::ParamPtr) {}
-    unsafe fn raw_set_parameter_normalized(
-        &self,
-        param: nice_plug::params::internals::ParamPtr,
-        normalized: f32,
-    ) {
-        // SAFETY: the parameters outlive the frames that draw them.
-        unsafe {
-            param._internal_set_normalized_value(normalized);
-        }
-    }
-    unsafe fn raw_end_set_parameter(&self, _param: nice_plug::params::internals::ParamPtr) {}
-    fn get_state(&self) -> nice_plug::prelude::PluginState {
-        unreachable!("the editor never asks for the state")
-    }
-    fn set_state(&self, _state: nice_plug::prelude::PluginState) {
-        unreachable!("the editor never sets the state")
-    }
-    fn request_restart(&self) {}
-}
-
 /// The analysis frames of a sung phrase (A minor, around A3) run through the real voice chain,
 /// as the audio thread sends them to the window.
 fn recorded_phrase() -> Vec<AnalysisFrame> {
-    let config = SingerConfig {
-        sample_rate: 48_000.0,
-        ..SingerConfig::default()
-    };
-    let performance = sing(&test_phrase(57.0), &config);
     let mut settings = VoiceSettings::default();
     settings.tune.key = PitchClass::A;
     settings.tune.scale = ScaleKind::Minor;
-    let mut chain = VoiceChain::default();
-    chain.set_settings(&settings);
-    chain.prepare(performance.sample_rate, 512);
-    let mut audio = performance.samples.clone();
-    let mut frames = Vec::new();
-    for block in audio.chunks_mut(512) {
-        chain.process(&mut [block]);
-        chain.drain_analysis(|f| frames.push(f));
-    }
-    frames
+    phrase_frames(&settings)
 }
 
 /// Everything one window needs: parameters, a session without a worker (so the chat's status
@@ -91,36 +51,31 @@ struct Window {
     params: Arc<DaiwParams>,
     session: Session,
     analysis: AnalysisProducer,
+    host: TestHost,
 }
 
 impl Window {
     fn new() -> Self {
         let params = Arc::new(DaiwParams::default());
-        let (analysis, analysis_rx) = analysis_queue();
-        let (patterns, _audio) = daiw::plugin::backing_link::pattern_queues();
-        let session = Session::new(
-            analysis_rx,
-            patterns,
-            Arc::new(daiw::plugin::backing_link::BackingShared::default()),
-            params.saved.clone(),
-        );
+        let (session, analysis) = editor_support::session(&params);
         Self {
             params,
             session,
             analysis,
+            host: TestHost::default(),
         }
     }
 
     /// Sets A minor, as the phrase was tuned.
     fn in_a_minor(self) -> Self {
-        let setter = ParamSetter::new(&TestHost);
+        let setter = ParamSetter::new(&self.host);
         setter.set_parameter(&self.params.tune.key, PitchClass::A);
         setter.set_parameter(&self.params.tune.scale, ScaleKind::Minor);
         self
     }
 
     fn draw(&mut self, ui: &mut egui::Ui) {
-        let setter = ParamSetter::new(&TestHost);
+        let setter = ParamSetter::new(&self.host);
         daiw::editor::draw_window(ui, &self.params, &setter, &mut self.session);
     }
 }
@@ -433,21 +388,7 @@ fn frame_time_of_the_whole_window_with_a_full_graph() {
     let size = egui::vec2(1100.0, 680.0);
     let window = std::cell::RefCell::new(Window::new().in_a_minor());
     // Thirty seconds of singing in the graph at its widest zoom: the phrase, repeated.
-    {
-        let mut w = window.borrow_mut();
-        w.session.pitch.zoom_seconds = daiw::editor::pitch_view::ZOOM_MAX_SECONDS;
-        let span = phrase.last().map_or(1.0, |f| f.time_seconds);
-        let mut offset = 0.0;
-        while offset < 30.0 {
-            for f in &phrase {
-                w.session.pitch.push(AnalysisFrame {
-                    time_seconds: f.time_seconds + offset,
-                    ..*f
-                });
-            }
-            offset += span + 0.004;
-        }
-    }
+    fill_pitch_view(&mut window.borrow_mut().session, &phrase);
     let points = window.borrow().session.pitch.points().count();
     let warm = 10;
     let measured = 200;

@@ -2,6 +2,9 @@
 //! Parameters live in a map (`MapParams`), the assistant is a script or the real worker with the
 //! router alone, so these run anywhere.
 
+#[path = "support/editor.rs"]
+mod editor_support;
+
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -470,52 +473,11 @@ fn the_backing_panel_generates_previews_and_exports_at_100_and_200_percent() {
     }
 }
 
-/// A stand-in for the host's side of the editor: parameter gestures move the parameters
-/// directly and are counted (begin / set / end), as a host would record them.
-#[derive(Default)]
-struct TestHost {
-    gestures: std::sync::atomic::AtomicUsize,
-}
-
-impl nice_plug::prelude::GuiContextInner for TestHost {
-    fn plugin_api(&self) -> nice_plug::prelude::PluginApi {
-        nice_plug::prelude::PluginApi::Clap
-    }
-
-    unsafe fn raw_begin_set_parameter(&self, _param: nice_plug::params::internals::ParamPtr) {
-        self.gestures
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    unsafe fn raw_set_parameter_normalized(
-        &self,
-        param: nice_plug::params::internals::ParamPtr,
-        normalized: f32,
-    ) {
-        // SAFETY: the parameters outlive the harness that draws them.
-        unsafe {
-            param._internal_set_normalized_value(normalized);
-        }
-    }
-
-    unsafe fn raw_end_set_parameter(&self, _param: nice_plug::params::internals::ParamPtr) {}
-
-    fn get_state(&self) -> nice_plug::prelude::PluginState {
-        unreachable!("the editor never asks for the state")
-    }
-
-    fn set_state(&self, _state: nice_plug::prelude::PluginState) {
-        unreachable!("the editor never sets the state")
-    }
-
-    fn request_restart(&self) {}
-}
-
 /// The whole window (title, chat, pitch view, every control, backing panel) as the plugin
 /// draws it, with a router-only worker.
 struct WindowState {
     params: std::sync::Arc<daiw::params::DaiwParams>,
-    host: TestHost,
+    host: editor_support::TestHost,
     session: daiw::editor::session::Session,
 }
 
@@ -526,18 +488,11 @@ fn window_harness(scale: f32) -> Harness<'static, WindowState> {
     config.backend = BackendKind::None;
     config.save_history = false;
     let params = std::sync::Arc::new(daiw::params::DaiwParams::default());
-    let (_analysis, analysis_rx) = daiw::editor::pitch_view::analysis_queue();
-    let (patterns, _audio) = daiw::plugin::backing_link::pattern_queues();
-    let mut session = daiw::editor::session::Session::new(
-        analysis_rx,
-        patterns,
-        std::sync::Arc::new(daiw::plugin::backing_link::BackingShared::default()),
-        params.saved.clone(),
-    );
+    let (mut session, _analysis) = editor_support::session(&params);
     session.start_worker(config);
     let state = WindowState {
         params,
-        host: TestHost::default(),
+        host: editor_support::TestHost::default(),
         session,
     };
     Harness::builder()
@@ -608,12 +563,7 @@ fn the_whole_window_lays_out_and_works_at_100_and_200_percent() {
         assert_eq!(params.tune.scale.value(), ScaleKind::Minor);
         assert_eq!(params.tune.retune_ms.value(), 0.0);
         assert!(
-            harness
-                .state()
-                .host
-                .gestures
-                .load(std::sync::atomic::Ordering::Relaxed)
-                >= 3,
+            harness.state().host.gestures() >= 3,
             "every move went through a host gesture"
         );
         let card = harness.get_by_label("tune_key: C -> A").rect();

@@ -9,20 +9,12 @@ mod song;
 
 use daiw::dsp::correction::FollowChords;
 use daiw::dsp::VoiceSettings;
-use daiw::music::theory::{PitchClass, ScaleKind};
+use daiw::music::theory::PitchClass;
 use song::*;
 
 /// Hard-snap correction in C major following the chords as `follow` says.
 fn settings(follow: FollowChords) -> VoiceSettings {
-    let mut s = VoiceSettings::default();
-    s.tune.enabled = true;
-    s.tune.key = PitchClass::C;
-    s.tune.scale = ScaleKind::Major;
-    s.tune.retune_ms = 0.0;
-    s.tune.humanize = 0.0;
-    s.tune.vibrato = 0.0;
-    s.tune.follow_chords = follow;
-    s
+    hard_tuning_in_c(follow)
 }
 
 /// The measured track around a failing frame, for the log.

@@ -11,21 +11,13 @@ mod song;
 use daiw::dsp::harmony::{HarmonyMode, Listen};
 use daiw::dsp::lpc::median_formants;
 use daiw::dsp::VoiceSettings;
-use daiw::music::theory::{PitchClass, ScaleKind};
 use song::*;
 
 const SAMPLE_RATE: f32 = 48_000.0;
 
 /// Correction following the chords (hard), two harmony voices in `mode`, hearing `listen`.
 fn settings(mode: HarmonyMode, listen: Listen) -> VoiceSettings {
-    let mut s = VoiceSettings::default();
-    s.tune.enabled = true;
-    s.tune.key = PitchClass::C;
-    s.tune.scale = ScaleKind::Major;
-    s.tune.retune_ms = 0.0;
-    s.tune.humanize = 0.0;
-    s.tune.vibrato = 0.0;
-    s.tune.follow_chords = daiw::dsp::correction::FollowChords::ChordAndScale;
+    let mut s = hard_tuning_in_c(daiw::dsp::correction::FollowChords::ChordAndScale);
     s.harmony.voices = 2;
     s.harmony.mode = mode;
     s.harmony.level = 0.8;

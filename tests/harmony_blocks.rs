@@ -4,6 +4,10 @@
 //! wherever the block boundaries fall), and so does a chain that ran something else and was
 //! cleared.
 
+#[path = "support/blocks.rs"]
+mod blocks;
+
+use blocks::{assert_same_for_every_block_size, noise, stereo_in_blocks};
 use daiw::dsp::correction::FollowChords;
 use daiw::dsp::harmony::chord_track::ChordTones;
 use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};
@@ -11,9 +15,6 @@ use daiw::dsp::{VoiceChain, VoiceSettings};
 use daiw::music::theory::{Key, PitchClass, ScaleKind};
 
 const SAMPLE_RATE: f32 = 48_000.0;
-
-/// Hands out the size of each next block.
-type BlockSizes<'a> = Box<dyn FnMut() -> usize + 'a>;
 
 fn settings() -> VoiceSettings {
     let mut s = VoiceSettings {
@@ -44,26 +45,8 @@ fn changes(frames: usize) -> Vec<(usize, ChordTones)> {
 }
 
 /// Stereo processing in blocks of `sizes`, each block told the changes that fall inside it.
-fn run(chain: &mut VoiceChain, input: &[f32], mut sizes: impl FnMut() -> usize) -> Vec<f32> {
-    let all = changes(input.len());
-    let mut left = input.to_vec();
-    let mut right: Vec<f32> = input.iter().map(|x| 0.7 * x).collect();
-    let mut start = 0;
-    while start < input.len() {
-        let end = (start + sizes().max(1)).min(input.len());
-        let inside: Vec<(usize, Option<ChordTones>)> = all
-            .iter()
-            .filter(|(at, _)| (start..end).contains(at))
-            .map(|&(at, c)| (at - start, Some(c)))
-            .collect();
-        chain.process_with_chords(
-            &mut [&mut left[start..end], &mut right[start..end]],
-            &inside,
-        );
-        start = end;
-    }
-    left.extend(right);
-    left
+fn run(chain: &mut VoiceChain, input: &[f32], sizes: impl FnMut() -> usize) -> Vec<f32> {
+    stereo_in_blocks(chain, input, 0.7, &changes(input.len()), sizes)
 }
 
 fn chain() -> VoiceChain {
@@ -90,37 +73,13 @@ fn harmony_output_does_not_depend_on_block_size_or_a_clear() {
         .sum::<f32>()
         / reference.len() as f32;
     assert!(difference > 1.0e-3, "harmony inaudible: {difference}");
-    let mut seed = 0x9e37_79b9u32;
-    let mut random = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        1 + (seed % 3_000) as usize
-    };
-    let cases: [(&str, BlockSizes); 5] = [
-        ("1", Box::new(|| 1)),
-        ("64", Box::new(|| 64)),
-        ("4096", Box::new(|| 4_096)),
-        ("random", Box::new(&mut random)),
-        ("512 after clear", Box::new(|| 512)),
-    ];
-    for (name, sizes) in cases {
+    assert_same_for_every_block_size("harmony", &reference, 0x9e37_79b9, |sizes, after_clear| {
         let mut chain = chain();
-        if name.ends_with("after clear") {
-            let noise: Vec<f32> = (0..20_000)
-                .map(|i| ((i * 7_919) % 113) as f32 / 200.0)
-                .collect();
-            run(&mut chain, &noise, || 333);
+        if after_clear {
+            run(&mut chain, &noise(), || 333);
             chain.set_chord(None);
             chain.clear();
         }
-        let out = run(&mut chain, &input, sizes);
-        let worst = out
-            .iter()
-            .zip(&reference)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
-        println!("harmony blocks {name}: largest difference {worst:e}");
-        assert!(worst <= 1.0e-6, "blocks {name}: differs by {worst}");
-    }
+        run(&mut chain, &input, sizes)
+    });
 }

@@ -12,10 +12,8 @@ mod clap_host;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use clap_host::{
-    breadcrumb, load_bundle, BlockPattern, HostTransport, ParamChange, ParamDesc, Plugin,
-    RunOptions, Signal,
-};
+use clap_host::session::{playing, Session};
+use clap_host::{breadcrumb, BlockPattern, Signal};
 use daiw::assistant::config::AgentConfig;
 use daiw::assistant::embedded::EmbeddedBackend;
 use daiw::assistant::llm::{LlmBackend, LlmRequest};
@@ -25,13 +23,6 @@ use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};
 const SAMPLE_RATE: f64 = 48_000.0;
 const BLOCK: usize = 128;
 const SECONDS: f64 = 60.0;
-
-fn find<'a>(params: &'a [ParamDesc], name: &str) -> &'a ParamDesc {
-    params
-        .iter()
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no parameter {name}"))
-}
 
 /// 60 s of the synthetic singer's test phrase, repeated, on two channels.
 fn singing() -> Signal {
@@ -63,37 +54,23 @@ fn sixty_seconds_of_audio_while_the_model_generates() {
     .expect("config");
     config.model_path = model.clone();
 
-    let entry = load_bundle();
-    let mut plugin = Plugin::new(&entry);
-    let params = plugin.parameters();
+    // The project holds a backing (as if the assistant had made one), so it plays too.
+    let mut session = Session::open(Some(daiw::assistant::state::BackingSpec {
+        style: "funk".into(),
+        ..Default::default()
+    }));
     // Everything on: tuning (default), pitch +2 st, formant +1 st, breath, whisper, reverb,
     // compression, and the backing.
-    let at = |name: &str, normalized: f64| {
-        let p = find(&params, name);
-        ParamChange {
-            sample: 0,
-            param_id: p.id,
-            value: p.value_at(normalized),
-        }
-    };
     let changes = [
-        at("Pitch", 26.0 / 48.0),
-        at("Formant", 13.0 / 24.0),
-        at("Breathiness", 0.3),
-        at("Whisper", 0.2),
-        at("Reverb", 0.4),
-        at("Compression", 0.5),
-        at("Backing", 1.0),
+        session.set_normalized("Pitch", 26.0 / 48.0),
+        session.set_normalized("Formant", 13.0 / 24.0),
+        session.set_normalized("Breathiness", 0.3),
+        session.set_normalized("Whisper", 0.2),
+        session.set_normalized("Reverb", 0.4),
+        session.set_normalized("Compression", 0.5),
+        session.set_normalized("Backing", 1.0),
     ];
-    // The project holds a backing (as if the assistant had made one), so it plays too.
-    let session = daiw::plugin::state::SavedSession {
-        backing: Some(daiw::assistant::state::BackingSpec {
-            style: "funk".into(),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    plugin.load_state_with_field("session", &serde_json::to_value(&session).expect("JSON"));
+    let plugin = &mut session.plugin;
     plugin.activate(SAMPLE_RATE, BLOCK);
 
     // The model generates on its own threads for the whole run.
@@ -149,15 +126,7 @@ fn sixty_seconds_of_audio_while_the_model_generates() {
             &mut signal,
             BlockPattern::Fixed(BLOCK),
             &changes,
-            RunOptions {
-                transport: Some(HostTransport {
-                    tempo: 100.0,
-                    start_beat: 0.0,
-                    playing: true,
-                    loop_beats: None,
-                }),
-                real_time: true,
-            },
+            playing(100.0, true),
         );
         stop.store(true, Ordering::Relaxed);
         result

@@ -6,7 +6,7 @@
 
 use crate::music::theory::{PitchClass, ScaleKind};
 
-use super::harmony::chord_track::ChordTones;
+use super::harmony::chord_track::{pitch_class_mask, ChordTones};
 use super::pitch_detector::PitchFrame;
 
 /// How far (in semitones) a pitch must move past the midpoint before the target note changes:
@@ -273,17 +273,20 @@ impl PitchCorrector {
         settings.amount.clamp(0.0, 1.0) * self.shift
     }
 
-    /// Pitch classes allowed as targets: held MIDI notes when asked and any are held, else the
-    /// chord's (when following chords and one sounds), else the custom mask or the scale.
+    /// Pitch classes allowed as targets, in this order:
+    /// 1. "MIDI Targets" on and notes held: exactly the held notes' pitch classes (a single
+    ///    guide note, or a chord while Follow Chords is off or a backing's chord rules), unless
+    /// 2. Follow Chords is on and the held notes are the chord in force (the plugin hands the
+    ///    corrector a held chord when no backing plays): then the chord rules as any chord
+    ///    would, so "chord + scale" keeps its passing notes over a held chord too;
+    /// 3. the chord in force when following chords (the backing's, else the held one);
+    /// 4. the custom note mask, else the key's scale.
     fn allowed_mask(&self, settings: &CorrectionSettings) -> u16 {
-        if settings.midi_targets && self.held_notes != 0 {
-            let mut mask = 0u16;
-            for note in 0..128u32 {
-                if self.held_notes & (1u128 << note) != 0 {
-                    mask |= 1 << (note % 12);
-                }
-            }
-            return mask;
+        let held = pitch_class_mask(self.held_notes);
+        let held_is_the_chord = settings.follow_chords != FollowChords::Off
+            && self.chord.is_some_and(|c| c.mask == held);
+        if settings.midi_targets && held != 0 && !held_is_the_chord {
+            return held;
         }
         settings.chord_mask(self.chord)
     }
@@ -464,6 +467,84 @@ mod tests {
         c.set_chord(None);
         c.update(&frame(cents_to_hz(7080.0)), &with_scale);
         assert_eq!(c.target_note(), Some(71));
+    }
+
+    /// A held chord as the plugin hands it over: the notes held and the chord read from them.
+    fn hold(c: &mut PitchCorrector, notes: &[u8]) {
+        c.release_all_notes();
+        for &n in notes {
+            c.set_note_held(n, true);
+        }
+        c.set_chord(ChordTones::from_held_notes(
+            c.held_notes(),
+            PitchClass::C,
+            ScaleKind::Major,
+        ));
+    }
+
+    #[test]
+    fn a_held_chord_rules_like_a_backing_chord_when_following_chords() {
+        // Bb-D-F held (bVII in C): chord tones only, then chord + scale without B.
+        for midi_targets in [false, true] {
+            let chord_only = CorrectionSettings {
+                follow_chords: FollowChords::ChordTones,
+                midi_targets,
+                ..hard()
+            };
+            let mut c = PitchCorrector::default();
+            hold(&mut c, &[58, 62, 65]);
+            c.update(&frame(cents_to_hz(6410.0)), &chord_only); // E4 + 10: nearest is F4
+            assert_eq!(c.target_note(), Some(65), "midi targets {midi_targets}");
+            let with_scale = CorrectionSettings {
+                follow_chords: FollowChords::ChordAndScale,
+                ..chord_only
+            };
+            let mut c = PitchCorrector::default();
+            hold(&mut c, &[58, 62, 65]);
+            c.update(&frame(cents_to_hz(6405.0)), &with_scale);
+            assert_eq!(c.target_note(), Some(64), "E stays a passing note");
+            c.update(&frame(cents_to_hz(7090.0)), &with_scale);
+            assert_eq!(c.target_note(), Some(70), "B is replaced by Bb");
+        }
+    }
+
+    #[test]
+    fn midi_targets_keep_a_single_note_or_a_chord_when_not_following() {
+        let mut c = PitchCorrector::default();
+        // One held note is no chord: the note is the only target even with Follow Chords on.
+        hold(&mut c, &[61]);
+        assert_eq!(c.chord(), None);
+        let follow_with_midi = CorrectionSettings {
+            follow_chords: FollowChords::ChordAndScale,
+            midi_targets: true,
+            ..hard()
+        };
+        c.update(&frame(cents_to_hz(6420.0)), &follow_with_midi);
+        assert_eq!(c.target_note(), Some(61));
+        // A chord held with Follow Chords off: exactly its notes (today's MIDI Targets).
+        hold(&mut c, &[60, 64, 67]);
+        let midi_only = CorrectionSettings {
+            midi_targets: true,
+            ..hard()
+        };
+        c.update(&frame(cents_to_hz(6190.0)), &midi_only);
+        assert_eq!(c.target_note(), Some(60));
+        // A backing's chord rules the chord, but explicitly held targets win over it.
+        c.set_chord(Some(tones("G", "C major")));
+        c.update(&frame(cents_to_hz(6190.0)), &follow_with_midi);
+        assert_eq!(
+            c.target_note(),
+            Some(60),
+            "held C-E-G, not the backing's G-B-D"
+        );
+        // Without MIDI Targets the held notes count only through the chord in force.
+        let follow_only = CorrectionSettings {
+            midi_targets: false,
+            follow_chords: FollowChords::ChordTones,
+            ..follow_with_midi
+        };
+        c.update(&frame(cents_to_hz(6190.0)), &follow_only);
+        assert_eq!(c.target_note(), Some(62), "the backing's G chord: D");
     }
 
     #[test]

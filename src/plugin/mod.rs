@@ -6,6 +6,7 @@
 pub mod backing_clock;
 pub mod backing_link;
 pub mod chord_follow;
+pub mod midi_chords;
 pub mod standalone_control;
 pub mod state;
 pub mod state_repair;
@@ -26,6 +27,8 @@ use crate::editor::session::Session;
 use crate::params::DaiwParams;
 use backing_clock::{BackingClock, ClockInputs};
 use backing_link::{pattern_queues, player_pattern, BackingShared, PatternReceiver};
+use chord_follow::{BlockChords, Segment, MAX_SEGMENTS};
+use midi_chords::{ChordHold, HeldNotes};
 
 /// The plugin's name as hosts list it.
 pub const PLUGIN_NAME: &str = "DAiW Music Brain";
@@ -52,6 +55,10 @@ pub struct DaiwPlugin {
     clock: BackingClock,
     /// The latency reported to the host, in samples.
     latency: u32,
+    /// Notes held on the MIDI input, at their sample in the block.
+    held_notes: HeldNotes,
+    /// The chord held on the MIDI input, kept a moment after release.
+    chord_hold: ChordHold,
 }
 
 impl Default for DaiwPlugin {
@@ -80,23 +87,29 @@ impl Default for DaiwPlugin {
             backing_shared,
             clock: BackingClock::default(),
             latency: 0,
+            held_notes: HeldNotes::default(),
+            chord_hold: ChordHold::default(),
         }
     }
 }
 
 impl DaiwPlugin {
-    /// Passes held MIDI notes to the tuner (they become targets when "MIDI Targets" is on).
-    fn handle_midi(&mut self, event: NoteEvent<()>) {
+    /// Records a held or released MIDI note at its sample (offsets past a `frames`-sample block
+    /// land on its last sample): the notes are targets with "MIDI Targets", the MIDI harmony
+    /// mode's notes, and two or more make the chord Follow Chords follows without a backing.
+    fn handle_midi(&mut self, event: NoteEvent<()>, frames: usize) {
+        let offset = (event.timing() as usize).min(frames.saturating_sub(1));
+        let notes = &mut self.held_notes;
         match event {
             NoteEvent::NoteOn { key, velocity, .. } => match key.number() {
-                Some(note) if velocity > 0.0 => self.voice.note_on(note),
-                Some(note) => self.voice.note_off(note),
+                Some(note) if velocity > 0.0 => notes.note_on(offset, note),
+                Some(note) => notes.note_off(offset, note),
                 None => {}
             },
             // A wildcard key releases every note (CLAP's "all notes off").
             NoteEvent::NoteOff { key, .. } => match key.number() {
-                Some(note) => self.voice.note_off(note),
-                None => self.voice.all_notes_off(),
+                Some(note) => notes.note_off(offset, note),
+                None => notes.all_off(offset),
             },
             _ => {}
         }
@@ -191,6 +204,8 @@ impl Plugin for DaiwPlugin {
             .reset(self.sample_rate, self.params.output_gain_db());
         self.backing
             .prepare(self.sample_rate, buffer_config.max_buffer_size as usize);
+        self.held_notes.clear();
+        self.chord_hold.prepare(self.sample_rate);
         // A project's backing comes back here, before any audio (allocation is allowed).
         let saved = self.params.saved.get().backing;
         let pattern = saved.and_then(|spec| spec.generate().ok());
@@ -207,6 +222,8 @@ impl Plugin for DaiwPlugin {
         // sounds after it.
         self.voice.clear();
         self.voice.all_notes_off();
+        self.held_notes.clear();
+        self.chord_hold.clear();
         self.backing.clear();
         self.output
             .reset(self.sample_rate, self.params.output_gain_db());
@@ -218,11 +235,12 @@ impl Plugin for DaiwPlugin {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
+        let frames = buffer.samples();
+        self.held_notes.begin_block();
         while let Some(event) = context.next_event() {
-            self.handle_midi(event);
+            self.handle_midi(event, frames);
         }
         self.voice.set_settings(&self.params.voice_settings());
-        let frames = buffer.samples();
 
         // Backing: take a new pattern if one waits (its predecessor goes back to the GUI),
         // then render this block against the clock, sending its notes as MIDI.
@@ -272,9 +290,22 @@ impl Plugin for DaiwPlugin {
                     let _ = context.try_send_event(note_event(m));
                 });
 
+        // The chord the voice follows: the backing's while it plays, else the one held on the
+        // MIDI input; each change on its own sample.
+        let tune = self.voice.settings().tune;
+        let mut segments = [Segment::default(); MAX_SEGMENTS];
+        let stretches = chord_follow::segments(
+            BlockChords {
+                backing: &changes[..count.min(MAX_CHORD_CHANGES)],
+                notes: self.held_notes.changes(),
+                key: (tune.key, tune.scale),
+                frames,
+            },
+            &mut self.chord_hold,
+            &mut segments,
+        );
         let channels = buffer.as_slice();
-        self.voice
-            .process_with_chords(channels, &changes[..count.min(MAX_CHORD_CHANGES)]);
+        chord_follow::play(&mut self.voice, channels, &segments[..stretches]);
         let analysis_tx = &mut self.analysis_tx;
         self.voice.drain_analysis(|frame| {
             // A full ring (window closed or slow) drops the frame: the view is best effort.

@@ -5,10 +5,11 @@
 
 #![allow(dead_code)]
 
+use daiw::dsp::correction::FollowChords;
 use daiw::dsp::harmony::chord_track::ChordTones;
 use daiw::dsp::synthetic_singer::{sing, GapKind, Segment, SingerConfig};
 use daiw::dsp::VoiceSettings;
-use daiw::music::theory::Key;
+use daiw::music::theory::{Key, PitchClass, ScaleKind};
 use daiw::offline::analyze::{pitch_track, PitchRow};
 use daiw::offline::render::render_with_chords;
 use daiw::offline::wav::{Audio, WavFormat};
@@ -20,6 +21,20 @@ pub const CHANGE_MARGIN_SECONDS: f64 = 0.03;
 /// Frames are judged only where the sung truth is voiced this far either side (onsets and
 /// offsets are ill-defined).
 pub const VOICED_MARGIN_SECONDS: f64 = 0.045;
+
+/// Hard-snap correction in C major, no humanize and no vibrato kept (the measured pitch is
+/// the target), following the chords as `follow` says.
+pub fn hard_tuning_in_c(follow: FollowChords) -> VoiceSettings {
+    let mut s = VoiceSettings::default();
+    s.tune.enabled = true;
+    s.tune.key = PitchClass::C;
+    s.tune.scale = ScaleKind::Major;
+    s.tune.retune_ms = 0.0;
+    s.tune.humanize = 0.0;
+    s.tune.vibrato = 0.0;
+    s.tune.follow_chords = follow;
+    s
+}
 
 /// The chord symbols heard in `key`.
 pub fn chords(symbols: &[&str], key: &str) -> Vec<ChordTones> {
@@ -176,4 +191,29 @@ pub fn share_on_chord_tones(
         }
     }
     (good as f32 / judged.max(1) as f32, judged)
+}
+
+/// A keyboard player holding each chord of `tones` for a bar: (input sample, pressed, MIDI
+/// note), the previous chord let go on the sample the next is pressed, every chord voiced from
+/// C3 upwards within an octave; the last chord let go at `end_sample`.
+pub fn held_chord_notes(
+    tones: &[ChordTones],
+    sample_rate: f32,
+    end_sample: usize,
+) -> Vec<(usize, bool, u8)> {
+    let voicing =
+        |t: &ChordTones| -> Vec<u8> { (48u8..60).filter(|n| t.contains(i32::from(*n))).collect() };
+    let mut notes = Vec::new();
+    let mut previous: Option<&ChordTones> = None;
+    for ((at, _), tone) in bar_changes(tones, sample_rate).into_iter().zip(tones) {
+        if let Some(p) = previous {
+            notes.extend(voicing(p).into_iter().map(|n| (at, false, n)));
+        }
+        notes.extend(voicing(tone).into_iter().map(|n| (at, true, n)));
+        previous = Some(tone);
+    }
+    if let Some(p) = previous {
+        notes.extend(voicing(p).into_iter().map(|n| (end_sample, false, n)));
+    }
+    notes
 }
