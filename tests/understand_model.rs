@@ -1,14 +1,17 @@
-//! The trained scorer (`assets/understand_model.json`) is trained from the TRAIN split of the
-//! request corpus only, and must match what training gives now: this test retrains it and
-//! fails when the stored model is stale. `DAIW_RETRAIN=1` writes the new model instead.
+//! The trained scorer (`assets/understand_model.json`) and the nearest-example bank
+//! (`assets/understand_examples.json`) come from the TRAIN split of the request corpus only,
+//! and must match what training gives now: this test rebuilds both and fails when a stored
+//! one is stale. `DAIW_RETRAIN=1` writes the new files instead.
 
 mod support;
 
+use daiw::assistant::tools::ToolCall;
 use daiw::assistant::understand::model::NaiveBayes;
+use daiw::assistant::understand::nearest::{Example, ExampleFile};
 use serde_json::Value;
 
-/// (request, label) for every train-split case: the first expected tool, or "reply"/"ask".
-fn train_examples() -> Vec<(String, String)> {
+/// Every train-split case, in corpus order.
+fn train_cases() -> Vec<Value> {
     let dir = support::project_root().join("tests/data/requests");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/data/requests")
@@ -22,35 +25,81 @@ fn train_examples() -> Vec<(String, String)> {
             serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
         for case in data["cases"].as_array().expect("cases") {
             // Only the train split: dev and test are never trained on.
-            if case["split"] != "train" {
-                continue;
+            if case["split"] == "train" {
+                out.push(case.clone());
             }
-            let label = case["answer"]
-                .as_str()
-                .or_else(|| case["expect"][0]["tool"].as_str())
-                .unwrap_or("reply");
-            let request = case["request"].as_str().unwrap_or_default();
-            out.push((request.to_string(), label.to_string()));
         }
     }
     out
 }
 
-#[test]
-fn the_stored_model_is_trained_from_the_train_split() {
-    let examples = train_examples();
-    assert!(examples.len() >= 300, "{} train examples", examples.len());
-    let model = NaiveBayes::train(examples.iter().map(|(r, l)| (r.as_str(), l.as_str())));
-    let text = serde_json::to_string(&model).expect("model json") + "\n";
-    let path = support::project_root().join("assets/understand_model.json");
+/// (request, label) for every train case: the first expected tool, or "reply"/"ask".
+fn train_examples(cases: &[Value]) -> Vec<(String, String)> {
+    cases
+        .iter()
+        .map(|case| {
+            let label = case["answer"]
+                .as_str()
+                .or_else(|| case["expect"][0]["tool"].as_str())
+                .unwrap_or("reply");
+            let request = case["request"].as_str().unwrap_or_default();
+            (request.to_string(), label.to_string())
+        })
+        .collect()
+}
+
+/// The example bank: train cases whose expected calls hold from any state (a case with a
+/// starting state expects values reached from it, which say nothing elsewhere).
+fn example_bank(cases: &[Value]) -> ExampleFile {
+    let examples = cases
+        .iter()
+        .filter(|c| c["start"].as_object().is_none_or(|s| s.is_empty()))
+        .map(|c| Example {
+            request: c["request"].as_str().unwrap_or_default().to_string(),
+            calls: serde_json::from_value::<Vec<ToolCall>>(c["expect"].clone()).unwrap_or_default(),
+            answer: c["answer"].as_str().map(String::from),
+        })
+        .filter(|e| !e.calls.is_empty() || e.answer.is_some())
+        .collect();
+    ExampleFile { examples }
+}
+
+/// Compares `text` with the stored `file`, or writes it under `DAIW_RETRAIN`.
+fn check_or_write(file: &str, text: &str) {
+    let path = support::project_root().join(file);
     if std::env::var_os("DAIW_RETRAIN").is_some() {
-        std::fs::write(&path, &text).expect("write the model");
+        std::fs::write(&path, text).expect("write the model");
         return;
     }
-    let stored = std::fs::read_to_string(&path).expect("stored model");
+    let stored = std::fs::read_to_string(&path).expect("stored file");
     assert!(
         stored == text,
-        "assets/understand_model.json is stale: retrain with DAIW_RETRAIN=1 cargo test --test \
-         understand_model"
+        "{file} is stale: retrain with DAIW_RETRAIN=1 cargo test --test understand_model"
+    );
+}
+
+#[test]
+fn the_stored_model_is_trained_from_the_train_split() {
+    let cases = train_cases();
+    let examples = train_examples(&cases);
+    assert!(examples.len() >= 300, "{} train examples", examples.len());
+    let model = NaiveBayes::train(examples.iter().map(|(r, l)| (r.as_str(), l.as_str())));
+    check_or_write(
+        "assets/understand_model.json",
+        &(serde_json::to_string(&model).expect("model json") + "\n"),
+    );
+}
+
+#[test]
+fn the_stored_examples_are_the_train_split() {
+    let bank = example_bank(&train_cases());
+    assert!(
+        bank.examples.len() >= 300,
+        "{} examples",
+        bank.examples.len()
+    );
+    check_or_write(
+        "assets/understand_examples.json",
+        &(serde_json::to_string_pretty(&bank).expect("examples json") + "\n"),
     );
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 mod apply;
+mod choose;
 mod listen;
 pub use listen::tune_call;
 mod offer;
@@ -68,6 +69,18 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A plan that only answers (no call, nothing failed).
+    fn answer(reply: String, source: Source) -> Self {
+        Self {
+            calls: Vec::new(),
+            reply,
+            source,
+            errors: Vec::new(),
+            stats: None,
+            failed: false,
+        }
+    }
+
     /// The `daiw plan` JSON text: `{"calls": [{"tool", "args"}], "reply"}`, in that order.
     pub fn to_json_string(&self) -> String {
         #[derive(Serialize)]
@@ -368,16 +381,12 @@ impl ChatAgent {
             }
             // Glossary answers and questions back need no model.
             Decision::Answer(reply) | Decision::Ask(reply) => {
-                return Plan {
-                    calls: Vec::new(),
-                    reply,
-                    source: Source::Router,
-                    errors,
-                    stats: None,
-                    failed: false,
-                };
+                return Plan::answer(reply, Source::Router);
             }
-            Decision::Pass => {}
+            Decision::Nearest(candidates) if !candidates.is_empty() => {
+                return self.choose(text, candidates);
+            }
+            Decision::Nearest(_) | Decision::Pass => {}
         }
         self.ensure_backend();
         if let Some(err) = &self.backend_error {

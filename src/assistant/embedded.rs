@@ -36,6 +36,8 @@ use super::llm::{
 use super::model_check;
 use super::prefix_cache::{self, Loaded};
 
+mod rank;
+
 /// The process-wide llama.cpp backend and the models loaded so far.
 struct Engine {
     backend: LlamaBackend,
@@ -406,6 +408,14 @@ impl LlmBackend for EmbeddedBackend {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         format!("embedded {name} ({} threads)", self.params.threads)
+    }
+
+    fn score_answers(
+        &mut self,
+        request: &LlmRequest<'_>,
+        candidates: &[String],
+    ) -> Option<Result<Vec<f64>, LlmError>> {
+        Some(self.answer_likelihoods(request, candidates))
     }
 
     fn warm_up(&mut self, system: &str, examples: &[ChatMessage]) -> Result<(), LlmError> {

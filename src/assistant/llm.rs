@@ -186,6 +186,16 @@ pub trait LlmBackend: Send {
         on_token: &mut dyn FnMut(&str),
         cancel: &AtomicBool,
     ) -> Result<LlmAnswer, LlmError>;
+
+    /// Scores each of `candidates` (complete answers, e.g. tool calls as JSON) as the answer to
+    /// `request`, higher for likelier; `None` when this backend cannot score (a server).
+    fn score_answers(
+        &mut self,
+        _request: &LlmRequest<'_>,
+        _candidates: &[String],
+    ) -> Option<Result<Vec<f64>, LlmError>> {
+        None
+    }
 }
 
 /// The backend for `--backend none`: every open question gets an honest "no model".

@@ -2,8 +2,9 @@
 //! change ("Done, I've added reverb"), loops are cut ("a voice-tuning AI, a voice-tuning
 //! AI..."), an echo of the request is dropped, and at most three sentences remain.
 
-/// Phrases that claim a change was made; a reply without calls never keeps them.
-const CLAIMS: [&str; 14] = [
+/// Phrases that claim a change was made or promise one; a reply without calls never keeps
+/// them ("The voice is now in the mix", "I'll add some reverb").
+const CLAIMS: [&str; 34] = [
     "i've set",
     "i have set",
     "i've changed",
@@ -18,20 +19,40 @@ const CLAIMS: [&str; 14] = [
     "i applied",
     "done:",
     "i've adjusted",
+    "i've made",
+    "i made",
+    "i've put",
+    "i've moved",
+    "i've lowered",
+    "i've raised",
+    "i've increased",
+    "i've reduced",
+    "i've removed",
+    "i've switched",
+    "i've created",
+    "i've generated",
+    " is now ",
+    " are now ",
+    " now sounds",
+    "has been ",
+    "have been ",
+    "i'll ",
+    "i will ",
+    "let me ",
 ];
 
 /// The reply to show for a model answer without calls to `request`.
 pub fn tidy(reply: &str, request: &str) -> String {
     let mut sentences: Vec<String> = Vec::new();
     for sentence in split_sentences(reply) {
-        let lower = sentence.to_lowercase();
+        let lower = format!(" {} ", sentence.to_lowercase());
         let claims = CLAIMS.iter().any(|c| lower.contains(c));
         let echo = lower.trim_end_matches(['.', '!', '?']).trim() == request.to_lowercase().trim();
         let repeated = sentences.iter().any(|s| s.eq_ignore_ascii_case(&sentence));
         if claims || echo || repeated {
             continue;
         }
-        sentences.push(cut_loop(&sentence));
+        sentences.push(cut_loop(&cut_refrain(&sentence)));
         if sentences.len() == 3 {
             break;
         }
@@ -70,6 +91,29 @@ fn split_sentences(text: &str) -> Vec<String> {
 fn same_word(a: &str, b: &str) -> bool {
     a.trim_matches([',', '.', '!'])
         .eq_ignore_ascii_case(b.trim_matches([',', '.', '!']))
+}
+
+/// A three-word phrase that keeps coming back with new endings ("it's the voice you're used
+/// to, it's the voice you've never heard, it's the voice you...") ends the sentence before its
+/// second time: three times in one sentence is a loop, not style.
+fn cut_refrain(sentence: &str) -> String {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    for start in 0..words.len().saturating_sub(2) {
+        let phrase = &words[start..start + 3];
+        let again: Vec<usize> = (start + 3..words.len().saturating_sub(2))
+            .filter(|&k| {
+                words[k..k + 3]
+                    .iter()
+                    .zip(phrase)
+                    .all(|(x, y)| same_word(x, y))
+            })
+            .collect();
+        if again.len() >= 2 {
+            let kept = words[..again[0]].join(" ");
+            return format!("{}.", kept.trim_end_matches([',', '.', '!', ';']));
+        }
+    }
+    sentence.to_string()
 }
 
 /// A phrase repeated back to back ("a voice-tuning AI, a voice-tuning AI, ...") is kept once.
@@ -119,5 +163,11 @@ mod tests {
         let long = "One. Two. Three. Four. Five.";
         assert_eq!(tidy(long, "x"), "One. Two. Three.");
         assert!(!tidy("who are you?", "who are you?").is_empty());
+        let rambling = "The voice is now in the mix, but it's not the voice you're used to. \
+                        It's the voice you know, it's the voice you love, it's the voice you fear.";
+        let kept = tidy(rambling, "make the vocal sit back in the mix");
+        assert!(!kept.contains("now in the mix"), "{kept}");
+        assert_eq!(kept, "It's the voice you know.");
+        assert!(tidy("I'll add some reverb for you.", "space").starts_with("I did not change"));
     }
 }

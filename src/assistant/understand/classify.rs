@@ -62,6 +62,7 @@ const STRONG_TUNE: &[&str] = &[
     "vibrato",
     "glide",
     "pitchy",
+    "tuner",
 ];
 
 /// Words that switch or level the backing rather than make one.
@@ -112,6 +113,12 @@ const MIX_WORDS: &[&str] = &[
     "sync",
     "follow",
     "headphones",
+    "unmute",
+    "softer",
+    "fade",
+    "silence",
+    "disable",
+    "enable",
 ];
 
 /// Whether the clause makes a backing: a making word, unless it only changes a level ("make
@@ -221,7 +228,9 @@ pub fn request_facts(clauses: &[Words], ctx: &Context) -> RequestFacts {
     facts.backing = any_key && (any_bare || feel);
     for c in clauses {
         let making = names_backing(c) && !c.has_any(MIX_WORDS) || makes(c) && names_backing(c);
-        let genre = names_genre(c) && !c.has_any(&["voice", "vocal", "vocals"]);
+        // "Scale: blues" names the tuning's scale, not a genre.
+        let scale_named = c.has_any(&["scale", "mode"]) && !names_backing(c);
+        let genre = names_genre(c) && !c.has_any(&["voice", "vocal", "vocals"]) && !scale_named;
         let tempo = find_tempo(c, false).is_some() || c.has_any(&["bars", "bar"]);
         facts.backing |= making || genre || tempo || sing_over(c);
         facts.tuning |= has_strong_tune(c);
@@ -317,7 +326,10 @@ pub fn scores(
             "the singer likened to a sound",
         );
     }
-    if names_genre(words) && !voice_word && !names_voice && !strong_tune && !likened {
+    // "Switch the scale to blues" names the tuning's scale, not a genre.
+    let scale_named = words.has_any(&["scale", "mode"]) && !names_backing(words);
+    if names_genre(words) && !voice_word && !names_voice && !strong_tune && !likened && !scale_named
+    {
         s.add(Topic::Backing, weight::GENRE_TEMPO, "genre");
     }
     // "Something dreamy for a late night": a mood asked for as a piece of music.

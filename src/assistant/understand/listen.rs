@@ -59,7 +59,9 @@ fn asks_pitch(words: &Words) -> bool {
         || words.has_phrase("rate my pitch")
         || words.has_phrase("in tune")
         || words.has_any(&["sharp", "flat", "accurate", "pitching", "miss", "off", "on"])
-            && words.has_any(&["was", "were", "did", "how", "what", "which"]);
+            && words.has_any(&["was", "were", "did", "how", "what", "which"])
+        // "Am I singing sharp?"
+        || words.has_any(&["sharp", "flat"]) && words.at(0) == "am";
     let how_was = (words.has_phrase("how was") || words.has_phrase("how did"))
         && words.has_any(&["pitch", "take", "that", "do", "pitching"]);
     (report || how_was)

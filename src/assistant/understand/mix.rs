@@ -62,7 +62,8 @@ pub fn read(words: &Words, ctx: &Context, target: Target) -> Option<ToolCall> {
         Target::Backing => "backing_level",
         Target::Output => "output_gain",
     };
-    if let Some(db) = level(words, ctx.state.number(id), !args.is_empty()) {
+    let backing = target == Target::Backing;
+    if let Some(db) = level(words, ctx.state.number(id), !args.is_empty(), backing) {
         let (lo, hi) = match target {
             Target::Backing => (-60.0, 6.0),
             Target::Output => (-36.0, 12.0),
@@ -172,8 +173,9 @@ fn bypass(words: &Words, args: &mut Map<String, Value>) {
 }
 
 /// The new level in dB, or `None` when the clause does not speak of the level. `switched`
-/// says the clause also switched something ("turn it on at -10 dB").
-fn level(words: &Words, now: f32, switched: bool) -> Option<f32> {
+/// says the clause also switched something ("turn it on at -10 dB"); `backing` that the level
+/// is the backing's (the singer who cannot hear themselves wants it lower).
+fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> {
     let moving = words.has_any(&[
         "up", "down", "louder", "quieter", "softer", "raise", "lower", "boost", "cut", "drop",
         "more", "less", "off", "by", "reduce", "increase", "crank",
@@ -187,6 +189,10 @@ fn level(words: &Words, now: f32, switched: bool) -> Option<f32> {
         if moving && !(setting && signed) && !words.has_any(&["to", "at"]) {
             return Some(now + if down { -db.abs() } else { db.abs() });
         }
+        // "beat +5db": a plus sign with nothing set is a step up.
+        if signed && db > 0.0 && !words.has_any(&["to", "at", "set"]) {
+            return Some(now + db);
+        }
         return Some(db);
     }
     if let Some(v) = bare_level(words) {
@@ -199,11 +205,11 @@ fn level(words: &Words, now: f32, switched: bool) -> Option<f32> {
             return Some(now + if down { -v as f32 } else { v as f32 });
         }
     }
-    vague_level(words, now, switched)
+    vague_level(words, now, switched, backing)
 }
 
 /// "Louder", "way in the background", "I can't hear it": a step from where it is.
-fn vague_level(words: &Words, now: f32, switched: bool) -> Option<f32> {
+fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> {
     let texts = words.texts();
     if words.has_phrase("in the background") || words.has_phrase("really quiet") {
         return Some(now.min(-24.0));
@@ -214,6 +220,11 @@ fn vague_level(words: &Words, now: f32, switched: bool) -> Option<f32> {
         || words.has("buried")
         || words.has_phrase("too quiet")
         || words.has_phrase("too soft");
+    // "I can't hear myself over the music": the backing is too loud, not too quiet.
+    let drowned = cant_hear && words.has_any(&["myself", "me", "voice", "vocal", "vocals"]);
+    if backing && drowned {
+        return Some(apply_db(Move::Down(size(&texts)), now).min(now - 6.0));
+    }
     // "More quiet" is quieter.
     let quiet = words.has_any(&["quiet", "soft"]) && !words.has_phrase("too quiet");
     let up = words.has_any(&["louder", "up", "raise", "boost", "increase", "crank"])

@@ -18,6 +18,7 @@ pub mod mix;
 pub mod model;
 pub mod modulate;
 pub mod names;
+pub mod nearest;
 pub mod normalise;
 pub mod relative;
 pub mod score;
@@ -53,6 +54,9 @@ pub enum Decision {
     Answer(String),
     /// One short question, because the request could mean several things.
     Ask(String),
+    /// No rule read it, but corpus examples close to it propose these (closest first): the
+    /// model (if any) ranks close rivals.
+    Nearest(Vec<nearest::Candidate>),
     /// Nothing certain: the model (if any) answers.
     Pass,
 }
@@ -97,7 +101,7 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         return Decision::Answer(answer);
     }
     if is_question(&words) && !is_order(&words) {
-        return Decision::Pass;
+        return unread(&words);
     }
     let calls = read_clauses(&words, ctx);
     if !calls.is_empty() {
@@ -106,8 +110,47 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if let Some(question) = meta::vague_edit(&words) {
         return Decision::Ask(question);
     }
-    model::fallback(&words)
+    unread(&words)
 }
+
+/// Proposals are made only from examples at least this close (cosine of IDF-weighted words):
+/// below it the shared words are common ones ("make", "my") and the example says nothing.
+const NEAR_ENOUGH: f64 = 0.35;
+
+/// How many proposals go to the choice (the model scores each: a few keep a turn fast).
+const PROPOSALS: usize = 3;
+
+/// What no rule read: the trained scorer when it is sure, else the nearest examples'
+/// proposals when one is close enough, else the model on its own.
+fn unread(words: &Words) -> Decision {
+    match model::fallback(words) {
+        Decision::Pass => {}
+        sure => return sure,
+    }
+    let candidates = nearest::stored().candidates(words, PROPOSALS);
+    // Small talk ("hi there!") is the model's to answer in its own words.
+    if candidates
+        .first()
+        .is_some_and(|c| c.similarity >= NEAR_ENOUGH && c.answer.as_deref() != Some("reply"))
+    {
+        return Decision::Nearest(candidates);
+    }
+    // Nothing known is near: small talk goes to the model, anything else gets one question
+    // with the choices rather than a guess.
+    let small_talk = model::stored()
+        .rank(words)
+        .first()
+        .is_none_or(|(label, _)| label == "reply");
+    if small_talk {
+        Decision::Pass
+    } else {
+        Decision::Ask(OPEN_QUESTION.into())
+    }
+}
+
+/// The question for a request nothing reads: the four things the assistant can change.
+pub const OPEN_QUESTION: &str =
+    "What should I change: the tuning, the voice, the backing track or the levels?";
 
 /// How each clause of `text` was scored, one line per clause (the corpus prints this for the
 /// train and dev requests it gets wrong).

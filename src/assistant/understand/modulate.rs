@@ -275,9 +275,11 @@ fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
     if words.has_any(&["reset", "remove", "off", "zero", "normal", "rid"]) {
         return Some(0.0);
     }
-    let down = words.has_any(&["lower", "down", "deeper", "darker", "bigger"]);
+    let down = words.has_any(&[
+        "lower", "down", "deeper", "darker", "bigger", "less", "reduce", "decrease",
+    ]);
     let up = words.has_any(&[
-        "higher", "up", "brighter", "smaller", "raise", "upward", "high",
+        "higher", "up", "brighter", "smaller", "raise", "upward", "high", "more", "increase",
     ]);
     if down == up {
         return None;

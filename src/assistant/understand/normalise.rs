@@ -26,7 +26,25 @@ pub struct Words {
 
 /// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
 /// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 26] = [
+const JOINED: [(&str, &str); 44] = [
+    ("switch of the", "switch off the"),
+    ("turn of the", "turn off the"),
+    ("whithout", "without"),
+    ("witout", "without"),
+    ("wihtout", "without"),
+    ("ctrl+z", "undo"),
+    ("cmd+z", "undo"),
+    ("cmd z", "undo"),
+    ("command z", "undo"),
+    ("si bemol", "Bb"),
+    ("mi bemol", "Eb"),
+    ("la bemol", "Ab"),
+    ("re bemol", "Db"),
+    ("sol bemol", "Gb"),
+    ("do diesis", "C#"),
+    ("fa diesis", "F#"),
+    ("do sostenido", "C#"),
+    ("fa sostenido", "F#"),
     ("t-pain", "tpain"),
     ("t pain", "tpain"),
     ("auto-tune", "autotune"),
@@ -82,7 +100,7 @@ impl Words {
                 if let Some(from) = start.take() {
                     boundary = push_token(&mut words, &s[from..i], boundary);
                 }
-                if ",;:!?()&+".contains(c) {
+                if ",;!?()&+".contains(c) || c == ':' && colon_ends_clause(&s[i + 1..], &words) {
                     boundary = true;
                 }
             } else if start.is_none() {
@@ -207,11 +225,56 @@ impl Words {
     }
 }
 
+/// Control words written as a label before their value ("retune: 120", "scale: blues").
+const LABELS: [&str; 22] = [
+    "scale",
+    "key",
+    "retune",
+    "reverb",
+    "whisper",
+    "breath",
+    "formant",
+    "pitch",
+    "tempo",
+    "bpm",
+    "style",
+    "mode",
+    "amount",
+    "humanize",
+    "vibrato",
+    "robot",
+    "mix",
+    "warmth",
+    "presence",
+    "compression",
+    "voices",
+    "genre",
+];
+
+/// Whether a colon ends a clause: not between a label and its value ("reverb: 0.25",
+/// "scale: blues") nor before a number; it does before text ("read this: ...").
+fn colon_ends_clause(after: &str, words: &[Word]) -> bool {
+    let next = after.trim_start().chars().next();
+    let number_next = next.is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'));
+    let labelled = words
+        .last()
+        .is_some_and(|w| LABELS.contains(&w.text.as_str()));
+    !(number_next || labelled)
+}
+
 /// Cleans one token and pushes its words; returns whether the next word starts a clause (this
 /// one ended with a full stop).
 fn push_token(words: &mut Vec<Word>, raw: &str, mut boundary: bool) -> bool {
     let ends_sentence = raw.ends_with('.') && !raw.ends_with("..");
-    let raw = raw.trim_matches(|c: char| c == '\'' || c == '.' || c == '*' || c == '@');
+    // ".7" is a number (0.7), not a word after a full stop.
+    let decimal = raw.starts_with('.') && raw[1..].starts_with(|c: char| c.is_ascii_digit());
+    let padded;
+    let raw = if decimal {
+        padded = format!("0{}", raw.trim_end_matches('.'));
+        padded.as_str()
+    } else {
+        raw.trim_matches(|c: char| c == '\'' || c == '.' || c == '*' || c == '@')
+    };
     // "the backing's key", "Ableton's tempo": the owner is the word.
     let raw = raw
         .strip_suffix("'s")

@@ -174,7 +174,9 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
         let alone = w.boundary
             && (words.at(next).is_empty()
                 || words.words.get(next).is_some_and(|n| n.boundary)
-                || number(words.at(next)).is_some());
+                || number(words.at(next)).is_some())
+            // "ballad G 70": a capital letter before a tempo.
+            || number(words.at(next)).is_some_and(is_tempo);
         (w.capital && (after_key_word || alone) || prev == "of" || prev == "key")
             && !(note == "a" && !after_key_word && !alone)
     } else {
@@ -228,7 +230,7 @@ pub fn find_tempo(words: &Words, bare: bool) -> Option<u32> {
                 return Some(v as u32);
             }
         }
-        if w == "tempo" || w == "at" || w == "to" {
+        if w == "tempo" || w == "at" || w == "to" || matches!(w, "bpm" | "bmp") {
             for k in [i + 1, i + 2] {
                 let v = number(words.at(k)).filter(|v| is_tempo(*v));
                 if let Some(v) = v.filter(|_| !is_unit(words.at(k + 1))) {
@@ -324,6 +326,9 @@ pub fn millis(words: &Words) -> Option<f32> {
         "seconds",
         "second",
         "sec",
+        "msec",
+        "msecs",
+        "millis",
     ])?;
     let v = number(words.before(i))?;
     let ms = if words.at(i).starts_with("sec") {

@@ -137,12 +137,29 @@ fn moved_key(words: &Words, ctx: &Context) -> Option<PitchClass> {
     Some(now.transpose((dir * count * size).round() as i32))
 }
 
+/// Whether a negation stands right before the tuning ("no pitch correction on this one",
+/// "without any autotune"): up to two words between ("no more", "the", "pitch").
+fn negated_tuning(words: &Words) -> bool {
+    const TUNING: [&str; 6] = [
+        "tuning",
+        "autotune",
+        "tune",
+        "correction",
+        "tuner",
+        "autotuner",
+    ];
+    (0..words.len())
+        .filter(|&i| matches!(words.at(i), "no" | "without" | "zero" | "none"))
+        .any(|i| (i + 1..=i + 3).any(|k| TUNING.contains(&words.at(k))))
+}
+
 /// Tuning switched on (`Some(true)`) or off (`Some(false)`).
 fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
     if !has_tune_word {
         return None;
     }
     let off = words.has_any(&["off", "disable", "bypass", "ditch", "kill", "stop"])
+        || negated_tuning(words)
         || words.has_phrase("don't want")
         || words.has_phrase("dont want")
         || words.has_phrase("do not want")
@@ -228,9 +245,23 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
 }
 
 /// Retune time: exact ms, or slower/faster from where it is.
+/// A number right after "retune" (one word may come between: "retune speed 50", "retune:
+/// 120") is the retune time in ms when no other unit follows it.
+fn bare_retune(words: &Words) -> Option<f32> {
+    let at = words.find_any(&["retune"])?;
+    (at + 1..=at + 2).find_map(|k| {
+        let v = number(words.at(k)).filter(|v| (0.0..=400.0).contains(v))?;
+        (!matches!(
+            words.at(k + 1),
+            "%" | "percent" | "db" | "bpm" | "st" | "semitones"
+        ))
+        .then_some(v as f32)
+    })
+}
+
 fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     let now = ctx.state.number("tune_retune_ms");
-    if let Some(ms) = millis(words) {
+    if let Some(ms) = millis(words).or_else(|| bare_retune(words)) {
         let by = words.has_any(&["add", "plus", "more", "longer", "extra"]);
         let ms = if by { now + ms } else { ms };
         args.insert("retune_ms".into(), value(ms.clamp(0.0, 400.0)));
@@ -346,6 +377,20 @@ fn vibrato(words: &Words, at: usize, now: f32) -> f32 {
         "preservation",
         "through",
     ]);
+    // "Don't flatten my vibrato", "never remove the vibrato": the order is to keep it.
+    let negated = words.has_any(&["dont", "don't", "not", "never", "no"])
+        && words.has_any(&[
+            "flatten",
+            "remove",
+            "kill",
+            "lose",
+            "touch",
+            "straighten",
+            "change",
+        ]);
+    if negated {
+        return now.max(steps.default);
+    }
     match m {
         Move::Set(_) | Move::By(_) | Move::Up(_) | Move::Down(_) | Move::Times(_) => {
             apply_fraction(m, now, steps)
