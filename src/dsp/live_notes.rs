@@ -37,8 +37,9 @@ const CONFIRM_S: f64 = 0.035;
 /// peaks (spread there under 0.2 st) within half a cycle.
 const STEADY_ST: f32 = 0.3;
 /// A held pitch this far from the sounding note's centre is a new note as soon as it is
-/// confirmed: wider than any vibrato swing (about 1 st peak for an operatic 100-cent vibrato)
-/// plus detector noise, so only a real step reaches it.
+/// confirmed: wider than a 50-cent vibrato's whole swing (1 st peak to peak, and a note
+/// confirmed near one peak starts with its centre there) plus detector noise, so only a real
+/// step reaches it. A vibrato of 100 cents or more can still retrigger: a known limit.
 const LEAP_ST: f32 = 1.5;
 /// The note's centre averages at most this much of its latest pitch, so it follows a slow
 /// drift instead of calling it a new note.
