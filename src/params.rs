@@ -19,8 +19,8 @@ use crate::plugin::state::SessionStore;
 /// Read from the assistant's parameter table (`PARAM_SPECS`), the one place that lists each
 /// parameter's id, default and range; the `#[id]` attributes below must follow it (a test
 /// checks them in order).
-pub const PARAM_IDS: [&str; 29] = {
-    let mut ids = [""; 29];
+pub const PARAM_IDS: [&str; 31] = {
+    let mut ids = [""; 31];
     let mut i = 0;
     while i < ids.len() {
         ids[i] = PARAM_SPECS[i].id;
@@ -44,6 +44,9 @@ pub struct DaiwParams {
     /// Harmony voices.
     #[nested(group = "Harmony")]
     pub harmony: HarmonyParams,
+    /// The sung notes as MIDI on the plugin's output.
+    #[nested(group = "Voice to MIDI")]
+    pub voice_midi: VoiceMidiParams,
     /// Final gain in dB, smoothed on the audio thread.
     #[id = "output_gain"]
     pub output_gain: FloatParam,
@@ -145,6 +148,17 @@ pub struct HarmonyParams {
     pub spread: FloatParam,
 }
 
+/// Voice to MIDI: the notes the singer sings, sent live on the plugin's MIDI output.
+#[derive(Params)]
+pub struct VoiceMidiParams {
+    /// Whether the sung notes go out as MIDI.
+    #[id = "voice_midi"]
+    pub enabled: BoolParam,
+    /// The MIDI channel they go out on, 1..16.
+    #[id = "voice_midi_channel"]
+    pub channel: IntParam,
+}
+
 /// Backing-track parameters.
 #[derive(Params)]
 pub struct BackingParams {
@@ -166,6 +180,7 @@ impl Default for DaiwParams {
             modulate: ModulateParams::default(),
             backing: BackingParams::default(),
             harmony: HarmonyParams::default(),
+            voice_midi: VoiceMidiParams::default(),
             output_gain: decibels("Output Gain", "output_gain"),
             bypass: BoolParam::new("Bypass", switch_default("bypass")).make_bypass(),
             saved: Arc::new(SessionStore::default()),
@@ -233,6 +248,22 @@ impl Default for HarmonyParams {
             level: percent("Harmony Level", "harmony_level"),
             spread: percent("Harmony Spread", "harmony_spread"),
         }
+    }
+}
+
+impl Default for VoiceMidiParams {
+    fn default() -> Self {
+        Self {
+            enabled: BoolParam::new("Voice to MIDI", switch_default("voice_midi")),
+            channel: integer("Voice MIDI Channel", "voice_midi_channel"),
+        }
+    }
+}
+
+impl VoiceMidiParams {
+    /// The channel as MIDI counts it on the wire, 0..=15 (the parameter shows 1..16).
+    pub fn channel_index(&self) -> u8 {
+        (self.channel.value().clamp(1, 16) - 1) as u8
     }
 }
 
@@ -524,6 +555,9 @@ mod tests {
         assert_eq!(params.tune.follow_chords.to_string(), "Off");
         assert_eq!(params.harmony.voices.value(), 0);
         assert_eq!(params.harmony.mode.to_string(), "Chord");
+        assert!(!params.voice_midi.enabled.value());
+        assert_eq!(params.voice_midi.channel.to_string(), "1");
+        assert_eq!(params.voice_midi.channel_index(), 0);
         assert_eq!(
             params.tune.amount.string_to_normalized_value("50%"),
             Some(0.5)

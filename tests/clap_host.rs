@@ -27,7 +27,7 @@ use std::sync::mpsc;
 use std::thread;
 
 /// Display names of every parameter the plugin contract promises.
-const EXPECTED_PARAMS: [&str; 29] = [
+const EXPECTED_PARAMS: [&str; 31] = [
     "Tune",
     "Key",
     "Scale",
@@ -55,6 +55,8 @@ const EXPECTED_PARAMS: [&str; 29] = [
     "Harmony Mode",
     "Harmony Level",
     "Harmony Spread",
+    "Voice to MIDI",
+    "Voice MIDI Channel",
     "Output Gain",
     "Bypass",
 ];

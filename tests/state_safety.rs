@@ -211,7 +211,7 @@ fn ten_thousand_random_and_mutated_states_never_crash_and_stay_bounded() {
         .keys()
         .cloned()
         .collect();
-    assert_eq!(ids.len(), 29);
+    assert_eq!(ids.len(), 31);
     let mut rng = Rng(0x5eed_da1e);
     let (mut refused, mut loudest) = (0, 0.0f32);
     for round in 0..10_000 {

@@ -118,7 +118,7 @@ const fn boolean(id: &'static str, default: bool) -> ParamSpec {
 }
 
 /// Every parameter, in `PARAM_IDS` order (a test checks it against the plugin's own list).
-pub const PARAM_SPECS: [ParamSpec; 29] = [
+pub const PARAM_SPECS: [ParamSpec; 31] = [
     boolean("tune_enabled", true),
     ParamSpec {
         id: "tune_key",
@@ -161,6 +161,9 @@ pub const PARAM_SPECS: [ParamSpec; 29] = [
     float("harmony_mode", 0.0, 0.0, 2.0, ""),
     float("harmony_level", 0.6, 0.0, 1.0, ""),
     float("harmony_spread", 0.5, 0.0, 1.0, ""),
+    // Voice to MIDI: the sung notes on the plugin's MIDI output, on channel 1..16.
+    boolean("voice_midi", false),
+    float("voice_midi_channel", 1.0, 1.0, 16.0, ""),
     float("output_gain", 0.0, -36.0, 12.0, " dB"),
     boolean("bypass", false),
 ];

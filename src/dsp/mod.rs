@@ -9,6 +9,7 @@ pub mod correction;
 pub mod harmony;
 pub mod history;
 pub mod level_match;
+pub mod live_notes;
 pub mod lpc;
 pub mod modulation;
 pub mod noise;

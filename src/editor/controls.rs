@@ -9,7 +9,7 @@ use crate::assistant::listening::{key_words, CONFIDENT};
 use crate::dsp::correction::FollowChords;
 use crate::dsp::harmony::HarmonyMode;
 use crate::music::listen::KeyEstimate;
-use crate::params::TuneParams;
+use crate::params::{TuneParams, VoiceMidiParams};
 use egui::Vec2;
 use nice_plug::prelude::*;
 
@@ -170,9 +170,39 @@ fn tune_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look:
                 widgets::knob(ui, p, setter, look.knob());
             }
         });
-        widgets::switch(ui, &t.midi_targets, setter)
-            .on_hover_text("Held MIDI notes become the targets instead of the scale");
+        ui.horizontal_wrapped(|ui| {
+            widgets::switch(ui, &t.midi_targets, setter)
+                .on_hover_text("Held MIDI notes become the targets instead of the scale");
+            voice_midi_row(ui, &params.voice_midi, setter);
+        });
     });
+}
+
+/// Voice to MIDI beside the MIDI targets: the switch and the channel the sung notes go out on.
+fn voice_midi_row(ui: &mut egui::Ui, v: &VoiceMidiParams, setter: &ParamSetter) {
+    widgets::switch(ui, &v.enabled, setter).on_hover_text(
+        "Sends the notes you sing on the plugin's MIDI output, in time with the audio",
+    );
+    let current = v.channel.value();
+    let label = v.channel.name();
+    let response = egui::ComboBox::from_id_salt(label)
+        .selected_text(format!("Ch {current}"))
+        .width(58.0)
+        .show_ui(ui, |ui| {
+            for channel in 1..=16 {
+                if ui
+                    .selectable_label(channel == current, format!("Ch {channel}"))
+                    .clicked()
+                    && channel != current
+                {
+                    set_int(setter, &v.channel, channel);
+                }
+            }
+        })
+        .response;
+    response
+        .on_hover_text("MIDI channel of the sung notes (the backing uses 1, 2 and 10)")
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, label));
 }
 
 /// "Singing in E minor (0.87)" with a button that tunes to it: tuning on, key and scale, each

@@ -64,6 +64,8 @@ fn typed<'a>(params: &'a DaiwParams, id: &str) -> Option<Typed<'a>> {
         "harmony_mode" => Typed::Mode(&params.harmony.mode),
         "harmony_level" => Typed::Float(&params.harmony.level),
         "harmony_spread" => Typed::Float(&params.harmony.spread),
+        "voice_midi" => Typed::Bool(&params.voice_midi.enabled),
+        "voice_midi_channel" => Typed::Int(&params.voice_midi.channel),
         "mod_pitch" => Typed::Float(&m.pitch),
         "mod_formant" => Typed::Float(&m.formant),
         "mod_robot" => Typed::Float(&m.robot),

@@ -2,6 +2,9 @@
 //! a note grid of the chosen key and scale. Frames come from the audio thread through a
 //! single-producer single-consumer ring (`analysis_queue`): the audio thread pushes without
 //! allocating and drops frames when the ring is full (the window closed, or a slow frame).
+//! Each sung note carries a mark of how far off it was sung (`marks`).
+
+pub mod marks;
 
 use std::collections::VecDeque;
 
@@ -67,6 +70,8 @@ const HEADER_HEIGHT: f32 = 22.0;
 #[derive(Debug, Clone)]
 pub struct PitchView {
     points: VecDeque<PitchPoint>,
+    /// The sung notes of the history, for their deviation marks.
+    notes: marks::NoteMarks,
     /// The time span shown, in seconds (ZOOM_MIN_SECONDS..=ZOOM_MAX_SECONDS).
     pub zoom_seconds: f64,
 }
@@ -75,6 +80,7 @@ impl Default for PitchView {
     fn default() -> Self {
         Self {
             points: VecDeque::new(),
+            notes: marks::NoteMarks::default(),
             zoom_seconds: ZOOM_DEFAULT_SECONDS,
         }
     }
@@ -95,6 +101,7 @@ impl PitchView {
         if let Some(last) = self.points.back().map(|p| p.time) {
             if frame.time_seconds < last - RESET_JUMP_SECONDS {
                 self.points.clear();
+                self.notes.clear();
             } else if frame.time_seconds < last {
                 return;
             }
@@ -106,6 +113,8 @@ impl PitchView {
             corrected: hz_to_midi(frame.output_hz).filter(|_| voiced),
         });
         let newest = frame.time_seconds;
+        self.notes
+            .push(newest, frame.detected_hz, voiced, newest - ZOOM_MAX_SECONDS);
         while self
             .points
             .front()
@@ -252,6 +261,7 @@ impl PitchView {
         let span = self.zoom_seconds;
         let x_of = |t: f64| plot.right() - ((newest - t) / span) as f32 * plot.width();
         time_grid(&painter, plot, newest, span, &x_of);
+        self.note_marks(&painter, plot, key, scale, &x_of, &y_of);
         // The input is wider and under, the corrected line on top: where correction holds
         // a note the coral line reads with a teal rim, where it pulls the two part.
         self.trace(
@@ -268,6 +278,26 @@ impl PitchView {
             |p| p.corrected,
             Stroke::new(1.6, theme::ACCENT),
         );
+    }
+
+    /// The sung notes' deviation marks, under the pitch lines.
+    fn note_marks(
+        &mut self,
+        painter: &egui::Painter,
+        plot: Rect,
+        key: PitchClass,
+        scale: ScaleKind,
+        x_of: &impl Fn(f64) -> f32,
+        y_of: &impl Fn(f32) -> f32,
+    ) {
+        self.notes.refresh();
+        let key = marks::grid_key(key, scale);
+        let placed: Vec<marks::NoteMark> = self
+            .notes
+            .notes()
+            .filter_map(|note| marks::place(note, key, plot, x_of, y_of))
+            .collect();
+        marks::draw(painter, &placed);
     }
 
     /// Horizontal bands per semitone: scale notes lighter, the tonic's line bright, note names

@@ -18,8 +18,9 @@ use crate::params::PARAM_IDS;
 
 use super::param_access::ParamAccess;
 
-/// Bypass is a monitoring switch, not part of a sound: presets and A/B leave it alone.
-const NOT_IN_PRESETS: [&str; 1] = ["bypass"];
+/// Bypass is a monitoring switch and Voice to MIDI is routing, not part of a sound: presets
+/// and A/B leave them alone.
+const NOT_IN_PRESETS: [&str; 3] = ["bypass", "voice_midi", "voice_midi_channel"];
 /// Longest user preset name (a file name on every system).
 const MAX_NAME_CHARS: usize = 60;
 

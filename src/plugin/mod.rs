@@ -7,9 +7,11 @@ pub mod backing_clock;
 pub mod backing_link;
 pub mod chord_follow;
 pub mod midi_chords;
+pub mod midi_out;
 pub mod standalone_control;
 pub mod state;
 pub mod state_repair;
+pub mod voice_midi;
 
 use std::num::NonZeroU32;
 use std::sync::atomic::Ordering;
@@ -29,6 +31,8 @@ use backing_clock::{BackingClock, ClockInputs};
 use backing_link::{pattern_queues, player_pattern, BackingShared, PatternReceiver};
 use chord_follow::{BlockChords, Segment, MAX_SEGMENTS};
 use midi_chords::{ChordHold, HeldNotes};
+use midi_out::MidiOut;
+use voice_midi::VoiceMidi;
 
 /// The plugin's name as hosts list it.
 pub const PLUGIN_NAME: &str = "DAiW Music Brain";
@@ -59,6 +63,10 @@ pub struct DaiwPlugin {
     held_notes: HeldNotes,
     /// The chord held on the MIDI input, kept a moment after release.
     chord_hold: ChordHold,
+    /// Voice to MIDI: the sung notes on the MIDI output.
+    voice_midi: VoiceMidi,
+    /// The block's outgoing notes, sent in timing order.
+    midi_out: MidiOut,
 }
 
 impl Default for DaiwPlugin {
@@ -89,6 +97,8 @@ impl Default for DaiwPlugin {
             latency: 0,
             held_notes: HeldNotes::default(),
             chord_hold: ChordHold::default(),
+            voice_midi: VoiceMidi::default(),
+            midi_out: MidiOut::default(),
         }
     }
 }
@@ -200,6 +210,11 @@ impl Plugin for DaiwPlugin {
             .prepare(self.sample_rate, buffer_config.max_buffer_size as usize);
         self.latency = self.voice.latency_samples() as u32;
         context.set_latency_samples(self.latency);
+        self.voice_midi.prepare(
+            self.sample_rate,
+            buffer_config.max_buffer_size as usize,
+            self.latency as usize,
+        );
         self.output
             .reset(self.sample_rate, self.params.output_gain_db());
         self.backing
@@ -224,6 +239,8 @@ impl Plugin for DaiwPlugin {
         self.voice.all_notes_off();
         self.held_notes.clear();
         self.chord_hold.clear();
+        // The chain's clock restarts; a sung note still sounding gets its note-off next block.
+        self.voice_midi.clear();
         self.backing.clear();
         self.output
             .reset(self.sample_rate, self.params.output_gain_db());
@@ -242,24 +259,47 @@ impl Plugin for DaiwPlugin {
         }
         self.voice.set_settings(&self.params.voice_settings());
 
+        // What the host's transport says, read before the note gathering borrows the context.
+        let transport = context.transport();
+        let host = transport
+            .pos_beats()
+            .zip(transport.tempo)
+            .map(|(beat, tempo)| (transport.playing, beat, tempo));
+        let playing = transport.playing;
+        let real_host = context.plugin_api() != PluginApi::Standalone;
+
+        // Every note of the block (backing and voice) is gathered and sent in timing order.
+        let tune = &self.params.tune;
+        let voice_midi_inputs = voice_midi::BlockInputs {
+            enabled: self.params.voice_midi.enabled.value() && !self.params.bypass.value(),
+            channel: self.params.voice_midi.channel_index(),
+            playing,
+            tuning: tune
+                .enabled
+                .value()
+                .then(|| (tune.key.value(), tune.scale.value())),
+        };
+        let midi_out = &mut self.midi_out;
+        let mut gather = |event: NoteEvent<()>| {
+            if let Some(overflow) = midi_out.push(event) {
+                let _ = context.try_send_event(overflow);
+            }
+        };
+        self.voice_midi
+            .begin_block(voice_midi_inputs, frames, &mut gather);
+
         // Backing: take a new pattern if one waits (its predecessor goes back to the GUI),
         // then render this block against the clock, sending its notes as MIDI.
         let backing = &mut self.backing;
-        let mut send = |m: NoteMessage| {
-            let _ = context.try_send_event(note_event(m));
-        };
-        self.patterns
-            .receive(|p| backing.swap_pattern(Some(p), &mut send));
-        let transport = context.transport();
+        self.patterns.receive(|p| {
+            backing.swap_pattern(Some(p), &mut |m: NoteMessage| gather(note_event(m)))
+        });
         let clock = self.clock.next(ClockInputs {
             enabled: self.params.backing.enabled.value(),
             bypass: self.params.bypass.value(),
             follow_host: self.params.backing.follow_host.value(),
-            real_host: context.plugin_api() != PluginApi::Standalone,
-            host: transport
-                .pos_beats()
-                .zip(transport.tempo)
-                .map(|(beat, tempo)| (transport.playing, beat, tempo)),
+            real_host,
+            host,
             preview: self.backing_shared.preview.load(Ordering::Relaxed),
             restart: self.backing_shared.restart.swap(false, Ordering::Relaxed),
             pattern_tempo: self.backing.pattern().map_or(120.0, |p| p.tempo_bpm),
@@ -287,7 +327,7 @@ impl Plugin for DaiwPlugin {
         let (backing_left, backing_right) =
             self.backing
                 .process(frames, clock, level, &mut |m: NoteMessage| {
-                    let _ = context.try_send_event(note_event(m));
+                    gather(note_event(m))
                 });
 
         // The chord the voice follows: the backing's while it plays, else the one held on the
@@ -307,9 +347,15 @@ impl Plugin for DaiwPlugin {
         let channels = buffer.as_slice();
         chord_follow::play(&mut self.voice, channels, &segments[..stretches]);
         let analysis_tx = &mut self.analysis_tx;
+        let voice_midi = &mut self.voice_midi;
         self.voice.drain_analysis(|frame| {
             // A full ring (window closed or slow) drops the frame: the view is best effort.
             let _ = analysis_tx.try_push(frame);
+            voice_midi.frame(&frame, &mut gather);
+        });
+        self.voice_midi.end_block();
+        self.midi_out.flush(|event| {
+            let _ = context.try_send_event(event);
         });
         match channels {
             [left, right, ..] => {

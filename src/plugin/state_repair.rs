@@ -338,6 +338,22 @@ mod tests {
     }
 
     #[test]
+    fn the_voice_midi_channel_stays_a_midi_channel() {
+        let mut s = state(&[
+            ("voice_midi_channel", ParamValue::I32(0)),
+            ("voice_midi", ParamValue::F32(1.0)),
+        ]);
+        assert_eq!(repair_params(&mut s).len(), 2);
+        assert_eq!(i32_of(&s, "voice_midi_channel"), 1);
+        let mut s = state(&[("voice_midi_channel", ParamValue::F32(16.7))]);
+        repair_params(&mut s);
+        assert_eq!(i32_of(&s, "voice_midi_channel"), 16);
+        let mut s = state(&[("voice_midi_channel", ParamValue::F32(f32::INFINITY))]);
+        repair_params(&mut s);
+        assert_eq!(i32_of(&s, "voice_midi_channel"), 1);
+    }
+
+    #[test]
     fn enum_indices_in_range_are_kept_as_ids() {
         let mut s = state(&[
             ("tune_key", ParamValue::I32(9)),

@@ -15,7 +15,7 @@ SECONDS = 10.0
 SETTLE_SECONDS = 0.5  # skip gain ramps and any reported latency before measuring
 AMPLITUDE = 0.5
 FREQ = 440.0
-EXPECTED_PARAMS = 29
+EXPECTED_PARAMS = 31
 
 
 def fail(message):

@@ -34,10 +34,10 @@ const STABLE_ST_PER_S: f32 = 10.0;
 const SPLIT_ST: f32 = 0.5;
 /// Raw frames within this distance of a note's median belong to it: wider than 50 cents of
 /// vibrato plus detector noise, narrower than the semitone to the next note.
-const CLAIM_ST: f32 = 0.7;
+pub(crate) const CLAIM_ST: f32 = 0.7;
 /// Notes shorter than this are dropped: nobody hears a note in under about 60 ms, and such
 /// blips are the middle of a fast glide, a scoop or a detector slip, not a sung note.
-const MIN_NOTE_S: f64 = 0.06;
+pub(crate) const MIN_NOTE_S: f64 = 0.06;
 /// Two notes in one voiced run whose medians are closer than this are one note that a wobble
 /// split (nothing re-articulated it), so they are merged.
 const MERGE_ST: f32 = 0.35;
