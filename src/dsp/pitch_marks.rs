@@ -179,8 +179,31 @@ impl PitchMarks {
     /// Analyses a run of samples with one `period`, recording the mark after each in `trace`
     /// (at most `MAX_RUN` samples: longer input is the caller's mistake and is cut).
     pub fn push_run(&mut self, input: &[f32], period: Option<f32>, trace: &mut MarkTrace) {
-        for (&x, mark) in input.iter().zip(trace.iter_mut()) {
-            *mark = self.push(x, period);
+        let input = &input[..input.len().min(MAX_RUN)];
+        let first = self.newest() + 1;
+        // The three histories a whole run at a time: the marks only ever read up to the sample
+        // they are tracked at, so writing ahead changes nothing they find.
+        let mut filtered = [0.0f32; MAX_RUN];
+        let filtered = &mut filtered[..input.len()];
+        self.history.push_slice(input);
+        filtered.copy_from_slice(input);
+        self.anti_alias[0].process_block(filtered);
+        self.anti_alias[1].process_block(filtered);
+        self.band_limited.push_slice(filtered);
+        filtered.copy_from_slice(input);
+        self.peak_filter.process_block(filtered);
+        self.peaks.push_slice(filtered);
+        match period {
+            Some(period) if period.is_finite() && period >= MIN_PERIOD => {
+                for (j, mark) in trace[..input.len()].iter_mut().enumerate() {
+                    self.track(period as f64, first + j as i64);
+                    *mark = Some(self.last_mark - self.mark_delay);
+                }
+            }
+            _ => {
+                self.tracking = false;
+                trace[..input.len()].fill(None);
+            }
         }
     }
 
@@ -222,5 +245,52 @@ impl PitchMarks {
             }
         }
         best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_finds_the_marks_sample_by_sample_analysis_finds() {
+        let sample_rate = 48_000.0;
+        let period = 48_000.0 / 187.0;
+        let input: Vec<f32> = (0..6_000)
+            .map(|i| {
+                let phase = (i as f32 / period).fract();
+                (std::f32::consts::TAU * phase).sin()
+                    + 0.4 * (2.0 * std::f32::consts::TAU * phase).sin()
+            })
+            .collect();
+        let mut one_by_one = PitchMarks::default();
+        let mut in_runs = PitchMarks::default();
+        one_by_one.prepare(sample_rate, 480);
+        in_runs.prepare(sample_rate, 480);
+        let expected: Vec<Option<f64>> = input
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| one_by_one.push(x, (i >= 700).then_some(period)))
+            .collect();
+        let mut trace = [None; MAX_RUN];
+        let mut start = 0;
+        for length in [1, 255, 256, 7, 300].iter().cycle() {
+            if start >= input.len() {
+                break;
+            }
+            // Runs never straddle the voicing change, as the chain's never straddle a frame.
+            let limit = if start < 700 { 700 } else { input.len() };
+            let end = (start + length).min(limit).min(start + MAX_RUN);
+            let voiced = (start >= 700).then_some(period);
+            in_runs.push_run(&input[start..end], voiced, &mut trace);
+            assert_eq!(
+                &trace[..end - start],
+                &expected[start..end],
+                "run at {start}"
+            );
+            start = end;
+        }
+        assert!(expected.iter().flatten().count() > 5_000);
+        assert_eq!(in_runs.input(5_999), input[5_999]);
     }
 }

@@ -373,6 +373,9 @@ impl VoiceChain {
         // The detector sees every sample; each stretch between its frames is shifted with the
         // request in force then.
         let mut run_start = 0;
+        // The index is where a run ends when a frame arrives, not only a position in `mono`
+        // (which the loop body cannot borrow across `&mut self` calls).
+        #[allow(clippy::needless_range_loop)]
         for i in 0..frames {
             let x = self.buffers.mono[i];
             self.samples_seen += 1;

@@ -122,8 +122,8 @@ impl Effects {
             self.join_with_reverb(wet, amounts, left, right);
         } else {
             for ((l, r), &x) in left.iter_mut().zip(right.iter_mut()).zip(wet.iter()) {
-                *l = x + *l;
-                *r = x + *r;
+                *l += x;
+                *r += x;
             }
         }
     }
