@@ -1,11 +1,16 @@
 //! Throughput of the whole `VoiceChain` at 48 kHz mono with tuning and modulation on, and of
 //! its two analysis-heavy parts alone. Criterion reports time per second of audio: real-time
 //! factor = 1 s / that time.
+//!
+//! On a loaded machine wall-clock figures swing by 3x; `DAIW_BENCH_ONCE=<case>` runs one case
+//! for two seconds of audio without criterion, for an instruction count under valgrind:
+//! `DAIW_BENCH_ONCE=tuning valgrind --tool=callgrind --toggle-collect='*process_one_second*'
+//! target/release-checked/deps/voice_chain-<hash>` (divide by 2 for one second of audio).
 #![allow(
     missing_docs,
-    reason = "criterion_group! and criterion_main! generate undocumented public functions"
+    reason = "criterion_group! generates undocumented public functions"
 )]
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, BatchSize, Criterion, Throughput};
 use daiw::dsp::pitch_detector::PitchDetector;
 use daiw::dsp::synthetic_singer::{sing, test_phrase, SingerConfig};
 use daiw::dsp::{VoiceChain, VoiceSettings};
@@ -103,5 +108,63 @@ fn bench_chain(c: &mut Criterion) {
     group.finish();
 }
 
+/// Every case of the breakdown by name, as the criterion group runs them.
+fn case_settings(name: &str) -> Option<VoiceSettings> {
+    let mut s = settings(false);
+    match name {
+        "tuning" => {}
+        "tuning+modulation" => s = settings(true),
+        "tuning+pitch" => s.pitch_semitones = 2.0,
+        "tuning+formant" => s.formant_semitones = 1.0,
+        "tuning+breath" => s.breath = 0.2,
+        "tuning+whisper" => s.whisper = 0.1,
+        "tuning+tone" => {
+            s.warmth = 0.6;
+            s.presence = 0.6
+        }
+        "tuning+compression" => s.compression = 0.5,
+        "tuning+reverb" => s.reverb = 0.2,
+        "tuning+robot" => s.robot = 0.5,
+        "tuning+2_harmony_voices" => {
+            s.harmony.voices = 2;
+            s.harmony.mode = daiw::dsp::harmony::HarmonyMode::Diatonic;
+        }
+        _ => return None,
+    }
+    Some(s)
+}
+
+/// One second of audio through a chain set up for case `name`, once: what
+/// `DAIW_BENCH_ONCE=name` runs instead of criterion, so an instruction counter (valgrind) sees
+/// exactly this work (`--toggle-collect='*process_one_second*'`), independent of the machine's
+/// load.
+#[inline(never)]
+fn process_one_second(chain: &mut VoiceChain, buffer: &mut [f32]) {
+    for block in buffer.chunks_mut(BLOCK) {
+        chain.process(&mut [block]);
+    }
+}
+
+fn main() {
+    if let Ok(name) = std::env::var("DAIW_BENCH_ONCE") {
+        let Some(settings) = case_settings(&name) else {
+            eprintln!("DAIW_BENCH_ONCE: no case {name}");
+            std::process::exit(2);
+        };
+        let audio = one_second_of_singing();
+        let mut chain = VoiceChain::default();
+        chain.set_settings(&settings);
+        chain.prepare(48_000.0, BLOCK);
+        // Two seconds: the first with the chain starting up, the second warmed up.
+        for _ in 0..2 {
+            let mut buffer = audio.clone();
+            process_one_second(&mut chain, &mut buffer);
+            std::hint::black_box(&buffer);
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
+
 criterion_group!(benches, bench_chain);
-criterion_main!(benches);

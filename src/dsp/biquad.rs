@@ -192,6 +192,13 @@ impl Biquad {
         }
         y
     }
+
+    /// Filters a run of samples in place (the same as `process` on each).
+    pub fn process_block(&mut self, samples: &mut [f32]) {
+        for x in samples.iter_mut() {
+            *x = self.process(*x);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,23 @@ impl History {
         self.written += 1;
     }
 
+    /// Appends a run of samples (the same as pushing each in turn).
+    pub fn push_slice(&mut self, samples: &[f32]) {
+        if self.data.is_empty() {
+            return;
+        }
+        // Only the newest `capacity` samples can survive; the run lands in at most two
+        // contiguous pieces of the ring.
+        let skip = samples.len().saturating_sub(self.data.len());
+        self.written += skip as u64;
+        let samples = &samples[skip..];
+        let start = self.written as usize & self.mask;
+        let first_len = samples.len().min(self.data.len() - start);
+        self.data[start..start + first_len].copy_from_slice(&samples[..first_len]);
+        self.data[..samples.len() - first_len].copy_from_slice(&samples[first_len..]);
+        self.written += samples.len() as u64;
+    }
+
     /// Absolute index of the next sample to be written.
     #[inline]
     pub fn written(&self) -> u64 {
@@ -139,5 +156,25 @@ mod tests {
         let mut none = [9.0; 2];
         h.copy_ending_at(1, &mut none);
         assert_eq!(none, [0.0, 0.0]);
+    }
+
+    #[test]
+    fn pushing_a_slice_is_pushing_each_sample() {
+        let mut one_by_one = History::default();
+        let mut sliced = History::default();
+        one_by_one.prepare(8);
+        sliced.prepare(8);
+        let input: Vec<f32> = (0..29).map(|i| i as f32).collect();
+        for chunk in input.chunks(3).chain(std::iter::once(&input[..11])) {
+            for &x in chunk {
+                one_by_one.push(x);
+            }
+            sliced.push_slice(chunk);
+            assert_eq!(sliced.written(), one_by_one.written());
+            for back in 0..8 {
+                let index = one_by_one.written() as i64 - 1 - back;
+                assert_eq!(sliced.get(index), one_by_one.get(index), "{index}");
+            }
+        }
     }
 }

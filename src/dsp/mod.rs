@@ -15,6 +15,7 @@ pub mod modulation;
 pub mod noise;
 pub mod output_stage;
 pub mod pitch_detector;
+pub mod pitch_marks;
 pub mod presets;
 pub mod psola;
 pub mod sanitize;

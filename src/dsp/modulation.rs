@@ -274,6 +274,12 @@ impl Tone {
     pub fn process(&mut self, x: f32) -> f32 {
         self.bell.process(self.shelf.process(x))
     }
+
+    /// Filters a run of samples in place (the same as `process` on each).
+    pub fn process_block(&mut self, samples: &mut [f32]) {
+        self.shelf.process_block(samples);
+        self.bell.process_block(samples);
+    }
 }
 
 /// A feed-forward vocal compressor whose single `amount` sets threshold, ratio and make-up.
@@ -368,12 +374,25 @@ impl Compressor {
         self.gain += self.gain_smoothing * (self.target_gain - self.gain);
         x * self.gain
     }
+
+    /// Compresses a run of samples in place (the same as `process` on each; nothing to do
+    /// while off).
+    pub fn process_block(&mut self, samples: &mut [f32]) {
+        if self.amount <= 0.0 {
+            return;
+        }
+        for x in samples.iter_mut() {
+            *x = self.process(*x);
+        }
+    }
 }
 
 /// A four-line feedback delay network reverb with damping and two decorrelated outputs.
 pub struct Reverb {
-    lines: [History; 4],
-    lengths: [usize; 4],
+    /// Each line's samples, exactly its length: the slot read at `position` is the one written
+    /// a length ago, and is then overwritten.
+    lines: [Vec<f32>; 4],
+    positions: [usize; 4],
     damping: [f32; 4],
     damping_coefficient: f32,
     feedback: f32,
@@ -384,7 +403,7 @@ impl Default for Reverb {
     fn default() -> Self {
         Self {
             lines: Default::default(),
-            lengths: [1; 4],
+            positions: [0; 4],
             damping: [0.0; 4],
             damping_coefficient: 0.3,
             feedback: 0.8,
@@ -400,8 +419,8 @@ impl Reverb {
         let base = [1_427usize, 1_637, 1_871, 2_053];
         for (i, line) in self.lines.iter_mut().enumerate() {
             let length = ((base[i] as f32 * sample_rate / 48_000.0) as usize).max(8);
-            self.lengths[i] = length;
-            line.prepare(length + 2);
+            line.clear();
+            line.resize(length, 0.0);
         }
         self.damping_coefficient =
             one_pole(sample_rate, 1.0 / (2.0 * std::f32::consts::PI * 5_000.0));
@@ -411,13 +430,10 @@ impl Reverb {
 
     /// Silences the tail, in place (never allocates).
     pub fn clear(&mut self) {
-        for (line, &length) in self.lines.iter_mut().zip(&self.lengths) {
-            line.clear();
-            // The lines are read `length` samples back from the start.
-            for _ in 0..length {
-                line.push(0.0);
-            }
+        for line in self.lines.iter_mut() {
+            line.fill(0.0);
         }
+        self.positions = [0; 4];
         self.damping = [0.0; 4];
         self.tail_energy = 0.0;
     }
@@ -432,8 +448,7 @@ impl Reverb {
     pub fn process(&mut self, x: f32) -> (f32, f32) {
         let mut taps = [0.0f32; 4];
         for (i, tap) in taps.iter_mut().enumerate() {
-            let line = &self.lines[i];
-            let delayed = line.get_recent(line.written() as i64 - self.lengths[i] as i64);
+            let delayed = self.lines[i].get(self.positions[i]).copied().unwrap_or(0.0);
             self.damping[i] += self.damping_coefficient * (delayed - self.damping[i]);
             *tap = self.damping[i];
         }
@@ -450,7 +465,15 @@ impl Reverb {
             if !value.is_finite() {
                 value = 0.0;
             }
-            line.push(value);
+            let position = self.positions[i];
+            if let Some(slot) = line.get_mut(position) {
+                *slot = value;
+            }
+            self.positions[i] = if position + 1 >= line.len() {
+                0
+            } else {
+                position + 1
+            };
         }
         let left = 0.5 * (a + c);
         let right = 0.5 * (b + d);

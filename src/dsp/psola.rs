@@ -11,6 +11,10 @@
 //! A grain's analysis mark is the nearest one whose reads stay within the input that will have
 //! arrived by then.
 //!
+//! The analysis (histories, pulse filter, marks) lives in `PitchMarks`, shared by every
+//! `PsolaVoice` reading the same input (the lead and the harmony voices); `PsolaShifter` is one
+//! of each, for a single voice.
+//!
 //! Each grain has its windowed mean removed, so no grain carries DC: a one-period grain of a
 //! tone is mostly one lobe of its waveform, and grains packed closer than a period would
 //! otherwise add up to a one-sided bump train (a 5 Hz DC blocker catches what a grain's mean,
@@ -18,9 +22,8 @@
 //! brought to the input's level (`LevelMatch`): how grains add depends on the shift and on the
 //! waveform.
 
-use super::biquad::{Biquad, BiquadCoefficients};
-use super::history::History;
 use super::level_match::{DcBlocker, LevelMatch};
+use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
@@ -28,8 +31,6 @@ const MAX_GRAINS: usize = 24;
 const HANN_POINTS: usize = 1024;
 /// Voicing crossfade time in seconds: consonants fade to the dry signal, vowels to PSOLA.
 const VOICING_FADE_SECONDS: f32 = 0.006;
-/// Phase-lock strength of the analysis marks to the detected pulse peaks.
-const MARK_LOCK: f64 = 0.3;
 /// Slowest grain read (a two-octave shift down with the formants following, then a further
 /// octave of formant shift).
 const MIN_FORMANT: f32 = 0.125;
@@ -74,66 +75,89 @@ impl Grain {
     }
 }
 
-/// The shifter: feed one input sample and the current analysis, get one output sample back,
-/// `latency` samples later.
-pub struct PsolaShifter {
+/// One voice's synthesis: grains of the shared analysis (`PitchMarks`) spaced by this voice's
+/// output period, `latency` samples after the input.
+pub struct PsolaVoice {
     latency: usize,
-    sample_rate: f32,
-    history: History,
-    /// The input low-passed below the Nyquist frequency of the fastest grain read, so grains
-    /// read faster than real time do not fold upper harmonics back down.
-    band_limited: History,
-    anti_alias: [Biquad; 2],
-    /// Read speed the anti-alias filter is tuned for.
-    anti_alias_formant: f32,
-    peaks: History,
-    peak_filter: Biquad,
-    peak_coefficients: BiquadCoefficients,
-    /// The peak filter's group delay at the current period (samples), and that period: marks
-    /// are found on the filtered copy, grains read the input this much earlier.
-    mark_delay: f64,
-    mark_delay_period: f64,
     hann: [f32; HANN_POINTS + 1],
     grains: [Grain; MAX_GRAINS],
     grain_count: usize,
-    /// Last analysis mark (absolute input index) and whether marks are being tracked.
-    last_mark: f64,
-    tracking: bool,
+    /// Whether the previous sample was shifted (a voice that starts restarts its grain clock).
+    engaged: bool,
     next_synthesis: f64,
     voiced_mix: f32,
     voiced_step: f32,
-    /// How far back from the newest sample grains may read.
-    oldest_readable: i64,
     level: LevelMatch,
     dc: DcBlocker,
+}
+
+impl Default for PsolaVoice {
+    fn default() -> Self {
+        Self {
+            latency: 0,
+            hann: [0.0; HANN_POINTS + 1],
+            grains: [Grain::default(); MAX_GRAINS],
+            grain_count: 0,
+            engaged: false,
+            next_synthesis: 0.0,
+            voiced_mix: 0.0,
+            voiced_step: 1.0,
+            level: LevelMatch::default(),
+            dc: DcBlocker::default(),
+        }
+    }
+}
+
+/// A single-voice shifter: its own analysis and one voice. Feed one input sample and the
+/// current request, get one output sample back, `latency` samples later.
+pub struct PsolaShifter {
+    marks: PitchMarks,
+    voice: PsolaVoice,
+    trace: MarkTrace,
 }
 
 impl Default for PsolaShifter {
     fn default() -> Self {
         Self {
-            latency: 0,
-            sample_rate: 48_000.0,
-            history: History::default(),
-            band_limited: History::default(),
-            anti_alias: [Biquad::default(); 2],
-            anti_alias_formant: 1.0,
-            peaks: History::default(),
-            peak_filter: Biquad::default(),
-            peak_coefficients: BiquadCoefficients::IDENTITY,
-            mark_delay: 0.0,
-            mark_delay_period: 0.0,
-            hann: [0.0; HANN_POINTS + 1],
-            grains: [Grain::default(); MAX_GRAINS],
-            grain_count: 0,
-            last_mark: 0.0,
-            tracking: false,
-            next_synthesis: 0.0,
-            voiced_mix: 0.0,
-            voiced_step: 1.0,
-            oldest_readable: 0,
-            level: LevelMatch::default(),
-            dc: DcBlocker::default(),
+            marks: PitchMarks::default(),
+            voice: PsolaVoice::default(),
+            trace: [None; MAX_RUN],
         }
+    }
+}
+
+impl PsolaShifter {
+    /// Prepares for `sample_rate` with `latency` samples of delay; allocates.
+    pub fn prepare(&mut self, sample_rate: f32, latency: usize) {
+        self.marks.prepare(sample_rate, latency);
+        self.voice.prepare(sample_rate, latency);
+    }
+
+    /// Forgets all input and every sounding grain, in place (never allocates).
+    pub fn clear(&mut self) {
+        self.marks.clear();
+        self.voice.clear();
+    }
+
+    /// Delay between input and output in samples.
+    pub fn latency(&self) -> usize {
+        self.marks.latency()
+    }
+
+    /// Processes one sample.
+    #[inline]
+    pub fn process(&mut self, input: f32, request: ShiftRequest) -> f32 {
+        if request.input_period.is_some() {
+            let formant = request.read_speed();
+            if formant > 1.0 {
+                self.marks.tune_anti_alias(formant);
+            }
+        }
+        self.trace[0] = self.marks.push(input, request.input_period);
+        let mut out = [0.0];
+        self.voice
+            .process_run(&self.marks, &self.trace[..1], request, &mut out);
+        out[0]
     }
 }
 
@@ -148,21 +172,22 @@ pub struct ShiftRequest {
     pub formant: f32,
 }
 
-impl PsolaShifter {
-    /// Prepares for `sample_rate` with `latency` samples of delay; allocates.
+impl ShiftRequest {
+    /// The grain read speed this request makes (its formant factor within the shifter's
+    /// range): what the shared analysis's anti-alias filter must be tuned for.
+    pub fn read_speed(&self) -> f32 {
+        if self.formant.is_finite() {
+            self.formant.clamp(MIN_FORMANT, MAX_FORMANT)
+        } else {
+            1.0
+        }
+    }
+}
+
+impl PsolaVoice {
+    /// Prepares for `sample_rate` with `latency` samples of delay; allocates nothing.
     pub fn prepare(&mut self, sample_rate: f32, latency: usize) {
         self.latency = latency;
-        self.sample_rate = sample_rate;
-        let longest_period = (sample_rate / 50.0).ceil() as usize;
-        // Room for a grain read two periods plus the latency into the past, formant reads, and
-        // the mean of a grain measured a few periods back (`grain_mean`).
-        let capacity = 8 * longest_period + 2 * latency + 64;
-        self.history.prepare(capacity);
-        self.band_limited.prepare(capacity);
-        self.peaks.prepare(capacity);
-        self.oldest_readable = self.history.capacity() as i64 - 2;
-        self.peak_coefficients = BiquadCoefficients::low_pass(sample_rate, 700.0, 0.7);
-        self.peak_filter = Biquad::new(self.peak_coefficients);
         for (i, value) in self.hann.iter_mut().enumerate() {
             let x = i as f32 / HANN_POINTS as f32 * 2.0 - 1.0;
             *value = 0.5 * (1.0 + (std::f32::consts::PI * x).cos());
@@ -173,22 +198,10 @@ impl PsolaShifter {
         self.clear();
     }
 
-    /// Forgets all input and every sounding grain, in place (never allocates).
+    /// Forgets every sounding grain, in place (never allocates).
     pub fn clear(&mut self) {
-        self.history.clear();
-        self.band_limited.clear();
-        self.peaks.clear();
-        self.peak_filter.clear();
-        self.anti_alias_formant = 0.0;
-        self.tune_anti_alias(1.0);
-        for filter in self.anti_alias.iter_mut() {
-            filter.clear();
-        }
-        self.mark_delay = 0.0;
-        self.mark_delay_period = 0.0;
         self.grain_count = 0;
-        self.tracking = false;
-        self.last_mark = 0.0;
+        self.engaged = false;
         self.next_synthesis = 0.0;
         self.voiced_mix = 0.0;
         self.dc.clear();
@@ -200,28 +213,70 @@ impl PsolaShifter {
         self.latency
     }
 
-    /// Processes one sample.
-    #[inline]
-    pub fn process(&mut self, input: f32, request: ShiftRequest) -> f32 {
-        self.history.push(input);
-        let first = self.anti_alias[0].process(input);
-        let limited = self.anti_alias[1].process(first);
-        self.band_limited.push(limited);
-        let low = self.peak_filter.process(input);
-        self.peaks.push(low);
-        let newest = self.history.written() as i64 - 1;
-        let now = (newest - self.latency as i64) as f64;
-        let dry = self.history.get(now as i64);
+    /// Whether nothing sounds: unvoiced and faded out to the dry input.
+    pub fn is_idle(&self) -> bool {
+        self.voiced_mix <= 0.0
+    }
 
-        match request.input_period {
-            Some(period) if period.is_finite() && period >= 2.0 => {
-                let period = period as f64;
-                self.track_marks(period, newest);
-                self.schedule_grains(period, request, now);
+    /// What an idle voice's `process_run` with an unvoiced request does to its state, without
+    /// rendering the dry input nobody hears.
+    pub fn rest(&mut self) {
+        self.engaged = false;
+        self.grain_count = 0;
+    }
+
+    /// Renders the run of input `marks` analysed last (`out.len()` samples, each with its mark
+    /// in `trace`) with `request`, into `out`.
+    pub fn process_run(
+        &mut self,
+        marks: &PitchMarks,
+        trace: &[Option<f64>],
+        request: ShiftRequest,
+        out: &mut [f32],
+    ) {
+        let first = marks.newest() + 1 - out.len() as i64;
+        let period = match request.input_period {
+            Some(period) if period.is_finite() && period >= 2.0 => Some(period as f64),
+            _ => None,
+        };
+        if period.is_none() && self.is_idle() {
+            // Unvoiced and faded out: the dry input, delayed.
+            self.rest();
+            for (j, y) in out.iter_mut().enumerate() {
+                *y = marks.input(first + j as i64 - self.latency as i64);
+            }
+            return;
+        }
+        for (j, (y, mark)) in out.iter_mut().zip(trace).enumerate() {
+            *y = self.process_sample(marks, first + j as i64, period, *mark, request);
+        }
+    }
+
+    /// One output sample at input index `newest`: `period` while voiced, `mark` the mark in
+    /// force.
+    #[inline]
+    fn process_sample(
+        &mut self,
+        marks: &PitchMarks,
+        newest: i64,
+        period: Option<f64>,
+        mark: Option<f64>,
+        request: ShiftRequest,
+    ) -> f32 {
+        let now = (newest - self.latency as i64) as f64;
+        let dry = marks.input(now as i64);
+
+        match (period, mark) {
+            (Some(period), Some(mark)) => {
+                if !self.engaged {
+                    self.engaged = true;
+                    self.next_synthesis = now;
+                }
+                self.schedule_grains(marks, mark, period, request, now);
                 self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
             }
             _ => {
-                self.tracking = false;
+                self.engaged = false;
                 self.voiced_mix = (self.voiced_mix - self.voiced_step).max(0.0);
             }
         }
@@ -233,7 +288,7 @@ impl PsolaShifter {
         }
         // Between grains (shifting down leaves room between pulses) the output is silence, not
         // the dry input: a voiced stretch is all grains.
-        let grains = self.render(now, newest);
+        let grains = self.render(marks, now, newest);
         let grains = self.dc.process(grains);
         let wet = self.level.process(grains, dry);
         if self.voiced_mix >= 1.0 {
@@ -243,54 +298,17 @@ impl PsolaShifter {
         }
     }
 
-    /// Advances the analysis marks through the input that is available.
-    fn track_marks(&mut self, period: f64, newest: i64) {
-        if period != self.mark_delay_period {
-            self.mark_delay_period = period;
-            self.mark_delay = self
-                .peak_coefficients
-                .group_delay(std::f64::consts::TAU / period)
-                .clamp(0.0, period / 2.0);
-        }
-        let search = (period / 6.0).max(1.0);
-        if !self.tracking {
-            // Lock onto the strongest peak of the last period before the latency point.
-            let end = newest - (search.ceil() as i64);
-            let start = end - period.ceil() as i64;
-            self.last_mark = self.peak_position(start, end) as f64;
-            self.tracking = true;
-            self.next_synthesis = (newest - self.latency as i64) as f64;
-            return;
-        }
-        while self.last_mark + period + search < newest as f64 {
-            let predicted = self.last_mark + period;
-            let start = (predicted - search).floor() as i64;
-            let end = (predicted + search).ceil() as i64;
-            let peak = self.peak_position(start, end) as f64;
-            self.last_mark = predicted + MARK_LOCK * (peak - predicted);
-        }
-    }
-
-    fn peak_position(&self, start: i64, end: i64) -> i64 {
-        let mut best = start;
-        let mut best_value = f32::MIN;
-        for i in start..=end {
-            let v = self.peaks.get(i);
-            if v > best_value {
-                best_value = v;
-                best = i;
-            }
-        }
-        best
-    }
-
-    /// Creates every grain that must start sounding by output time `now`.
-    fn schedule_grains(&mut self, period: f64, request: ShiftRequest, now: f64) {
-        let formant = if request.formant.is_finite() {
-            request.formant.clamp(MIN_FORMANT, MAX_FORMANT)
-        } else {
-            1.0
-        };
+    /// Creates every grain that must start sounding by output time `now`, around analysis
+    /// `mark`.
+    fn schedule_grains(
+        &mut self,
+        marks: &PitchMarks,
+        mark: f64,
+        period: f64,
+        request: ShiftRequest,
+        now: f64,
+    ) {
+        let formant = request.read_speed();
         let output_period = if request.output_period.is_finite() {
             (request.output_period as f64)
                 .clamp(period / 8.0, period * 8.0)
@@ -298,9 +316,6 @@ impl PsolaShifter {
         } else {
             period
         };
-        if formant > 1.0 {
-            self.tune_anti_alias(formant);
-        }
         // Two periods of input per grain, unless the grains are packed closer than that after
         // resampling: then each grain is cut to one output period either side, so it holds one
         // pulse and the resampled neighbours do not smear the new spacing.
@@ -314,36 +329,13 @@ impl PsolaShifter {
             let s = self.next_synthesis;
             let mut grain = Grain::new(
                 s,
-                self.analysis_centre(s, period, half_width as f64, formant),
+                self.analysis_centre(mark, s, period, half_width as f64, formant),
                 half_width,
                 formant,
             );
-            grain.mean = self.grain_mean(&grain, period, now as i64 + self.latency as i64);
+            grain.mean = self.grain_mean(marks, &grain, period, now as i64 + self.latency as i64);
             self.push_grain(grain);
             self.next_synthesis += output_period;
-        }
-    }
-
-    /// Tunes the anti-alias low-pass for grains read `formant` times faster than real time
-    /// (fourth-order Butterworth at 0.45 of the read's Nyquist frequency); only when the speed
-    /// has moved by more than 1 %, so a steady shift costs nothing.
-    fn tune_anti_alias(&mut self, formant: f32) {
-        if (formant / self.anti_alias_formant - 1.0).abs() < 0.01 {
-            return;
-        }
-        self.anti_alias_formant = formant;
-        let cutoff = 0.45 * self.sample_rate / formant.max(1.0);
-        self.anti_alias[0].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 0.54));
-        self.anti_alias[1].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 1.31));
-    }
-
-    /// The input a grain read `formant` times faster than real time reads from.
-    #[inline]
-    fn source(&self, formant: f32) -> &History {
-        if formant > 1.0 {
-            &self.band_limited
-        } else {
-            &self.history
         }
     }
 
@@ -351,11 +343,17 @@ impl PsolaShifter {
     /// the grain would then read input that has not arrived when it needs it (the input is
     /// `latency` ahead of the output; a grain read faster than real time runs ahead of it at
     /// its end, one read slower at its start): then the latest mark that keeps every read in.
-    fn analysis_centre(&self, s: f64, period: f64, half_width: f64, formant: f32) -> f64 {
+    fn analysis_centre(
+        &self,
+        mark: f64,
+        s: f64,
+        period: f64,
+        half_width: f64,
+        formant: f32,
+    ) -> f64 {
         let run_ahead = (half_width - half_width / formant as f64).abs();
         // Two samples of margin for the interpolated read.
         let limit = s + self.latency as f64 - run_ahead - 2.0;
-        let mark = self.last_mark - self.mark_delay;
         let nearest = ((s - mark) / period).round();
         let latest = ((limit - mark) / period).floor();
         let centre = mark + nearest.min(latest) * period;
@@ -370,7 +368,7 @@ impl PsolaShifter {
     /// The grain's windowed mean, over exactly the samples it will render. Where its own input
     /// has not all arrived yet, the same window a whole number of periods earlier stands in
     /// (identical on periodic input, close on a voice).
-    fn grain_mean(&self, grain: &Grain, period: f64, newest: i64) -> f32 {
+    fn grain_mean(&self, marks: &PitchMarks, grain: &Grain, period: f64, newest: i64) -> f32 {
         let missing = grain.analysis_centre + grain.half_width as f64 + 2.0 - newest as f64;
         let back = if missing > 0.0 {
             (missing / period).ceil() * period
@@ -383,8 +381,8 @@ impl PsolaShifter {
         let last = (grain.synthesis_centre + reach).floor() as i64;
         // The same reads `render` makes (whole samples when the formants are kept), within the
         // same bounds, so the unchecked reads stay inside what the history holds.
-        let (latest, earliest) = (newest as f64, (newest - self.oldest_readable) as f64);
-        let source = self.source(grain.formant);
+        let (latest, earliest) = (newest as f64, (newest - marks.oldest_readable()) as f64);
+        let source = marks.source(grain.formant);
         let (mut sum, mut weight) = (0.0f32, 0.0f32);
         for t in first..=last {
             let offset = (t as f64 - grain.synthesis_centre) * grain.formant as f64;
@@ -416,12 +414,12 @@ impl PsolaShifter {
 
     /// Sums the active grains at output time `now`, retiring finished ones (in one pass that
     /// keeps the survivors in order).
-    fn render(&mut self, now: f64, newest: i64) -> f32 {
+    fn render(&mut self, marks: &PitchMarks, now: f64, newest: i64) -> f32 {
         let mut sum = 0.0f32;
         let mut kept = 0;
         // Never past the newest input; never further back than the history holds (it is sized
         // for two periods plus the latency).
-        let (latest, earliest) = (newest as f64, (newest - self.oldest_readable) as f64);
+        let (latest, earliest) = (newest as f64, (newest - marks.oldest_readable()) as f64);
         for i in 0..self.grain_count {
             let grain = self.grains[i];
             let offset = now - grain.synthesis_centre;
@@ -436,7 +434,7 @@ impl PsolaShifter {
                     .min(latest)
                     .max(earliest);
                 let window = self.window(analysis_offset as f32 * grain.inverse_half_width);
-                let source = self.source(grain.formant);
+                let source = marks.source(grain.formant);
                 let sample = if grain.formant == 1.0 {
                     source.get_recent(position as i64)
                 } else {
@@ -465,6 +463,7 @@ impl PsolaShifter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dsp::biquad::{Biquad, BiquadCoefficients};
     use crate::dsp::pitch_detector::PitchDetector;
 
     fn pulse_voice(f0: f32, sample_rate: f32, seconds: f32) -> Vec<f32> {

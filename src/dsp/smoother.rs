@@ -56,6 +56,35 @@ impl LinearSmoother {
         self.current
     }
 
+    /// Fills `out` with the ramp's next `out.len()` values (the same as calling `next_value`
+    /// for each).
+    pub fn fill(&mut self, out: &mut [f32]) {
+        if self.steps_left == 0 {
+            out.fill(self.current);
+            return;
+        }
+        for value in out.iter_mut() {
+            *value = self.next_value();
+        }
+    }
+
+    /// Multiplies `signal` by the ramp's next `signal.len()` values in place.
+    pub fn apply(&mut self, signal: &mut [f32]) {
+        if self.steps_left == 0 {
+            let gain = self.current;
+            signal.iter_mut().for_each(|x| *x *= gain);
+            return;
+        }
+        for x in signal.iter_mut() {
+            *x *= self.next_value();
+        }
+    }
+
+    /// The value now (what `next_value` returns while no ramp is under way).
+    pub fn current(&self) -> f32 {
+        self.current
+    }
+
     /// Whether a ramp is under way (callers can skip per-sample work when it is not).
     pub fn is_ramping(&self) -> bool {
         self.steps_left > 0
@@ -81,6 +110,26 @@ mod tests {
         assert_eq!(values[9], 1.0);
         assert!(!s.is_ramping());
         assert_eq!(s.next_value(), 1.0);
+    }
+
+    #[test]
+    fn blocks_follow_the_same_ramp_as_single_values() {
+        let mut single = LinearSmoother::new(0.0);
+        let mut block = LinearSmoother::new(0.0);
+        single.reset(1000.0, 0.01, 0.2);
+        block.reset(1000.0, 0.01, 0.2);
+        single.set_target(0.9);
+        block.set_target(0.9);
+        let expected: Vec<f32> = (0..16).map(|_| single.next_value()).collect();
+        let mut filled = [0.0; 7];
+        block.fill(&mut filled);
+        let mut applied = [2.0; 9];
+        block.apply(&mut applied);
+        assert_eq!(&filled[..], &expected[..7]);
+        for (a, e) in applied.iter().zip(&expected[7..]) {
+            assert_eq!(*a, 2.0 * e);
+        }
+        assert_eq!(block.current(), 0.9);
     }
 
     #[test]

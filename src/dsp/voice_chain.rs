@@ -3,21 +3,30 @@
 //! mono voice -> pitch detection -> correction (key/scale or MIDI) -> PSOLA shift (pitch,
 //! formant, robot) -> whisper -> breath -> warmth/presence -> compressor -> reverb ->
 //! dry/wet mix per channel. Harmony voices (PSOLA copies of the lead aimed at the current
-//! chord's tones) join after the compressor, panned, and share the reverb. Dry signals are delayed by the same latency, so mix 0 returns the
-//! input exactly, `latency_samples()` later.
+//! chord's tones) join after the compressor, panned, and share the reverb. Dry signals are
+//! delayed by the same latency, so mix 0 returns the input exactly, `latency_samples()` later.
+//!
+//! The work runs a stretch of samples at a time: the detector sees every sample, and each
+//! stretch between two of its frames (one shift request) goes through the shared pitch-mark
+//! analysis, the lead's and the voices' synthesis and each effect as whole loops. Frames still
+//! land on their exact sample, so the output does not depend on the block size.
 
-use crate::music::theory::PitchClass;
+mod effects;
+mod steering;
+#[cfg(test)]
+mod tests;
 
-use super::correction::{cents_to_hz, hz_to_cents, PitchCorrector};
+use super::correction::PitchCorrector;
 use super::harmony::chord_track::ChordTones;
-use super::harmony::voice::LeadPitch;
 use super::harmony::{Harmony, Listen};
 use super::history::History;
-use super::modulation::{Breath, Compressor, Reverb, Tone, Whisper};
 use super::pitch_detector::{PitchDetector, PitchFrame, Voicing, HOP_SECONDS};
-use super::psola::{PsolaShifter, ShiftRequest};
+use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
+use super::psola::{PsolaVoice, ShiftRequest};
 use super::smoother::LinearSmoother;
 use super::tonality::Tonality;
+use effects::Effects;
+use steering::SLOPE_FRAMES;
 
 pub use super::voice_settings::VoiceSettings;
 
@@ -27,22 +36,9 @@ pub const LATENCY_SECONDS: f32 = 0.01;
 pub const MAX_CHANNELS: usize = 2;
 /// Analysis frames kept for the pitch view between drains.
 const ANALYSIS_CAPACITY: usize = 128;
-/// Shifts smaller than this (cents) with no formant or robot change pass the dry voice.
-const NO_SHIFT_CENTS: f32 = 0.5;
-/// Voiced frames the pitch slope is measured over (long enough to average out jitter).
-const SLOPE_FRAMES: usize = 4;
-/// Largest pitch slope followed, in cents per sample (about 5 octaves per second at 48 kHz).
-const MAX_SLOPE: f32 = 1.2;
-/// Reverb return level at reverb = 1.
-const REVERB_RETURN: f32 = 0.8;
-/// Breath noise level at breathiness = 1.
-const BREATH_LEVEL: f32 = 0.35;
 /// Chord changes one block can carry (`process_with_chords`); more are applied at the block's
 /// last change (a chord per sample is not music).
 pub const MAX_CHORD_CHANGES: usize = 16;
-/// Largest deviation from the target note (cents) harmony voices copy from the lead: vibrato and
-/// glides, not a lead that sings between notes with correction off.
-const DEVIATION_LIMIT_CENTS: f32 = 50.0;
 
 /// One analysis result for displays: what was sung and where it is going.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,6 +55,38 @@ pub struct AnalysisFrame {
     pub level_db: f32,
 }
 
+/// One stretch's working buffers (at most `MAX_RUN` samples), kept in the chain so processing
+/// never allocates.
+struct RunBuffers {
+    /// The host's input per channel, cleaned (non-finite and denormal samples are 0).
+    input: [[f32; MAX_RUN]; MAX_CHANNELS],
+    /// The channels' mean: what is analysed and shifted.
+    mono: [f32; MAX_RUN],
+    /// The lead's shifted voice, then the effects' output.
+    wet: [f32; MAX_RUN],
+    /// The harmony voices, then the whole wet signal per side.
+    left: [f32; MAX_RUN],
+    right: [f32; MAX_RUN],
+    /// 1 where the output must be silent (its input was garbage), else 0.
+    mute: [f32; MAX_RUN],
+    /// The analysis mark after each sample of the current run.
+    trace: MarkTrace,
+}
+
+impl Default for RunBuffers {
+    fn default() -> Self {
+        Self {
+            input: [[0.0; MAX_RUN]; MAX_CHANNELS],
+            mono: [0.0; MAX_RUN],
+            wet: [0.0; MAX_RUN],
+            left: [0.0; MAX_RUN],
+            right: [0.0; MAX_RUN],
+            mute: [0.0; MAX_RUN],
+            trace: [None; MAX_RUN],
+        }
+    }
+}
+
 /// The vocal chain. `prepare` allocates; `clear` and `process` never do.
 pub struct VoiceChain {
     sample_rate: f32,
@@ -66,21 +94,21 @@ pub struct VoiceChain {
     settings: VoiceSettings,
     detector: PitchDetector,
     corrector: PitchCorrector,
-    shifter: PsolaShifter,
+    /// The input's analysis, shared by the lead's and the harmony voices' synthesis.
+    marks: PitchMarks,
+    lead: PsolaVoice,
     tonality: Tonality,
-    whisper: Whisper,
-    breath: Breath,
-    tone: Tone,
-    compressor: Compressor,
-    reverb: Reverb,
+    effects: Effects,
     dry: [History; MAX_CHANNELS],
     /// 1.0 where the input held NaN or infinity, delayed like the dry signal.
     garbage: History,
     mix: LinearSmoother,
-    whisper_amount: LinearSmoother,
-    breath_amount: LinearSmoother,
-    reverb_amount: LinearSmoother,
     request: ShiftRequest,
+    /// The input period of the current voiced frame (`None` while unvoiced): the marks follow
+    /// it whether or not the lead shifts.
+    frame_period: Option<f32>,
+    /// Whether the lead's shifter is engaged in this voiced stretch (see `steer`).
+    engaged: bool,
     robot_cents: Option<f32>,
     analysis: [AnalysisFrame; ANALYSIS_CAPACITY],
     analysis_len: usize,
@@ -93,6 +121,7 @@ pub struct VoiceChain {
     /// The last frame when it was voiced, with its pitch extrapolated to the output time (so a
     /// chord change between frames can steer again from it).
     last_voiced: Option<(PitchFrame, f32)>,
+    buffers: Box<RunBuffers>,
 }
 
 impl Default for VoiceChain {
@@ -110,24 +139,20 @@ impl Default for VoiceChain {
             settings: VoiceSettings::default(),
             detector: PitchDetector::default(),
             corrector: PitchCorrector::default(),
-            shifter: PsolaShifter::default(),
+            marks: PitchMarks::default(),
+            lead: PsolaVoice::default(),
             tonality: Tonality::default(),
-            whisper: Whisper::default(),
-            breath: Breath::default(),
-            tone: Tone::default(),
-            compressor: Compressor::default(),
-            reverb: Reverb::default(),
+            effects: Effects::default(),
             dry: Default::default(),
             garbage: History::default(),
             mix: LinearSmoother::new(1.0),
-            whisper_amount: LinearSmoother::new(0.0),
-            breath_amount: LinearSmoother::new(0.0),
-            reverb_amount: LinearSmoother::new(0.0),
             request: ShiftRequest {
                 input_period: None,
                 output_period: 1.0,
                 formant: 1.0,
             },
+            frame_period: None,
+            engaged: false,
             robot_cents: None,
             analysis: [idle; ANALYSIS_CAPACITY],
             analysis_len: 0,
@@ -138,6 +163,7 @@ impl Default for VoiceChain {
             harmony: Harmony::default(),
             chord: None,
             last_voiced: None,
+            buffers: Box::default(),
         }
     }
 }
@@ -157,17 +183,15 @@ impl VoiceChain {
         self.detector.prepare(sample_rate, self.latency);
         self.corrector
             .prepare(self.detector.hop_size() as f32 / sample_rate);
-        self.shifter.prepare(sample_rate, self.latency);
+        self.marks.prepare(sample_rate, self.latency);
+        self.lead.prepare(sample_rate, self.latency);
         self.tonality.prepare(sample_rate);
-        self.whisper.prepare(sample_rate);
-        self.breath.prepare(sample_rate);
-        self.tone.prepare(sample_rate);
-        self.compressor.prepare(sample_rate);
-        self.reverb.prepare(sample_rate);
+        self.effects.prepare(sample_rate);
+        // A whole run is written before its delayed part is read.
         for line in self.dry.iter_mut() {
-            line.prepare(self.latency + 2);
+            line.prepare(self.latency + MAX_RUN + 2);
         }
-        self.garbage.prepare(self.latency + 2);
+        self.garbage.prepare(self.latency + MAX_RUN + 2);
         self.harmony.prepare(sample_rate, self.latency);
         self.clear();
     }
@@ -184,24 +208,20 @@ impl VoiceChain {
     pub fn clear(&mut self) {
         self.detector.clear();
         self.corrector.clear();
-        self.shifter.clear();
+        self.marks.clear();
+        self.lead.clear();
         self.tonality.clear();
-        self.whisper.clear();
-        self.breath.clear();
-        self.tone.clear();
-        self.compressor.clear();
-        self.reverb.clear();
+        let s = self.settings;
+        let sample_rate = self.sample_rate;
+        self.effects.clear(sample_rate, &s);
         for line in self.dry.iter_mut() {
             line.clear();
         }
         self.garbage.clear();
-        let s = self.settings;
-        let sample_rate = self.sample_rate;
         self.mix.reset(sample_rate, 0.02, s.mix);
-        self.whisper_amount.reset(sample_rate, 0.02, s.whisper);
-        self.breath_amount.reset(sample_rate, 0.02, s.breath);
-        self.reverb_amount.reset(sample_rate, 0.02, s.reverb);
         self.request.input_period = None;
+        self.frame_period = None;
+        self.engaged = false;
         self.robot_cents = None;
         self.analysis_len = 0;
         self.latest = None;
@@ -325,11 +345,7 @@ impl VoiceChain {
     fn apply_block_settings(&mut self) {
         let s = self.settings;
         self.mix.set_target(s.mix);
-        self.whisper_amount.set_target(s.whisper);
-        self.breath_amount.set_target(s.breath);
-        self.reverb_amount.set_target(s.reverb);
-        self.tone.set(s.warmth, s.presence);
-        self.compressor.set_amount(s.compression);
+        self.effects.set(&s);
         self.harmony.set_settings(&s.harmony);
     }
 
@@ -340,299 +356,164 @@ impl VoiceChain {
         if count == 0 {
             return;
         }
-        let frames = channels[..count].iter().map(|c| c.len()).min().unwrap_or(0);
-        let inv_count = 1.0 / count as f32;
-        // One frame at a time across all channels, so the index is the natural loop variable.
+        let channels = &mut channels[..count];
+        let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        let mut start = 0;
+        while start < frames {
+            let end = (start + MAX_RUN).min(frames);
+            self.process_stretch(channels, start, end);
+            start = end;
+        }
+    }
+
+    /// Samples `start..end` (at most `MAX_RUN`) of every channel.
+    fn process_stretch(&mut self, channels: &mut [&mut [f32]], start: usize, end: usize) {
+        let frames = end - start;
+        self.read_input(channels, start, end);
+        // The detector sees every sample; each stretch between its frames is shifted with the
+        // request in force then.
+        let mut run_start = 0;
+        // The index is where a run ends when a frame arrives, not only a position in `mono`
+        // (which the loop body cannot borrow across `&mut self` calls).
         #[allow(clippy::needless_range_loop)]
         for i in 0..frames {
-            let mut mono = 0.0f32;
-            let mut input = [0.0f32; MAX_CHANNELS];
-            let mut garbage = false;
-            for (ch, slot) in input.iter_mut().enumerate().take(count) {
-                let x = channels[ch][i];
-                garbage |= !x.is_finite();
-                *slot = if x.is_finite() && x.abs() > 1.0e-30 {
+            let x = self.buffers.mono[i];
+            self.samples_seen += 1;
+            self.tonality.process(x);
+            if let Some(frame) = self.detector.push(x) {
+                self.shift_run(run_start, i);
+                run_start = i;
+                self.on_frame(frame);
+            }
+        }
+        self.shift_run(run_start, frames);
+        let lead_heard = !matches!(self.settings.harmony.listen, Listen::Voice(_));
+        let buffers = &mut *self.buffers;
+        self.effects.process(
+            &mut buffers.wet[..frames],
+            &mut buffers.left[..frames],
+            &mut buffers.right[..frames],
+            lead_heard,
+        );
+        self.write_output(channels, start, end);
+    }
+
+    /// Cleans samples `start..end` of every channel into the run buffers, with their mean, and
+    /// marks where the output must be silent one latency later (the host sent garbage there:
+    /// grains and reverb tails would otherwise fill it).
+    fn read_input(&mut self, channels: &[&mut [f32]], start: usize, end: usize) {
+        let frames = end - start;
+        let count = channels.len();
+        let buffers = &mut *self.buffers;
+        let mut garbage = [0.0f32; MAX_RUN];
+        buffers.mono[..frames].fill(0.0);
+        for (channel, input) in channels.iter().zip(buffers.input.iter_mut()) {
+            for (((&x, clean), mono), bad) in channel[start..end]
+                .iter()
+                .zip(input.iter_mut())
+                .zip(buffers.mono.iter_mut())
+                .zip(garbage.iter_mut())
+            {
+                if !x.is_finite() {
+                    *bad = 1.0;
+                }
+                *clean = if x.is_finite() && x.abs() > 1.0e-30 {
                     x
                 } else {
                     0.0
                 };
-                mono += *slot;
-            }
-            // Remember where the host sent garbage, so exactly that stretch comes out silent
-            // one latency later (grains and reverb tails would otherwise fill it).
-            self.garbage.push(if garbage { 1.0 } else { 0.0 });
-            let mute = self
-                .garbage
-                .get_recent(self.garbage.written() as i64 - 1 - self.latency as i64)
-                != 0.0;
-            mono *= inv_count;
-
-            self.samples_seen += 1;
-            self.tonality.process(mono);
-            if let Some(frame) = self.detector.push(mono) {
-                self.on_frame(frame);
-            }
-            let mut wet = self.shifter.process(mono, self.request);
-            let (harmony_left, harmony_right) = if self.harmony.voice_count() > 0 {
-                self.harmony.process(mono)
-            } else {
-                (0.0, 0.0)
-            };
-
-            let whisper = self.whisper_amount.next_value();
-            if whisper > 0.0 {
-                let whispered = self.whisper.process(wet);
-                wet += whisper * (whispered - wet);
-            }
-            let breath = self.breath_amount.next_value();
-            if breath > 0.0 {
-                wet += breath * BREATH_LEVEL * self.breath.process(wet);
-            }
-            if !self.tone.is_flat() {
-                wet = self.tone.process(wet);
-            }
-            wet = self.compressor.process(wet);
-            if matches!(self.settings.harmony.listen, Listen::Voice(_)) {
-                wet = 0.0;
-            }
-            let reverb = self.reverb_amount.next_value();
-            let (mut wet_left, mut wet_right) = (wet + harmony_left, wet + harmony_right);
-            if reverb > 0.0 || !self.reverb.is_silent() {
-                let send = wet + 0.5 * (harmony_left + harmony_right);
-                let (left, right) = self.reverb.process(send * reverb);
-                wet_left += REVERB_RETURN * left;
-                wet_right += REVERB_RETURN * right;
-            }
-
-            let mix = self.mix.next_value();
-            for (ch, &x) in input.iter().enumerate().take(count) {
-                let line = &mut self.dry[ch];
-                line.push(x);
-                let dry = line.get(line.written() as i64 - 1 - self.latency as i64);
-                let wet_ch = if count == 1 {
-                    0.5 * (wet_left + wet_right)
-                } else if ch == 0 {
-                    wet_left
-                } else {
-                    wet_right
-                };
-                let out = dry + mix * (wet_ch - dry);
-                channels[ch][i] = if out.is_finite() && !mute { out } else { 0.0 };
+                *mono += *clean;
             }
         }
+        let inv_count = 1.0 / count as f32;
+        buffers.mono[..frames]
+            .iter_mut()
+            .for_each(|x| *x *= inv_count);
+        self.garbage.push_slice(&garbage[..frames]);
+        let delayed_end = self.garbage.written().saturating_sub(self.latency as u64);
+        self.garbage
+            .copy_ending_at(delayed_end, &mut buffers.mute[..frames]);
     }
 
-    /// Pitch slope in cents per sample over the last few voiced frames (0 until there are
-    /// enough), and records this frame.
-    fn pitch_slope(&mut self, time: f64, cents: f32) -> f32 {
-        let slope = if self.recent_pitch_len == SLOPE_FRAMES {
-            let (old_time, old_cents) = self.recent_pitch[0];
-            let span = (time - old_time) as f32;
-            if span > 0.0 {
-                ((cents - old_cents) / span).clamp(-MAX_SLOPE, MAX_SLOPE)
-            } else {
-                0.0
-            }
-        } else {
-            0.0
-        };
-        if self.recent_pitch_len == SLOPE_FRAMES {
-            self.recent_pitch.copy_within(1.., 0);
-            self.recent_pitch_len -= 1;
+    /// Run `start..end` of the stretch: the shared analysis, then the lead's and the harmony
+    /// voices' synthesis, with the requests in force.
+    fn shift_run(&mut self, start: usize, end: usize) {
+        if end <= start {
+            return;
         }
-        self.recent_pitch[self.recent_pitch_len] = (time, cents);
-        self.recent_pitch_len += 1;
-        slope
-    }
-
-    /// Turns a new analysis frame into the shift request the shifter follows until the next.
-    fn on_frame(&mut self, frame: PitchFrame) {
-        let s = self.settings;
-        let correction = self.corrector.update(&frame, &s.tune);
-        let mut output_hz = 0.0;
-        if frame.is_voiced() {
-            let detected = hz_to_cents(frame.f0);
-            self.robot_cents
-                .get_or_insert_with(|| nearest_tonic_cents(s.tune.key, detected));
-            // The grains this request shapes sound around one input period after the current
-            // output time; follow the pitch's slope there so vibrato and glides keep their
-            // timing (the detector cannot see the future, the slope can).
-            let slope = self.pitch_slope(frame.time, detected);
-            let output_time = self.samples_seen as f64 - self.latency as f64;
-            let lead = (output_time + (self.sample_rate / frame.f0) as f64 - frame.time)
-                .clamp(0.0, 2.0 * self.latency as f64);
-            let detected_ahead = detected + slope * lead as f32;
-            self.tonality.set_f0(frame.f0);
-            self.last_voiced = Some((frame, detected_ahead));
-            output_hz = self.steer(&frame, detected_ahead, correction);
-        } else {
-            self.robot_cents = None;
-            self.request.input_period = None;
-            self.recent_pitch_len = 0;
-            self.last_voiced = None;
-            let silent = LeadPitch {
-                input_period: None,
-                detected_cents: 0.0,
-                deviation_cents: 0.0,
-                formant_follow: 0.0,
-            };
-            let tune = s.tune;
-            let held = self.corrector.held_notes();
-            self.harmony.steer(None, &silent, self.chord, &tune, held);
+        let frames = end - start;
+        // The band-limited copy serves the fastest grain read of every voice.
+        let lead_speed = self.request.input_period.map(|_| self.request.read_speed());
+        let fastest = lead_speed
+            .into_iter()
+            .chain(self.harmony.read_speed())
+            .reduce(f32::max);
+        if let Some(speed) = fastest.filter(|&speed| speed > 1.0) {
+            self.marks.tune_anti_alias(speed);
         }
-        let analysis = AnalysisFrame {
-            time_seconds: frame.time / self.sample_rate as f64,
-            detected_hz: frame.f0,
-            output_hz,
-            voicing: frame.voicing,
-            level_db: frame.level_db,
-        };
-        self.latest = Some(analysis);
-        if self.analysis_len == ANALYSIS_CAPACITY {
-            self.analysis.copy_within(1.., 0);
-            self.analysis_len -= 1;
-        }
-        self.analysis[self.analysis_len] = analysis;
-        self.analysis_len += 1;
-    }
-
-    /// Sets the lead's shift request and steers the harmony voices for voiced `frame`, whose
-    /// pitch at the output time is `detected_ahead` cents, with `correction` cents of
-    /// correction; returns the lead's output pitch in Hz.
-    fn steer(&mut self, frame: &PitchFrame, detected_ahead: f32, correction: f32) -> f32 {
-        let s = self.settings;
-        let corrected = detected_ahead + correction;
-        let robot_cents = self.robot_cents.unwrap_or(corrected);
-        let mut output = corrected + s.robot * (robot_cents - corrected);
-        output += 100.0 * s.pitch_semitones;
-        let output_hz = cents_to_hz(output);
-        let shift_cents = output - detected_ahead;
-        // A tone has no formants to keep, and PSOLA cannot move its lone partials far (see
-        // `tonality`): its formants follow the shift.
-        let follow = if s.preserve_formants {
-            self.tonality.formant_follow()
-        } else {
-            1.0
-        };
-        let formant_shift = s.formant_semitones * 100.0 + follow * shift_cents;
-        let unchanged = shift_cents.abs() < NO_SHIFT_CENTS
-            && formant_shift.abs() < NO_SHIFT_CENTS
-            && s.robot <= 0.0;
-        let input_period = self.sample_rate / frame.f0;
-        self.request = ShiftRequest {
-            input_period: if unchanged { None } else { Some(input_period) },
-            output_period: self.sample_rate / output_hz,
-            formant: (formant_shift / 1200.0).exp2(),
-        };
+        let buffers = &mut *self.buffers;
+        self.marks.push_run(
+            &buffers.mono[start..end],
+            self.frame_period,
+            &mut buffers.trace,
+        );
+        let trace = &buffers.trace[..frames];
+        self.lead.process_run(
+            &self.marks,
+            trace,
+            self.request,
+            &mut buffers.wet[start..end],
+        );
         if self.harmony.voice_count() > 0 {
-            let note = self.corrector.target_note();
-            let deviation = note.map_or(0.0, |n| corrected - n as f32 * 100.0);
-            let lead = LeadPitch {
-                input_period: Some(input_period),
-                detected_cents: detected_ahead,
-                deviation_cents: deviation.clamp(-DEVIATION_LIMIT_CENTS, DEVIATION_LIMIT_CENTS),
-                formant_follow: follow,
+            self.harmony.process_run(
+                &self.marks,
+                trace,
+                &mut buffers.left[start..end],
+                &mut buffers.right[start..end],
+            );
+        } else {
+            buffers.left[start..end].fill(0.0);
+            buffers.right[start..end].fill(0.0);
+        }
+    }
+
+    /// Mixes the delayed dry input with the wet signal into samples `start..end` of every
+    /// channel (silence where the input was garbage or the result is not finite).
+    fn write_output(&mut self, channels: &mut [&mut [f32]], start: usize, end: usize) {
+        let frames = end - start;
+        let count = channels.len();
+        let buffers = &mut *self.buffers;
+        let mut mix = [0.0f32; MAX_RUN];
+        self.mix.fill(&mut mix[..frames]);
+        if count == 1 {
+            for (l, &r) in buffers.left[..frames]
+                .iter_mut()
+                .zip(&buffers.right[..frames])
+            {
+                *l = 0.5 * (*l + r);
+            }
+        }
+        let mut dry = [0.0f32; MAX_RUN];
+        for (ch, channel) in channels.iter_mut().enumerate() {
+            let line = &mut self.dry[ch];
+            line.push_slice(&buffers.input[ch][..frames]);
+            let delayed_end = line.written().saturating_sub(self.latency as u64);
+            line.copy_ending_at(delayed_end, &mut dry[..frames]);
+            let wet = if ch == 0 {
+                &buffers.left[..frames]
+            } else {
+                &buffers.right[..frames]
             };
-            let tune = s.tune;
-            let held = self.corrector.held_notes();
-            self.harmony.steer(note, &lead, self.chord, &tune, held);
-        }
-        output_hz
-    }
-}
-
-/// The key's tonic in the octave nearest `cents` (the robot's fixed note).
-fn nearest_tonic_cents(key: PitchClass, cents: f32) -> f32 {
-    let tonic = key.semitone() as f32 * 100.0;
-    let octaves = ((cents - tonic) / 1200.0).round();
-    tonic + octaves * 1200.0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sine(hz: f32, sample_rate: f32, seconds: f32) -> Vec<f32> {
-        (0..(sample_rate * seconds) as usize)
-            .map(|i| 0.4 * (std::f32::consts::TAU * hz * i as f32 / sample_rate).sin())
-            .collect()
-    }
-
-    #[test]
-    fn neutral_settings_return_the_input_delayed() {
-        let mut chain = VoiceChain::default();
-        chain.prepare(48_000.0, 512);
-        let input = sine(220.0, 48_000.0, 0.5);
-        let mut left = input.clone();
-        let mut right = input.clone();
-        chain.process(&mut [&mut left, &mut right]);
-        let latency = chain.latency_samples();
-        assert_eq!(latency, 480);
-        assert_eq!(&left[latency..], &input[..input.len() - latency]);
-        assert_eq!(&right[latency..], &input[..input.len() - latency]);
-    }
-
-    #[test]
-    fn mix_zero_is_exactly_the_delayed_input_even_with_effects() {
-        let mut chain = VoiceChain::default();
-        chain.prepare(44_100.0, 64);
-        let settings = VoiceSettings {
-            pitch_semitones: 5.0,
-            reverb: 0.6,
-            whisper: 0.5,
-            mix: 0.0,
-            ..VoiceSettings::default()
-        };
-        chain.set_settings(&settings);
-        chain.prepare(44_100.0, 64);
-        let input = sine(180.0, 44_100.0, 0.3);
-        let mut mono = input.clone();
-        chain.process(&mut [&mut mono]);
-        let latency = chain.latency_samples();
-        assert_eq!(&mono[latency..], &input[..input.len() - latency]);
-    }
-
-    #[test]
-    fn garbage_in_gives_finite_out_and_recovers() {
-        let mut chain = VoiceChain::default();
-        chain.prepare(48_000.0, 256);
-        chain.set_settings(&VoiceSettings {
-            pitch_semitones: 3.0,
-            reverb: 0.5,
-            compression: 0.7,
-            breath: 0.5,
-            whisper: 0.3,
-            warmth: 0.9,
-            ..VoiceSettings::default()
-        });
-        let mut block: Vec<f32> = sine(200.0, 48_000.0, 0.2);
-        for (i, x) in block.iter_mut().enumerate() {
-            match i % 5 {
-                0 => *x = f32::NAN,
-                1 => *x = f32::INFINITY,
-                2 => *x = 1.0e-40,
-                _ => {}
+            for ((((out, &dry), &wet), &mix), &mute) in channel[start..end]
+                .iter_mut()
+                .zip(&dry[..frames])
+                .zip(wet)
+                .zip(&mix[..frames])
+                .zip(&buffers.mute[..frames])
+            {
+                let y = dry + mix * (wet - dry);
+                *out = if y.is_finite() && mute == 0.0 { y } else { 0.0 };
             }
         }
-        chain.process(&mut [&mut block]);
-        assert!(block.iter().all(|x| x.is_finite()));
-        // Every sample whose input was NaN or infinite is silent one latency later.
-        let latency = chain.latency_samples();
-        for (i, x) in block.iter().enumerate().skip(latency) {
-            if matches!((i - latency) % 5, 0 | 1) {
-                assert_eq!(*x, 0.0, "sample {i} after garbage input");
-            }
-        }
-        let mut clean = sine(200.0, 48_000.0, 0.5);
-        chain.process(&mut [&mut clean]);
-        let tail_rms = (clean[12_000..].iter().map(|x| x * x).sum::<f32>() / 12_000.0).sqrt();
-        assert!(tail_rms > 0.05, "did not recover: rms {tail_rms}");
-        chain.set_settings(&VoiceSettings {
-            mix: f32::NAN,
-            pitch_semitones: f32::INFINITY,
-            ..VoiceSettings::default()
-        });
-        assert_eq!(chain.settings().mix, 1.0);
-        assert_eq!(chain.settings().pitch_semitones, 0.0);
     }
 }

@@ -14,6 +14,7 @@ use voicing::{chord_voicing, diatonic_voicing, midi_voicing, MAX_VOICES};
 pub use voicing::HarmonyMode;
 
 use super::correction::CorrectionSettings;
+use super::pitch_marks::{PitchMarks, MAX_RUN};
 use super::smoother::LinearSmoother;
 
 /// Each voice's timing offset in seconds: late by a few ms, by different amounts, as singers
@@ -190,15 +191,38 @@ impl Harmony {
         }
     }
 
-    /// One sample: every voice sung from lead input `input`, as (left, right).
-    #[inline]
-    pub fn process(&mut self, input: f32) -> (f32, f32) {
+    /// The fastest grain read among the voices singing (`None` when none sings).
+    pub fn read_speed(&self) -> Option<f32> {
+        self.voices[..self.voice_count()]
+            .iter()
+            .filter_map(HarmonyVoice::read_speed)
+            .reduce(f32::max)
+    }
+
+    /// Every voice for the run `marks` analysed last (`left.len()` samples, at most `MAX_RUN`,
+    /// with their marks in `trace`), written to `left` and `right`.
+    pub fn process_run(
+        &mut self,
+        marks: &PitchMarks,
+        trace: &[Option<f64>],
+        left: &mut [f32],
+        right: &mut [f32],
+    ) {
+        let frames = left.len().min(right.len()).min(MAX_RUN);
+        let (left, right) = (&mut left[..frames], &mut right[..frames]);
+        left.fill(0.0);
+        right.fill(0.0);
         let count = self.voice_count();
-        let level = self.level.next_value();
-        let spread = self.spread.next_value();
-        let (mut left, mut right) = (0.0, 0.0);
+        // Level and spread as the smoothers move them (one value per sample while ramping).
+        let ramping = self.level.is_ramping() || self.spread.is_ramping();
+        let mut level = [0.0f32; MAX_RUN];
+        let mut spread = [0.0f32; MAX_RUN];
+        self.level.fill(&mut level[..frames]);
+        self.spread.fill(&mut spread[..frames]);
+        let mut sung = [0.0f32; MAX_RUN];
         for (i, voice) in self.voices[..count].iter_mut().enumerate() {
-            let sung = voice.process(input);
+            let sung = &mut sung[..frames];
+            voice.process_run(marks, trace, sung);
             let heard = match self.settings.listen {
                 Listen::All => true,
                 Listen::Lead => false,
@@ -207,13 +231,30 @@ impl Harmony {
             if !heard {
                 continue;
             }
-            // Equal-power pan: the sum of both sides' power stays the voice's power.
-            let angle = (1.0 + PAN[i] * spread) * std::f32::consts::FRAC_PI_4;
-            left += level * angle.cos() * sung;
-            right += level * angle.sin() * sung;
+            if ramping {
+                for (j, &x) in sung.iter().enumerate() {
+                    let (l, r) = pan_gains(level[j], spread[j], PAN[i]);
+                    left[j] += l * x;
+                    right[j] += r * x;
+                }
+            } else {
+                // Steady: the pan's trigonometry once per run, not per sample.
+                let (l, r) = pan_gains(level[0], spread[0], PAN[i]);
+                for ((a, b), &x) in left.iter_mut().zip(right.iter_mut()).zip(sung.iter()) {
+                    *a += l * x;
+                    *b += r * x;
+                }
+            }
         }
-        (left, right)
     }
+}
+
+/// Left and right gains of a voice at `pan` (-1..1) scaled by `spread`, at `level`: an
+/// equal-power pan, so the sum of both sides' power stays the voice's power.
+#[inline]
+fn pan_gains(level: f32, spread: f32, pan: f32) -> (f32, f32) {
+    let angle = (1.0 + pan * spread) * std::f32::consts::FRAC_PI_4;
+    (level * angle.cos(), level * angle.sin())
 }
 
 #[cfg(test)]
@@ -234,8 +275,15 @@ mod tests {
         assert_eq!(h.settings.level, 0.6);
         assert_eq!(h.settings.spread, 1.0);
         h.set_settings(&HarmonySettings::default());
-        for i in 0..1000 {
-            assert_eq!(h.process((i as f32 * 0.05).sin()), (0.0, 0.0));
+        let mut marks = PitchMarks::default();
+        marks.prepare(48_000.0, 480);
+        let mut trace = [None; MAX_RUN];
+        let input: Vec<f32> = (0..1000).map(|i| (i as f32 * 0.05).sin()).collect();
+        for run in input.chunks(100) {
+            marks.push_run(run, Some(125.0), &mut trace);
+            let (mut left, mut right) = ([1.0; 100], [1.0; 100]);
+            h.process_run(&marks, &trace[..run.len()], &mut left, &mut right);
+            assert!(left.iter().chain(&right).all(|&x| x == 0.0));
         }
     }
 }

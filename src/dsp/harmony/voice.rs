@@ -1,10 +1,12 @@
 //! One harmony voice: a formant-preserving PSOLA copy of the lead at another note, with its
 //! own small formant offset and timing offset (so it sounds like another singer, not a
-//! doubled lead), faded in while it has a note and the lead is voiced.
+//! doubled lead), faded in while it has a note and the lead is voiced. The voice reads the
+//! lead's analysis (`PitchMarks`): it only synthesises.
 
 use crate::dsp::correction::cents_to_hz;
 use crate::dsp::history::History;
-use crate::dsp::psola::{PsolaShifter, ShiftRequest};
+use crate::dsp::pitch_marks::{PitchMarks, MAX_RUN};
+use crate::dsp::psola::{PsolaVoice, ShiftRequest};
 use crate::dsp::smoother::LinearSmoother;
 
 /// Fade time when a voice starts or stops singing (no clicks, short enough to follow words).
@@ -22,12 +24,15 @@ pub struct LeadPitch {
     pub deviation_cents: f32,
     /// Share of the shift the formants follow (1 for pure tones, 0 for a voice).
     pub formant_follow: f32,
+    /// The lead's pitch offset (the Pitch control) in cents: the voices move with it, so a
+    /// lead sent up an octave keeps its harmony.
+    pub offset_cents: f32,
 }
 
 /// One voice's shifter, offsets and gate.
 pub struct HarmonyVoice {
     sample_rate: f32,
-    shifter: PsolaShifter,
+    synthesis: PsolaVoice,
     delay: History,
     delay_samples: usize,
     formant_semitones: f32,
@@ -39,7 +44,7 @@ impl Default for HarmonyVoice {
     fn default() -> Self {
         Self {
             sample_rate: 48_000.0,
-            shifter: PsolaShifter::default(),
+            synthesis: PsolaVoice::default(),
             delay: History::default(),
             delay_samples: 0,
             formant_semitones: 0.0,
@@ -64,16 +69,16 @@ impl HarmonyVoice {
         formant_semitones: f32,
     ) {
         self.sample_rate = sample_rate;
-        self.shifter.prepare(sample_rate, latency);
+        self.synthesis.prepare(sample_rate, latency);
         self.delay_samples = (timing_seconds.max(0.0) * sample_rate).round() as usize;
-        self.delay.prepare(self.delay_samples + 2);
+        self.delay.prepare(self.delay_samples + MAX_RUN + 2);
         self.formant_semitones = formant_semitones;
         self.clear();
     }
 
     /// Forgets everything heard, in place.
     pub fn clear(&mut self) {
-        self.shifter.clear();
+        self.synthesis.clear();
         self.delay.clear();
         self.gate.reset(self.sample_rate, GATE_SECONDS, 0.0);
         self.request.input_period = None;
@@ -83,7 +88,7 @@ impl HarmonyVoice {
     pub fn steer(&mut self, note: Option<i32>, lead: &LeadPitch) {
         match (note, lead.input_period) {
             (Some(note), Some(period)) => {
-                let target = note as f32 * 100.0 + lead.deviation_cents;
+                let target = note as f32 * 100.0 + lead.deviation_cents + lead.offset_cents;
                 let shift = target - lead.detected_cents;
                 let formant = self.formant_semitones * 100.0 + lead.formant_follow * shift;
                 self.request = ShiftRequest {
@@ -100,25 +105,33 @@ impl HarmonyVoice {
         }
     }
 
+    /// The grain read speed while the voice sings (`None` when silent): the shared analysis's
+    /// anti-alias filter is tuned for the fastest reader.
+    pub fn read_speed(&self) -> Option<f32> {
+        self.request.input_period.map(|_| self.request.read_speed())
+    }
+
     /// Whether the gate is closed and stays closed.
     fn is_gated_off(&self) -> bool {
         self.request.input_period.is_none() && !self.gate.is_ramping() && self.gate.target() == 0.0
     }
 
-    /// One sample of the voice for lead input `input`.
-    #[inline]
-    pub fn process(&mut self, input: f32) -> f32 {
-        let sung = if self.is_gated_off() {
-            // The shifter still hears the input, so a voice that starts has the lead's recent
-            // past to read from (cheap: no grains are rendered while the request is unvoiced).
-            self.shifter.process(input, self.request);
-            0.0
+    /// The voice for the run `marks` analysed last (`out.len()` samples, at most `MAX_RUN`, with
+    /// their marks in `trace`), into `out`.
+    pub fn process_run(&mut self, marks: &PitchMarks, trace: &[Option<f64>], out: &mut [f32]) {
+        if self.is_gated_off() && self.synthesis.is_idle() {
+            // Closed and faded out: nothing sounds and nothing needs to move.
+            self.synthesis.rest();
+            out.fill(0.0);
         } else {
-            let gain = self.gate.next_value();
-            gain * self.shifter.process(input, self.request)
-        };
-        self.delay.push(sung);
-        self.delay
-            .get(self.delay.written() as i64 - 1 - self.delay_samples as i64)
+            self.synthesis.process_run(marks, trace, self.request, out);
+            self.gate.apply(out);
+        }
+        self.delay.push_slice(out);
+        let end = self
+            .delay
+            .written()
+            .saturating_sub(self.delay_samples as u64);
+        self.delay.copy_ending_at(end, out);
     }
 }

@@ -1,0 +1,296 @@
+//! The analysis side of PSOLA, shared by every voice shifted from the same input: the input
+//! history, its band-limited copy (for grains read faster than real time), the low-passed copy
+//! the glottal pulses are found on, and the analysis marks (one per period, phase-locked to the
+//! pulses).
+//!
+//! The lead and every harmony voice read one `PitchMarks`: the input and its pulses are the same
+//! for all of them, so the filters and the mark search run once per sample whatever the number
+//! of voices. Input is analysed a run at a time (a stretch with one period); the mark in force
+//! after each sample is recorded in a `MarkTrace`, so a voice rendering the run afterwards sees
+//! exactly the marks it would have seen sample by sample.
+
+use super::biquad::{Biquad, BiquadCoefficients};
+use super::history::History;
+
+/// Phase-lock strength of the analysis marks to the detected pulse peaks.
+const MARK_LOCK: f64 = 0.3;
+/// Most samples analysed ahead of the voices that read them (one run of the chain): the
+/// histories keep this much more than the voices read back.
+pub const MAX_RUN: usize = 256;
+/// Lowest period the marks follow (samples): a shorter one is no pitch.
+const MIN_PERIOD: f32 = 2.0;
+
+/// The mark in force after each sample of a run: the latest analysis mark minus the pulse
+/// filter's delay (where grains centre), or `None` while no marks are tracked.
+pub type MarkTrace = [Option<f64>; MAX_RUN];
+
+/// Input histories and analysis marks of one input.
+pub struct PitchMarks {
+    latency: usize,
+    sample_rate: f32,
+    history: History,
+    /// The input low-passed below the Nyquist frequency of the fastest grain read, so grains
+    /// read faster than real time do not fold upper harmonics back down.
+    band_limited: History,
+    anti_alias: [Biquad; 2],
+    /// Read speed the anti-alias filter is tuned for.
+    anti_alias_formant: f32,
+    peaks: History,
+    peak_filter: Biquad,
+    peak_coefficients: BiquadCoefficients,
+    /// The peak filter's group delay at the current period (samples), and that period: marks
+    /// are found on the filtered copy, grains read the input this much earlier.
+    mark_delay: f64,
+    mark_delay_period: f64,
+    /// Last analysis mark (absolute input index) and whether marks are being tracked.
+    last_mark: f64,
+    tracking: bool,
+    /// How far back from the newest sample grains may read.
+    oldest_readable: i64,
+}
+
+impl Default for PitchMarks {
+    fn default() -> Self {
+        Self {
+            latency: 0,
+            sample_rate: 48_000.0,
+            history: History::default(),
+            band_limited: History::default(),
+            anti_alias: [Biquad::default(); 2],
+            anti_alias_formant: 1.0,
+            peaks: History::default(),
+            peak_filter: Biquad::default(),
+            peak_coefficients: BiquadCoefficients::IDENTITY,
+            mark_delay: 0.0,
+            mark_delay_period: 0.0,
+            last_mark: 0.0,
+            tracking: false,
+            oldest_readable: 0,
+        }
+    }
+}
+
+impl PitchMarks {
+    /// Prepares for `sample_rate` with `latency` samples between input and output; allocates.
+    pub fn prepare(&mut self, sample_rate: f32, latency: usize) {
+        self.latency = latency;
+        self.sample_rate = sample_rate;
+        let longest_period = (sample_rate / 50.0).ceil() as usize;
+        // Room for a grain read two periods plus the latency into the past, formant reads, the
+        // mean of a grain measured a few periods back (`grain_mean`), and one run analysed
+        // ahead of its readers.
+        let capacity = 8 * longest_period + 2 * latency + 64 + MAX_RUN;
+        self.history.prepare(capacity);
+        self.band_limited.prepare(capacity);
+        self.peaks.prepare(capacity);
+        self.oldest_readable = (self.history.capacity() - MAX_RUN) as i64 - 2;
+        self.peak_coefficients = BiquadCoefficients::low_pass(sample_rate, 700.0, 0.7);
+        self.peak_filter = Biquad::new(self.peak_coefficients);
+        self.clear();
+    }
+
+    /// Forgets all input and the marks, in place (never allocates).
+    pub fn clear(&mut self) {
+        self.history.clear();
+        self.band_limited.clear();
+        self.peaks.clear();
+        self.peak_filter.clear();
+        self.anti_alias_formant = 0.0;
+        self.tune_anti_alias(1.0);
+        for filter in self.anti_alias.iter_mut() {
+            filter.clear();
+        }
+        self.mark_delay = 0.0;
+        self.mark_delay_period = 0.0;
+        self.tracking = false;
+        self.last_mark = 0.0;
+    }
+
+    /// Delay between input and output in samples.
+    pub fn latency(&self) -> usize {
+        self.latency
+    }
+
+    /// Absolute index of the newest input sample (-1 before the first).
+    #[inline]
+    pub fn newest(&self) -> i64 {
+        self.history.written() as i64 - 1
+    }
+
+    /// How far back from the newest sample grains may read.
+    #[inline]
+    pub fn oldest_readable(&self) -> i64 {
+        self.oldest_readable
+    }
+
+    /// The input sample at absolute index `index` (0 outside what the history holds).
+    #[inline]
+    pub fn input(&self, index: i64) -> f32 {
+        self.history.get(index)
+    }
+
+    /// The input a grain read `formant` times faster than real time reads from.
+    #[inline]
+    pub fn source(&self, formant: f32) -> &History {
+        if formant > 1.0 {
+            &self.band_limited
+        } else {
+            &self.history
+        }
+    }
+
+    /// Tunes the anti-alias low-pass for grains read `formant` times faster than real time
+    /// (fourth-order Butterworth at 0.45 of the read's Nyquist frequency); only when the speed
+    /// has moved by more than 1 %, so a steady shift costs nothing. With several readers, call
+    /// it with the fastest read (a slower reader then loses only what lies above 0.45 of the
+    /// faster read's Nyquist frequency, above 20 kHz for the small offsets voices add).
+    pub fn tune_anti_alias(&mut self, formant: f32) {
+        if (formant / self.anti_alias_formant - 1.0).abs() < 0.01 {
+            return;
+        }
+        self.anti_alias_formant = formant;
+        let cutoff = 0.45 * self.sample_rate / formant.max(1.0);
+        self.anti_alias[0].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 0.54));
+        self.anti_alias[1].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 1.31));
+    }
+
+    /// Analyses one sample: `period` is the input period in samples while voiced (`None`
+    /// otherwise). Returns the mark in force after it (see `MarkTrace`).
+    #[inline]
+    pub fn push(&mut self, input: f32, period: Option<f32>) -> Option<f64> {
+        self.history.push(input);
+        let first = self.anti_alias[0].process(input);
+        let limited = self.anti_alias[1].process(first);
+        self.band_limited.push(limited);
+        let low = self.peak_filter.process(input);
+        self.peaks.push(low);
+        match period {
+            Some(period) if period.is_finite() && period >= MIN_PERIOD => {
+                self.track(period as f64, self.newest());
+                Some(self.last_mark - self.mark_delay)
+            }
+            _ => {
+                self.tracking = false;
+                None
+            }
+        }
+    }
+
+    /// Analyses a run of samples with one `period`, recording the mark after each in `trace`
+    /// (at most `MAX_RUN` samples: longer input is the caller's mistake and is cut).
+    pub fn push_run(&mut self, input: &[f32], period: Option<f32>, trace: &mut MarkTrace) {
+        let input = &input[..input.len().min(MAX_RUN)];
+        let first = self.newest() + 1;
+        // The three histories a whole run at a time: the marks only ever read up to the sample
+        // they are tracked at, so writing ahead changes nothing they find.
+        let mut filtered = [0.0f32; MAX_RUN];
+        let filtered = &mut filtered[..input.len()];
+        self.history.push_slice(input);
+        filtered.copy_from_slice(input);
+        self.anti_alias[0].process_block(filtered);
+        self.anti_alias[1].process_block(filtered);
+        self.band_limited.push_slice(filtered);
+        filtered.copy_from_slice(input);
+        self.peak_filter.process_block(filtered);
+        self.peaks.push_slice(filtered);
+        match period {
+            Some(period) if period.is_finite() && period >= MIN_PERIOD => {
+                for (j, mark) in trace[..input.len()].iter_mut().enumerate() {
+                    self.track(period as f64, first + j as i64);
+                    *mark = Some(self.last_mark - self.mark_delay);
+                }
+            }
+            _ => {
+                self.tracking = false;
+                trace[..input.len()].fill(None);
+            }
+        }
+    }
+
+    /// Advances the analysis marks through the input that is available.
+    fn track(&mut self, period: f64, newest: i64) {
+        if period != self.mark_delay_period {
+            self.mark_delay_period = period;
+            self.mark_delay = self
+                .peak_coefficients
+                .group_delay(std::f64::consts::TAU / period)
+                .clamp(0.0, period / 2.0);
+        }
+        let search = (period / 6.0).max(1.0);
+        if !self.tracking {
+            // Lock onto the strongest peak of the last period before the latency point.
+            let end = newest - (search.ceil() as i64);
+            let start = end - period.ceil() as i64;
+            self.last_mark = self.peak_position(start, end) as f64;
+            self.tracking = true;
+            return;
+        }
+        while self.last_mark + period + search < newest as f64 {
+            let predicted = self.last_mark + period;
+            let start = (predicted - search).floor() as i64;
+            let end = (predicted + search).ceil() as i64;
+            let peak = self.peak_position(start, end) as f64;
+            self.last_mark = predicted + MARK_LOCK * (peak - predicted);
+        }
+    }
+
+    fn peak_position(&self, start: i64, end: i64) -> i64 {
+        let mut best = start;
+        let mut best_value = f32::MIN;
+        for i in start..=end {
+            let v = self.peaks.get(i);
+            if v > best_value {
+                best_value = v;
+                best = i;
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_finds_the_marks_sample_by_sample_analysis_finds() {
+        let sample_rate = 48_000.0;
+        let period = 48_000.0 / 187.0;
+        let input: Vec<f32> = (0..6_000)
+            .map(|i| {
+                let phase = (i as f32 / period).fract();
+                (std::f32::consts::TAU * phase).sin()
+                    + 0.4 * (2.0 * std::f32::consts::TAU * phase).sin()
+            })
+            .collect();
+        let mut one_by_one = PitchMarks::default();
+        let mut in_runs = PitchMarks::default();
+        one_by_one.prepare(sample_rate, 480);
+        in_runs.prepare(sample_rate, 480);
+        let expected: Vec<Option<f64>> = input
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| one_by_one.push(x, (i >= 700).then_some(period)))
+            .collect();
+        let mut trace = [None; MAX_RUN];
+        let mut start = 0;
+        for length in [1, 255, 256, 7, 300].iter().cycle() {
+            if start >= input.len() {
+                break;
+            }
+            // Runs never straddle the voicing change, as the chain's never straddle a frame.
+            let limit = if start < 700 { 700 } else { input.len() };
+            let end = (start + length).min(limit).min(start + MAX_RUN);
+            let voiced = (start >= 700).then_some(period);
+            in_runs.push_run(&input[start..end], voiced, &mut trace);
+            assert_eq!(
+                &trace[..end - start],
+                &expected[start..end],
+                "run at {start}"
+            );
+            start = end;
+        }
+        assert!(expected.iter().flatten().count() > 5_000);
+        assert_eq!(in_runs.input(5_999), input[5_999]);
+    }
+}

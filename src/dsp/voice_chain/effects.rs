@@ -1,0 +1,161 @@
+//! The voice-character stage after the shifter, a run of samples at a time: whisper, breath,
+//! warmth/presence, compression, then the harmony voices join and the reverb is added. Each
+//! effect is one loop over the run (or skipped whole when off), its amount stepped per sample
+//! only while it ramps.
+
+use crate::dsp::modulation::{Breath, Compressor, Reverb, Tone, Whisper};
+use crate::dsp::pitch_marks::MAX_RUN;
+use crate::dsp::smoother::LinearSmoother;
+use crate::dsp::voice_settings::VoiceSettings;
+
+/// Reverb return level at reverb = 1.
+const REVERB_RETURN: f32 = 0.8;
+/// Breath noise level at breathiness = 1.
+const BREATH_LEVEL: f32 = 0.35;
+/// Ramp time of the effect amounts (no clicks when a knob moves).
+const AMOUNT_RAMP_SECONDS: f32 = 0.02;
+
+/// The effects and their smoothed amounts.
+pub(super) struct Effects {
+    whisper: Whisper,
+    breath: Breath,
+    tone: Tone,
+    compressor: Compressor,
+    reverb: Reverb,
+    whisper_amount: LinearSmoother,
+    breath_amount: LinearSmoother,
+    reverb_amount: LinearSmoother,
+}
+
+impl Default for Effects {
+    fn default() -> Self {
+        Self {
+            whisper: Whisper::default(),
+            breath: Breath::default(),
+            tone: Tone::default(),
+            compressor: Compressor::default(),
+            reverb: Reverb::default(),
+            whisper_amount: LinearSmoother::new(0.0),
+            breath_amount: LinearSmoother::new(0.0),
+            reverb_amount: LinearSmoother::new(0.0),
+        }
+    }
+}
+
+impl Effects {
+    /// Prepares every effect for `sample_rate`; allocates.
+    pub(super) fn prepare(&mut self, sample_rate: f32) {
+        self.whisper.prepare(sample_rate);
+        self.breath.prepare(sample_rate);
+        self.tone.prepare(sample_rate);
+        self.compressor.prepare(sample_rate);
+        self.reverb.prepare(sample_rate);
+    }
+
+    /// Forgets every effect's state in place; amounts jump to those of `settings`.
+    pub(super) fn clear(&mut self, sample_rate: f32, settings: &VoiceSettings) {
+        self.whisper.clear();
+        self.breath.clear();
+        self.tone.clear();
+        self.compressor.clear();
+        self.reverb.clear();
+        let ramp = AMOUNT_RAMP_SECONDS;
+        self.whisper_amount
+            .reset(sample_rate, ramp, settings.whisper);
+        self.breath_amount.reset(sample_rate, ramp, settings.breath);
+        self.reverb_amount.reset(sample_rate, ramp, settings.reverb);
+    }
+
+    /// Takes the amounts of `settings` (ramped) and the tone controls.
+    pub(super) fn set(&mut self, settings: &VoiceSettings) {
+        self.whisper_amount.set_target(settings.whisper);
+        self.breath_amount.set_target(settings.breath);
+        self.reverb_amount.set_target(settings.reverb);
+        self.tone.set(settings.warmth, settings.presence);
+        self.compressor.set_amount(settings.compression);
+    }
+
+    /// Runs the lead's shifted voice `wet` through the effects (`lead_heard` false: the lead is
+    /// left out, for a harmony stem), adds it to the harmony voices in `left` and `right` and
+    /// the reverb of both: `left` and `right` come out as the wet side of the mix.
+    pub(super) fn process(
+        &mut self,
+        wet: &mut [f32],
+        left: &mut [f32],
+        right: &mut [f32],
+        lead_heard: bool,
+    ) {
+        let frames = wet.len().min(left.len()).min(right.len()).min(MAX_RUN);
+        let (wet, left, right) = (
+            &mut wet[..frames],
+            &mut left[..frames],
+            &mut right[..frames],
+        );
+        let mut amounts = [0.0f32; MAX_RUN];
+        let amounts = &mut amounts[..frames];
+        if active(&self.whisper_amount) {
+            self.whisper_amount.fill(amounts);
+            for (x, &amount) in wet.iter_mut().zip(amounts.iter()) {
+                if amount > 0.0 {
+                    let whispered = self.whisper.process(*x);
+                    *x += amount * (whispered - *x);
+                }
+            }
+        }
+        if active(&self.breath_amount) {
+            self.breath_amount.fill(amounts);
+            for (x, &amount) in wet.iter_mut().zip(amounts.iter()) {
+                if amount > 0.0 {
+                    *x += amount * BREATH_LEVEL * self.breath.process(*x);
+                }
+            }
+        }
+        if !self.tone.is_flat() {
+            self.tone.process_block(wet);
+        }
+        self.compressor.process_block(wet);
+        if !lead_heard {
+            wet.fill(0.0);
+        }
+        if active(&self.reverb_amount) || !self.reverb.is_silent() {
+            self.reverb_amount.fill(amounts);
+            self.join_with_reverb(wet, amounts, left, right);
+        } else {
+            for ((l, r), &x) in left.iter_mut().zip(right.iter_mut()).zip(wet.iter()) {
+                *l += x;
+                *r += x;
+            }
+        }
+    }
+
+    /// Adds the lead `wet` to the harmony in `left` and `right`, and the reverb of both at
+    /// `amounts`, per sample while its send or its tail lasts.
+    fn join_with_reverb(
+        &mut self,
+        wet: &[f32],
+        amounts: &[f32],
+        left: &mut [f32],
+        right: &mut [f32],
+    ) {
+        for ((&x, &amount), (l, r)) in wet
+            .iter()
+            .zip(amounts)
+            .zip(left.iter_mut().zip(right.iter_mut()))
+        {
+            let (harmony_left, harmony_right) = (*l, *r);
+            *l = x + harmony_left;
+            *r = x + harmony_right;
+            if amount > 0.0 || !self.reverb.is_silent() {
+                let send = x + 0.5 * (harmony_left + harmony_right);
+                let (reverb_left, reverb_right) = self.reverb.process(send * amount);
+                *l += REVERB_RETURN * reverb_left;
+                *r += REVERB_RETURN * reverb_right;
+            }
+        }
+    }
+}
+
+/// Whether an amount is on or on its way somewhere (off and resting: the effect is skipped).
+fn active(amount: &LinearSmoother) -> bool {
+    amount.is_ramping() || amount.current() > 0.0
+}
