@@ -48,16 +48,55 @@ fn train_examples(cases: &[Value]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// An expected argument as a value to propose: a range becomes its middle (whole when both
+/// ends are whole), a bound its bound; `None` for text judged by what it contains (the words
+/// to say or a title belong to the request, not the example).
+fn proposed_value(v: &Value) -> Option<Value> {
+    let Some(range) = v.as_object() else {
+        return Some(v.clone());
+    };
+    let (lo, hi) = (range.get("min"), range.get("max"));
+    match (lo.and_then(Value::as_f64), hi.and_then(Value::as_f64)) {
+        (Some(a), Some(b)) => {
+            let whole = lo.is_some_and(Value::is_i64) && hi.is_some_and(Value::is_i64);
+            let mid = (a + b) / 2.0;
+            Some(if whole {
+                Value::from(mid.round() as i64)
+            } else {
+                Value::from((mid * 1000.0).round() / 1000.0)
+            })
+        }
+        (Some(_), None) => lo.cloned(),
+        (None, Some(_)) => hi.cloned(),
+        _ => None,
+    }
+}
+
+/// The expected calls as calls to propose, or `None` when one depends on the request's text.
+fn proposed_calls(expect: &Value) -> Option<Vec<ToolCall>> {
+    let mut calls = Vec::new();
+    for e in expect.as_array()? {
+        let mut call: ToolCall = serde_json::from_value(e.clone()).ok()?;
+        for v in call.args.values_mut() {
+            *v = proposed_value(v)?;
+        }
+        calls.push(call);
+    }
+    Some(calls)
+}
+
 /// The example bank: train cases whose expected calls hold from any state (a case with a
 /// starting state expects values reached from it, which say nothing elsewhere).
 fn example_bank(cases: &[Value]) -> ExampleFile {
     let examples = cases
         .iter()
         .filter(|c| c["start"].as_object().is_none_or(|s| s.is_empty()))
-        .map(|c| Example {
-            request: c["request"].as_str().unwrap_or_default().to_string(),
-            calls: serde_json::from_value::<Vec<ToolCall>>(c["expect"].clone()).unwrap_or_default(),
-            answer: c["answer"].as_str().map(String::from),
+        .filter_map(|c| {
+            Some(Example {
+                request: c["request"].as_str().unwrap_or_default().to_string(),
+                calls: proposed_calls(&c["expect"])?,
+                answer: c["answer"].as_str().map(String::from),
+            })
         })
         .filter(|e| !e.calls.is_empty() || e.answer.is_some())
         .collect();

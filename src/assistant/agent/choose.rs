@@ -6,6 +6,7 @@ use super::{ChatAgent, Plan, Source};
 use crate::assistant::llm::{LlmBackend, LlmRequest};
 use crate::assistant::tools::{validate, ToolCall, ValidCall};
 use crate::assistant::understand::nearest::Candidate;
+use crate::assistant::understand::OPEN_QUESTION;
 
 /// Rivals: proposals whose example is at least this share as close as the best one's (closer
 /// pairs are phrasings the words alone cannot separate; further ones lost clearly).
@@ -19,8 +20,15 @@ const SIMILARITY_WEIGHT: f64 = 1.0;
 impl ChatAgent {
     /// The plan for `text` from `candidates` (closest first, never empty).
     pub(super) fn choose(&mut self, text: &str, candidates: Vec<Candidate>) -> Plan {
-        let best = candidates[0].similarity;
-        let rivals: Vec<Candidate> = candidates
+        // Only proposals that can be carried out (or answered) take part.
+        let usable: Vec<Candidate> = candidates
+            .into_iter()
+            .filter(|c| c.answer.is_some() || c.calls.iter().all(|call| validate(call).is_ok()))
+            .collect();
+        let Some(best) = usable.first().map(|c| c.similarity) else {
+            return Plan::answer(OPEN_QUESTION.into(), Source::Router);
+        };
+        let rivals: Vec<Candidate> = usable
             .into_iter()
             .filter(|c| c.similarity >= best * RIVAL_SHARE)
             .collect();
@@ -94,7 +102,7 @@ fn ask_between(rivals: &[Candidate]) -> String {
         .map(|c| super::describe_calls(&valid(&c.calls)))
         .collect();
     if options.is_empty() {
-        "What should I change: the tuning, the voice, the backing or the levels?".into()
+        OPEN_QUESTION.into()
     } else {
         format!("Do you mean {}?", options.join(", or "))
     }

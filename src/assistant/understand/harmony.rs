@@ -26,8 +26,8 @@ const OFF_WORDS: [&str; 9] = [
     "off", "no", "remove", "kill", "stop", "mute", "without", "disable", "rid",
 ];
 /// Words that ask for less level.
-const QUIETER: [&str; 8] = [
-    "quieter", "softer", "lower", "down", "loud", "less", "back", "sit",
+const QUIETER: [&str; 11] = [
+    "quieter", "softer", "lower", "down", "loud", "less", "back", "sit", "tuck", "under", "behind",
 ];
 /// Words that ask for more level.
 const LOUDER: [&str; 4] = ["louder", "up", "quiet", "more"];
@@ -140,7 +140,7 @@ fn level_move(words: &Words) -> Option<f32> {
     let about_level = words.has_any(&[
         "level", "volume", "vol", "loud", "louder", "quiet", "quieter", "softer", "mix",
     ]);
-    if !about_level && !words.has_any(&["turn", "bring", "back"]) {
+    if !about_level && !words.has_any(&["turn", "bring", "back", "tuck"]) {
         return None;
     }
     // "Back the harmonies off a little" lowers them.

@@ -214,12 +214,11 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
     if words.has_phrase("in the background") || words.has_phrase("really quiet") {
         return Some(now.min(-24.0));
     }
-    let cant_hear = words.has_phrase("can't hear")
+    let unheard = words.has_phrase("can't hear")
         || words.has_phrase("cant hear")
         || words.has_phrase("barely hear")
-        || words.has("buried")
-        || words.has_phrase("too quiet")
-        || words.has_phrase("too soft");
+        || words.has("buried");
+    let cant_hear = unheard || words.has_phrase("too quiet") || words.has_phrase("too soft");
     // "I can't hear myself over the music": the backing is too loud, not too quiet.
     let drowned = cant_hear && words.has_any(&["myself", "me", "voice", "vocal", "vocals"]);
     if backing && drowned {
@@ -238,7 +237,7 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
         return None;
     }
     // Not hearing it at all is more than "way louder": 9 dB.
-    if cant_hear && !words.has_any(&["bit", "little"]) {
+    if unheard && !words.has_any(&["bit", "little"]) {
         return Some(now + 9.0);
     }
     let s = size(&texts);

@@ -387,6 +387,15 @@ fn dry(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     if args.contains_key("reverb") || words.has_any(&["signal", "blend", "mix", "untouched"]) {
         return;
     }
+    // "I'm too dry", "sounds dry": the singer wants space, not less of it.
+    let complaint = words.has_phrase("too dry")
+        || words.has_phrase("so dry")
+        || words.has_any(&["sounds", "sound"]) && words.has("dry") && !words.has("make");
+    if complaint {
+        let now = ctx.state.number("mod_reverb");
+        args.insert("reverb".into(), value((now + 0.2).clamp(0.3, 1.0)));
+        return;
+    }
     let now = ctx.state.number("mod_reverb");
     let v = match size(&words.texts()) {
         Size::Small => now - 0.15,

@@ -26,8 +26,9 @@ pub struct Words {
 
 /// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
 /// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 44] = [
+const JOINED: [(&str, &str); 45] = [
     ("switch of the", "switch off the"),
+    ("fire up", "start"),
     ("turn of the", "turn off the"),
     ("whithout", "without"),
     ("witout", "without"),
@@ -226,7 +227,8 @@ impl Words {
 }
 
 /// Control words written as a label before their value ("retune: 120", "scale: blues").
-const LABELS: [&str; 22] = [
+const LABELS: [&str; 23] = [
+    "notes",
     "scale",
     "key",
     "retune",

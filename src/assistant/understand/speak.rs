@@ -8,8 +8,10 @@ use super::normalise::Words;
 use crate::assistant::tools::{ToolCall, ToolName};
 
 /// Words that ask for speech.
-const VERBS: [&str; 10] = [
+const VERBS: [&str; 12] = [
     "say",
+    "speech",
+    "tts",
     "speak",
     "read",
     "announce",
