@@ -52,7 +52,7 @@ pub fn tidy(reply: &str, request: &str) -> String {
         if claims || echo || repeated {
             continue;
         }
-        sentences.push(cut_loop(&cut_refrain(&sentence)));
+        sentences.push(cut_loop(&cut_refrain(&cut_repetitive(&sentence))));
         if sentences.len() == 3 {
             break;
         }
@@ -91,6 +91,27 @@ fn split_sentences(text: &str) -> Vec<String> {
 fn same_word(a: &str, b: &str) -> bool {
     a.trim_matches([',', '.', '!'])
         .eq_ignore_ascii_case(b.trim_matches([',', '.', '!']))
+}
+
+/// A long sentence made mostly of the same few words ("I'm a voice-enhancer, a
+/// voice-builder, a voice-maker, a voice-builder, a voice...") keeps its first clause: fewer
+/// than 60 % distinct words over eight or more is a loop with variations.
+fn cut_repetitive(sentence: &str) -> String {
+    let words: Vec<String> = sentence
+        .split_whitespace()
+        .map(|w| w.trim_matches([',', '.', '!', ';']).to_lowercase())
+        .collect();
+    if words.len() < 8 {
+        return sentence.to_string();
+    }
+    let mut distinct = words.clone();
+    distinct.sort();
+    distinct.dedup();
+    if (distinct.len() as f32) >= 0.6 * words.len() as f32 {
+        return sentence.to_string();
+    }
+    let first = sentence.split(',').next().unwrap_or(sentence);
+    format!("{}.", first.trim_end_matches(['.', '!', ';', '…']).trim())
 }
 
 /// A three-word phrase that keeps coming back with new endings ("it's the voice you're used
@@ -169,5 +190,12 @@ mod tests {
         assert!(!kept.contains("now in the mix"), "{kept}");
         assert_eq!(kept, "It's the voice you know.");
         assert!(tidy("I'll add some reverb for you.", "space").starts_with("I did not change"));
+        assert_eq!(
+            tidy(
+                "I'm a voice-enhancer, a voice-builder, a voice-maker, a voice-builder, a voice….",
+                "who are you?"
+            ),
+            "I'm a voice-enhancer."
+        );
     }
 }

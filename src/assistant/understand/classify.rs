@@ -519,7 +519,16 @@ fn vote(words: &Words, s: &mut Scores) {
 }
 
 /// Phrases about the voice's tone without a control word.
-const VOICE_PHRASES: [&str; 5] = ["cut through", "low end", "lows", "thin out", "more air"];
+const VOICE_PHRASES: [&str; 8] = [
+    "cut through",
+    "low end",
+    "lows",
+    "thin out",
+    "more air",
+    "space around",
+    "more space",
+    "some space",
+];
 
 /// Voice presets and characters named without a control word.
 fn voice_character(words: &Words) -> bool {

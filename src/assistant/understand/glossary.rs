@@ -194,6 +194,31 @@ pub fn answer(words: &Words) -> Option<String> {
     }
 }
 
+/// Questions about the assistant itself, answered from its own entry.
+const ABOUT_ME: [&str; 7] = [
+    "who are you",
+    "what are you",
+    "what can you do",
+    "what do you do",
+    "how can you help",
+    "what can you help",
+    "what can i ask",
+];
+
+/// The assistant's own entry when the request asks what it is or can do ("who are you?",
+/// "what can you do?", "help").
+pub fn about_me(words: &Words) -> Option<String> {
+    let asks =
+        ABOUT_ME.iter().any(|p| words.has_phrase(p)) || words.len() == 1 && words.at(0) == "help";
+    if !asks {
+        return None;
+    }
+    index()
+        .iter()
+        .find(|e| e.entry.term == "DAiW assistant")
+        .map(|e| three_sentences(&e.entry.text))
+}
+
 /// One sentence about `term`, for comparisons.
 fn first_sentence(text: &str, term: &str) -> String {
     let s = three_sentences(text);
@@ -232,6 +257,9 @@ mod tests {
         let both = answer(&Words::new("dorian vs minor?")).expect("comparison");
         assert!(both.to_lowercase().contains("dorian"), "{both}");
         assert!(answer(&Words::new("tune me to A minor")).is_none());
+        let me = about_me(&Words::new("what can you do?")).unwrap_or_default();
+        assert!(me.starts_with("I'm the DAiW assistant"), "{me}");
+        assert!(about_me(&Words::new("can you do a demon voice")).is_none());
         for entry in index() {
             assert!(three_sentences(&entry.entry.text).matches(". ").count() <= 2);
         }

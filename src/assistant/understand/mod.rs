@@ -97,11 +97,15 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if names::asks(&words) {
         return Decision::Calls(vec![names::read(&words)]);
     }
-    if let Some(answer) = glossary::answer(&words) {
+    if let Some(answer) = glossary::about_me(&words).or_else(|| glossary::answer(&words)) {
         return Decision::Answer(answer);
     }
     if is_question(&words) && !is_order(&words) {
-        return unread(&words);
+        // A question nothing reads ("who are you?") is the model's to answer.
+        return match unread(&words) {
+            Decision::Ask(_) => Decision::Pass,
+            other => other,
+        };
     }
     let calls = read_clauses(&words, ctx);
     if !calls.is_empty() {

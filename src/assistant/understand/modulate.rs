@@ -360,12 +360,15 @@ fn effects(
         default: 0.3,
         floor_more: 0.5,
     };
-    set(
-        &["reverb", "reverberation", "echo"],
-        "reverb",
-        "mod_reverb",
-        reverb,
-    );
+    // "Some space around me": a reverb's words.
+    let space =
+        words.has("space") && words.has_any(&["around", "some", "more", "less", "add", "no"]);
+    let reverb_words: &[&str] = if space {
+        &["reverb", "reverberation", "echo", "space"]
+    } else {
+        &["reverb", "reverberation", "echo"]
+    };
+    set(reverb_words, "reverb", "mod_reverb", reverb);
     set(
         &["compress", "compression", "squash"],
         "compression",

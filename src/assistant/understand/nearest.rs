@@ -108,11 +108,15 @@ impl Bank {
         if q_len == 0.0 {
             return Vec::new();
         }
+        // A word in at most one example in 20: shared common words alone ("what can you
+        // do") make no example near, however high their cosine.
+        let rare = ((self.examples.len() as f64 + 1.0) / 21.0).ln().max(0.0) + 1.0;
         let mut scored: Vec<(f64, usize)> = self
             .vectors
             .iter()
             .enumerate()
             .filter(|(_, (_, len))| *len > 0.0)
+            .filter(|(_, (v, _))| query.iter().any(|(f, w)| *w >= rare && v.contains_key(f)))
             .map(|(i, (v, len))| {
                 let dot: f64 = query.iter().filter_map(|(f, w)| Some(w * v.get(f)?)).sum();
                 (dot / (q_len * len), i)
