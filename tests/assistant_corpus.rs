@@ -504,11 +504,12 @@ fn request_corpus_by_split_and_tag() {
         percentile(0.5),
         percentile(0.95)
     );
-    // Floors that keep what the language layer reached (measured 99.9 % / 100 % / 74.0 %, router
-    // alone); the test split's target is 95 % and is not met yet. No inversion is allowed where it was
-    // tuned, and the held-out split may not get worse than measured.
+    // Floors that keep what the language layer reached (measured 97.8 % / 97.4 % / 77.5 % with the
+    // default model, after `fresh.json`'s untuned phrasings joined train and dev); the test split's
+    // target is 95 % and is not met yet. No inversion is allowed where it was tuned, and the
+    // held-out split may not get worse than measured.
     if splits == "train,dev,test" {
-        for (split, floor) in [("train", 0.97), ("dev", 0.97), ("test", 0.70)] {
+        for (split, floor) in [("train", 0.97), ("dev", 0.97), ("test", 0.75)] {
             let share = by_split.share(split);
             assert!(share >= floor, "{split}: {share:.3} is below {floor}");
         }
