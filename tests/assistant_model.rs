@@ -239,7 +239,9 @@ fn three_turn_chat_applies_calls_and_remembers() {
     );
 
     let mut streamed = String::new();
-    let turn = agent.chat_streaming("hi there, who are you?", &mut |t| streamed.push_str(t));
+    let turn = agent.chat_streaming("hi there, how are you today?", &mut |t| {
+        streamed.push_str(t)
+    });
     assert_eq!(turn.source, Source::Model, "{turn:?}");
     assert!(turn.errors.is_empty(), "{:?}", turn.errors);
     assert!(!turn.reply.is_empty());

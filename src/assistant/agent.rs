@@ -28,7 +28,7 @@ use super::reply;
 use super::router;
 use super::state::{BackingSpec, Effect, ParamSnapshot, ParamValue};
 use super::tools::{validate, ToolCall, ValidCall};
-use super::understand::{glossary, Decision};
+use super::understand::{glossary, Decision, OPEN_QUESTION};
 
 /// Problems starting an agent (a model that fails to load is not one: the router still works).
 #[derive(Debug, Error)]
@@ -386,7 +386,10 @@ impl ChatAgent {
             Decision::Nearest(candidates) if !candidates.is_empty() => {
                 return self.choose(text, candidates);
             }
-            Decision::Nearest(_) | Decision::Pass => {}
+            Decision::Unread if self.config.backend != BackendKind::Http => {
+                return Plan::answer(OPEN_QUESTION.into(), Source::Router);
+            }
+            Decision::Nearest(_) | Decision::Unread | Decision::Pass => {}
         }
         self.ensure_backend();
         if let Some(err) = &self.backend_error {

@@ -57,6 +57,9 @@ pub enum Decision {
     /// No rule read it, but corpus examples close to it propose these (closest first): the
     /// model (if any) ranks close rivals.
     Nearest(Vec<nearest::Candidate>),
+    /// Nothing read and nothing near: one question with the choices, unless a model the user
+    /// chose (a server) can try; the small built-in model only guesses here.
+    Unread,
     /// Nothing certain: the model (if any) answers.
     Pass,
 }
@@ -103,7 +106,7 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if is_question(&words) && !is_order(&words) {
         // A question nothing reads ("who are you?") is the model's to answer.
         return match unread(&words) {
-            Decision::Ask(_) => Decision::Pass,
+            Decision::Unread => Decision::Pass,
             other => other,
         };
     }
@@ -143,15 +146,25 @@ fn unread(words: &Words) -> Decision {
     }
     // Nothing known is near: small talk goes to the model, anything else gets one question
     // with the choices rather than a guess.
-    let small_talk = model::stored()
-        .rank(words)
-        .first()
-        .is_none_or(|(label, _)| label == "reply");
+    let small_talk = greets(words)
+        || model::stored()
+            .rank(words)
+            .first()
+            .is_none_or(|(label, _)| label == "reply");
     if small_talk {
         Decision::Pass
     } else {
-        Decision::Ask(OPEN_QUESTION.into())
+        Decision::Unread
     }
+}
+
+/// Whether the request greets, thanks or reacts ("hello!", "thanks", "lol nice"): small talk
+/// for the model, never a question back.
+fn greets(words: &Words) -> bool {
+    words.has_any(&[
+        "hi", "hello", "hey", "heya", "yo", "thanks", "thank", "thx", "cheers", "bye", "goodbye",
+        "lol", "cool", "nice", "awesome", "great", "morning", "evening",
+    ])
 }
 
 /// The question for a request nothing reads: the four things the assistant can change.
