@@ -88,9 +88,7 @@ pub fn vague_edit(words: &Words) -> Option<String> {
         "edit",
     ]);
     let object = words.has_any(&["it", "this", "that", "something"]) || words.len() <= 2;
-    (edit && object).then(|| {
-        "What should I change: the tuning, the voice, the backing or the levels?".to_string()
-    })
+    (edit && object).then(|| super::OPEN_QUESTION.to_string())
 }
 
 #[cfg(test)]

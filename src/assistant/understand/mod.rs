@@ -169,7 +169,7 @@ fn greets(words: &Words) -> bool {
 
 /// The question for a request nothing reads: the four things the assistant can change.
 pub const OPEN_QUESTION: &str =
-    "What should I change: the tuning, the voice, the backing track or the levels?";
+    "What should I change: the tuning, the voice, the backing or the levels?";
 
 /// How each clause of `text` was scored, one line per clause (the corpus prints this for the
 /// train and dev requests it gets wrong).

@@ -146,9 +146,7 @@ pub fn fallback(words: &Words) -> Decision {
         return Decision::Pass;
     }
     match label.as_str() {
-        "ask" => Decision::Ask(
-            "What should I change: the tuning, the voice, the backing or the levels?".into(),
-        ),
+        "ask" => Decision::Ask(super::OPEN_QUESTION.into()),
         "backing_generate" | "name_suggest" | "intent_process" | "get_state" | "undo" => {
             match ToolName::parse(label) {
                 Some(tool) => Decision::Calls(vec![ToolCall::new(tool, json!({}))]),
