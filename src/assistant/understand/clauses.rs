@@ -7,13 +7,17 @@ use super::classify::Topic;
 use super::normalise::{Word, Words};
 
 /// Words that join two orders.
-const JOINERS: [&str; 6] = ["and", "then", "plus", "also", "after", "afterwards"];
+const JOINERS: [&str; 7] = ["and", "then", "plus", "also", "after", "afterwards", "but"];
 
 /// The request cut into clauses (never empty pieces).
 pub fn split(words: &Words) -> Vec<Words> {
     let mut out: Vec<Vec<Word>> = vec![Vec::new()];
-    for w in &words.words {
-        let joiner = JOINERS.contains(&w.text.as_str());
+    for (i, w) in words.words.iter().enumerate() {
+        // "Formant plus three" is a sign, not two orders.
+        let sign = w.text == "plus"
+            && super::normalise::number(words.at(i + 1)).is_some()
+            && !words.words.get(i + 1).is_some_and(|n| n.boundary);
+        let joiner = JOINERS.contains(&w.text.as_str()) && !sign;
         let starts = w.boundary || joiner;
         if starts && out.last().is_some_and(|c| !c.is_empty()) {
             out.push(Vec::new());

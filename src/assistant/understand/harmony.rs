@@ -22,8 +22,9 @@ const HARMONY_WORDS: [&str; 8] = [
 /// Phrases that mean harmony voices too.
 const HARMONY_PHRASES: [&str; 3] = ["backing vocal", "backing vocals", "backing voices"];
 /// Words that switch harmony off.
-const OFF_WORDS: [&str; 9] = [
-    "off", "no", "remove", "kill", "stop", "mute", "without", "disable", "rid",
+const OFF_WORDS: [&str; 14] = [
+    "off", "no", "remove", "kill", "stop", "mute", "without", "disable", "rid", "drop", "ditch",
+    "lose", "cut", "delete",
 ];
 /// Words that ask for less level.
 const QUIETER: [&str; 11] = [
@@ -222,6 +223,14 @@ mod tests {
         assert_eq!(call("harmonize me", &[]).unwrap()["voices"], 1);
         let off = call("kill the harmonies", &[("harmony_voices", 2.0)]).unwrap();
         assert_eq!(off["voices"], 0);
+        for text in [
+            "drop the harmonies",
+            "ditch the harmony voices",
+            "lose the harmonies",
+        ] {
+            let off = call(text, &[("harmony_voices", 2.0)]).expect(text);
+            assert_eq!(off["voices"], 0, "{text}");
+        }
         assert!(call("more reverb", &[]).is_none());
     }
 

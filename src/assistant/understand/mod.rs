@@ -15,6 +15,7 @@ pub mod intent;
 pub mod listen;
 pub mod meta;
 pub mod mix;
+pub mod mixed;
 pub mod model;
 pub mod modulate;
 pub mod names;
@@ -24,6 +25,7 @@ pub mod relative;
 pub mod score;
 pub mod slots;
 pub mod speak;
+pub mod synonyms;
 pub mod targets;
 pub mod tune;
 pub mod vocab;
@@ -86,6 +88,9 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         if let Decision::Calls(more) = decide(&rest, ctx) {
             calls.extend(more);
         }
+        return Decision::Calls(calls);
+    }
+    if let Some(calls) = mixed::read(&words, ctx) {
         return Decision::Calls(calls);
     }
     if let Some(call) = listen::read(&words) {

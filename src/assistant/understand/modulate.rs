@@ -20,6 +20,12 @@ const EFFECT: Steps = Steps {
 
 /// Words that make a clause about the voice's character.
 pub const VOICE_WORDS: &[&str] = &[
+    "cathedral",
+    "church",
+    "abbey",
+    "canyon",
+    "enya",
+    "gregorian",
     "deeper",
     "duller",
     "crisper",
@@ -94,6 +100,7 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     punch(words, &mut args);
     angel(words, &mut args);
     effects(words, ctx, preset, &mut args);
+    huge_space(words, &mut args);
     tone(words, ctx, &mut args);
     described(words, ctx, &mut args);
     (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceModulate, Value::Object(args)))
@@ -184,6 +191,29 @@ fn angel(words: &Words, args: &mut Map<String, Value>) {
     }
 }
 
+/// Places and artists known for a huge reverb: a long tail unless the words set one.
+const HUGE_SPACES: &[&str] = &[
+    "cathedral",
+    "church",
+    "abbey",
+    "canyon",
+    "cave",
+    "arena",
+    "stadium",
+    "enya",
+    "sigur",
+    "gregorian",
+    "monastery",
+    "temple",
+];
+
+/// A huge space: a long reverb tail (the words' own reverb amount wins).
+fn huge_space(words: &Words, args: &mut Map<String, Value>) {
+    if words.has_any(HUGE_SPACES) && !words.has_any(&["no", "without", "dry", "less"]) {
+        args.entry("reverb").or_insert(json!(0.7));
+    }
+}
+
 /// A telephone or old radio: no lows, forward mids and highs.
 fn telephone(words: &Words, args: &mut Map<String, Value>) {
     let phone = words.has_any(&[
@@ -248,7 +278,12 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             "tone",
         ])
     };
-    let Some(p) = pitch_at.filter(|p| formant_at.is_none_or(|f| f.abs_diff(*p) > 2)) else {
+    // A pitch word right by the formant's is the formant's ("formant pitch up 2"), unless a
+    // comma parts them ("drop me an octave, formant +3").
+    let apart = |p: usize, f: usize| {
+        f.abs_diff(p) > 2 || (p.min(f) + 1..=p.max(f)).any(|i| words.words[i].boundary)
+    };
+    let Some(p) = pitch_at.filter(|p| formant_at.is_none_or(|f| apart(*p, f))) else {
         return;
     };
     if reset && words.has("pitch") && !words.has_any(&["up", "down"]) {
@@ -257,7 +292,25 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     }
     let bare = words.has_any(&["pitch", "transpose", "shift"]);
     if let Some(v) = shift_near(words, p, bare).filter(|v| v.abs() <= 24.0) {
-        args.insert("pitch_semitones".into(), json!(v));
+        // "One more semitone up", "another half step": a step from where the pitch is.
+        let near = |w: &&str| matches!(*w, "more" | "another" | "extra" | "further");
+        let from = if window(words, p).iter().any(near) {
+            f64::from(ctx.state.number("mod_pitch"))
+        } else {
+            0.0
+        };
+        args.insert(
+            "pitch_semitones".into(),
+            json!((from + v).clamp(-24.0, 24.0)),
+        );
+    } else if words.has_phrase("one more") || words.has("another") {
+        // "Pitch up one more": one semitone on from where it is.
+        let dir = super::slots::direction_near(words, p).unwrap_or(1.0);
+        let now = f64::from(ctx.state.number("mod_pitch"));
+        args.insert(
+            "pitch_semitones".into(),
+            json!((now + dir).clamp(-24.0, 24.0)),
+        );
     }
 }
 
@@ -570,82 +623,5 @@ fn described(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::assistant::state::{ParamSnapshot, ParamValue};
-
-    fn modulate(text: &str, state: &ParamSnapshot) -> Value {
-        let ctx = Context {
-            state,
-            backing: None,
-        };
-        Value::Object(read(&Words::new(text), &ctx).expect(text).args)
-    }
-
-    #[test]
-    fn shifts_characters_and_presets() {
-        let s = ParamSnapshot::default();
-        assert_eq!(
-            modulate("pitch me up an octave", &s),
-            json!({"pitch_semitones": 12.0})
-        );
-        assert_eq!(
-            modulate("demon voice", &s),
-            json!({"pitch_semitones": -12.0, "formant_semitones": -5.0})
-        );
-        assert_eq!(
-            modulate("make me sound like a robot", &s),
-            json!({"preset": "robot"})
-        );
-        assert_eq!(modulate("robot at 40%", &s), json!({"robot": 0.4}));
-        assert_eq!(
-            modulate("etherial preset", &s),
-            json!({"preset": "ethereal"})
-        );
-    }
-
-    #[test]
-    fn effects_move_from_where_they_are() {
-        let mut s = ParamSnapshot::default();
-        s.set("mod_reverb", ParamValue::Float(0.5));
-        assert_eq!(modulate("less reverb", &s), json!({"reverb": 0.3}));
-        assert_eq!(modulate("no reverb please", &s), json!({"reverb": 0.0}));
-        assert_eq!(
-            modulate("can you dry the vocal up a little?", &s),
-            json!({"reverb": 0.35})
-        );
-        assert_eq!(modulate("make my voice warmer", &s), json!({"warmth": 0.7}));
-        s.set("mod_warmth", ParamValue::Float(0.6));
-        assert_eq!(modulate("less warmth", &s), json!({"warmth": 0.4}));
-    }
-
-    #[test]
-    fn lowering_tone_words_lower_and_presets_need_a_name() {
-        let mut s = ParamSnapshot::default();
-        s.set("mod_presence", ParamValue::Float(0.6));
-        s.set("mod_compression", ParamValue::Float(0.6));
-        assert_eq!(modulate("make it darker", &s), json!({"presence": 0.4}));
-        assert_eq!(
-            modulate("I want a darker sound", &s),
-            json!({"preset": "dark"})
-        );
-        for text in ["not so bright please", "take some of the brightness off"] {
-            let v = modulate(text, &s)["presence"].as_f64().unwrap_or(f64::NAN);
-            assert!(v < 0.6, "{text}: {v}");
-        }
-        for text in [
-            "ease off the compressor",
-            "too squashed",
-            "not so compressed",
-        ] {
-            let v = modulate(text, &s)["compression"]
-                .as_f64()
-                .unwrap_or(f64::NAN);
-            assert!((0.1..0.6).contains(&v), "{text}: {v}");
-        }
-        assert_eq!(
-            modulate("ogre voice", &s),
-            json!({"pitch_semitones": -12.0, "formant_semitones": -5.0})
-        );
-    }
-}
+#[path = "modulate_tests.rs"]
+mod tests;

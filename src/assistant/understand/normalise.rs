@@ -3,7 +3,7 @@
 //! ("a hundred and ten" -> 110, "ninety-five" -> 95), and misspelt domain words corrected
 //! against the vocabulary (`vocab`), so every reader sees the same clean words.
 
-use super::vocab;
+use super::{synonyms, vocab};
 
 /// One word of the request: lowercase (and corrected), plus whether it was written with a
 /// capital.
@@ -26,7 +26,13 @@ pub struct Words {
 
 /// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
 /// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 45] = [
+const JOINED: [(&str, &str); 50] = [
+    ("lighten up", "reduce"),
+    // A complaint that something is missing asks for more of it.
+    ("not enough", "more"),
+    ("isn't enough", "more"),
+    ("is not enough", "more"),
+    ("too little", "more"),
     ("switch of the", "switch off the"),
     ("fire up", "start"),
     ("turn of the", "turn off the"),
@@ -77,10 +83,13 @@ const JOINED: [(&str, &str); 45] = [
 impl Words {
     /// Splits and cleans `text`.
     pub fn new(text: &str) -> Self {
-        let mut s = format!(" {} ", text.replace(['“', '”', '’', '‘'], "'"))
+        let s = format!(" {} ", text.replace(['“', '”', '’', '‘'], "'"))
             .replace('♯', "#")
             .replace('♭', "b")
             .replace(['—', '–'], " , ");
+        // "0,08 seconds": a decimal comma after a zero is a decimal point (a list or a
+        // thousands comma never starts with a lone zero).
+        let mut s = decimal_commas(&s);
         // Lowercase except single letters, which may be notes ("A", "E").
         let lower = s.to_lowercase();
         for (from, to) in JOINED {
@@ -288,7 +297,8 @@ fn push_token(words: &mut Vec<Word>, raw: &str, mut boundary: bool) -> bool {
     for part in split_number_unit(raw) {
         for piece in split_hyphens(part) {
             words.push(Word {
-                text: vocab::correct(&squeeze(&piece.to_lowercase())),
+                text: synonyms::canonical(&vocab::correct(&squeeze(&piece.to_lowercase())))
+                    .to_string(),
                 capital: piece.chars().next().is_some_and(char::is_uppercase),
                 boundary,
             });
@@ -296,6 +306,24 @@ fn push_token(words: &mut Vec<Word>, raw: &str, mut boundary: bool) -> bool {
         }
     }
     ends_sentence
+}
+
+/// "0,5" -> "0.5" where a lone zero starts the number.
+fn decimal_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let zero_before = i >= 1
+            && chars[i - 1] == '0'
+            && (i < 2 || !chars[i - 2].is_ascii_alphanumeric() && chars[i - 2] != '.');
+        let digit_after = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        out.push(if c == ',' && zero_before && digit_after {
+            '.'
+        } else {
+            c
+        });
+    }
+    out
 }
 
 fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
@@ -537,5 +565,12 @@ mod tests {
         assert_eq!(texts("happpy funk"), ["happy", "funk"]);
         // Capitals are kept for notes.
         assert!(Words::new("in A").words[1].capital);
+    }
+
+    #[test]
+    fn decimal_commas_after_a_zero_are_points() {
+        assert_eq!(Words::new("retune 0,08 s").texts(), ["retune", "0.08", "s"]);
+        assert_eq!(Words::new("C, G, Am").texts(), ["c", "g", "am"]);
+        assert_eq!(Words::new("bars 10,12").texts(), ["bars", "10", "12"]);
     }
 }

@@ -319,7 +319,7 @@ pub fn bare_level(words: &Words) -> Option<f32> {
 
 /// A time in ms: "20 ms", "fifty milliseconds", "0.1 seconds".
 pub fn millis(words: &Words) -> Option<f32> {
-    let i = words.find_any(&[
+    const UNITS: [&str; 10] = [
         "ms",
         "milliseconds",
         "millisecond",
@@ -329,14 +329,20 @@ pub fn millis(words: &Words) -> Option<f32> {
         "msec",
         "msecs",
         "millis",
-    ])?;
-    let v = number(words.before(i))?;
-    let ms = if words.at(i).starts_with("sec") {
-        v * 1000.0
-    } else {
-        v
-    };
-    (0.0..=400.0).contains(&ms).then_some(ms as f32)
+        "s",
+    ];
+    (1..words.len()).find_map(|i| {
+        if !UNITS.contains(&words.at(i)) {
+            return None;
+        }
+        let v = number(words.before(i))?;
+        let ms = if words.at(i).starts_with('s') {
+            v * 1000.0
+        } else {
+            v
+        };
+        (0.0..=400.0).contains(&ms).then_some(ms as f32)
+    })
 }
 
 /// An explicit amount near word `around`: "30%", "30 percent", "0.3", "at half".
@@ -456,8 +462,26 @@ fn nearest_direction(
 /// A pitch or formant shift in semitones described near word `at` ("up an octave", "down 3
 /// semitones", "+5", "by -2"). `allow_bare` reads a number without direction as upward.
 pub fn shift_near(words: &Words, at: usize, allow_bare: bool) -> Option<f64> {
+    // The trigger's own clause first: in "drop me an octave, formant +3" the octave is the
+    // pitch's and the +3 the formant's. Only a clause with no shift of its own reads on
+    // ("formant more high please, one semitone").
+    // A joining word ends a phrase too: "down 12 semitones with a formant shift of +3".
+    let joins = |i: usize| matches!(words.at(i), "with" | "and" | "but");
+    let start = (0..=at.min(words.len().saturating_sub(1)))
+        .rev()
+        .find(|&i| words.words.get(i).is_some_and(|w| w.boundary) || joins(i))
+        .unwrap_or(0);
+    let end = (at + 1..words.len())
+        .find(|&i| words.words[i].boundary || joins(i))
+        .unwrap_or(words.len());
     let lo = at.saturating_sub(5);
     let hi = (at + 7).min(words.len());
+    shift_between(words, at, lo.max(start), hi.min(end), allow_bare)
+        .or_else(|| shift_between(words, at, lo, hi, allow_bare))
+}
+
+/// A shift described between words `lo` and `hi` (exclusive) for the trigger at `at`.
+fn shift_between(words: &Words, at: usize, lo: usize, hi: usize, allow_bare: bool) -> Option<f64> {
     for i in lo..hi {
         let Some((size, _)) = interval_at(words, i) else {
             continue;
@@ -488,8 +512,12 @@ pub fn shift_near(words: &Words, at: usize, allow_bare: bool) -> Option<f64> {
     // A signed or bare number right by the trigger: "pitch +3", "formant -2", "pitch 0".
     for i in lo..hi {
         let w = words.at(i);
-        // Digits, or a number word after "by" ("formant up by three").
-        let written = w.chars().any(|c| c.is_ascii_digit()) || words.before(i) == "by";
+        // Digits, or a number word after "by", a direction or a spoken sign ("formant up
+        // by three", "formants up three", "formant plus three").
+        let signed_word = matches!(words.before(i), "plus" | "minus");
+        let written = w.chars().any(|c| c.is_ascii_digit())
+            || matches!(words.before(i), "by" | "up" | "down")
+            || signed_word;
         let Some(v) = number(w).filter(|_| written) else {
             continue;
         };
@@ -498,6 +526,9 @@ pub fn shift_near(words: &Words, at: usize, allow_bare: bool) -> Option<f64> {
         }
         if w.starts_with(['+', '-']) {
             return Some(v);
+        }
+        if signed_word && i > at && v.abs() <= 24.0 {
+            return Some(if words.before(i) == "minus" { -v } else { v });
         }
         if i > at && i <= at + 4 && v.fract() == 0.0 && v.abs() <= 24.0 {
             if let Some(d) = direction_near(words, i) {
@@ -512,60 +543,5 @@ pub fn shift_near(words: &Words, at: usize, allow_bare: bool) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(text: &str) -> (Option<&'static str>, Option<&'static str>) {
-        let (k, s) = find_key(&Words::new(text));
-        (k.map(PitchClass::name), s.map(ScaleKind::id))
-    }
-
-    #[test]
-    fn keys_in_every_spelling() {
-        assert_eq!(key("f#m"), (Some("F#"), Some("minor")));
-        assert_eq!(key("key F#min"), (Some("F#"), Some("minor")));
-        assert_eq!(key("set key Bbm"), (Some("A#"), Some("minor")));
-        assert_eq!(key("B-flat lydian"), (Some("A#"), Some("lydian")));
-        assert_eq!(key("E flat minor"), (Some("D#"), Some("minor")));
-        assert_eq!(key("backing in Es-Dur"), (Some("D#"), Some("major")));
-        assert_eq!(key("lofi, Cmaj, 72"), (Some("C"), Some("major")));
-        assert_eq!(key("G, 72, ballad"), (Some("G"), None));
-        assert_eq!(key("A major, reverb 20%"), (Some("A"), Some("major")));
-        assert_eq!(key("a bit faster"), (None, None));
-        assert_eq!(key("up a minor third"), (None, None));
-        assert_eq!(key("backing down 6 dB"), (None, None));
-        assert_eq!(
-            key("scale harmonic minor, key G"),
-            (Some("G"), Some("harmonic_minor"))
-        );
-    }
-
-    #[test]
-    fn tempo_bars_levels_times() {
-        assert_eq!(find_tempo(&Words::new("Bb major, 118"), true), Some(118));
-        assert_eq!(find_tempo(&Words::new("at seventy bpm"), false), Some(70));
-        assert_eq!(find_tempo(&Words::new("reverb 50%"), true), None);
-        assert_eq!(find_bars(&Words::new("a 2-bar loop")), Some(2));
-        assert_eq!(decibels(&Words::new("minus three dB")), Some((-3.0, true)));
-        assert_eq!(
-            bare_level(&Words::new("put the backing at -18")),
-            Some(-18.0)
-        );
-        assert_eq!(
-            millis(&Words::new("make the retune 0.1 seconds")),
-            Some(100.0)
-        );
-    }
-
-    #[test]
-    fn intervals_with_direction() {
-        let shift = |t: &str| {
-            let w = Words::new(t);
-            shift_near(&w, 0, true)
-        };
-        assert_eq!(shift("pitch up a fifth"), Some(7.0));
-        assert_eq!(shift("pitch down 30 cents"), Some(-0.3));
-        assert_eq!(shift("pitch -4 st"), Some(-4.0));
-        assert_eq!(shift("pitch up a minor third"), Some(3.0));
-    }
-}
+#[path = "slots_tests.rs"]
+mod tests;

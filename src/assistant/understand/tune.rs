@@ -282,30 +282,53 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         args.insert("retune_ms".into(), json!(0.0));
         return;
     }
-    let slower = words.has_any(&["slower", "gentler", "smoother", "lazier"])
+    // "The tuning is lazy", "correction is too slow": a complaint about slowness asks for
+    // faster, and one about speed for slower.
+    let complains_slow = ["too slow", "is slow", "so slow", "very slow", "really slow"]
+        .iter()
+        .any(|p| words.has_phrase(p))
+        || words.has_any(&["lazy", "sluggish", "laggy"]);
+    let complains_fast = ["too fast", "too quick", "too snappy"]
+        .iter()
+        .any(|p| words.has_phrase(p));
+    let eases = ["ease up", "ease off", "loosen", "relax"]
+        .iter()
+        .any(|p| words.has_phrase(p));
+    let slower = words.has_any(&["slower", "gentler", "smoother", "lazier", "longer"])
         || words.has_phrase("more slow")
-        || words.has_phrase("glide more")
+        || words.has("glide") && words.has("more")
+        || words.has_phrase("more ms")
         || words.has_phrase("slow the")
-        || words.has_phrase("too fast");
-    let slower = slower || words.has("slow");
+        || eases
+        || words.has("slow") && !complains_slow;
+    let slower = (slower && !complains_slow) || complains_fast;
     let faster = words.has_any(&["faster", "quicker", "snappier", "tighter"])
-        || words.has_phrase("speed up");
+        || words.has_phrase("speed up")
+        || words.has_phrase("more fast")
+        || complains_slow;
     let about_retune = words.has_any(&["retune", "correction", "tuning", "glide", "speed"]);
     if !about_retune {
         return;
     }
-    let small = matches!(super::relative::size(&words.texts()), Size::Small);
+    let size = super::relative::size(&words.texts());
     if words.has("double") && words.has_any(&["retune", "time"]) {
         args.insert("retune_ms".into(), value((now * 2.0).min(400.0)));
     } else if slower && !faster {
-        let v = if small {
-            (now * 1.5).max(now + 10.0)
-        } else {
-            (now * 2.0).max(now + 20.0)
+        // A bit: half as long again; plain: twice; a lot: three times (at least 10 / 20 / 40
+        // ms more, so a retune near 0 moves audibly).
+        let v = match size {
+            Size::Small => (now * 1.5).max(now + 10.0),
+            Size::Normal => (now * 2.0).max(now + 20.0),
+            Size::Big => (now * 3.0).max(now + 40.0),
         };
         args.insert("retune_ms".into(), value(v.min(400.0).round()));
     } else if faster && !slower {
-        args.insert("retune_ms".into(), value((now / 2.0).round()));
+        let factor = match size {
+            Size::Small => 0.7,
+            Size::Normal => 0.5,
+            Size::Big => 0.33,
+        };
+        args.insert("retune_ms".into(), value((now * factor).round()));
     }
 }
 
@@ -486,5 +509,28 @@ mod tests {
             tune("make the correction slower", &state),
             json!({"retune_ms": 120.0})
         );
+    }
+
+    #[test]
+    fn complaints_about_speed_ask_for_the_other_way() {
+        let mut state = ParamSnapshot::default();
+        state.set("tune_retune_ms", ParamValue::Float(150.0));
+        for text in [
+            "the tuning is lazy, make it grab the notes much quicker",
+            "retune way faster",
+            "correction is too slow",
+        ] {
+            let ms = tune(text, &state)["retune_ms"].as_f64().expect(text);
+            assert!(ms <= 75.0, "{text}: {ms}");
+        }
+        state.set("tune_retune_ms", ParamValue::Float(20.0));
+        for text in [
+            "ease up on the retune speed slightly",
+            "a few more ms on the retune",
+            "the retune is too fast",
+        ] {
+            let ms = tune(text, &state)["retune_ms"].as_f64().expect(text);
+            assert!(ms > 20.0, "{text}: {ms}");
+        }
     }
 }

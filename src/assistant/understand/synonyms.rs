@@ -1,0 +1,145 @@
+//! Everyday synonyms read as the word the readers know: "lessen" is "reduce", "heaps" is
+//! "lots", "ambience" is "reverb". The readers then need one word per meaning, and a phrasing
+//! nobody wrote a rule for still reads ("eliminate the whisper" removes it instead of being
+//! read as "some whisper").
+//!
+//! Only words with one meaning in a request to a vocal plugin are here: "drop" (lower the
+//! pitch, remove the reverb or start the beat), "soften" (quieter or warmer) and "room" (space
+//! or a reverb) are left to the readers that see their context.
+
+/// Single words and the word they mean, grouped by what they say.
+const SYNONYMS: &[(&str, &str)] = &[
+    // Lower a control.
+    ("lessen", "reduce"),
+    ("lighten", "reduce"),
+    ("diminish", "reduce"),
+    ("minimise", "reduce"),
+    ("minimize", "reduce"),
+    ("weaken", "reduce"),
+    ("trim", "reduce"),
+    ("shrink", "reduce"),
+    ("curb", "reduce"),
+    ("subdue", "reduce"),
+    ("lessened", "reduce"),
+    ("reduced", "reduce"),
+    ("lowered", "lower"),
+    ("decreased", "decrease"),
+    // Raise a control.
+    ("amplify", "increase"),
+    ("intensify", "increase"),
+    ("heighten", "increase"),
+    ("strengthen", "increase"),
+    ("augment", "increase"),
+    ("elevate", "increase"),
+    ("increased", "increase"),
+    ("boosted", "boost"),
+    ("raised", "raise"),
+    ("moar", "more"),
+    ("mor", "more"),
+    ("mo", "more"),
+    // Remove or switch off.
+    ("eliminate", "remove"),
+    ("scrap", "remove"),
+    ("strip", "remove"),
+    ("erase", "remove"),
+    ("nix", "remove"),
+    ("axe", "remove"),
+    ("removed", "remove"),
+    ("deactivate", "disable"),
+    ("disabled", "disable"),
+    ("silence", "mute"),
+    ("muted", "mute"),
+    // How big a step.
+    ("heaps", "lots"),
+    ("ton", "tons"),
+    ("tonnes", "tons"),
+    ("bunch", "lots"),
+    ("shitload", "lots"),
+    ("hella", "very"),
+    ("mega", "very"),
+    ("extremely", "very"),
+    ("incredibly", "very"),
+    ("insanely", "very"),
+    ("seriously", "very"),
+    ("significantly", "much"),
+    ("considerably", "much"),
+    ("substantially", "much"),
+    ("drastically", "much"),
+    ("dramatically", "much"),
+    ("pinch", "touch"),
+    ("dash", "touch"),
+    ("sprinkle", "touch"),
+    ("splash", "touch"),
+    ("smidgen", "touch"),
+    ("smidgeon", "touch"),
+    ("hair", "touch"),
+    ("teeny", "tiny"),
+    ("teensy", "tiny"),
+    ("wee", "tiny"),
+    ("marginally", "slightly"),
+    ("somewhat", "slightly"),
+    ("mildly", "slightly"),
+    ("fraction", "bit"),
+    // Controls and things.
+    ("reverberation", "reverb"),
+    ("reverbs", "reverb"),
+    ("reverby", "reverb"),
+    ("autotuner", "autotune"),
+    ("autotuning", "autotune"),
+    ("tuner", "tuning"),
+    ("vol", "volume"),
+    ("loudness", "volume"),
+    ("vox", "vocal"),
+    ("instrumental", "backing"),
+    ("accompaniment", "backing"),
+    ("semis", "semitones"),
+    ("semi", "semitone"),
+    ("airiness", "breathiness"),
+    ("breathe", "breath"),
+    ("robo", "robot"),
+    ("cyborg", "robot"),
+    ("android", "robot"),
+    ("dalek", "robot"),
+    ("cylon", "robot"),
+    ("terminator", "robot"),
+    ("automaton", "robot"),
+    ("robots", "robot"),
+    ("vocoded", "robotic"),
+    ("whispered", "whisper"),
+    ("whispering", "whisper"),
+    ("compressing", "compress"),
+];
+
+/// The word the readers know for `word`, or `word` itself.
+pub fn canonical(word: &str) -> &str {
+    SYNONYMS
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map_or(word, |(_, meant)| meant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_read_as_known_words() {
+        assert_eq!(canonical("lessen"), "reduce");
+        assert_eq!(canonical("heaps"), "lots");
+        assert_eq!(canonical("reverberation"), "reverb");
+        assert_eq!(canonical("reverb"), "reverb");
+        assert_eq!(canonical("drop"), "drop");
+    }
+
+    #[test]
+    fn every_synonym_leads_to_a_word_that_is_no_synonym() {
+        for (word, meant) in SYNONYMS {
+            assert_eq!(
+                canonical(meant),
+                *meant,
+                "{word} -> {meant} is itself replaced"
+            );
+            assert_ne!(word, meant);
+        }
+    }
+}
