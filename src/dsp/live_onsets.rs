@@ -302,7 +302,7 @@ mod tests {
         frames.extend(vec![(62.0, -18.0); 8]);
         let h = history(&frames);
         let at = onset(&h, 8, 62.0, Approach::Fresh, SR);
-        let crossing = 10.0 * HOP + HOP * f64::from((-24.0 - -30.0) / (-18.0 - -30.0));
+        let crossing = 10.0 * HOP + HOP * (-24.0 - -30.0) / (-18.0 - -30.0);
         assert!((at - (crossing - LEVEL_LAG_S * SR)).abs() < 1e-6, "{at}");
     }
 

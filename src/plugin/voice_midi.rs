@@ -113,7 +113,7 @@ impl VoiceMidi {
         }
         let stopped = self.playing && !inputs.playing;
         let moved = inputs.channel != self.channel;
-        if !inputs.enabled || stopped || moved || (inputs.enabled && !self.enabled) {
+        if !inputs.enabled || !self.enabled || stopped || moved {
             // Nothing decided before goes out (frames heard while off must not confirm a note
             // now either); the note already sent ends here.
             self.schedule.clear();
