@@ -14,7 +14,9 @@ use clap_host::{
     breadcrumb, load_bundle, BlockPattern, HostTransport, NoteOut, ParamChange, ParamDesc, Plugin,
     RunOptions, Signal,
 };
+use daiw::assistant::state::BackingSpec;
 use daiw::dsp::synthetic_singer::{sing, GapKind, Segment, SingerConfig};
+use daiw::plugin::state::SavedSession;
 use daiw::plugin::voice_midi::lookahead_samples;
 
 /// How far a note-on may land from its onset plus the reported latency, either way, in
@@ -45,6 +47,8 @@ struct Setup {
     /// (parameter name, value, sample) during the run: sorted by sample.
     changes: Vec<(&'static str, f64, usize)>,
     transport: Option<HostTransport>,
+    /// A project saved with a backing (D minor pop, 2 bars) is opened before activation.
+    backing: Option<BackingSpec>,
 }
 
 impl Setup {
@@ -55,6 +59,7 @@ impl Setup {
             voice_midi: true,
             changes: Vec::new(),
             transport: None,
+            backing: None,
         }
     }
 }
@@ -75,6 +80,13 @@ fn run(input: &[f32], setup: &Setup) -> Outcome {
     let entry = load_bundle();
     let mut plugin = Plugin::new(&entry);
     let params = plugin.parameters();
+    if let Some(spec) = &setup.backing {
+        let saved = SavedSession {
+            backing: Some(spec.clone()),
+            ..SavedSession::default()
+        };
+        plugin.load_state_with_field("session", &serde_json::to_value(&saved).expect("JSON"));
+    }
     plugin.activate(setup.sample_rate, setup.blocks.max_block());
     let chain_latency = plugin.latency() as usize;
     if setup.voice_midi {
@@ -469,5 +481,68 @@ fn off_by_default_and_no_note_hangs_when_switched_off_or_bypassed() {
         2,
         "{:?}",
         outcome.notes
+    );
+}
+
+#[test]
+fn the_backing_waits_with_the_audio() {
+    breadcrumb("voice midi: the backing's sound and notes are delayed by the lookahead too");
+    let seconds = 4.5;
+    let silence = vec![0.0f32; (seconds * 48_000.0) as usize];
+    let setup = |voice_midi: bool| Setup {
+        sample_rate: 48_000.0,
+        blocks: BlockPattern::Fixed(256),
+        voice_midi,
+        changes: vec![("Backing", 1.0, 0)],
+        transport: Some(HostTransport {
+            tempo: 120.0,
+            start_beat: 0.0,
+            playing: true,
+            loop_beats: None,
+        }),
+        backing: Some(BackingSpec {
+            key: "D".into(),
+            mode: "minor".into(),
+            tempo_bpm: 70,
+            style: "pop".into(),
+            bars: 2,
+            seed: 5,
+        }),
+    };
+    let off = run(&silence, &setup(false));
+    let on = run(&silence, &setup(true));
+    let extra = on.latency - off.latency;
+    assert_eq!(extra, lookahead_samples(48_000.0));
+    let ons = |notes: &[NoteOut]| -> Vec<(usize, u16, u16)> {
+        notes
+            .iter()
+            .filter(|n| n.on)
+            .map(|n| (n.sample, n.key, n.channel))
+            .collect()
+    };
+    let shifted: Vec<_> = ons(&off.notes)
+        .into_iter()
+        .map(|(sample, key, channel)| (sample + extra, key, channel))
+        .filter(|&(sample, _, _)| sample < silence.len())
+        .collect();
+    assert!(shifted.len() > 10, "the backing plays: {shifted:?}");
+    assert_eq!(ons(&on.notes), shifted);
+    let worst = on
+        .output
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            (x - if i >= extra {
+                off.output[i - extra]
+            } else {
+                0.0
+            })
+            .abs()
+        })
+        .fold(0.0f32, f32::max);
+    assert!(worst <= 1e-6, "{worst}");
+    println!(
+        "backing: {} note-ons, each {extra} samples later; audio differs by at most {worst:e}",
+        shifted.len()
     );
 }
