@@ -359,6 +359,83 @@ mod tests {
         }
     }
 
+    /// How long after each event's sample (less the latency) the tracker decided it, over a
+    /// take through the real chain; the lookahead must cover every one.
+    fn decision_lags(samples: &[f32], sample_rate: f32) -> Vec<f64> {
+        let mut chain = crate::dsp::VoiceChain::default();
+        chain.set_settings(&crate::dsp::VoiceSettings::default());
+        chain.prepare(sample_rate, 512);
+        let mut tracker = LiveNoteTracker::default();
+        tracker.prepare(sample_rate, 512);
+        let mut buffer = samples.to_vec();
+        let mut lags = Vec::new();
+        for block in buffer.chunks_mut(512) {
+            chain.process(&mut [block]);
+            chain.drain_analysis(|frame| {
+                let decided = frame.time_seconds;
+                tracker.push(&frame, &mut |change| {
+                    lags.push(decided - change.sample as f64 / f64::from(sample_rate));
+                });
+            });
+        }
+        lags
+    }
+
+    #[test]
+    fn every_decision_comes_within_the_lookahead() {
+        use crate::dsp::synthetic_singer::{sing, GapKind, Segment, SingerConfig};
+        let note = |midi: f32, seconds: f32, vibrato_cents: f32, vibrato_hz: f32| Segment::Note {
+            midi,
+            seconds,
+            vibrato_cents,
+            vibrato_hz,
+        };
+        let gap = |seconds: f32, kind: GapKind| Segment::Gap { seconds, kind };
+        // Attacks, a glide, legato steps up and down (one where the detector doubts the
+        // octave), slow and fast vibrato, a fricative and a breath, a high and a low note.
+        let segments = [
+            gap(0.3, GapKind::Silence),
+            note(57.0, 0.5, 0.0, 5.5),
+            gap(0.12, GapKind::Breath),
+            note(60.0, 0.5, 40.0, 5.5),
+            Segment::Glide {
+                from: 60.0,
+                to: 64.0,
+                seconds: 0.12,
+            },
+            note(64.0, 0.5, 0.0, 5.5),
+            note(67.0, 0.5, 30.0, 5.5),
+            note(65.0, 0.4, 50.0, 4.5),
+            gap(0.1, GapKind::Fricative),
+            note(62.0, 0.6, 50.0, 7.0),
+            gap(0.3, GapKind::Silence),
+            note(74.0, 0.4, 0.0, 5.5),
+            gap(0.2, GapKind::Silence),
+            note(45.0, 0.5, 20.0, 5.0),
+            gap(0.4, GapKind::Silence),
+        ];
+        let mut worst = 0.0f64;
+        for sample_rate in [44_100.0, 48_000.0] {
+            let take = sing(
+                &segments,
+                &SingerConfig {
+                    sample_rate,
+                    ..SingerConfig::default()
+                },
+            );
+            let lags = decision_lags(&take.samples, sample_rate);
+            assert!(lags.len() >= 16, "{lags:?}");
+            let max = lags.iter().copied().fold(0.0, f64::max);
+            println!(
+                "{sample_rate} Hz: decisions {:.0}..{:.0} ms after their events",
+                lags.iter().copied().fold(f64::INFINITY, f64::min) * 1000.0,
+                max * 1000.0
+            );
+            worst = worst.max(max);
+        }
+        assert!(worst < LOOKAHEAD_S, "latest decision {worst} s");
+    }
+
     #[test]
     fn a_switch_off_drops_a_waiting_note_on_and_keeps_an_owed_note_off() {
         let latency = CHAIN + lookahead_samples(SR);
