@@ -14,11 +14,14 @@
 //!   away), at silence, or after unvoiced frames longer than `BRIDGE_S` (a consonant or a
 //!   breath; shorter dropouts are bridged).
 //!
-//! Every event carries the output sample where the deciding frame's instant sounds (input time
-//! plus the chain's latency), so the notes line up with the latency-delayed audio. The
-//! confirmation makes a note-on late by about `CONFIRM_S` plus the detector's own onset delay;
-//! `tests/voice_midi.rs` measures it.
+//! Every event carries the output sample where its instant sounds (input time plus the latency
+//! set with `set_latency`), and the instant is back-dated to where the change really happened
+//! (`live_onsets`): a note-on to the note's estimated onset, a note-off to the first frame
+//! that was no longer the note. The decision itself comes 35-80 ms after that instant, so the
+//! plugin reports a lookahead (`plugin::voice_midi::LOOKAHEAD_S`) and holds each event until
+//! its sample; `tests/voice_midi.rs` measures how close to the truth they land.
 
+use super::live_onsets::{self, Approach, FrameHistory, HeardFrame};
 use super::pitch_detector::{Voicing, HOP_SECONDS};
 use super::voice_chain::AnalysisFrame;
 use crate::music::listen::hz_to_midi;
@@ -73,6 +76,8 @@ struct Sounding {
     centre_count: u32,
     /// Consecutive voiced frames outside `CLAIM_ST` of the centre.
     outside: u32,
+    /// Input instant of the first of those frames (where a glide away began).
+    outside_since: f64,
 }
 
 impl Sounding {
@@ -85,6 +90,8 @@ impl Sounding {
 #[derive(Debug, Clone)]
 pub struct LiveNoteTracker {
     sample_rate: f64,
+    /// The detector's hop in input samples.
+    hop: f64,
     latency: u64,
     confirm_frames: usize,
     bridge_frames: u32,
@@ -94,8 +101,17 @@ pub struct LiveNoteTracker {
     recent: [f32; MAX_CONFIRM_FRAMES],
     recent_len: usize,
     unvoiced_run: u32,
+    /// Input instant of the first frame of the current unvoiced run.
+    unvoiced_since: f64,
+    /// Where the last note was left by a wandering pitch, while no unvoiced frame followed.
+    left_at: Option<f64>,
     sounding: Option<Sounding>,
     key: Option<Key>,
+    /// The last frames, for back-dating a confirmed note to its onset.
+    history: FrameHistory,
+    /// Input instant of the latest frame.
+    last_instant: f64,
+    /// Output sample of the latest event: events never go back in time.
     last_sample: u64,
 }
 
@@ -103,6 +119,7 @@ impl Default for LiveNoteTracker {
     fn default() -> Self {
         let mut tracker = Self {
             sample_rate: 48_000.0,
+            hop: 240.0,
             latency: 0,
             confirm_frames: 8,
             bridge_frames: 6,
@@ -111,8 +128,12 @@ impl Default for LiveNoteTracker {
             recent: [0.0; MAX_CONFIRM_FRAMES],
             recent_len: 0,
             unvoiced_run: 0,
+            unvoiced_since: 0.0,
+            left_at: None,
             sounding: None,
             key: None,
+            history: FrameHistory::default(),
+            last_instant: 0.0,
             last_sample: 0,
         };
         tracker.prepare(48_000.0, 0);
@@ -131,7 +152,8 @@ impl LiveNoteTracker {
         };
         self.sample_rate = sample_rate;
         // The detector's hop in whole samples, as it runs.
-        let hop = (sample_rate * f64::from(HOP_SECONDS)).round().max(1.0) / sample_rate;
+        self.hop = (sample_rate * f64::from(HOP_SECONDS)).round().max(1.0);
+        let hop = self.hop / sample_rate;
         let frames = |seconds: f64| (seconds / hop).round().max(1.0) as u32;
         self.confirm_frames = (frames(CONFIRM_S) as usize + 1).min(MAX_CONFIRM_FRAMES);
         self.bridge_frames = frames(BRIDGE_S);
@@ -140,8 +162,8 @@ impl LiveNoteTracker {
         self.clear();
     }
 
-    /// Sets how late the chain's output is (samples): events are placed where the analysed
-    /// instant sounds in the output.
+    /// Sets how late the output is (samples: the chain's latency plus any lookahead): events
+    /// are placed where their instant sounds in the output.
     pub fn set_latency(&mut self, samples: usize) {
         self.latency = samples as u64;
     }
@@ -156,7 +178,11 @@ impl LiveNoteTracker {
     pub fn clear(&mut self) {
         self.recent_len = 0;
         self.unvoiced_run = 0;
+        self.unvoiced_since = 0.0;
+        self.left_at = None;
         self.sounding = None;
+        self.history.clear();
+        self.last_instant = 0.0;
         self.last_sample = 0;
     }
 
@@ -165,45 +191,68 @@ impl LiveNoteTracker {
         self.sounding.map(|s| s.note)
     }
 
-    /// Ends the sounding note (switch off, transport stop, bypass, channel change); the pitch
-    /// must be confirmed afresh before the next note-on. Returns the note-off, if one is due.
-    pub fn release(&mut self) -> Option<NoteChange> {
+    /// Forgets the sounding note without an event (switch off, transport stop, bypass,
+    /// channel change: whoever sent its note-on sends the note-off); the pitch must be
+    /// confirmed afresh before the next note-on. Returns the note that sounded.
+    pub fn release(&mut self) -> Option<u8> {
         self.recent_len = 0;
-        let sounding = self.sounding.take()?;
-        Some(NoteChange {
-            sample: self.last_sample,
-            note: sounding.note,
-            velocity: None,
-        })
+        self.left_at = None;
+        self.history.clear();
+        self.sounding.take().map(|s| s.note)
     }
 
     /// Takes one analysis frame; hands the changes it decides to `sink` (a note-off before
-    /// the note-on that replaces it).
+    /// the note-on that replaces it), each at the output sample where it belongs.
     pub fn push(&mut self, frame: &AnalysisFrame, sink: &mut impl FnMut(NoteChange)) {
         let instant = if frame.time_seconds.is_finite() {
-            (frame.time_seconds * self.sample_rate).round().max(0.0) as u64
+            (frame.time_seconds * self.sample_rate).max(0.0)
         } else {
-            self.last_sample.saturating_sub(self.latency)
+            self.last_instant + self.hop
         };
-        // Events never go back in time (a voiced frame's centre can sit a little earlier).
-        let sample = (instant + self.latency).max(self.last_sample);
-        self.last_sample = sample;
+        self.last_instant = instant;
         let pitch = (frame.voicing == Voicing::Voiced)
             .then(|| hz_to_midi(frame.detected_hz))
             .filter(|p| p.is_finite() && (0.0..=127.0).contains(p));
+        let level_db = if frame.level_db.is_finite() {
+            frame.level_db
+        } else {
+            -120.0
+        };
+        self.history.push(HeardFrame {
+            instant,
+            pitch: pitch.unwrap_or(f32::NAN),
+            level_db,
+        });
         match pitch {
-            Some(pitch) => self.voiced(pitch, frame.level_db, sample, sink),
-            None => self.unvoiced(frame.voicing == Voicing::Silence, sample, sink),
+            Some(pitch) => self.voiced(pitch, level_db, instant, sink),
+            None => self.unvoiced(frame.voicing == Voicing::Silence, instant, sink),
         }
     }
 
+    /// The output sample where input `instant` sounds; events never go back in time (an
+    /// estimate can land before an event already decided).
+    fn sample_at(&mut self, instant: f64) -> u64 {
+        let input = if instant.is_finite() {
+            instant.round().max(0.0) as u64
+        } else {
+            0
+        };
+        let sample = (input + self.latency).max(self.last_sample);
+        self.last_sample = sample;
+        sample
+    }
+
     /// An unvoiced or silent frame: silence ends the note now, a consonant or breath once it
-    /// outlasts a detector dropout.
-    fn unvoiced(&mut self, silent: bool, sample: u64, sink: &mut impl FnMut(NoteChange)) {
+    /// outlasts a detector dropout; either way the note ended where the voicing stopped.
+    fn unvoiced(&mut self, silent: bool, instant: f64, sink: &mut impl FnMut(NoteChange)) {
         self.recent_len = 0;
+        self.left_at = None;
+        if self.unvoiced_run == 0 {
+            self.unvoiced_since = instant;
+        }
         self.unvoiced_run = self.unvoiced_run.saturating_add(1);
         if silent || self.unvoiced_run > self.bridge_frames {
-            if let Some(off) = self.release_at(sample) {
+            if let Some(off) = self.release_at(self.unvoiced_since) {
                 sink(off);
             }
         }
@@ -214,7 +263,7 @@ impl LiveNoteTracker {
         &mut self,
         pitch: f32,
         level_db: f32,
-        sample: u64,
+        instant: f64,
         sink: &mut impl FnMut(NoteChange),
     ) {
         self.unvoiced_run = 0;
@@ -222,7 +271,9 @@ impl LiveNoteTracker {
         let steady = self.steady_mean();
         let Some(mut sounding) = self.sounding else {
             if let Some(mean) = steady {
-                self.start(mean, level_db, sample, sink);
+                let approach = self.left_at.map_or(Approach::Fresh, Approach::Left);
+                let onset = self.onset(mean, approach);
+                self.start(mean, level_db, onset, sink);
             }
             return;
         };
@@ -239,6 +290,9 @@ impl LiveNoteTracker {
             self.sounding = Some(sounding);
             return;
         }
+        if sounding.outside == 0 {
+            sounding.outside_since = instant;
+        }
         sounding.outside += 1;
         self.sounding = Some(sounding);
         let long_enough = sounding.outside >= self.change_frames;
@@ -248,26 +302,42 @@ impl LiveNoteTracker {
                     // The same note, sung elsewhere now: follow it without an event.
                     self.sounding = Some(Self::new_sounding(sounding.note, mean));
                 } else {
-                    if let Some(off) = self.release_at(sample) {
+                    // A legato step: the old note ends where the new one begins.
+                    let onset = self.onset(mean, Approach::From(centre));
+                    if let Some(off) = self.release_at(onset) {
                         sink(off);
                     }
-                    self.start(mean, level_db, sample, sink);
+                    self.start(mean, level_db, onset, sink);
                 }
             }
-            // Wandering off without settling (a glide away): the note is over.
+            // Wandering off without settling (a glide away): the note ended where it left.
             None if long_enough => {
-                if let Some(off) = self.release_at(sample) {
+                if let Some(off) = self.release_at(sounding.outside_since) {
                     sink(off);
                 }
+                self.left_at = Some(sounding.outside_since);
             }
             _ => {}
         }
     }
 
-    /// Starts the note nearest `mean`.
-    fn start(&mut self, mean: f32, level_db: f32, sample: u64, sink: &mut impl FnMut(NoteChange)) {
+    /// Where the note just confirmed around `mean` began (input instant).
+    fn onset(&self, mean: f32, approach: Approach) -> f64 {
+        live_onsets::onset(
+            &self.history,
+            self.recent_len,
+            mean,
+            approach,
+            self.sample_rate,
+        )
+    }
+
+    /// Starts the note nearest `mean` at input instant `onset`.
+    fn start(&mut self, mean: f32, level_db: f32, onset: f64, sink: &mut impl FnMut(NoteChange)) {
         let note = self.note_of(mean);
         self.sounding = Some(Self::new_sounding(note, mean));
+        self.left_at = None;
+        let sample = self.sample_at(onset);
         sink(NoteChange {
             sample,
             note,
@@ -281,12 +351,14 @@ impl LiveNoteTracker {
             centre_sum: f64::from(centre),
             centre_count: 1,
             outside: 0,
+            outside_since: 0.0,
         }
     }
 
-    /// Ends the sounding note at `sample`.
-    fn release_at(&mut self, sample: u64) -> Option<NoteChange> {
+    /// Ends the sounding note at input instant `instant`.
+    fn release_at(&mut self, instant: f64) -> Option<NoteChange> {
         let sounding = self.sounding.take()?;
+        let sample = self.sample_at(instant);
         Some(NoteChange {
             sample,
             note: sounding.note,

@@ -10,6 +10,8 @@ pub mod harmony;
 pub mod history;
 pub mod level_match;
 pub mod live_notes;
+pub mod live_onsets;
+pub mod lookahead_delay;
 pub mod lpc;
 pub mod modulation;
 pub mod noise;

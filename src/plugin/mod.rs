@@ -6,8 +6,10 @@
 pub mod backing_clock;
 pub mod backing_link;
 pub mod chord_follow;
+pub mod lookahead;
 pub mod midi_chords;
 pub mod midi_out;
+pub mod midi_schedule;
 pub mod standalone_control;
 pub mod state;
 pub mod state_repair;
@@ -30,6 +32,7 @@ use crate::params::DaiwParams;
 use backing_clock::{BackingClock, ClockInputs};
 use backing_link::{pattern_queues, player_pattern, BackingShared, PatternReceiver};
 use chord_follow::{BlockChords, Segment, MAX_SEGMENTS};
+use lookahead::Lookahead;
 use midi_chords::{ChordHold, HeldNotes};
 use midi_out::MidiOut;
 use voice_midi::VoiceMidi;
@@ -57,8 +60,9 @@ pub struct DaiwPlugin {
     backing_shared: Arc<BackingShared>,
     /// Host transport or free clock for the backing.
     clock: BackingClock,
-    /// The latency reported to the host, in samples.
-    latency: u32,
+    /// Voice to MIDI's lookahead: the output delay and the backing notes waiting with it; it
+    /// knows the latency reported to the host (the chain's plus the lookahead while on).
+    lookahead: Lookahead,
     /// Notes held on the MIDI input, at their sample in the block.
     held_notes: HeldNotes,
     /// The chord held on the MIDI input, kept a moment after release.
@@ -94,7 +98,7 @@ impl Default for DaiwPlugin {
             patterns,
             backing_shared,
             clock: BackingClock::default(),
-            latency: 0,
+            lookahead: Lookahead::default(),
             held_notes: HeldNotes::default(),
             chord_hold: ChordHold::default(),
             voice_midi: VoiceMidi::default(),
@@ -123,26 +127,6 @@ impl DaiwPlugin {
             },
             _ => {}
         }
-    }
-}
-
-/// A backing note as a MIDI event for the host.
-fn note_event(message: NoteMessage) -> NoteEvent<()> {
-    match message.velocity {
-        Some(velocity) => NoteEvent::NoteOn {
-            timing: message.offset,
-            voice_id: nice_plug::midi::VoiceID::Wildcard,
-            channel: nice_plug::midi::Channel::Number(message.channel),
-            key: nice_plug::midi::Key::Number(message.note),
-            velocity,
-        },
-        None => NoteEvent::NoteOff {
-            timing: message.offset,
-            voice_id: nice_plug::midi::VoiceID::Wildcard,
-            channel: nice_plug::midi::Channel::Number(message.channel),
-            key: nice_plug::midi::Key::Number(message.note),
-            velocity: 0.0,
-        },
     }
 }
 
@@ -208,12 +192,17 @@ impl Plugin for DaiwPlugin {
         self.voice.set_settings(&self.params.voice_settings());
         self.voice
             .prepare(self.sample_rate, buffer_config.max_buffer_size as usize);
-        self.latency = self.voice.latency_samples() as u32;
-        context.set_latency_samples(self.latency);
+        let latency = self.lookahead.prepare(
+            self.sample_rate,
+            buffer_config.max_buffer_size as usize,
+            self.voice.latency_samples() as u32,
+            self.params.voice_midi.enabled.value(),
+        );
+        context.set_latency_samples(latency);
         self.voice_midi.prepare(
             self.sample_rate,
             buffer_config.max_buffer_size as usize,
-            self.latency as usize,
+            latency as usize,
         );
         self.output
             .reset(self.sample_rate, self.params.output_gain_db());
@@ -241,6 +230,7 @@ impl Plugin for DaiwPlugin {
         self.chord_hold.clear();
         // The chain's clock restarts; a sung note still sounding gets its note-off next block.
         self.voice_midi.clear();
+        self.lookahead.clear();
         self.backing.clear();
         self.output
             .reset(self.sample_rate, self.params.output_gain_db());
@@ -279,6 +269,17 @@ impl Plugin for DaiwPlugin {
                 .value()
                 .then(|| (tune.key.value(), tune.scale.value())),
         };
+        // Voice to MIDI's switch sets the lookahead; a change is a latency change for the host.
+        let midi_out = &mut self.midi_out;
+        let switch = self.params.voice_midi.enabled.value();
+        // At the block's start the gathering buffer is empty and holds more than can wait.
+        let changed = self.lookahead.begin_block(switch, &mut |event| {
+            let _ = midi_out.push(event);
+        });
+        if let Some(latency) = changed {
+            context.set_latency_samples(latency);
+            self.voice_midi.set_latency(latency as usize);
+        }
         let midi_out = &mut self.midi_out;
         let mut gather = |event: NoteEvent<()>| {
             if let Some(overflow) = midi_out.push(event) {
@@ -291,8 +292,11 @@ impl Plugin for DaiwPlugin {
         // Backing: take a new pattern if one waits (its predecessor goes back to the GUI),
         // then render this block against the clock, sending its notes as MIDI.
         let backing = &mut self.backing;
+        let lookahead = &mut self.lookahead;
         self.patterns.receive(|p| {
-            backing.swap_pattern(Some(p), &mut |m: NoteMessage| gather(note_event(m)))
+            backing.swap_pattern(Some(p), &mut |m: NoteMessage| {
+                lookahead.backing_note(m, &mut gather)
+            })
         });
         let clock = self.clock.next(ClockInputs {
             enabled: self.params.backing.enabled.value(),
@@ -303,7 +307,7 @@ impl Plugin for DaiwPlugin {
             preview: self.backing_shared.preview.load(Ordering::Relaxed),
             restart: self.backing_shared.restart.swap(false, Ordering::Relaxed),
             pattern_tempo: self.backing.pattern().map_or(120.0, |p| p.tempo_bpm),
-            latency: self.latency,
+            latency: self.lookahead.chain_latency(),
             sample_rate: f64::from(self.sample_rate),
             frames,
         });
@@ -327,7 +331,7 @@ impl Plugin for DaiwPlugin {
         let (backing_left, backing_right) =
             self.backing
                 .process(frames, clock, level, &mut |m: NoteMessage| {
-                    gather(note_event(m))
+                    self.lookahead.backing_note(m, &mut gather)
                 });
 
         // The chord the voice follows: the backing's while it plays, else the one held on the
@@ -353,10 +357,7 @@ impl Plugin for DaiwPlugin {
             let _ = analysis_tx.try_push(frame);
             voice_midi.frame(&frame, &mut gather);
         });
-        self.voice_midi.end_block();
-        self.midi_out.flush(|event| {
-            let _ = context.try_send_event(event);
-        });
+        self.voice_midi.end_block(&mut gather);
         match channels {
             [left, right, ..] => {
                 for (out, b) in left.iter_mut().zip(backing_left) {
@@ -375,6 +376,11 @@ impl Plugin for DaiwPlugin {
         }
         self.output
             .process(channels, frames, self.params.output_gain_db());
+        // Voice to MIDI's lookahead delays the finished output and the backing's notes alike.
+        self.lookahead.end_block(channels, frames, &mut gather);
+        self.midi_out.flush(|event| {
+            let _ = context.try_send_event(event);
+        });
         ProcessStatus::Normal
     }
 }
