@@ -26,6 +26,7 @@ pub const VOICE_WORDS: &[&str] = &[
     "canyon",
     "enya",
     "gregorian",
+    "sigur",
     "deeper",
     "duller",
     "crisper",
@@ -207,10 +208,16 @@ const HUGE_SPACES: &[&str] = &[
     "temple",
 ];
 
-/// A huge space: a long reverb tail (the words' own reverb amount wins).
+/// A huge space: a long reverb tail (a number the words give wins).
 fn huge_space(words: &Words, args: &mut Map<String, Value>) {
-    if words.has_any(HUGE_SPACES) && !words.has_any(&["no", "without", "dry", "less"]) {
+    if !words.has_any(HUGE_SPACES) || words.has_any(&["no", "without", "dry", "less"]) {
+        return;
+    }
+    // The place sizes the reverb unless a number does ("Enya-level reverb" is a big one).
+    if super::relative::has_number(words) {
         args.entry("reverb").or_insert(json!(0.7));
+    } else {
+        args.insert("reverb".into(), json!(0.7));
     }
 }
 

@@ -26,7 +26,26 @@ pub struct Words {
 
 /// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
 /// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 50] = [
+const JOINED: [(&str, &str); 67] = [
+    // Phrases that mean a word the readers know (removal, keys and voices in other
+    // languages, half tones).
+    ("take away", "remove"),
+    ("take out the", "remove the"),
+    ("done with the", "no more"),
+    ("do dièse", "C#"),
+    ("fa dièse", "F#"),
+    ("sol dièse", "G#"),
+    ("ré dièse", "D#"),
+    ("do diese", "C#"),
+    ("fa diese", "F#"),
+    ("si bémol", "Bb"),
+    ("mi bémol", "Eb"),
+    ("second voice", "harmony"),
+    ("segunda voz", "harmony"),
+    ("deuxième voix", "harmony"),
+    ("zweite stimme", "harmony"),
+    ("half tones", "semitones"),
+    ("half tone", "semitone"),
     ("lighten up", "reduce"),
     // A complaint that something is missing asks for more of it.
     ("not enough", "more"),
@@ -572,5 +591,15 @@ mod tests {
         assert_eq!(Words::new("retune 0,08 s").texts(), ["retune", "0.08", "s"]);
         assert_eq!(Words::new("C, G, Am").texts(), ["c", "g", "am"]);
         assert_eq!(Words::new("bars 10,12").texts(), ["bars", "10", "12"]);
+    }
+
+    #[test]
+    fn phrases_in_other_words_read_as_known_ones() {
+        assert_eq!(
+            Words::new("take away the echo").texts(),
+            ["remove", "the", "echo"]
+        );
+        assert_eq!(Words::new("do dièse mineur").texts(), ["c#", "minor"]);
+        assert_eq!(Words::new("two half tones").texts(), ["two", "semitones"]);
     }
 }

@@ -178,7 +178,13 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let any = |list: &[&str]| win.iter().any(|w| list.contains(w));
     let up = any(UP) || any(&["add", "bring"]) && any(&["more"]);
     // "Ease off", "dial back", "not so much", "too squashed": lower, never remove.
-    let eases = EASING.iter().any(|p| phrase_near(words, at, p));
+    // "Dial the warmth back", "pull the reverb back a bit": a lowering verb whose "back"
+    // comes after the control ("bring the reverb back" restores, so "bring" is not here).
+    let backs = win.contains(&"back")
+        && words.has_any(&[
+            "dial", "pull", "roll", "scale", "ease", "knock", "tone", "wind",
+        ]);
+    let eases = backs || EASING.iter().any(|p| phrase_near(words, at, p));
     let down = any(DOWN) || words.has_phrase("too much") || eases || any(&["too"]) && !up;
     // "Why not add some": a suggestion, not a negation.
     let why_not = words.has_phrase("why not");
@@ -392,6 +398,8 @@ mod tests {
         assert_eq!(moved("add some reverb", "reverb", 0.0), 0.3);
         assert_eq!(moved("a touch of reverb", "reverb", 0.0), 0.2);
         assert_eq!(moved("reverb all the way up", "reverb", 0.0), 1.0);
+        assert_eq!(moved("dial the reverb back a bit", "reverb", 0.5), 0.35);
+        assert_eq!(moved("pull the reverb back", "reverb", 0.5), 0.3);
     }
 
     #[test]

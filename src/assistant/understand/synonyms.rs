@@ -80,7 +80,20 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("somewhat", "slightly"),
     ("mildly", "slightly"),
     ("fraction", "bit"),
+    // Numbers and keys as other languages and habits write them.
+    ("neg", "minus"),
+    ("negative", "minus"),
+    ("menor", "minor"),
+    ("mineur", "minor"),
+    ("minore", "minor"),
+    ("moll", "minor"),
+    ("mayor", "major"),
+    ("majeur", "major"),
+    ("maggiore", "major"),
+    ("dur", "major"),
     // Controls and things.
+    ("echoey", "echo"),
+    ("echoy", "echo"),
     ("reverberation", "reverb"),
     ("reverbs", "reverb"),
     ("reverby", "reverb"),
@@ -129,6 +142,8 @@ mod tests {
         assert_eq!(canonical("reverberation"), "reverb");
         assert_eq!(canonical("reverb"), "reverb");
         assert_eq!(canonical("drop"), "drop");
+        assert_eq!(canonical("menor"), "minor");
+        assert_eq!(canonical("neg"), "minus");
     }
 
     #[test]
