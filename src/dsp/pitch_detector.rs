@@ -36,6 +36,8 @@ const OCTAVE_HOLD_LIMIT: f32 = 0.25;
 /// Aperiodicity below which a frame becomes voiced, and below which it stays voiced.
 const VOICED_ENTER: f32 = 0.25;
 const VOICED_STAY: f32 = 0.4;
+/// Most samples `push_slice` takes at once (its scratch size).
+pub const PUSH_CHUNK: usize = 256;
 /// Frames quieter than this (dBFS RMS) are silence.
 const SILENCE_DB: f32 = -60.0;
 
@@ -238,6 +240,39 @@ impl PitchDetector {
             return Some(frame);
         }
         None
+    }
+
+    /// Feeds samples from the start of `input` until a hop completes or `input` ends (at most
+    /// `PUSH_CHUNK` at once): returns how many it took and the frame, if the last of them
+    /// completed one. The same as `push` on each, with the filters run as whole loops.
+    pub fn push_slice(&mut self, input: &[f32]) -> (usize, Option<PitchFrame>) {
+        let take = input
+            .len()
+            .min(self.hop.saturating_sub(self.since_hop).max(1))
+            .min(PUSH_CHUNK);
+        let mut clean = [0.0f32; PUSH_CHUNK];
+        let clean = &mut clean[..take];
+        for (c, &x) in clean.iter_mut().zip(input) {
+            *c = if x.is_finite() { x } else { 0.0 };
+        }
+        self.full.push_slice(clean);
+        self.anti_alias[0].process_block(clean);
+        self.anti_alias[1].process_block(clean);
+        for &filtered in clean.iter() {
+            self.decimation_phase += 1;
+            if self.decimation_phase >= self.decimation {
+                self.decimation_phase = 0;
+                self.coarse.push(filtered);
+            }
+        }
+        self.since_hop += take;
+        if self.since_hop >= self.hop {
+            self.since_hop = 0;
+            let frame = self.analyse();
+            self.previous = frame;
+            return (take, Some(frame));
+        }
+        (take, None)
     }
 
     fn analyse(&mut self) -> PitchFrame {
@@ -591,6 +626,40 @@ mod tests {
             "{voiced} of {} noise frames voiced",
             frames.len()
         );
+    }
+
+    #[test]
+    fn slices_give_the_frames_samples_give() {
+        let mut signal = harmonic_tone(233.0, 44_100.0, 0.6);
+        signal[5_000] = f32::NAN;
+        let mut one = PitchDetector::default();
+        let mut sliced = PitchDetector::default();
+        one.prepare(44_100.0, 441);
+        sliced.prepare(44_100.0, 441);
+        let expected: Vec<(usize, PitchFrame)> = signal
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &x)| one.push(x).map(|frame| (i, frame)))
+            .collect();
+        let mut got = Vec::new();
+        let mut start = 0;
+        for length in [1usize, 700, 3, 90, 256].iter().cycle() {
+            if start >= signal.len() {
+                break;
+            }
+            let end = (start + length).min(signal.len());
+            let mut i = start;
+            while i < end {
+                let (taken, frame) = sliced.push_slice(&signal[i..end]);
+                assert!(taken >= 1);
+                i += taken;
+                if let Some(frame) = frame {
+                    got.push((i - 1, frame));
+                }
+            }
+            start = end;
+        }
+        assert_eq!(got, expected);
     }
 
     #[test]

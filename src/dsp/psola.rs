@@ -22,6 +22,7 @@
 //! brought to the input's level (`LevelMatch`): how grains add depends on the shift and on the
 //! waveform.
 
+use super::history::History;
 use super::level_match::{DcBlocker, LevelMatch};
 use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
 
@@ -247,55 +248,126 @@ impl PsolaVoice {
             }
             return;
         }
-        for (j, (y, mark)) in out.iter_mut().zip(trace).enumerate() {
-            *y = self.process_sample(marks, first + j as i64, period, *mark, request);
+        let frames = out.len().min(trace.len());
+        let mut done = 0;
+        while done < frames {
+            let end = (done + MAX_RUN).min(frames);
+            self.process_chunk(
+                marks,
+                first + done as i64,
+                &trace[done..end],
+                period,
+                request,
+                &mut out[done..end],
+            );
+            done = end;
         }
     }
 
-    /// One output sample at input index `newest`: `period` while voiced, `mark` the mark in
-    /// force.
-    #[inline]
-    fn process_sample(
+    /// Up to `MAX_RUN` samples from input index `first` on: grains are scheduled sample by
+    /// sample (where a grain starts, the rendering so far is summed), rendered a grain at a
+    /// time over the span between two schedulings (the same sums in the same order as sample
+    /// by sample), then levelled and mixed with the dry input.
+    fn process_chunk(
         &mut self,
         marks: &PitchMarks,
-        newest: i64,
+        first: i64,
+        trace: &[Option<f64>],
         period: Option<f64>,
-        mark: Option<f64>,
         request: ShiftRequest,
-    ) -> f32 {
-        let now = (newest - self.latency as i64) as f64;
-        let dry = marks.input(now as i64);
-
-        match (period, mark) {
-            (Some(period), Some(mark)) => {
-                if !self.engaged {
-                    self.engaged = true;
-                    self.next_synthesis = now;
+        out: &mut [f32],
+    ) {
+        let frames = out.len().min(trace.len()).min(MAX_RUN);
+        let shape = period.map(|period| GrainShape::new(period, request));
+        let mut sum = [0.0f32; MAX_RUN];
+        let mut mix = [0.0f32; MAX_RUN];
+        let mut span_start = 0;
+        for (j, mark) in trace[..frames].iter().enumerate() {
+            let now = (first + j as i64 - self.latency as i64) as f64;
+            match (period, shape, mark) {
+                (Some(period), Some(shape), Some(mark)) => {
+                    if !self.engaged {
+                        self.engaged = true;
+                        self.next_synthesis = now;
+                    }
+                    if self.next_synthesis - shape.synthesis_half <= now {
+                        self.render_span(marks, first, span_start..j, &mut sum);
+                        span_start = j;
+                        self.schedule_grains(marks, *mark, period, &shape, now);
+                    }
+                    self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
                 }
-                self.schedule_grains(marks, mark, period, request, now);
-                self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
+                _ => {
+                    self.engaged = false;
+                    self.voiced_mix = (self.voiced_mix - self.voiced_step).max(0.0);
+                }
             }
-            _ => {
-                self.engaged = false;
-                self.voiced_mix = (self.voiced_mix - self.voiced_step).max(0.0);
+            mix[j] = self.voiced_mix;
+            if self.voiced_mix <= 0.0 && self.grain_count > 0 {
+                // Grains still sounding are dropped with the crossfade.
+                self.render_span(marks, first, span_start..j, &mut sum);
+                self.grain_count = 0;
+                span_start = j;
             }
         }
+        self.render_span(marks, first, span_start..frames, &mut sum);
+        for (j, y) in out[..frames].iter_mut().enumerate() {
+            let dry = marks.input(first + j as i64 - self.latency as i64);
+            let voiced_mix = mix[j];
+            // Unvoiced input passes dry; between grains (shifting down leaves room between
+            // pulses) a voiced stretch is silence, not the dry input: it is all grains.
+            *y = if voiced_mix <= 0.0 {
+                dry
+            } else {
+                let grains = self.dc.process(sum[j]);
+                let wet = self.level.process(grains, dry);
+                if voiced_mix >= 1.0 {
+                    wet
+                } else {
+                    voiced_mix * wet + (1.0 - voiced_mix) * dry
+                }
+            };
+        }
+    }
 
-        if self.voiced_mix <= 0.0 {
-            // Grains still sounding are dropped with the crossfade; unvoiced input passes dry.
-            self.grain_count = 0;
-            return dry;
+    /// Adds every active grain to `sum` over the chunk's samples `span` (input indices from
+    /// `first`), then retires the grains finished by the span's last sample, keeping the
+    /// survivors in order.
+    fn render_span(
+        &mut self,
+        marks: &PitchMarks,
+        first: i64,
+        span: std::ops::Range<usize>,
+        sum: &mut [f32; MAX_RUN],
+    ) {
+        if span.is_empty() || self.grain_count == 0 {
+            return;
         }
-        // Between grains (shifting down leaves room between pulses) the output is silence, not
-        // the dry input: a voiced stretch is all grains.
-        let grains = self.render(marks, now, newest);
-        let grains = self.dc.process(grains);
-        let wet = self.level.process(grains, dry);
-        if self.voiced_mix >= 1.0 {
-            wet
-        } else {
-            self.voiced_mix * wet + (1.0 - self.voiced_mix) * dry
+        let latency = self.latency as i64;
+        let oldest = marks.oldest_readable();
+        for grain in &self.grains[..self.grain_count] {
+            let source = marks.source(grain.formant);
+            if grain.formant == 1.0 {
+                render_grain::<false>(
+                    grain, &self.hann, source, first, latency, oldest, &span, sum,
+                );
+            } else {
+                render_grain::<true>(
+                    grain, &self.hann, source, first, latency, oldest, &span, sum,
+                );
+            }
         }
+        let last_now = (first + span.end as i64 - 1 - latency) as f64;
+        let mut kept = 0;
+        for i in 0..self.grain_count {
+            let grain = self.grains[i];
+            if last_now - grain.synthesis_centre > grain.reach {
+                continue;
+            }
+            self.grains[kept] = grain;
+            kept += 1;
+        }
+        self.grain_count = kept;
     }
 
     /// Creates every grain that must start sounding by output time `now`, around analysis
@@ -305,22 +377,10 @@ impl PsolaVoice {
         marks: &PitchMarks,
         mark: f64,
         period: f64,
-        request: ShiftRequest,
+        shape: &GrainShape,
         now: f64,
     ) {
-        let formant = request.read_speed();
-        let output_period = if request.output_period.is_finite() {
-            (request.output_period as f64)
-                .clamp(period / 8.0, period * 8.0)
-                .max(2.0)
-        } else {
-            period
-        };
-        // Two periods of input per grain, unless the grains are packed closer than that after
-        // resampling: then each grain is cut to one output period either side, so it holds one
-        // pulse and the resampled neighbours do not smear the new spacing.
-        let half_width = (period as f32).min(formant * output_period as f32).max(2.0);
-        let synthesis_half = (half_width / formant) as f64;
+        let synthesis_half = shape.synthesis_half;
         // A long unvoiced stretch may have left the synthesis clock behind: restart it.
         if self.next_synthesis + synthesis_half < now {
             self.next_synthesis = now;
@@ -329,13 +389,13 @@ impl PsolaVoice {
             let s = self.next_synthesis;
             let mut grain = Grain::new(
                 s,
-                self.analysis_centre(mark, s, period, half_width as f64, formant),
-                half_width,
-                formant,
+                self.analysis_centre(mark, s, period, shape.half_width as f64, shape.formant),
+                shape.half_width,
+                shape.formant,
             );
             grain.mean = self.grain_mean(marks, &grain, period, now as i64 + self.latency as i64);
             self.push_grain(grain);
-            self.next_synthesis += output_period;
+            self.next_synthesis += shape.output_period;
         }
     }
 
@@ -376,25 +436,15 @@ impl PsolaVoice {
             0.0
         };
         let centre = grain.analysis_centre - back;
-        let reach = grain.synthesis_half_width();
-        let first = (grain.synthesis_centre - reach).ceil() as i64;
-        let last = (grain.synthesis_centre + reach).floor() as i64;
-        // The same reads `render` makes (whole samples when the formants are kept), within the
+        // The same reads `render_grain` makes (whole samples when the formants are kept), within the
         // same bounds, so the unchecked reads stay inside what the history holds.
         let (latest, earliest) = (newest as f64, (newest - marks.oldest_readable()) as f64);
         let source = marks.source(grain.formant);
-        let (mut sum, mut weight) = (0.0f32, 0.0f32);
-        for t in first..=last {
-            let offset = (t as f64 - grain.synthesis_centre) * grain.formant as f64;
-            let w = self.window(offset as f32 * grain.inverse_half_width);
-            let position = (centre + offset).min(latest).max(earliest);
-            sum += w * if grain.formant == 1.0 {
-                source.get_recent(position as i64)
-            } else {
-                source.get_recent_interpolated(position)
-            };
-            weight += w;
-        }
+        let (sum, weight) = if grain.formant == 1.0 {
+            windowed_sum::<false>(grain, centre, &self.hann, source, latest, earliest)
+        } else {
+            windowed_sum::<true>(grain, centre, &self.hann, source, latest, earliest)
+        };
         if weight > 0.0 {
             sum / weight
         } else {
@@ -411,53 +461,173 @@ impl PsolaVoice {
         self.grains[self.grain_count] = grain;
         self.grain_count += 1;
     }
+}
 
-    /// Sums the active grains at output time `now`, retiring finished ones (in one pass that
-    /// keeps the survivors in order).
-    fn render(&mut self, marks: &PitchMarks, now: f64, newest: i64) -> f32 {
-        let mut sum = 0.0f32;
-        let mut kept = 0;
-        // Never past the newest input; never further back than the history holds (it is sized
-        // for two periods plus the latency).
-        let (latest, earliest) = (newest as f64, (newest - marks.oldest_readable()) as f64);
-        for i in 0..self.grain_count {
-            let grain = self.grains[i];
-            let offset = now - grain.synthesis_centre;
-            if offset > grain.reach {
-                continue;
-            }
-            self.grains[kept] = grain;
-            kept += 1;
-            if offset >= -grain.reach {
-                let analysis_offset = offset * grain.formant as f64;
-                let position = (grain.analysis_centre + analysis_offset)
-                    .min(latest)
-                    .max(earliest);
-                let window = self.window(analysis_offset as f32 * grain.inverse_half_width);
-                let source = marks.source(grain.formant);
-                let sample = if grain.formant == 1.0 {
-                    source.get_recent(position as i64)
-                } else {
-                    source.get_recent_interpolated(position)
-                };
-                sum += window * (sample - grain.mean);
-            }
-        }
-        self.grain_count = kept;
-        sum
-    }
+/// The grain shape a voiced request makes (the same for every grain of a run).
+#[derive(Debug, Clone, Copy)]
+struct GrainShape {
+    /// Read-speed factor.
+    formant: f32,
+    /// Spacing of the synthesis marks in output samples.
+    output_period: f64,
+    /// Grain half-width in input samples.
+    half_width: f32,
+    /// Grain half-width in output samples.
+    synthesis_half: f64,
+}
 
-    /// Hann window at `x` in -1..1 (0 outside).
-    #[inline]
-    fn window(&self, x: f32) -> f32 {
-        if !(-1.0..=1.0).contains(&x) {
-            return 0.0;
+impl GrainShape {
+    fn new(period: f64, request: ShiftRequest) -> Self {
+        let formant = request.read_speed();
+        let output_period = if request.output_period.is_finite() {
+            (request.output_period as f64)
+                .clamp(period / 8.0, period * 8.0)
+                .max(2.0)
+        } else {
+            period
+        };
+        // Two periods of input per grain, unless the grains are packed closer than that after
+        // resampling: then each grain is cut to one output period either side, so it holds one
+        // pulse and the resampled neighbours do not smear the new spacing.
+        let half_width = (period as f32).min(formant * output_period as f32).max(2.0);
+        Self {
+            formant,
+            output_period,
+            half_width,
+            synthesis_half: (half_width / formant) as f64,
         }
-        let position = (x + 1.0) * 0.5 * HANN_POINTS as f32;
-        let index = (position as usize).min(HANN_POINTS - 1);
-        let frac = position - index as f32;
-        self.hann[index] + (self.hann[index + 1] - self.hann[index]) * frac
     }
+}
+
+/// Adds `grain` to `sum` over the chunk's samples `span` (chunk sample `j` is input index
+/// `first + j`, output time `first + j - latency`), reading at most up to the newest input and
+/// no further back than `oldest` samples before it. `INTERPOLATE`: fractional reads (formants
+/// moved) rather than whole samples.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the hot loop's inputs, passed apart so the grain list and the sum borrow apart"
+)]
+#[inline]
+fn render_grain<const INTERPOLATE: bool>(
+    grain: &Grain,
+    hann: &[f32; HANN_POINTS + 1],
+    source: &History,
+    first: i64,
+    latency: i64,
+    oldest: i64,
+    span: &std::ops::Range<usize>,
+    sum: &mut [f32; MAX_RUN],
+) {
+    let base = first - latency;
+    // The grain sounds where -reach <= now - centre <= reach: an interval of the span, found
+    // with that exact test at its ends (one sample either side of the estimate to spare).
+    let sounds = |j: i64| {
+        let offset = (base + j) as f64 - grain.synthesis_centre;
+        offset <= grain.reach && offset >= -grain.reach
+    };
+    let (span_start, span_end) = (span.start as i64, span.end.min(MAX_RUN) as i64);
+    let mut from = ((grain.synthesis_centre - grain.reach).floor() as i64 - base).max(span_start);
+    let mut to = ((grain.synthesis_centre + grain.reach).ceil() as i64 + 1 - base).min(span_end);
+    while from < to && !sounds(from) {
+        from += 1;
+    }
+    while to > from && !sounds(to - 1) {
+        to -= 1;
+    }
+    if from >= to {
+        return;
+    }
+    // Reads are kept within `newest - oldest ..= newest`; both ends move one sample per output
+    // sample and the read position by `formant`, so if the bounds hold at the interval's ends
+    // they hold all through and need no test per sample.
+    let position = |j: i64| {
+        grain.analysis_centre + ((base + j) as f64 - grain.synthesis_centre) * grain.formant as f64
+    };
+    let inside = |j: i64| {
+        let newest = first + j;
+        let p = position(j);
+        p <= newest as f64 && p >= (newest - oldest) as f64
+    };
+    let sum = &mut sum[from as usize..to as usize];
+    if inside(from) && inside(to - 1) {
+        for (j, total) in (from..to).zip(sum.iter_mut()) {
+            let offset = (base + j) as f64 - grain.synthesis_centre;
+            let analysis_offset = offset * grain.formant as f64;
+            let position = grain.analysis_centre + analysis_offset;
+            let window = window(hann, analysis_offset as f32 * grain.inverse_half_width);
+            *total += window * (read::<INTERPOLATE>(source, position) - grain.mean);
+        }
+    } else {
+        for (j, total) in (from..to).zip(sum.iter_mut()) {
+            let newest = first + j;
+            let offset = (base + j) as f64 - grain.synthesis_centre;
+            let analysis_offset = offset * grain.formant as f64;
+            let position = (grain.analysis_centre + analysis_offset)
+                .min(newest as f64)
+                .max((newest - oldest) as f64);
+            let window = window(hann, analysis_offset as f32 * grain.inverse_half_width);
+            *total += window * (read::<INTERPOLATE>(source, position) - grain.mean);
+        }
+    }
+}
+
+/// The input at `position`: interpolated, or the whole sample it falls in.
+#[inline(always)]
+fn read<const INTERPOLATE: bool>(source: &History, position: f64) -> f32 {
+    if INTERPOLATE {
+        source.get_recent_interpolated(position)
+    } else {
+        source.get_recent(position as i64)
+    }
+}
+
+/// The windowed sum and the window's sum over the samples `grain` renders, read around input
+/// time `centre` within `earliest..=latest` (see `render_grain` for `INTERPOLATE`).
+#[inline]
+fn windowed_sum<const INTERPOLATE: bool>(
+    grain: &Grain,
+    centre: f64,
+    hann: &[f32; HANN_POINTS + 1],
+    source: &History,
+    latest: f64,
+    earliest: f64,
+) -> (f32, f32) {
+    let reach = grain.synthesis_half_width();
+    let first = (grain.synthesis_centre - reach).ceil() as i64;
+    let last = (grain.synthesis_centre + reach).floor() as i64;
+    let (mut sum, mut weight) = (0.0f32, 0.0f32);
+    let offset = |t: i64| (t as f64 - grain.synthesis_centre) * grain.formant as f64;
+    // The read position moves one way: inside the bounds at both ends, inside all through.
+    let inside = |t: i64| (earliest..=latest).contains(&(centre + offset(t)));
+    if first <= last && inside(first) && inside(last) {
+        for t in first..=last {
+            let offset = offset(t);
+            let w = window(hann, offset as f32 * grain.inverse_half_width);
+            sum += w * read::<INTERPOLATE>(source, centre + offset);
+            weight += w;
+        }
+        return (sum, weight);
+    }
+    for t in first..=last {
+        let offset = offset(t);
+        let w = window(hann, offset as f32 * grain.inverse_half_width);
+        let position = (centre + offset).min(latest).max(earliest);
+        sum += w * read::<INTERPOLATE>(source, position);
+        weight += w;
+    }
+    (sum, weight)
+}
+
+/// Hann window (table `hann`) at `x` in -1..1 (0 outside).
+#[inline]
+fn window(hann: &[f32; HANN_POINTS + 1], x: f32) -> f32 {
+    if !(-1.0..=1.0).contains(&x) {
+        return 0.0;
+    }
+    let position = (x + 1.0) * 0.5 * HANN_POINTS as f32;
+    let index = (position as usize).min(HANN_POINTS - 1);
+    let frac = position - index as f32;
+    hann[index] + (hann[index + 1] - hann[index]) * frac
 }
 
 #[cfg(test)]

@@ -137,6 +137,36 @@ impl Effects {
         left: &mut [f32],
         right: &mut [f32],
     ) {
+        if amounts.iter().all(|&amount| amount > 0.0) {
+            // Sending all along (the usual case): the reverb a stretch at a time.
+            let frames = wet.len().min(amounts.len()).min(MAX_RUN);
+            let mut send = [0.0f32; MAX_RUN];
+            for (((s, &x), &amount), (&l, &r)) in send
+                .iter_mut()
+                .zip(wet)
+                .zip(amounts)
+                .zip(left.iter().zip(right.iter()))
+            {
+                *s = (x + 0.5 * (l + r)) * amount;
+            }
+            let (mut reverb_left, mut reverb_right) = ([0.0f32; MAX_RUN], [0.0f32; MAX_RUN]);
+            self.reverb.process_block(
+                &send[..frames],
+                &mut reverb_left[..frames],
+                &mut reverb_right[..frames],
+            );
+            for ((&x, (l, r)), (&reverb_l, &reverb_r)) in wet
+                .iter()
+                .zip(left.iter_mut().zip(right.iter_mut()))
+                .zip(reverb_left.iter().zip(reverb_right.iter()))
+            {
+                *l = x + *l;
+                *r = x + *r;
+                *l += REVERB_RETURN * reverb_l;
+                *r += REVERB_RETURN * reverb_r;
+            }
+            return;
+        }
         for ((&x, &amount), (l, r)) in wet
             .iter()
             .zip(amounts)
