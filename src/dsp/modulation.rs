@@ -205,7 +205,32 @@ impl Breath {
             .process(self.high_pass.process(self.noise.next_value()));
         noise * self.envelope * 2.0
     }
+
+    /// `process` on each sample of `voice` (at most `BREATH_BLOCK`), the breath noise written
+    /// to `out`: the noise and its two filters as whole loops.
+    pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
+        let frames = voice.len().min(out.len()).min(BREATH_BLOCK);
+        let (voice, out) = (&voice[..frames], &mut out[..frames]);
+        for n in out.iter_mut() {
+            *n = self.noise.next_value();
+        }
+        self.high_pass.process_block(out);
+        self.low_pass.process_block(out);
+        for (n, &x) in out.iter_mut().zip(voice) {
+            let level = x.abs();
+            let coefficient = if level > self.envelope {
+                self.attack
+            } else {
+                self.release
+            };
+            self.envelope += coefficient * (level - self.envelope);
+            *n = *n * self.envelope * 2.0;
+        }
+    }
 }
+
+/// Most samples `Breath::process_block` takes at once.
+pub const BREATH_BLOCK: usize = 256;
 
 /// Warmth (low shelf at 250 Hz) and presence (bell at 3.5 kHz), each ±8 dB around 0.5 = flat.
 pub struct Tone {

@@ -36,6 +36,8 @@ const OCTAVE_HOLD_LIMIT: f32 = 0.25;
 /// Aperiodicity below which a frame becomes voiced, and below which it stays voiced.
 const VOICED_ENTER: f32 = 0.25;
 const VOICED_STAY: f32 = 0.4;
+/// Lags of the refinement's first search kept for the parabolic fit.
+const FIRST_SEARCH: usize = 64;
 /// Most samples `push_slice` takes at once (its scratch size).
 pub const PUSH_CHUNK: usize = 256;
 /// Frames quieter than this (dBFS RMS) are silence.
@@ -491,9 +493,17 @@ impl PitchDetector {
         let max_lag = span - window;
         let mut best_lag = lo;
         let mut best_value = f32::MAX;
-        for _ in 0..4 {
+        // The first search's values, so the parabola's neighbours need not be worked out again.
+        let first_lo = lo;
+        let mut first_search = [f32::NAN; FIRST_SEARCH];
+        for pass in 0..4 {
             for lag in lo..=hi.min(max_lag) {
                 let value = difference(lag);
+                if pass == 0 {
+                    if let Some(slot) = first_search.get_mut(lag - first_lo) {
+                        *slot = value;
+                    }
+                }
                 if value < best_value {
                     best_value = value;
                     best_lag = lag;
@@ -510,11 +520,14 @@ impl PitchDetector {
             }
         }
         let refined = if best_lag > 2 && best_lag < max_lag {
-            let (a, b, c) = (
-                difference(best_lag - 1),
-                best_value,
-                difference(best_lag + 1),
-            );
+            let known = |lag: usize| {
+                lag.checked_sub(first_lo)
+                    .and_then(|i| first_search.get(i))
+                    .copied()
+                    .filter(|value| !value.is_nan())
+                    .unwrap_or_else(|| difference(lag))
+            };
+            let (a, b, c) = (known(best_lag - 1), best_value, known(best_lag + 1));
             let denominator = a - 2.0 * b + c;
             if denominator > 0.0 {
                 best_lag as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)

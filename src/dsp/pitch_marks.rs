@@ -129,6 +129,17 @@ impl PitchMarks {
         self.history.get(index)
     }
 
+    /// The input samples from absolute index `start` on, into `out` (0 where the history holds
+    /// none): `input` for a run of indices.
+    pub fn input_run(&self, start: i64, out: &mut [f32]) {
+        let end = start + out.len() as i64;
+        if end <= 0 {
+            out.fill(0.0);
+            return;
+        }
+        self.history.copy_ending_at(end as u64, out);
+    }
+
     /// The input a grain read `formant` times faster than real time reads from.
     #[inline]
     pub fn source(&self, formant: f32) -> &History {

@@ -28,6 +28,9 @@ use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
+/// Grains reaching this far (output samples either side) have their mean measured on every
+/// second sample (see `windowed_sum`); shorter ones on every sample.
+const MEAN_STRIDE_REACH: f64 = 16.0;
 /// Resolution of the Hann window table.
 const HANN_POINTS: usize = 1024;
 /// Voicing crossfade time in seconds: consonants fade to the dry signal, vowels to PSOLA.
@@ -243,9 +246,7 @@ impl PsolaVoice {
         if period.is_none() && self.is_idle() {
             // Unvoiced and faded out: the dry input, delayed.
             self.rest();
-            for (j, y) in out.iter_mut().enumerate() {
-                *y = marks.input(first + j as i64 - self.latency as i64);
-            }
+            marks.input_run(first - self.latency as i64, out);
             return;
         }
         let frames = out.len().min(trace.len());
@@ -311,8 +312,10 @@ impl PsolaVoice {
             }
         }
         self.render_span(marks, first, span_start..frames, &mut sum);
+        let mut dry = [0.0f32; MAX_RUN];
+        marks.input_run(first - self.latency as i64, &mut dry[..frames]);
         for (j, y) in out[..frames].iter_mut().enumerate() {
-            let dry = marks.input(first + j as i64 - self.latency as i64);
+            let dry = dry[j];
             let voiced_mix = mix[j];
             // Unvoiced input passes dry; between grains (shifting down leaves room between
             // pulses) a voiced stretch is silence, not the dry input: it is all grains.
@@ -599,8 +602,11 @@ fn windowed_sum<const INTERPOLATE: bool>(
     let offset = |t: i64| (t as f64 - grain.synthesis_centre) * grain.formant as f64;
     // The read position moves one way: inside the bounds at both ends, inside all through.
     let inside = |t: i64| (earliest..=latest).contains(&(centre + offset(t)));
+    // Every second sample of a long grain: the window is smooth over a few samples, so the
+    // mean moves only by what lies near the Nyquist frequency, and it costs half.
+    let step = if reach >= MEAN_STRIDE_REACH { 2 } else { 1 };
     if first <= last && inside(first) && inside(last) {
-        for t in first..=last {
+        for t in (first..=last).step_by(step) {
             let offset = offset(t);
             let w = window(hann, offset as f32 * grain.inverse_half_width);
             sum += w * read::<INTERPOLATE>(source, centre + offset);
@@ -608,7 +614,7 @@ fn windowed_sum<const INTERPOLATE: bool>(
         }
         return (sum, weight);
     }
-    for t in first..=last {
+    for t in (first..=last).step_by(step) {
         let offset = offset(t);
         let w = window(hann, offset as f32 * grain.inverse_half_width);
         let position = (centre + offset).min(latest).max(earliest);

@@ -12,6 +12,8 @@ pub struct Reverb {
     damping_coefficient: f32,
     feedback: f32,
     tail_energy: f32,
+    /// `process_block`'s per-line scratch (delayed samples, then the values written back).
+    scratch: Box<[[f32; STRETCH]; 4]>,
 }
 
 impl Default for Reverb {
@@ -23,6 +25,7 @@ impl Default for Reverb {
             damping_coefficient: 0.3,
             feedback: 0.8,
             tail_energy: 0.0,
+            scratch: Box::new([[0.0; STRETCH]; 4]),
         }
     }
 }
@@ -126,29 +129,41 @@ impl Reverb {
         }
     }
 
-    /// One stretch of at most `STRETCH` samples and at most the shortest line's length.
+    /// One stretch of at most `STRETCH` samples and at most the shortest line's length. Each
+    /// line's delayed samples are read into the scratch, and each is replaced there by the
+    /// value written to its slot, so the rings are read and written as whole slices.
     fn process_stretch(&mut self, send: &[f32], left: &mut [f32], right: &mut [f32]) {
-        let frames = send.len();
-        let mut delayed = [[0.0f32; STRETCH]; 4];
-        for (line, (taps, &position)) in self
-            .lines
-            .iter()
-            .zip(delayed.iter_mut().zip(self.positions.iter()))
-        {
+        let frames = send.len().min(STRETCH);
+        let Self {
+            lines,
+            positions,
+            scratch,
+            damping: state,
+            damping_coefficient,
+            feedback,
+            tail_energy: energy,
+        } = self;
+        let slots = &mut **scratch;
+        for (line, (taps, &position)) in lines.iter().zip(slots.iter_mut().zip(positions.iter())) {
             read_ring(line, position, &mut taps[..frames]);
         }
-        let mut written = [[0.0f32; STRETCH]; 4];
-        let (coefficient, feedback) = (self.damping_coefficient, self.feedback);
-        let mut damping = self.damping;
-        let mut tail_energy = self.tail_energy;
-        for (k, ((&x, l), r)) in send
+        let (coefficient, feedback) = (*damping_coefficient, *feedback);
+        let mut damping = *state;
+        let mut tail_energy = *energy;
+        let [line_a, line_b, line_c, line_d] = &mut *slots;
+        let taps = line_a[..frames]
+            .iter_mut()
+            .zip(line_b[..frames].iter_mut())
+            .zip(line_c[..frames].iter_mut().zip(line_d[..frames].iter_mut()));
+        for (((&x, l), r), ((tap_a, tap_b), (tap_c, tap_d))) in send
             .iter()
             .zip(left.iter_mut())
             .zip(right.iter_mut())
-            .enumerate()
+            .zip(taps)
         {
+            let delayed = [*tap_a, *tap_b, *tap_c, *tap_d];
             for i in 0..4 {
-                damping[i] += coefficient * (delayed[i][k] - damping[i]);
+                damping[i] += coefficient * (delayed[i] - damping[i]);
             }
             let [a, b, c, d] = damping;
             let mixed = [
@@ -157,20 +172,20 @@ impl Reverb {
                 0.5 * (a + b - c - d),
                 0.5 * (a - b - c + d),
             ];
+            let mut written = [0.0f32; 4];
             for i in 0..4 {
                 let value = x + feedback * mixed[i];
-                written[i][k] = if value.is_finite() { value } else { 0.0 };
+                written[i] = if value.is_finite() { value } else { 0.0 };
             }
+            [*tap_a, *tap_b, *tap_c, *tap_d] = written;
             *l = 0.5 * (a + c);
             *r = 0.5 * (b + d);
             tail_energy = 0.9995 * tail_energy + *l * *l + x * x;
         }
-        self.damping = damping;
-        self.tail_energy = tail_energy;
-        for (line, (values, position)) in self
-            .lines
-            .iter_mut()
-            .zip(written.iter().zip(self.positions.iter_mut()))
+        *state = damping;
+        *energy = tail_energy;
+        for (line, (values, position)) in
+            lines.iter_mut().zip(slots.iter().zip(positions.iter_mut()))
         {
             *position = write_ring(line, *position, &values[..frames]);
         }

@@ -104,9 +104,19 @@ impl Effects {
         }
         if active(&self.breath_amount) {
             self.breath_amount.fill(amounts);
-            for (x, &amount) in wet.iter_mut().zip(amounts.iter()) {
-                if amount > 0.0 {
-                    *x += amount * BREATH_LEVEL * self.breath.process(*x);
+            if amounts.iter().all(|&amount| amount > 0.0) {
+                // Breathing all along (the usual case): the noise a run at a time.
+                let mut noise = [0.0f32; MAX_RUN];
+                let noise = &mut noise[..frames];
+                self.breath.process_block(wet, noise);
+                for ((x, &amount), &n) in wet.iter_mut().zip(amounts.iter()).zip(noise.iter()) {
+                    *x += amount * BREATH_LEVEL * n;
+                }
+            } else {
+                for (x, &amount) in wet.iter_mut().zip(amounts.iter()) {
+                    if amount > 0.0 {
+                        *x += amount * BREATH_LEVEL * self.breath.process(*x);
+                    }
                 }
             }
         }
