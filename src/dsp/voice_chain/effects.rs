@@ -170,8 +170,9 @@ impl Effects {
                 .zip(left.iter_mut().zip(right.iter_mut()))
                 .zip(reverb_left.iter().zip(reverb_right.iter()))
             {
-                *l = x + *l;
-                *r = x + *r;
+                // Addition commutes exactly: the same sums as `x + harmony` below.
+                *l += x;
+                *r += x;
                 *l += REVERB_RETURN * reverb_l;
                 *r += REVERB_RETURN * reverb_r;
             }
