@@ -137,13 +137,17 @@ fn process_one_second(chain: &mut VoiceChain, buffer: &mut [f32]) {
     }
 }
 
-/// One second of audio through the pitch detector alone (`DAIW_BENCH_ONCE=pitch_detector_only`).
+/// One second of audio through the pitch detector alone (`DAIW_BENCH_ONCE=pitch_detector_only`),
+/// fed as the chain feeds it: a run up to each frame at a time.
 #[inline(never)]
 fn process_one_second_detector(detector: &mut PitchDetector, audio: &[f32]) -> usize {
     let mut voiced = 0usize;
-    for &x in audio {
-        if let Some(frame) = detector.push(x) {
-            voiced += usize::from(frame.is_voiced());
+    for block in audio.chunks(BLOCK) {
+        let mut i = 0;
+        while i < block.len() {
+            let (taken, frame) = detector.push_slice(&block[i..]);
+            i += taken;
+            voiced += usize::from(frame.is_some_and(|frame| frame.is_voiced()));
         }
     }
     voiced
