@@ -193,17 +193,67 @@ impl Biquad {
         y
     }
 
-    /// Filters a run of samples in place (the same as `process` on each).
+    /// Filters a run of samples in place (the same as `process` on each). A stretch at a time
+    /// with the state in registers and one finiteness test per stretch; a stretch that went
+    /// non-finite is run again sample by sample from its saved input and state, so a NaN is
+    /// handled exactly as `process` handles it.
     pub fn process_block(&mut self, samples: &mut [f32]) {
-        for x in samples.iter_mut() {
-            *x = self.process(*x);
+        for stretch in samples.chunks_mut(BLOCK_STRETCH) {
+            let mut input = [0.0f32; BLOCK_STRETCH];
+            let input = &mut input[..stretch.len()];
+            input.copy_from_slice(stretch);
+            let c = self.coefficients;
+            let (mut z1, mut z2) = (self.z1, self.z2);
+            // Stays 0 while every output is finite; an infinity or NaN makes it NaN.
+            let mut poison = 0.0f32;
+            for x in stretch.iter_mut() {
+                let input = *x;
+                let y = c.b0 * input + z1;
+                z1 = c.b1 * input - c.a1 * y + z2;
+                z2 = c.b2 * input - c.a2 * y;
+                poison += y * 0.0;
+                *x = y;
+            }
+            if poison == 0.0 {
+                self.z1 = z1;
+                self.z2 = z2;
+            } else {
+                stretch.copy_from_slice(input);
+                for x in stretch.iter_mut() {
+                    *x = self.process(*x);
+                }
+            }
         }
     }
 }
 
+/// Samples `Biquad::process_block` filters between two finiteness tests (its scratch size).
+const BLOCK_STRETCH: usize = 64;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_is_the_samples_one_by_one_even_through_a_nan() {
+        let coefficients = BiquadCoefficients::peaking(48_000.0, 700.0, 4.0, 18.0);
+        let mut input: Vec<f32> = (0..1_000).map(|i| (i as f32 * 0.07).sin()).collect();
+        input[300] = f32::NAN;
+        input[301] = f32::INFINITY;
+        input[777] = f32::NEG_INFINITY;
+        let mut one = Biquad::new(coefficients);
+        let expected: Vec<f32> = input.iter().map(|&x| one.process(x)).collect();
+        let mut block = Biquad::new(coefficients);
+        let mut got = input.clone();
+        for run in got.chunks_mut(99) {
+            block.process_block(run);
+        }
+        assert_eq!(got.len(), expected.len());
+        for (i, (a, b)) in got.iter().zip(&expected).enumerate() {
+            assert_eq!(a.to_bits(), b.to_bits(), "sample {i}");
+        }
+        assert_eq!((block.z1, block.z2), (one.z1, one.z2));
+    }
 
     fn gain_at(coefficients: BiquadCoefficients, sample_rate: f32, freq: f32) -> f32 {
         let mut f = Biquad::new(coefficients);

@@ -8,9 +8,12 @@ use super::history::History;
 use super::lpc::{autocorrelate, dot, levinson, MAX_ORDER};
 use super::noise::WhiteNoise;
 
+mod reverb;
+pub use reverb::Reverb;
+
 /// One-pole smoothing coefficient for a time constant in seconds.
 #[inline]
-fn one_pole(sample_rate: f32, seconds: f32) -> f32 {
+pub(crate) fn one_pole(sample_rate: f32, seconds: f32) -> f32 {
     if seconds <= 0.0 {
         1.0
     } else {
@@ -202,7 +205,32 @@ impl Breath {
             .process(self.high_pass.process(self.noise.next_value()));
         noise * self.envelope * 2.0
     }
+
+    /// `process` on each sample of `voice` (at most `BREATH_BLOCK`), the breath noise written
+    /// to `out`: the noise and its two filters as whole loops.
+    pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
+        let frames = voice.len().min(out.len()).min(BREATH_BLOCK);
+        let (voice, out) = (&voice[..frames], &mut out[..frames]);
+        for n in out.iter_mut() {
+            *n = self.noise.next_value();
+        }
+        self.high_pass.process_block(out);
+        self.low_pass.process_block(out);
+        for (n, &x) in out.iter_mut().zip(voice) {
+            let level = x.abs();
+            let coefficient = if level > self.envelope {
+                self.attack
+            } else {
+                self.release
+            };
+            self.envelope += coefficient * (level - self.envelope);
+            *n = *n * self.envelope * 2.0;
+        }
+    }
 }
+
+/// Most samples `Breath::process_block` takes at once.
+pub const BREATH_BLOCK: usize = 256;
 
 /// Warmth (low shelf at 250 Hz) and presence (bell at 3.5 kHz), each ±8 dB around 0.5 = flat.
 pub struct Tone {
@@ -387,101 +415,6 @@ impl Compressor {
     }
 }
 
-/// A four-line feedback delay network reverb with damping and two decorrelated outputs.
-pub struct Reverb {
-    /// Each line's samples, exactly its length: the slot read at `position` is the one written
-    /// a length ago, and is then overwritten.
-    lines: [Vec<f32>; 4],
-    positions: [usize; 4],
-    damping: [f32; 4],
-    damping_coefficient: f32,
-    feedback: f32,
-    tail_energy: f32,
-}
-
-impl Default for Reverb {
-    fn default() -> Self {
-        Self {
-            lines: Default::default(),
-            positions: [0; 4],
-            damping: [0.0; 4],
-            damping_coefficient: 0.3,
-            feedback: 0.8,
-            tail_energy: 0.0,
-        }
-    }
-}
-
-impl Reverb {
-    /// Prepares for `sample_rate`; allocates the delay lines.
-    pub fn prepare(&mut self, sample_rate: f32) {
-        // Mutually prime lengths around 30-45 ms for a small vocal room/plate.
-        let base = [1_427usize, 1_637, 1_871, 2_053];
-        for (i, line) in self.lines.iter_mut().enumerate() {
-            let length = ((base[i] as f32 * sample_rate / 48_000.0) as usize).max(8);
-            line.clear();
-            line.resize(length, 0.0);
-        }
-        self.damping_coefficient =
-            one_pole(sample_rate, 1.0 / (2.0 * std::f32::consts::PI * 5_000.0));
-        self.feedback = 0.83;
-        self.clear();
-    }
-
-    /// Silences the tail, in place (never allocates).
-    pub fn clear(&mut self) {
-        for line in self.lines.iter_mut() {
-            line.fill(0.0);
-        }
-        self.positions = [0; 4];
-        self.damping = [0.0; 4];
-        self.tail_energy = 0.0;
-    }
-
-    /// Whether the tail has died away (the caller may skip processing with no input).
-    pub fn is_silent(&self) -> bool {
-        self.tail_energy < 1.0e-10
-    }
-
-    /// One input sample in, a stereo pair of reverberation out.
-    #[inline]
-    pub fn process(&mut self, x: f32) -> (f32, f32) {
-        let mut taps = [0.0f32; 4];
-        for (i, tap) in taps.iter_mut().enumerate() {
-            let delayed = self.lines[i].get(self.positions[i]).copied().unwrap_or(0.0);
-            self.damping[i] += self.damping_coefficient * (delayed - self.damping[i]);
-            *tap = self.damping[i];
-        }
-        // Householder-like Hadamard mixing keeps the network lossless before feedback.
-        let [a, b, c, d] = taps;
-        let mixed = [
-            0.5 * (a + b + c + d),
-            0.5 * (a - b + c - d),
-            0.5 * (a + b - c - d),
-            0.5 * (a - b - c + d),
-        ];
-        for (i, line) in self.lines.iter_mut().enumerate() {
-            let mut value = x + self.feedback * mixed[i];
-            if !value.is_finite() {
-                value = 0.0;
-            }
-            let position = self.positions[i];
-            if let Some(slot) = line.get_mut(position) {
-                *slot = value;
-            }
-            self.positions[i] = if position + 1 >= line.len() {
-                0
-            } else {
-                position + 1
-            };
-        }
-        let left = 0.5 * (a + c);
-        let right = 0.5 * (b + d);
-        self.tail_energy = 0.9995 * self.tail_energy + left * left + x * x;
-        (left, right)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,20 +474,6 @@ mod tests {
         );
         c.set_amount(0.0);
         assert_eq!(c.process(0.3), 0.3);
-    }
-
-    #[test]
-    fn reverb_rings_then_decays() {
-        let mut r = Reverb::default();
-        r.prepare(48_000.0);
-        let mut out = Vec::new();
-        for i in 0..96_000 {
-            let (l, rr) = r.process(if i == 0 { 1.0 } else { 0.0 });
-            out.push(l + rr);
-        }
-        assert!(rms(&out[2_000..10_000]) > 1.0e-3);
-        assert!(rms(&out[90_000..]) < 0.1 * rms(&out[2_000..10_000]));
-        assert!(out.iter().all(|x| x.is_finite()));
     }
 
     #[test]

@@ -36,6 +36,10 @@ const OCTAVE_HOLD_LIMIT: f32 = 0.25;
 /// Aperiodicity below which a frame becomes voiced, and below which it stays voiced.
 const VOICED_ENTER: f32 = 0.25;
 const VOICED_STAY: f32 = 0.4;
+/// Lags of the refinement's first search kept for the parabolic fit.
+const FIRST_SEARCH: usize = 64;
+/// Most samples `push_slice` takes at once (its scratch size).
+pub const PUSH_CHUNK: usize = 256;
 /// Frames quieter than this (dBFS RMS) are silence.
 const SILENCE_DB: f32 = -60.0;
 
@@ -238,6 +242,39 @@ impl PitchDetector {
             return Some(frame);
         }
         None
+    }
+
+    /// Feeds samples from the start of `input` until a hop completes or `input` ends (at most
+    /// `PUSH_CHUNK` at once): returns how many it took and the frame, if the last of them
+    /// completed one. The same as `push` on each, with the filters run as whole loops.
+    pub fn push_slice(&mut self, input: &[f32]) -> (usize, Option<PitchFrame>) {
+        let take = input
+            .len()
+            .min(self.hop.saturating_sub(self.since_hop).max(1))
+            .min(PUSH_CHUNK);
+        let mut clean = [0.0f32; PUSH_CHUNK];
+        let clean = &mut clean[..take];
+        for (c, &x) in clean.iter_mut().zip(input) {
+            *c = if x.is_finite() { x } else { 0.0 };
+        }
+        self.full.push_slice(clean);
+        self.anti_alias[0].process_block(clean);
+        self.anti_alias[1].process_block(clean);
+        for &filtered in clean.iter() {
+            self.decimation_phase += 1;
+            if self.decimation_phase >= self.decimation {
+                self.decimation_phase = 0;
+                self.coarse.push(filtered);
+            }
+        }
+        self.since_hop += take;
+        if self.since_hop >= self.hop {
+            self.since_hop = 0;
+            let frame = self.analyse();
+            self.previous = frame;
+            return (take, Some(frame));
+        }
+        (take, None)
     }
 
     fn analyse(&mut self) -> PitchFrame {
@@ -456,9 +493,17 @@ impl PitchDetector {
         let max_lag = span - window;
         let mut best_lag = lo;
         let mut best_value = f32::MAX;
-        for _ in 0..4 {
+        // The first search's values, so the parabola's neighbours need not be worked out again.
+        let first_lo = lo;
+        let mut first_search = [f32::NAN; FIRST_SEARCH];
+        for pass in 0..4 {
             for lag in lo..=hi.min(max_lag) {
                 let value = difference(lag);
+                if pass == 0 {
+                    if let Some(slot) = first_search.get_mut(lag - first_lo) {
+                        *slot = value;
+                    }
+                }
                 if value < best_value {
                     best_value = value;
                     best_lag = lag;
@@ -475,11 +520,14 @@ impl PitchDetector {
             }
         }
         let refined = if best_lag > 2 && best_lag < max_lag {
-            let (a, b, c) = (
-                difference(best_lag - 1),
-                best_value,
-                difference(best_lag + 1),
-            );
+            let known = |lag: usize| {
+                lag.checked_sub(first_lo)
+                    .and_then(|i| first_search.get(i))
+                    .copied()
+                    .filter(|value| !value.is_nan())
+                    .unwrap_or_else(|| difference(lag))
+            };
+            let (a, b, c) = (known(best_lag - 1), best_value, known(best_lag + 1));
             let denominator = a - 2.0 * b + c;
             if denominator > 0.0 {
                 best_lag as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)
@@ -530,78 +578,4 @@ fn parabolic_minimum(values: &[f32], i: usize) -> f32 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn detect(signal: &[f32], sample_rate: f32) -> Vec<PitchFrame> {
-        let mut detector = PitchDetector::default();
-        detector.prepare(sample_rate, (sample_rate * 0.01) as usize);
-        signal.iter().filter_map(|&x| detector.push(x)).collect()
-    }
-
-    fn harmonic_tone(f0: f32, sample_rate: f32, seconds: f32) -> Vec<f32> {
-        let n = (sample_rate * seconds) as usize;
-        (0..n)
-            .map(|i| {
-                let t = i as f32 / sample_rate;
-                (1..=8)
-                    .map(|h| (2.0 * std::f32::consts::PI * f0 * h as f32 * t).sin() / h as f32)
-                    .sum::<f32>()
-                    * 0.3
-            })
-            .collect()
-    }
-
-    fn cents(a: f32, b: f32) -> f32 {
-        1200.0 * (a / b).log2()
-    }
-
-    #[test]
-    fn finds_steady_tones_across_the_range_and_rates() {
-        for &sample_rate in &[22_050.0, 44_100.0, 48_000.0, 96_000.0] {
-            for &f0 in &[65.0, 110.0, 220.0, 440.0, 880.0, 1050.0] {
-                let frames = detect(&harmonic_tone(f0, sample_rate, 0.5), sample_rate);
-                let voiced: Vec<_> = frames.iter().skip(20).collect();
-                assert!(
-                    voiced.iter().all(|f| f.is_voiced()),
-                    "{f0} Hz at {sample_rate}: unvoiced frames"
-                );
-                for frame in voiced {
-                    let error = cents(frame.f0, f0).abs();
-                    assert!(
-                        error < 2.0,
-                        "{f0} Hz at {sample_rate}: {} Hz ({error} cents)",
-                        frame.f0
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn silence_and_noise_are_not_voiced() {
-        let frames = detect(&vec![0.0; 48_000], 48_000.0);
-        assert!(frames.iter().all(|f| f.voicing == Voicing::Silence));
-        let mut noise = super::super::noise::WhiteNoise::new(3);
-        let noisy: Vec<f32> = (0..48_000).map(|_| noise.next_value() * 0.3).collect();
-        let frames = detect(&noisy, 48_000.0);
-        let voiced = frames.iter().filter(|f| f.is_voiced()).count();
-        assert!(
-            voiced * 20 < frames.len(),
-            "{voiced} of {} noise frames voiced",
-            frames.len()
-        );
-    }
-
-    #[test]
-    fn survives_non_finite_input() {
-        let mut signal = harmonic_tone(220.0, 48_000.0, 0.3);
-        for x in signal.iter_mut().step_by(97) {
-            *x = f32::NAN;
-        }
-        let frames = detect(&signal, 48_000.0);
-        assert!(frames
-            .iter()
-            .all(|f| f.f0.is_finite() && f.level_db.is_finite()));
-    }
-}
+mod tests;

@@ -129,6 +129,17 @@ impl PitchMarks {
         self.history.get(index)
     }
 
+    /// The input samples from absolute index `start` on, into `out` (0 where the history holds
+    /// none): `input` for a run of indices.
+    pub fn input_run(&self, start: i64, out: &mut [f32]) {
+        let end = start + out.len() as i64;
+        if end <= 0 {
+            out.fill(0.0);
+            return;
+        }
+        self.history.copy_ending_at(end as u64, out);
+    }
+
     /// The input a grain read `formant` times faster than real time reads from.
     #[inline]
     pub fn source(&self, formant: f32) -> &History {
@@ -195,9 +206,23 @@ impl PitchMarks {
         self.peaks.push_slice(filtered);
         match period {
             Some(period) if period.is_finite() && period >= MIN_PERIOD => {
-                for (j, mark) in trace[..input.len()].iter_mut().enumerate() {
-                    self.track(period as f64, first + j as i64);
-                    *mark = Some(self.last_mark - self.mark_delay);
+                // `track` sample by sample, with what depends only on the period worked out
+                // once for the run.
+                let period = period as f64;
+                self.follow_period(period);
+                let search = search_reach(period);
+                let trace = &mut trace[..input.len()];
+                let mut j = 0;
+                while j < trace.len() {
+                    self.advance(period, search, first + j as i64);
+                    let mark = Some(self.last_mark - self.mark_delay);
+                    // The marks move next at the first sample past `last_mark + period +
+                    // search` (see `advance`): until then every sample sees this mark.
+                    let next = ((self.last_mark + period + search).floor() as i64 + 1 - first)
+                        .clamp(j as i64 + 1, trace.len() as i64)
+                        as usize;
+                    trace[j..next].fill(mark);
+                    j = next;
                 }
             }
             _ => {
@@ -209,6 +234,13 @@ impl PitchMarks {
 
     /// Advances the analysis marks through the input that is available.
     fn track(&mut self, period: f64, newest: i64) {
+        self.follow_period(period);
+        self.advance(period, search_reach(period), newest);
+    }
+
+    /// Keeps the peak filter's group delay at `period` (marks are found on the filtered copy).
+    #[inline]
+    fn follow_period(&mut self, period: f64) {
         if period != self.mark_delay_period {
             self.mark_delay_period = period;
             self.mark_delay = self
@@ -216,7 +248,12 @@ impl PitchMarks {
                 .group_delay(std::f64::consts::TAU / period)
                 .clamp(0.0, period / 2.0);
         }
-        let search = (period / 6.0).max(1.0);
+    }
+
+    /// Moves the marks up to input index `newest`, each found within `search` samples of where
+    /// `period` predicts it.
+    #[inline]
+    fn advance(&mut self, period: f64, search: f64, newest: i64) {
         if !self.tracking {
             // Lock onto the strongest peak of the last period before the latency point.
             let end = newest - (search.ceil() as i64);
@@ -246,6 +283,12 @@ impl PitchMarks {
         }
         best
     }
+}
+
+/// How far from its predicted place a mark is looked for: a sixth of the period.
+#[inline]
+fn search_reach(period: f64) -> f64 {
+    (period / 6.0).max(1.0)
 }
 
 #[cfg(test)]

@@ -24,6 +24,9 @@
 
 use super::level_match::{DcBlocker, LevelMatch};
 use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
+use grain::{render_grain, windowed_sum, GrainShape};
+
+mod grain;
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
@@ -242,60 +245,131 @@ impl PsolaVoice {
         if period.is_none() && self.is_idle() {
             // Unvoiced and faded out: the dry input, delayed.
             self.rest();
-            for (j, y) in out.iter_mut().enumerate() {
-                *y = marks.input(first + j as i64 - self.latency as i64);
-            }
+            marks.input_run(first - self.latency as i64, out);
             return;
         }
-        for (j, (y, mark)) in out.iter_mut().zip(trace).enumerate() {
-            *y = self.process_sample(marks, first + j as i64, period, *mark, request);
+        let frames = out.len().min(trace.len());
+        let mut done = 0;
+        while done < frames {
+            let end = (done + MAX_RUN).min(frames);
+            self.process_chunk(
+                marks,
+                first + done as i64,
+                &trace[done..end],
+                period,
+                request,
+                &mut out[done..end],
+            );
+            done = end;
         }
     }
 
-    /// One output sample at input index `newest`: `period` while voiced, `mark` the mark in
-    /// force.
-    #[inline]
-    fn process_sample(
+    /// Up to `MAX_RUN` samples from input index `first` on: grains are scheduled sample by
+    /// sample (where a grain starts, the rendering so far is summed), rendered a grain at a
+    /// time over the span between two schedulings (the same sums in the same order as sample
+    /// by sample), then levelled and mixed with the dry input.
+    fn process_chunk(
         &mut self,
         marks: &PitchMarks,
-        newest: i64,
+        first: i64,
+        trace: &[Option<f64>],
         period: Option<f64>,
-        mark: Option<f64>,
         request: ShiftRequest,
-    ) -> f32 {
-        let now = (newest - self.latency as i64) as f64;
-        let dry = marks.input(now as i64);
-
-        match (period, mark) {
-            (Some(period), Some(mark)) => {
-                if !self.engaged {
-                    self.engaged = true;
-                    self.next_synthesis = now;
+        out: &mut [f32],
+    ) {
+        let frames = out.len().min(trace.len()).min(MAX_RUN);
+        let shape = period.map(|period| GrainShape::new(period, request));
+        let mut sum = [0.0f32; MAX_RUN];
+        let mut mix = [0.0f32; MAX_RUN];
+        let mut span_start = 0;
+        for (j, mark) in trace[..frames].iter().enumerate() {
+            let now = (first + j as i64 - self.latency as i64) as f64;
+            match (period, shape, mark) {
+                (Some(period), Some(shape), Some(mark)) => {
+                    if !self.engaged {
+                        self.engaged = true;
+                        self.next_synthesis = now;
+                    }
+                    if self.next_synthesis - shape.synthesis_half <= now {
+                        self.render_span(marks, first, span_start..j, &mut sum);
+                        span_start = j;
+                        self.schedule_grains(marks, *mark, period, &shape, now);
+                    }
+                    self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
                 }
-                self.schedule_grains(marks, mark, period, request, now);
-                self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
+                _ => {
+                    self.engaged = false;
+                    self.voiced_mix = (self.voiced_mix - self.voiced_step).max(0.0);
+                }
             }
-            _ => {
-                self.engaged = false;
-                self.voiced_mix = (self.voiced_mix - self.voiced_step).max(0.0);
+            mix[j] = self.voiced_mix;
+            if self.voiced_mix <= 0.0 && self.grain_count > 0 {
+                // Grains still sounding are dropped with the crossfade.
+                self.render_span(marks, first, span_start..j, &mut sum);
+                self.grain_count = 0;
+                span_start = j;
             }
         }
+        self.render_span(marks, first, span_start..frames, &mut sum);
+        let mut dry = [0.0f32; MAX_RUN];
+        marks.input_run(first - self.latency as i64, &mut dry[..frames]);
+        for (j, y) in out[..frames].iter_mut().enumerate() {
+            let dry = dry[j];
+            let voiced_mix = mix[j];
+            // Unvoiced input passes dry; between grains (shifting down leaves room between
+            // pulses) a voiced stretch is silence, not the dry input: it is all grains.
+            *y = if voiced_mix <= 0.0 {
+                dry
+            } else {
+                let grains = self.dc.process(sum[j]);
+                let wet = self.level.process(grains, dry);
+                if voiced_mix >= 1.0 {
+                    wet
+                } else {
+                    voiced_mix * wet + (1.0 - voiced_mix) * dry
+                }
+            };
+        }
+    }
 
-        if self.voiced_mix <= 0.0 {
-            // Grains still sounding are dropped with the crossfade; unvoiced input passes dry.
-            self.grain_count = 0;
-            return dry;
+    /// Adds every active grain to `sum` over the chunk's samples `span` (input indices from
+    /// `first`), then retires the grains finished by the span's last sample, keeping the
+    /// survivors in order.
+    fn render_span(
+        &mut self,
+        marks: &PitchMarks,
+        first: i64,
+        span: std::ops::Range<usize>,
+        sum: &mut [f32; MAX_RUN],
+    ) {
+        if span.is_empty() || self.grain_count == 0 {
+            return;
         }
-        // Between grains (shifting down leaves room between pulses) the output is silence, not
-        // the dry input: a voiced stretch is all grains.
-        let grains = self.render(marks, now, newest);
-        let grains = self.dc.process(grains);
-        let wet = self.level.process(grains, dry);
-        if self.voiced_mix >= 1.0 {
-            wet
-        } else {
-            self.voiced_mix * wet + (1.0 - self.voiced_mix) * dry
+        let latency = self.latency as i64;
+        let oldest = marks.oldest_readable();
+        for grain in &self.grains[..self.grain_count] {
+            let source = marks.source(grain.formant);
+            if grain.formant == 1.0 {
+                render_grain::<false>(
+                    grain, &self.hann, source, first, latency, oldest, &span, sum,
+                );
+            } else {
+                render_grain::<true>(
+                    grain, &self.hann, source, first, latency, oldest, &span, sum,
+                );
+            }
         }
+        let last_now = (first + span.end as i64 - 1 - latency) as f64;
+        let mut kept = 0;
+        for i in 0..self.grain_count {
+            let grain = self.grains[i];
+            if last_now - grain.synthesis_centre > grain.reach {
+                continue;
+            }
+            self.grains[kept] = grain;
+            kept += 1;
+        }
+        self.grain_count = kept;
     }
 
     /// Creates every grain that must start sounding by output time `now`, around analysis
@@ -305,22 +379,10 @@ impl PsolaVoice {
         marks: &PitchMarks,
         mark: f64,
         period: f64,
-        request: ShiftRequest,
+        shape: &GrainShape,
         now: f64,
     ) {
-        let formant = request.read_speed();
-        let output_period = if request.output_period.is_finite() {
-            (request.output_period as f64)
-                .clamp(period / 8.0, period * 8.0)
-                .max(2.0)
-        } else {
-            period
-        };
-        // Two periods of input per grain, unless the grains are packed closer than that after
-        // resampling: then each grain is cut to one output period either side, so it holds one
-        // pulse and the resampled neighbours do not smear the new spacing.
-        let half_width = (period as f32).min(formant * output_period as f32).max(2.0);
-        let synthesis_half = (half_width / formant) as f64;
+        let synthesis_half = shape.synthesis_half;
         // A long unvoiced stretch may have left the synthesis clock behind: restart it.
         if self.next_synthesis + synthesis_half < now {
             self.next_synthesis = now;
@@ -329,13 +391,13 @@ impl PsolaVoice {
             let s = self.next_synthesis;
             let mut grain = Grain::new(
                 s,
-                self.analysis_centre(mark, s, period, half_width as f64, formant),
-                half_width,
-                formant,
+                self.analysis_centre(mark, s, period, shape.half_width as f64, shape.formant),
+                shape.half_width,
+                shape.formant,
             );
             grain.mean = self.grain_mean(marks, &grain, period, now as i64 + self.latency as i64);
             self.push_grain(grain);
-            self.next_synthesis += output_period;
+            self.next_synthesis += shape.output_period;
         }
     }
 
@@ -376,25 +438,15 @@ impl PsolaVoice {
             0.0
         };
         let centre = grain.analysis_centre - back;
-        let reach = grain.synthesis_half_width();
-        let first = (grain.synthesis_centre - reach).ceil() as i64;
-        let last = (grain.synthesis_centre + reach).floor() as i64;
-        // The same reads `render` makes (whole samples when the formants are kept), within the
+        // The same reads `render_grain` makes (whole samples when the formants are kept), within the
         // same bounds, so the unchecked reads stay inside what the history holds.
         let (latest, earliest) = (newest as f64, (newest - marks.oldest_readable()) as f64);
         let source = marks.source(grain.formant);
-        let (mut sum, mut weight) = (0.0f32, 0.0f32);
-        for t in first..=last {
-            let offset = (t as f64 - grain.synthesis_centre) * grain.formant as f64;
-            let w = self.window(offset as f32 * grain.inverse_half_width);
-            let position = (centre + offset).min(latest).max(earliest);
-            sum += w * if grain.formant == 1.0 {
-                source.get_recent(position as i64)
-            } else {
-                source.get_recent_interpolated(position)
-            };
-            weight += w;
-        }
+        let (sum, weight) = if grain.formant == 1.0 {
+            windowed_sum::<false>(grain, centre, &self.hann, source, latest, earliest)
+        } else {
+            windowed_sum::<true>(grain, centre, &self.hann, source, latest, earliest)
+        };
         if weight > 0.0 {
             sum / weight
         } else {
@@ -411,135 +463,7 @@ impl PsolaVoice {
         self.grains[self.grain_count] = grain;
         self.grain_count += 1;
     }
-
-    /// Sums the active grains at output time `now`, retiring finished ones (in one pass that
-    /// keeps the survivors in order).
-    fn render(&mut self, marks: &PitchMarks, now: f64, newest: i64) -> f32 {
-        let mut sum = 0.0f32;
-        let mut kept = 0;
-        // Never past the newest input; never further back than the history holds (it is sized
-        // for two periods plus the latency).
-        let (latest, earliest) = (newest as f64, (newest - marks.oldest_readable()) as f64);
-        for i in 0..self.grain_count {
-            let grain = self.grains[i];
-            let offset = now - grain.synthesis_centre;
-            if offset > grain.reach {
-                continue;
-            }
-            self.grains[kept] = grain;
-            kept += 1;
-            if offset >= -grain.reach {
-                let analysis_offset = offset * grain.formant as f64;
-                let position = (grain.analysis_centre + analysis_offset)
-                    .min(latest)
-                    .max(earliest);
-                let window = self.window(analysis_offset as f32 * grain.inverse_half_width);
-                let source = marks.source(grain.formant);
-                let sample = if grain.formant == 1.0 {
-                    source.get_recent(position as i64)
-                } else {
-                    source.get_recent_interpolated(position)
-                };
-                sum += window * (sample - grain.mean);
-            }
-        }
-        self.grain_count = kept;
-        sum
-    }
-
-    /// Hann window at `x` in -1..1 (0 outside).
-    #[inline]
-    fn window(&self, x: f32) -> f32 {
-        if !(-1.0..=1.0).contains(&x) {
-            return 0.0;
-        }
-        let position = (x + 1.0) * 0.5 * HANN_POINTS as f32;
-        let index = (position as usize).min(HANN_POINTS - 1);
-        let frac = position - index as f32;
-        self.hann[index] + (self.hann[index + 1] - self.hann[index]) * frac
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dsp::biquad::{Biquad, BiquadCoefficients};
-    use crate::dsp::pitch_detector::PitchDetector;
-
-    fn pulse_voice(f0: f32, sample_rate: f32, seconds: f32) -> Vec<f32> {
-        let mut resonator = Biquad::new(BiquadCoefficients::peaking(sample_rate, 700.0, 4.0, 18.0));
-        let period = sample_rate / f0;
-        (0..(sample_rate * seconds) as usize)
-            .map(|i| {
-                let phase = (i as f32 % period) / period;
-                let pulse = if phase < 0.05 {
-                    1.0 - phase / 0.05
-                } else {
-                    0.0
-                };
-                resonator.process(pulse) * 0.3
-            })
-            .collect()
-    }
-
-    fn median_f0(signal: &[f32], sample_rate: f32) -> f32 {
-        let mut detector = PitchDetector::default();
-        detector.prepare(sample_rate, 480);
-        let mut f0s: Vec<f32> = signal
-            .iter()
-            .filter_map(|&x| detector.push(x))
-            .filter(|f| f.is_voiced())
-            .map(|f| f.f0)
-            .collect();
-        f0s.sort_by(f32::total_cmp);
-        f0s[f0s.len() / 2]
-    }
-
-    fn shift(signal: &[f32], sample_rate: f32, f0: f32, ratio: f32) -> Vec<f32> {
-        let mut shifter = PsolaShifter::default();
-        shifter.prepare(sample_rate, 480);
-        let period = sample_rate / f0;
-        let request = ShiftRequest {
-            input_period: Some(period),
-            output_period: period / ratio,
-            formant: 1.0,
-        };
-        signal
-            .iter()
-            .map(|&x| shifter.process(x, request))
-            .collect()
-    }
-
-    #[test]
-    fn shifts_by_the_requested_ratio() {
-        let sample_rate = 48_000.0;
-        let voice = pulse_voice(150.0, sample_rate, 1.0);
-        for semitones in [-12.0f32, -5.0, 0.0, 7.0, 12.0] {
-            let ratio = 2f32.powf(semitones / 12.0);
-            let out = shift(&voice, sample_rate, 150.0, ratio);
-            let measured = median_f0(&out[4_800..], sample_rate);
-            let cents = 1200.0 * (measured / (150.0 * ratio)).log2();
-            assert!(
-                cents.abs() < 3.0,
-                "{semitones} st: {measured} Hz ({cents} cents)"
-            );
-        }
-    }
-
-    #[test]
-    fn unvoiced_input_passes_through_delayed() {
-        let mut shifter = PsolaShifter::default();
-        shifter.prepare(48_000.0, 480);
-        let request = ShiftRequest {
-            input_period: None,
-            output_period: 100.0,
-            formant: 1.0,
-        };
-        let input: Vec<f32> = (0..2_000)
-            .map(|i| ((i * 7919) % 113) as f32 / 113.0 - 0.5)
-            .collect();
-        let out: Vec<f32> = input.iter().map(|&x| shifter.process(x, request)).collect();
-        assert!(out[..480].iter().all(|&y| y == 0.0));
-        assert_eq!(&out[480..], &input[..2_000 - 480]);
-    }
-}
+mod tests;

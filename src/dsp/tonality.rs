@@ -28,6 +28,9 @@ const VOICE_SHARE: f32 = 0.4;
 /// shift): a sawtooth has 61 %, a sine 100 %.
 const TONE_SHARE: f32 = 0.55;
 
+/// Samples `process_block` filters at once (its scratch size).
+const BLOCK: usize = 256;
+
 /// Measures the share of the input's energy at its fundamental.
 #[derive(Debug, Clone)]
 pub struct Tonality {
@@ -85,6 +88,21 @@ impl Tonality {
         let band = self.band.process(x);
         self.band_energy += self.coefficient * (band * band - self.band_energy);
         self.total_energy += self.coefficient * (x * x - self.total_energy);
+    }
+
+    /// Feeds a run of input samples (the same as `process` on each).
+    pub fn process_block(&mut self, samples: &[f32]) {
+        let mut band = [0.0f32; BLOCK];
+        for chunk in samples.chunks(BLOCK) {
+            let band = &mut band[..chunk.len()];
+            band.copy_from_slice(chunk);
+            self.band.process_block(band);
+            let c = self.coefficient;
+            for (&b, &x) in band.iter().zip(chunk) {
+                self.band_energy += c * (b * b - self.band_energy);
+                self.total_energy += c * (x * x - self.total_energy);
+            }
+        }
     }
 
     /// Share of the recent energy at the fundamental, 0..1.

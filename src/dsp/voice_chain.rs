@@ -372,17 +372,19 @@ impl VoiceChain {
         self.read_input(channels, start, end);
         // The detector sees every sample; each stretch between its frames is shifted with the
         // request in force then.
+        // The sample that completes a frame starts the next run (it is shifted with the
+        // request the frame makes).
         let mut run_start = 0;
-        // The index is where a run ends when a frame arrives, not only a position in `mono`
-        // (which the loop body cannot borrow across `&mut self` calls).
-        #[allow(clippy::needless_range_loop)]
-        for i in 0..frames {
-            let x = self.buffers.mono[i];
-            self.samples_seen += 1;
-            self.tonality.process(x);
-            if let Some(frame) = self.detector.push(x) {
-                self.shift_run(run_start, i);
-                run_start = i;
+        let mut i = 0;
+        while i < frames {
+            let input = &self.buffers.mono[i..frames];
+            let (taken, frame) = self.detector.push_slice(input);
+            self.tonality.process_block(&input[..taken]);
+            self.samples_seen += taken as u64;
+            i += taken;
+            if let Some(frame) = frame {
+                self.shift_run(run_start, i - 1);
+                run_start = i - 1;
                 self.on_frame(frame);
             }
         }

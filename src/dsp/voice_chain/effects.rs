@@ -104,9 +104,19 @@ impl Effects {
         }
         if active(&self.breath_amount) {
             self.breath_amount.fill(amounts);
-            for (x, &amount) in wet.iter_mut().zip(amounts.iter()) {
-                if amount > 0.0 {
-                    *x += amount * BREATH_LEVEL * self.breath.process(*x);
+            if amounts.iter().all(|&amount| amount > 0.0) {
+                // Breathing all along (the usual case): the noise a run at a time.
+                let mut noise = [0.0f32; MAX_RUN];
+                let noise = &mut noise[..frames];
+                self.breath.process_block(wet, noise);
+                for ((x, &amount), &n) in wet.iter_mut().zip(amounts.iter()).zip(noise.iter()) {
+                    *x += amount * BREATH_LEVEL * n;
+                }
+            } else {
+                for (x, &amount) in wet.iter_mut().zip(amounts.iter()) {
+                    if amount > 0.0 {
+                        *x += amount * BREATH_LEVEL * self.breath.process(*x);
+                    }
                 }
             }
         }
@@ -137,6 +147,37 @@ impl Effects {
         left: &mut [f32],
         right: &mut [f32],
     ) {
+        if amounts.iter().all(|&amount| amount > 0.0) {
+            // Sending all along (the usual case): the reverb a stretch at a time.
+            let frames = wet.len().min(amounts.len()).min(MAX_RUN);
+            let mut send = [0.0f32; MAX_RUN];
+            for (((s, &x), &amount), (&l, &r)) in send
+                .iter_mut()
+                .zip(wet)
+                .zip(amounts)
+                .zip(left.iter().zip(right.iter()))
+            {
+                *s = (x + 0.5 * (l + r)) * amount;
+            }
+            let (mut reverb_left, mut reverb_right) = ([0.0f32; MAX_RUN], [0.0f32; MAX_RUN]);
+            self.reverb.process_block(
+                &send[..frames],
+                &mut reverb_left[..frames],
+                &mut reverb_right[..frames],
+            );
+            for ((&x, (l, r)), (&reverb_l, &reverb_r)) in wet
+                .iter()
+                .zip(left.iter_mut().zip(right.iter_mut()))
+                .zip(reverb_left.iter().zip(reverb_right.iter()))
+            {
+                // Addition commutes exactly: the same sums as `x + harmony` below.
+                *l += x;
+                *r += x;
+                *l += REVERB_RETURN * reverb_l;
+                *r += REVERB_RETURN * reverb_r;
+            }
+            return;
+        }
         for ((&x, &amount), (l, r)) in wet
             .iter()
             .zip(amounts)
