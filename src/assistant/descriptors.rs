@@ -40,6 +40,11 @@ const SPACES: &[(&[&str], f32)] = &[
             "massive room",
             "auditorium",
             "hall",
+            "abbey",
+            "monastery",
+            "enya",
+            "sigur",
+            "gregorian",
         ],
         0.8,
     ),
@@ -166,8 +171,20 @@ const COMPLAINTS: &[(&[&str], &[SoundChange])] = &[
 /// Wishes about the tone: what the user wants to hear, and what gets there.
 const WISHES: &[(&[&str], &[SoundChange])] = &[
     (
-        &["sparkle", "shimmer", "more air", "airier"],
+        &[
+            "sparkle",
+            "shimmer",
+            "more air",
+            "airier",
+            "clarity",
+            "clearer",
+            "more clear",
+        ],
         &[SoundChange::PresenceBy(0.2)],
+    ),
+    (
+        &["body", "low end", "thicker", "more bottom"],
+        &[SoundChange::WarmthBy(0.2)],
     ),
     (
         &[

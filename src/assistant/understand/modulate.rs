@@ -101,7 +101,6 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     punch(words, &mut args);
     angel(words, &mut args);
     effects(words, ctx, preset, &mut args);
-    huge_space(words, &mut args);
     tone(words, ctx, &mut args);
     described(words, ctx, &mut args);
     (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceModulate, Value::Object(args)))
@@ -192,35 +191,6 @@ fn angel(words: &Words, args: &mut Map<String, Value>) {
     }
 }
 
-/// Places and artists known for a huge reverb: a long tail unless the words set one.
-const HUGE_SPACES: &[&str] = &[
-    "cathedral",
-    "church",
-    "abbey",
-    "canyon",
-    "cave",
-    "arena",
-    "stadium",
-    "enya",
-    "sigur",
-    "gregorian",
-    "monastery",
-    "temple",
-];
-
-/// A huge space: a long reverb tail (a number the words give wins).
-fn huge_space(words: &Words, args: &mut Map<String, Value>) {
-    if !words.has_any(HUGE_SPACES) || words.has_any(&["no", "without", "dry", "less"]) {
-        return;
-    }
-    // The place sizes the reverb unless a number does ("Enya-level reverb" is a big one).
-    if super::relative::has_number(words) {
-        args.entry("reverb").or_insert(json!(0.7));
-    } else {
-        args.insert("reverb".into(), json!(0.7));
-    }
-}
-
 /// A telephone or old radio: no lows, forward mids and highs.
 fn telephone(words: &Words, args: &mut Map<String, Value>) {
     let phone = words.has_any(&[
@@ -259,9 +229,12 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     if keeps_pitch(words) {
         return;
     }
-    let reset = words.has_any(&["reset", "normal", "zero", "rid", "remove", "off"])
-        || words.has_phrase("no pitch")
+    let reset = words.has_any(&[
+        "reset", "normal", "zero", "rid", "remove", "off", "original",
+    ]) || words.has_phrase("no pitch")
+        || words.has_phrase("no more pitch")
         || words.has_phrase("pitch 0")
+        || words.has_phrase("pitch shift 0")
         || words.has_phrase("pitch back");
     // Beside a formant, only the pitch's own words move the pitch ("formant up 2
     // semitones" is all formant).

@@ -113,7 +113,7 @@ fn places_and_machines_are_known_sounds() {
     let s = ParamSnapshot::default();
     assert_eq!(
         modulate("like monks in a cathedral", &s)["reverb"],
-        json!(0.7)
+        json!(0.8)
     );
     assert_eq!(
         modulate("make me sound like a dalek", &s),

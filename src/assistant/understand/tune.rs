@@ -278,7 +278,16 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         return;
     }
     // "Snap to the notes instantly": no glide at all.
-    if words.has_any(&["instant", "instantly", "immediately", "immediate"]) {
+    let at_once = [
+        "no glide",
+        "straight to the",
+        "as fast as",
+        "as quick as",
+        "right onto",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
+    if at_once || words.has_any(&["instant", "instantly", "immediately", "immediate"]) {
         args.insert("retune_ms".into(), json!(0.0));
         return;
     }
@@ -306,7 +315,9 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         || words.has_phrase("speed up")
         || words.has_phrase("more fast")
         || complains_slow;
-    let about_retune = words.has_any(&["retune", "correction", "tuning", "glide", "speed"]);
+    // "Loosen the autotune", "relax it": the tuning's speed eases.
+    let about_retune = words.has_any(&["retune", "correction", "tuning", "glide", "speed"])
+        || eases && words.has("autotune");
     if !about_retune {
         return;
     }
