@@ -299,7 +299,10 @@ pub fn scores(
     certain(words, ctx, &mut s);
     let key = find_key(words).0;
     let strong_tune = has_strong_tune(words);
-    if names_backing(words) && !strong_tune {
+    // In a request that makes a backing, "the track" is that backing ("rock track in D, and
+    // keep the track at -15 dB").
+    let backing_named = names_backing(words) || facts.backing && words.has("track");
+    if backing_named && !strong_tune {
         let mixing = (words.has_any(MIX_WORDS) || level_number(words)) && !makes(words);
         let spec = key.is_some()
             || find_tempo(words, false).is_some()
