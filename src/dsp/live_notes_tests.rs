@@ -208,7 +208,13 @@ fn the_key_names_an_off_key_pitch() {
 
 /// A note of `seconds` at `centre` whose first `steady_s` hold still and whose vibrato
 /// (`depth` cents peak at `rate` Hz) begins after them, as singers start a long note.
-fn vibrato_note(centre: f32, seconds: f64, steady_s: f64, depth: f32, rate: f64) -> Vec<AnalysisFrame> {
+fn vibrato_note(
+    centre: f32,
+    seconds: f64,
+    steady_s: f64,
+    depth: f32,
+    rate: f64,
+) -> Vec<AnalysisFrame> {
     frames(seconds, move |t| {
         let swing = if t < steady_s {
             0.0

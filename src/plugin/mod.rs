@@ -349,6 +349,9 @@ impl Plugin for DaiwPlugin {
             &mut self.chord_hold,
             &mut segments,
         );
+        self.backing_shared
+            .held_chord
+            .publish(self.chord_hold.notes());
         let channels = buffer.as_slice();
         chord_follow::play(&mut self.voice, channels, &segments[..stretches]);
         let analysis_tx = &mut self.analysis_tx;

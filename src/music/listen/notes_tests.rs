@@ -186,7 +186,10 @@ fn a_wide_vibrato_is_one_note_on_its_centre() {
         Hold(63.0, 1.2, 100.0, 5.5),
         Rest(0.2),
     ]);
-    let midis: Vec<u8> = segment_notes(&points, None).iter().map(|n| n.midi).collect();
+    let midis: Vec<u8> = segment_notes(&points, None)
+        .iter()
+        .map(|n| n.midi)
+        .collect();
     assert_eq!(midis, vec![62, 63]);
 }
 
@@ -202,7 +205,10 @@ fn a_custom_note_set_names_the_notes() {
     assert_eq!(note.midi, 65);
     assert!((note.cents - 130.0).abs() < 1.0, "{note:?}");
     // An empty or out-of-range set is no custom set.
-    assert_eq!(NoteNames::for_tuning(Some(c_major), 0), NoteNames::Key(c_major));
+    assert_eq!(
+        NoteNames::for_tuning(Some(c_major), 0),
+        NoteNames::Key(c_major)
+    );
     assert_eq!(NoteNames::Custom(0).mask(), 0x0fff);
     // Near the ends of the MIDI range the nearest note of the set lies on the one open side.
     assert_eq!(nearest_midi(0.2, NoteNames::Custom(1 << 11)), 11);
