@@ -187,7 +187,7 @@ impl HeldChordShare {
     /// The chord in force as (pitch-class mask, bass pitch class 0..12), if any.
     pub fn load(&self) -> Option<(u16, u8)> {
         let word = self.word.load(Ordering::Relaxed);
-        (word & HELD_BIT != 0).then(|| ((word & 0x0fff) as u16, ((word >> 12) & 0xf) as u8))
+        (word & HELD_BIT != 0).then_some(((word & 0x0fff) as u16, ((word >> 12) & 0xf) as u8))
     }
 }
 
