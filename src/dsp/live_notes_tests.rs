@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::dsp::live_onsets::LEVEL_LAG_S;
+use crate::music::theory::Key;
 
 const SR: f32 = 48_000.0;
 const HOP: f64 = 0.005;
@@ -39,11 +40,11 @@ fn frames(seconds: f64, pitch: impl Fn(f64) -> Option<f32>) -> Vec<AnalysisFrame
         .collect()
 }
 
-fn run(frames: &[AnalysisFrame], key: Option<Key>) -> Vec<NoteChange> {
+fn run(frames: &[AnalysisFrame], key: impl Into<NoteNames>) -> Vec<NoteChange> {
     let mut tracker = LiveNoteTracker::default();
     tracker.prepare(SR, 512);
     tracker.set_latency(LATENCY);
-    tracker.set_key(key);
+    tracker.set_names(key);
     let mut out = Vec::new();
     for frame in frames {
         tracker.push(frame, &mut |c| out.push(c));
@@ -198,6 +199,88 @@ fn the_key_names_an_off_key_pitch() {
     let track = frames(0.5, |_| Some(66.3));
     assert_eq!(ons(&run(&track, Some(c_major)))[0].0, 67);
     assert_eq!(ons(&run(&track, None))[0].0, 66);
+    // A custom note set names it by its own notes, not the key's: only C, E and F here.
+    let c_e_f = NoteNames::Custom(1 << 0 | 1 << 4 | 1 << 5);
+    assert_eq!(ons(&run(&track, c_e_f))[0].0, 65);
+    let only_f_sharp = NoteNames::for_tuning(Some(c_major), 1 << 6);
+    assert_eq!(ons(&run(&track, only_f_sharp))[0].0, 66);
+}
+
+/// A note of `seconds` at `centre` whose first `steady_s` hold still and whose vibrato
+/// (`depth` cents peak at `rate` Hz) begins after them, as singers start a long note.
+fn vibrato_note(
+    centre: f32,
+    seconds: f64,
+    steady_s: f64,
+    depth: f32,
+    rate: f64,
+) -> Vec<AnalysisFrame> {
+    frames(seconds, move |t| {
+        let swing = if t < steady_s {
+            0.0
+        } else {
+            (std::f64::consts::TAU * rate * (t - steady_s)).sin() as f32
+        };
+        Some(centre + depth / 100.0 * swing)
+    })
+}
+
+#[test]
+fn a_wide_vibrato_stays_one_note_on_its_centre() {
+    // Operatic and gospel vibratos: 100-125 cents peak (2-2.5 semitones peak to peak) at
+    // 4.5-6.5 Hz, after a steady 150 ms onset; and the centre a little off the note.
+    for (centre, depth, rate) in [
+        (62.0, 100.0, 5.0),
+        (62.0, 100.0, 5.5),
+        (62.0, 100.0, 6.5),
+        (69.2, 110.0, 6.0),
+        (55.0, 125.0, 5.0),
+        (62.0, 100.0, 4.5),
+    ] {
+        let changes = run(&vibrato_note(centre, 3.0, 0.15, depth, rate), None);
+        assert_paired(&changes);
+        let on = ons(&changes);
+        assert_eq!(
+            on.iter().map(|o| o.0).collect::<Vec<_>>(),
+            vec![centre.round() as u8],
+            "{depth} c at {rate} Hz around {centre}: {changes:?}"
+        );
+    }
+}
+
+#[test]
+fn a_step_under_a_wide_vibrato_is_a_new_note() {
+    // 1.2 s of D4 with a 100-cent vibrato, then a held semitone and a whole tone up, each
+    // with the same vibrato: three notes, each named by its centre.
+    for step in [1.0f32, 2.0] {
+        let track = frames(2.6, |t| {
+            let swing = if t < 0.15 {
+                0.0
+            } else {
+                (std::f64::consts::TAU * 5.5 * (t - 0.15)).sin() as f32
+            };
+            let centre = if t < 1.2 { 62.0 } else { 62.0 + step };
+            Some(centre + swing)
+        });
+        let changes = run(&track, None);
+        assert_paired(&changes);
+        let on = ons(&changes);
+        let notes: Vec<u8> = on.iter().map(|o| o.0).collect();
+        assert_eq!(notes, vec![62, 62 + step as u8], "step {step}: {changes:?}");
+        // Decided once the swing window holds only the new note (about 250 ms on) and dated
+        // `VIBRATO_STEP_LAG_S` before that: late, never early.
+        let late = on[1].1 - 1.2;
+        assert!((0.0..=0.2).contains(&late), "step {step}: {on:?}");
+    }
+}
+
+#[test]
+fn a_semitone_step_from_a_steady_note_is_still_quick() {
+    // Without vibrato the plain rules decide: dated on the crossing (see the legato test).
+    let track = frames(1.2, |t| Some(if t < 0.6 { 64.0 } else { 65.0 }));
+    let on = ons(&run(&track, None));
+    assert_eq!(on.iter().map(|o| o.0).collect::<Vec<_>>(), vec![64, 65]);
+    assert!((on[1].1 - 0.6).abs() <= HOP, "{on:?}");
 }
 
 #[test]
@@ -221,4 +304,67 @@ fn release_ends_the_note_and_garbage_starts_none() {
     }
     assert_eq!(out.iter().filter(|c| c.velocity.is_some()).count(), 1);
     assert!(velocity(f32::NAN) >= MIN_VELOCITY && velocity(0.0) <= 1.0);
+}
+
+/// The note numbers the tracker sends for `samples` run through the real chain.
+fn sung_notes(samples: &[f32], sample_rate: f32) -> Vec<u8> {
+    let mut chain = crate::dsp::VoiceChain::default();
+    chain.set_settings(&crate::dsp::VoiceSettings::default());
+    chain.prepare(sample_rate, 512);
+    let mut tracker = LiveNoteTracker::default();
+    tracker.prepare(sample_rate, 512);
+    let mut buffer = samples.to_vec();
+    let mut notes = Vec::new();
+    for block in buffer.chunks_mut(512) {
+        chain.process(&mut [block]);
+        chain.drain_analysis(|frame| {
+            tracker.push(&frame, &mut |change| {
+                if change.velocity.is_some() {
+                    notes.push(change.note);
+                }
+            });
+        });
+    }
+    notes
+}
+
+#[test]
+fn the_synthetic_singer_with_a_wide_vibrato_sings_one_note_per_note() {
+    use crate::dsp::synthetic_singer::{sing, GapKind, Segment, SingerConfig};
+    let note = |midi: f32, seconds: f32, vibrato_cents: f32, vibrato_hz: f32| Segment::Note {
+        midi,
+        seconds,
+        vibrato_cents,
+        vibrato_hz,
+    };
+    let silence = |seconds: f32| Segment::Gap {
+        seconds,
+        kind: GapKind::Silence,
+    };
+    // Each long note starts steady for 150 ms, then swings 100-120 cents either way; a
+    // semitone step with the vibrato going on makes the second note of the middle pair.
+    let segments = [
+        silence(0.3),
+        note(62.0, 0.15, 0.0, 5.5),
+        note(62.0, 2.0, 100.0, 5.5),
+        silence(0.3),
+        note(69.0, 0.15, 0.0, 5.0),
+        note(69.0, 1.5, 110.0, 5.0),
+        note(70.0, 1.5, 110.0, 5.0),
+        silence(0.3),
+        note(55.0, 0.15, 0.0, 6.0),
+        note(55.0, 2.0, 120.0, 6.0),
+        silence(0.4),
+    ];
+    for sample_rate in [44_100.0, 48_000.0] {
+        let take = sing(
+            &segments,
+            &SingerConfig {
+                sample_rate,
+                ..SingerConfig::default()
+            },
+        );
+        let notes = sung_notes(&take.samples, sample_rate);
+        assert_eq!(notes, vec![62, 69, 70, 55], "at {sample_rate} Hz");
+    }
 }

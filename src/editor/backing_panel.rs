@@ -57,6 +57,14 @@ impl BackingPanel {
         self.shared.position()
     }
 
+    /// The name of the chord held on the MIDI input ("Am7"), if one is in force.
+    pub fn held_chord(&self) -> Option<String> {
+        self.shared
+            .held_chord
+            .load()
+            .map(|(mask, bass)| super::held_chord::chord_name(mask, bass))
+    }
+
     /// Sends `pattern` (made from `spec`) to the audio thread and shows it in the form.
     pub fn install(&mut self, spec: BackingSpec, pattern: Pattern) -> bool {
         let boxed = Box::new(player_pattern(&pattern));

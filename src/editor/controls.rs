@@ -65,6 +65,13 @@ pub const TAB_NAMES: [(ControlsTab, &str); 2] = [
     (ControlsTab::Backing, "Backing track"),
 ];
 
+/// The chords the audio thread reports, as the cards show them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChordsShown<'a> {
+    /// The name of the chord held on the MIDI input ("Am7"), if one is in force.
+    pub held_on_midi: Option<&'a str>,
+}
+
 /// Draws the tab row and the chosen tab's cards; `backing_panel` draws the pattern controls
 /// inside the Backing card. The caller provides the scrolling.
 pub fn draw_controls(
@@ -73,6 +80,7 @@ pub fn draw_controls(
     setter: &ParamSetter,
     look: ControlsLook,
     tab: &mut ControlsTab,
+    chords: ChordsShown,
     backing_panel: impl FnOnce(&mut egui::Ui),
 ) {
     ui.horizontal(|ui| {
@@ -102,12 +110,12 @@ pub fn draw_controls(
         ControlsTab::Backing if ui.available_width() >= TWO_COLUMNS_MIN_WIDTH => {
             ui.columns(2, |columns| {
                 backing_card(&mut columns[0], params, setter, look, backing_panel);
-                harmony_card(&mut columns[1], params, setter, look);
+                harmony_card(&mut columns[1], params, setter, look, chords);
             });
         }
         ControlsTab::Backing => {
             backing_card(ui, params, setter, look, backing_panel);
-            harmony_card(ui, params, setter, look);
+            harmony_card(ui, params, setter, look, chords);
         }
     }
 }
@@ -237,10 +245,21 @@ fn set_int(setter: &ParamSetter, param: &IntParam, value: i32) {
 }
 
 /// What follows the backing's chords: the correction's targets and the harmony voices (how
-/// many, how they choose notes, level and width).
-fn harmony_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, look: ControlsLook) {
+/// many, how they choose notes, level and width); with Follow Chords on, the chord held on
+/// the MIDI input that the correction follows.
+fn harmony_card(
+    ui: &mut egui::Ui,
+    params: &DaiwParams,
+    setter: &ParamSetter,
+    look: ControlsLook,
+    chords: ChordsShown,
+) {
     let h = &params.harmony;
     theme::card(ui, "Chords & harmony", |ui| {
+        let following = params.tune.follow_chords.value() != FollowChords::Off;
+        if let Some(name) = chords.held_on_midi.filter(|_| following) {
+            held_chord_line(ui, name);
+        }
         ui.horizontal_wrapped(|ui| {
             ui.vertical(|ui| {
                 widgets::picker(
@@ -275,6 +294,22 @@ fn harmony_card(ui: &mut egui::Ui, params: &DaiwParams, setter: &ParamSetter, lo
                 widgets::knob(ui, p, setter, look.knob());
             }
         });
+    });
+}
+
+/// "Am7 held on MIDI": the chord name large, the source small.
+fn held_chord_line(ui: &mut egui::Ui, name: &str) {
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(name)
+                .size(theme::TITLE_SIZE)
+                .color(theme::TEXT),
+        );
+        ui.label(
+            egui::RichText::new("held on MIDI")
+                .size(theme::SMALL_SIZE)
+                .color(theme::TEXT_DIM),
+        );
     });
 }
 

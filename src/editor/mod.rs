@@ -14,6 +14,8 @@ pub mod cards;
 pub mod chat;
 /// The grouped parameter controls.
 pub mod controls;
+/// The name of the chord held on the MIDI input.
+pub mod held_chord;
 /// The one-octave keyboard showing (and, with a mask parameter, toggling) the scale's notes.
 pub mod keyboard;
 /// Parameter access by id: through the host, or a map for tests.
@@ -176,7 +178,11 @@ pub fn draw_window(
                 );
                 ui.add_space(theme::SPACE);
                 let look = controls::ControlsLook { compact };
-                controls::draw_controls(ui, params, setter, look, tab, |ui| {
+                let held_chord = backing.held_chord();
+                let chords = controls::ChordsShown {
+                    held_on_midi: held_chord.as_deref(),
+                };
+                controls::draw_controls(ui, params, setter, look, tab, chords, |ui| {
                     backing.ui(ui, &mut host)
                 });
             });

@@ -64,6 +64,8 @@ pub struct BackingShared {
     pub restart: AtomicBool,
     /// Position in the pattern as a fraction 0..1 (f64 bits), or NaN while silent.
     position: AtomicU64,
+    /// The chord held on the MIDI input (shown while Follow Chords is on).
+    pub held_chord: super::midi_chords::HeldChordShare,
 }
 
 impl BackingShared {
@@ -85,6 +87,7 @@ impl Default for BackingShared {
             preview: AtomicBool::new(false),
             restart: AtomicBool::new(false),
             position: AtomicU64::new(f64::NAN.to_bits()),
+            held_chord: super::midi_chords::HeldChordShare::default(),
         }
     }
 }

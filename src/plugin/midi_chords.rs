@@ -7,6 +7,8 @@
 //! key, scale or note mask rule. One held pitch class is no chord: with "MIDI Targets" on it
 //! stays the single target note it always was.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use crate::dsp::harmony::chord_track::{pitch_class_mask, MIN_CHORD_PITCH_CLASSES};
 
 /// Note changes one block records at their own sample; later ones in a block (a flood of
@@ -158,9 +160,55 @@ impl ChordHold {
     }
 }
 
+/// The chord in force on the MIDI input, handed from the audio thread to the window without a
+/// lock: its pitch classes (12 bits), its lowest note's pitch class (4 bits) and a "held" bit
+/// in one atomic word, so the window never reads half of one chord and half of another.
+#[derive(Debug, Default)]
+pub struct HeldChordShare {
+    word: AtomicU32,
+}
+
+/// The "a chord is in force" bit of `HeldChordShare`'s word.
+const HELD_BIT: u32 = 1 << 16;
+
+impl HeldChordShare {
+    /// Stores the chord in force, `notes` as MIDI note bits (0: none). Audio thread: one
+    /// relaxed store, no allocation.
+    pub fn publish(&self, notes: u128) {
+        let word = if notes == 0 {
+            0
+        } else {
+            let bass = notes.trailing_zeros() % 12;
+            HELD_BIT | bass << 12 | u32::from(pitch_class_mask(notes))
+        };
+        self.word.store(word, Ordering::Relaxed);
+    }
+
+    /// The chord in force as (pitch-class mask, bass pitch class 0..12), if any.
+    pub fn load(&self) -> Option<(u16, u8)> {
+        let word = self.word.load(Ordering::Relaxed);
+        (word & HELD_BIT != 0).then_some(((word & 0x0fff) as u16, ((word >> 12) & 0xf) as u8))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_held_chord_crosses_to_the_window_with_its_bass() {
+        let share = HeldChordShare::default();
+        assert_eq!(share.load(), None);
+        // A minor seven from C4 up (A2 in the bass): A C E G.
+        let am7_over_a = 1u128 << 45 | 1 << 60 | 1 << 64 | 1 << 67;
+        share.publish(am7_over_a);
+        assert_eq!(share.load(), Some((1 << 9 | 1 | 1 << 4 | 1 << 7, 9)));
+        share.publish(0);
+        assert_eq!(share.load(), None);
+        // C as the bass: pitch class 0 is still a held chord.
+        share.publish(1u128 << 48 | 1 << 64 | 1 << 67);
+        assert_eq!(share.load(), Some((1 | 1 << 4 | 1 << 7, 0)));
+    }
 
     #[test]
     fn notes_are_recorded_at_their_sample_and_carried_to_the_next_block() {

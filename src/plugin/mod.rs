@@ -268,6 +268,7 @@ impl Plugin for DaiwPlugin {
                 .enabled
                 .value()
                 .then(|| (tune.key.value(), tune.scale.value())),
+            note_mask: tune.note_mask.value().clamp(0, 0x0fff) as u16,
         };
         // Voice to MIDI's switch sets the lookahead; a change is a latency change for the host.
         let midi_out = &mut self.midi_out;
@@ -348,6 +349,9 @@ impl Plugin for DaiwPlugin {
             &mut self.chord_hold,
             &mut segments,
         );
+        self.backing_shared
+            .held_chord
+            .publish(self.chord_hold.notes());
         let channels = buffer.as_slice();
         chord_follow::play(&mut self.voice, channels, &segments[..stretches]);
         let analysis_tx = &mut self.analysis_tx;

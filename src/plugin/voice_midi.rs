@@ -14,6 +14,7 @@ use nice_plug::prelude::NoteEvent;
 use super::midi_schedule::{MidiSchedule, PendingNote};
 use crate::dsp::live_notes::{LiveNoteTracker, NoteChange};
 use crate::dsp::AnalysisFrame;
+use crate::music::listen::notes::NoteNames;
 use crate::music::theory::{Key, Note, PitchClass, ScaleKind};
 
 /// How far ahead Voice to MIDI looks (the latency it adds while on): the tracker's latest
@@ -45,6 +46,9 @@ pub struct BlockInputs {
     pub playing: bool,
     /// The tuning's key and scale when tuning is on (notes are named as it hears them).
     pub tuning: Option<(PitchClass, ScaleKind)>,
+    /// The tuning's custom note set (bit n = n semitones above C; 0: the key's scale), which
+    /// names the notes instead of the scale while tuning is on.
+    pub note_mask: u16,
 }
 
 /// Voice to MIDI's state across blocks.
@@ -125,10 +129,7 @@ impl VoiceMidi {
         self.enabled = inputs.enabled;
         self.playing = inputs.playing;
         self.channel = inputs.channel;
-        self.tracker.set_key(inputs.tuning.map(|(tonic, scale)| {
-            // The spelling does not matter for naming pitches (and this one never allocates).
-            Key::new(Note::default_spelling(tonic), scale)
-        }));
+        self.tracker.set_names(naming(inputs));
     }
 
     /// One analysis frame of this block: the notes it decides wait for their sample.
@@ -183,6 +184,19 @@ fn deliver(
     send(pending.event(timing));
 }
 
+/// Which notes the block's sung pitches are called: as tuning hears them when it is on (its
+/// custom note set when one is active, else its key's scale), else any semitone.
+fn naming(inputs: BlockInputs) -> NoteNames {
+    match inputs.tuning {
+        // The spelling does not matter for naming pitches (and this one never allocates).
+        Some((tonic, scale)) => NoteNames::for_tuning(
+            Some(Key::new(Note::default_spelling(tonic), scale)),
+            inputs.note_mask,
+        ),
+        None => NoteNames::Chromatic,
+    }
+}
+
 fn note_off(channel: u8, note: u8) -> PendingNote {
     PendingNote {
         channel,
@@ -216,12 +230,30 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_custom_note_set_names_the_notes_while_tuning_is_on() {
+        let c_major = Some((PitchClass::C, ScaleKind::Major));
+        let with = |tuning, note_mask| BlockInputs {
+            tuning,
+            note_mask,
+            ..inputs(true, 0, true)
+        };
+        // 66.4 (F# a bit sharp): C major calls it G; a set of only C, D and F calls it F;
+        // without tuning it is F#, whatever the set.
+        let only_c_d_f = 1 << 0 | 1 << 2 | 1 << 5;
+        let name = |inputs| crate::music::listen::notes::nearest_midi(66.4, naming(inputs));
+        assert_eq!(name(with(c_major, 0)), 67);
+        assert_eq!(name(with(c_major, only_c_d_f)), 65);
+        assert_eq!(name(with(None, only_c_d_f)), 66);
+    }
+
     fn inputs(enabled: bool, channel: u8, playing: bool) -> BlockInputs {
         BlockInputs {
             enabled,
             channel,
             playing,
             tuning: None,
+            note_mask: 0,
         }
     }
 

@@ -22,7 +22,7 @@ pub mod vibrato;
 use crate::music::theory::{Key, Note as NoteName, PitchClass};
 
 pub use key::{estimate_key, KeyEstimate, KeyListener};
-pub use notes::{segment_notes, SungNote};
+pub use notes::{segment_notes, NoteNames, SungNote};
 pub use report::TakeReport;
 pub use tracker::NoteTracker;
 

@@ -46,6 +46,13 @@ const MERGE_ST: f32 = 0.35;
 const GLIDE_PIECE_ST: f32 = 0.5;
 /// See `GLIDE_PIECE_ST`.
 const GLIDE_PIECE_S: f64 = 0.25;
+/// A note shorter than this beside a note with vibrato, lying within that vibrato's reach,
+/// is an edge of its swing (a wide vibrato's first or last half-cycle, which the smoothing
+/// cannot average at the run's ends), not a note: a cycle of a 4 Hz vibrato.
+const VIBRATO_EDGE_S: f64 = 0.25;
+/// How far past a vibrato's peak depth such an edge may lie: cycle-to-cycle variation of the
+/// peaks plus detector noise.
+const VIBRATO_REACH_MARGIN_ST: f32 = 0.2;
 
 /// One sung note.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -77,9 +84,71 @@ impl SungNote {
     }
 }
 
-/// The notes in a pitch track, in time order. `key` decides which note an off-key pitch is
-/// called (the nearest note of the key's scale); `None` means the nearest semitone.
-pub fn segment_notes(points: &[PitchPoint], key: Option<Key>) -> Vec<SungNote> {
+/// Which notes a sung pitch may be called: the tuning's target notes, so a note is named as
+/// the correction hears it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NoteNames {
+    /// Any semitone.
+    #[default]
+    Chromatic,
+    /// The notes of a key's scale.
+    Key(Key),
+    /// A custom set of pitch classes (bit n = n semitones above C), as the window's one-octave
+    /// keyboard sets it.
+    Custom(u16),
+}
+
+impl NoteNames {
+    /// The names tuning uses: a custom set when one is active (`custom_mask` not 0), else the
+    /// key's scale, else any semitone.
+    pub fn for_tuning(key: Option<Key>, custom_mask: u16) -> NoteNames {
+        match (custom_mask & 0x0fff, key) {
+            (0, Some(key)) => NoteNames::Key(key),
+            (0, None) => NoteNames::Chromatic,
+            (mask, _) => NoteNames::Custom(mask),
+        }
+    }
+
+    /// The allowed pitch classes (bit n = n semitones above C); never empty.
+    pub fn mask(self) -> u16 {
+        let mask = match self {
+            NoteNames::Chromatic => 0x0fff,
+            NoteNames::Key(key) => key.scale.pitch_class_mask(key.tonic_pc()),
+            NoteNames::Custom(mask) => mask & 0x0fff,
+        };
+        if mask == 0 {
+            0x0fff
+        } else {
+            mask
+        }
+    }
+
+    /// The key that spells the names, when there is one.
+    pub fn key(self) -> Option<Key> {
+        match self {
+            NoteNames::Key(key) => Some(key),
+            NoteNames::Chromatic | NoteNames::Custom(_) => None,
+        }
+    }
+}
+
+impl From<Option<Key>> for NoteNames {
+    fn from(key: Option<Key>) -> Self {
+        key.map_or(NoteNames::Chromatic, NoteNames::Key)
+    }
+}
+
+impl From<Key> for NoteNames {
+    fn from(key: Key) -> Self {
+        NoteNames::Key(key)
+    }
+}
+
+/// The notes in a pitch track, in time order. `names` decides which note an off-key pitch is
+/// called: the nearest note of a key's scale or of a custom note set (an `Option<Key>` works
+/// too; `None` means the nearest semitone).
+pub fn segment_notes(points: &[PitchPoint], names: impl Into<NoteNames>) -> Vec<SungNote> {
+    let key = names.into();
     let hop = typical_hop(points);
     let mut notes = Vec::new();
     for run in voiced_runs(points, hop) {
@@ -136,13 +205,13 @@ struct Claim {
 }
 
 /// The notes of one voiced run.
-pub(crate) fn notes_in_run(run: &Run, hop: f64, key: Option<Key>) -> Vec<SungNote> {
+pub(crate) fn notes_in_run(run: &Run, hop: f64, key: NoteNames) -> Vec<SungNote> {
     let cores = stable_cores(run, hop);
     let claims: Vec<Range<usize>> = claim_frames(run, &cores, hop)
         .into_iter()
         .filter(|frames| !is_glide_piece(run, frames, hop))
         .collect();
-    let claims = merge_wobbles(run, claims);
+    let claims = merge_wobbles(run, claims, hop);
     let mut notes = Vec::with_capacity(claims.len());
     for (i, claim) in claims.iter().enumerate() {
         let start_s = match i.checked_sub(1).map(|p| &claims[p]) {
@@ -251,8 +320,8 @@ fn claim_frames(run: &Run, cores: &[Range<usize>], hop: f64) -> Vec<Range<usize>
 }
 
 /// Joins neighbouring claims of the same pitch (a wobble split them; nothing re-articulated
-/// the note) and fits each claim.
-fn merge_wobbles(run: &Run, claims: Vec<Range<usize>>) -> Vec<Claim> {
+/// the note), fits each claim and joins a wide vibrato's stray edges to their note.
+fn merge_wobbles(run: &Run, claims: Vec<Range<usize>>, hop: f64) -> Vec<Claim> {
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(claims.len());
     for claim in claims {
         if let Some(previous) = merged.last_mut() {
@@ -263,13 +332,38 @@ fn merge_wobbles(run: &Run, claims: Vec<Range<usize>>) -> Vec<Claim> {
         }
         merged.push(claim);
     }
-    merged
-        .into_iter()
-        .map(|frames| Claim {
-            fit: fit_note(&run.times[frames.clone()], &run.pitch[frames.clone()]),
-            frames,
-        })
-        .collect()
+    let fitted = merged.into_iter().map(|frames| fit_claim(run, frames));
+    let mut claims: Vec<Claim> = Vec::new();
+    for claim in fitted {
+        match claims.last_mut() {
+            Some(previous) if is_vibrato_edge(previous, &claim, hop) => {
+                *previous = fit_claim(run, previous.frames.start..claim.frames.end);
+            }
+            _ => claims.push(claim),
+        }
+    }
+    claims
+}
+
+fn fit_claim(run: &Run, frames: Range<usize>) -> Claim {
+    Claim {
+        fit: fit_note(&run.times[frames.clone()], &run.pitch[frames.clone()]),
+        frames,
+    }
+}
+
+/// Whether one of two neighbouring claims is a short edge of the other's wide vibrato.
+fn is_vibrato_edge(a: &Claim, b: &Claim, hop: f64) -> bool {
+    let edge_of = |short: &Claim, long: &Claim| {
+        let Some(vibrato) = long.fit.vibrato else {
+            return false;
+        };
+        let reach = vibrato.depth_cents / 100.0 + VIBRATO_REACH_MARGIN_ST;
+        short.frames.len() < long.frames.len()
+            && short.frames.len() as f64 * hop < VIBRATO_EDGE_S
+            && (short.fit.centre - long.fit.centre).abs() <= reach
+    };
+    edge_of(a, b) || edge_of(b, a)
 }
 
 /// Whether a short claim drifts like a stretch of a slow glide.
@@ -292,14 +386,13 @@ fn boundary(run: &Run, previous: &Claim, next: &Claim) -> f64 {
         .map_or(run.times[next.frames.start], |i| run.times[i])
 }
 
-/// The nearest MIDI note to `pitch` (of the key's scale, when given), within 0..=127.
-pub fn nearest_midi(pitch: f32, key: Option<Key>) -> u8 {
+/// The nearest MIDI note to `pitch` of `names` (a key's scale, a custom set, any semitone),
+/// within 0..=127; a tie goes to the lower note.
+pub fn nearest_midi(pitch: f32, names: impl Into<NoteNames>) -> u8 {
     let rounded = pitch.round().clamp(0.0, 127.0) as i32;
-    let Some(key) = key else {
-        return rounded as u8;
-    };
-    let mask = key.scale.pitch_class_mask(key.tonic_pc());
-    (rounded - 2..=rounded + 2)
+    let mask = names.into().mask();
+    // Eleven semitones either way reach every pitch class, even where 0 or 127 clips one side.
+    (rounded - 11..=rounded + 11)
         .filter(|m| (0..=127).contains(m) && mask & (1 << m.rem_euclid(12)) != 0)
         .min_by(|a, b| {
             (*a as f32 - pitch)
@@ -309,7 +402,7 @@ pub fn nearest_midi(pitch: f32, key: Option<Key>) -> u8 {
         .unwrap_or(rounded) as u8
 }
 
-fn describe(fit: PitchFit, start_s: f64, end_s: f64, key: Option<Key>) -> SungNote {
+fn describe(fit: PitchFit, start_s: f64, end_s: f64, key: NoteNames) -> SungNote {
     let midi = nearest_midi(fit.centre, key);
     SungNote {
         start_s,

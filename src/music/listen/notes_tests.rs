@@ -166,3 +166,51 @@ fn garbage_points_give_no_notes_and_no_panic() {
     assert!(segment_notes(&[], None).is_empty());
     assert!(notes_to_csv(&[]).starts_with("start_s,"));
 }
+
+#[test]
+fn a_wide_vibrato_is_one_note_on_its_centre() {
+    use Part::*;
+    // Operatic and gospel vibratos, 100-120 cents peak at 5-6.5 Hz, starting at the onset, on
+    // long notes (and a semitone step between two of them stays a step). Slower ones (4.5 Hz)
+    // outlast the smoothing (`SMOOTH_HALF_S`) and still split.
+    for (depth, rate) in [(100.0, 5.0), (100.0, 5.5), (100.0, 6.5), (120.0, 6.0)] {
+        let points = track(&[Rest(0.1), Hold(62.0, 2.0, depth, rate), Rest(0.2)]);
+        let notes = segment_notes(&points, None);
+        let midis: Vec<u8> = notes.iter().map(|n| n.midi).collect();
+        assert_eq!(midis, vec![62], "{depth} c at {rate} Hz: {notes:?}");
+        assert!(notes[0].cents.abs() < 10.0, "{notes:?}");
+    }
+    let points = track(&[
+        Rest(0.1),
+        Hold(62.0, 1.2, 100.0, 5.5),
+        Hold(63.0, 1.2, 100.0, 5.5),
+        Rest(0.2),
+    ]);
+    let midis: Vec<u8> = segment_notes(&points, None)
+        .iter()
+        .map(|n| n.midi)
+        .collect();
+    assert_eq!(midis, vec![62, 63]);
+}
+
+#[test]
+fn a_custom_note_set_names_the_notes() {
+    use Part::*;
+    // 66.3 is an F# a little sharp: C major calls it G, a set of C, E and F calls it F.
+    let points = track(&[Rest(0.1), Hold(66.3, 0.5, 0.0, 0.0), Rest(0.1)]);
+    let c_major = Key::from_pitch_class(crate::music::theory::PitchClass::C, ScaleKind::Major);
+    assert_eq!(segment_notes(&points, Some(c_major))[0].midi, 67);
+    let c_e_f = NoteNames::for_tuning(Some(c_major), 1 << 0 | 1 << 4 | 1 << 5);
+    let note = segment_notes(&points, c_e_f)[0];
+    assert_eq!(note.midi, 65);
+    assert!((note.cents - 130.0).abs() < 1.0, "{note:?}");
+    // An empty or out-of-range set is no custom set.
+    assert_eq!(
+        NoteNames::for_tuning(Some(c_major), 0),
+        NoteNames::Key(c_major)
+    );
+    assert_eq!(NoteNames::Custom(0).mask(), 0x0fff);
+    // Near the ends of the MIDI range the nearest note of the set lies on the one open side.
+    assert_eq!(nearest_midi(0.2, NoteNames::Custom(1 << 11)), 11);
+    assert_eq!(nearest_midi(127.0, NoteNames::Custom(1 << 0)), 120);
+}

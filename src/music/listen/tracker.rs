@@ -85,7 +85,7 @@ impl NoteTracker {
         if self.run.times.is_empty() {
             return Vec::new();
         }
-        notes_in_run(&self.run, self.hop, None)
+        notes_in_run(&self.run, self.hop, super::notes::NoteNames::Chromatic)
     }
 
     /// Lets out all notes of an over-long run but the last, which may still be sounding; its
