@@ -9,12 +9,7 @@
 //!   note (of the key, when tuning gives one) to their mean.
 //! - Frames within `CLAIM_ST` of the note's centre belong to it (vibrato, wobble, drift).
 //! - Held pitch elsewhere changes the note: at once when it lies `LEAP_ST` or more
-//!   away, else after it stayed outside for `MIN_NOTE_S` (a vibrato's peaks never do).
-//! - Once the last `SWING_S` of the note swung to both sides of their mean by `WIDE_SWING_ST`
-//!   or more (a vibrato of 70 cents peak or wider), its peaks are no longer notes: a step
-//!   shows as that mean moving `CENTRE_STEP_ST` onto another note (decided 150 ms or so after
-//!   it, so such a note-on goes out late: `VIBRATO_STEP_LAG_S`), a leap as a held pitch
-//!   `WIDE_LEAP_ST` away.
+//!   away, else after it stayed outside for `MIN_NOTE_S` (a wide vibrato's peaks never do).
 //! - The note ends when the pitch wanders off without settling for `MIN_NOTE_S` (a glide
 //!   away), at silence, or after unvoiced frames longer than `BRIDGE_S` (a consonant or a
 //!   breath; shorter dropouts are bridged).
@@ -46,40 +41,8 @@ const STEADY_ST: f32 = 0.3;
 /// A held pitch this far from the sounding note's centre is a new note as soon as it is
 /// confirmed: wider than a 50-cent vibrato's whole swing (1 st peak to peak, and a note
 /// confirmed near one peak starts with its centre there) plus detector noise, so only a real
-/// step reaches it. Wide vibratos have rules of their own (`WIDE_SWING_ST`).
+/// step reaches it. A vibrato of 100 cents or more can still retrigger: a known limit.
 const LEAP_ST: f32 = 1.5;
-/// How much of the latest pitch shows whether the voice swings: 0.25 s holds a whole cycle
-/// of a vibrato of 4 Hz or faster, so its mean is the vibrato's centre (a partial cycle
-/// leaves at most a quarter of the depth) and both its turns are in it.
-const SWING_S: f64 = 0.25;
-/// A pitch counts as on one side of the swing's mean only beyond this band: wider than
-/// detector noise on a held note (a few cents), so a steady note never "swings".
-const SIDE_BAND_ST: f32 = 0.15;
-/// Half the swing's range must reach this for a wide vibrato, whose peaks the plain rules
-/// would take for notes: vibratos up to 50 cents peak (most singers) plus the detector's
-/// noise stay below it and keep the plain, quicker rules.
-const WIDE_SWING_ST: f32 = 0.7;
-/// The widest half-swing taken as a vibrato: 160 cents peak covers operatic and gospel
-/// vibratos (100-125 cents) with jitter; a wider range is a step or an octave slip.
-const MAX_SWING_ST: f32 = 1.6;
-/// Under a wide vibrato, the swing's mean this far from the sounding note, and nearer
-/// another, is a step: a partial cycle moves a true centre by at most a quarter of the depth
-/// (0.25-0.3 st at 100-125 cents), so 0.6 st is clear of it, and a semitone step gets there
-/// once 60 % of `SWING_S` is the new note (about 150 ms after it).
-const CENTRE_STEP_ST: f32 = 0.6;
-/// A swing window this much wider than the note's own vibrato (half-ranges) still holds the
-/// old note and the new: a step is decided once it is clean (cycle-to-cycle variation of the
-/// peaks and the detector's noise stay below it).
-const SWING_SETTLED_ST: f32 = 0.25;
-/// Where a step under a wide vibrato is dated: this long before it is decided, the latest
-/// the plugin's lookahead (`plugin::voice_midi::LOOKAHEAD_S`, 100 ms) covers with room. The
-/// true step lies 60-100 ms before that: such a note-on sounds that much late.
-const VIBRATO_STEP_LAG_S: f64 = 0.08;
-/// Under a wide vibrato, a held pitch this far from the swing's mean is a leap to a new note
-/// at once: beyond the widest swing's reach (`MAX_SWING_ST` plus a margin) on both sides.
-const WIDE_LEAP_ST: f32 = 2.0 * MAX_SWING_ST + 0.3;
-/// Most frames `SWING_S` holds (50 at the detector's 5 ms hop).
-const MAX_SWING_FRAMES: usize = 64;
 /// The note's centre averages at most this much of its latest pitch, so it follows a slow
 /// drift instead of calling it a new note.
 const CENTRE_MEMORY_S: f64 = 0.5;
@@ -114,10 +77,6 @@ struct Sounding {
     outside: u32,
     /// Input instant of the first of those frames (where a glide away began).
     outside_since: f64,
-    /// The note swings with a wide vibrato (`WIDE_SWING_ST`).
-    wide_vibrato: bool,
-    /// Half the range of that vibrato's swing, while the swing stayed on the note.
-    swing_half: f32,
 }
 
 impl Sounding {
@@ -148,13 +107,6 @@ pub struct LiveNoteTracker {
     sounding: Option<Sounding>,
     /// Which notes a pitch may be called.
     names: NoteNames,
-    /// The latest voiced pitches of the current voiced stretch (a ring, `swing_len` of them
-    /// from `swing_head` on, oldest first), for telling a vibrato.
-    swing: [f32; MAX_SWING_FRAMES],
-    swing_head: usize,
-    swing_len: usize,
-    /// How many frames `SWING_S` holds at this rate.
-    swing_frames: usize,
     /// The last frames, for back-dating a confirmed note to its onset.
     history: FrameHistory,
     /// Input instant of the latest frame.
@@ -180,10 +132,6 @@ impl Default for LiveNoteTracker {
             left_at: None,
             sounding: None,
             names: NoteNames::Chromatic,
-            swing: [0.0; MAX_SWING_FRAMES],
-            swing_head: 0,
-            swing_len: 0,
-            swing_frames: 50,
             history: FrameHistory::default(),
             last_instant: 0.0,
             last_sample: 0,
@@ -211,7 +159,6 @@ impl LiveNoteTracker {
         self.bridge_frames = frames(BRIDGE_S);
         self.change_frames = frames(MIN_NOTE_S);
         self.centre_frames = frames(CENTRE_MEMORY_S);
-        self.swing_frames = (frames(SWING_S) as usize).min(MAX_SWING_FRAMES);
         self.clear();
     }
 
@@ -234,7 +181,6 @@ impl LiveNoteTracker {
         self.unvoiced_since = 0.0;
         self.left_at = None;
         self.sounding = None;
-        self.swing_len = 0;
         self.history.clear();
         self.last_instant = 0.0;
         self.last_sample = 0;
@@ -251,7 +197,6 @@ impl LiveNoteTracker {
     pub fn release(&mut self) -> Option<u8> {
         self.recent_len = 0;
         self.left_at = None;
-        self.swing_len = 0;
         self.history.clear();
         self.sounding.take().map(|s| s.note)
     }
@@ -307,7 +252,6 @@ impl LiveNoteTracker {
         }
         self.unvoiced_run = self.unvoiced_run.saturating_add(1);
         if silent || self.unvoiced_run > self.bridge_frames {
-            self.swing_len = 0;
             if let Some(off) = self.release_at(self.unvoiced_since) {
                 sink(off);
             }
@@ -324,7 +268,6 @@ impl LiveNoteTracker {
     ) {
         self.unvoiced_run = 0;
         self.remember(pitch);
-        self.remember_swing(pitch);
         let steady = self.steady_mean();
         let Some(mut sounding) = self.sounding else {
             if let Some(mean) = steady {
@@ -334,11 +277,6 @@ impl LiveNoteTracker {
             }
             return;
         };
-        if self.wide_vibrato(&mut sounding) {
-            self.sounding = Some(sounding);
-            self.under_vibrato(sounding, steady, level_db, instant, sink);
-            return;
-        }
         let centre = sounding.centre();
         if (pitch - centre).abs() <= CLAIM_ST {
             sounding.outside = 0;
@@ -383,66 +321,6 @@ impl LiveNoteTracker {
         }
     }
 
-    /// Whether `sounding` has a wide vibrato: once the swing window shows one while its
-    /// mean is still on the note, the note keeps it (a step under it goes on swinging).
-    fn wide_vibrato(&self, sounding: &mut Sounding) -> bool {
-        if let Some((mean, half)) = self.vibrato() {
-            let on_note = (mean - f32::from(sounding.note)).abs() < CENTRE_STEP_ST;
-            let wide = (WIDE_SWING_ST..=MAX_SWING_ST).contains(&half);
-            if on_note && wide && (!sounding.wide_vibrato || half < sounding.swing_half) {
-                // The narrowest swing seen on the note is its own (a step widens the range).
-                sounding.wide_vibrato = true;
-                sounding.swing_half = half;
-            } else if on_note && wide && (mean - f32::from(sounding.note)).abs() < SIDE_BAND_ST {
-                sounding.swing_half = half;
-            }
-        }
-        sounding.wide_vibrato
-    }
-
-    /// A voiced frame of a note with a wide vibrato: its peaks are not notes; a step shows as
-    /// the swing's mean moving onto another note, a leap as a held pitch beyond any swing.
-    fn under_vibrato(
-        &mut self,
-        sounding: Sounding,
-        steady: Option<f32>,
-        level_db: f32,
-        instant: f64,
-        sink: &mut impl FnMut(NoteChange),
-    ) {
-        let Some((mean, half)) = self.swing_stats() else {
-            return;
-        };
-        // The window holds only the new note's swing (no longer the old note's too), its mean
-        // is off the sounding note and on another.
-        let settled = half <= sounding.swing_half + SWING_SETTLED_ST;
-        let stepped = settled
-            && (mean - f32::from(sounding.note)).abs() >= CENTRE_STEP_ST
-            && self.note_of(mean) != sounding.note;
-        let leap = steady.filter(|held| (held - mean).abs() >= WIDE_LEAP_ST);
-        let (target, onset) = match (stepped, leap) {
-            (_, Some(held)) => (held, self.onset(held, Approach::From(mean))),
-            // The step cannot be dated from a swinging pitch: it is put `VIBRATO_STEP_LAG_S`
-            // before the decision, the most the lookahead covers.
-            (true, None) => (
-                mean,
-                (instant - VIBRATO_STEP_LAG_S * self.sample_rate).max(0.0),
-            ),
-            (false, None) => return,
-        };
-        if let Some(off) = self.release_at(onset) {
-            sink(off);
-        }
-        self.start(target, level_db, onset, sink);
-        if leap.is_none() {
-            // The singer goes on with the same vibrato.
-            if let Some(next) = self.sounding.as_mut() {
-                next.wide_vibrato = true;
-                next.swing_half = sounding.swing_half;
-            }
-        }
-    }
-
     /// Where the note just confirmed around `mean` began (input instant).
     fn onset(&self, mean: f32, approach: Approach) -> f64 {
         live_onsets::onset(
@@ -474,8 +352,6 @@ impl LiveNoteTracker {
             centre_count: 1,
             outside: 0,
             outside_since: 0.0,
-            wide_vibrato: false,
-            swing_half: 0.0,
         }
     }
 
@@ -492,60 +368,6 @@ impl LiveNoteTracker {
 
     fn note_of(&self, pitch: f32) -> u8 {
         nearest_midi(pitch, self.names)
-    }
-
-    /// Appends a voiced pitch to the swing ring (dropping the oldest when full).
-    fn remember_swing(&mut self, pitch: f32) {
-        let capacity = self.swing_frames.max(1);
-        if self.swing_len == capacity {
-            self.swing_head = (self.swing_head + 1) % capacity;
-            self.swing_len -= 1;
-        }
-        self.swing[(self.swing_head + self.swing_len) % capacity] = pitch;
-        self.swing_len += 1;
-    }
-
-    /// The mean and half the range of the last `SWING_S` of voiced pitch, once there are
-    /// that many.
-    fn swing_stats(&self) -> Option<(f32, f32)> {
-        let capacity = self.swing_frames.max(1);
-        if self.swing_len < capacity {
-            return None;
-        }
-        let pitches = (0..self.swing_len).map(|i| self.swing[(self.swing_head + i) % capacity]);
-        let (sum, low, high) = pitches.fold(
-            (0.0f32, f32::INFINITY, f32::NEG_INFINITY),
-            |(sum, lo, hi), p| (sum + p, lo.min(p), hi.max(p)),
-        );
-        Some((sum / self.swing_len as f32, 0.5 * (high - low)))
-    }
-
-    /// The vibrato the last `SWING_S` show, as (centre, half-swing), when they are all
-    /// voiced and swung to both sides of their mean and back (a step crosses only once) by
-    /// at least `WIDE_SWING_ST`.
-    fn vibrato(&self) -> Option<(f32, f32)> {
-        let (mean, half) = self.swing_stats()?;
-        if half < WIDE_SWING_ST {
-            return None;
-        }
-        let capacity = self.swing_frames.max(1);
-        let pitches = || (0..self.swing_len).map(|i| self.swing[(self.swing_head + i) % capacity]);
-        let mut side = 0i8;
-        let mut crossings = 0u32;
-        for p in pitches() {
-            let now = if p > mean + SIDE_BAND_ST {
-                1
-            } else if p < mean - SIDE_BAND_ST {
-                -1
-            } else {
-                side
-            };
-            if side != 0 && now != side {
-                crossings += 1;
-            }
-            side = now;
-        }
-        (crossings >= 2).then_some((mean, half))
     }
 
     /// Appends a voiced pitch to the confirmation window (dropping the oldest when full).
