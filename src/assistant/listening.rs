@@ -9,7 +9,9 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::music::listen::TakeReport;
-use crate::music::listen::{segment_notes, KeyEstimate, KeyListener, PitchPoint, SungNote};
+use crate::music::listen::{
+    segment_notes, KeyEstimate, KeyListener, NoteNames, PitchPoint, SungNote,
+};
 use crate::music::theory::{Key, PitchClass, ScaleKind};
 
 /// A silence at least this long ends a take: long enough for breaths and rests between phrases
@@ -85,9 +87,11 @@ impl Listening {
         segment_notes(&points, key)
     }
 
-    /// The pitch report of the latest take (against `key` when given), `None` before any note.
-    pub fn take_report(&self, key: Option<Key>) -> Option<TakeReport> {
-        let notes = self.take_notes(key);
+    /// The pitch report of the latest take against `names` (a key, a custom note set, or any
+    /// semitone), `None` before any note; `key` spells the note names.
+    pub fn take_report(&self, names: NoteNames, key: Option<Key>) -> Option<TakeReport> {
+        let points: Vec<PitchPoint> = self.take.iter().copied().collect();
+        let notes = segment_notes(&points, names);
         (!notes.is_empty()).then(|| TakeReport::from_notes(&notes, key))
     }
 
@@ -193,9 +197,28 @@ mod tests {
         let notes = listening.take_notes(None);
         let midis: Vec<u8> = notes.iter().map(|n| n.midi).collect();
         assert_eq!(midis, vec![67, 69], "only the latest take");
-        let report = listening.take_report(None).expect("a report");
+        let report = listening
+            .take_report(NoteNames::Chromatic, None)
+            .expect("a report");
         assert_eq!(report.notes, 2);
         assert_eq!(report.within_10_cents, 2);
+    }
+
+    #[test]
+    fn a_custom_note_set_is_what_notes_are_measured_from() {
+        let mut listening = Listening::default();
+        sing(&mut listening, 0.0, &[60, 61, 62], 0.5);
+        let c_major = Key::from_pitch_class(PitchClass::C, ScaleKind::Major);
+        let by_key = listening
+            .take_report(NoteNames::for_tuning(Some(c_major), 0), Some(c_major))
+            .expect("a report");
+        assert_eq!(by_key.within_10_cents, 2, "C# is off C major's notes");
+        // C, C# and D: the custom set the singer tunes to.
+        let custom = NoteNames::for_tuning(Some(c_major), 0b111);
+        let by_set = listening
+            .take_report(custom, Some(c_major))
+            .expect("a report");
+        assert_eq!(by_set.within_10_cents, 3, "every note is one of the set");
     }
 
     #[test]
@@ -213,7 +236,7 @@ mod tests {
             f0_hz: f32::NAN,
             voiced: true,
         });
-        assert!(listening.take_report(None).is_none());
+        assert!(listening.take_report(NoteNames::Chromatic, None).is_none());
         assert!(listening.key_estimate().is_none());
     }
 }

@@ -217,6 +217,12 @@ mod tests {
         };
         let changes: Vec<String> = turn.effects().map(Effect::to_string).collect();
         assert_eq!(changes, vec!["mod_pitch: 5 st -> -12 st".to_string()]);
+        // The worker calls `notify` right after sending each event, so the flag may land a
+        // moment after the turn arrives here.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !notified.load(Ordering::Relaxed) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         assert!(notified.load(Ordering::Relaxed));
         drop(worker);
     }

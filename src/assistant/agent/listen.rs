@@ -4,7 +4,7 @@ use super::super::listening::{key_words, CONFIDENT};
 use super::super::state::ParamValue;
 use super::super::tools::{ListenTopic, ToolCall};
 use super::ChatAgent;
-use crate::music::listen::KeyEstimate;
+use crate::music::listen::{KeyEstimate, NoteNames};
 use crate::music::theory::{Key, PitchClass, ScaleKind};
 
 /// The reply when nothing usable was heard.
@@ -62,9 +62,23 @@ impl ChatAgent {
         let key = heard
             .or_else(|| self.tuning_target())
             .map(|(tonic, scale)| Key::from_pitch_class(tonic, scale));
-        match listening.take_report(key) {
+        // Notes sung against a custom note set are measured from its notes, as tuning hears
+        // them.
+        let names = NoteNames::for_tuning(key, self.custom_notes());
+        match listening.take_report(names, key) {
             Some(report) => format!("{}.", report.summary.trim_end_matches('.')),
             None => NOTHING_HEARD.into(),
+        }
+    }
+
+    /// The custom note set tuning corrects to now (bit n = n semitones above C), 0 when tuning
+    /// is off or follows its key's scale.
+    fn custom_notes(&self) -> u16 {
+        match (self.tuning_target(), self.state.get("tune_note_mask")) {
+            (Some(_), Some(ParamValue::Float(mask))) if mask.is_finite() => {
+                mask.clamp(0.0, 4095.0) as u16
+            }
+            _ => 0,
         }
     }
 
