@@ -81,17 +81,17 @@ impl Listening {
         self.key.estimate()
     }
 
-    /// The notes of the latest take, measured against `key` when given.
-    pub fn take_notes(&self, key: Option<Key>) -> Vec<SungNote> {
+    /// The notes of the latest take, measured against `names` (a key, a custom note set, or
+    /// any semitone).
+    pub fn take_notes(&self, names: impl Into<NoteNames>) -> Vec<SungNote> {
         let points: Vec<PitchPoint> = self.take.iter().copied().collect();
-        segment_notes(&points, key)
+        segment_notes(&points, names)
     }
 
     /// The pitch report of the latest take against `names` (a key, a custom note set, or any
     /// semitone), `None` before any note; `key` spells the note names.
     pub fn take_report(&self, names: NoteNames, key: Option<Key>) -> Option<TakeReport> {
-        let points: Vec<PitchPoint> = self.take.iter().copied().collect();
-        let notes = segment_notes(&points, names);
+        let notes = self.take_notes(names);
         (!notes.is_empty()).then(|| TakeReport::from_notes(&notes, key))
     }
 

@@ -193,6 +193,17 @@ impl Breath {
     /// Breath noise for one voice sample (the caller scales and adds it).
     #[inline]
     pub fn process(&mut self, voice: f32) -> f32 {
+        let envelope = self.follow(voice);
+        let noise = self
+            .low_pass
+            .process(self.high_pass.process(self.noise.next_value()));
+        noise * envelope * 2.0
+    }
+
+    /// Moves the voice's envelope towards `voice`'s level (attack when rising, release when
+    /// falling) and returns it.
+    #[inline]
+    fn follow(&mut self, voice: f32) -> f32 {
         let level = voice.abs();
         let coefficient = if level > self.envelope {
             self.attack
@@ -200,10 +211,7 @@ impl Breath {
             self.release
         };
         self.envelope += coefficient * (level - self.envelope);
-        let noise = self
-            .low_pass
-            .process(self.high_pass.process(self.noise.next_value()));
-        noise * self.envelope * 2.0
+        self.envelope
     }
 
     /// `process` on each sample of `voice` (at most `BREATH_BLOCK`), the breath noise written
@@ -217,14 +225,7 @@ impl Breath {
         self.high_pass.process_block(out);
         self.low_pass.process_block(out);
         for (n, &x) in out.iter_mut().zip(voice) {
-            let level = x.abs();
-            let coefficient = if level > self.envelope {
-                self.attack
-            } else {
-                self.release
-            };
-            self.envelope += coefficient * (level - self.envelope);
-            *n = *n * self.envelope * 2.0;
+            *n = *n * self.follow(x) * 2.0;
         }
     }
 }

@@ -74,12 +74,9 @@ impl ChatAgent {
     /// The custom note set tuning corrects to now (bit n = n semitones above C), 0 when tuning
     /// is off or follows its key's scale.
     fn custom_notes(&self) -> u16 {
-        match (self.tuning_target(), self.state.get("tune_note_mask")) {
-            (Some(_), Some(ParamValue::Float(mask))) if mask.is_finite() => {
-                mask.clamp(0.0, 4095.0) as u16
-            }
-            _ => 0,
-        }
+        // The snapshot keeps the mask finite and within 0..=4095.
+        self.tuning_target()
+            .map_or(0, |_| self.state.number("tune_note_mask") as u16)
     }
 
     /// The key and scale tuning corrects to now, `None` when tuning is off.

@@ -72,12 +72,7 @@ impl Reverb {
         }
         // Householder-like Hadamard mixing keeps the network lossless before feedback.
         let [a, b, c, d] = taps;
-        let mixed = [
-            0.5 * (a + b + c + d),
-            0.5 * (a - b + c - d),
-            0.5 * (a + b - c - d),
-            0.5 * (a - b - c + d),
-        ];
+        let mixed = hadamard(taps);
         for (i, line) in self.lines.iter_mut().enumerate() {
             let mut value = x + self.feedback * mixed[i];
             if !value.is_finite() {
@@ -166,12 +161,7 @@ impl Reverb {
                 damping[i] += coefficient * (delayed[i] - damping[i]);
             }
             let [a, b, c, d] = damping;
-            let mixed = [
-                0.5 * (a + b + c + d),
-                0.5 * (a - b + c - d),
-                0.5 * (a + b - c - d),
-                0.5 * (a - b - c + d),
-            ];
+            let mixed = hadamard(damping);
             let mut written = [0.0f32; 4];
             for i in 0..4 {
                 let value = x + feedback * mixed[i];
@@ -194,6 +184,18 @@ impl Reverb {
 
 /// Longest stretch `Reverb::process_block` works on at once (its scratch size).
 const STRETCH: usize = 256;
+
+/// The four lines' outputs mixed by a scaled 4x4 Hadamard matrix: orthogonal, so the network
+/// stays lossless before the feedback gain.
+#[inline]
+fn hadamard([a, b, c, d]: [f32; 4]) -> [f32; 4] {
+    [
+        0.5 * (a + b + c + d),
+        0.5 * (a - b + c - d),
+        0.5 * (a + b - c - d),
+        0.5 * (a - b - c + d),
+    ]
+}
 
 /// Copies `out.len()` samples of ring `line` from `position` on (wrapping; the caller keeps
 /// `out` no longer than the ring).
