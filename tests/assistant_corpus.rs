@@ -504,14 +504,15 @@ fn request_corpus_by_split_and_tag() {
         percentile(0.5),
         percentile(0.95)
     );
-    // Floors that keep what the language layer reached. `fresh2.json` (410 requests aimed at
-    // the held-out split's weak kinds, written blind to the parser) joined train and dev at
-    // 62.7 % for the router before any change for it, so train and dev now sit near 94 % / 93 %
-    // (from 97.8 % / 97.4 %); the held-out test split went from 77.5 % to 79.3 % and from 7
-    // inversions to 4. Its target is 95 % and is not met yet. No inversion is allowed where it
-    // was tuned, and the held-out split may not get worse than measured.
+    // Floors that keep what the language layer reached. `fresh2.json` (410 requests) and
+    // `fresh3.json` (546), both aimed at the held-out split's weak kinds and written blind to
+    // the parser, joined train and dev at 62.7 % and 63.0 % for the router before any change
+    // for them, so train and dev sit lower than the 97 % they once showed; the held-out test
+    // split went from 77.5 % to 81.4 % over two rounds. Its target is 95 % and is not met
+    // yet. No inversion is allowed where it was tuned, and the held-out split may not get
+    // worse than measured.
     if splits == "train,dev,test" {
-        for (split, floor) in [("train", 0.93), ("dev", 0.92), ("test", 0.78)] {
+        for (split, floor) in [("train", 0.92), ("dev", 0.89), ("test", 0.80)] {
             let share = by_split.share(split);
             assert!(share >= floor, "{split}: {share:.3} is below {floor}");
         }

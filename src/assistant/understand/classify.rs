@@ -119,14 +119,28 @@ const MIX_WORDS: &[&str] = &[
     "silence",
     "disable",
     "enable",
+    "remove",
+    "cut",
+    "shut",
+    "halt",
+    "ditch",
+    "lose",
+    "half",
+    "halve",
 ];
 
 /// Whether the clause makes a backing: a making word, unless it only changes a level ("make
 /// the backing 3 dB louder").
 fn makes(words: &Words) -> bool {
+    // "Make pause to the backing" stops it.
     words.has_any(MAKE_WORDS)
         && !level_number(words)
-        && !words.has_any(&["louder", "quieter", "softer", "volume", "level"])
+        && !words.has_any(&[
+            "louder", "quieter", "softer", "volume", "level", "loud", "half",
+        ])
+        && !words.has_any(&[
+            "stop", "pause", "mute", "kill", "remove", "shut", "halt", "silence",
+        ])
 }
 
 /// Words that make a backing (so "make a backing" is not a level change).
@@ -165,9 +179,24 @@ fn names_backing(words: &Words) -> bool {
         // a genre ("a club track") or with a word that makes one.
         let track_ok = t != "track"
             || words.has_any(MAKE_WORDS)
-            || super::backing::style(&Words::new(words.before(i))).is_some();
+            || super::backing::style(&Words::new(words.before(i))).is_some()
+            || track_level(words, i);
         BACKING_NOUNS.contains(&t) && track_ok && !(t == "music" && words.has("plan"))
     })
+}
+
+/// Whether "track" at `i` is the backing's level or switch ("pull the track down", "track
+/// level at -9 dB", "mute the track"): a level or switch word, and nothing of the singer's or
+/// the voice's effects ("my vocal track", "reverb on the track").
+fn track_level(words: &Words, i: usize) -> bool {
+    let singer = matches!(words.before(i), "vocal" | "voice" | "my" | "vox")
+        || words.has_any(&["voice", "vocal", "vocals", "me", "my", "i"])
+        || words.has_any(VOICE_WORDS);
+    let level = words.has_any(&[
+        "softer", "quieter", "louder", "down", "up", "level", "volume", "db", "mute", "stop",
+        "off", "start", "play", "lower", "raise", "quiet", "loud",
+    ]);
+    level && !singer
 }
 
 /// Whether the clause sets a level with a number ("-18", "minus twelve", "-6 dB").
@@ -414,7 +443,8 @@ fn voice(words: &Words, voice_word: bool, s: &mut Scores) {
     if interval_move(words) {
         s.add(Topic::Voice, weight::VOICE_WORD, "interval with direction");
     }
-    if VOICE_PHRASES.iter().any(|p| words.has_phrase(p)) {
+    if VOICE_PHRASES.iter().any(|p| words.has_phrase(p)) || super::modulate::space_is_reverb(words)
+    {
         s.add(Topic::Voice, weight::VOICE_WORD, "voice phrase");
     }
     let reset_voice = words.has("reset") && words.has_any(&["voice", "effects", "sound"])
@@ -538,6 +568,8 @@ fn voice_character(words: &Words) -> bool {
     words.has_any(super::modulate::CARTOON_CHARACTERS)
         || words.has_any(super::modulate::CHIPMUNK_CHARACTERS)
         || words.has_any(super::modulate::LOW_CHARACTERS)
+        || words.has_any(super::modulate::PHONE_WORDS)
+        || words.has_any(&["slowed", "screwed", "syrup"])
         || words.has_any(&[
             "robot",
             "robotic",

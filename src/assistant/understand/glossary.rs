@@ -152,8 +152,35 @@ pub fn is_definition_question(words: &Words) -> bool {
     let how_works = words.at(0) == "how"
         && words.has_any(&["work", "works", "does"])
         && !words.has_any(&["i", "you"]);
+    // Questions written after the term or about what it does: "lydian mode is what
+    // exactly?", "compressor: what is it for?", "what happens if I put vibrato at zero?",
+    // "why would I turn humanize up?", "the function follow chords, it serve for what?".
+    let asked_after = [
+        "is what",
+        "what is it",
+        "what it is",
+        "what's it",
+        "whats it",
+        "what's that",
+        "whats that",
+        "what does that",
+        "what that means",
+        "what happens",
+        "for what",
+        "what for",
+        "serve for",
+        "differ",
+        "why would",
+        "why should",
+        "point of",
+        "is that like",
+        "what it does",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
     starts
         || how_works
+        || asked_after
         || words.has_any(&["vs", "versus"])
         || words.has_phrase("difference between")
         || words.has_phrase("tell me about")

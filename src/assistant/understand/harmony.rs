@@ -9,7 +9,8 @@ use crate::assistant::state::ParamValue;
 use crate::assistant::tools::{ToolCall, ToolName, HARMONY_MODES};
 
 /// Words that name harmony voices.
-const HARMONY_WORDS: [&str; 8] = [
+const HARMONY_WORDS: [&str; 9] = [
+    "stacks",
     "harmony",
     "harmonies",
     "harmonys",
@@ -22,20 +23,22 @@ const HARMONY_WORDS: [&str; 8] = [
 /// Phrases that mean harmony voices too.
 const HARMONY_PHRASES: [&str; 3] = ["backing vocal", "backing vocals", "backing voices"];
 /// Words that switch harmony off.
-const OFF_WORDS: [&str; 14] = [
+const OFF_WORDS: [&str; 16] = [
     "off", "no", "remove", "kill", "stop", "mute", "without", "disable", "rid", "drop", "ditch",
-    "lose", "cut", "delete",
+    "lose", "cut", "delete", "none", "zero",
 ];
 /// Words that ask for less level.
 const QUIETER: [&str; 11] = [
     "quieter", "softer", "lower", "down", "loud", "less", "back", "sit", "tuck", "under", "behind",
 ];
 /// Words that ask for more level.
-const LOUDER: [&str; 4] = ["louder", "up", "quiet", "more"];
+const LOUDER: [&str; 6] = ["louder", "up", "quiet", "more", "lift", "bump"];
 /// Words that ask for more width.
 const WIDER: [&str; 6] = ["wide", "wider", "spread", "width", "pan", "stereo"];
 /// Words that ask for less width.
-const NARROWER: [&str; 6] = ["narrow", "narrower", "closer", "centre", "center", "middle"];
+const NARROWER: [&str; 7] = [
+    "narrow", "narrower", "closer", "centre", "center", "middle", "close",
+];
 /// Step of a relative level or width move ("a bit" halves it): audible but not a jump.
 const STEP: f32 = 0.2;
 
@@ -114,13 +117,18 @@ fn switches_off(words: &Words) -> bool {
 
 /// The number of voices asked for: a count before the harmony word, "another" for one more.
 fn count(words: &Words, now: u8) -> Option<u8> {
-    if words.has_any(&["another"]) || words.has_phrase("one more") || words.has_any(&["second"]) {
+    // "One more voice" adds one to those sounding (the first, when none do); "a second
+    // harmony" means two.
+    if words.has_any(&["another"]) || words.has_phrase("one more") {
+        return Some((now + 1).clamp(1, 3));
+    }
+    if words.has("second") {
         return Some((now.max(1) + 1).min(3));
     }
     let explicit = words.texts().into_iter().find_map(|w| match w {
-        "1" | "one" | "single" => Some(1),
-        "2" | "two" | "couple" | "pair" | "double" => Some(2),
-        "3" | "three" | "tree" | "choir" | "full" | "max" | "maximum" => Some(3),
+        "1" | "one" | "single" | "x1" => Some(1),
+        "2" | "two" | "couple" | "pair" | "double" | "x2" | "2x" => Some(2),
+        "3" | "three" | "tree" | "choir" | "full" | "max" | "maximum" | "x3" | "3x" => Some(3),
         _ => None,
     });
     if explicit.is_some() {
@@ -139,9 +147,16 @@ fn count(words: &Words, now: u8) -> Option<u8> {
 /// +1 for louder, -1 for quieter, when the words are about level.
 fn level_move(words: &Words) -> Option<f32> {
     let about_level = words.has_any(&[
-        "level", "volume", "vol", "loud", "louder", "quiet", "quieter", "softer", "mix",
+        "level", "volume", "vol", "loud", "louder", "quiet", "quieter", "softer", "mix", "strong",
     ]);
-    if !about_level && !words.has_any(&["turn", "bring", "back", "tuck"]) {
+    let moved = [
+        "turn", "bring", "back", "tuck", "pull", "push", "lift", "bump", "raise",
+    ];
+    if !about_level
+        && !words.has_any(&moved)
+        && !words.has_phrase("can't hear")
+        && !words.has_phrase("cant hear")
+    {
         return None;
     }
     // "Back the harmonies off a little" lowers them.
@@ -149,10 +164,10 @@ fn level_move(words: &Words) -> Option<f32> {
         return Some(-1.0);
     }
     // "Too loud" wants less; "too quiet" more.
-    if words.has_phrase("too loud") {
+    if words.has_phrase("too loud") || words.has_phrase("too strong") {
         return Some(-1.0);
     }
-    if words.has_phrase("too quiet") {
+    if words.has_phrase("too quiet") || words.has_phrase("can't hear") {
         return Some(1.0);
     }
     let down = words.has_any(&QUIETER) && !words.has_any(&["louder"]);
@@ -167,7 +182,7 @@ fn level_move(words: &Words) -> Option<f32> {
 /// The stereo width asked for: "wide" sets a wide spread, "wider"/"narrower" move it.
 fn width(words: &Words, now: f32) -> Option<f32> {
     let narrower = words.has_any(&NARROWER) || words.has_phrase("less wide");
-    let less_spread = words.has_any(&["less"]) && words.has_any(&WIDER);
+    let less_spread = words.has_any(&["less", "down", "reduce", "lower"]) && words.has_any(&WIDER);
     if narrower || less_spread {
         return Some(now - step(words));
     }
@@ -232,6 +247,17 @@ mod tests {
             assert_eq!(off["voices"], 0, "{text}");
         }
         assert!(call("more reverb", &[]).is_none());
+        assert_eq!(call("harmonys x2", &[]).unwrap()["voices"], 2);
+        let none = call("harmony: none", &[("harmony_voices", 3.0)]).unwrap();
+        assert_eq!(none["voices"], 0);
+        assert_eq!(
+            call("no stacks", &[("harmony_voices", 2.0)]).unwrap()["voices"],
+            0
+        );
+        let one_more = call("one more voice in harmony", &[]).unwrap();
+        assert_eq!(one_more["voices"], 1);
+        let one_more = call("one more harmony", &[("harmony_voices", 1.0)]).unwrap();
+        assert_eq!(one_more["voices"], 2);
     }
 
     #[test]
@@ -240,6 +266,10 @@ mod tests {
         let quieter = call("the harmonies are too loud", &start).unwrap();
         assert!(quieter["level"].as_f64().unwrap() < 0.6, "{quieter:?}");
         assert!(!quieter.contains_key("voices"), "{quieter:?}");
+        let pulled = call("pull the backing vocals down", &start).unwrap();
+        assert!(pulled["level"].as_f64().unwrap() < 0.6, "{pulled:?}");
+        let strong = call("the harmonies are too strong", &start).unwrap();
+        assert!(strong["level"].as_f64().unwrap() < 0.6, "{strong:?}");
         let louder = call("bring the harmony voices up", &start).unwrap();
         assert!(louder["level"].as_f64().unwrap() > 0.6, "{louder:?}");
         let start = [("harmony_voices", 2.0), ("harmony_spread", 0.5)];

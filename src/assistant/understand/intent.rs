@@ -47,8 +47,8 @@ pub fn asks(text: &str, words: &Words) -> bool {
         "new", "start", "starting", "started", "create", "begin", "set", "writing", "working",
     ]) || words.has_phrase("song title")
         || quoted_text(text).is_some() && words.has("about");
-    let song =
-        words.has_any(&["song", "intent", "one", "track", "tune"]) || quoted_text(text).is_some();
+    let song = words.has_any(&["song", "intent", "intention", "one", "track", "tune"])
+        || quoted_text(text).is_some();
     let titled = quoted_text(text).is_some()
         || words.has_any(&["called", "titled", "named", "title"])
         || text.contains(':');
@@ -88,10 +88,12 @@ fn title(text: &str) -> Option<String> {
         "title is ",
         "song: ",
         "intent: ",
+        "title ",
     ] {
         if let Some(i) = lower.find(marker) {
             let rest = &text[i + marker.len()..];
             let end = rest.find(['.', ',', '!', '?', ';']).unwrap_or(rest.len());
+            let end = next_order(&rest[..end]).unwrap_or(end);
             let title = rest[..end].trim();
             if !title.is_empty() && title.chars().count() <= 80 {
                 return Some(title.to_string());
@@ -99,6 +101,55 @@ fn title(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Where an order joined after an unquoted title starts ("Salt Water and process it", "Empty
+/// Chair - it's a grief song"): a title may hold "and", but not "and" before an order.
+fn next_order(title: &str) -> Option<usize> {
+    let lower = title.to_lowercase();
+    const ORDERS: [&str; 10] = [
+        " - ",
+        " — ",
+        " – ",
+        " then ",
+        " and then ",
+        " and after",
+        " and process",
+        " and run",
+        " and work",
+        " and plan",
+    ];
+    ORDERS.iter().filter_map(|o| lower.find(o)).min()
+}
+
+/// Whether the request also asks to work the new intent out into a plan ("... and process
+/// it right away", "then run the processing").
+pub fn then_process(text: &str, words: &Words) -> bool {
+    let lower = text.to_lowercase();
+    let after_title = ["called ", "titled ", "named ", "title "]
+        .iter()
+        .filter_map(|m| lower.find(m))
+        .min()
+        .map_or(lower.as_str(), |i| &lower[i..]);
+    let ordered = words.has_any(&["then", "and", "after", "also"]);
+    ordered
+        && (after_title.contains("process")
+            || after_title.contains("work it out")
+            || after_title.contains("plan it"))
+}
+
+/// The order joined after the intent ("..., and give me 4 titles", "... then four title
+/// ideas"): the text after the last joining word, when it asks for titles.
+pub fn then_titles(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let at = [" then ", " and ", " also ", " + ", "after that"]
+        .iter()
+        .filter_map(|j| lower.rfind(j).map(|i| i + j.len()))
+        .max()?;
+    let rest = &text[at..];
+    let words = Words::new(rest);
+    let titles = words.has_any(&["titles", "title", "names", "titels"]);
+    (titles && words.len() <= 8).then(|| rest.to_string())
 }
 
 /// The first mood word, as an intent mood.
@@ -172,6 +223,27 @@ mod tests {
             intent("start a new song intent called Paper Boats"),
             json!({"title": "Paper Boats"})
         );
+        assert_eq!(
+            intent("start a new song intent called Salt Water and process it right away"),
+            json!({"title": "Salt Water"})
+        );
+        assert_eq!(
+            intent("start a song called Empty Chair - it's a grief song"),
+            json!({"title": "Empty Chair", "mood_primary": "Grief"})
+        );
+        assert_eq!(
+            intent("new intent, title Salt Water, then run the processing"),
+            json!({"title": "Salt Water"})
+        );
+        let text = "create intent 'Salt Water' then process it";
+        assert!(then_process(text, &Words::new(text)));
+        assert_eq!(
+            then_titles("new song intent called Paper Boats, mood nostalgia, and give me 4 titles")
+                .as_deref(),
+            Some("give me 4 titles")
+        );
+        let text = "new song called Salt and Pepper";
+        assert!(!then_process(text, &Words::new(text)));
         assert_eq!(
             intent("new song called 'Ashes' — the mood is grief"),
             json!({"title": "Ashes", "mood_primary": "Grief"})

@@ -40,7 +40,18 @@ fn asks_key(words: &Words) -> bool {
         return false;
     }
     // An order to set a key ("key of A", "tune me to the key of E") is not a question.
-    if words.has_any(&["set", "tune", "put", "switch", "make"]) {
+    // "The tune I'm humming" is the song; "the key of the autotune" is a setting.
+    let tune_order = words.has("tune") && !words.has_phrase("the tune");
+    if words.has_any(&[
+        "set",
+        "put",
+        "switch",
+        "make",
+        "autotune",
+        "tuning",
+        "correction",
+    ]) || tune_order
+    {
         return false;
     }
     let asks = words.has_any(&[
@@ -55,7 +66,12 @@ fn asks_key(words: &Words) -> bool {
 /// "How was my pitch?", "was I in tune", "which notes did I miss?", "pitch report".
 fn asks_pitch(words: &Words) -> bool {
     let singer = words.has_any(&SELF_WORDS) || words.has_any(&["that", "take"]);
-    let report = words.has_phrase("pitch report")
+    // "Check my intonation", "did I hit the notes?".
+    let intonation = words.has("intonation")
+        && words.has_any(&["was", "were", "check", "how", "good", "bad", "rate", "is"])
+        || words.has("hit") && words.has_any(&["notes", "note"]) && words.has("did");
+    let report = intonation
+        || words.has_phrase("pitch report")
         || words.has_phrase("rate my pitch")
         || words.has_phrase("in tune")
         || words.has_any(&["sharp", "flat", "accurate", "pitching", "miss", "off", "on"])
@@ -65,7 +81,7 @@ fn asks_pitch(words: &Words) -> bool {
     let how_was = (words.has_phrase("how was") || words.has_phrase("how did"))
         && words.has_any(&["pitch", "take", "that", "do", "pitching"]);
     (report || how_was)
-        && (singer || words.has_phrase("pitch report"))
+        && (singer || words.has_phrase("pitch report") || intonation)
         && !words.has_any(&["set", "make", "turn", "add"])
 }
 
@@ -87,5 +103,15 @@ mod tests {
         assert_eq!(about("tune me to the key of E"), None);
         assert_eq!(about("what key is the backing in"), None);
         assert_eq!(about("more reverb"), None);
+        assert_eq!(about("did I hit the notes?").as_deref(), Some("pitch"));
+        assert_eq!(
+            about("my intonation was good or bad?").as_deref(),
+            Some("pitch")
+        );
+        assert_eq!(
+            about("what key is the tune I'm humming in?").as_deref(),
+            Some("key")
+        );
+        assert_eq!(about("in which key is the autotune now?"), None);
     }
 }

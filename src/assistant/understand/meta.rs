@@ -6,6 +6,26 @@ use serde_json::json;
 use super::normalise::Words;
 use crate::assistant::tools::{ToolCall, ToolName};
 
+/// Controls a question about the settings may name.
+const CONTROL_NAMES: &[&str] = &[
+    "reverb",
+    "tuning",
+    "autotune",
+    "correction",
+    "backing",
+    "robot",
+    "whisper",
+    "breath",
+    "compression",
+    "pitch",
+    "formant",
+    "harmony",
+    "harmonies",
+    "retune",
+    "output",
+    "bypass",
+];
+
 /// Whether the request asks what the settings are.
 pub fn is_state_question(words: &Words) -> bool {
     let subject = words.has_any(&[
@@ -32,9 +52,18 @@ pub fn is_state_question(words: &Words) -> bool {
         || words.has_any(&["how", "what", "whats", "what's"])
             && matches!(words.at(words.len().saturating_sub(1)), "set" | "at")
         // "What is the retune speed now?": a value asked for, not advice.
-        || words.has_any(&["what", "whats", "what's"])
-            && words.has_any(&["now", "currently", "current"])
+        // "Where's my reverb at?", "is the tuning on at the moment?".
+        || words.has_any(&["where", "wheres", "where's"]) && words.has_any(CONTROL_NAMES)
+        || matches!(words.at(0), "is" | "are")
+            && words.has_any(&["on", "off", "active", "enabled"])
+            && words.has_any(CONTROL_NAMES)
+            && !words.has_any(&["too", "should"])
+        || words.has_any(&["what", "whats", "what's", "which"])
+            && (words.has_any(&["now", "currently", "current"])
+                || words.has_phrase("at the moment"))
             && !words.has_any(&["should", "do", "can", "could", "next"])
+            // "Reverb to half of what it is now" is an order, not a question.
+            && !words.has_phrase("of what")
 }
 
 /// Whether the request asks to start over with a clean voice.
@@ -104,6 +133,13 @@ mod tests {
             "how loud is the backing set?"
         )));
         assert!(is_state_question(&Words::new("status")));
+        assert!(is_state_question(&Words::new("where's my reverb at?")));
+        assert!(is_state_question(&Words::new(
+            "is the tuning on at the moment?"
+        )));
+        assert!(is_state_question(&Words::new(
+            "in which key is the autotune now?"
+        )));
         assert!(!is_state_question(&Words::new("tune me to A minor")));
         assert!(is_reset_all(&Words::new("set everything back to normal")));
         assert!(vague_edit(&Words::new("hmm make it better")).is_some_and(|q| q.contains('?')));

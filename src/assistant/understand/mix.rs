@@ -40,6 +40,12 @@ pub const HOST_WORDS: &[&str] = &[
     "bitwig",
 ];
 
+/// Verbs that stop the backing ("remove the accompaniment", "shut the instrumental").
+pub const OFF_VERBS: &[&str] = &[
+    "stop", "off", "mute", "kill", "disable", "silence", "pause", "close", "remove", "shut",
+    "halt", "ditch", "lose",
+];
+
 /// Which level a clause is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -79,9 +85,15 @@ pub fn read(words: &Words, ctx: &Context, target: Target) -> Option<ToolCall> {
 
 /// On or off: "start the beat", "kill the backing", "music on", "hit play".
 fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
-    let off = words.has_any(&[
-        "stop", "off", "mute", "kill", "disable", "silence", "pause", "close",
-    ]) || words.has_phrase("don't want")
+    // "Cut the backing" stops it; "cut the backing a bit" lowers it.
+    let cut = words.has("cut")
+        && !words.has_any(&[
+            "bit", "little", "touch", "slightly", "tad", "half", "volume",
+        ]);
+    let off = words.has_any(OFF_VERBS)
+        || cut
+        || words.has_phrase("no more")
+        || words.has_phrase("don't want")
         || words.has_phrase("dont want")
         || words.has_phrase("get rid")
         || words.has_phrase("no backing")
@@ -197,6 +209,13 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
     }
     if let Some(v) = bare_level(words) {
         return Some(v);
+    }
+    // "Half as loud", "halve the volume": 6 dB down; "twice as loud" 6 dB up.
+    if words.has_any(&["half", "halve"]) && !words.has_phrase("and a half") {
+        return Some(now - 6.0);
+    }
+    if words.has("twice") || words.has("double") && words.has_any(&["loud", "volume", "level"]) {
+        return Some(now + 6.0);
     }
     // "Raise the backing by six": a number after "by" is dB.
     if let Some(i) = words.find_any(&["by"]) {

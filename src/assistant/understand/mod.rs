@@ -22,6 +22,7 @@ pub mod names;
 pub mod nearest;
 pub mod normalise;
 pub mod relative;
+pub mod rewrite;
 pub mod score;
 pub mod slots;
 pub mod speak;
@@ -74,7 +75,14 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     }
     if intent::asks(text, &words) {
         if let Some(call) = intent::read(text, &words) {
-            return Decision::Calls(vec![call]);
+            let mut calls = vec![call];
+            if intent::then_process(text, &words) {
+                calls.push(ToolCall::new(ToolName::IntentProcess, json!({})));
+            }
+            if let Some(rest) = intent::then_titles(text) {
+                calls.push(names::read(&Words::new(&rest)));
+            }
+            return Decision::Calls(calls);
         }
     }
     if let Some((call, rest)) = speak::read(text, &words) {

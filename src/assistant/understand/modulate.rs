@@ -103,6 +103,7 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     effects(words, ctx, preset, &mut args);
     tone(words, ctx, &mut args);
     described(words, ctx, &mut args);
+    slowed(words, &mut args);
     (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceModulate, Value::Object(args)))
 }
 
@@ -142,7 +143,8 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
 /// Small, high characters: a cartoon or a child (pitch and formant up).
 pub const CARTOON_CHARACTERS: &[&str] = &[
     "cartoon", "toon", "squeaky", "mickey", "minnie", "smurf", "kid", "kids", "child", "baby",
-    "toddler", "mouse", "elf", "fairy",
+    "toddler", "mouse", "elf", "fairy", "minion", "minions", "pikachu", "gnome", "pixie",
+    "munchkin", "squirrel", "hamster",
 ];
 
 /// Sped-up characters: the chipmunk sound (an octave up).
@@ -151,7 +153,21 @@ pub const CHIPMUNK_CHARACTERS: &[&str] = &["chipmunk", "chipmunks", "helium", "n
 /// Big, low characters (pitch and formant down).
 pub const LOW_CHARACTERS: &[&str] = &[
     "demon", "demonic", "monster", "devil", "ogre", "troll", "vader", "giant", "beast", "orc",
+    "venom", "bane", "hulk", "godzilla", "growl", "growling", "growly", "kong", "goliath",
 ];
+
+/// Slowed-down records: "slowed + reverb" (a little lower, in a big reverb) and "chopped and
+/// screwed" (a few semitones lower), as their uploads sound.
+fn slowed(words: &Words, args: &mut Map<String, Value>) {
+    let screwed = words.has_any(&["screwed", "screw", "syrup"]);
+    if screwed {
+        args.entry("pitch_semitones").or_insert(json!(-4.0));
+    } else if words.has("slowed") {
+        args.entry("pitch_semitones").or_insert(json!(-3.0));
+        let reverb = args.get("reverb").and_then(Value::as_f64).unwrap_or(0.0);
+        args.insert("reverb".into(), json!(reverb.max(0.6)));
+    }
+}
 
 /// Characters that set pitch and formant together.
 fn character(words: &Words, args: &mut Map<String, Value>) {
@@ -191,20 +207,70 @@ fn angel(words: &Words, args: &mut Map<String, Value>) {
     }
 }
 
+/// Small speakers a voice is heard through: telephones, radios, megaphones.
+pub const PHONE_WORDS: &[&str] = &[
+    "telephone",
+    "phone",
+    "radio",
+    "megaphone",
+    "walkie",
+    "tinny",
+    "intercom",
+    "bullhorn",
+    "speakerphone",
+    "loudhailer",
+    "gramophone",
+    "phonograph",
+    "monitor",
+];
+
 /// A telephone or old radio: no lows, forward mids and highs.
 fn telephone(words: &Words, args: &mut Map<String, Value>) {
-    let phone = words.has_any(&[
-        "telephone",
-        "phone",
-        "radio",
-        "megaphone",
-        "walkie",
-        "tinny",
-    ]);
+    let phone = words.has_any(PHONE_WORDS);
     if phone {
         args.insert("warmth".into(), json!(0.15));
         args.insert("presence".into(), json!(0.8));
     }
+}
+
+/// Whether a shift counts from where the control is now: "one more semitone up", "a further
+/// two semis", "two lower than it is now", "down 2 from here", "a second octave on top of
+/// the shift", "bring the pitch shift down a tone" (the shift itself is what moves).
+fn from_now(words: &Words, at: usize) -> bool {
+    let near = |w: &&str| matches!(*w, "more" | "another" | "extra" | "further" | "additional");
+    let interval = |w: &str| {
+        matches!(
+            w,
+            "semitone" | "semitones" | "semis" | "step" | "steps" | "tone" | "tones" | "octave"
+        )
+    };
+    let more_interval = words
+        .texts()
+        .windows(2)
+        .any(|p| near(&p[0]) && interval(p[1]));
+    window(words, at).iter().any(near)
+        || more_interval
+        || [
+            "from here",
+            "than it is",
+            "than now",
+            "from where",
+            "from now",
+            "on top of",
+        ]
+        .iter()
+        .any(|p| words.has_phrase(p))
+        || [
+            "the shift",
+            "the pitch shift",
+            "my shift",
+            "the current shift",
+        ]
+        .iter()
+        .any(|p| words.has_phrase(p))
+            && words.has_any(&[
+                "bring", "lower", "raise", "move", "push", "pull", "take", "lift",
+            ])
 }
 
 /// Whether the clause says the notes must stay ("same notes", "without changing the pitch").
@@ -219,9 +285,18 @@ fn keeps_pitch(words: &Words) -> bool {
 fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     let formant_at = words.find_prefix(&["formant"]);
     if let Some(f) = formant_at {
+        let now = ctx.state.number("mod_formant");
         let v = shift_near(words, f, true)
             .filter(|v| v.abs() <= 12.0)
-            .or_else(|| formant_step(words, f, ctx.state.number("mod_formant")));
+            .map(|v| {
+                let from = if from_now(words, f) {
+                    f64::from(now)
+                } else {
+                    0.0
+                };
+                (from + v).clamp(-12.0, 12.0)
+            })
+            .or_else(|| formant_step(words, f, now));
         if let Some(v) = v {
             args.insert("formant_semitones".into(), json!(v));
         }
@@ -273,8 +348,7 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     let bare = words.has_any(&["pitch", "transpose", "shift"]);
     if let Some(v) = shift_near(words, p, bare).filter(|v| v.abs() <= 24.0) {
         // "One more semitone up", "another half step": a step from where the pitch is.
-        let near = |w: &&str| matches!(*w, "more" | "another" | "extra" | "further");
-        let from = if window(words, p).iter().any(near) {
+        let from = if from_now(words, p) {
             f64::from(ctx.state.number("mod_pitch"))
         } else {
             0.0
@@ -393,11 +467,8 @@ fn effects(
         default: 0.3,
         floor_more: 0.5,
     };
-    // "Some space around me": a reverb's words.
-    let space =
-        words.has("space") && words.has_any(&["around", "some", "more", "less", "add", "no"]);
-    let reverb_words: &[&str] = if space {
-        &["reverb", "reverberation", "echo", "space"]
+    let reverb_words: &[&str] = if space_is_reverb(words) {
+        &["reverb", "reverberation", "echo", "space", "room"]
     } else {
         &["reverb", "reverberation", "echo"]
     };
@@ -413,6 +484,24 @@ fn effects(
     }
     dry(words, ctx, args);
     mix(words, ctx, args);
+}
+
+/// Whether "space" or "room" is the reverb's ("some space around me", "a touch more room
+/// on the vocal", "zero room"), not a place named for its sound ("a big room", which the
+/// descriptors read) or room in the mix ("make room for the vocal").
+pub fn space_is_reverb(words: &Words) -> bool {
+    let Some(at) = words.find_any(&["space", "room"]) else {
+        return false;
+    };
+    let amount = words.has_any(&[
+        "around", "some", "more", "less", "add", "no", "zero", "bigger", "smaller", "touch", "bit",
+        "little", "lot", "tiny", "much",
+    ]);
+    let place = matches!(
+        words.before(at),
+        "big" | "large" | "small" | "little" | "tiny" | "huge" | "massive" | "live" | "bath"
+    );
+    amount && !place && words.at(at + 1) != "for"
 }
 
 /// "Dry the vocal up": less reverb (unless it is the dry signal of the mix).
@@ -438,7 +527,9 @@ fn dry(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         Size::Normal => now - 0.25,
         Size::Big => 0.0,
     };
-    if words.has_any(&["completely", "bone", "totally"]) {
+    // "Dry like a podcast", "dry like Eminem on Lose Yourself": a dry sound named.
+    let named_dry = words.has("like") && size(&words.texts()) == Size::Normal;
+    if words.has_any(&["completely", "bone", "totally", "fully"]) || named_dry {
         args.insert("reverb".into(), json!(0.0));
     } else {
         args.insert("reverb".into(), value(v.max(0.0)));
@@ -457,7 +548,7 @@ fn mix(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     };
     let m = read_move(words, i).unwrap_or(Move::Level(None));
     // More of the dry or untouched voice is less of the effect.
-    let dry = words.has_any(&["dry", "untouched", "original", "clean"]);
+    let dry = words.has_any(&["dry", "untouched", "original", "clean", "raw"]);
     let v = match m {
         Move::Set(v) => Some(v),
         Move::Max => Some(1.0),
@@ -581,7 +672,13 @@ fn described(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         let v = (ctx.state.number(id) + by).clamp(0.0, 1.0);
         value(v)
     };
+    // "Gramophone vocal, thin and nasal": beside a small speaker, thin and nasal are the
+    // sound wanted, not complaints to fix.
+    let speaker = words.has_any(PHONE_WORDS);
     for change in sound_changes(&texts) {
+        if speaker && matches!(change, SoundChange::WarmthBy(_) | SoundChange::Formant(_)) {
+            continue;
+        }
         let (name, value) = match change {
             SoundChange::Reverb(v) => ("reverb", value(v)),
             SoundChange::Preset(p) => ("preset", json!(p)),

@@ -120,3 +120,30 @@ fn places_and_machines_are_known_sounds() {
         json!({"preset": "robot"})
     );
 }
+
+#[test]
+fn shifts_count_from_now_when_the_words_say_so() {
+    let mut s = ParamSnapshot::default();
+    s.set("mod_formant", ParamValue::Float(-2.0));
+    s.set("mod_pitch", ParamValue::Float(5.0));
+    for text in [
+        "two more semitones down on the formant",
+        "formant another 2 lower",
+        "formant down two more",
+    ] {
+        assert_eq!(
+            modulate(text, &s)["formant_semitones"],
+            json!(-4.0),
+            "{text}"
+        );
+    }
+    for text in [
+        "two semitones lower than it is now",
+        "pitch down 2 from here",
+        "bring the pitch shift down a whole tone",
+    ] {
+        assert_eq!(modulate(text, &s)["pitch_semitones"], json!(3.0), "{text}");
+    }
+    // Without such words a shift is set, not added.
+    assert_eq!(modulate("pitch down 2", &s)["pitch_semitones"], json!(-2.0));
+}

@@ -26,7 +26,7 @@ pub struct Words {
 
 /// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
 /// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 67] = [
+const JOINED: [(&str, &str); 101] = [
     // Phrases that mean a word the readers know (removal, keys and voices in other
     // languages, half tones).
     ("take away", "remove"),
@@ -97,6 +97,45 @@ const JOINED: [(&str, &str); 67] = [
     ("one drop", "onedrop"),
     ("four on the floor", "fouronthefloor"),
     ("8va", "octave up"),
+    // A host who talks is not the DAW; machines that talk are robots.
+    ("podcast host", "podcaster"),
+    ("radio host", "radio presenter"),
+    ("show host", "show presenter"),
+    ("walkie-talkie", "walkie"),
+    ("walkie talkie", "walkie"),
+    ("like a machine", "like a robot"),
+    ("total machine", "total robot"),
+    ("gps lady", "robot"),
+    ("gps voice", "robot voice"),
+    ("sat nav", "robot"),
+    // "Slowed n reverbed", "rock n roll".
+    ("n", "and"),
+    // Comparatives as learners write them ("more small", "more silent").
+    ("more small", "smaller"),
+    ("more silent", "quieter"),
+    ("more slow", "slower"),
+    ("more fast", "faster"),
+    ("more rapid", "faster"),
+    ("more loud", "louder"),
+    ("more soft", "softer"),
+    ("more big", "bigger"),
+    ("more strong", "stronger"),
+    ("more light", "lighter"),
+    ("too much loud", "too loud"),
+    // "Enough robot now": no more of it.
+    ("enough of the", "no more"),
+    ("enough with the", "no more"),
+    ("enough robot", "no more robot"),
+    ("enough reverb", "no more reverb"),
+    ("enough echo", "no more echo"),
+    ("enough autotune", "no more autotune"),
+    ("enough whisper", "no more whisper"),
+    // German key names: H is B.
+    ("h-moll", "B minor"),
+    ("h moll", "B minor"),
+    ("h-dur", "B major"),
+    ("shut the autotune", "turn off the autotune"),
+    ("turn out the", "turn off the"),
 ];
 
 impl Words {
@@ -106,9 +145,7 @@ impl Words {
             .replace('♯', "#")
             .replace('♭', "b")
             .replace(['—', '–'], " , ");
-        // "0,08 seconds": a decimal comma after a zero is a decimal point (a list or a
-        // thousands comma never starts with a lone zero).
-        let mut s = decimal_commas(&s);
+        let mut s = super::rewrite::before_split(&s);
         // Lowercase except single letters, which may be notes ("A", "E").
         let lower = s.to_lowercase();
         for (from, to) in JOINED {
@@ -125,11 +162,18 @@ impl Words {
             let separator = c.is_whitespace() || ",;:!?()[]\"/&+".contains(c);
             // "+6" and "+12" keep their sign; "&" and "+" between words join clauses.
             let sign = c == '+' && bytes.get(k + 1).is_some_and(|(_, n)| n.is_ascii_digit());
+            // "up 5 semis / breathier / less comp": a slash between spaces parts clauses.
+            let spaced_slash = c == '/'
+                && (k > 0 && bytes[k - 1].1.is_whitespace()
+                    || bytes.get(k + 1).is_some_and(|(_, n)| n.is_whitespace()));
             if separator && !sign {
                 if let Some(from) = start.take() {
                     boundary = push_token(&mut words, &s[from..i], boundary);
                 }
-                if ",;!?()&+".contains(c) || c == ':' && colon_ends_clause(&s[i + 1..], &words) {
+                if ",;!?()&+".contains(c)
+                    || spaced_slash
+                    || c == ':' && colon_ends_clause(&s[i + 1..], &words)
+                {
                     boundary = true;
                 }
             } else if start.is_none() {
@@ -325,24 +369,6 @@ fn push_token(words: &mut Vec<Word>, raw: &str, mut boundary: bool) -> bool {
         }
     }
     ends_sentence
-}
-
-/// "0,5" -> "0.5" where a lone zero starts the number.
-fn decimal_commas(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let zero_before = i >= 1
-            && chars[i - 1] == '0'
-            && (i < 2 || !chars[i - 2].is_ascii_alphanumeric() && chars[i - 2] != '.');
-        let digit_after = chars.get(i + 1).is_some_and(char::is_ascii_digit);
-        out.push(if c == ',' && zero_before && digit_after {
-            '.'
-        } else {
-            c
-        });
-    }
-    out
 }
 
 fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {

@@ -191,6 +191,9 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let off_word = win
         .iter()
         .any(|w| OFF.contains(w) && !(why_not && *w == "not"));
+    if let Some(f) = times(words, &win) {
+        return Some(Move::Times(f));
+    }
     if let Some(v) = super::slots::amount_near(words, at) {
         let signed = win.iter().any(|w| w.starts_with(['+', '-']));
         return Some(if (up || down || signed) && !any(&["to", "at"]) {
@@ -225,6 +228,49 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
         Size::Big => Some(0.7),
         Size::Normal => None,
     }))
+}
+
+/// A multiple of the current value: "2x harder", "two times more", "three times the reverb",
+/// "half of what it is now", "30% less than now" (a share of where it is, not points off).
+fn times(words: &Words, win: &[&str]) -> Option<f32> {
+    let factor = |w: &str| match w {
+        "2" | "two" => Some(2.0),
+        "3" | "three" => Some(3.0),
+        _ => None,
+    };
+    for p in win.windows(2) {
+        if let Some(f) = factor(p[0]).filter(|_| matches!(p[1], "x" | "times")) {
+            return Some(f);
+        }
+        if let Some(f) = factor(p[1]).filter(|_| p[0] == "x") {
+            return Some(f);
+        }
+    }
+    if win.iter().any(|w| matches!(*w, "x2" | "2x")) {
+        return Some(2.0);
+    }
+    // Against where it is now: "of what it is", "than now", "than it is".
+    let of_now = words.has_phrase("of what")
+        || words.has("than") && words.has_any(&["now", "is", "currently", "before", "current"]);
+    if !of_now {
+        return None;
+    }
+    if win.iter().any(|w| matches!(*w, "half" | "halve")) {
+        return Some(0.5);
+    }
+    // The window holds the words before the control in reverse, so "30 %" may read "% 30".
+    let percent = win.windows(2).find_map(|p| match (p[0], p[1]) {
+        (n, "%" | "percent") | ("%" | "percent", n) => number(n),
+        _ => None,
+    })?;
+    let share = (percent / 100.0).clamp(0.0, 1.0) as f32;
+    if win.contains(&"less") {
+        Some(1.0 - share)
+    } else if win.contains(&"more") {
+        Some(1.0 + share)
+    } else {
+        None
+    }
 }
 
 /// A number for a call's arguments: an `f32` rounded to 3 decimals as the `f64` it means
@@ -400,6 +446,26 @@ mod tests {
         assert_eq!(moved("reverb all the way up", "reverb", 0.0), 1.0);
         assert_eq!(moved("dial the reverb back a bit", "reverb", 0.5), 0.35);
         assert_eq!(moved("pull the reverb back", "reverb", 0.5), 0.3);
+    }
+
+    #[test]
+    fn multiples_of_where_it_is() {
+        assert_eq!(
+            moved("compress it 2x harder than it is", "compress", 0.2),
+            0.4
+        );
+        assert_eq!(
+            moved("make the compression two times more", "compression", 0.2),
+            0.4
+        );
+        assert_eq!(
+            moved("reverb to half of what it is now", "reverb", 0.5),
+            0.25
+        );
+        assert_eq!(moved("reverb 50% less than it is", "reverb", 0.5), 0.25);
+        assert_eq!(moved("30% more reverb than now", "reverb", 0.5), 0.65);
+        // Points, not a share, without "than now".
+        assert_eq!(moved("reverb down 10%", "reverb", 0.5), 0.4);
     }
 
     #[test]

@@ -486,7 +486,12 @@ fn shift_between(words: &Words, at: usize, lo: usize, hi: usize, allow_bare: boo
         let Some((size, _)) = interval_at(words, i) else {
             continue;
         };
-        let count = match words.before(i) {
+        // "Two more semitones": the count stands before the "more".
+        let before = match words.before(i) {
+            "more" | "extra" | "further" | "additional" if i >= 2 => words.at(i - 2),
+            other => other,
+        };
+        let count = match before {
             "an" | "a" | "one" | "1" | "perfect" | "major" | "minor" => 1.0,
             other => number(other).filter(|n| n.abs() > 0.0).unwrap_or(1.0),
         };

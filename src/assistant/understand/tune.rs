@@ -158,7 +158,9 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
     if !has_tune_word {
         return None;
     }
-    let off = words.has_any(&["off", "disable", "bypass", "ditch", "kill", "stop"])
+    let off = words.has_any(&[
+        "off", "disable", "bypass", "ditch", "kill", "stop", "remove", "mute", "close",
+    ]) || words.has_phrase("put out")
         || negated_tuning(words)
         || words.has_phrase("don't want")
         || words.has_phrase("dont want")
@@ -322,7 +324,14 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         return;
     }
     let size = super::relative::size(&words.texts());
-    if words.has("double") && words.has_any(&["retune", "time"]) {
+    // "Halve the retune time", "divided by two", "twice as fast": a multiple of the time.
+    let halves = words.has_any(&["half", "halve"])
+        || words.has_phrase("divided by two")
+        || words.has_phrase("divided by 2")
+        || words.has_any(&["twice", "double"]) && faster;
+    if halves && !slower {
+        args.insert("retune_ms".into(), value((now * 0.5).round()));
+    } else if words.has("double") && words.has_any(&["retune", "time"]) {
         args.insert("retune_ms".into(), value((now * 2.0).min(400.0)));
     } else if slower && !faster {
         // A bit: half as long again; plain: twice; a lot: three times (at least 10 / 20 / 40

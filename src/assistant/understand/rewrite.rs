@@ -1,0 +1,128 @@
+//! Rewrites of the raw text before it is split into words: number and clause spellings that
+//! the word splitter would otherwise cut apart ("0,08 s", "1,5 dB", "1/20 of a second",
+//! "bypass off -> funk G 108").
+
+/// Units a decimal comma may stand before ("1,5 dB" is one and a half decibels; "bars 10,12"
+/// is a list).
+const DECIMAL_UNITS: [&str; 9] = [
+    "db", "ms", "%", "st", "semi", "sec", "s ", "cent", "percent",
+];
+
+/// Amounts with "and a half", as one number.
+const HALVES: [(&str, &str); 8] = [
+    ("one and a half", "1.5"),
+    ("two and a half", "2.5"),
+    ("three and a half", "3.5"),
+    ("1 and a half", "1.5"),
+    ("2 and a half", "2.5"),
+    ("a db and a half", "1.5 dB"),
+    ("a decibel and a half", "1.5 dB"),
+    ("a semitone and a half", "1.5 semitones"),
+];
+
+/// The text with every rewrite applied.
+pub fn before_split(text: &str) -> String {
+    let s = text.replace(" -> ", " , ").replace(" => ", " , ");
+    let s = decimal_commas(&s);
+    let s = halves(&s);
+    fractions_of_a_second(&s)
+}
+
+/// "One and a half decibels" -> "1.5 decibels", "a dB and a half" -> "1.5 dB".
+fn halves(text: &str) -> String {
+    let mut out = text.to_string();
+    for (from, to) in HALVES {
+        let lower = out.to_lowercase();
+        if lower.len() != out.len() {
+            return out;
+        }
+        if let Some(i) = lower.find(from) {
+            out = format!("{}{to}{}", &out[..i], &out[i + from.len()..]);
+        }
+    }
+    out
+}
+
+/// "0,5" -> "0.5" where a lone zero starts the number, and "1,5 dB" -> "1.5 dB" where a
+/// single digit on each side stands before a unit.
+fn decimal_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let lone_digit_before = i >= 1
+            && chars[i - 1].is_ascii_digit()
+            && (i < 2 || !chars[i - 2].is_ascii_alphanumeric() && chars[i - 2] != '.');
+        let zero_before = lone_digit_before && chars[i - 1] == '0';
+        let digit_after = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        let unit_after = digit_after
+            && !chars.get(i + 2).is_some_and(char::is_ascii_digit)
+            && unit_follows(&chars[(i + 2).min(chars.len())..]);
+        let decimal = c == ',' && digit_after && (zero_before || lone_digit_before && unit_after);
+        out.push(if decimal { '.' } else { c });
+    }
+    out
+}
+
+/// Whether `rest` starts (after spaces) with one of `DECIMAL_UNITS`.
+fn unit_follows(rest: &[char]) -> bool {
+    let text: String = rest.iter().take(12).collect::<String>().to_lowercase();
+    let text = text.trim_start();
+    DECIMAL_UNITS.iter().any(|u| text.starts_with(u))
+}
+
+/// "1/20 of a second" -> "50 ms": a fraction of a second is a time in milliseconds.
+fn fractions_of_a_second(text: &str) -> String {
+    const OF_A_SECOND: [&str; 3] = [" of a second", " of a sec", " of one second"];
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() || !OF_A_SECOND.iter().any(|m| lower.contains(m)) {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for marker in OF_A_SECOND {
+        while let Some(at) = out.to_lowercase().find(marker) {
+            let before = &out[..at];
+            let Some((start, ms)) = fraction_before(before) else {
+                break;
+            };
+            out = format!("{}{ms} ms{}", &out[..start], &out[at + marker.len()..]);
+        }
+    }
+    out
+}
+
+/// The start and value in milliseconds of an "N/M" that ends `text`.
+fn fraction_before(text: &str) -> Option<(usize, u32)> {
+    let slash = text.rfind('/')?;
+    let den: u32 = text[slash + 1..].trim().parse().ok()?;
+    let num_start = text[..slash]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let num: u32 = text[num_start..slash].parse().ok()?;
+    (den > 0 && num <= den).then(|| (num_start, (1000 * num + den / 2) / den))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_clauses_are_respelt() {
+        assert_eq!(before_split("retune 0,08 s"), "retune 0.08 s");
+        assert_eq!(
+            before_split("my volume 1,5 dB more"),
+            "my volume 1.5 dB more"
+        );
+        assert_eq!(before_split("bars 10,12"), "bars 10,12");
+        assert_eq!(before_split("C, G, Am"), "C, G, Am");
+        assert_eq!(before_split("retune = 1/20 of a second"), "retune = 50 ms");
+        assert_eq!(before_split("off -> funk"), "off , funk");
+        assert_eq!(
+            before_split("output up a dB and a half"),
+            "output up 1.5 dB"
+        );
+        assert_eq!(
+            before_split("turn my level up one and a half decibels"),
+            "turn my level up 1.5 decibels"
+        );
+    }
+}
