@@ -125,6 +125,8 @@ impl DaiwPlugin {
                 Some(note) => notes.note_off(offset, note),
                 None => notes.all_off(offset),
             },
+            // The sustain pedal keeps released notes held; CC 120/123 release everything.
+            NoteEvent::MidiCC { cc, value, .. } => notes.control_change(offset, cc, value),
             _ => {}
         }
     }
@@ -150,8 +152,10 @@ impl Plugin for DaiwPlugin {
         },
     ];
 
-    // Held notes will drive tuning targets; the backing track's notes go out as MIDI.
-    const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
+    // Held notes drive tuning targets and held chords; CCs are needed for the sustain pedal
+    // (CC 64) and all notes off (CC 123). In VST3 this adds nice-plug's 16 x 130 hidden,
+    // read-only MIDI-mapping parameters (how VST3 hosts deliver CCs), which hosts do not list.
+    const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
     const MIDI_OUTPUT: MidiConfig = MidiConfig::Basic;
     const SAMPLE_ACCURATE_AUTOMATION: bool = false;
 
