@@ -14,7 +14,7 @@ pub mod offline;
 pub mod params;
 pub mod plugin;
 
-pub use plugin::{DaiwPlugin, CLAP_ID, PLUGIN_NAME};
+pub use plugin::{DaiwPlugin, DaiwVst3Plugin, CLAP_ID, PLUGIN_NAME};
 
 nice_export_clap!(DaiwPlugin);
-nice_export_vst3!(DaiwPlugin);
+nice_export_vst3!(DaiwVst3Plugin);

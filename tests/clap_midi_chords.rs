@@ -6,6 +6,9 @@
 //! held borrowed chord (bVII, iv in C) no frame is pulled to the key note it replaces; and a
 //! run of fast chord changes inside 4096-sample blocks gives the same output as the same
 //! notes in small and odd blocks (each change lands on its sample, wherever the block ends).
+//! A chord whose keys are lifted while the sustain pedal (CC 64, sent as raw MIDI like a
+//! keyboard's) is down keeps steering the correction until the pedal comes up, and lapses
+//! the release hold after that.
 //! Build the bundle first: `cargo xtask bundle daiw --profile release-checked --features
 //! standalone,assert_process_allocs`.
 
@@ -17,7 +20,9 @@ mod song;
 use clap_host::session::{playing, Session};
 use clap_host::{breadcrumb, BlockPattern, NoteIn, Signal};
 use daiw::dsp::harmony::chord_track::ChordTones;
+use daiw::dsp::synthetic_singer::{sing, Segment as Sung, SingerConfig};
 use daiw::offline::wav::{Audio, WavFormat};
+use daiw::plugin::midi_chords::RELEASE_HOLD_SECONDS;
 use song::*;
 
 const SAMPLE_RATE: f32 = 48_000.0;
@@ -194,4 +199,94 @@ fn fast_chord_changes_inside_big_blocks_land_on_their_samples() {
     assert!(odd_diff <= 1.0e-5, "{odd_diff}");
     assert!(small_diff <= 1.0e-5, "{small_diff}");
     assert!(moved > 0.01, "the held chords changed nothing: {moved}");
+}
+
+/// Where the corrected D4 sits in the sustain pedal test: on C4 (the held F chord's nearest
+/// tone), on D4 (the key's note) or elsewhere.
+fn c_or_d(hz: f32) -> Option<bool> {
+    let cents = 6900.0 + 1200.0 * (hz / 440.0).log2();
+    if (cents - 6000.0).abs() < 20.0 {
+        Some(true)
+    } else if (cents - 6200.0).abs() < 20.0 {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[test]
+fn the_sustain_pedal_holds_a_chord_after_its_keys_are_lifted() {
+    breadcrumb("clap midi chords: F held by the sustain pedal, keys lifted");
+    // D4 + 30 cents sung for 3 s. F-A-C pressed at 0.05 s, the pedal down at 0.1 s, the keys
+    // lifted at 0.3 s, the pedal up at 2.0 s. Over F the nearest chord tone is C4; once the
+    // chord has lapsed (0.3 s after the pedal), the key's D4.
+    let sung = sing(
+        &[Sung::Note {
+            midi: 62.3,
+            seconds: 3.0,
+            vibrato_cents: 0.0,
+            vibrato_hz: 5.5,
+        }],
+        &SingerConfig {
+            sample_rate: SAMPLE_RATE,
+            ..SingerConfig::default()
+        },
+    );
+    let at = |seconds: f64| (seconds * f64::from(SAMPLE_RATE)) as usize;
+    let (pedal_down, keys_up, pedal_up) = (0.1, 0.3, 2.0);
+    let f_chord = [53u16, 57, 60];
+    let play = |pedal: bool| {
+        let mut notes: Vec<NoteIn> = f_chord.iter().map(|&k| NoteIn::on(at(0.05), k)).collect();
+        if pedal {
+            notes.push(NoteIn::cc(at(pedal_down), 64, 127));
+        }
+        notes.extend(f_chord.iter().map(|&k| NoteIn::off(at(keys_up), k)));
+        if pedal {
+            // A continuous pedal passes through half-way on its way up.
+            notes.push(NoteIn::cc(at(pedal_up) - 480, 64, 90));
+            notes.push(NoteIn::cc(at(pedal_up), 64, 0));
+        }
+        let out = run(
+            &sung.samples,
+            CHORD_TONES,
+            0.0,
+            &notes,
+            BlockPattern::Varying,
+        );
+        track(&out)
+            .into_iter()
+            .filter(|r| r.voiced)
+            .map(|r| (r.time_s, c_or_d(r.f0_hz)))
+            .collect::<Vec<_>>()
+    };
+    let lapse = pedal_up + f64::from(RELEASE_HOLD_SECONDS);
+    // Frames whose detector window may straddle a switch are left out.
+    let margin = 0.08;
+    let held = play(true);
+    let (mut on_c, mut on_d) = (0, 0);
+    for &(t, note) in &held {
+        if (0.15..lapse - margin).contains(&t) {
+            on_c += 1;
+            assert_eq!(
+                note,
+                Some(true),
+                "{t:.3} s: not on C4 while the pedal holds F"
+            );
+        } else if (lapse + margin..2.9).contains(&t) {
+            on_d += 1;
+            assert_eq!(note, Some(false), "{t:.3} s: not back on D4 after the hold");
+        }
+    }
+    // Without the pedal the chord lapses 0.3 s after the keys: the measure can fail.
+    let unheld = play(false);
+    let unheld_c = unheld
+        .iter()
+        .filter(|(t, note)| (0.7..1.9).contains(t) && *note == Some(true))
+        .count();
+    println!(
+        "sustain pedal: {on_c} frames on C4 until {lapse:.2} s (pedal up at {pedal_up} s), \
+         {on_d} on D4 after; without the pedal {unheld_c} frames on C4 between 0.7 and 1.9 s"
+    );
+    assert!(on_c > 300 && on_d > 60, "{on_c} {on_d}");
+    assert_eq!(unheld_c, 0);
 }

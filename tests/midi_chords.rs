@@ -4,7 +4,8 @@
 //! (`chord_follow::play`). At 44.1 kHz, an octave above the CLAP test's singer: the corrected
 //! lead and each harmony voice in chord mode (heard alone) sit within 20 cents of a tone of the
 //! held chord on at least 95 % of the judged frames; a released chord holds for 0.3 s, then
-//! the key rules again.
+//! the key rules again; under the sustain pedal (a high voice at 44.1 kHz) it holds until
+//! the pedal comes up and lapses 0.3 s after.
 
 #[path = "support/song.rs"]
 mod song;
@@ -45,6 +46,19 @@ fn play_held(
     notes: &[(usize, bool, u8)],
     block: usize,
 ) -> Played {
+    play_pedalled(input, sample_rate, settings, notes, &[], block)
+}
+
+/// `play_held` with the sustain pedal: `pedal` holds (input sample, CC 64 value 0..=1),
+/// sorted; at the same sample a note goes first.
+fn play_pedalled(
+    input: &[f32],
+    sample_rate: f32,
+    settings: &VoiceSettings,
+    notes: &[(usize, bool, u8)],
+    pedal: &[(usize, f32)],
+    block: usize,
+) -> Played {
     let mut chain = VoiceChain::default();
     chain.set_settings(settings);
     chain.prepare(sample_rate, block);
@@ -56,18 +70,29 @@ fn play_held(
     left.resize(input.len() + latency, 0.0);
     let mut right = left.clone();
     let mut frames = Vec::new();
-    let mut next = 0;
+    let (mut next, mut next_pedal) = (0, 0);
     let mut start = 0;
     while start < left.len() {
         let end = (start + block).min(left.len());
         held.begin_block();
-        while let Some(&(at, pressed, key)) = notes.get(next).filter(|n| n.0 < end) {
-            if pressed {
-                held.note_on(at - start, key);
-            } else {
-                held.note_off(at - start, key);
+        loop {
+            let note = notes.get(next).filter(|n| n.0 < end);
+            let cc = pedal.get(next_pedal).filter(|p| p.0 < end);
+            match (note, cc) {
+                (Some(&(at, pressed, key)), c) if c.is_none_or(|c| at <= c.0) => {
+                    if pressed {
+                        held.note_on(at - start, key);
+                    } else {
+                        held.note_off(at - start, key);
+                    }
+                    next += 1;
+                }
+                (_, Some(&(at, value))) => {
+                    held.control_change(at - start, 64, value);
+                    next_pedal += 1;
+                }
+                _ => break,
             }
-            next += 1;
         }
         let mut stretches = [Segment::default(); MAX_SEGMENTS];
         let block_chords = BlockChords {
@@ -177,4 +202,59 @@ fn a_released_chord_holds_for_a_moment_then_the_key_rules() {
         cents_to_hz(6200.0)
     );
     assert!(on_c > 150 && on_d > 100, "{on_c} {on_d}");
+}
+
+#[test]
+fn a_pedalled_chord_holds_a_high_voice_until_the_pedal_comes_up() {
+    // G5 + 40 cents sung for 3 s at 44.1 kHz. A-C-E pressed at 0, the pedal down at 0.2 s,
+    // the keys lifted at 0.4 s, the pedal up at 1.9 s (mid-block). Over Am the nearest chord
+    // tone is A5; once the chord has lapsed, C major's G5.
+    let sample_rate = 44_100.0;
+    let sung = sing(
+        &[Sung::Note {
+            midi: 79.4,
+            seconds: 3.0,
+            vibrato_cents: 0.0,
+            vibrato_hz: 5.5,
+        }],
+        &SingerConfig {
+            sample_rate,
+            ..SingerConfig::default()
+        },
+    );
+    let at = |seconds: f64| (seconds * f64::from(sample_rate)) as usize;
+    let mut notes: Vec<(usize, bool, u8)> = [57u8, 60, 64].iter().map(|&n| (0, true, n)).collect();
+    notes.extend([57u8, 60, 64].iter().map(|&n| (at(0.4), false, n)));
+    let pedal_up = 1.9;
+    let pedal = [(at(0.2), 1.0), (at(pedal_up) + 17, 0.0)];
+    let played = play_pedalled(
+        &sung.samples,
+        sample_rate,
+        &settings(0, Listen::All),
+        &notes,
+        &pedal,
+        441,
+    );
+    let lapse = pedal_up + f64::from(RELEASE_HOLD_SECONDS);
+    let margin = 0.06;
+    let (mut on_a, mut on_g) = (0, 0);
+    for frame in played.frames.iter().filter(|f| f.output_hz > 0.0) {
+        let t = frame.time_seconds;
+        let cents = hz_to_cents(frame.output_hz);
+        if (0.1..lapse - margin).contains(&t) {
+            on_a += 1;
+            assert!(
+                (cents - 8100.0).abs() < 10.0,
+                "{t:.3} s: {cents:.0} cents, not A5 while the pedal holds Am"
+            );
+        } else if (lapse + margin..2.9).contains(&t) {
+            on_g += 1;
+            assert!(
+                (cents - 7900.0).abs() < 10.0,
+                "{t:.3} s: {cents:.0} cents, not G5 after the hold"
+            );
+        }
+    }
+    println!("sustain pedal: {on_a} frames steered to A5 until {lapse:.2} s, {on_g} to G5 after");
+    assert!(on_a > 250 && on_g > 60, "{on_a} {on_g}");
 }

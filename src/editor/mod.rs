@@ -167,15 +167,9 @@ pub fn draw_window(
             .id_salt("centre")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                pitch.ui_with(
-                    ui,
-                    params.tune.key.value(),
-                    params.tune.scale.value(),
-                    graph_height,
-                    |ui| {
-                        take_row(ui, params, setter, *heard, listening, backing, chat);
-                    },
-                );
+                pitch.ui_with(ui, tuning_grid(params), graph_height, |ui| {
+                    take_row(ui, params, setter, *heard, listening, backing, chat);
+                });
                 ui.add_space(theme::SPACE);
                 let look = controls::ControlsLook { compact };
                 let held_chord = backing.held_chord();
@@ -227,6 +221,18 @@ impl NiceEguiApp for DaiwEditorApp {
     fn editor_closed(&mut self) {
         self.gui_context = None;
     }
+}
+
+/// The note grid the pitch view draws: the custom note set while tuning corrects to one, else
+/// the key's scale (the notes the take report measures a take from).
+fn tuning_grid(params: &DaiwParams) -> pitch_view::NoteGrid {
+    let tune = &params.tune;
+    let custom = if tune.enabled.value() {
+        tune.note_mask.value().clamp(0, 0x0fff) as u16
+    } else {
+        0
+    };
+    pitch_view::NoteGrid::for_tuning(tune.key.value(), tune.scale.value(), custom)
 }
 
 /// The graph header's listening row (drawn right to left): "Export take" and, when the key

@@ -1,8 +1,9 @@
 //! The live pitch view: detected (input) and corrected (output) pitch over the last seconds on
-//! a note grid of the chosen key and scale. Frames come from the audio thread through a
-//! single-producer single-consumer ring (`analysis_queue`): the audio thread pushes without
-//! allocating and drops frames when the ring is full (the window closed, or a slow frame).
-//! Each sung note carries a mark of how far off it was sung (`marks`).
+//! a note grid of the chosen key and scale, or of the custom note set tuning corrects to.
+//! Frames come from the audio thread through a single-producer single-consumer ring
+//! (`analysis_queue`): the audio thread pushes without allocating and drops frames when the
+//! ring is full (the window closed, or a slow frame). Each sung note carries a mark of how far
+//! off it was sung from its nearest note of the grid (`marks`).
 
 pub mod marks;
 
@@ -13,6 +14,7 @@ use ringbuf::traits::{Consumer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
 
 use crate::dsp::AnalysisFrame;
+use crate::music::listen::NoteNames;
 use crate::music::theory::{PitchClass, ScaleKind};
 
 use super::theme;
@@ -65,6 +67,34 @@ const RESET_JUMP_SECONDS: f64 = 0.1;
 const LABEL_WIDTH: f32 = 38.0;
 /// Height of the header row (title, legend, zoom).
 const HEADER_HEIGHT: f32 = 22.0;
+
+/// The notes the graph is drawn on: the key's tonic (its line bright) and the notes tuning
+/// targets (the key's scale, or a custom note set), which get the light bands and name the sung
+/// notes' marks, as the take report names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteGrid {
+    /// The key's tonic.
+    pub tonic: PitchClass,
+    /// The notes marks sit on and bands are drawn for.
+    pub names: NoteNames,
+}
+
+impl NoteGrid {
+    /// The grid of a key's scale.
+    pub fn key(tonic: PitchClass, scale: ScaleKind) -> Self {
+        Self::for_tuning(tonic, scale, 0)
+    }
+
+    /// The grid tuning corrects to: the custom note set `custom_mask` (bit n = n semitones
+    /// above C) when one is set, else the key's scale.
+    pub fn for_tuning(tonic: PitchClass, scale: ScaleKind, custom_mask: u16) -> Self {
+        let key = marks::grid_key(tonic, scale);
+        Self {
+            tonic,
+            names: NoteNames::for_tuning(Some(key), custom_mask),
+        }
+    }
+}
 
 /// The recent pitch history and its drawing.
 #[derive(Debug, Clone)]
@@ -168,16 +198,15 @@ impl PitchView {
     /// Draws the graph `height` points tall across the available width: a header with the
     /// legend and the zoom, the note grid of `key`/`scale` and the two pitch lines.
     pub fn ui(&mut self, ui: &mut egui::Ui, key: PitchClass, scale: ScaleKind, height: f32) {
-        self.ui_with(ui, key, scale, height, |_| {});
+        self.ui_with(ui, NoteGrid::key(key, scale), height, |_| {});
     }
 
-    /// As `ui`, with `extra` drawn at the right of the header, left of the zoom (the heard
-    /// key and the take export live there, beside the graph they come from).
+    /// As `ui` on `grid`, with `extra` drawn at the right of the header, left of the zoom (the
+    /// heard key and the take export live there, beside the graph they come from).
     pub fn ui_with(
         &mut self,
         ui: &mut egui::Ui,
-        key: PitchClass,
-        scale: ScaleKind,
+        grid: NoteGrid,
         height: f32,
         extra: impl FnOnce(&mut egui::Ui),
     ) {
@@ -249,7 +278,7 @@ impl PitchView {
         let y_of =
             |note: f32| rect.bottom() - (note - low + 0.5) / (high - low + 1.0) * rect.height();
         let plot = Rect::from_min_max(Pos2::new(rect.left() + LABEL_WIDTH, rect.top()), rect.max);
-        self.note_grid(&painter, rect, plot, (low, high), key, scale, &y_of);
+        self.note_grid(&painter, rect, plot, (low, high), grid, &y_of);
         let newest = self.points.back().map(|p| p.time).filter(|_| {
             self.visible()
                 .any(|p| p.detected.is_some() || p.corrected.is_some())
@@ -261,7 +290,7 @@ impl PitchView {
         let span = self.zoom_seconds;
         let x_of = |t: f64| plot.right() - ((newest - t) / span) as f32 * plot.width();
         time_grid(&painter, plot, newest, span, &x_of);
-        self.note_marks(&painter, plot, key, scale, &x_of, &y_of);
+        self.note_marks(&painter, plot, grid.names, &x_of, &y_of);
         // The input is wider and under, the corrected line on top: where correction holds
         // a note the coral line reads with a teal rim, where it pulls the two part.
         self.trace(
@@ -285,37 +314,43 @@ impl PitchView {
         &mut self,
         painter: &egui::Painter,
         plot: Rect,
-        key: PitchClass,
-        scale: ScaleKind,
+        names: NoteNames,
         x_of: &impl Fn(f64) -> f32,
         y_of: &impl Fn(f32) -> f32,
     ) {
-        self.notes.refresh();
-        let key = marks::grid_key(key, scale);
-        let placed: Vec<marks::NoteMark> = self
-            .notes
-            .notes()
-            .filter_map(|note| marks::place(note, key, plot, x_of, y_of))
-            .collect();
-        marks::draw(painter, &placed);
+        marks::draw(painter, &self.placed_marks(names, plot, x_of, y_of));
     }
 
-    /// Horizontal bands per semitone: scale notes lighter, the tonic's line bright, note names
-    /// in the left column (every note when there is room, else the scale's).
-    #[allow(clippy::too_many_arguments)] // one drawing step; the values are the frame's layout
+    /// The marks of the sung notes in view, each on its nearest note of `names`.
+    pub fn placed_marks(
+        &mut self,
+        names: NoteNames,
+        plot: Rect,
+        x_of: &impl Fn(f64) -> f32,
+        y_of: &impl Fn(f32) -> f32,
+    ) -> Vec<marks::NoteMark> {
+        self.notes.refresh();
+        self.notes
+            .notes()
+            .filter_map(|note| marks::place(note, names, plot, x_of, y_of))
+            .collect()
+    }
+
+    /// Horizontal bands per semitone: the grid's notes lighter, the tonic's line bright, note
+    /// names in the left column (every note when there is room, else the grid's).
     fn note_grid(
         &self,
         painter: &egui::Painter,
         rect: Rect,
         plot: Rect,
         (low, high): (f32, f32),
-        key: PitchClass,
-        scale: ScaleKind,
+        grid: NoteGrid,
         y_of: &impl Fn(f32) -> f32,
     ) {
-        let mask = scale.pitch_class_mask(key);
+        let key = grid.tonic;
+        let mask = grid.names.mask();
         let row = rect.height() / (high - low + 1.0);
-        // Labels need about a line of small text: below that, only scale notes are named.
+        // Labels need about a line of small text: below that, only the grid's notes are named.
         let all_names = row >= theme::SMALL_SIZE + 1.0;
         let font = egui::FontId::monospace(10.0);
         let mut last_label_y = f32::INFINITY;
@@ -496,6 +531,44 @@ mod tests {
         assert!((points[0].corrected.unwrap_or(0.0) - 69.0).abs() < 1e-4);
         let (low, high) = view.note_range();
         assert!(low < 69.0 && high > 69.0 && high - low >= 18.0);
+    }
+
+    #[test]
+    fn the_grid_and_the_marks_follow_a_custom_note_set() {
+        use crate::music::theory::{Key, Note};
+        let c_major = Key::new(Note::default_spelling(PitchClass::C), ScaleKind::Major);
+        assert_eq!(
+            NoteGrid::key(PitchClass::C, ScaleKind::Major).names,
+            NoteNames::Key(c_major)
+        );
+        let c_e_f = 1 | 1 << 4 | 1 << 5;
+        let custom = NoteGrid::for_tuning(PitchClass::C, ScaleKind::Major, c_e_f);
+        assert_eq!(
+            (custom.tonic, custom.names),
+            (PitchClass::C, NoteNames::Custom(c_e_f))
+        );
+        assert_eq!(custom.names.mask(), c_e_f, "the bands are the custom notes");
+        // 0.6 s of D4 40 cents sharp, then a breath: one sung note.
+        let mut view = PitchView::default();
+        let d_sharp = 440.0 * ((62.4f32 - 69.0) / 12.0).exp2();
+        for i in 0..200 {
+            let mut f = frame(i as f64 * 0.005, if i < 120 { d_sharp } else { 0.0 });
+            if i >= 120 {
+                f.voicing = Voicing::Unvoiced;
+            }
+            view.push(f);
+        }
+        let plot = Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(400.0, 240.0));
+        let x_of = |t: f64| (t * 100.0) as f32;
+        let y_of = |n: f32| 240.0 - (n - 48.0) * 10.0;
+        let on = |view: &mut PitchView, names| -> Vec<(u8, i32)> {
+            view.placed_marks(names, plot, &x_of, &y_of)
+                .iter()
+                .map(|m| (m.midi, m.cents.round() as i32))
+                .collect()
+        };
+        assert_eq!(on(&mut view, NoteNames::Key(c_major)), vec![(62, 40)]);
+        assert_eq!(on(&mut view, custom.names), vec![(64, -160)]);
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! chord; else the chord held on the MIDI input (two or more pitch classes); else none, and the
 //! key, scale or note mask rule. One held pitch class is no chord: with "MIDI Targets" on it
 //! stays the single target note it always was.
+//!
+//! "Held" means sounding, as a synth would play it: a key that is down, or a key let go while
+//! the sustain pedal (CC 64) is down, until the pedal comes up. Notes and pedal are merged over
+//! the MIDI channels: a keyboard player plays on one channel, and a chord split over two (a
+//! bass on another channel, a second keyboard) is still the one chord the singer hears.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -23,12 +28,29 @@ pub const MAX_NOTE_CHANGES: usize = 64;
 /// returns to the key before a listener hears the chord has stopped.
 pub const RELEASE_HOLD_SECONDS: f32 = 0.3;
 
+/// The sustain pedal's controller number (MIDI CC 64, "damper pedal").
+pub const CC_SUSTAIN: u8 = 64;
+/// "All sound off" (CC 120): every note stops at once.
+pub const CC_ALL_SOUND_OFF: u8 = 120;
+/// "All notes off" (CC 123): every note is released.
+pub const CC_ALL_NOTES_OFF: u8 = 123;
+
+/// A pedal value (nice-plug's 0..=1, the MIDI value over 127) at or above this is down: MIDI
+/// reads 0-63 as up and 64-127 as down, and 64/127 is the first value over one half. A
+/// continuous (half-pedal) sensor's stream of values only counts when it crosses this line.
+pub const PEDAL_DOWN_AT: f32 = 0.5;
+
 /// The notes held on the MIDI input through one block: (sample offset, notes held from there),
-/// the first at offset 0, sorted.
+/// the first at offset 0, sorted; held are the keys that are down plus those the sustain pedal
+/// keeps sounding.
 #[derive(Debug, Clone)]
 pub struct HeldNotes {
     changes: [(usize, u128); MAX_NOTE_CHANGES],
     len: usize,
+    /// The keys that are down now (bit n = note n), pedal or not.
+    keys_down: u128,
+    /// Whether the sustain pedal is down now.
+    pedal_down: bool,
 }
 
 impl Default for HeldNotes {
@@ -36,6 +58,8 @@ impl Default for HeldNotes {
         Self {
             changes: [(0, 0); MAX_NOTE_CHANGES],
             len: 1,
+            keys_down: 0,
+            pedal_down: false,
         }
     }
 }
@@ -49,20 +73,57 @@ impl HeldNotes {
 
     /// Note `note` pressed at sample `offset` of the block.
     pub fn note_on(&mut self, offset: usize, note: u8) {
+        self.keys_down |= note_bit(note);
         self.record(offset, self.held() | note_bit(note));
     }
 
-    /// Note `note` released at sample `offset` of the block.
+    /// Note `note` released at sample `offset` of the block; with the sustain pedal down it
+    /// keeps sounding until the pedal comes up.
     pub fn note_off(&mut self, offset: usize, note: u8) {
-        self.record(offset, self.held() & !note_bit(note));
+        self.keys_down &= !note_bit(note);
+        if !self.pedal_down {
+            self.record(offset, self.held() & !note_bit(note));
+        }
     }
 
-    /// Every note released at sample `offset` (CLAP's "all notes off").
+    /// Every note released at sample `offset`, the pedal's too (CLAP's "all notes off", MIDI's
+    /// CC 120 and 123): a panic button must silence what the pedal holds.
     pub fn all_off(&mut self, offset: usize) {
+        self.keys_down = 0;
+        self.pedal_down = false;
         self.record(offset, 0);
     }
 
-    /// Releases everything at once, from the block's start (a host's reset).
+    /// The sustain pedal pressed (`down`) or lifted at sample `offset`. Lifting it releases,
+    /// on that sample, every note whose key is up; pressing it again while down, or lifting
+    /// it while up, changes nothing.
+    pub fn sustain(&mut self, offset: usize, down: bool) {
+        let lifted = self.pedal_down && !down;
+        self.pedal_down = down;
+        let sounding = self.held() & self.keys_down;
+        // Only a lift that lets notes go is a change (no entry spent on an empty pedal).
+        if lifted && sounding != self.held() {
+            self.record(offset, sounding);
+        }
+    }
+
+    /// A MIDI control change at sample `offset`, `value` in nice-plug's 0..=1: the sustain
+    /// pedal, and all sound / all notes off; other controllers do not touch the held notes.
+    /// A value that is no number (NaN, infinite) is ignored rather than guessed at.
+    pub fn control_change(&mut self, offset: usize, cc: u8, value: f32) {
+        match cc {
+            CC_SUSTAIN if value.is_finite() => self.sustain(offset, value >= PEDAL_DOWN_AT),
+            CC_ALL_SOUND_OFF | CC_ALL_NOTES_OFF => self.all_off(offset),
+            _ => {}
+        }
+    }
+
+    /// Whether the sustain pedal is down now.
+    pub fn pedal_down(&self) -> bool {
+        self.pedal_down
+    }
+
+    /// Releases everything at once, the pedal too, from the block's start (a host's reset).
     pub fn clear(&mut self) {
         *self = Self::default();
     }
@@ -253,6 +314,212 @@ mod tests {
         assert!(notes.changes().windows(2).all(|w| w[0].0 < w[1].0));
         let expected = (50..100u8).fold(0u128, |h, n| h | 1 << n);
         assert_eq!(notes.held(), expected);
+    }
+
+    const C_E_G: u128 = 1u128 << 60 | 1 << 64 | 1 << 67;
+
+    /// One MIDI input event of a test.
+    #[derive(Clone, Copy)]
+    enum Midi {
+        On(u8),
+        Off(u8),
+        Cc(u8, f32),
+    }
+
+    /// Plays `events` (absolute sample, event; sorted) for `length` samples in blocks of
+    /// `block`, through the real stretch scheduling, as the plugin does; returns the chord in
+    /// force after each block (block end, chord notes, samples until it lapses).
+    fn play(
+        events: &[(usize, Midi)],
+        length: usize,
+        block: usize,
+    ) -> Vec<(usize, u128, Option<usize>)> {
+        use crate::music::theory::{PitchClass, ScaleKind};
+        use crate::plugin::chord_follow::{segments, BlockChords, Segment, MAX_SEGMENTS};
+        let (mut notes, mut hold) = (HeldNotes::default(), ChordHold::default());
+        hold.prepare(48_000.0);
+        let mut out = [Segment::default(); MAX_SEGMENTS];
+        let mut after = Vec::new();
+        let mut next = 0;
+        for start in (0..length).step_by(block) {
+            let end = (start + block).min(length);
+            notes.begin_block();
+            while let Some(&(at, event)) = events.get(next).filter(|e| e.0 < end) {
+                match event {
+                    Midi::On(key) => notes.note_on(at - start, key),
+                    Midi::Off(key) => notes.note_off(at - start, key),
+                    Midi::Cc(cc, value) => notes.control_change(at - start, cc, value),
+                }
+                next += 1;
+            }
+            let chords = BlockChords {
+                backing: &[(0, None)],
+                notes: notes.changes(),
+                key: (PitchClass::C, ScaleKind::Major),
+                frames: end - start,
+            };
+            segments(chords, &mut hold, &mut out);
+            after.push((end, hold.notes(), hold.lapse_in()));
+        }
+        after
+    }
+
+    /// C E G pressed at 0 and let go at 100; the pedal down at 10 if `pedal`.
+    fn chord_let_go(pedal: bool) -> Vec<(usize, Midi)> {
+        let mut events: Vec<(usize, Midi)> = [60, 64, 67].map(|k| (0, Midi::On(k))).into();
+        if pedal {
+            events.push((10, Midi::Cc(CC_SUSTAIN, 1.0)));
+        }
+        events.extend([60, 64, 67].map(|k| (100, Midi::Off(k))));
+        events
+    }
+
+    #[test]
+    fn the_pedal_holds_a_released_chord_past_the_hold_time() {
+        // Two seconds with the keys up and the pedal down: the chord still sounds, never
+        // counting down.
+        let pedalled = play(&chord_let_go(true), 96_000, 512);
+        assert!(pedalled
+            .iter()
+            .all(|&(_, chord, left)| chord == C_E_G && left.is_none()));
+        // Without the pedal the same chord lapses 0.3 s after the keys.
+        let bare = play(&chord_let_go(false), 96_000, 512);
+        let lapsed = bare.iter().find(|b| b.1 == 0).map(|b| b.0);
+        assert_eq!(
+            lapsed,
+            Some(14_848),
+            "the first block end after 100 + 14,400"
+        );
+    }
+
+    #[test]
+    fn lifting_the_pedal_releases_on_its_sample_and_the_chord_lapses_after_the_hold() {
+        let mut notes = HeldNotes::default();
+        notes.begin_block();
+        for key in [60, 64, 67] {
+            notes.note_on(0, key);
+        }
+        notes.control_change(5, CC_SUSTAIN, 64.0 / 127.0);
+        for key in [60, 64, 67] {
+            notes.note_off(20, key);
+        }
+        assert_eq!(
+            notes.changes(),
+            &[(0, C_E_G)],
+            "released keys keep sounding"
+        );
+        notes.begin_block();
+        // A continuous pedal's values above the line change nothing; 63 lifts it.
+        notes.control_change(30, CC_SUSTAIN, 100.0 / 127.0);
+        notes.control_change(300, CC_SUSTAIN, 63.0 / 127.0);
+        assert!(!notes.pedal_down());
+        assert_eq!(notes.changes(), &[(0, C_E_G), (300, 0)]);
+        // Scheduled: the hold starts on the pedal's sample (30,000) and the chord lapses
+        // 14,400 samples later, whatever the block size.
+        let mut events = chord_let_go(true);
+        events.push((30_000, Midi::Cc(CC_SUSTAIN, 0.0)));
+        for block in [512, 37, 4_096, 1] {
+            let after = play(&events, 48_000, block);
+            let lapse_at = after
+                .iter()
+                .find_map(|&(end, _, left)| left.map(|left| end + left));
+            assert_eq!(lapse_at, Some(44_400), "block {block}");
+            for &(end, chord, _) in &after {
+                let expected = if end < 44_400 { C_E_G } else { 0 };
+                assert_eq!(chord, expected, "block {block} ending at {end}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_pressed_again_under_the_pedal_survives_the_lift() {
+        let mut notes = HeldNotes::default();
+        notes.begin_block();
+        for key in [60, 64, 67] {
+            notes.note_on(0, key);
+        }
+        notes.sustain(10, true);
+        for key in [60, 64, 67] {
+            notes.note_off(20, key);
+        }
+        // E pressed again (still down at the lift), G pressed and let go again.
+        notes.note_on(40, 64);
+        notes.note_on(50, 67);
+        notes.note_off(60, 67);
+        notes.sustain(100, false);
+        assert_eq!(notes.held(), 1 << 64, "only the key still down sounds on");
+        assert_eq!(notes.changes().last(), Some(&(100, 1u128 << 64)));
+        notes.note_off(120, 64);
+        assert_eq!(notes.held(), 0);
+    }
+
+    #[test]
+    fn all_notes_off_all_sound_off_and_a_reset_clear_the_pedal_too() {
+        for cc in [CC_ALL_NOTES_OFF, CC_ALL_SOUND_OFF] {
+            let mut notes = HeldNotes::default();
+            notes.begin_block();
+            notes.note_on(0, 60);
+            notes.note_on(0, 64);
+            notes.sustain(1, true);
+            notes.note_off(2, 60);
+            notes.control_change(50, cc, 0.0);
+            assert_eq!((notes.held(), notes.pedal_down()), (0, false), "CC {cc}");
+            assert_eq!(notes.changes().last(), Some(&(50, 0)), "CC {cc}");
+            // The pedal is up: a note let go now is released at once.
+            notes.note_on(60, 62);
+            notes.note_off(70, 62);
+            assert_eq!(notes.held(), 0, "CC {cc}");
+        }
+        let mut notes = HeldNotes::default();
+        notes.begin_block();
+        notes.note_on(0, 60);
+        notes.sustain(0, true);
+        notes.note_off(5, 60);
+        // CLAP's wildcard note-off is the same panic button.
+        notes.all_off(9);
+        assert!(!notes.pedal_down());
+        notes.note_on(10, 60);
+        notes.sustain(11, true);
+        notes.clear();
+        assert_eq!((notes.held(), notes.pedal_down()), (0, false));
+        assert_eq!(notes.changes(), &[(0, 0)]);
+        notes.note_on(0, 60);
+        notes.note_off(1, 60);
+        assert_eq!(notes.held(), 0, "no pedal after a reset");
+    }
+
+    #[test]
+    fn odd_pedal_input_never_panics_and_changes_only_what_it_should() {
+        let mut notes = HeldNotes::default();
+        notes.begin_block();
+        // Pedal events without notes, a lift without a press, values out of range or no
+        // number at all, other controllers, offsets far past the block.
+        notes.control_change(0, CC_SUSTAIN, 0.0);
+        notes.control_change(3, CC_SUSTAIN, 1.0);
+        notes.control_change(4, CC_SUSTAIN, 0.0);
+        notes.control_change(5, CC_SUSTAIN, -3.0);
+        assert_eq!(notes.changes(), &[(0, 0)]);
+        notes.control_change(6, CC_SUSTAIN, 7.5);
+        assert!(notes.pedal_down(), "above the range is down");
+        for value in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            notes.control_change(7, CC_SUSTAIN, value);
+            assert!(notes.pedal_down(), "{value} is ignored");
+        }
+        notes.note_on(8, 60);
+        notes.note_off(9, 60);
+        for cc in [0, 1, 7, 11, 63, 65, 121, 127, 255] {
+            notes.control_change(10, cc, 0.0);
+        }
+        assert_eq!((notes.held(), notes.pedal_down()), (1 << 60, true));
+        notes.control_change(usize::MAX, CC_SUSTAIN, 0.0);
+        assert_eq!(notes.held(), 0);
+        // A continuous pedal's flood of values costs no room in the block's changes.
+        notes.begin_block();
+        notes.note_on(0, 60);
+        for i in 0..1_000 {
+            notes.control_change(i, CC_SUSTAIN, 0.5 + (i % 50) as f32 / 100.0);
+        }
+        assert_eq!(notes.changes().len(), 1);
     }
 
     #[test]

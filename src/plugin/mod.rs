@@ -42,8 +42,10 @@ pub const PLUGIN_NAME: &str = "DAiW Music Brain";
 /// The CLAP plugin id.
 pub const CLAP_ID: &str = "com.daiw.music-brain";
 
-/// One plugin instance: parameters, editor state and the audio-thread DSP.
-pub struct DaiwPlugin {
+/// One plugin instance: parameters, editor state and the audio-thread DSP. `MIDI_CCS`: whether
+/// the MIDI input takes control changes (the sustain pedal, all notes off): on for CLAP and the
+/// standalone; off for VST3 (see [`DaiwVst3Plugin`]).
+pub struct DaiwPlugin<const MIDI_CCS: bool = true> {
     params: Arc<DaiwParams>,
     voice: VoiceChain,
     output: OutputStage,
@@ -73,7 +75,14 @@ pub struct DaiwPlugin {
     midi_out: MidiOut,
 }
 
-impl Default for DaiwPlugin {
+/// The VST3 build: its MIDI input takes notes only. A VST3 plugin can only get CCs as nice-plug's
+/// 16 x 130 extra (hidden, read-only) MIDI-mapping parameters, and JUCE's VST3 hosting lists
+/// them and looks each one up by a walk over all of them: the bundle took 63-77 s to load in
+/// `tests/hosts/vst3_host.py` (pedalboard) instead of about a second, and showed 2111
+/// parameters. The sustain pedal works in CLAP and the standalone.
+pub type DaiwVst3Plugin = DaiwPlugin<false>;
+
+impl<const MIDI_CCS: bool> Default for DaiwPlugin<MIDI_CCS> {
     fn default() -> Self {
         let (analysis_tx, analysis_rx) = analysis_queue();
         let (pattern_tx, patterns) = pattern_queues();
@@ -107,7 +116,7 @@ impl Default for DaiwPlugin {
     }
 }
 
-impl DaiwPlugin {
+impl<const MIDI_CCS: bool> DaiwPlugin<MIDI_CCS> {
     /// Records a held or released MIDI note at its sample (offsets past a `frames`-sample block
     /// land on its last sample): the notes are targets with "MIDI Targets", the MIDI harmony
     /// mode's notes, and two or more make the chord Follow Chords follows without a backing.
@@ -125,12 +134,14 @@ impl DaiwPlugin {
                 Some(note) => notes.note_off(offset, note),
                 None => notes.all_off(offset),
             },
+            // The sustain pedal keeps released notes held; CC 120/123 release everything.
+            NoteEvent::MidiCC { cc, value, .. } => notes.control_change(offset, cc, value),
             _ => {}
         }
     }
 }
 
-impl Plugin for DaiwPlugin {
+impl<const MIDI_CCS: bool> Plugin for DaiwPlugin<MIDI_CCS> {
     const NAME: &'static str = PLUGIN_NAME;
     const VENDOR: &'static str = "DAiW";
     const URL: &'static str = "https://example.invalid/daiw";
@@ -150,8 +161,13 @@ impl Plugin for DaiwPlugin {
         },
     ];
 
-    // Held notes will drive tuning targets; the backing track's notes go out as MIDI.
-    const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
+    // Held notes drive tuning targets and held chords; CCs carry the sustain pedal (CC 64) and
+    // all notes off (CC 123) where they cost nothing (CLAP, standalone; see `DaiwVst3Plugin`).
+    const MIDI_INPUT: MidiConfig = if MIDI_CCS {
+        MidiConfig::MidiCCs
+    } else {
+        MidiConfig::Basic
+    };
     const MIDI_OUTPUT: MidiConfig = MidiConfig::Basic;
     const SAMPLE_ACCURATE_AUTOMATION: bool = false;
 
@@ -404,7 +420,7 @@ impl ClapPlugin for DaiwPlugin {
     ];
 }
 
-impl Vst3Plugin for DaiwPlugin {
+impl Vst3Plugin for DaiwVst3Plugin {
     const VST3_CLASS_ID: [u8; 16] = *b"DAiWMusicBrain01";
     const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] = &[
         Vst3SubCategory::Fx,

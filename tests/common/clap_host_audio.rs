@@ -3,7 +3,7 @@
 //! the plugin sends back.
 
 use clack_host::events::event_types::{
-    NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
+    MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
 };
 use clack_host::events::spaces::CoreEventSpace;
 use clack_host::events::{EventFlags, EventHeader, Match};
@@ -71,7 +71,11 @@ impl Events<'_> {
                 }
                 (_, Some(n)) => {
                     let pckn = Pckn::new(0u16, n.channel, n.key, Match::All);
-                    if n.on {
+                    if let Some((cc, value)) = n.control {
+                        // Control change status byte: 0xB0 plus the channel.
+                        let status = 0xB0 | (n.channel & 0x0f) as u8;
+                        buffer.push(&MidiEvent::new(offset(n.sample), 0, [status, cc, value]));
+                    } else if n.on {
                         buffer.push(&NoteOnEvent::new(offset(n.sample), pckn, 1.0));
                     } else {
                         buffer.push(&NoteOffEvent::new(offset(n.sample), pckn, 0.0));

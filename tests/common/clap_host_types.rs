@@ -131,7 +131,8 @@ pub struct NoteOut {
     pub channel: u16,
 }
 
-/// A note the host sends the plugin's note input, at an absolute sample of a run.
+/// A note the host sends the plugin's note input, at an absolute sample of a run (or a MIDI
+/// control change, such as the sustain pedal, on the same input).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NoteIn {
     /// Absolute frame index in the run.
@@ -142,6 +143,9 @@ pub struct NoteIn {
     pub key: u16,
     /// MIDI channel.
     pub channel: u16,
+    /// A control change (controller number, MIDI value 0..=127) sent instead of the note, as a
+    /// raw MIDI 1.0 event the way hosts pass a keyboard's pedal on.
+    pub control: Option<(u8, u8)>,
 }
 
 impl NoteIn {
@@ -152,6 +156,16 @@ impl NoteIn {
             on: true,
             key,
             channel: 0,
+            control: None,
+        }
+    }
+
+    /// Sets controller `cc` to MIDI value `value` on channel 0 at `sample` (CC 64 at 127 is
+    /// the sustain pedal down, at 0 up).
+    pub fn cc(sample: usize, cc: u8, value: u8) -> Self {
+        Self {
+            control: Some((cc, value)),
+            ..Self::on(sample, 0)
         }
     }
 

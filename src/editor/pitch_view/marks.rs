@@ -1,7 +1,8 @@
 //! Per-note deviation marks on the pitch view: each sung note in view gets a short bar on its
-//! nearest note of the key, over its duration, coloured by how far off it was sung (within
-//! 10 cents, 10-25 cents, more: the take report's bands), with the cents ("+18") above it when
-//! the bar is wide enough to carry them.
+//! nearest note of the tuning's notes (the key's scale or a custom note set, as the take report
+//! names them), over its duration, coloured by how far off it was sung (within 10 cents, 10-25
+//! cents, more: the take report's bands), with the cents ("+18") above it when the bar is wide
+//! enough to carry them.
 //!
 //! The notes come from the view's own frames through the listening module's incremental
 //! segmenter (`NoteTracker`): finished notes cost nothing after they are found, and the note
@@ -14,7 +15,7 @@ use egui::{Color32, Pos2, Rect, Stroke};
 
 use crate::music::listen::notes::nearest_midi;
 use crate::music::listen::report::{LOOSE_CENTS, TIGHT_CENTS};
-use crate::music::listen::{NoteTracker, PitchPoint, SungNote};
+use crate::music::listen::{NoteNames, NoteTracker, PitchPoint, SungNote};
 use crate::music::theory::{Key, Note, PitchClass, ScaleKind};
 
 use super::super::theme;
@@ -118,7 +119,7 @@ pub struct NoteMark {
     pub left: f32,
     /// Right end of the bar (clipped to the plot).
     pub right: f32,
-    /// Height of the key's note the bar sits on.
+    /// Height of the note (of the grid's names) the bar sits on.
     pub y: f32,
     /// That note.
     pub midi: u8,
@@ -135,18 +136,19 @@ pub fn grid_key(tonic: PitchClass, scale: ScaleKind) -> Key {
     Key::new(Note::default_spelling(tonic), scale)
 }
 
-/// Where and how `note` is marked on `plot` (time to x by `x_of`, pitch to y by `y_of`), or
-/// `None` when it lies outside the plot's time span.
+/// Where and how `note` is marked on `plot` (time to x by `x_of`, pitch to y by `y_of`), on
+/// its nearest note of `names` (a key's scale or a custom note set), or `None` when it lies
+/// outside the plot's time span.
 pub fn place(
     note: &SungNote,
-    key: Key,
+    names: impl Into<NoteNames>,
     plot: Rect,
     x_of: &impl Fn(f64) -> f32,
     y_of: &impl Fn(f32) -> f32,
 ) -> Option<NoteMark> {
     let left = x_of(note.start_s).max(plot.left());
     let right = x_of(note.end_s).min(plot.right());
-    let midi = nearest_midi(note.pitch, Some(key));
+    let midi = nearest_midi(note.pitch, names);
     let y = y_of(f32::from(midi));
     if right <= left || !(plot.top()..=plot.bottom()).contains(&y) {
         return None;
@@ -249,6 +251,30 @@ mod tests {
         assert_eq!(mark.midi, 67);
         assert_eq!(mark.deviation, Deviation::Off);
         assert_eq!(mark.label.as_deref(), Some("-60"));
+    }
+
+    #[test]
+    fn with_a_custom_note_set_a_mark_sits_on_its_nearest_note() {
+        let (plot, x_of, y_of) = layout();
+        let c_major = grid_key(PitchClass::C, ScaleKind::Major);
+        // D4 40 cents sharp: in C major a D sung sharp.
+        let sung = note(2.0, 3.0, 62.4);
+        let keyed = place(&sung, c_major, plot, &x_of, &y_of).expect("in view");
+        assert_eq!(keyed.midi, 62);
+        assert!((keyed.cents - 40.0).abs() < 0.01);
+        // Tuned to C, E and F only (the window's keyboard): there is no D, and the take
+        // report measures this note from E4, 160 cents under it.
+        let custom = NoteNames::for_tuning(Some(c_major), 1 | 1 << 4 | 1 << 5);
+        let mark = place(&sung, custom, plot, &x_of, &y_of).expect("in view");
+        assert_eq!(mark.midi, 64);
+        assert!((mark.y - y_of(64.0)).abs() < 1e-4);
+        assert!((mark.cents + 160.0).abs() < 0.01);
+        assert_eq!(mark.deviation, Deviation::Off);
+        assert_eq!(mark.label.as_deref(), Some("-160"));
+        // F# (not in C major) is a custom set's note like any other: on it, in tune.
+        let f_sharp = NoteNames::for_tuning(Some(c_major), 1 << 6);
+        let mark = place(&note(4.0, 5.0, 66.05), f_sharp, plot, &x_of, &y_of).expect("in view");
+        assert_eq!((mark.midi, mark.deviation), (66, Deviation::InTune));
     }
 
     #[test]
