@@ -43,6 +43,9 @@ const SPACES: &[(&[&str], f32)] = &[
             "abbey",
             "monastery",
             "enya",
+            "pantheon",
+            "sophia",
+            "basilica",
             "sigur",
             "gregorian",
         ],
@@ -173,6 +176,12 @@ const WISHES: &[(&[&str], &[SoundChange])] = &[
     (
         &[
             "sparkle",
+            "shine",
+            "shiny",
+            "sheen",
+            "crisp",
+            "crispy",
+            "glossy",
             "shimmer",
             "more air",
             "airier",
@@ -183,7 +192,14 @@ const WISHES: &[(&[&str], &[SoundChange])] = &[
         &[SoundChange::PresenceBy(0.2)],
     ),
     (
-        &["body", "low end", "thicker", "more bottom"],
+        &[
+            "body",
+            "low end",
+            "thicker",
+            "more bottom",
+            "velvet",
+            "velvety",
+        ],
         &[SoundChange::WarmthBy(0.2)],
     ),
     (

@@ -419,7 +419,7 @@ fn tuning(words: &Words, ctx: &Context, voice_word: bool, s: &mut Scores) {
         s.add(Topic::Tune, weight::TUNING_WORD, "too robotic, no robot on");
     }
     // Records known for their tuning: Cher's "Believe", Kanye's "808s", T-Pain, Travis Scott.
-    let tuned_sound = words.has_any(&["cher", "808s", "travis", "kanye"]) && !names_backing(words);
+    let tuned_sound = words.has_any(super::tune::HARD_TUNED) && !names_backing(words);
     let tune_named = tuned_sound
         || words.has_any(&[
             "transparent",
@@ -569,7 +569,7 @@ fn voice_character(words: &Words) -> bool {
         || words.has_any(super::modulate::CHIPMUNK_CHARACTERS)
         || words.has_any(super::modulate::LOW_CHARACTERS)
         || words.has_any(super::modulate::PHONE_WORDS)
-        || words.has_any(&["slowed", "screwed", "syrup"])
+        || words.has_any(&["slowed", "slowedreverb", "screwed", "syrup"])
         || words.has_any(&[
             "robot",
             "robotic",

@@ -144,7 +144,7 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
 pub const CARTOON_CHARACTERS: &[&str] = &[
     "cartoon", "toon", "squeaky", "mickey", "minnie", "smurf", "kid", "kids", "child", "baby",
     "toddler", "mouse", "elf", "fairy", "minion", "minions", "pikachu", "gnome", "pixie",
-    "munchkin", "squirrel", "hamster",
+    "munchkin", "squirrel", "hamster", "pitufo",
 ];
 
 /// Sped-up characters: the chipmunk sound (an octave up).
@@ -152,8 +152,29 @@ pub const CHIPMUNK_CHARACTERS: &[&str] = &["chipmunk", "chipmunks", "helium", "n
 
 /// Big, low characters (pitch and formant down).
 pub const LOW_CHARACTERS: &[&str] = &[
-    "demon", "demonic", "monster", "devil", "ogre", "troll", "vader", "giant", "beast", "orc",
-    "venom", "bane", "hulk", "godzilla", "growl", "growling", "growly", "kong", "goliath",
+    "demon",
+    "demonic",
+    "monster",
+    "devil",
+    "ogre",
+    "troll",
+    "vader",
+    "giant",
+    "beast",
+    "orc",
+    "venom",
+    "bane",
+    "hulk",
+    "godzilla",
+    "growl",
+    "growling",
+    "growly",
+    "kong",
+    "goliath",
+    "thanos",
+    "sauron",
+    "grizzly",
+    "kidnapper",
 ];
 
 /// Slowed-down records: "slowed + reverb" (a little lower, in a big reverb) and "chopped and
@@ -162,7 +183,7 @@ fn slowed(words: &Words, args: &mut Map<String, Value>) {
     let screwed = words.has_any(&["screwed", "screw", "syrup"]);
     if screwed {
         args.entry("pitch_semitones").or_insert(json!(-4.0));
-    } else if words.has("slowed") {
+    } else if words.has_any(&["slowed", "slowedreverb"]) {
         args.entry("pitch_semitones").or_insert(json!(-3.0));
         let reverb = args.get("reverb").and_then(Value::as_f64).unwrap_or(0.0);
         args.insert("reverb".into(), json!(reverb.max(0.6)));
@@ -171,9 +192,12 @@ fn slowed(words: &Words, args: &mut Map<String, Value>) {
 
 /// Characters that set pitch and formant together.
 fn character(words: &Words, args: &mut Map<String, Value>) {
-    let cartoon = words.has_any(CARTOON_CHARACTERS);
+    // A baby monitor is a small speaker, not a child's voice.
+    let cartoon = words.has_any(CARTOON_CHARACTERS) && !words.has("monitor");
     let chipmunk = words.has_any(CHIPMUNK_CHARACTERS);
-    let demon = words.has_any(LOW_CHARACTERS)
+    // "Deep in a giant cave" is a place, not a giant's voice.
+    let place = words.has_any(&["cave", "hall", "church", "cathedral", "room", "canyon"]);
+    let demon = words.has_any(LOW_CHARACTERS) && !(place && words.has("giant"))
         || words.has_phrase("bad guy")
         || words.has("villain") && words.has("deep")
         || words.has("scary") && words.has_any(&["low", "deep", "movie"]);
@@ -468,7 +492,7 @@ fn effects(
         floor_more: 0.5,
     };
     let reverb_words: &[&str] = if space_is_reverb(words) {
-        &["reverb", "reverberation", "echo", "space", "room"]
+        &["reverb", "reverberation", "echo", "space", "room", "hall"]
     } else {
         &["reverb", "reverberation", "echo"]
     };
@@ -490,16 +514,28 @@ fn effects(
 /// on the vocal", "zero room"), not a place named for its sound ("a big room", which the
 /// descriptors read) or room in the mix ("make room for the vocal").
 pub fn space_is_reverb(words: &Words) -> bool {
-    let Some(at) = words.find_any(&["space", "room"]) else {
+    // "Hall" is the German and Dutch word for reverb ("more Hall on the voice").
+    let Some(at) = words.find_any(&["space", "room", "hall"]) else {
         return false;
     };
     let amount = words.has_any(&[
         "around", "some", "more", "less", "add", "no", "zero", "bigger", "smaller", "touch", "bit",
-        "little", "lot", "tiny", "much",
+        "little", "lot", "tiny", "much", "without", "any",
     ]);
     let place = matches!(
         words.before(at),
-        "big" | "large" | "small" | "little" | "tiny" | "huge" | "massive" | "live" | "bath"
+        "big"
+            | "large"
+            | "small"
+            | "little"
+            | "tiny"
+            | "huge"
+            | "massive"
+            | "live"
+            | "bath"
+            | "concert"
+            | "giant"
+            | "empty"
     );
     amount && !place && words.at(at + 1) != "for"
 }

@@ -26,7 +26,7 @@ pub struct Words {
 
 /// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
 /// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 101] = [
+const JOINED: [(&str, &str); 113] = [
     // Phrases that mean a word the readers know (removal, keys and voices in other
     // languages, half tones).
     ("take away", "remove"),
@@ -110,6 +110,18 @@ const JOINED: [(&str, &str); 101] = [
     ("sat nav", "robot"),
     // "Slowed n reverbed", "rock n roll".
     ("n", "and"),
+    ("slowed + reverb", "slowedreverb"),
+    ("slowed+reverb", "slowedreverb"),
+    ("slowed and reverbed", "slowedreverb"),
+    ("slowed and reverb", "slowedreverb"),
+    ("slowed reverb", "slowedreverb"),
+    ("baby monitor", "monitor"),
+    ("drive-thru", "intercom"),
+    ("drive thru", "intercom"),
+    ("small speaker", "intercom"),
+    ("per cent", "percent"),
+    ("don't need", "don't want"),
+    ("dont need", "dont want"),
     // Comparatives as learners write them ("more small", "more silent").
     ("more small", "smaller"),
     ("more silent", "quieter"),

@@ -121,8 +121,29 @@ const SMALL: &[&str] = &[
 ];
 
 const BIG: &[&str] = &[
-    "way", "lot", "lots", "much", "loads", "tons", "heavy", "huge", "massive", "really", "very",
-    "super", "plenty", "drench", "drown", "soaked", "soak", "crank", "tons",
+    "way",
+    "lot",
+    "lots",
+    "much",
+    "loads",
+    "tons",
+    "heavy",
+    "huge",
+    "massive",
+    "really",
+    "very",
+    "super",
+    "plenty",
+    "drench",
+    "drown",
+    "soaked",
+    "soak",
+    "crank",
+    "tons",
+    "enormous",
+    "gigantic",
+    "immense",
+    "massively",
 ];
 
 /// The words around word `at` that belong to it: up to four each side, stopping at another

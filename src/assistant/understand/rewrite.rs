@@ -22,7 +22,11 @@ const HALVES: [(&str, &str); 8] = [
 
 /// The text with every rewrite applied.
 pub fn before_split(text: &str) -> String {
-    let s = text.replace(" -> ", " , ").replace(" => ", " , ");
+    // A typographic minus ("−6 dB") is a minus.
+    let s = text
+        .replace('\u{2212}', "-")
+        .replace(" -> ", " , ")
+        .replace(" => ", " , ");
     let s = decimal_commas(&s);
     let s = halves(&s);
     fractions_of_a_second(&s)
@@ -116,6 +120,10 @@ mod tests {
         assert_eq!(before_split("C, G, Am"), "C, G, Am");
         assert_eq!(before_split("retune = 1/20 of a second"), "retune = 50 ms");
         assert_eq!(before_split("off -> funk"), "off , funk");
+        assert_eq!(
+            before_split("trim the output to \u{2212}6"),
+            "trim the output to -6"
+        );
         assert_eq!(
             before_split("output up a dB and a half"),
             "output up 1.5 dB"

@@ -365,7 +365,13 @@ pub fn amount_near(words: &Words, around: usize) -> Option<f32> {
         let parsed = if w == "half" && matches!(words.before(i), "at" | "to") {
             Some(50.0)
         } else {
-            number(w).filter(|_| percent || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            // "Reverb to forty": a number word of 5 to 100 set with "to"/"at" is a percentage.
+            let set_word = matches!(words.before(i), "to" | "at") && w.is_ascii();
+            number(w).filter(|v| {
+                percent
+                    || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    || set_word && (5.0..=100.0).contains(v)
+            })
         };
         let Some(v) = parsed else {
             continue;

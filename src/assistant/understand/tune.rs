@@ -54,6 +54,22 @@ pub fn wants_other_key(words: &Words) -> bool {
         || (words.has_any(&["backing", "beat", "music"]) && words.has_any(&["key", "tune"]))
 }
 
+/// Artists, records and words known for the hard, stepped tuning sound.
+pub const HARD_TUNED: &[&str] = &[
+    "tpain",
+    "cher",
+    "808s",
+    "travis",
+    "kanye",
+    "wayne",
+    "kesha",
+    "quavo",
+    "migos",
+    "snapped",
+    "stepped",
+    "reggaeton",
+];
+
 /// Reads a `voice_tune` call from a clause.
 pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall> {
     let (key, scale) = find_key(words);
@@ -61,7 +77,7 @@ pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall>
     let has_tune_word = words.has_any(TUNE_WORDS)
         || words.has_phrase("pitch correction")
         || words.has_any(&["transparent", "natural", "moderate", "aggressive", "amount"])
-        || words.has_any(&["cher", "808s", "travis", "kanye", "tpain"])
+        || words.has_any(HARD_TUNED)
         || words.has_phrase("too robotic")
         || words.has("strength");
     match (key, other_key.filter(|_| wants_other_key(words))) {
@@ -227,7 +243,7 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     if words.has("aggressive") {
         return Some("aggressive");
     }
-    let hard = words.has_any(&["tpain", "cher", "808s", "travis", "kanye"])
+    let hard = words.has_any(HARD_TUNED)
         || words.has_phrase("hard tune")
         || words.has_any(&["hard", "extreme", "instant", "fastest", "robotic", "robot"])
         || words.has("snap") && !words.has("key") && words.len() <= 4;
