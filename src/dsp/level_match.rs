@@ -43,8 +43,7 @@ pub struct LevelMatch {
 impl LevelMatch {
     /// Prepares for `sample_rate` (allocates nothing).
     pub fn prepare(&mut self, sample_rate: f32) {
-        self.coefficient =
-            1.0 - (-(GAIN_PERIOD as f32) / (POWER_SECONDS * sample_rate)).exp();
+        self.coefficient = 1.0 - (-(GAIN_PERIOD as f32) / (POWER_SECONDS * sample_rate)).exp();
         self.clear();
     }
 
@@ -77,7 +76,8 @@ impl LevelMatch {
         let frames = signal.len().min(reference.len());
         let mut start = 0;
         while start < frames {
-            let end = (start + (GAIN_PERIOD - self.count.min(GAIN_PERIOD - 1)) as usize).min(frames);
+            let end =
+                (start + (GAIN_PERIOD - self.count.min(GAIN_PERIOD - 1)) as usize).min(frames);
             let gain = self.gain;
             for (x, &r) in signal[start..end].iter_mut().zip(&reference[start..end]) {
                 self.reference_sum += r * r;

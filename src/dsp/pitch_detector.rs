@@ -309,15 +309,25 @@ impl PitchDetector {
         }
 
         // Difference function and its cumulative mean normalisation (YIN steps 2-3).
+        // Over slices, so the loop holds no bounds checks or reloads; `lag` counts in a float
+        // (whole numbers are exact), the same values as `tau as f32`.
         let norm = 1.0 / self.fft_len as f32;
         let mut running = 0.0f32;
+        let mut lag = 0.0f32;
         self.cmndf[0] = 1.0;
-        for tau in 1..=self.tau_max {
-            let lagged = self.energy_prefix[tau + w] - self.energy_prefix[tau];
-            let d = (energy_ref + lagged - 2.0 * self.time_b[tau] * norm).max(0.0);
+        let prefix = &self.energy_prefix;
+        let lagged_windows = prefix[1..].iter().zip(&prefix[1 + w..]);
+        for ((value, (&start, &end)), &correlation) in self.cmndf[1..=self.tau_max]
+            .iter_mut()
+            .zip(lagged_windows)
+            .zip(&self.time_b[1..])
+        {
+            lag += 1.0;
+            let lagged = end - start;
+            let d = (energy_ref + lagged - 2.0 * correlation * norm).max(0.0);
             running += d;
-            self.cmndf[tau] = if running > 0.0 {
-                d * tau as f32 / running
+            *value = if running > 0.0 {
+                d * lag / running
             } else {
                 1.0
             };
@@ -498,7 +508,8 @@ impl PitchDetector {
         // The first scan starts at the coarse lag; a widened one next to the edge it left.
         let mut start = centre_lag;
         for pass in 0..4 {
-            if let Some((lag, value)) = search.scan(lo, hi.min(max_lag), start, best_value, pass == 0)
+            if let Some((lag, value)) =
+                search.scan(lo, hi.min(max_lag), start, best_value, pass == 0)
             {
                 if value < best_value {
                     best_value = value;
@@ -518,7 +529,11 @@ impl PitchDetector {
             }
         }
         let refined = if best_lag > 2 && best_lag < max_lag {
-            let (a, b, c) = (search.known(best_lag - 1), best_value, search.known(best_lag + 1));
+            let (a, b, c) = (
+                search.known(best_lag - 1),
+                best_value,
+                search.known(best_lag + 1),
+            );
             let denominator = a - 2.0 * b + c;
             if denominator > 0.0 {
                 best_lag as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)

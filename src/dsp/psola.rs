@@ -280,7 +280,14 @@ impl PsolaVoice {
                 self.fade_in(&mut mix[..frames]);
                 start
             }
-            _ => self.schedule_each_sample(marks, first, &trace[..frames], voiced, &mut sum, &mut mix),
+            _ => self.schedule_each_sample(
+                marks,
+                first,
+                &trace[..frames],
+                voiced,
+                &mut sum,
+                &mut mix,
+            ),
         };
         self.render_span(marks, first, span_start..frames, &mut sum);
         let mut dry = [0.0f32; MAX_RUN];

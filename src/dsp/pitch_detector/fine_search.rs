@@ -6,8 +6,13 @@
 
 /// Lags of the first scan whose full differences are kept for the parabolic fit.
 const REMEMBERED: usize = 64;
-/// Samples summed between two checks against the best so far (eight chunks of eight lanes).
+/// Independent partial sums (two SSE registers), so the compiler vectorises the sums.
+const LANES: usize = 8;
+/// Samples summed between two checks against the best so far (eight chunks of the lanes).
 const CHECK_EVERY: usize = 64;
+/// Relative slack of the abandon test: more than the rounding of summing eight lanes in
+/// another order (8 x 2^-24).
+const ROUNDING_MARGIN: f32 = 1.0e-6;
 
 /// The difference function of one analysed span, with the first scan's values remembered.
 pub(super) struct LagSearch<'a> {
@@ -108,26 +113,53 @@ impl<'a> LagSearch<'a> {
         let end = (lag + self.window).min(self.span.len());
         let compared = end.saturating_sub(lag);
         let (a, b) = (&self.span[..compared], &self.span[lag.min(end)..end]);
-        let mut lanes = [0.0f32; 8];
-        let chunks_a = a.chunks_exact(8);
-        let chunks_b = b.chunks_exact(8);
-        let (tail_a, tail_b) = (chunks_a.remainder(), chunks_b.remainder());
-        for (n, (x, y)) in chunks_a.zip(chunks_b).enumerate() {
-            for k in 0..8 {
-                let d = x[k] - y[k];
-                lanes[k] += d * d;
+        let mut lanes = [0.0f32; LANES];
+        // Whole checks' worth first (a multiple of the lanes, so each lane sums the same
+        // samples in the same order as one pass would), then the rest and its tail.
+        let blocks_a = a.chunks_exact(CHECK_EVERY);
+        let blocks_b = b.chunks_exact(CHECK_EVERY);
+        let (rest_a, rest_b) = (blocks_a.remainder(), blocks_b.remainder());
+        for (x, y) in blocks_a.zip(blocks_b) {
+            add_squared_differences(&mut lanes, x, y);
+            // Lanes only grow, and so does their sum: past the bound, it stays past. The check
+            // adds the two registers' halves first (so the lanes can stay in two registers);
+            // that order may round a few ulps apart from the final sum's, which the margin
+            // covers, so a lag whose final sum is within the bound is never abandoned.
+            let mut halves = [0.0f32; LANES / 2];
+            for (k, half) in halves.iter_mut().enumerate() {
+                *half = lanes[k] + lanes[k + LANES / 2];
             }
-            // Lanes only grow, and so does their sum: past the bound, it stays past.
-            if (n + 1) % (CHECK_EVERY / 8) == 0 && lanes.iter().sum::<f32>() > bound {
+            if halves.iter().sum::<f32>() > bound * (1.0 + ROUNDING_MARGIN) {
                 return None;
             }
         }
+        let (tail_a, tail_b) = add_squared_differences(&mut lanes, rest_a, rest_b);
         let mut sum: f32 = lanes.iter().sum();
         for (x, y) in tail_a.iter().zip(tail_b) {
             sum += (x - y) * (x - y);
         }
         (sum <= bound).then_some(sum)
     }
+}
+
+/// Adds the squared differences of `a` and `b` to `lanes`, lane `k` taking the samples `k`
+/// modulo `LANES`; returns the tails beyond the last whole chunk of lanes.
+#[inline(always)]
+fn add_squared_differences<'a>(
+    lanes: &mut [f32; LANES],
+    a: &'a [f32],
+    b: &'a [f32],
+) -> (&'a [f32], &'a [f32]) {
+    let chunks_a = a.chunks_exact(LANES);
+    let chunks_b = b.chunks_exact(LANES);
+    let tails = (chunks_a.remainder(), chunks_b.remainder());
+    for (x, y) in chunks_a.zip(chunks_b) {
+        for k in 0..LANES {
+            let d = x[k] - y[k];
+            lanes[k] += d * d;
+        }
+    }
+    tails
 }
 
 #[cfg(test)]

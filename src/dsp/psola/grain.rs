@@ -16,6 +16,13 @@ use crate::dsp::pitch_marks::MAX_RUN;
 const LANES: usize = 8;
 /// Samples of a grain worked on at once (the size of the loops' stack scratch).
 const PIECE: usize = 64;
+/// Shortest stretch of consecutive interpolated reads worth one copy of its input (shorter
+/// ones read sample by sample).
+const MIN_COPIED_RUN: usize = 8;
+/// Read speeds this close to real time move the whole part of the read position by one
+/// sample per sample for long stretches (see `interpolate_runs`); faster or slower reads, and
+/// the grain means' every-second-sample reads, jump and are read sample by sample.
+const NEAR_REAL_TIME: f32 = 0.25;
 /// Grains reaching this far (output samples either side) whose reads are interpolated have
 /// their mean measured on every second sample (see `windowed_sum`).
 const MEAN_STRIDE_REACH: f64 = 16.0;
@@ -164,11 +171,10 @@ impl GrainRamp {
             for (x, whole) in out.iter_mut().zip(wholes.iter_mut()) {
                 (*whole, *x) = split_whole(*x);
             }
-            for (x, &whole) in out.iter_mut().zip(wholes.iter()) {
-                let index = self.base + i64::from(whole);
-                let a = source.get_recent(index);
-                let b = source.get_recent(index + 1);
-                *x = a + (b - a) * *x;
+            if (self.step - 1.0).abs() < NEAR_REAL_TIME {
+                interpolate_runs(source, self.base, wholes, out);
+            } else {
+                interpolate_each(source, self.base, wholes, out);
             }
         } else {
             let end = self.base + k_from + out.len() as i64;
@@ -206,6 +212,50 @@ impl GrainRamp {
                 a
             };
         }
+    }
+}
+
+/// Linear interpolation of `source` at `base + wholes[i] + out[i]` into `out[i]` (`out`
+/// holds the fractions). Where consecutive samples read consecutive input (a read speed near
+/// 1 moves the whole part one sample per sample for long stretches), the stretch's input is
+/// one copy and the interpolation a vector loop; elsewhere each sample reads its two inputs.
+fn interpolate_runs(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
+    let len = out.len().min(wholes.len()).min(PIECE);
+    let mut i = 0;
+    while i < len {
+        let shift = wholes[i] - i as i32;
+        let mut j = i + 1;
+        while j < len && wholes[j] - j as i32 == shift {
+            j += 1;
+        }
+        let first = base + i64::from(wholes[i]);
+        if j - i >= MIN_COPIED_RUN {
+            let mut inputs = [0.0f32; PIECE + 1];
+            let inputs = &mut inputs[..j - i + 1];
+            let end = first + inputs.len() as i64;
+            if end <= 0 {
+                inputs.fill(0.0);
+            } else {
+                source.copy_ending_at(end as u64, inputs);
+            }
+            for (n, x) in out[i..j].iter_mut().enumerate() {
+                let (a, b) = (inputs[n], inputs[n + 1]);
+                *x = a + (b - a) * *x;
+            }
+        } else {
+            interpolate_each(source, base, &wholes[i..j], &mut out[i..j]);
+        }
+        i = j;
+    }
+}
+
+/// `interpolate_runs` with each sample reading its two inputs on its own.
+fn interpolate_each(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
+    for (x, &whole) in out.iter_mut().zip(wholes) {
+        let index = base + i64::from(whole);
+        let a = source.get_recent(index);
+        let b = source.get_recent(index + 1);
+        *x = a + (b - a) * *x;
     }
 }
 
@@ -383,7 +433,17 @@ mod tests {
 
     #[test]
     fn whole_parts_are_the_floor() {
-        for x in [0.0f32, 0.25, 0.5, 0.999_999_9, 1.0, 1.5, 2.5, 1_234.567, 4_194_303.5] {
+        for x in [
+            0.0f32,
+            0.25,
+            0.5,
+            0.999_999_9,
+            1.0,
+            1.5,
+            2.5,
+            1_234.567,
+            4_194_303.5,
+        ] {
             let (whole, fraction) = split_whole(x);
             assert_eq!(whole as f32, x.floor(), "{x}");
             assert_eq!(fraction, x - x.floor(), "{x}");
