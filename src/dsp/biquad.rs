@@ -225,6 +225,43 @@ impl Biquad {
             }
         }
     }
+
+    /// Two filters in series over a run of samples in place: the same as
+    /// `stages[0].process_block` then `stages[1].process_block`, in one pass (half the loads,
+    /// stores and loop overhead of two; the anti-alias pairs run on every input sample).
+    pub fn process_cascade_block(stages: &mut [Biquad; 2], samples: &mut [f32]) {
+        for stretch in samples.chunks_mut(BLOCK_STRETCH) {
+            let mut input = [0.0f32; BLOCK_STRETCH];
+            let input = &mut input[..stretch.len()];
+            input.copy_from_slice(stretch);
+            let (c, d) = (stages[0].coefficients, stages[1].coefficients);
+            let (mut z1, mut z2) = (stages[0].z1, stages[0].z2);
+            let (mut w1, mut w2) = (stages[1].z1, stages[1].z2);
+            // Stays 0 while every output is finite; an infinity or NaN makes it NaN.
+            let mut poison = 0.0f32;
+            for x in stretch.iter_mut() {
+                let input = *x;
+                let y = c.b0 * input + z1;
+                z1 = c.b1 * input - c.a1 * y + z2;
+                z2 = c.b2 * input - c.a2 * y;
+                let v = d.b0 * y + w1;
+                w1 = d.b1 * y - d.a1 * v + w2;
+                w2 = d.b2 * y - d.a2 * v;
+                poison += (y + v) * 0.0;
+                *x = v;
+            }
+            if poison == 0.0 {
+                (stages[0].z1, stages[0].z2) = (z1, z2);
+                (stages[1].z1, stages[1].z2) = (w1, w2);
+            } else {
+                stretch.copy_from_slice(input);
+                for x in stretch.iter_mut() {
+                    let y = stages[0].process(*x);
+                    *x = stages[1].process(y);
+                }
+            }
+        }
+    }
 }
 
 /// Samples `Biquad::process_block` filters between two finiteness tests (its scratch size).
@@ -253,6 +290,25 @@ mod tests {
             assert_eq!(a.to_bits(), b.to_bits(), "sample {i}");
         }
         assert_eq!((block.z1, block.z2), (one.z1, one.z2));
+    }
+
+    #[test]
+    fn a_cascade_is_both_filters_in_turn_even_through_a_nan() {
+        let first = BiquadCoefficients::low_pass(48_000.0, 3_000.0, 0.541);
+        let second = BiquadCoefficients::peaking(48_000.0, 700.0, 4.0, 18.0);
+        let mut input: Vec<f32> = (0..1_000).map(|i| (i as f32 * 0.07).sin()).collect();
+        input[300] = f32::NAN;
+        input[777] = f32::INFINITY;
+        let (mut a, mut b) = (Biquad::new(first), Biquad::new(second));
+        let expected: Vec<f32> = input.iter().map(|&x| b.process(a.process(x))).collect();
+        let mut stages = [Biquad::new(first), Biquad::new(second)];
+        let mut got = input.clone();
+        for run in got.chunks_mut(99) {
+            Biquad::process_cascade_block(&mut stages, run);
+        }
+        for (i, (x, y)) in got.iter().zip(&expected).enumerate() {
+            assert_eq!(x.to_bits(), y.to_bits(), "sample {i}");
+        }
     }
 
     fn gain_at(coefficients: BiquadCoefficients, sample_rate: f32, freq: f32) -> f32 {

@@ -10,6 +10,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 use super::biquad::{Biquad, BiquadCoefficients};
 use super::history::History;
+use fine_search::LagSearch;
 
 /// Lowest fundamental the detector looks for, in Hz.
 pub const MIN_F0: f32 = 60.0;
@@ -36,8 +37,6 @@ const OCTAVE_HOLD_LIMIT: f32 = 0.25;
 /// Aperiodicity below which a frame becomes voiced, and below which it stays voiced.
 const VOICED_ENTER: f32 = 0.25;
 const VOICED_STAY: f32 = 0.4;
-/// Lags of the refinement's first search kept for the parabolic fit.
-const FIRST_SEARCH: usize = 64;
 /// Most samples `push_slice` takes at once (its scratch size).
 pub const PUSH_CHUNK: usize = 256;
 /// Frames quieter than this (dBFS RMS) are silence.
@@ -258,8 +257,7 @@ impl PitchDetector {
             *c = if x.is_finite() { x } else { 0.0 };
         }
         self.full.push_slice(clean);
-        self.anti_alias[0].process_block(clean);
-        self.anti_alias[1].process_block(clean);
+        Biquad::process_cascade_block(&mut self.anti_alias, clean);
         for &filtered in clean.iter() {
             self.decimation_phase += 1;
             if self.decimation_phase >= self.decimation {
@@ -288,9 +286,13 @@ impl PitchDetector {
         let w = self.coarse_window;
 
         // Energy of the reference window and of every lagged window, from prefix sums.
+        // The running sum stays in a register (the same additions in the same order as
+        // reading each prefix back from memory, without a store-to-load stall per sample).
         self.energy_prefix[0] = 0.0;
-        for (i, x) in self.segment.iter().enumerate() {
-            self.energy_prefix[i + 1] = self.energy_prefix[i] + x * x;
+        let mut running = 0.0f32;
+        for (prefix, x) in self.energy_prefix[1..].iter_mut().zip(&self.segment) {
+            running += x * x;
+            *prefix = running;
         }
         let energy_ref = self.energy_prefix[w];
         let level_db = 10.0 * (energy_ref / w as f32 + 1.0e-12).log10();
@@ -307,15 +309,25 @@ impl PitchDetector {
         }
 
         // Difference function and its cumulative mean normalisation (YIN steps 2-3).
+        // Over slices, so the loop holds no bounds checks or reloads; `lag` counts in a float
+        // (whole numbers are exact), the same values as `tau as f32`.
         let norm = 1.0 / self.fft_len as f32;
         let mut running = 0.0f32;
+        let mut lag = 0.0f32;
         self.cmndf[0] = 1.0;
-        for tau in 1..=self.tau_max {
-            let lagged = self.energy_prefix[tau + w] - self.energy_prefix[tau];
-            let d = (energy_ref + lagged - 2.0 * self.time_b[tau] * norm).max(0.0);
+        let prefix = &self.energy_prefix;
+        let lagged_windows = prefix[1..].iter().zip(&prefix[1 + w..]);
+        for ((value, (&start, &end)), &correlation) in self.cmndf[1..=self.tau_max]
+            .iter_mut()
+            .zip(lagged_windows)
+            .zip(&self.time_b[1..])
+        {
+            lag += 1.0;
+            let lagged = end - start;
+            let d = (energy_ref + lagged - 2.0 * correlation * norm).max(0.0);
             running += d;
-            self.cmndf[tau] = if running > 0.0 {
-                d * tau as f32 / running
+            *value = if running > 0.0 {
+                d * lag / running
             } else {
                 1.0
             };
@@ -489,45 +501,39 @@ impl PitchDetector {
         }
         let buf = &mut self.fine[..span];
         self.full.copy_ending_at(now, buf);
-        let difference = |lag: usize| squared_difference(&buf[..window], &buf[lag..lag + window]);
         let max_lag = span - window;
+        let mut search = LagSearch::new(buf, window, lo);
         let mut best_lag = lo;
         let mut best_value = f32::MAX;
-        // The first search's values, so the parabola's neighbours need not be worked out again.
-        let first_lo = lo;
-        let mut first_search = [f32::NAN; FIRST_SEARCH];
+        // The first scan starts at the coarse lag; a widened one next to the edge it left.
+        let mut start = centre_lag;
         for pass in 0..4 {
-            for lag in lo..=hi.min(max_lag) {
-                let value = difference(lag);
-                if pass == 0 {
-                    if let Some(slot) = first_search.get_mut(lag - first_lo) {
-                        *slot = value;
-                    }
-                }
+            if let Some((lag, value)) =
+                search.scan(lo, hi.min(max_lag), start, best_value, pass == 0)
+            {
                 if value < best_value {
                     best_value = value;
                     best_lag = lag;
                 }
             }
             if best_lag == lo && lo > 2 {
-                hi = lo.saturating_sub(1);
+                start = lo.saturating_sub(1);
+                hi = start;
                 lo = lo.saturating_sub(reach).max(2);
             } else if best_lag == hi && hi < max_lag {
                 lo = hi + 1;
+                start = lo;
                 hi = (hi + reach).min(max_lag);
             } else {
                 break;
             }
         }
         let refined = if best_lag > 2 && best_lag < max_lag {
-            let known = |lag: usize| {
-                lag.checked_sub(first_lo)
-                    .and_then(|i| first_search.get(i))
-                    .copied()
-                    .filter(|value| !value.is_nan())
-                    .unwrap_or_else(|| difference(lag))
-            };
-            let (a, b, c) = (known(best_lag - 1), best_value, known(best_lag + 1));
+            let (a, b, c) = (
+                search.known(best_lag - 1),
+                best_value,
+                search.known(best_lag + 1),
+            );
             let denominator = a - 2.0 * b + c;
             if denominator > 0.0 {
                 best_lag as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)
@@ -543,27 +549,6 @@ impl PitchDetector {
     }
 }
 
-/// Sum of squared differences of two equally long slices, in eight independent lanes so the
-/// compiler can vectorise it (a single running float sum cannot be reordered).
-#[inline]
-fn squared_difference(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [0.0f32; 8];
-    let chunks_a = a.chunks_exact(8);
-    let chunks_b = b.chunks_exact(8);
-    let (tail_a, tail_b) = (chunks_a.remainder(), chunks_b.remainder());
-    for (x, y) in chunks_a.zip(chunks_b) {
-        for k in 0..8 {
-            let d = x[k] - y[k];
-            lanes[k] += d * d;
-        }
-    }
-    let mut sum: f32 = lanes.iter().sum();
-    for (x, y) in tail_a.iter().zip(tail_b) {
-        sum += (x - y) * (x - y);
-    }
-    sum
-}
-
 /// Sub-sample position of the minimum of `values` around index `i` (parabolic fit).
 fn parabolic_minimum(values: &[f32], i: usize) -> f32 {
     if i == 0 || i + 1 >= values.len() {
@@ -577,5 +562,6 @@ fn parabolic_minimum(values: &[f32], i: usize) -> f32 {
     i as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)
 }
 
+mod fine_search;
 #[cfg(test)]
 mod tests;

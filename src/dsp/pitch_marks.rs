@@ -198,8 +198,7 @@ impl PitchMarks {
         let filtered = &mut filtered[..input.len()];
         self.history.push_slice(input);
         filtered.copy_from_slice(input);
-        self.anti_alias[0].process_block(filtered);
-        self.anti_alias[1].process_block(filtered);
+        Biquad::process_cascade_block(&mut self.anti_alias, filtered);
         self.band_limited.push_slice(filtered);
         filtered.copy_from_slice(input);
         self.peak_filter.process_block(filtered);

@@ -30,8 +30,6 @@ mod grain;
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
-/// Resolution of the Hann window table.
-const HANN_POINTS: usize = 1024;
 /// Voicing crossfade time in seconds: consonants fade to the dry signal, vowels to PSOLA.
 const VOICING_FADE_SECONDS: f32 = 0.006;
 /// Slowest grain read (a two-octave shift down with the formants following, then a further
@@ -82,7 +80,6 @@ impl Grain {
 /// output period, `latency` samples after the input.
 pub struct PsolaVoice {
     latency: usize,
-    hann: [f32; HANN_POINTS + 1],
     grains: [Grain; MAX_GRAINS],
     grain_count: usize,
     /// Whether the previous sample was shifted (a voice that starts restarts its grain clock).
@@ -98,7 +95,6 @@ impl Default for PsolaVoice {
     fn default() -> Self {
         Self {
             latency: 0,
-            hann: [0.0; HANN_POINTS + 1],
             grains: [Grain::default(); MAX_GRAINS],
             grain_count: 0,
             engaged: false,
@@ -191,10 +187,6 @@ impl PsolaVoice {
     /// Prepares for `sample_rate` with `latency` samples of delay; allocates nothing.
     pub fn prepare(&mut self, sample_rate: f32, latency: usize) {
         self.latency = latency;
-        for (i, value) in self.hann.iter_mut().enumerate() {
-            let x = i as f32 / HANN_POINTS as f32 * 2.0 - 1.0;
-            *value = 0.5 * (1.0 + (std::f32::consts::PI * x).cos());
-        }
         self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
         self.dc.prepare(sample_rate);
         self.level.prepare(sample_rate);
@@ -278,41 +270,37 @@ impl PsolaVoice {
         out: &mut [f32],
     ) {
         let frames = out.len().min(trace.len()).min(MAX_RUN);
-        let shape = period.map(|period| GrainShape::new(period, request));
+        let voiced = period.map(|period| (period, GrainShape::new(period, request)));
         let mut sum = [0.0f32; MAX_RUN];
         let mut mix = [0.0f32; MAX_RUN];
-        let mut span_start = 0;
-        for (j, mark) in trace[..frames].iter().enumerate() {
-            let now = (first + j as i64 - self.latency as i64) as f64;
-            match (period, shape, mark) {
-                (Some(period), Some(shape), Some(mark)) => {
-                    if !self.engaged {
-                        self.engaged = true;
-                        self.next_synthesis = now;
-                    }
-                    if self.next_synthesis - shape.synthesis_half <= now {
-                        self.render_span(marks, first, span_start..j, &mut sum);
-                        span_start = j;
-                        self.schedule_grains(marks, *mark, period, &shape, now);
-                    }
-                    self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
-                }
-                _ => {
-                    self.engaged = false;
-                    self.voiced_mix = (self.voiced_mix - self.voiced_step).max(0.0);
-                }
+        let span_start = match voiced {
+            Some((period, shape)) if trace[..frames].iter().all(Option::is_some) => {
+                let start =
+                    self.schedule_voiced(marks, first, &trace[..frames], period, &shape, &mut sum);
+                self.fade_in(&mut mix[..frames]);
+                start
             }
-            mix[j] = self.voiced_mix;
-            if self.voiced_mix <= 0.0 && self.grain_count > 0 {
-                // Grains still sounding are dropped with the crossfade.
-                self.render_span(marks, first, span_start..j, &mut sum);
-                self.grain_count = 0;
-                span_start = j;
-            }
-        }
+            _ => self.schedule_each_sample(
+                marks,
+                first,
+                &trace[..frames],
+                voiced,
+                &mut sum,
+                &mut mix,
+            ),
+        };
         self.render_span(marks, first, span_start..frames, &mut sum);
         let mut dry = [0.0f32; MAX_RUN];
         marks.input_run(first - self.latency as i64, &mut dry[..frames]);
+        if mix[..frames].iter().all(|&voiced_mix| voiced_mix >= 1.0) {
+            // All grains (the usual voiced chunk): the same steps as below, a loop each.
+            let out = &mut out[..frames];
+            for (y, &grains) in out.iter_mut().zip(&sum[..frames]) {
+                *y = self.dc.process(grains);
+            }
+            self.level.process_block(out, &dry[..frames]);
+            return;
+        }
         for (j, y) in out[..frames].iter_mut().enumerate() {
             let dry = dry[j];
             let voiced_mix = mix[j];
@@ -330,6 +318,101 @@ impl PsolaVoice {
                 }
             };
         }
+    }
+
+    /// `process_chunk`'s scheduling sample by sample (`voiced`: the period and grain shape
+    /// while the request is voiced), with the voiced crossfade's value after each sample into
+    /// `mix`. Returns where the unrendered span starts.
+    fn schedule_each_sample(
+        &mut self,
+        marks: &PitchMarks,
+        first: i64,
+        trace: &[Option<f64>],
+        voiced: Option<(f64, GrainShape)>,
+        sum: &mut [f32; MAX_RUN],
+        mix: &mut [f32; MAX_RUN],
+    ) -> usize {
+        let mut span_start = 0;
+        for (j, mark) in trace.iter().enumerate().take(MAX_RUN) {
+            let now = (first + j as i64 - self.latency as i64) as f64;
+            match (voiced, mark) {
+                (Some((period, shape)), Some(mark)) => {
+                    if !self.engaged {
+                        self.engaged = true;
+                        self.next_synthesis = now;
+                    }
+                    if self.next_synthesis - shape.synthesis_half <= now {
+                        self.render_span(marks, first, span_start..j, sum);
+                        span_start = j;
+                        self.schedule_grains(marks, *mark, period, &shape, now);
+                    }
+                    self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
+                }
+                _ => {
+                    self.engaged = false;
+                    self.voiced_mix = (self.voiced_mix - self.voiced_step).max(0.0);
+                }
+            }
+            mix[j] = self.voiced_mix;
+            if self.voiced_mix <= 0.0 && self.grain_count > 0 {
+                // Grains still sounding are dropped with the crossfade.
+                self.render_span(marks, first, span_start..j, sum);
+                self.grain_count = 0;
+                span_start = j;
+            }
+        }
+        span_start
+    }
+
+    /// `process_chunk`'s scheduling where every sample of the chunk is voiced with a mark: the
+    /// samples where grains start are found from the synthesis clock rather than sample by
+    /// sample (the same grains at the same samples). Returns where the unrendered span starts.
+    fn schedule_voiced(
+        &mut self,
+        marks: &PitchMarks,
+        first: i64,
+        trace: &[Option<f64>],
+        period: f64,
+        shape: &GrainShape,
+        sum: &mut [f32; MAX_RUN],
+    ) -> usize {
+        let now_first = first - self.latency as i64;
+        let mut span_start = 0;
+        let mut j = 0;
+        while j < trace.len() {
+            let now = (now_first + j as i64) as f64;
+            if !self.engaged {
+                self.engaged = true;
+                self.next_synthesis = now;
+            }
+            // Output times are whole numbers: the first sample with `next_synthesis -
+            // synthesis_half <= now` is the ceiling's.
+            let due_time = (self.next_synthesis - shape.synthesis_half).ceil();
+            let wait = (due_time - now).max(0.0);
+            if due_time.is_nan() || wait >= (trace.len() - j) as f64 {
+                break;
+            }
+            let due = j + wait as usize;
+            let Some(mark) = trace[due] else {
+                break;
+            };
+            self.render_span(marks, first, span_start..due, sum);
+            span_start = due;
+            self.schedule_grains(marks, mark, period, shape, (now_first + due as i64) as f64);
+            j = due + 1;
+        }
+        span_start
+    }
+
+    /// The voiced crossfade's value after each sample of a voiced chunk, into `mix`.
+    fn fade_in(&mut self, mix: &mut [f32]) {
+        let mut j = 0;
+        while j < mix.len() && self.voiced_mix < 1.0 {
+            self.voiced_mix = (self.voiced_mix + self.voiced_step).min(1.0);
+            mix[j] = self.voiced_mix;
+            j += 1;
+        }
+        mix[j..].fill(self.voiced_mix);
     }
 
     /// Adds every active grain to `sum` over the chunk's samples `span` (input indices from
@@ -350,13 +433,9 @@ impl PsolaVoice {
         for grain in &self.grains[..self.grain_count] {
             let source = marks.source(grain.formant);
             if grain.formant == 1.0 {
-                render_grain::<false>(
-                    grain, &self.hann, source, first, latency, oldest, &span, sum,
-                );
+                render_grain::<false>(grain, source, first, latency, oldest, &span, sum);
             } else {
-                render_grain::<true>(
-                    grain, &self.hann, source, first, latency, oldest, &span, sum,
-                );
+                render_grain::<true>(grain, source, first, latency, oldest, &span, sum);
             }
         }
         let last_now = (first + span.end as i64 - 1 - latency) as f64;
@@ -440,12 +519,12 @@ impl PsolaVoice {
         let centre = grain.analysis_centre - back;
         // The same reads `render_grain` makes (whole samples when the formants are kept), within the
         // same bounds, so the unchecked reads stay inside what the history holds.
-        let (latest, earliest) = (newest as f64, (newest - marks.oldest_readable()) as f64);
+        let (latest, earliest) = (newest, newest - marks.oldest_readable());
         let source = marks.source(grain.formant);
         let (sum, weight) = if grain.formant == 1.0 {
-            windowed_sum::<false>(grain, centre, &self.hann, source, latest, earliest)
+            windowed_sum::<false>(grain, centre, source, latest, earliest)
         } else {
-            windowed_sum::<true>(grain, centre, &self.hann, source, latest, earliest)
+            windowed_sum::<true>(grain, centre, source, latest, earliest)
         };
         if weight > 0.0 {
             sum / weight

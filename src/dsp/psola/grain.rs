@@ -1,13 +1,43 @@
 //! One grain's arithmetic: its shape for a request, its rendering into a run, its windowed
 //! mean, the Hann window. `PsolaVoice` schedules grains and calls these in its hot loops.
+//!
+//! The hot loops are shaped for the vector unit. A grain's window position and read position
+//! both move by a constant step per output sample, so both are worked out from the sample's
+//! distance to a fixed anchor of the grain (`GrainRamp`): each value is a function of the grain
+//! and the sample alone (the same however runs split the grain), and the loops need no
+//! per-sample branch, division or table lookup (the window is a polynomial, not a table).
 
-use super::{Grain, ShiftRequest, HANN_POINTS};
+use super::{Grain, ShiftRequest};
 use crate::dsp::history::History;
 use crate::dsp::pitch_marks::MAX_RUN;
 
-/// Grains reaching this far (output samples either side) have their mean measured on every
-/// second sample (see `windowed_sum`); shorter ones on every sample.
+/// Samples the window is worked out in at once: two SSE registers' worth, so the compiler
+/// vectorises the polynomial on baseline x86-64.
+const LANES: usize = 8;
+/// Samples of a grain worked on at once (the size of the loops' stack scratch).
+const PIECE: usize = 64;
+/// Shortest stretch of consecutive interpolated reads worth one copy of its input (shorter
+/// ones read sample by sample).
+const MIN_COPIED_RUN: usize = 8;
+/// Read speeds this close to real time move the whole part of the read position by one
+/// sample per sample for long stretches (see `interpolate_runs`); faster or slower reads, and
+/// the grain means' every-second-sample reads, jump and are read sample by sample.
+const NEAR_REAL_TIME: f32 = 0.25;
+/// Grains reaching this far (output samples either side) whose reads are interpolated have
+/// their mean measured on every second sample (see `windowed_sum`).
 const MEAN_STRIDE_REACH: f64 = 16.0;
+
+/// Taylor coefficients of cos(pi/2 * x) in powers of x^2: up to x^12 the error on -1..1 is
+/// below 7e-9, under the float's own rounding.
+const COS_HALF_PI: [f32; 7] = [
+    1.0,
+    -1.233_700_6,
+    0.253_669_5,
+    -0.020_863_48,
+    0.000_919_260_3,
+    -2.520_204_2e-5,
+    4.710_875e-7,
+];
 
 /// The grain shape a voiced request makes (the same for every grain of a run).
 #[derive(Debug, Clone, Copy)]
@@ -45,18 +75,196 @@ impl GrainShape {
     }
 }
 
+/// Where a grain's window and reads stand at output sample `anchor + stride * k`, as linear
+/// functions of `k` (k >= 0 over the whole grain).
+struct GrainRamp {
+    /// Output time of `k = 0` (no later than the first sample the grain sounds at).
+    anchor: i64,
+    /// Window position (-1..1 over the grain) at `k = 0`, and its step per `k`.
+    x0: f32,
+    dx: f32,
+    /// Read position at `k = 0`: its whole input index and its fraction; `step` per `k`.
+    base: i64,
+    fraction: f32,
+    step: f32,
+}
+
+/// The input a run of a grain may read: at the run's sample `i`, within `newest - oldest ..=
+/// newest` where `newest` is `newest0 + i * moves` (input indices relative to the ramp's
+/// `base`).
+#[derive(Clone, Copy)]
+struct ReadBounds {
+    newest0: i64,
+    moves: i64,
+    oldest: i64,
+}
+
+impl ReadBounds {
+    fn newest(&self, i: usize) -> i64 {
+        self.newest0 + self.moves * i as i64
+    }
+}
+
+impl GrainRamp {
+    /// The ramps of `grain` reading around input time `centre` (its analysis centre, or where
+    /// its mean is measured), from output time `anchor` on, every `stride` output samples.
+    fn new(grain: &Grain, centre: f64, anchor: i64, stride: u8) -> Self {
+        let analysis_start = (anchor as f64 - grain.synthesis_centre) * grain.formant as f64;
+        let position = centre + analysis_start;
+        let base = position.floor() as i64;
+        let stride = f32::from(stride);
+        Self {
+            anchor,
+            x0: analysis_start as f32 * grain.inverse_half_width,
+            dx: grain.formant * grain.inverse_half_width * stride,
+            base,
+            fraction: (position - base as f64) as f32,
+            step: grain.formant * stride,
+        }
+    }
+
+    /// Read offset from `base` at `k` (whole samples when not `INTERPOLATE`).
+    #[inline(always)]
+    fn offset<const INTERPOLATE: bool>(&self, k: f32) -> f32 {
+        if INTERPOLATE {
+            self.fraction + k * self.step
+        } else {
+            k
+        }
+    }
+
+    /// The window at `k = k_from + i` into `out[i]`.
+    fn fill_window(&self, k_from: i64, out: &mut [f32]) {
+        fill_lanes(k_from, out, |k| hann(self.x0 + k * self.dx));
+    }
+
+    /// The input at `k = k_from + i` into `out[i]` (at most `PIECE` samples), each read kept
+    /// `within` its bounds.
+    fn read<const INTERPOLATE: bool>(
+        &self,
+        source: &History,
+        k_from: i64,
+        within: ReadBounds,
+        out: &mut [f32],
+    ) {
+        let Some(last) = out.len().checked_sub(1) else {
+            return;
+        };
+        let k_first = k_from as f32;
+        let inside = |i: usize| {
+            let offset = self.offset::<INTERPOLATE>(k_first + i as f32);
+            let newest = within.newest(i);
+            offset <= newest as f32 && offset >= (newest - within.oldest) as f32
+        };
+        // The read position moves one way and both bounds move alike: inside at both ends,
+        // inside all through, and no read needs its bounds checked.
+        if !(inside(0) && inside(last)) {
+            self.read_clamped::<INTERPOLATE>(source, k_from, within, out);
+        } else if INTERPOLATE {
+            // Offsets and their whole and fractional parts as vector loops (offsets are never
+            // negative here: truncation is the floor), then the two reads of each sample.
+            let len = out.len().min(PIECE);
+            let out = &mut out[..len];
+            fill_lanes(k_from, out, |k| self.offset::<true>(k));
+            let mut wholes = [0i32; PIECE];
+            let wholes = &mut wholes[..out.len()];
+            for (x, whole) in out.iter_mut().zip(wholes.iter_mut()) {
+                (*whole, *x) = split_whole(*x);
+            }
+            if (self.step - 1.0).abs() < NEAR_REAL_TIME {
+                interpolate_runs(source, self.base, wholes, out);
+            } else {
+                interpolate_each(source, self.base, wholes, out);
+            }
+        } else {
+            let end = self.base + k_from + out.len() as i64;
+            if end <= 0 {
+                out.fill(0.0);
+            } else {
+                source.copy_ending_at(end as u64, out);
+            }
+        }
+    }
+
+    /// `read` one sample at a time, each read clamped to its bounds (the same values as
+    /// `read` where no clamp bites).
+    fn read_clamped<const INTERPOLATE: bool>(
+        &self,
+        source: &History,
+        k_from: i64,
+        within: ReadBounds,
+        out: &mut [f32],
+    ) {
+        let k_first = k_from as f32;
+        for (i, x) in out.iter_mut().enumerate() {
+            let newest = within.newest(i);
+            let offset = self
+                .offset::<INTERPOLATE>(k_first + i as f32)
+                .min(newest as f32)
+                .max((newest - within.oldest) as f32);
+            let whole = offset.floor();
+            let fraction = offset - whole;
+            let index = self.base + whole as i64;
+            let a = source.get_recent(index);
+            *x = if INTERPOLATE {
+                a + (source.get_recent(index + 1) - a) * fraction
+            } else {
+                a
+            };
+        }
+    }
+}
+
+/// Linear interpolation of `source` at `base + wholes[i] + out[i]` into `out[i]` (`out`
+/// holds the fractions). Where consecutive samples read consecutive input (a read speed near
+/// 1 moves the whole part one sample per sample for long stretches), the stretch's input is
+/// one copy and the interpolation a vector loop; elsewhere each sample reads its two inputs.
+fn interpolate_runs(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
+    let len = out.len().min(wholes.len()).min(PIECE);
+    let mut i = 0;
+    while i < len {
+        let shift = wholes[i] - i as i32;
+        let mut j = i + 1;
+        while j < len && wholes[j] - j as i32 == shift {
+            j += 1;
+        }
+        let first = base + i64::from(wholes[i]);
+        if j - i >= MIN_COPIED_RUN {
+            let mut inputs = [0.0f32; PIECE + 1];
+            let inputs = &mut inputs[..j - i + 1];
+            let end = first + inputs.len() as i64;
+            if end <= 0 {
+                inputs.fill(0.0);
+            } else {
+                source.copy_ending_at(end as u64, inputs);
+            }
+            for (n, x) in out[i..j].iter_mut().enumerate() {
+                let (a, b) = (inputs[n], inputs[n + 1]);
+                *x = a + (b - a) * *x;
+            }
+        } else {
+            interpolate_each(source, base, &wholes[i..j], &mut out[i..j]);
+        }
+        i = j;
+    }
+}
+
+/// `interpolate_runs` with each sample reading its two inputs on its own.
+fn interpolate_each(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
+    for (x, &whole) in out.iter_mut().zip(wholes) {
+        let index = base + i64::from(whole);
+        let a = source.get_recent(index);
+        let b = source.get_recent(index + 1);
+        *x = a + (b - a) * *x;
+    }
+}
+
 /// Adds `grain` to `sum` over the chunk's samples `span` (chunk sample `j` is input index
 /// `first + j`, output time `first + j - latency`), reading at most up to the newest input and
 /// no further back than `oldest` samples before it. `INTERPOLATE`: fractional reads (formants
 /// moved) rather than whole samples.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the hot loop's inputs, passed apart so the grain list and the sum borrow apart"
-)]
-#[inline]
 pub(super) fn render_grain<const INTERPOLATE: bool>(
     grain: &Grain,
-    hann: &[f32; HANN_POINTS + 1],
     source: &History,
     first: i64,
     latency: i64,
@@ -83,98 +291,162 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
     if from >= to {
         return;
     }
-    // Reads are kept within `newest - oldest ..= newest`; both ends move one sample per output
-    // sample and the read position by `formant`, so if the bounds hold at the interval's ends
-    // they hold all through and need no test per sample.
-    let position = |j: i64| {
-        grain.analysis_centre + ((base + j) as f64 - grain.synthesis_centre) * grain.formant as f64
-    };
-    let inside = |j: i64| {
-        let newest = first + j;
-        let p = position(j);
-        p <= newest as f64 && p >= (newest - oldest) as f64
-    };
-    let sum = &mut sum[from as usize..to as usize];
-    if inside(from) && inside(to - 1) {
-        for (j, total) in (from..to).zip(sum.iter_mut()) {
-            let offset = (base + j) as f64 - grain.synthesis_centre;
-            let analysis_offset = offset * grain.formant as f64;
-            let position = grain.analysis_centre + analysis_offset;
-            let window = window(hann, analysis_offset as f32 * grain.inverse_half_width);
-            *total += window * (read::<INTERPOLATE>(source, position) - grain.mean);
+    let anchor = (grain.synthesis_centre - grain.reach).floor() as i64;
+    let ramp = GrainRamp::new(grain, grain.analysis_centre, anchor, 1);
+    let mean = grain.mean;
+    let (mut window, mut input) = ([0.0f32; PIECE], [0.0f32; PIECE]);
+    let mut j = from;
+    while j < to {
+        let len = ((to - j) as usize).min(PIECE);
+        let k_from = base + j - ramp.anchor;
+        let (window, input) = (&mut window[..len], &mut input[..len]);
+        ramp.fill_window(k_from, window);
+        let within = ReadBounds {
+            newest0: first + j - ramp.base,
+            moves: 1,
+            oldest,
+        };
+        ramp.read::<INTERPOLATE>(source, k_from, within, input);
+        let start = j as usize;
+        for ((total, &w), &x) in sum[start..start + len]
+            .iter_mut()
+            .zip(window.iter())
+            .zip(input.iter())
+        {
+            *total += w * (x - mean);
         }
-    } else {
-        for (j, total) in (from..to).zip(sum.iter_mut()) {
-            let newest = first + j;
-            let offset = (base + j) as f64 - grain.synthesis_centre;
-            let analysis_offset = offset * grain.formant as f64;
-            let position = (grain.analysis_centre + analysis_offset)
-                .min(newest as f64)
-                .max((newest - oldest) as f64);
-            let window = window(hann, analysis_offset as f32 * grain.inverse_half_width);
-            *total += window * (read::<INTERPOLATE>(source, position) - grain.mean);
-        }
-    }
-}
-
-/// The input at `position`: interpolated, or the whole sample it falls in.
-#[inline(always)]
-fn read<const INTERPOLATE: bool>(source: &History, position: f64) -> f32 {
-    if INTERPOLATE {
-        source.get_recent_interpolated(position)
-    } else {
-        source.get_recent(position as i64)
+        j += len as i64;
     }
 }
 
 /// The windowed sum and the window's sum over the samples `grain` renders, read around input
 /// time `centre` within `earliest..=latest` (see `render_grain` for `INTERPOLATE`).
-#[inline]
 pub(super) fn windowed_sum<const INTERPOLATE: bool>(
     grain: &Grain,
     centre: f64,
-    hann: &[f32; HANN_POINTS + 1],
     source: &History,
-    latest: f64,
-    earliest: f64,
+    latest: i64,
+    earliest: i64,
 ) -> (f32, f32) {
     let reach = grain.synthesis_half_width();
     let first = (grain.synthesis_centre - reach).ceil() as i64;
     let last = (grain.synthesis_centre + reach).floor() as i64;
-    let (mut sum, mut weight) = (0.0f32, 0.0f32);
-    let offset = |t: i64| (t as f64 - grain.synthesis_centre) * grain.formant as f64;
-    // The read position moves one way: inside the bounds at both ends, inside all through.
-    let inside = |t: i64| (earliest..=latest).contains(&(centre + offset(t)));
-    // Every second sample of a long grain: the window is smooth over a few samples, so the
-    // mean moves only by what lies near the Nyquist frequency, and it costs half.
-    let step = if reach >= MEAN_STRIDE_REACH { 2 } else { 1 };
-    if first <= last && inside(first) && inside(last) {
-        for t in (first..=last).step_by(step) {
-            let offset = offset(t);
-            let w = window(hann, offset as f32 * grain.inverse_half_width);
-            sum += w * read::<INTERPOLATE>(source, centre + offset);
-            weight += w;
+    if last < first {
+        return (0.0, 0.0);
+    }
+    // Every second sample of a long grain read between samples: the window is smooth over a
+    // few samples, so the mean moves only by what lies near the Nyquist frequency, and the
+    // interpolated reads cost half. Whole-sample reads are a copy: every sample costs little.
+    let stride: u8 = if INTERPOLATE && reach >= MEAN_STRIDE_REACH {
+        2
+    } else {
+        1
+    };
+    let count = (last - first) / i64::from(stride) + 1;
+    let ramp = GrainRamp::new(grain, centre, first, stride);
+    let within = ReadBounds {
+        newest0: latest - ramp.base,
+        moves: 0,
+        oldest: latest - earliest,
+    };
+    let (mut sums, mut weights) = ([0.0f32; LANES], [0.0f32; LANES]);
+    let (mut window, mut input) = ([0.0f32; PIECE], [0.0f32; PIECE]);
+    let mut k_from = 0;
+    while k_from < count {
+        let len = ((count - k_from) as usize).min(PIECE);
+        ramp.fill_window(k_from, &mut window[..len]);
+        ramp.read::<INTERPOLATE>(source, k_from, within, &mut input[..len]);
+        // Zero-padded to whole chunks of lanes, so the sums vectorise.
+        let padded = len.next_multiple_of(LANES).min(PIECE);
+        window[len..padded].fill(0.0);
+        input[len..padded].fill(0.0);
+        for (ws, xs) in window[..padded]
+            .chunks_exact(LANES)
+            .zip(input[..padded].chunks_exact(LANES))
+        {
+            for lane in 0..LANES {
+                sums[lane] += ws[lane] * xs[lane];
+                weights[lane] += ws[lane];
+            }
         }
-        return (sum, weight);
+        k_from += len as i64;
     }
-    for t in (first..=last).step_by(step) {
-        let offset = offset(t);
-        let w = window(hann, offset as f32 * grain.inverse_half_width);
-        let position = (centre + offset).min(latest).max(earliest);
-        sum += w * read::<INTERPOLATE>(source, position);
-        weight += w;
-    }
-    (sum, weight)
+    (sums.iter().sum(), weights.iter().sum())
 }
 
-/// Hann window (table `hann`) at `x` in -1..1 (0 outside).
-#[inline]
-fn window(hann: &[f32; HANN_POINTS + 1], x: f32) -> f32 {
-    if !(-1.0..=1.0).contains(&x) {
-        return 0.0;
+/// `out[i] = value(k_from + i)` in chunks of `LANES`, so the compiler vectorises `value`.
+/// Whole numbers below 2^24 are exact in a float, so `value` sees the same `k` whichever
+/// chunk it falls in.
+#[inline(always)]
+fn fill_lanes(k_from: i64, out: &mut [f32], value: impl Fn(f32) -> f32) {
+    let mut k = k_from as f32;
+    let mut chunks = out.chunks_exact_mut(LANES);
+    for chunk in &mut chunks {
+        for (lane, x) in chunk.iter_mut().enumerate() {
+            *x = value(k + lane as f32);
+        }
+        k += LANES as f32;
     }
-    let position = (x + 1.0) * 0.5 * HANN_POINTS as f32;
-    let index = (position as usize).min(HANN_POINTS - 1);
-    let frac = position - index as f32;
-    hann[index] + (hann[index + 1] - hann[index]) * frac
+    for (lane, x) in chunks.into_remainder().iter_mut().enumerate() {
+        *x = value(k + lane as f32);
+    }
+}
+
+/// The whole and fractional parts of `x` in 0..2^22 (the same as `floor`), without the
+/// saturating float-to-integer conversion the vector unit lacks: adding and taking away 2^23
+/// rounds to the nearest whole number, one less where that rounded up, and the whole number
+/// is then the low bits of the float `2^23 + whole`.
+#[inline(always)]
+fn split_whole(x: f32) -> (i32, f32) {
+    const SHIFT: f32 = 8_388_608.0;
+    let nearest = (x + SHIFT) - SHIFT;
+    let floor = if nearest > x { nearest - 1.0 } else { nearest };
+    let whole = (floor + SHIFT).to_bits().wrapping_sub(SHIFT.to_bits()) as i32;
+    (whole, x - floor)
+}
+
+/// Hann window at `x` in -1..1: cos^2(pi/2 x), its cosine a polynomial in x^2 (0 at the ends;
+/// `x` beyond them is held at the end).
+#[inline(always)]
+fn hann(x: f32) -> f32 {
+    let u = (x * x).min(1.0);
+    let mut c = COS_HALF_PI[6];
+    for &coefficient in COS_HALF_PI[..6].iter().rev() {
+        c = c * u + coefficient;
+    }
+    c * c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_polynomial_window_is_hann() {
+        for i in 0..=2_000 {
+            let x = i as f32 / 1_000.0 - 1.0;
+            let exact = 0.5 * (1.0 + (std::f64::consts::PI * x as f64).cos());
+            assert!((hann(x) as f64 - exact).abs() < 2.0e-7, "{x}");
+        }
+        assert!(hann(1.5) < 1.0e-7 && hann(-3.0) < 1.0e-7);
+    }
+
+    #[test]
+    fn whole_parts_are_the_floor() {
+        for x in [
+            0.0f32,
+            0.25,
+            0.5,
+            0.999_999_9,
+            1.0,
+            1.5,
+            2.5,
+            1_234.567,
+            4_194_303.5,
+        ] {
+            let (whole, fraction) = split_whole(x);
+            assert_eq!(whole as f32, x.floor(), "{x}");
+            assert_eq!(fraction, x - x.floor(), "{x}");
+        }
+    }
 }
