@@ -236,6 +236,10 @@ pub fn is_undo(words: &Words) -> bool {
         || words.has_phrase("back the last")
         || words.has_phrase("take it back")
         || words.has_phrase("return the last")
+        || words.has_phrase("cancel the last")
+        || words.has_phrase("cancel that")
+        || words.has_phrase("like before")
+        || words.has_phrase("as it was before")
 }
 
 /// Whether the clause asks to turn the song intent into a plan.
@@ -482,7 +486,8 @@ fn levels(words: &Words, facts: RequestFacts, previous: Option<Topic>, s: &mut S
         || words.has_phrase("turn it down")
         || words.has_any(&["effects", "effect", "plugin"]) && words.has("back")
         || words.has_any(&["effects", "plugin"])
-            && words.has_any(&["off", "on", "disable", "enable"])
+            && words.has_any(&["off", "on", "disable", "enable", "activate"])
+        || words.has_phrase("out of bypass")
         || words.has("everything") && words.has("off");
     if output {
         s.add(Topic::Output, weight::OUTPUT_WORD, "output level or bypass");

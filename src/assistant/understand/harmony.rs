@@ -126,6 +126,7 @@ fn count(words: &Words, now: u8) -> Option<u8> {
         return Some((now.max(1) + 1).min(3));
     }
     let explicit = words.texts().into_iter().find_map(|w| match w {
+        "0" => Some(0),
         "1" | "one" | "single" | "x1" => Some(1),
         "2" | "two" | "couple" | "pair" | "double" | "x2" | "2x" => Some(2),
         "3" | "three" | "tree" | "choir" | "full" | "max" | "maximum" | "x3" | "3x" => Some(3),

@@ -167,7 +167,7 @@ fn follow(words: &Words, args: &mut Map<String, Value>) {
 
 /// Bypass: "bypass the plugin", "bring the effects back", "unbypass".
 fn bypass(words: &Words, args: &mut Map<String, Value>) {
-    if words.has("unbypass") || words.has("engage") {
+    if words.has("unbypass") || words.has("engage") || words.has_phrase("out of bypass") {
         args.insert("bypass".into(), json!(false));
     } else if words.has("bypass") {
         let off = words.has_any(&["off", "disable", "stop", "remove", "un"]);
@@ -179,7 +179,8 @@ fn bypass(words: &Words, args: &mut Map<String, Value>) {
     {
         // "Turn the plugin off": the voice passes through untouched.
         args.insert("bypass".into(), json!(true));
-    } else if words.has_any(&["effects", "plugin"]) && words.has_any(&["on", "enable"]) {
+    } else if words.has_any(&["effects", "plugin"]) && words.has_any(&["on", "enable", "activate"])
+    {
         args.insert("bypass".into(), json!(false));
     }
 }

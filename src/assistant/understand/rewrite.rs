@@ -29,7 +29,29 @@ pub fn before_split(text: &str) -> String {
         .replace(" => ", " , ");
     let s = decimal_commas(&s);
     let s = halves(&s);
+    let s = plus_joins(&s);
     fractions_of_a_second(&s)
+}
+
+/// Units a number after " + " may carry when the plus is a sign ("pitch + 3 semitones").
+const SIGNED_UNITS: [&str; 8] = ["st", "semi", "db", "cent", "ms", "%", "oct", "step"];
+
+/// " + " between two orders is "and" ("hiphop 90bpm + 3 titles", "G# minor + reverb"), so
+/// compound readers see the joint; before a number with a unit it stays a sign.
+fn plus_joins(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(" + ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 3..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let unit = after[digits..].trim_start().to_lowercase();
+        let sign = digits > 0 && SIGNED_UNITS.iter().any(|u| unit.starts_with(u));
+        out.push_str(if sign { " + " } else { " and " });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// "One and a half decibels" -> "1.5 decibels", "a dB and a half" -> "1.5 dB".
@@ -120,6 +142,11 @@ mod tests {
         assert_eq!(before_split("C, G, Am"), "C, G, Am");
         assert_eq!(before_split("retune = 1/20 of a second"), "retune = 50 ms");
         assert_eq!(before_split("off -> funk"), "off , funk");
+        assert_eq!(
+            before_split("hiphop 90bpm + 3 titles"),
+            "hiphop 90bpm and 3 titles"
+        );
+        assert_eq!(before_split("pitch + 3 semitones"), "pitch + 3 semitones");
         assert_eq!(
             before_split("trim the output to \u{2212}6"),
             "trim the output to -6"

@@ -23,6 +23,41 @@ const VERBS: [&str; 12] = [
     "count",
 ];
 
+/// The order that follows a quoted text: from its first joining word ("and", "then", a
+/// comma, "&", "+") on, or nothing when none joins one ("in a vulnerable voice").
+fn order_after(rest: &str) -> String {
+    let lower = rest.to_lowercase();
+    let trimmed = lower.trim_start();
+    if ["and ", "then ", ",", "&", "+"]
+        .iter()
+        .any(|j| trimmed.starts_with(j))
+    {
+        return rest.to_string();
+    }
+    if lower.len() != rest.len() {
+        return String::new();
+    }
+    // Further on, only a joint followed by an order counts ("in the confident voice, then
+    // start the backing"); "in a soft and warm voice" describes the speech.
+    [" and ", " then ", ",", "&", "+"]
+        .iter()
+        .filter_map(|j| lower.find(j).map(|i| i + j.len()))
+        .min()
+        .map(|end| rest[end..].to_string())
+        .filter(|order| {
+            let w = Words::new(order);
+            let first = usize::from(matches!(w.at(0), "then" | "after" | "also"));
+            ORDER_VERBS.contains(&w.at(first))
+        })
+        .unwrap_or_default()
+}
+
+/// Verbs that start an order after the spoken text.
+const ORDER_VERBS: &[&str] = &[
+    "start", "play", "bring", "add", "make", "turn", "put", "set", "tune", "give", "generate",
+    "stop", "mute", "kill", "drop", "raise", "lower",
+];
+
 /// A spoken-text call and the rest of the request after the spoken text, if any.
 pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
     let verb_at = words.find_any(&VERBS)?;
@@ -33,11 +68,9 @@ pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
     let (spoken, before, rest) = if let Some((inner, before, rest)) = quoted(text) {
         // What follows the quote is another order only after "and", "then" or a comma
         // ("say 'ready' and start the backing"), not "in a vulnerable voice".
-        let lower = rest.trim_start().to_lowercase();
-        let joined = ["and ", "then ", ",", "&", "+"]
-            .iter()
-            .any(|j| lower.starts_with(j));
-        (inner, before, if joined { rest } else { String::new() })
+        // After a voice named for the speech ("in the confident voice, then start the
+        // backing") the order starts at the joining word.
+        (inner, before, order_after(&rest))
     } else if let Some((before, after)) = text.split_once(':') {
         let lead = Words::new(before);
         if !lead.has_any(&VERBS) && !lead.has_any(&["aloud", "loud", "vox", "guide"]) {

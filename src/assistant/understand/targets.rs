@@ -9,7 +9,9 @@ use super::normalise::Words;
 use crate::assistant::tools::{ToolCall, ToolName};
 
 /// Words that ask the correction to follow something.
-const FOLLOW_WORDS: [&str; 8] = [
+const FOLLOW_WORDS: [&str; 10] = [
+    "chase",
+    "chasing",
     "follow",
     "follows",
     "following",

@@ -329,7 +329,7 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         || eases
         || words.has("slow") && !complains_slow;
     let slower = (slower && !complains_slow) || complains_fast;
-    let faster = words.has_any(&["faster", "quicker", "snappier", "tighter"])
+    let faster = words.has_any(&["faster", "quicker", "snappier", "tighter", "tighten"])
         || words.has_phrase("speed up")
         || words.has_phrase("more fast")
         || complains_slow;
