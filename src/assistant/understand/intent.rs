@@ -52,7 +52,12 @@ pub fn asks(text: &str, words: &Words) -> bool {
     let titled = quoted_text(text).is_some()
         || words.has_any(&["called", "titled", "named", "title"])
         || text.contains(':');
-    new && song && titled && !words.has_any(&["backing", "beat", "reverb", "say", "read"])
+    // "Song title ideas", "2 song title suggestions" ask for names, not a new song.
+    let suggestions = words.has_any(&["ideas", "suggestions", "suggest", "options", "brainstorm"]);
+    new && song
+        && titled
+        && !suggestions
+        && !words.has_any(&["backing", "beat", "reverb", "say", "read"])
 }
 
 /// Reads an `intent_new` call, or `None` when no title can be found.
