@@ -399,7 +399,18 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
     let halving = words.has_any(&["half", "halve", "hafl"]);
     let about_length = words.has_any(&["long", "longer", "shorter", "bars", "bar", "loop"]);
     if let Some(n) = find_bars(words) {
-        bars = n;
+        // "4 bars longer", "four more bars", "extend it by 4 bars", "+4 bars": added to the
+        // length it has.
+        let adds = words.has_any(&["longer", "more", "extend", "extra", "add", "another"])
+            || words.texts().iter().any(|w| w.starts_with('+'));
+        let shorter = words.has_any(&["shorter", "fewer", "less"]);
+        bars = if adds && !shorter {
+            (spec.bars + n).min(64)
+        } else if shorter && n < spec.bars {
+            spec.bars - n
+        } else {
+            n
+        };
     } else if about_length && doubling {
         bars = (bars * 2).min(64);
     } else if about_length && halving {

@@ -177,7 +177,9 @@ pub fn is_definition_question(words: &Words) -> bool {
         "what it does",
     ]
     .iter()
-    .any(|p| words.has_phrase(p));
+    .any(|p| words.has_phrase(p))
+        // "Reverb to half of what it is now" is an order.
+        && !words.has_phrase("of what");
     starts
         || how_works
         || asked_after

@@ -42,7 +42,9 @@ pub fn is_state_question(words: &Words) -> bool {
         "what", "show", "current", "list", "tell", "whats", "what's", "dump", "check", "see",
         "read", "give",
     ]);
-    (subject && (ask || words.len() <= 2))
+    // "Compression: half of the current value" is an order about that value.
+    let multiple = words.has_any(&["half", "halve", "double", "twice"]);
+    (subject && (ask || words.len() <= 2) && !multiple)
         || words.has_phrase("show me everything")
         || words.has_phrase("everything set")
         || words.has_phrase("what key am i")

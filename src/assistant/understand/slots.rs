@@ -279,7 +279,12 @@ fn is_unit(w: &str) -> bool {
 /// A length in bars: "8 bars", "a 2-bar loop", "twelve bar blues".
 pub fn find_bars(words: &Words) -> Option<u32> {
     let i = words.find_any(&["bars", "bar", "measures", "barrs"])?;
-    number(words.before(i))
+    // "Four more bars": the count stands before "more".
+    let count_at = match words.before(i) {
+        "more" | "extra" | "additional" if i >= 2 => i - 2,
+        _ => i.saturating_sub(1),
+    };
+    number(words.at(count_at))
         .filter(|n| (1.0..=64.0).contains(n) && n.fract() == 0.0)
         .map(|n| n as u32)
 }
