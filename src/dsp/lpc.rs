@@ -7,13 +7,61 @@ use realfft::num_complex::Complex;
 pub const MAX_ORDER: usize = 32;
 
 /// Autocorrelation of `signal` for lags 0..=order into `out` (which must hold order + 1).
+/// Lags are taken four at a time in one pass over the signal (each sample loaded once for
+/// all four); every lag's sum is the same additions in the same order as `dot` would make.
 pub fn autocorrelate(signal: &[f32], out: &mut [f32]) {
-    for (lag, slot) in out.iter_mut().enumerate() {
-        *slot = if lag < signal.len() {
-            dot(&signal[..signal.len() - lag], &signal[lag..])
+    for (group, slots) in out.chunks_mut(LAGS_AT_ONCE).enumerate() {
+        let first = group * LAGS_AT_ONCE;
+        if slots.len() == LAGS_AT_ONCE && first + LAGS_AT_ONCE <= signal.len() {
+            correlate_four_lags(signal, first, slots);
         } else {
-            0.0
-        };
+            for (j, slot) in slots.iter_mut().enumerate() {
+                *slot = lag_product(signal, first + j);
+            }
+        }
+    }
+}
+
+/// Lags `autocorrelate` computes in one pass.
+const LAGS_AT_ONCE: usize = 4;
+
+/// The autocorrelation of `signal` at one `lag` (0 past its end).
+fn lag_product(signal: &[f32], lag: usize) -> f32 {
+    if lag < signal.len() {
+        dot(&signal[..signal.len() - lag], &signal[lag..])
+    } else {
+        0.0
+    }
+}
+
+/// Lags `first..first + 4` of `signal`'s autocorrelation into `out` (the caller checks that
+/// `first + 4 <= signal.len()`): the whole chunks all four lags share in one loop, the rest
+/// of each lag finished by `finish_dot` exactly as `dot` would.
+fn correlate_four_lags(signal: &[f32], first: usize, out: &mut [f32]) {
+    let shortest = signal.len().saturating_sub(first + LAGS_AT_ONCE - 1);
+    let common = shortest / 8 * 8;
+    let mut lanes = [[0.0f32; 8]; LAGS_AT_ONCE];
+    let shifted = |j: usize| signal.get(first + j..).unwrap_or_default().chunks_exact(8);
+    let chunks = signal[..common]
+        .chunks_exact(8)
+        .zip(shifted(0).zip(shifted(1)))
+        .zip(shifted(2).zip(shifted(3)));
+    for ((x, (y0, y1)), (y2, y3)) in chunks {
+        for k in 0..8 {
+            lanes[0][k] += x[k] * y0[k];
+            lanes[1][k] += x[k] * y1[k];
+            lanes[2][k] += x[k] * y2[k];
+            lanes[3][k] += x[k] * y3[k];
+        }
+    }
+    for (j, (slot, lanes)) in out.iter_mut().zip(lanes).enumerate() {
+        let lag = first + j;
+        let length = signal.len().saturating_sub(lag);
+        let (a, b) = (
+            signal.get(common..length).unwrap_or_default(),
+            signal.get(common + lag..).unwrap_or_default(),
+        );
+        *slot = finish_dot(lanes, a, b);
     }
 }
 
@@ -21,7 +69,13 @@ pub fn autocorrelate(signal: &[f32], out: &mut [f32]) {
 /// cannot be reordered, and would wait on every addition in turn).
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [0.0f32; 8];
+    finish_dot([0.0; 8], a, b)
+}
+
+/// `dot`'s lanes carried on from `lanes` (whole chunks of `a` and `b` before these already
+/// summed into them), then summed with the tail.
+#[inline]
+fn finish_dot(mut lanes: [f32; 8], a: &[f32], b: &[f32]) -> f32 {
     let (chunks_a, chunks_b) = (a.chunks_exact(8), b.chunks_exact(8));
     let tail: f32 = chunks_a
         .remainder()
@@ -226,5 +280,24 @@ mod tests {
     fn silence_has_no_predictor() {
         let mut a = [0.0f32; 5];
         assert!(levinson(&[0.0; 5], &mut a).is_none());
+    }
+
+    #[test]
+    fn four_lags_at_once_are_each_lag_alone() {
+        for length in [0usize, 3, 7, 8, 9, 31, 100, 961] {
+            let signal: Vec<f32> = (0..length)
+                .map(|i| (i as f32 * 0.37).sin() + 0.1 * (i as f32 * 2.1).cos())
+                .collect();
+            let mut out = [0.0f32; 26];
+            autocorrelate(&signal, &mut out);
+            for (lag, &value) in out.iter().enumerate() {
+                let alone = lag_product(&signal, lag);
+                assert_eq!(
+                    value.to_bits(),
+                    alone.to_bits(),
+                    "length {length}, lag {lag}"
+                );
+            }
+        }
     }
 }

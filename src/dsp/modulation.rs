@@ -4,12 +4,12 @@
 //! (may allocate), `clear` (in place) and a per-sample `process`.
 
 use super::biquad::{Biquad, BiquadCoefficients};
-use super::history::History;
-use super::lpc::{autocorrelate, dot, levinson, MAX_ORDER};
 use super::noise::WhiteNoise;
 
 mod reverb;
+mod whisper;
 pub use reverb::Reverb;
+pub use whisper::Whisper;
 
 /// One-pole smoothing coefficient for a time constant in seconds.
 #[inline]
@@ -21,134 +21,13 @@ pub(crate) fn one_pole(sample_rate: f32, seconds: f32) -> f32 {
     }
 }
 
-/// LPC analysis window of the whisper (a few pitch periods of the voice).
-const WHISPER_WINDOW_SECONDS: f32 = 0.02;
-/// How often the whisper's envelope is re-estimated: a whisper has no pitch to follow, so the
-/// vowel-rate envelope is enough.
-const WHISPER_HOP_SECONDS: f32 = 0.01;
-/// Whisper's noise seed: fixed, so a cleared chain repeats its output exactly.
-const WHISPER_SEED: u32 = 0x5eed_0001;
-/// Breath's noise seed (fixed for the same reason).
+/// Breath's noise seed: fixed, so a cleared chain repeats its output exactly.
 const BREATH_SEED: u32 = 0x5eed_0002;
-
-/// Noise-excited resynthesis: the voice's spectral envelope (LPC, updated every few ms) filters
-/// white noise, giving a whisper of the same words.
-pub struct Whisper {
-    order: usize,
-    window: Vec<f32>,
-    analysis: Vec<f32>,
-    history: History,
-    hop: usize,
-    countdown: usize,
-    coefficients: [f32; MAX_ORDER + 1],
-    autocorrelation: [f32; MAX_ORDER + 1],
-    state: [f32; 2 * MAX_ORDER],
-    head: usize,
-    gain: f32,
-    noise: WhiteNoise,
-}
-
-impl Default for Whisper {
-    fn default() -> Self {
-        Self {
-            order: 0,
-            window: Vec::new(),
-            analysis: Vec::new(),
-            history: History::default(),
-            hop: 1,
-            countdown: 0,
-            coefficients: [0.0; MAX_ORDER + 1],
-            autocorrelation: [0.0; MAX_ORDER + 1],
-            state: [0.0; 2 * MAX_ORDER],
-            head: 0,
-            gain: 0.0,
-            noise: WhiteNoise::new(WHISPER_SEED),
-        }
-    }
-}
-
-impl Whisper {
-    /// Prepares for `sample_rate`; allocates the analysis window.
-    pub fn prepare(&mut self, sample_rate: f32) {
-        self.order = ((sample_rate / 2_000.0) as usize + 4).clamp(12, 24);
-        let length = (sample_rate * WHISPER_WINDOW_SECONDS) as usize;
-        self.window = (0..length)
-            .map(|i| 0.54 - 0.46 * (std::f32::consts::TAU * i as f32 / (length - 1) as f32).cos())
-            .collect();
-        self.analysis = vec![0.0; length];
-        self.history.prepare(length + 1);
-        self.hop = (sample_rate * WHISPER_HOP_SECONDS) as usize;
-        self.clear();
-    }
-
-    /// Forgets the voice, in place (never allocates); the noise restarts from its seed.
-    pub fn clear(&mut self) {
-        self.history.clear();
-        self.countdown = 0;
-        self.coefficients = [0.0; MAX_ORDER + 1];
-        self.coefficients[0] = 1.0;
-        self.state = [0.0; 2 * MAX_ORDER];
-        self.head = 0;
-        self.gain = 0.0;
-        self.noise = WhiteNoise::new(WHISPER_SEED);
-    }
-
-    /// Feeds one voice sample and returns one whispered sample.
-    #[inline]
-    pub fn process(&mut self, voice: f32) -> f32 {
-        self.history.push(voice);
-        if self.countdown == 0 {
-            self.countdown = self.hop.max(1);
-            self.analyse();
-        }
-        self.countdown -= 1;
-        // All-pole filter 1/A(z) driven by scaled noise (uniform noise has variance 1/3). The
-        // past outputs sit twice in a mirrored ring, so the taps are one contiguous slice.
-        let excitation = self.noise.next_value() * self.gain * 1.732;
-        let order = self.order;
-        let past = &self.state[self.head..self.head + order];
-        let feedback = dot(&self.coefficients[1..=order], past);
-        let mut y = excitation - feedback;
-        if !y.is_finite() {
-            self.state = [0.0; 2 * MAX_ORDER];
-            y = 0.0;
-        }
-        self.head = if self.head == 0 {
-            order - 1
-        } else {
-            self.head - 1
-        };
-        self.state[self.head] = y;
-        self.state[self.head + order] = y;
-        y
-    }
-
-    fn analyse(&mut self) {
-        let end = self.history.written();
-        self.history.copy_ending_at(end, &mut self.analysis);
-        for (x, w) in self.analysis.iter_mut().zip(&self.window) {
-            *x *= w;
-        }
-        let order = self.order;
-        autocorrelate(&self.analysis, &mut self.autocorrelation[..=order]);
-        // A little white-noise floor keeps the recursion well conditioned.
-        self.autocorrelation[0] *= 1.0001;
-        let mut next = [0.0f32; MAX_ORDER + 1];
-        match levinson(&self.autocorrelation[..=order], &mut next[..=order]) {
-            Some(error) => {
-                self.coefficients = next;
-                // Window energy of a Hamming window is about 0.4 of its length.
-                self.gain = (error / (0.4 * self.analysis.len() as f32)).sqrt();
-            }
-            None => self.gain = 0.0,
-        }
-    }
-}
 
 /// Aspiration noise, band-limited to where breath lives and following the voice's envelope.
 pub struct Breath {
-    high_pass: Biquad,
-    low_pass: Biquad,
+    /// High-pass then low-pass: the band where breath lives.
+    band: [Biquad; 2],
     envelope: f32,
     attack: f32,
     release: f32,
@@ -158,8 +37,7 @@ pub struct Breath {
 impl Default for Breath {
     fn default() -> Self {
         Self {
-            high_pass: Biquad::default(),
-            low_pass: Biquad::default(),
+            band: [Biquad::default(); 2],
             envelope: 0.0,
             attack: 1.0,
             release: 1.0,
@@ -171,12 +49,14 @@ impl Default for Breath {
 impl Breath {
     /// Prepares for `sample_rate` (allocates nothing).
     pub fn prepare(&mut self, sample_rate: f32) {
-        self.high_pass = Biquad::new(BiquadCoefficients::high_pass(sample_rate, 1_800.0, 0.7));
-        self.low_pass = Biquad::new(BiquadCoefficients::low_pass(
-            sample_rate,
-            (sample_rate * 0.45).min(9_000.0),
-            0.7,
-        ));
+        self.band = [
+            Biquad::new(BiquadCoefficients::high_pass(sample_rate, 1_800.0, 0.7)),
+            Biquad::new(BiquadCoefficients::low_pass(
+                sample_rate,
+                (sample_rate * 0.45).min(9_000.0),
+                0.7,
+            )),
+        ];
         self.attack = one_pole(sample_rate, 0.005);
         self.release = one_pole(sample_rate, 0.06);
         self.clear();
@@ -184,8 +64,9 @@ impl Breath {
 
     /// Forgets the voice, in place; the noise restarts from its seed.
     pub fn clear(&mut self) {
-        self.high_pass.clear();
-        self.low_pass.clear();
+        for filter in self.band.iter_mut() {
+            filter.clear();
+        }
         self.envelope = 0.0;
         self.noise = WhiteNoise::new(BREATH_SEED);
     }
@@ -194,9 +75,8 @@ impl Breath {
     #[inline]
     pub fn process(&mut self, voice: f32) -> f32 {
         let envelope = self.follow(voice);
-        let noise = self
-            .low_pass
-            .process(self.high_pass.process(self.noise.next_value()));
+        let high_passed = self.band[0].process(self.noise.next_value());
+        let noise = self.band[1].process(high_passed);
         noise * envelope * 2.0
     }
 
@@ -215,15 +95,14 @@ impl Breath {
     }
 
     /// `process` on each sample of `voice` (at most `BREATH_BLOCK`), the breath noise written
-    /// to `out`: the noise and its two filters as whole loops.
+    /// to `out`: the noise and its two filters (in one pass) as whole loops.
     pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
         let frames = voice.len().min(out.len()).min(BREATH_BLOCK);
         let (voice, out) = (&voice[..frames], &mut out[..frames]);
         for n in out.iter_mut() {
             *n = self.noise.next_value();
         }
-        self.high_pass.process_block(out);
-        self.low_pass.process_block(out);
+        Biquad::process_cascade_block(&mut self.band, out);
         for (n, &x) in out.iter_mut().zip(voice) {
             *n = *n * self.follow(x) * 2.0;
         }
@@ -236,8 +115,8 @@ pub const BREATH_BLOCK: usize = 256;
 /// Warmth (low shelf at 250 Hz) and presence (bell at 3.5 kHz), each ±8 dB around 0.5 = flat.
 pub struct Tone {
     sample_rate: f32,
-    shelf: Biquad,
-    bell: Biquad,
+    /// The warmth shelf, then the presence bell.
+    stages: [Biquad; 2],
     warmth: f32,
     presence: f32,
 }
@@ -246,8 +125,7 @@ impl Default for Tone {
     fn default() -> Self {
         Self {
             sample_rate: 48_000.0,
-            shelf: Biquad::default(),
-            bell: Biquad::default(),
+            stages: [Biquad::default(); 2],
             warmth: 0.5,
             presence: 0.5,
         }
@@ -261,16 +139,16 @@ impl Tone {
     /// Prepares for `sample_rate`, flat (allocates nothing).
     pub fn prepare(&mut self, sample_rate: f32) {
         self.sample_rate = sample_rate;
-        self.shelf = Biquad::default();
-        self.bell = Biquad::default();
+        self.stages = [Biquad::default(); 2];
         self.warmth = 0.5;
         self.presence = 0.5;
     }
 
     /// Forgets the filters' state, in place; the settings stay.
     pub fn clear(&mut self) {
-        self.shelf.clear();
-        self.bell.clear();
+        for stage in self.stages.iter_mut() {
+            stage.clear();
+        }
     }
 
     /// Updates the controls (call at control rate; cheap when unchanged).
@@ -278,13 +156,12 @@ impl Tone {
         if (warmth - self.warmth).abs() > 1.0e-4 {
             self.warmth = warmth;
             let db = (warmth.clamp(0.0, 1.0) - 0.5) * 2.0 * TONE_RANGE_DB;
-            self.shelf
-                .set(BiquadCoefficients::low_shelf(self.sample_rate, 250.0, db));
+            self.stages[0].set(BiquadCoefficients::low_shelf(self.sample_rate, 250.0, db));
         }
         if (presence - self.presence).abs() > 1.0e-4 {
             self.presence = presence;
             let db = (presence.clamp(0.0, 1.0) - 0.5) * 2.0 * TONE_RANGE_DB;
-            self.bell.set(BiquadCoefficients::peaking(
+            self.stages[1].set(BiquadCoefficients::peaking(
                 self.sample_rate,
                 3_500.0,
                 0.9,
@@ -301,13 +178,14 @@ impl Tone {
     /// Filters one sample.
     #[inline]
     pub fn process(&mut self, x: f32) -> f32 {
-        self.bell.process(self.shelf.process(x))
+        let shelved = self.stages[0].process(x);
+        self.stages[1].process(shelved)
     }
 
-    /// Filters a run of samples in place (the same as `process` on each).
+    /// Filters a run of samples in place (the same as `process` on each), both filters in one
+    /// pass.
     pub fn process_block(&mut self, samples: &mut [f32]) {
-        self.shelf.process_block(samples);
-        self.bell.process_block(samples);
+        Biquad::process_cascade_block(&mut self.stages, samples);
     }
 }
 

@@ -74,10 +74,7 @@ impl Reverb {
         let [a, b, c, d] = taps;
         let mixed = hadamard(taps);
         for (i, line) in self.lines.iter_mut().enumerate() {
-            let mut value = x + self.feedback * mixed[i];
-            if !value.is_finite() {
-                value = 0.0;
-            }
+            let value = finite_or_zero(x + self.feedback * mixed[i]);
             let position = self.positions[i];
             if let Some(slot) = line.get_mut(position) {
                 *slot = value;
@@ -124,10 +121,26 @@ impl Reverb {
         }
     }
 
-    /// One stretch of at most `STRETCH` samples and at most the shortest line's length. Each
-    /// line's delayed samples are read into the scratch, and each is replaced there by the
-    /// value written to its slot, so the rings are read and written as whole slices.
+    /// One stretch of at most `STRETCH` samples and at most the shortest line's length: as a
+    /// whole (`run_stretch`), or, if that would have written a non-finite value into the
+    /// network, again sample by sample through `process`, which writes 0 instead.
     fn process_stretch(&mut self, send: &[f32], left: &mut [f32], right: &mut [f32]) {
+        let frames = send.len().min(left.len()).min(right.len()).min(STRETCH);
+        let (send, left, right) = (&send[..frames], &mut left[..frames], &mut right[..frames]);
+        if self.run_stretch(send, left, right) {
+            return;
+        }
+        // `run_stretch` left the rings, positions and state as they were.
+        for ((&x, l), r) in send.iter().zip(left.iter_mut()).zip(right.iter_mut()) {
+            (*l, *r) = self.process(x);
+        }
+    }
+
+    /// Runs a stretch (as `process_stretch` bounds it) with no per-sample guard: each line's
+    /// delayed samples are read into the scratch and replaced there by the values written to
+    /// its slots, so the rings are read and written as whole slices. Returns false, changing
+    /// nothing, if any written value was not finite (the caller then replays the stretch).
+    fn run_stretch(&mut self, send: &[f32], left: &mut [f32], right: &mut [f32]) -> bool {
         let frames = send.len().min(STRETCH);
         let Self {
             lines,
@@ -145,6 +158,8 @@ impl Reverb {
         let (coefficient, feedback) = (*damping_coefficient, *feedback);
         let mut damping = *state;
         let mut tail_energy = *energy;
+        // Stays 0 while every written value is finite; an infinity or NaN makes it NaN.
+        let mut poison = [0.0f32; 4];
         let [line_a, line_b, line_c, line_d] = &mut *slots;
         let taps = line_a[..frames]
             .iter_mut()
@@ -164,13 +179,16 @@ impl Reverb {
             let mixed = hadamard(damping);
             let mut written = [0.0f32; 4];
             for i in 0..4 {
-                let value = x + feedback * mixed[i];
-                written[i] = if value.is_finite() { value } else { 0.0 };
+                written[i] = x + feedback * mixed[i];
+                poison[i] += written[i] * 0.0;
             }
             [*tap_a, *tap_b, *tap_c, *tap_d] = written;
             *l = 0.5 * (a + c);
             *r = 0.5 * (b + d);
             tail_energy = 0.9995 * tail_energy + *l * *l + x * x;
+        }
+        if poison.iter().any(|&p| p != 0.0) {
+            return false;
         }
         *state = damping;
         *energy = tail_energy;
@@ -179,6 +197,7 @@ impl Reverb {
         {
             *position = write_ring(line, *position, &values[..frames]);
         }
+        true
     }
 }
 
@@ -195,6 +214,16 @@ fn hadamard([a, b, c, d]: [f32; 4]) -> [f32; 4] {
         0.5 * (a + b - c - d),
         0.5 * (a - b - c + d),
     ]
+}
+
+/// `value`, or 0 for an infinity or a NaN (which would otherwise ring in the network forever).
+#[inline]
+fn finite_or_zero(value: f32) -> f32 {
+    if value.is_finite() {
+        value
+    } else {
+        0.0
+    }
 }
 
 /// Copies `out.len()` samples of ring `line` from `position` on (wrapping; the caller keeps
@@ -281,5 +310,35 @@ mod tests {
             }
             assert_eq!(one.is_silent(), block.is_silent());
         }
+    }
+
+    #[test]
+    fn a_block_gives_the_samples_one_by_one_through_a_nan_and_an_infinity() {
+        let mut send: Vec<f32> = (0..6_000).map(|i| (i as f32 * 0.05).sin() * 0.3).collect();
+        send[100] = f32::NAN;
+        send[255] = f32::INFINITY;
+        send[3_001] = f32::NEG_INFINITY;
+        let mut one = Reverb::default();
+        let mut block = Reverb::default();
+        one.prepare(48_000.0);
+        block.prepare(48_000.0);
+        let expected: Vec<(f32, f32)> = send.iter().map(|&x| one.process(x)).collect();
+        let (mut left, mut right) = (vec![0.0; send.len()], vec![0.0; send.len()]);
+        for ((s, l), r) in send
+            .chunks(700)
+            .zip(left.chunks_mut(700))
+            .zip(right.chunks_mut(700))
+        {
+            block.process_block(s, l, r);
+        }
+        for (k, (l, r)) in left.iter().zip(&right).enumerate() {
+            let (el, er) = expected[k];
+            assert_eq!(
+                (l.to_bits(), r.to_bits()),
+                (el.to_bits(), er.to_bits()),
+                "sample {k}"
+            );
+        }
+        assert!(left[5_000..].iter().all(|x| x.is_finite()));
     }
 }

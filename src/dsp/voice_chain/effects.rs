@@ -94,17 +94,27 @@ impl Effects {
         let mut amounts = [0.0f32; MAX_RUN];
         let amounts = &mut amounts[..frames];
         if active(&self.whisper_amount) {
-            self.whisper_amount.fill(amounts);
-            for (x, &amount) in wet.iter_mut().zip(amounts.iter()) {
-                if amount > 0.0 {
-                    let whispered = self.whisper.process(*x);
-                    *x += amount * (whispered - *x);
+            let all_positive = positive_all_along(&mut self.whisper_amount, amounts);
+            if all_positive {
+                // Whispering all along (the usual case): the filter a run at a time.
+                let mut whispered = [0.0f32; MAX_RUN];
+                let whispered = &mut whispered[..frames];
+                self.whisper.process_block(wet, whispered);
+                for ((x, &amount), &w) in wet.iter_mut().zip(amounts.iter()).zip(whispered.iter()) {
+                    *x += amount * (w - *x);
+                }
+            } else {
+                for (x, &amount) in wet.iter_mut().zip(amounts.iter()) {
+                    if amount > 0.0 {
+                        let whispered = self.whisper.process(*x);
+                        *x += amount * (whispered - *x);
+                    }
                 }
             }
         }
         if active(&self.breath_amount) {
-            self.breath_amount.fill(amounts);
-            if amounts.iter().all(|&amount| amount > 0.0) {
+            let all_positive = positive_all_along(&mut self.breath_amount, amounts);
+            if all_positive {
                 // Breathing all along (the usual case): the noise a run at a time.
                 let mut noise = [0.0f32; MAX_RUN];
                 let noise = &mut noise[..frames];
@@ -128,8 +138,8 @@ impl Effects {
             wet.fill(0.0);
         }
         if active(&self.reverb_amount) || !self.reverb.is_silent() {
-            self.reverb_amount.fill(amounts);
-            self.join_with_reverb(wet, amounts, left, right);
+            let all_positive = positive_all_along(&mut self.reverb_amount, amounts);
+            self.join_with_reverb(wet, amounts, all_positive, left, right);
         } else {
             for ((l, r), &x) in left.iter_mut().zip(right.iter_mut()).zip(wet.iter()) {
                 *l += x;
@@ -139,15 +149,17 @@ impl Effects {
     }
 
     /// Adds the lead `wet` to the harmony in `left` and `right`, and the reverb of both at
-    /// `amounts`, per sample while its send or its tail lasts.
+    /// `amounts` (`all_positive`: every one of them above 0), per sample while its send or its
+    /// tail lasts.
     fn join_with_reverb(
         &mut self,
         wet: &[f32],
         amounts: &[f32],
+        all_positive: bool,
         left: &mut [f32],
         right: &mut [f32],
     ) {
-        if amounts.iter().all(|&amount| amount > 0.0) {
+        if all_positive {
             // Sending all along (the usual case): the reverb a stretch at a time.
             let frames = wet.len().min(amounts.len()).min(MAX_RUN);
             let mut send = [0.0f32; MAX_RUN];
@@ -193,6 +205,18 @@ impl Effects {
                 *r += REVERB_RETURN * reverb_right;
             }
         }
+    }
+}
+
+/// Fills `amounts` with `amount`'s next values and tells whether all of them are above 0: at
+/// rest (the usual case) that is its value, with no need to look at each.
+fn positive_all_along(amount: &mut LinearSmoother, amounts: &mut [f32]) -> bool {
+    let steady = !amount.is_ramping();
+    amount.fill(amounts);
+    if steady {
+        amount.current() > 0.0
+    } else {
+        amounts.iter().all(|&value| value > 0.0)
     }
 }
 

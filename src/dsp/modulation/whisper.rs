@@ -1,0 +1,246 @@
+//! Whisper: noise-excited LPC resynthesis, a run of samples at a time.
+
+use crate::dsp::history::History;
+use crate::dsp::lpc::{autocorrelate, levinson, MAX_ORDER};
+use crate::dsp::noise::WhiteNoise;
+
+/// LPC analysis window of the whisper (a few pitch periods of the voice).
+const WHISPER_WINDOW_SECONDS: f32 = 0.02;
+/// How often the whisper's envelope is re-estimated: a whisper has no pitch to follow, so the
+/// vowel-rate envelope is enough.
+const WHISPER_HOP_SECONDS: f32 = 0.01;
+/// Whisper's noise seed: fixed, so a cleared chain repeats its output exactly.
+const WHISPER_SEED: u32 = 0x5eed_0001;
+/// Most poles the whisper's filter uses (its order at 40 kHz and above); lower orders leave
+/// the last coefficients at zero, so the filter loop always runs this many taps, fully unrolled.
+const POLES: usize = 24;
+/// Most samples the filter loop runs between copies of its past outputs (its buffer size).
+const RUN: usize = 256;
+
+/// Noise-excited resynthesis: the voice's spectral envelope (LPC, updated every few ms) filters
+/// white noise, giving a whisper of the same words.
+pub struct Whisper {
+    order: usize,
+    window: Vec<f32>,
+    analysis: Vec<f32>,
+    history: History,
+    hop: usize,
+    countdown: usize,
+    coefficients: [f32; MAX_ORDER + 1],
+    autocorrelation: [f32; MAX_ORDER + 1],
+    /// The filter's outputs newest first: a run is written downwards from `RUN - 1`, with the
+    /// previous `POLES` outputs kept at `RUN..`, so each sample's past is one contiguous array
+    /// in the order the predictor's taps expect (a1 on the newest).
+    outputs: [f32; RUN + POLES],
+    gain: f32,
+    noise: WhiteNoise,
+}
+
+impl Default for Whisper {
+    fn default() -> Self {
+        Self {
+            order: 0,
+            window: Vec::new(),
+            analysis: Vec::new(),
+            history: History::default(),
+            hop: 1,
+            countdown: 0,
+            coefficients: [0.0; MAX_ORDER + 1],
+            autocorrelation: [0.0; MAX_ORDER + 1],
+            outputs: [0.0; RUN + POLES],
+            gain: 0.0,
+            noise: WhiteNoise::new(WHISPER_SEED),
+        }
+    }
+}
+
+impl Whisper {
+    /// Prepares for `sample_rate`; allocates the analysis window.
+    pub fn prepare(&mut self, sample_rate: f32) {
+        self.order = ((sample_rate / 2_000.0) as usize + 4).clamp(12, POLES);
+        let length = (sample_rate * WHISPER_WINDOW_SECONDS) as usize;
+        self.window = (0..length)
+            .map(|i| 0.54 - 0.46 * (std::f32::consts::TAU * i as f32 / (length - 1) as f32).cos())
+            .collect();
+        self.analysis = vec![0.0; length];
+        self.history.prepare(length + 1);
+        self.hop = (sample_rate * WHISPER_HOP_SECONDS) as usize;
+        self.clear();
+    }
+
+    /// Forgets the voice, in place (never allocates); the noise restarts from its seed.
+    pub fn clear(&mut self) {
+        self.history.clear();
+        self.countdown = 0;
+        self.coefficients = [0.0; MAX_ORDER + 1];
+        self.coefficients[0] = 1.0;
+        self.outputs = [0.0; RUN + POLES];
+        self.gain = 0.0;
+        self.noise = WhiteNoise::new(WHISPER_SEED);
+    }
+
+    /// Feeds one voice sample and returns one whispered sample.
+    #[inline]
+    pub fn process(&mut self, voice: f32) -> f32 {
+        let mut out = [0.0f32; 1];
+        self.process_block(&[voice], &mut out);
+        out[0]
+    }
+
+    /// `process` on each sample of `voice`, the whispered samples written to `out` (the same
+    /// numbers): the envelope re-estimated at the same samples, the filter a run at a time.
+    pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
+        let frames = voice.len().min(out.len());
+        let mut start = 0;
+        while start < frames {
+            // The envelope is re-estimated with the sample that starts a hop already heard.
+            let mut heard = 0;
+            if self.countdown == 0 {
+                self.history.push(voice[start]);
+                self.analyse();
+                self.countdown = self.hop.max(1);
+                heard = 1;
+            }
+            let length = (frames - start).min(self.countdown).min(RUN);
+            self.history
+                .push_slice(&voice[start + heard..start + length]);
+            self.countdown -= length;
+            self.filter_noise(&mut out[start..start + length]);
+            start += length;
+        }
+    }
+
+    /// Runs the all-pole filter 1/A(z), driven by scaled noise, for `out.len()` (at most `RUN`)
+    /// samples.
+    fn filter_noise(&mut self, out: &mut [f32]) {
+        let length = out.len().min(RUN);
+        let mut taps = [0.0f32; POLES];
+        taps.copy_from_slice(&self.coefficients[1..=POLES]);
+        // Uniform noise has variance 1/3: this scale gives the excitation unit variance.
+        let scale = self.gain;
+        // The generator in a register for the loop, not stored back every sample.
+        let mut noise = self.noise.clone();
+        for (n, y_out) in out[..length].iter_mut().enumerate() {
+            let position = RUN - 1 - n;
+            let excitation = noise.next_value() * scale * 1.732;
+            let (newer, past) = self.outputs.split_at_mut(position + 1);
+            let Some(past) = past.first_chunk_mut::<POLES>() else {
+                break;
+            };
+            let mut y = excitation - dot_poles(&taps, past);
+            if !y.is_finite() {
+                // A NaN would otherwise ring in the filter forever.
+                *past = [0.0; POLES];
+                y = 0.0;
+            }
+            newer[position] = y;
+            *y_out = y;
+        }
+        self.noise = noise;
+        // The newest `POLES` outputs become the past of the next run.
+        self.outputs
+            .copy_within(RUN - length..RUN - length + POLES, RUN);
+    }
+
+    fn analyse(&mut self) {
+        let end = self.history.written();
+        self.history.copy_ending_at(end, &mut self.analysis);
+        for (x, w) in self.analysis.iter_mut().zip(&self.window) {
+            *x *= w;
+        }
+        let order = self.order;
+        autocorrelate(&self.analysis, &mut self.autocorrelation[..=order]);
+        // A little white-noise floor keeps the recursion well conditioned.
+        self.autocorrelation[0] *= 1.0001;
+        let mut next = [0.0f32; MAX_ORDER + 1];
+        match levinson(&self.autocorrelation[..=order], &mut next[..=order]) {
+            Some(error) => {
+                self.coefficients = next;
+                // Window energy of a Hamming window is about 0.4 of its length.
+                self.gain = (error / (0.4 * self.analysis.len() as f32)).sqrt();
+            }
+            None => self.gain = 0.0,
+        }
+    }
+}
+
+/// The predictor's taps times the past outputs, in four lanes started from the first four
+/// products (full-width vector operations with no additions of zero, where `lpc::dot`'s eight
+/// lanes over 24 taps compiled to half-width ones), summed pairwise.
+#[inline]
+fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
+    let mut lanes = [
+        taps[0] * past[0],
+        taps[1] * past[1],
+        taps[2] * past[2],
+        taps[3] * past[3],
+    ];
+    for (t, p) in taps[4..].chunks_exact(4).zip(past[4..].chunks_exact(4)) {
+        for k in 0..4 {
+            lanes[k] += t[k] * p[k];
+        }
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A vowel-like pulse train at 140 Hz through one resonance at 700 Hz.
+    fn vowel(sample_rate: f32, samples: usize) -> Vec<f32> {
+        let period = (sample_rate / 140.0) as usize;
+        let (r, theta) = (0.995f32, std::f32::consts::TAU * 700.0 / sample_rate);
+        let (mut y1, mut y2) = (0.0f32, 0.0f32);
+        (0..samples)
+            .map(|i| {
+                let x = if i % period == 0 { 0.2 } else { 0.0 };
+                let y = x + 2.0 * r * theta.cos() * y1 - r * r * y2;
+                (y2, y1) = (y1, y);
+                y * 0.05
+            })
+            .collect()
+    }
+
+    #[test]
+    fn any_run_lengths_give_the_samples_one_by_one() {
+        for sample_rate in [16_000.0, 44_100.0, 48_000.0, 96_000.0] {
+            let voice = vowel(sample_rate, 12_000);
+            let mut one = Whisper::default();
+            one.prepare(sample_rate);
+            let expected: Vec<f32> = voice.iter().map(|&x| one.process(x)).collect();
+            let mut block = Whisper::default();
+            block.prepare(sample_rate);
+            let mut got = vec![0.0f32; voice.len()];
+            let mut start = 0;
+            for length in [1usize, 300, 17, 256, 1_000, 479, 481].iter().cycle() {
+                if start >= voice.len() {
+                    break;
+                }
+                let end = (start + length).min(voice.len());
+                block.process_block(&voice[start..end], &mut got[start..end]);
+                start = end;
+            }
+            assert!(expected.iter().any(|&x| x != 0.0));
+            for (i, (a, b)) in got.iter().zip(&expected).enumerate() {
+                assert_eq!(a.to_bits(), b.to_bits(), "{sample_rate} Hz, sample {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_non_finite_voice_is_forgotten_and_the_whisper_resumes() {
+        let sample_rate = 48_000.0;
+        let mut voice = vowel(sample_rate, 9_600);
+        voice[2_000..2_010].fill(f32::NAN);
+        let mut whisper = Whisper::default();
+        whisper.prepare(sample_rate);
+        let mut out = vec![0.0f32; voice.len()];
+        whisper.process_block(&voice, &mut out);
+        assert!(out.iter().all(|x| x.is_finite()));
+        // Once the NaN has left the 20 ms analysis window, the whisper sounds again.
+        let tail = &out[5_000..];
+        let rms = (tail.iter().map(|x| x * x).sum::<f32>() / tail.len() as f32).sqrt();
+        assert!(rms > 1.0e-4, "rms {rms}");
+    }
+}
