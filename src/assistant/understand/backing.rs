@@ -401,7 +401,12 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
     if let Some(n) = find_bars(words) {
         // "4 bars longer", "four more bars", "extend it by 4 bars", "+4 bars": added to the
         // length it has.
-        let adds = words.has_any(&["longer", "more", "extend", "extra", "add", "another"])
+        // "Longer, like 32 bars" sets the length: the added count is tied to its word.
+        let adds = words.has_phrase("bars longer")
+            || words.has_phrase("bars more")
+            || words.has_phrase("more bars")
+            || words.has_phrase("extra bars")
+            || words.has("extend") && words.has("by")
             || words.texts().iter().any(|w| w.starts_with('+'));
         let shorter = words.has_any(&["shorter", "fewer", "less"]);
         bars = if adds && !shorter {

@@ -26,7 +26,7 @@ pub struct Words {
 
 /// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
 /// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 113] = [
+const JOINED: [(&str, &str); 112] = [
     // Phrases that mean a word the readers know (removal, keys and voices in other
     // languages, half tones).
     ("take away", "remove"),
@@ -130,7 +130,6 @@ const JOINED: [(&str, &str); 113] = [
     ("more rapid", "faster"),
     ("more loud", "louder"),
     ("more soft", "softer"),
-    ("more big", "bigger"),
     ("more strong", "stronger"),
     ("more light", "lighter"),
     ("too much loud", "too loud"),
