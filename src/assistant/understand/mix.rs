@@ -121,6 +121,7 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
 
 /// Following the host's transport: "sync to my DAW", "let it free run".
 fn follow(words: &Words, args: &mut Map<String, Value>) {
+    // "I sing alone now" is about the singer, not the backing's clock.
     let free_at = words
         .find_any(&[
             "freerun",
@@ -132,7 +133,8 @@ fn follow(words: &Words, args: &mut Map<String, Value>) {
         ])
         .or_else(|| words.find_phrase("run free"))
         .or_else(|| words.find_phrase("own clock"))
-        .or_else(|| words.find_phrase("own tempo"));
+        .or_else(|| words.find_phrase("own tempo"))
+        .filter(|&i| !(words.at(i) == "alone" && words.has_any(&["sing", "singing"])));
     let follow_at = words.find_any(&[
         "follow",
         "following",
