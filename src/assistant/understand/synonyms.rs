@@ -114,6 +114,7 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("base", "backing"),
     ("warmness", "warmth"),
     ("tonality", "key"),
+    ("dbl", "double"),
     ("upper", "higher"),
     ("réverbe", "reverb"),
     ("reverbe", "reverb"),
