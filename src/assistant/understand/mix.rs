@@ -187,6 +187,20 @@ fn bypass(words: &Words, args: &mut Map<String, Value>) {
     }
 }
 
+/// Whether a word of `list` occurs without a negation just before it ("not louder", "don't
+/// raise", "shouldn't go up").
+fn plain_has(words: &Words, list: &[&str]) -> bool {
+    let negation = |k: usize| {
+        matches!(
+            words.at(k),
+            "not" | "don't" | "dont" | "shouldn't" | "shouldnt" | "never" | "no"
+        )
+    };
+    (0..words.len()).any(|i| {
+        list.contains(&words.at(i)) && !(i >= 1 && negation(i - 1) || i >= 2 && negation(i - 2))
+    })
+}
+
 /// The new level in dB, or `None` when the clause does not speak of the level. `switched`
 /// says the clause also switched something ("turn it on at -10 dB"); `backing` that the level
 /// is the backing's (the singer who cannot hear themselves wants it lower).
@@ -248,8 +262,11 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
     }
     // "More quiet" is quieter.
     let quiet = words.has_any(&["quiet", "soft"]) && !words.has_phrase("too quiet");
-    let up = words.has_any(&["louder", "up", "raise", "boost", "increase", "crank"])
-        || words.has("more") && !words.has("less") && !quiet
+    // "Don't raise the backing, lower it", "not up, down a bit": the negated way is not wanted.
+    let up = plain_has(
+        words,
+        &["louder", "up", "raise", "boost", "increase", "crank"],
+    ) || words.has("more") && !words.has("less") && !quiet
         || cant_hear;
     let down = words.has_any(&[
         "quieter", "softer", "down", "lower", "reduce", "less", "strong",

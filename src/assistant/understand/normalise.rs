@@ -158,10 +158,13 @@ impl Words {
             .replace(['—', '–'], " , ");
         let mut s = super::rewrite::before_split(&s);
         // Lowercase except single letters, which may be notes ("A", "E").
-        let lower = s.to_lowercase();
+        // Later phrases see earlier replacements ("shut the auto-tune" -> "shut the
+        // autotune" -> "turn off the autotune").
+        let mut lower = s.to_lowercase();
         for (from, to) in JOINED {
             if lower.contains(from) {
                 s = replace_ignore_case(&s, from, to);
+                lower = s.to_lowercase();
             }
         }
         let mut words = Vec::new();

@@ -253,7 +253,9 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     let retune_words = words.has_any(&["retune", "speed", "snappy", "tuning", "autotune"]);
     let too_fast = words.has_phrase("too fast") || words.has_any(&["slower", "glide"]);
     let fast = words.has_any(&["fast", "tight", "aggressive", "quick", "snappy"]);
-    if fast && retune_words && !too_fast {
+    // "Twice as fast as now" is a step from the current time, not the preset.
+    let multiple = words.has_any(&["twice", "double", "half", "halve"]);
+    if fast && retune_words && !too_fast && !multiple {
         return Some("aggressive");
     }
     if words.has_any(&["light", "slight", "gentle", "barely"]) {
@@ -268,7 +270,9 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
 fn bare_retune(words: &Words) -> Option<f32> {
     let at = words.find_any(&["retune"])?;
     (at + 1..=at + 2).find_map(|k| {
-        let v = number(words.at(k)).filter(|v| (0.0..=400.0).contains(v))?;
+        // Digits only: "the retune half of what it is" is a multiple, not 0.5 ms.
+        let digits = words.at(k).starts_with(|c: char| c.is_ascii_digit());
+        let v = number(words.at(k)).filter(|v| digits && (0.0..=400.0).contains(v))?;
         (!matches!(
             words.at(k + 1),
             "%" | "percent" | "db" | "bpm" | "st" | "semitones"
