@@ -269,7 +269,7 @@ const MOODS: [(&[&str], &str); 4] = [
 
 /// Artists and phrases whose words alone would name another style ("Daft Punk" is not
 /// punk, "BB King" is blues).
-const REFERENCES: [(&str, &str); 19] = [
+const REFERENCES: [(&str, &str); 29] = [
     ("kind of blue", "jazz"),
     ("take five", "jazz"),
     ("buena vista", "latin"),
@@ -289,6 +289,16 @@ const REFERENCES: [(&str, &str); 19] = [
     ("boom bap", "hiphop"),
     ("hip hop", "hiphop"),
     ("twelve bar", "blues"),
+    ("blue note", "jazz"),
+    ("bill evans", "jazz"),
+    ("piano trio", "jazz"),
+    ("guaraldi", "jazz"),
+    ("coltrane", "jazz"),
+    ("miles davis", "jazz"),
+    ("superstition", "funk"),
+    ("stevie wonder", "funk"),
+    ("gipsy kings", "latin"),
+    ("hips don't lie", "latin"),
 ];
 
 /// A genre word that names a style, unless it is part of a scale's name ("jazz minor",

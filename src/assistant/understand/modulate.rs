@@ -20,6 +20,8 @@ const EFFECT: Steps = Steps {
 
 /// Words that make a clause about the voice's character.
 pub const VOICE_WORDS: &[&str] = &[
+    "edge",
+    "bite",
     "cathedral",
     "church",
     "abbey",
@@ -635,6 +637,8 @@ fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
                 .filter(|_| !args.contains_key("preset"))
         })
         .or_else(|| words.find_phrase("cut through"))
+        // "Less edge on the vocal", "soften the bite": the presence by another name.
+        .or_else(|| words.find_any(&["edge", "bite"]))
         .or_else(|| {
             // "Bright" with a direction or a measure moves the tone; alone it is the preset.
             words.find_any(&["bright", "brightness"]).filter(|_| {

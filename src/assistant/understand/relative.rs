@@ -89,6 +89,7 @@ const OFF: &[&str] = &[
 const DOWN: &[&str] = &[
     "less", "reduce", "lower", "fewer", "down", "decrease", "cut", "dry", "drier", "dryer",
     "quieter", "softer", "tame", "thin", "lighter", "smaller", "slower", "weaker", "gentler",
+    "soften",
 ];
 
 /// Phrases that lower without removing: "ease off the compressor", "not so breathy".

@@ -299,6 +299,7 @@ const DOMAIN: &[&str] = &[
 /// Everyday English words that look like near misses of domain words but are not: they are
 /// never corrected ("tone" is not "tune", "bass" is not "bars", "lead" is not "read").
 const ENGLISH: &[&str] = &[
+    "blue",
     "slowed",
     "screwed",
     "snapped",
