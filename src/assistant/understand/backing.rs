@@ -386,13 +386,13 @@ fn tempo(words: &Words) -> Option<u32> {
 pub fn changes_current(words: &Words) -> bool {
     let new = words.has_any(&["new", "another", "different"]) || words.has_phrase("try again");
     let tempo_move = words.has_any(&[
-        "faster", "slower", "quicker", "double", "twice", "half", "halve", "fast", "slow",
+        "faster", "slower", "quicker", "double", "twice", "half", "fast", "slow",
     ]) || words.has_phrase("speed it up")
         || words.has_phrase("slow it down")
         || words.has_any(&["tempo", "bpm"])
             && words.has_any(&[
                 "up", "down", "by", "minus", "plus", "to", "lower", "higher", "raise", "reduce",
-                "increase", "decrease",
+                "increase", "decrease", "halve",
             ]);
     let length = words.has_any(&["long", "longer", "shorter", "bars", "bar", "loop"]);
     let restyle = words.has_any(&["same", "instead", "switch", "into", "now", "style", "more"])
