@@ -159,10 +159,11 @@ pub fn is_definition_question(words: &Words) -> bool {
         "is what",
         "what is it",
         "what it is",
-        "what's it",
+        // "What's" reads as "what" among the words.
         "whats it",
-        "what's that",
         "whats that",
+        "what that mean",
+        "what it mean",
         "what does that",
         "what that means",
         "what happens",

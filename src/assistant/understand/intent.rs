@@ -49,8 +49,10 @@ pub fn asks(text: &str, words: &Words) -> bool {
         || quoted_text(text).is_some() && words.has("about");
     let song = words.has_any(&["song", "intent", "intention", "one", "track", "tune"])
         || quoted_text(text).is_some();
+    // "Named" reads as "name" among the words; the text still says it.
     let titled = quoted_text(text).is_some()
         || words.has_any(&["called", "titled", "named", "title"])
+        || text.to_lowercase().contains(" named ")
         || text.contains(':');
     // "Song title ideas", "2 song title suggestions" ask for names, not a new song.
     let suggestions = words.has_any(&["ideas", "suggestions", "suggest", "options", "brainstorm"]);
