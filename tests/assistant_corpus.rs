@@ -504,11 +504,12 @@ fn request_corpus_by_split_and_tag() {
         percentile(0.5),
         percentile(0.95)
     );
-    // Floors that keep what the language layer reached. `fresh2.json` (410 requests) and
-    // `fresh3.json` (546), both aimed at the held-out split's weak kinds and written blind to
-    // the parser, joined train and dev at 62.7 % and 63.0 % for the router before any change
-    // for them, so train and dev sit lower than the 97 % they once showed; the held-out test
-    // split went from 77.5 % to 81.4 % over two rounds. Its target is 95 % and is not met
+    // Floors that keep what the language layer reached. `fresh2.json` (410 requests),
+    // `fresh3.json` (546) and `fresh4.json` (510), all aimed at the held-out split's weak
+    // kinds and written blind to the parser, joined train and dev at 62.7 %, 63.0 % and
+    // 60.4 % for the router before any change for them, so train and dev sit lower than the
+    // 97 % they once showed; the held-out test split went from 77.5 % to 81.8 % over three
+    // rounds. Its target is 95 % and is not met
     // yet. No inversion is allowed where it was tuned, and the held-out split may not get
     // worse than measured.
     if splits == "train,dev,test" {

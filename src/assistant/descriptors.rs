@@ -48,6 +48,11 @@ const SPACES: &[(&[&str], f32)] = &[
             "basilica",
             "sigur",
             "gregorian",
+            "endless",
+            "wash",
+            "washed out",
+            "haze",
+            "drenched",
         ],
         0.8,
     ),
@@ -81,6 +86,10 @@ const SPACES: &[(&[&str], f32)] = &[
             "dry vocal",
             "dry vocals",
             "dry voice",
+            "dead dry",
+            "no tail",
+            "no room",
+            "booth",
             "make it dry",
             "in your face",
             "in my face",
@@ -188,6 +197,12 @@ const WISHES: &[(&[&str], &[SoundChange])] = &[
             "clarity",
             "clearer",
             "more clear",
+            "forward",
+            "in front",
+            "cut through",
+            "needs to cut",
+            "make it cut",
+            "brilliance",
         ],
         &[SoundChange::PresenceBy(0.2)],
     ),
@@ -225,6 +240,35 @@ const WISHES: &[(&[&str], &[SoundChange])] = &[
         &[SoundChange::Pitch(-5.0), SoundChange::Formant(-2.5)],
     ),
     (
+        // Registers described rather than named in semitones.
+        &[
+            "huge and low",
+            "big and low",
+            "way down low",
+            "super low",
+            "very low",
+            "all low",
+            "grave",
+            "booming",
+            "bass voice",
+        ],
+        &[SoundChange::Pitch(-5.0), SoundChange::Formant(-2.5)],
+    ),
+    (
+        &[
+            "acute",
+            "squeaky",
+            "sped up",
+            "high and small",
+            "small voice",
+            "tiny voice",
+            "smaller sounding",
+            "high pitched",
+            "girly",
+        ],
+        &[SoundChange::Pitch(5.0), SoundChange::Formant(2.5)],
+    ),
+    (
         &["younger", "childlike", "like a kid", "like a child"],
         &[SoundChange::Formant(1.5)],
     ),
@@ -250,6 +294,57 @@ const WISHES: &[(&[&str], &[SoundChange])] = &[
         &[SoundChange::Reverb(0.5)],
     ),
 ];
+
+/// Whether the words push a described space away ("less wash", "no big hall").
+fn pushed_away(words: &[&str]) -> bool {
+    words
+        .iter()
+        .any(|w| matches!(*w, "less" | "no" | "not" | "without" | "fewer"))
+}
+
+/// Whether the words name a sound to reach rather than complain about one: a reference
+/// ("that ... voice", "like ...", "give me ...") with no word of complaint ("too", "my",
+/// "sounds", "fix"...).
+fn is_goal(words: &[&str]) -> bool {
+    let reference = words
+        .iter()
+        .any(|w| matches!(*w, "that" | "like" | "want" | "give" | "gimme"));
+    let complaint = words.iter().any(|w| {
+        matches!(
+            *w,
+            "too"
+                | "my"
+                | "sounds"
+                | "so"
+                | "fix"
+                | "less"
+                | "not"
+                | "it's"
+                | "its"
+                | "kinda"
+                | "getting"
+                | "bit"
+                | "way"
+                | "really"
+                | "very"
+                | "no"
+                | "don't"
+                | "dont"
+                | "hate"
+        )
+    });
+    reference && !complaint
+}
+
+/// The opposite of a tone change (what a complaint fixes, wanted instead).
+fn reversed(change: SoundChange) -> SoundChange {
+    match change {
+        SoundChange::WarmthBy(v) => SoundChange::WarmthBy(-v),
+        SoundChange::PresenceBy(v) => SoundChange::PresenceBy(-v),
+        SoundChange::Formant(v) => SoundChange::Formant(-v),
+        other => other,
+    }
+}
 
 /// Whether `words` holds `phrase`'s words in a row.
 fn contains_phrase(words: &[&str], phrase: &str) -> bool {
@@ -277,7 +372,7 @@ pub fn sound_changes(words: &[&str]) -> Vec<SoundChange> {
         out.push(SoundChange::Backing);
         return out;
     }
-    if let Some(reverb) = first_match(words, SPACES) {
+    if let Some(reverb) = first_match(words, SPACES).filter(|r| *r == 0.0 || !pushed_away(words)) {
         out.push(SoundChange::Reverb(reverb));
     }
     if let Some(preset) = first_match(words, CHARACTERS) {
@@ -285,10 +380,19 @@ pub fn sound_changes(words: &[&str]) -> Vec<SoundChange> {
     }
     // "More nasal" would need the opposite fix, so "more" with a complaint is not read here.
     let wants_more = words.contains(&"more") && !words.contains(&"less");
+    // "That squashed thin voice": a sound named as the goal, so the complaint's fix turns
+    // round (thin wanted: less body).
+    let goal = is_goal(words);
     let complaints = COMPLAINTS.iter().filter(|_| !wants_more);
     for (phrases, changes) in complaints.chain(WISHES) {
         if phrases.iter().any(|p| contains_phrase(words, p)) {
+            let is_complaint = COMPLAINTS.iter().any(|(c, _)| std::ptr::eq(*c, *phrases));
             for change in *changes {
+                let change = &if goal && is_complaint {
+                    reversed(*change)
+                } else {
+                    *change
+                };
                 let same_kind = out
                     .iter()
                     .any(|c| std::mem::discriminant(c) == std::mem::discriminant(change));

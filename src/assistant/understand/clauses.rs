@@ -12,6 +12,8 @@ const JOINERS: [&str; 7] = ["and", "then", "plus", "also", "after", "afterwards"
 /// The request cut into clauses (never empty pieces).
 pub fn split(words: &Words) -> Vec<Words> {
     let mut out: Vec<Vec<Word>> = vec![Vec::new()];
+    // Which clauses an "and" or "plus" started (their verb may be the one before).
+    let mut anded = vec![false];
     for (i, w) in words.words.iter().enumerate() {
         // "Formant plus three" is a sign, not two orders.
         let sign = w.text == "plus"
@@ -21,6 +23,7 @@ pub fn split(words: &Words) -> Vec<Words> {
         let starts = w.boundary || joiner;
         if starts && out.last().is_some_and(|c| !c.is_empty()) {
             out.push(Vec::new());
+            anded.push(joiner && matches!(w.text.as_str(), "and" | "plus"));
         }
         if joiner {
             continue;
@@ -31,10 +34,34 @@ pub fn split(words: &Words) -> Vec<Words> {
             last.push(word);
         }
     }
-    out.into_iter()
-        .filter(|c| !c.is_empty())
-        .map(|c| Words { words: c })
-        .collect()
+    let mut clauses: Vec<Vec<Word>> = Vec::with_capacity(out.len());
+    for (clause, anded) in out.into_iter().zip(anded) {
+        if clause.is_empty() {
+            continue;
+        }
+        match clauses.last_mut() {
+            // "Strip out the robot and whisper effects": a bare control after "and" shares
+            // the verb before it.
+            Some(last) if anded && is_bare_control(&clause) => {
+                last.extend(clause.into_iter().map(|mut w| {
+                    w.boundary = false;
+                    w
+                }));
+            }
+            _ => clauses.push(clause),
+        }
+    }
+    clauses.into_iter().map(|c| Words { words: c }).collect()
+}
+
+/// Whether a clause only names controls ("the whisper effects"), with no verb, direction
+/// or value of its own.
+fn is_bare_control(clause: &[Word]) -> bool {
+    let names = |w: &&Word| super::relative::CONTROLS.contains(&w.text.as_str());
+    clause.iter().any(|w| names(&w))
+        && clause.iter().all(|w| {
+            names(&w) || matches!(w.text.as_str(), "the" | "my" | "effect" | "effects" | "fx")
+        })
 }
 
 /// A run of clauses with one topic, in request order.
@@ -54,7 +81,17 @@ pub fn group(clauses: Vec<(Words, Option<Topic>)>) -> Vec<Group> {
     for (words, topic) in clauses {
         match topic {
             None => match groups.last_mut() {
-                Some(g) => g.words.words.extend(words.words),
+                Some(g) => {
+                    let mut words = words;
+                    // "Reverb is very strong. Less, please": a bare direction moves the
+                    // control just named, so it reads as the same clause.
+                    if is_bare_direction(&words) {
+                        if let Some(first) = words.words.first_mut() {
+                            first.boundary = false;
+                        }
+                    }
+                    g.words.words.extend(words.words)
+                }
                 None => pending.extend(words.words),
             },
             Some(t) => {
@@ -72,6 +109,18 @@ pub fn group(clauses: Vec<(Words, Option<Topic>)>) -> Vec<Group> {
         }
     }
     groups
+}
+
+/// Words that only say which way to move (or how far), with nothing named to move.
+const DIRECTIONS: [&str; 16] = [
+    "less", "more", "down", "up", "back", "lower", "higher", "louder", "quieter", "softer",
+    "slightly", "bit", "touch", "little", "reduce", "increase",
+];
+
+/// Whether a clause is a short direction on its own ("less, please", "pull it back a bit"):
+/// at most four words, one of them a direction.
+fn is_bare_direction(words: &Words) -> bool {
+    words.len() <= 4 && words.has_any(&DIRECTIONS)
 }
 
 #[cfg(test)]

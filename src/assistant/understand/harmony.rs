@@ -9,8 +9,11 @@ use crate::assistant::state::ParamValue;
 use crate::assistant::tools::{ToolCall, ToolName, HARMONY_MODES};
 
 /// Words that name harmony voices.
-const HARMONY_WORDS: [&str; 9] = [
+const HARMONY_WORDS: [&str; 12] = [
     "stacks",
+    "bvs",
+    "bgvs",
+    "bv",
     "harmony",
     "harmonies",
     "harmonys",
@@ -51,6 +54,39 @@ pub fn mentions(words: &Words) -> bool {
             .iter()
             .any(|w| w.starts_with("harmoniz") || w.starts_with("harmonis"))
         || HARMONY_PHRASES.iter().any(|p| words.has_phrase(p))
+        || other_singers(words)
+}
+
+/// Voices besides the singer's, named without the word "harmony": "3 voices", "two second
+/// voices" (Spanish and Italian say harmonies so), "one more voice to sing with me", "2
+/// people singing with me". One "voice" alone is the singer's own ("make my voice deeper").
+fn other_singers(words: &Words) -> bool {
+    let counted = (1..words.len()).any(|i| {
+        matches!(words.at(i), "voices" | "singers" | "people" | "vocalists")
+            && counted_word(words.at(i - 1))
+    });
+    let second = words.has_phrase("second voice") || words.has_phrase("second voices");
+    let more = [
+        "one more voice",
+        "another voice",
+        "extra voice",
+        "extra voices",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
+    let with_me = words.has_phrase("with me")
+        && words.has_any(&[
+            "sing", "sings", "singing", "voice", "voices", "people", "singers",
+        ]);
+    counted || second || more || with_me
+}
+
+/// Whether a word counts voices ("two", "3", "a couple of" ends in "of").
+fn counted_word(w: &str) -> bool {
+    matches!(
+        w,
+        "1" | "2" | "3" | "one" | "two" | "three" | "couple" | "few" | "more" | "extra" | "second"
+    )
 }
 
 /// The `voice_harmony` call the words ask for, if they are about harmony.
@@ -122,7 +158,8 @@ fn count(words: &Words, now: u8) -> Option<u8> {
     if words.has_any(&["another"]) || words.has_phrase("one more") {
         return Some((now + 1).clamp(1, 3));
     }
-    if words.has("second") {
+    // "The second voices are too strong" names those sounding; "a second harmony" adds.
+    if words.has_phrase("a second") {
         return Some((now.max(1) + 1).min(3));
     }
     let explicit = words.texts().into_iter().find_map(|w| match w {
@@ -182,7 +219,11 @@ fn level_move(words: &Words) -> Option<f32> {
 
 /// The stereo width asked for: "wide" sets a wide spread, "wider"/"narrower" move it.
 fn width(words: &Words, now: f32) -> Option<f32> {
-    let narrower = words.has_any(&NARROWER) || words.has_phrase("less wide");
+    // "Pull the width in", "tighten the spread": narrower.
+    let pulled_in = words.has_any(&["pull", "bring", "tighten", "tighter"])
+        && (words.has("in") || words.has_any(&["tighten", "tighter"]))
+        && words.has_any(&["width", "spread", "stereo", "wide"]);
+    let narrower = words.has_any(&NARROWER) || words.has_phrase("less wide") || pulled_in;
     let less_spread = words.has_any(&["less", "down", "reduce", "lower"]) && words.has_any(&WIDER);
     if narrower || less_spread {
         return Some(now - step(words));

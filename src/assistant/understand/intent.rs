@@ -55,11 +55,16 @@ pub fn asks(text: &str, words: &Words) -> bool {
         || text.to_lowercase().contains(" named ")
         || text.contains(':');
     // "Song title ideas", "2 song title suggestions" ask for names, not a new song.
-    let suggestions = words.has_any(&["ideas", "suggestions", "suggest", "options", "brainstorm"]);
+    // Titles asked for after the new song ("new intent 'X', then four title ideas") are a
+    // second order, not the first.
+    let suggestions = words.has_any(&["ideas", "suggestions", "suggest", "options", "brainstorm"])
+        && then_titles(text).is_none();
     new && song
         && titled
         && !suggestions
-        && !words.has_any(&["backing", "beat", "reverb", "say", "read"])
+        && !words.has_any(&[
+            "backing", "beat", "reverb", "say", "read", "speak", "announce", "narrate", "tts",
+        ])
 }
 
 /// Reads an `intent_new` call, or `None` when no title can be found.
@@ -96,6 +101,8 @@ fn title(text: &str) -> Option<String> {
         "song: ",
         "intent: ",
         "title ",
+        "intention ",
+        "intent ",
     ] {
         if let Some(i) = lower.find(marker) {
             let rest = &text[i + marker.len()..];
@@ -114,7 +121,12 @@ fn title(text: &str) -> Option<String> {
 /// Chair - it's a grief song"): a title may hold "and", but not "and" before an order.
 fn next_order(title: &str) -> Option<usize> {
     let lower = title.to_lowercase();
-    const ORDERS: [&str; 10] = [
+    const ORDERS: [&str; 15] = [
+        " with the mood",
+        " with mood",
+        " (",
+        " feeling ",
+        " + ",
         " - ",
         " — ",
         " – ",

@@ -210,16 +210,17 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
         "more", "less", "off", "by", "reduce", "increase", "crank",
     ]);
     let setting = words.has_any(&["to", "at", "set", "on", "in", "put"]) || !moving;
+    let sets_to = sets_to(words);
     if let Some((db, signed)) = decibels(words) {
         let down = words.has_any(&[
             "down", "quieter", "softer", "lower", "cut", "drop", "reduce", "less", "off", "minus",
             "quiet", "soft",
         ]) && !words.has_phrase("too quiet");
-        if moving && !(setting && signed) && !words.has_any(&["to", "at"]) {
+        if moving && !(setting && signed) && !sets_to {
             return Some(now + if down { -db.abs() } else { db.abs() });
         }
         // "beat +5db": a plus sign with nothing set is a step up.
-        if signed && db > 0.0 && !words.has_any(&["to", "at", "set"]) {
+        if signed && db > 0.0 && !sets_to && !words.has("set") {
             return Some(now + db);
         }
         return Some(db);
@@ -242,6 +243,16 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
         }
     }
     vague_level(words, now, switched, backing)
+}
+
+/// Whether a "to" or "at" names the value to set ("down to -6", "at -10"), not the
+/// reference of a step ("down 3 dB relative to now", "compared to before").
+fn sets_to(words: &Words) -> bool {
+    (0..words.len()).any(|k| {
+        matches!(words.at(k), "to" | "at")
+            && !matches!(words.before(k), "relative" | "compared" | "next" | "close")
+            && words.at(k + 1) != "all"
+    })
 }
 
 /// "Louder", "way in the background", "I can't hear it": a step from where it is.

@@ -31,7 +31,7 @@ pub mod targets;
 pub mod tune;
 pub mod vocab;
 
-use serde_json::{json, Map};
+use serde_json::{json, Map, Value};
 
 use self::classify::Topic;
 use self::normalise::Words;
@@ -117,9 +117,14 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         return Decision::Answer(answer);
     }
     if is_question(&words) && !is_order(&words) {
-        // A question nothing reads ("who are you?") is the model's to answer.
+        // A question nothing reads ("who are you?") is the model's to answer; the scorer
+        // may only turn it into a look at the settings ("what have you changed?"), never
+        // into an order ("what do you think of my song?" is not "plan my song").
         return match unread(&words) {
             Decision::Unread => Decision::Pass,
+            Decision::Calls(c) if c.iter().any(|c| c.tool != ToolName::GetState.as_str()) => {
+                Decision::Pass
+            }
             other => other,
         };
     }
@@ -214,7 +219,9 @@ fn is_question(words: &Words) -> bool {
         && matches!(
             words.at(1),
             "you" | "i" | "we" | "it" | "this" | "that" | "the" | "my" | "a"
-        );
+        )
+        // "Do a rock backing in E" orders.
+        && !(words.at(0) == "do" && words.at(1) == "a");
     wh || yes_no
 }
 
@@ -302,9 +309,13 @@ fn with_targets(call: Option<ToolCall>, words: &Words) -> Option<ToolCall> {
     };
     match call {
         Some(mut call) => {
-            // The notes of a note set are not a key ("don't let it pull me to B").
+            // The notes of a note set are not a key ("don't let it pull me to B"), and
+            // removing a note from the tuning does not switch the tuning off.
             if targets::note_set(words).is_some() {
                 call.args.remove("key");
+                if call.args.get("enabled") == Some(&Value::Bool(false)) {
+                    call.args.remove("enabled");
+                }
             }
             call.args.extend(extra.args);
             Some(call)
@@ -489,6 +500,33 @@ mod tests {
         );
         assert_eq!(moved("no whisper, more warmth", &s, "whisper"), Some(0.0));
         assert!(moved("no whisper, more warmth", &s, "warmth").unwrap_or(0.0) > 0.5);
+    }
+
+    #[test]
+    fn phrasings_from_the_fourth_blind_corpus() {
+        let c = calls("first say here comes the drop, after make an edm track at 128");
+        assert_eq!(c[0].0, "voice_speak");
+        assert_eq!(c[0].1["text"], "here comes the drop");
+        assert_eq!(c[1].0, "backing_generate");
+        assert_eq!(c[1].1["tempo_bpm"], 128);
+        assert_eq!(
+            calls("put me two second voices")[0],
+            ("voice_harmony".into(), json!({"voices": 2}))
+        );
+        let c = calls("do a rock backing in E");
+        assert_eq!(c[0].1["key"], "E");
+        assert_eq!(c[0].1["style"], "rock");
+        let mut s = ParamSnapshot::default();
+        s.set("mod_robot", ParamValue::Float(0.7));
+        s.set("mod_whisper", ParamValue::Float(0.5));
+        s.set("mod_reverb", ParamValue::Float(0.6));
+        s.set("mod_compression", ParamValue::Float(0.8));
+        let text = "strip out the robot and whisper effects";
+        assert_eq!(moved(text, &s, "whisper"), Some(0.0), "{text}");
+        let v = moved("Reverb is very strong. Less, please.", &s, "reverb");
+        assert!(v.is_some_and(|v| v < 0.6), "{v:?}");
+        let v = moved("ease up on the comp", &s, "compression");
+        assert!(v.is_some_and(|v| v < 0.8), "{v:?}");
     }
 
     #[test]

@@ -59,6 +59,12 @@ pub fn features(words: &Words) -> Vec<String> {
     out
 }
 
+/// Additive smoothing of each feature's share in a label. Add-one let a label with few
+/// examples win on words it never saw: with 20 examples an unseen word weighed 1/22, more
+/// than a word seen in 3 of 100 examples of another label ("what do you think of my song?"
+/// went to `intent_process`). A tenth keeps unseen words possible but unlikely.
+const SMOOTHING: f64 = 0.1;
+
 impl NaiveBayes {
     /// Trains on (request, label) pairs.
     pub fn train<'a>(examples: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
@@ -91,7 +97,7 @@ impl NaiveBayes {
     }
 
     /// The labels with their probabilities, best first (Bernoulli-style: only the features
-    /// present count, with add-one smoothing).
+    /// present count, with light additive smoothing).
     pub fn rank(&self, words: &Words) -> Vec<(String, f64)> {
         let total: f64 = self.docs.iter().map(|d| f64::from(*d)).sum();
         if total == 0.0 {
@@ -108,7 +114,8 @@ impl NaiveBayes {
                 continue;
             };
             for (i, s) in scores.iter_mut().enumerate() {
-                let p = (f64::from(row[i]) + 1.0) / (f64::from(self.docs[i]) + 2.0);
+                let p =
+                    (f64::from(row[i]) + SMOOTHING) / (f64::from(self.docs[i]) + 2.0 * SMOOTHING);
                 *s += p.ln();
             }
         }

@@ -82,6 +82,14 @@ pub const VOICE_WORDS: &[&str] = &[
     "squash",
     "punchy",
     "upfront",
+    "air",
+    "respiration",
+    "monotone",
+    "mechanical",
+    "android",
+    "cyborg",
+    "roboticize",
+    "robotize",
     "octave",
 ];
 
@@ -146,7 +154,8 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
 pub const CARTOON_CHARACTERS: &[&str] = &[
     "cartoon", "toon", "squeaky", "mickey", "minnie", "smurf", "kid", "kids", "child", "baby",
     "toddler", "mouse", "elf", "fairy", "minion", "minions", "pikachu", "gnome", "pixie",
-    "munchkin", "squirrel", "hamster", "pitufo",
+    "munchkin", "squirrel", "hamster", "pitufo", "cricket", "gremlin", "goblin", "imp", "sprite",
+    "insect", "bee", "mosquito", "tweety", "canary",
 ];
 
 /// Sped-up characters: the chipmunk sound (an octave up).
@@ -177,6 +186,12 @@ pub const LOW_CHARACTERS: &[&str] = &[
     "sauron",
     "grizzly",
     "kidnapper",
+    "dragon",
+    "titan",
+    "golem",
+    "colossus",
+    "behemoth",
+    "cyclops",
 ];
 
 /// Slowed-down records: "slowed + reverb" (a little lower, in a big reverb) and "chopped and
@@ -192,11 +207,18 @@ fn slowed(words: &Words, args: &mut Map<String, Value>) {
     }
 }
 
+/// Whether one of `names` is asked for, not pushed away ("less chipmunky on the formant").
+fn wanted(words: &Words, names: &[&str]) -> bool {
+    words
+        .find_any(names)
+        .is_some_and(|i| !matches!(words.before(i), "less" | "no" | "not" | "without"))
+}
+
 /// Characters that set pitch and formant together.
 fn character(words: &Words, args: &mut Map<String, Value>) {
     // A baby monitor is a small speaker, not a child's voice.
-    let cartoon = words.has_any(CARTOON_CHARACTERS) && !words.has("monitor");
-    let chipmunk = words.has_any(CHIPMUNK_CHARACTERS);
+    let cartoon = wanted(words, CARTOON_CHARACTERS) && !words.has("monitor");
+    let chipmunk = wanted(words, CHIPMUNK_CHARACTERS);
     // "Deep in a giant cave" is a place, not a giant's voice.
     let place = words.has_any(&["cave", "hall", "church", "cathedral", "room", "canyon"]);
     let demon = words.has_any(LOW_CHARACTERS) && !(place && words.has("giant"))
@@ -263,7 +285,12 @@ fn telephone(words: &Words, args: &mut Map<String, Value>) {
 /// two semis", "two lower than it is now", "down 2 from here", "a second octave on top of
 /// the shift", "bring the pitch shift down a tone" (the shift itself is what moves).
 fn from_now(words: &Words, at: usize) -> bool {
-    let near = |w: &&str| matches!(*w, "more" | "another" | "extra" | "further" | "additional");
+    let near = |w: &&str| {
+        matches!(
+            *w,
+            "more" | "another" | "extra" | "further" | "additional" | "still"
+        )
+    };
     let interval = |w: &str| {
         matches!(
             w,
@@ -305,6 +332,8 @@ fn keeps_pitch(words: &Words) -> bool {
         || words.has_phrase("same pitch")
         || words.has_phrase("without changing")
         || words.has_phrase("keep the pitch")
+        || words.has_phrase("pitch stays")
+        || words.has_phrase("same key")
 }
 
 /// Pitch and formant shifts: intervals with direction, resets, steps from where they are.
@@ -436,7 +465,19 @@ fn robot(
 ) {
     // Daft Punk's voices are vocoders.
     let robot_at = words
-        .find_any(&["robot", "robotic", "vocoder", "droid", "robott"])
+        .find_any(&[
+            "robot",
+            "robotic",
+            "vocoder",
+            "droid",
+            "robott",
+            "monotone",
+            "mechanical",
+            "android",
+            "cyborg",
+            "roboticize",
+            "robotize",
+        ])
         .or_else(|| words.find_phrase("daft punk"));
     let Some(i) = robot_at else {
         return;
@@ -485,7 +526,12 @@ fn effects(
             );
         }
     };
-    set(&["breath", "air"], "breathiness", "mod_breath", EFFECT);
+    set(
+        &["breath", "air", "respiration"],
+        "breathiness",
+        "mod_breath",
+        EFFECT,
+    );
     if preset != Some("intimate_whisper") {
         set(&["whisper"], "whisper", "mod_whisper", EFFECT);
     }

@@ -117,14 +117,40 @@ fn mood(words: &Words) -> Option<String> {
     if let Some(i) = words.find_any(&MOODS) {
         return Some(words.at(i).to_string());
     }
+    if let Some(theme) = after_song_noun(words) {
+        return Some(theme);
+    }
     let noun = words.find_any(&SONG_NOUNS)?;
     let before = words.before(noun);
     (noun >= 2
+        && !words.words[noun].boundary
         && !matches!(
             before,
-            "a" | "an" | "my" | "the" | "this" | "for" | "of" | "song"
-        ))
+            "a" | "an" | "my" | "the" | "this" | "for" | "of" | "song" | "ideas" | "idea"
+        )
+        && !TITLE_WORDS.contains(&before))
     .then(|| before.to_string())
+}
+
+/// Words that name the titles themselves, never their theme.
+const TITLE_WORDS: [&str; 5] = ["title", "titles", "name", "names", "titels"];
+
+/// The theme after a song noun and a preposition, to the clause's end: "a song on my
+/// grandmother", "names for a song of the night".
+fn after_song_noun(words: &Words) -> Option<String> {
+    let noun = words.find_any(&SONG_NOUNS)?;
+    if !matches!(
+        words.at(noun + 1),
+        "on" | "for" | "of" | "abt" | "about" | "to"
+    ) {
+        return None;
+    }
+    let theme: Vec<&str> = (noun + 2..words.len())
+        .take_while(|&k| !words.words[k].boundary)
+        .map(|k| words.at(k))
+        .filter(|w| !matches!(*w, "a" | "an" | "the" | "please" | "pls" | "thanks"))
+        .collect();
+    (1..=5).contains(&theme.len()).then(|| theme.join(" "))
 }
 
 /// The words before "vibe", "feel" or "mood" in their clause: "sad breakup vibe".
@@ -134,6 +160,11 @@ fn vibe(words: &Words) -> Option<String> {
         .rev()
         .find(|&k| words.words[k].boundary)
         .unwrap_or(0);
+    // "Song names for a late night vibe": the theme starts after "for".
+    let start = (start..i)
+        .rev()
+        .find(|&k| matches!(words.at(k), "for" | "about" | "with"))
+        .map_or(start, |k| k + 1);
     let theme: Vec<&str> = (start..i)
         .map(|k| words.at(k))
         .filter(|w| {

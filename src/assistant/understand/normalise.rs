@@ -26,7 +26,7 @@ pub struct Words {
 
 /// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
 /// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 112] = [
+const JOINED: [(&str, &str); 117] = [
     // Phrases that mean a word the readers know (removal, keys and voices in other
     // languages, half tones).
     ("take away", "remove"),
@@ -132,6 +132,12 @@ const JOINED: [(&str, &str); 112] = [
     ("more soft", "softer"),
     ("more strong", "stronger"),
     ("more light", "lighter"),
+    // "Still" keeps the learner's "more": "a half tone more high" is from where it is.
+    ("more low", "lower still"),
+    ("more quiet", "quieter"),
+    ("more high", "higher still"),
+    ("more grave", "lower still"),
+    ("more acute", "higher still"),
     ("too much loud", "too loud"),
     // "Enough robot now": no more of it.
     ("enough of the", "no more"),

@@ -108,6 +108,9 @@ const EASING: &[&str] = &[
     "not as",
     "not too",
     "not that",
+    "bit much",
+    "little much",
+    "tad much",
 ];
 
 /// Words that raise.
@@ -183,8 +186,29 @@ fn phrase_near(words: &Words, at: usize, phrase: &str) -> bool {
     hi - lo <= 4 && !(lo + 1..=hi).any(|i| words.words[i].boundary)
 }
 
+/// The first word of the clause that holds word `at`.
+fn clause_lead<'a>(words: &'a Words, at: usize) -> &'a str {
+    let start = (0..=at.min(words.len().saturating_sub(1)))
+        .rev()
+        .find(|&k| words.words[k].boundary)
+        .unwrap_or(0);
+    words.at(start)
+}
+
+/// Whether the clause's "too" is its last word ("breathier vocal too"): "also", not "too
+/// much".
+fn too_means_also(words: &Words) -> bool {
+    words.find_any(&["too"]).is_some_and(|i| {
+        words.at(i + 1).is_empty() || words.words.get(i + 1).is_some_and(|w| w.boundary)
+    })
+}
+
 /// The size the words ask for.
 pub fn size(window: &[&str]) -> Size {
+    // "More more", as some type for "much more".
+    if window.iter().filter(|w| **w == "more").count() >= 2 {
+        return Size::Big;
+    }
     if window.iter().any(|w| SMALL.contains(w)) {
         Size::Small
     } else if window.iter().any(|w| BIG.contains(w)) {
@@ -198,7 +222,13 @@ pub fn size(window: &[&str]) -> Size {
 pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let win = window(words, at);
     let any = |list: &[&str]| win.iter().any(|w| list.contains(w));
-    let up = any(UP) || any(&["add", "bring"]) && any(&["more"]);
+    // "Add a little warmth" adds to what is there; it never sets less.
+    let adds_little = any(&["add", "give"]) && size(&win) == Size::Small;
+    let up = any(UP) || any(&["add", "bring"]) && any(&["more"]) || adds_little;
+    // "Increase of 25 percent the reverb": the clause's verb says the way.
+    let lead = clause_lead(words, at);
+    let up = up || UP.contains(&lead);
+    let lowers = DOWN.contains(&lead);
     // "Ease off", "dial back", "not so much", "too squashed": lower, never remove.
     // "Dial the warmth back", "pull the reverb back a bit": a lowering verb whose "back"
     // comes after the control ("bring the reverb back" restores, so "bring" is not here).
@@ -207,7 +237,11 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
             "dial", "pull", "roll", "scale", "ease", "knock", "tone", "wind",
         ]);
     let eases = backs || EASING.iter().any(|p| phrase_near(words, at, p));
-    let down = any(DOWN) || words.has_phrase("too much") || eases || any(&["too"]) && !up;
+    // "Ease up on the comp" eases; its "up" is not a raise.
+    let up = up && !(eases && !any(&["more"]));
+    // "Breathier vocal too": a "too" that ends its clause means "also".
+    let too = any(&["too"]) && !too_means_also(words);
+    let down = any(DOWN) || words.has_phrase("too much") || eases || too && !up || lowers;
     // "Why not add some": a suggestion, not a negation.
     let why_not = words.has_phrase("why not");
     let off_word = win

@@ -54,7 +54,8 @@ fn plus_joins(text: &str) -> String {
     out
 }
 
-/// "One and a half decibels" -> "1.5 decibels", "a dB and a half" -> "1.5 dB".
+/// "One and a half decibels" -> "1.5 decibels", "a dB and a half" -> "1.5 dB", "minus
+/// four and a half dB" -> "minus 4.5 dB".
 fn halves(text: &str) -> String {
     let mut out = text.to_string();
     for (from, to) in HALVES {
@@ -66,7 +67,27 @@ fn halves(text: &str) -> String {
             out = format!("{}{to}{}", &out[..i], &out[i + from.len()..]);
         }
     }
-    out
+    any_number_and_a_half(&out)
+}
+
+/// Any whole number (in digits or words up to twenty) before "and a half": the number plus
+/// one half.
+fn any_number_and_a_half(text: &str) -> String {
+    const MARK: &str = " and a half";
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return text.to_string();
+    }
+    let Some(at) = lower.find(MARK) else {
+        return text.to_string();
+    };
+    let start = lower[..at].rfind(' ').map_or(0, |i| i + 1);
+    let Some(n) = super::normalise::number(&lower[start..at])
+        .filter(|n| n.fract() == 0.0 && (0.0..=20.0).contains(n))
+    else {
+        return text.to_string();
+    };
+    format!("{}{}{}", &text[..start], n + 0.5, &text[at + MARK.len()..])
 }
 
 /// "0,5" -> "0.5" where a lone zero starts the number, and "1,5 dB" -> "1.5 dB" where a
@@ -159,5 +180,10 @@ mod tests {
             before_split("turn my level up one and a half decibels"),
             "turn my level up 1.5 decibels"
         );
+        assert_eq!(
+            before_split("minus four and a half dB on the output"),
+            "minus 4.5 dB on the output"
+        );
+        assert_eq!(before_split("rock and a half"), "rock and a half");
     }
 }

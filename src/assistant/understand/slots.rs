@@ -6,8 +6,12 @@ use super::normalise::{number, Words};
 use crate::music::theory::{PitchClass, ScaleKind};
 
 /// Scale names, longest first so "harmonic minor" wins over "minor".
-const SCALE_WORDS: [(&str, ScaleKind); 25] = [
+const SCALE_WORDS: [(&str, ScaleKind); 29] = [
     ("harmonic minor", ScaleKind::HarmonicMinor),
+    ("minor pent", ScaleKind::MinorPentatonic),
+    ("major pent", ScaleKind::MajorPentatonic),
+    ("minor penta", ScaleKind::MinorPentatonic),
+    ("major penta", ScaleKind::MajorPentatonic),
     ("melodic minor", ScaleKind::MelodicMinor),
     ("jazz minor", ScaleKind::MelodicMinor),
     ("natural minor", ScaleKind::Minor),
@@ -157,6 +161,12 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
         next += 1;
     }
     let pc = note.parse::<PitchClass>().ok()?;
+    // "F#m pentatonic": the glued quality names which pentatonic.
+    let glued = glued.map(|g| match (g, words.at(next)) {
+        (ScaleKind::Minor, "pentatonic" | "pent" | "penta") => ScaleKind::MinorPentatonic,
+        (ScaleKind::Major, "pentatonic" | "pent" | "penta") => ScaleKind::MajorPentatonic,
+        _ => g,
+    });
     let scale = glued.or_else(|| {
         // "A minor third" is an interval, not A minor.
         scale_at(words, next)

@@ -8,8 +8,9 @@ use super::normalise::Words;
 use crate::assistant::tools::{ToolCall, ToolName};
 
 /// Words that ask for speech.
-const VERBS: [&str; 12] = [
+const VERBS: [&str; 13] = [
     "say",
+    "sya",
     "speech",
     "tts",
     "speak",
@@ -73,18 +74,30 @@ pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
         (inner, before, order_after(&rest))
     } else if let Some((before, after)) = text.split_once(':') {
         let lead = Words::new(before);
-        if !lead.has_any(&VERBS) && !lead.has_any(&["aloud", "loud", "vox", "guide"]) {
+        // "Confident voice: welcome to the show" names a speaking voice, so it speaks.
+        let speaking_voice = lead.has("voice") && profile(&lead) != "narrator_neutral";
+        if !lead.has_any(&VERBS)
+            && !lead.has_any(&["aloud", "loud", "vox", "guide"])
+            && !speaking_voice
+        {
             return None;
         }
         let (spoken, rest) = split_tail(after);
         (spoken, before.to_string(), rest)
     } else {
-        if !leads(words, verb_at) {
+        if !starts_clause(words, verb_at) {
             return None;
         }
         let spoken = after_verb(text)?;
-        (spoken, String::new(), String::new())
+        let (spoken, rest) = cut_order(&spoken);
+        let before = if leads(words, verb_at) {
+            String::new()
+        } else {
+            prior_orders(text).unwrap_or_default()
+        };
+        (spoken, before, rest)
     };
+    let spoken = without_voice_note(&spoken);
     let spoken = spoken
         .trim()
         .trim_end_matches(['.', '!', ' '])
@@ -134,10 +147,12 @@ pub fn prior_orders(text: &str) -> Option<String> {
             .trim_end_matches([',', '.', ';', '&', '+', ' '])
             .trim_end();
         let lowered = trimmed.to_lowercase();
-        let cut = ["then", "and", "please", "also", "now"]
-            .iter()
-            .find(|j| lowered == **j || lowered.ends_with(&format!(" {j}")))
-            .map(|j| trimmed.len() - j.len());
+        let cut = [
+            "then", "and", "please", "also", "now", "after", "have it", "make it", "let it",
+        ]
+        .iter()
+        .find(|j| lowered == **j || lowered.ends_with(&format!(" {j}")))
+        .map(|j| trimmed.len() - j.len());
         match cut {
             Some(n) => prior = trimmed.get(..n).unwrap_or("").trim_end(),
             None => {
@@ -147,6 +162,76 @@ pub fn prior_orders(text: &str) -> Option<String> {
         }
     }
     (Words::new(prior).len() >= 2).then(|| prior.to_string())
+}
+
+/// Whether the verb at `verb_at` starts a clause: it leads, or it follows a joining word or
+/// a comma ("make me a robot and after say we are the machines").
+fn starts_clause(words: &Words, verb_at: usize) -> bool {
+    // "I sang out of tune? say me honestly" is "tell me", as some learners write it.
+    let tell_me = words.at(verb_at) == "say" && words.at(verb_at + 1) == "me";
+    leads(words, verb_at)
+        || !tell_me && words.words.get(verb_at).is_some_and(|w| w.boundary)
+        || !tell_me
+            && matches!(
+                words.before(verb_at),
+                "then" | "after" | "and" | "also" | "next" | "later" | "afterwards"
+            )
+}
+
+/// A note in brackets that names the speaking voice ("welcome (confident)"): read for the
+/// voice, never spoken.
+fn without_voice_note(spoken: &str) -> String {
+    let Some(open) = spoken.find('(') else {
+        return spoken.to_string();
+    };
+    let Some(len) = spoken[open..].find(')') else {
+        return spoken.to_string();
+    };
+    let note = &spoken[open + 1..open + len];
+    if profile(&Words::new(note)) == "narrator_neutral" {
+        return spoken.to_string();
+    }
+    format!("{}{}", &spoken[..open], &spoken[open + len + 1..])
+}
+
+/// Spoken words without quotes, cut where an order joins after them ("here comes the drop,
+/// after make an edm track"): (spoken, order).
+fn cut_order(spoken: &str) -> (String, String) {
+    let lower = spoken.to_lowercase();
+    const JOINS: [&str; 10] = [
+        ", and then ",
+        " and then ",
+        ", then ",
+        ". then ",
+        " then ",
+        ", after ",
+        " and after ",
+        ", and ",
+        " and ",
+        " + ",
+    ];
+    let cut = JOINS
+        .iter()
+        .filter_map(|j| lower.find(j).map(|i| (i, i + j.len())))
+        .filter(|(_, end)| {
+            let tail = Words::new(&spoken[*end..]);
+            let first = usize::from(matches!(tail.at(0), "that" | "this"));
+            ORDER_VERBS.contains(&tail.at(first)) || is_switch(&tail)
+        })
+        .min_by_key(|(i, _)| *i);
+    match cut {
+        Some((i, end)) => (spoken[..i].to_string(), spoken[end..].to_string()),
+        None => (spoken.to_string(), String::new()),
+    }
+}
+
+/// A short switch order ("backing on", "reverb off") that may follow spoken words.
+fn is_switch(tail: &Words) -> bool {
+    tail.len() <= 3
+        && tail.has_any(&["on", "off"])
+        && tail.has_any(&[
+            "backing", "beat", "music", "reverb", "tuning", "autotune", "harmony",
+        ])
 }
 
 /// Whether the verb at `verb_at` is an order: first, or after "please", "can you"...
@@ -168,6 +253,7 @@ fn leads(words: &Words, verb_at: usize) -> bool {
                 | "okay"
                 | "just"
                 | "yo"
+                | "first"
         )
     })
 }
@@ -232,7 +318,7 @@ pub fn quoted_text(text: &str) -> Option<String> {
 /// Text after a colon, cut before a trailing order: "one, two, and kick in the backing".
 fn split_tail(after: &str) -> (String, String) {
     let lower = after.to_lowercase();
-    for joiner in [", and ", " and then ", ", then ", " then "] {
+    for joiner in [", and ", " and then ", ", then ", ". then ", " then "] {
         if let Some(i) = lower.rfind(joiner) {
             let tail = &after[i + joiner.len()..];
             let tail_words = Words::new(tail);

@@ -4,6 +4,27 @@
 
 /// Words the readers look for. A misspelling is corrected only to one of these.
 const DOMAIN: &[&str] = &[
+    // Sounds described rather than named (the descriptors and characters read these).
+    "bite",
+    "wash",
+    "haze",
+    "endless",
+    "booth",
+    "grave",
+    "acute",
+    "monotone",
+    "mechanical",
+    "respiration",
+    "forward",
+    "brilliance",
+    "squeaky",
+    "girly",
+    "android",
+    "cyborg",
+    "dragon",
+    "cricket",
+    "roboticize",
+    "robotize",
     // Tools and controls.
     "tune",
     "tuning",
