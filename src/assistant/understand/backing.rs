@@ -472,6 +472,16 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
             return Some(v);
         }
     }
+    // "10 % faster", "a tenth quicker": a share of the tempo.
+    if let Some(share) = tempo_share(words) {
+        if up != down {
+            return Some(if down {
+                now * (1.0 - share)
+            } else {
+                now * (1.0 + share)
+            });
+        }
+    }
     let by = (0..words.len()).find_map(|i| {
         let v = number(words.at(i))?;
         let unit = matches!(words.at(i + 1), "bpm" | "") || words.before(i) == "by";
@@ -491,6 +501,28 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
         (false, true) => Some(now / factor),
         _ => None,
     }
+}
+
+/// A share of the tempo named as a percentage ("10 %", "ten percent") or a fraction ("a
+/// tenth", "a quarter"), up to a half.
+fn tempo_share(words: &Words) -> Option<f64> {
+    for i in 0..words.len() {
+        let Some(v) = number(words.at(i)) else {
+            continue;
+        };
+        if matches!(words.at(i + 1), "%" | "percent") && (1.0..=50.0).contains(&v.abs()) {
+            return Some(v.abs() / 100.0);
+        }
+    }
+    [
+        ("tenth", 0.1),
+        ("fifth", 0.2),
+        ("quarter", 0.25),
+        ("third", 1.0 / 3.0),
+    ]
+    .iter()
+    .find(|(w, _)| words.has(w) && words.has_any(&["a", "one"]))
+    .map(|(_, share)| *share)
 }
 
 #[cfg(test)]

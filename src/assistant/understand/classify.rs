@@ -240,6 +240,13 @@ pub fn is_undo(words: &Words) -> bool {
         || words.has_phrase("cancel that")
         || words.has_phrase("like before")
         || words.has_phrase("as it was before")
+        || words.has_phrase("how it was")
+        || words.has_phrase("the way it was")
+        || words.has_phrase("previous sound")
+        || words.has_phrase("previous setting")
+        || words.has_phrase("previous settings")
+        || words.has_phrase("restore the last")
+        || words.has_phrase("back to before")
 }
 
 /// Whether the clause asks to turn the song intent into a plan.

@@ -35,7 +35,9 @@ const QUIETER: [&str; 11] = [
     "quieter", "softer", "lower", "down", "loud", "less", "back", "sit", "tuck", "under", "behind",
 ];
 /// Words that ask for more level.
-const LOUDER: [&str; 6] = ["louder", "up", "quiet", "more", "lift", "bump"];
+const LOUDER: [&str; 9] = [
+    "louder", "up", "quiet", "more", "lift", "bump", "stronger", "crank", "double",
+];
 /// Words that ask for more width.
 const WIDER: [&str; 6] = ["wide", "wider", "spread", "width", "pan", "stereo"];
 /// Words that ask for less width.
@@ -186,6 +188,7 @@ fn count(words: &Words, now: u8) -> Option<u8> {
 fn level_move(words: &Words) -> Option<f32> {
     let about_level = words.has_any(&[
         "level", "volume", "vol", "loud", "louder", "quiet", "quieter", "softer", "mix", "strong",
+        "stronger", "weaker", "crank", "double", "halve",
     ]);
     let moved = [
         "turn", "bring", "back", "tuck", "pull", "push", "lift", "bump", "raise",
@@ -208,7 +211,7 @@ fn level_move(words: &Words) -> Option<f32> {
     if words.has_phrase("too quiet") || words.has_phrase("can't hear") {
         return Some(1.0);
     }
-    let down = words.has_any(&QUIETER) && !words.has_any(&["louder"]);
+    let down = words.has_any(&QUIETER) && !words.has_any(&["louder"]) || words.has("weaker");
     let up = words.has_any(&LOUDER) && !words.has_any(&["quieter", "softer", "lower", "down"]);
     match (down, up) {
         (true, false) => Some(-1.0),
@@ -247,6 +250,8 @@ fn width(words: &Words, now: f32) -> Option<f32> {
 fn step(words: &Words) -> f32 {
     if words.has_any(&["bit", "little", "slightly", "touch"]) {
         STEP / 2.0
+    } else if words.has_any(&["much", "way", "lot", "crank", "double", "really"]) {
+        STEP * 1.75
     } else {
         STEP
     }

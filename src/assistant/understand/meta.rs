@@ -55,7 +55,11 @@ pub fn is_state_question(words: &Words) -> bool {
             && matches!(words.at(words.len().saturating_sub(1)), "set" | "at")
         // "What is the retune speed now?": a value asked for, not advice.
         // "Where's my reverb at?", "is the tuning on at the moment?".
-        || words.has_any(&["where", "wheres", "where's"]) && words.has_any(CONTROL_NAMES)
+        || words.has_any(&["where", "wheres", "where's"])
+            && words.has_any(CONTROL_NAMES)
+            // "Bump the verb by a quarter from where it is" moves from there.
+            && !words.has_phrase("from where")
+            && !words.has_phrase("than where")
         || matches!(words.at(0), "is" | "are")
             && words.has_any(&["on", "off", "active", "enabled"])
             && words.has_any(CONTROL_NAMES)

@@ -191,7 +191,11 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
         || words.has_phrase("any tuning")
         || words.has_phrase("any autotune");
     let about_switch = !words.has_any(&["vibrato", "humanize", "retune", "amount"]);
-    if off && about_switch {
+    // "Ease off how hard it snaps", "back off the tuning a bit": less, not off.
+    let eased = ["ease off", "back off", "ease up", "dial back"]
+        .iter()
+        .any(|p| words.has_phrase(p));
+    if off && about_switch && !eased {
         return Some(false);
     }
     let on = words.has_any(&["on", "enable", "activate", "engage"])
@@ -202,8 +206,13 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
 /// A tuning preset named or described.
 fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     // "Less aggressive", "not so hard": softer, never the harder preset named.
-    let less_hard = words.has_any(&["less", "too", "softer", "gentler", "weaker"])
+    let eased = ["ease off", "back off", "ease up", "dial back", "not so"]
+        .iter()
+        .any(|p| words.has_phrase(p));
+    let less_hard = (words.has_any(&["less", "too", "softer", "gentler", "weaker"]) || eased)
         && words.has_any(&[
+            "snaps",
+            "snap",
             "hard",
             "aggressive",
             "robotic",
@@ -300,11 +309,14 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         return;
     }
     // "Snap to the notes instantly": no glide at all.
+    // "As fast as it goes" is at once; "twice as fast as now" is a step.
     let at_once = [
         "no glide",
         "straight to the",
-        "as fast as",
-        "as quick as",
+        "as fast as possible",
+        "as quick as possible",
+        "as fast as it",
+        "as quick as it",
         "right onto",
     ]
     .iter()
@@ -333,13 +345,23 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         || eases
         || words.has("slow") && !complains_slow;
     let slower = (slower && !complains_slow) || complains_fast;
-    let faster = words.has_any(&["faster", "quicker", "snappier", "tighter", "tighten"])
-        || words.has_phrase("speed up")
+    let faster = words.has_any(&[
+        "faster", "quicker", "snappier", "tighter", "tighten", "sooner", "shave",
+    ]) || words.has_phrase("speed up")
         || words.has_phrase("more fast")
         || complains_slow;
     // "Loosen the autotune", "relax it": the tuning's speed eases.
-    let about_retune = words.has_any(&["retune", "correction", "tuning", "glide", "speed"])
-        || eases && words.has("autotune");
+    let about_retune = words.has_any(&[
+        "retune",
+        "correction",
+        "tuning",
+        "glide",
+        "speed",
+        "snap",
+        "snaps",
+        "grab",
+        "autotune",
+    ]) || eases && words.has("autotune");
     if !about_retune {
         return;
     }
@@ -348,7 +370,8 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     let halves = words.has_any(&["half", "halve"])
         || words.has_phrase("divided by two")
         || words.has_phrase("divided by 2")
-        || words.has_any(&["twice", "double"]) && faster;
+        || words.has_any(&["twice", "double"])
+            && (faster || words.has_any(&["fast", "quick", "rapid"]));
     if halves && !slower {
         args.insert("retune_ms".into(), value((now * 0.5).round()));
     } else if words.has("double") && words.has_any(&["retune", "time"]) {
