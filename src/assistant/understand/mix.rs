@@ -205,16 +205,28 @@ fn plain_has(words: &Words, list: &[&str]) -> bool {
 /// says the clause also switched something ("turn it on at -10 dB"); `backing` that the level
 /// is the backing's (the singer who cannot hear themselves wants it lower).
 fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> {
+    // "3 dB under what it is", "minus three dB from here": a step from the level now.
+    let from_now = [
+        "from here",
+        "from where",
+        "what it is",
+        "than now",
+        "relative to",
+        "compared to",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
     let moving = words.has_any(&[
         "up", "down", "louder", "quieter", "softer", "raise", "lower", "boost", "cut", "drop",
-        "more", "less", "off", "by", "reduce", "increase", "crank",
-    ]);
+        "more", "less", "off", "by", "reduce", "increase", "crank", "under", "below", "above",
+        "over",
+    ]) || from_now;
     let setting = words.has_any(&["to", "at", "set", "on", "in", "put"]) || !moving;
     let sets_to = sets_to(words);
     if let Some((db, signed)) = decibels(words) {
         let down = words.has_any(&[
             "down", "quieter", "softer", "lower", "cut", "drop", "reduce", "less", "off", "minus",
-            "quiet", "soft",
+            "quiet", "soft", "under", "below",
         ]) && !words.has_phrase("too quiet");
         if moving && !(setting && signed) && !sets_to {
             return Some(now + if down { -db.abs() } else { db.abs() });
