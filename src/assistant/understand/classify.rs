@@ -577,10 +577,10 @@ const VOICE_PHRASES: [&str; 8] = [
 
 /// Voice presets and characters named without a control word.
 fn voice_character(words: &Words) -> bool {
-    words.has_any(super::modulate::CARTOON_CHARACTERS)
-        || words.has_any(super::modulate::CHIPMUNK_CHARACTERS)
-        || words.has_any(super::modulate::LOW_CHARACTERS)
-        || words.has_any(super::modulate::PHONE_WORDS)
+    words.has_any(super::characters::CARTOON_CHARACTERS)
+        || words.has_any(super::characters::CHIPMUNK_CHARACTERS)
+        || words.has_any(super::characters::LOW_CHARACTERS)
+        || words.has_any(super::characters::PHONE_WORDS)
         || words.has_any(&["slowed", "slowedreverb", "screwed", "syrup"])
         || words.has_any(&[
             "robot",

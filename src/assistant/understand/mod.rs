@@ -6,8 +6,10 @@
 //! produces, or as an answer, a question, or "pass to the model".
 
 pub mod backing;
+pub mod characters;
 pub mod classify;
 pub mod clauses;
+pub mod described;
 pub mod glossary;
 pub mod guard;
 pub mod harmony;
@@ -28,6 +30,7 @@ pub mod slots;
 pub mod speak;
 pub mod synonyms;
 pub mod targets;
+pub mod tone;
 pub mod tune;
 pub mod vocab;
 

@@ -5,11 +5,11 @@
 
 use serde_json::{json, Map, Value};
 
+use super::characters;
 use super::normalise::Words;
 use super::relative::{apply_fraction, read_move, size, value, window, Move, Size, Steps};
 use super::slots::shift_near;
 use super::Context;
-use crate::assistant::descriptors::{sound_changes, SoundChange};
 use crate::assistant::tools::{ToolCall, ToolName};
 
 /// Effects that start at 0: "more" goes at least to half way.
@@ -101,19 +101,19 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     if let Some(p) = preset {
         args.insert("preset".into(), json!(p));
     }
-    character(words, &mut args);
+    characters::character(words, &mut args);
     if !args.contains_key("pitch_semitones") {
         shifts(words, ctx, &mut args);
         deeper(words, &mut args);
     }
     robot(words, ctx, tune_context, preset.is_some(), &mut args);
-    telephone(words, &mut args);
-    punch(words, &mut args);
-    angel(words, &mut args);
+    characters::telephone(words, &mut args);
+    characters::punch(words, &mut args);
+    characters::angel(words, &mut args);
     effects(words, ctx, preset, &mut args);
-    tone(words, ctx, &mut args);
-    described(words, ctx, &mut args);
-    slowed(words, &mut args);
+    super::tone::tone(words, ctx, &mut args);
+    super::described::described(words, ctx, &mut args);
+    characters::slowed(words, &mut args);
     (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceModulate, Value::Object(args)))
 }
 
@@ -147,137 +147,6 @@ fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
         Some("neutral")
     } else {
         None
-    }
-}
-
-/// Small, high characters: a cartoon or a child (pitch and formant up).
-pub const CARTOON_CHARACTERS: &[&str] = &[
-    "cartoon", "toon", "squeaky", "mickey", "minnie", "smurf", "kid", "kids", "child", "baby",
-    "toddler", "mouse", "elf", "fairy", "minion", "minions", "pikachu", "gnome", "pixie",
-    "munchkin", "squirrel", "hamster", "pitufo", "cricket", "gremlin", "goblin", "imp", "sprite",
-    "insect", "bee", "mosquito", "tweety", "canary",
-];
-
-/// Sped-up characters: the chipmunk sound (an octave up).
-pub const CHIPMUNK_CHARACTERS: &[&str] = &["chipmunk", "chipmunks", "helium", "nightcore", "alvin"];
-
-/// Big, low characters (pitch and formant down).
-pub const LOW_CHARACTERS: &[&str] = &[
-    "demon",
-    "demonic",
-    "monster",
-    "devil",
-    "ogre",
-    "troll",
-    "vader",
-    "giant",
-    "beast",
-    "orc",
-    "venom",
-    "bane",
-    "hulk",
-    "godzilla",
-    "growl",
-    "growling",
-    "growly",
-    "kong",
-    "goliath",
-    "thanos",
-    "sauron",
-    "grizzly",
-    "kidnapper",
-    "dragon",
-    "titan",
-    "golem",
-    "colossus",
-    "behemoth",
-    "cyclops",
-];
-
-/// Slowed-down records: "slowed + reverb" (a little lower, in a big reverb) and "chopped and
-/// screwed" (a few semitones lower), as their uploads sound.
-fn slowed(words: &Words, args: &mut Map<String, Value>) {
-    let screwed = words.has_any(&["screwed", "screw", "syrup"]);
-    if screwed {
-        args.entry("pitch_semitones").or_insert(json!(-4.0));
-    } else if words.has_any(&["slowed", "slowedreverb"]) {
-        args.entry("pitch_semitones").or_insert(json!(-3.0));
-        let reverb = args.get("reverb").and_then(Value::as_f64).unwrap_or(0.0);
-        args.insert("reverb".into(), json!(reverb.max(0.6)));
-    }
-}
-
-/// Whether one of `names` is asked for, not pushed away ("less chipmunky on the formant").
-fn wanted(words: &Words, names: &[&str]) -> bool {
-    words
-        .find_any(names)
-        .is_some_and(|i| !matches!(words.before(i), "less" | "no" | "not" | "without"))
-}
-
-/// Characters that set pitch and formant together.
-fn character(words: &Words, args: &mut Map<String, Value>) {
-    // A baby monitor is a small speaker, not a child's voice.
-    let cartoon = wanted(words, CARTOON_CHARACTERS) && !words.has("monitor");
-    let chipmunk = wanted(words, CHIPMUNK_CHARACTERS);
-    // "Deep in a giant cave" is a place, not a giant's voice.
-    let place = words.has_any(&["cave", "hall", "church", "cathedral", "room", "canyon"]);
-    let demon = words.has_any(LOW_CHARACTERS) && !(place && words.has("giant"))
-        || words.has_phrase("bad guy")
-        || words.has("villain") && words.has("deep")
-        || words.has("scary") && words.has_any(&["low", "deep", "movie"]);
-    let (pitch, formant) = if chipmunk {
-        (12.0, 7.0)
-    } else if cartoon {
-        (7.0, 4.0)
-    } else if demon {
-        (-12.0, -5.0)
-    } else {
-        return;
-    };
-    args.insert("pitch_semitones".into(), json!(pitch));
-    args.insert("formant_semitones".into(), json!(formant));
-}
-
-/// A punchy, upfront vocal: presence and compression (not the powerful preset, which also
-/// moves the formants).
-fn punch(words: &Words, args: &mut Map<String, Value>) {
-    if words.has_any(&["punchy", "upfront", "frontman", "anthem"]) || words.has_phrase("up front") {
-        args.insert("presence".into(), json!(0.75));
-        args.insert("compression".into(), json!(0.6));
-    }
-}
-
-/// An angel: airy breath in a big space (the ethereal preset would also move the formants).
-fn angel(words: &Words, args: &mut Map<String, Value>) {
-    if words.has_any(&["angel", "angels", "angelic", "choir"]) {
-        args.entry("reverb").or_insert(json!(0.5));
-        args.entry("breathiness").or_insert(json!(0.45));
-    }
-}
-
-/// Small speakers a voice is heard through: telephones, radios, megaphones.
-pub const PHONE_WORDS: &[&str] = &[
-    "telephone",
-    "phone",
-    "radio",
-    "megaphone",
-    "walkie",
-    "tinny",
-    "intercom",
-    "bullhorn",
-    "speakerphone",
-    "loudhailer",
-    "gramophone",
-    "phonograph",
-    "monitor",
-];
-
-/// A telephone or old radio: no lows, forward mids and highs.
-fn telephone(words: &Words, args: &mut Map<String, Value>) {
-    let phone = words.has_any(PHONE_WORDS);
-    if phone {
-        args.insert("warmth".into(), json!(0.15));
-        args.insert("presence".into(), json!(0.8));
     }
 }
 
@@ -327,7 +196,7 @@ fn from_now(words: &Words, at: usize) -> bool {
 }
 
 /// Whether the clause says the notes must stay ("same notes", "without changing the pitch").
-fn keeps_pitch(words: &Words) -> bool {
+pub(super) fn keeps_pitch(words: &Words) -> bool {
     words.has_phrase("same notes")
         || words.has_phrase("same pitch")
         || words.has_phrase("without changing")
@@ -646,142 +515,6 @@ fn mix(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     };
     if let Some(v) = v {
         args.insert("mix".into(), value(v));
-    }
-}
-
-/// Warmth and presence: 0.5 is flat; comparatives step from the current value.
-fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
-    let bass_in_voice = words.has_any(&["voice", "vocal", "vocals"]) && !words.has("too");
-    let warm_at = words
-        .find_any(&["warmth", "warm", "warmer", "warmest", "lows", "low-end"])
-        .or_else(|| words.find_any(&["bass"]).filter(|_| bass_in_voice))
-        .or_else(|| words.find_phrase("low end"))
-        .or_else(|| words.find_phrase("too much bass"));
-    if let Some(i) = warm_at {
-        let m = tone_move(words, i, &["colder"]);
-        let default = if words.at(i).starts_with("warm") {
-            0.7
-        } else {
-            0.3
-        };
-        let steps = Steps {
-            default,
-            floor_more: 0.0,
-        };
-        args.insert(
-            "warmth".into(),
-            value(apply_fraction(m, ctx.state.number("mod_warmth"), steps)),
-        );
-    }
-    let bright_at = words
-        .find_any(&[
-            "presence", "brighter", "crisper", "clearer", "duller", "clear",
-        ])
-        .or_else(|| {
-            words
-                .find_any(&["darker"])
-                .filter(|_| !args.contains_key("preset"))
-        })
-        .or_else(|| words.find_phrase("cut through"))
-        // "Less edge on the vocal", "soften the bite": the presence by another name.
-        .or_else(|| words.find_any(&["edge", "bite"]))
-        .or_else(|| {
-            // "Bright" with a direction or a measure moves the tone; alone it is the preset.
-            words.find_any(&["bright", "brightness"]).filter(|_| {
-                words.has_any(&[
-                    "more", "less", "too", "not", "off", "down", "up", "reduce", "some", "lower",
-                    "raise", "increase",
-                ])
-            })
-        });
-    if let Some(i) = bright_at {
-        let m = if words.has_phrase("cut through") {
-            Move::Up(Size::Normal)
-        } else {
-            tone_move(words, i, &["duller", "darker"])
-        };
-        let steps = Steps {
-            default: 0.7,
-            floor_more: 0.0,
-        };
-        args.insert(
-            "presence".into(),
-            value(apply_fraction(m, ctx.state.number("mod_presence"), steps)),
-        );
-    }
-}
-
-/// A tone control's move; a comparative ("warmer") is a step up unless `lowering` words say
-/// down ("colder", "thin out the lows").
-fn tone_move(words: &Words, at: usize, lowering: &[&str]) -> Move {
-    let m = read_move(words, at).unwrap_or(Move::Level(None));
-    let win = window(words, at);
-    let down =
-        words.has_any(lowering) || words.has_phrase("too much") || words.has_phrase("thin out");
-    match m {
-        // A tone control is flat at 0.5: "cut the low end off" lowers it, never to nothing.
-        Move::Off => Move::Down(size(&win)),
-        Move::Level(_) | Move::Up(_) if down => Move::Down(size(&win)),
-        Move::Level(l) if words.at(at).ends_with("er") => match l {
-            Some(v) if v < 0.5 => Move::Up(Size::Small),
-            Some(_) => Move::Up(Size::Big),
-            None => Move::Up(Size::Normal),
-        },
-        other => other,
-    }
-}
-
-/// What descriptions of the sound ask for, where no explicit word set it.
-fn described(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
-    // "Little room sound, not big hall": what follows "not" is what the user does not want.
-    let mut texts = Vec::new();
-    let mut skip = 0;
-    for w in &words.words {
-        if w.boundary {
-            skip = 0;
-        }
-        if w.text == "not" {
-            skip = 3;
-            continue;
-        }
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        texts.push(w.text.as_str());
-    }
-    let keep_pitch = keeps_pitch(words);
-    let vague_reverb = words
-        .find_prefix(&["reverb", "echo"])
-        .is_some_and(|i| matches!(read_move(words, i), Some(Move::Level(None))));
-    let step = |id: &str, by: f32| {
-        let v = (ctx.state.number(id) + by).clamp(0.0, 1.0);
-        value(v)
-    };
-    // "Gramophone vocal, thin and nasal": beside a small speaker, thin and nasal are the
-    // sound wanted, not complaints to fix.
-    let speaker = words.has_any(PHONE_WORDS);
-    for change in sound_changes(&texts) {
-        if speaker && matches!(change, SoundChange::WarmthBy(_) | SoundChange::Formant(_)) {
-            continue;
-        }
-        let (name, value) = match change {
-            SoundChange::Reverb(v) => ("reverb", value(v)),
-            SoundChange::Preset(p) => ("preset", json!(p)),
-            SoundChange::Formant(st) => ("formant_semitones", value(st)),
-            SoundChange::Pitch(_) if keep_pitch => continue,
-            SoundChange::Pitch(st) => ("pitch_semitones", value(st)),
-            SoundChange::WarmthBy(by) => ("warmth", step("mod_warmth", by)),
-            SoundChange::PresenceBy(by) => ("presence", step("mod_presence", by)),
-            SoundChange::Backing => continue,
-        };
-        if name == "reverb" && vague_reverb {
-            args.insert(name.into(), value);
-        } else if name == "preset" && args.contains_key("pitch_semitones") {
-            continue;
-        } else {
-            args.entry(name).or_insert(value);
-        }
     }
 }
 

@@ -24,137 +24,6 @@ pub struct Words {
     pub words: Vec<Word>,
 }
 
-/// Spellings with dashes or spaces that mean one thing, and symbols with a word's meaning.
-/// Matched on the lowercased text, so each needs one entry only.
-const JOINED: [(&str, &str); 117] = [
-    // Phrases that mean a word the readers know (removal, keys and voices in other
-    // languages, half tones).
-    ("take away", "remove"),
-    ("take out the", "remove the"),
-    ("done with the", "no more"),
-    ("do dièse", "C#"),
-    ("fa dièse", "F#"),
-    ("sol dièse", "G#"),
-    ("ré dièse", "D#"),
-    ("do diese", "C#"),
-    ("fa diese", "F#"),
-    ("si bémol", "Bb"),
-    ("mi bémol", "Eb"),
-    ("second voice", "harmony"),
-    ("segunda voz", "harmony"),
-    ("deuxième voix", "harmony"),
-    ("zweite stimme", "harmony"),
-    ("half tones", "semitones"),
-    ("half tone", "semitone"),
-    ("lighten up", "reduce"),
-    // A complaint that something is missing asks for more of it.
-    ("not enough", "more"),
-    ("isn't enough", "more"),
-    ("is not enough", "more"),
-    ("too little", "more"),
-    ("switch of the", "switch off the"),
-    ("fire up", "start"),
-    ("turn of the", "turn off the"),
-    ("whithout", "without"),
-    ("witout", "without"),
-    ("wihtout", "without"),
-    ("ctrl+z", "undo"),
-    ("cmd+z", "undo"),
-    ("cmd z", "undo"),
-    ("command z", "undo"),
-    ("si bemol", "Bb"),
-    ("mi bemol", "Eb"),
-    ("la bemol", "Ab"),
-    ("re bemol", "Db"),
-    ("sol bemol", "Gb"),
-    ("do diesis", "C#"),
-    ("fa diesis", "F#"),
-    ("do sostenido", "C#"),
-    ("fa sostenido", "F#"),
-    ("t-pain", "tpain"),
-    ("t pain", "tpain"),
-    ("auto-tune", "autotune"),
-    ("auto tune", "autotune"),
-    ("lo-fi", "lofi"),
-    ("lo fi", "lofi"),
-    ("hip-hop", "hiphop"),
-    ("hip hop", "hiphop"),
-    ("neo-soul", "neo_soul"),
-    ("neo soul", "neo_soul"),
-    ("neosoul", "neo_soul"),
-    ("dry/wet", "mix"),
-    ("wet/dry", "mix"),
-    ("wet/dyr", "mix"),
-    ("re-enable", "enable"),
-    ("re-engage", "engage"),
-    ("un-bypass", "unbypass"),
-    ("un-bypas", "unbypass"),
-    ("free-run", "freerun"),
-    ("free run", "freerun"),
-    ("ctrl z", "undo"),
-    ("ctrl-z", "undo"),
-    ("boom bap", "boombap"),
-    ("one drop", "onedrop"),
-    ("four on the floor", "fouronthefloor"),
-    ("8va", "octave up"),
-    // A host who talks is not the DAW; machines that talk are robots.
-    ("podcast host", "podcaster"),
-    ("radio host", "radio presenter"),
-    ("show host", "show presenter"),
-    ("walkie-talkie", "walkie"),
-    ("walkie talkie", "walkie"),
-    ("like a machine", "like a robot"),
-    ("total machine", "total robot"),
-    ("gps lady", "robot"),
-    ("gps voice", "robot voice"),
-    ("sat nav", "robot"),
-    // "Slowed n reverbed", "rock n roll".
-    ("n", "and"),
-    ("slowed + reverb", "slowedreverb"),
-    ("slowed+reverb", "slowedreverb"),
-    ("slowed and reverbed", "slowedreverb"),
-    ("slowed and reverb", "slowedreverb"),
-    ("slowed reverb", "slowedreverb"),
-    ("baby monitor", "monitor"),
-    ("drive-thru", "intercom"),
-    ("drive thru", "intercom"),
-    ("small speaker", "intercom"),
-    ("per cent", "percent"),
-    ("don't need", "don't want"),
-    ("dont need", "dont want"),
-    // Comparatives as learners write them ("more small", "more silent").
-    ("more small", "smaller"),
-    ("more silent", "quieter"),
-    ("more slow", "slower"),
-    ("more fast", "faster"),
-    ("more rapid", "faster"),
-    ("more loud", "louder"),
-    ("more soft", "softer"),
-    ("more strong", "stronger"),
-    ("more light", "lighter"),
-    // "Still" keeps the learner's "more": "a half tone more high" is from where it is.
-    ("more low", "lower still"),
-    ("more quiet", "quieter"),
-    ("more high", "higher still"),
-    ("more grave", "lower still"),
-    ("more acute", "higher still"),
-    ("too much loud", "too loud"),
-    // "Enough robot now": no more of it.
-    ("enough of the", "no more"),
-    ("enough with the", "no more"),
-    ("enough robot", "no more robot"),
-    ("enough reverb", "no more reverb"),
-    ("enough echo", "no more echo"),
-    ("enough autotune", "no more autotune"),
-    ("enough whisper", "no more whisper"),
-    // German key names: H is B.
-    ("h-moll", "B minor"),
-    ("h moll", "B minor"),
-    ("h-dur", "B major"),
-    ("shut the autotune", "turn off the autotune"),
-    ("turn out the", "turn off the"),
-];
-
 impl Words {
     /// Splits and cleans `text`.
     pub fn new(text: &str) -> Self {
@@ -167,7 +36,7 @@ impl Words {
         // Later phrases see earlier replacements ("shut the auto-tune" -> "shut the
         // autotune" -> "turn off the autotune").
         let mut lower = s.to_lowercase();
-        for (from, to) in JOINED {
+        for (from, to) in super::vocab::stored().joined() {
             if lower.contains(from) {
                 s = replace_ignore_case(&s, from, to);
                 lower = s.to_lowercase();

@@ -1,0 +1,138 @@
+//! Voices named by who or what they sound like: cartoon and low characters, chipmunks,
+//! slowed and screwed records, telephones and radios, punchy and angelic vocals. Each sets
+//! the few `voice_modulate` arguments that make that sound.
+
+use serde_json::{json, Map, Value};
+
+use super::normalise::Words;
+
+/// Small, high characters: a cartoon or a child (pitch and formant up).
+pub const CARTOON_CHARACTERS: &[&str] = &[
+    "cartoon", "toon", "squeaky", "mickey", "minnie", "smurf", "kid", "kids", "child", "baby",
+    "toddler", "mouse", "elf", "fairy", "minion", "minions", "pikachu", "gnome", "pixie",
+    "munchkin", "squirrel", "hamster", "pitufo", "cricket", "gremlin", "goblin", "imp", "sprite",
+    "insect", "bee", "mosquito", "tweety", "canary",
+];
+
+/// Sped-up characters: the chipmunk sound (an octave up).
+pub const CHIPMUNK_CHARACTERS: &[&str] = &["chipmunk", "chipmunks", "helium", "nightcore", "alvin"];
+
+/// Big, low characters (pitch and formant down).
+pub const LOW_CHARACTERS: &[&str] = &[
+    "demon",
+    "demonic",
+    "monster",
+    "devil",
+    "ogre",
+    "troll",
+    "vader",
+    "giant",
+    "beast",
+    "orc",
+    "venom",
+    "bane",
+    "hulk",
+    "godzilla",
+    "growl",
+    "growling",
+    "growly",
+    "kong",
+    "goliath",
+    "thanos",
+    "sauron",
+    "grizzly",
+    "kidnapper",
+    "dragon",
+    "titan",
+    "golem",
+    "colossus",
+    "behemoth",
+    "cyclops",
+];
+
+/// Slowed-down records: "slowed + reverb" (a little lower, in a big reverb) and "chopped and
+/// screwed" (a few semitones lower), as their uploads sound.
+pub(super) fn slowed(words: &Words, args: &mut Map<String, Value>) {
+    let screwed = words.has_any(&["screwed", "screw", "syrup"]);
+    if screwed {
+        args.entry("pitch_semitones").or_insert(json!(-4.0));
+    } else if words.has_any(&["slowed", "slowedreverb"]) {
+        args.entry("pitch_semitones").or_insert(json!(-3.0));
+        let reverb = args.get("reverb").and_then(Value::as_f64).unwrap_or(0.0);
+        args.insert("reverb".into(), json!(reverb.max(0.6)));
+    }
+}
+
+/// Whether one of `names` is asked for, not pushed away ("less chipmunky on the formant").
+fn wanted(words: &Words, names: &[&str]) -> bool {
+    words
+        .find_any(names)
+        .is_some_and(|i| !matches!(words.before(i), "less" | "no" | "not" | "without"))
+}
+
+/// Characters that set pitch and formant together.
+pub(super) fn character(words: &Words, args: &mut Map<String, Value>) {
+    // A baby monitor is a small speaker, not a child's voice.
+    let cartoon = wanted(words, CARTOON_CHARACTERS) && !words.has("monitor");
+    let chipmunk = wanted(words, CHIPMUNK_CHARACTERS);
+    // "Deep in a giant cave" is a place, not a giant's voice.
+    let place = words.has_any(&["cave", "hall", "church", "cathedral", "room", "canyon"]);
+    let demon = words.has_any(LOW_CHARACTERS) && !(place && words.has("giant"))
+        || words.has_phrase("bad guy")
+        || words.has("villain") && words.has("deep")
+        || words.has("scary") && words.has_any(&["low", "deep", "movie"]);
+    let (pitch, formant) = if chipmunk {
+        (12.0, 7.0)
+    } else if cartoon {
+        (7.0, 4.0)
+    } else if demon {
+        (-12.0, -5.0)
+    } else {
+        return;
+    };
+    args.insert("pitch_semitones".into(), json!(pitch));
+    args.insert("formant_semitones".into(), json!(formant));
+}
+
+/// A punchy, upfront vocal: presence and compression (not the powerful preset, which also
+/// moves the formants).
+pub(super) fn punch(words: &Words, args: &mut Map<String, Value>) {
+    if words.has_any(&["punchy", "upfront", "frontman", "anthem"]) || words.has_phrase("up front") {
+        args.insert("presence".into(), json!(0.75));
+        args.insert("compression".into(), json!(0.6));
+    }
+}
+
+/// An angel: airy breath in a big space (the ethereal preset would also move the formants).
+pub(super) fn angel(words: &Words, args: &mut Map<String, Value>) {
+    if words.has_any(&["angel", "angels", "angelic", "choir"]) {
+        args.entry("reverb").or_insert(json!(0.5));
+        args.entry("breathiness").or_insert(json!(0.45));
+    }
+}
+
+/// Small speakers a voice is heard through: telephones, radios, megaphones.
+pub const PHONE_WORDS: &[&str] = &[
+    "telephone",
+    "phone",
+    "radio",
+    "megaphone",
+    "walkie",
+    "tinny",
+    "intercom",
+    "bullhorn",
+    "speakerphone",
+    "loudhailer",
+    "gramophone",
+    "phonograph",
+    "monitor",
+];
+
+/// A telephone or old radio: no lows, forward mids and highs.
+pub(super) fn telephone(words: &Words, args: &mut Map<String, Value>) {
+    let phone = words.has_any(PHONE_WORDS);
+    if phone {
+        args.insert("warmth".into(), json!(0.15));
+        args.insert("presence".into(), json!(0.8));
+    }
+}
