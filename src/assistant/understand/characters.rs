@@ -65,9 +65,15 @@ pub(super) fn slowed(words: &Words, args: &mut Map<String, Value>) {
 
 /// Whether one of `names` is asked for, not pushed away ("less chipmunky on the formant").
 fn wanted(words: &Words, names: &[&str]) -> bool {
-    words
-        .find_any(names)
-        .is_some_and(|i| !matches!(words.before(i), "less" | "no" | "not" | "without"))
+    // "Too chipmunky", "so I don't sound like a cartoon": pushed away, not asked for.
+    words.find_any(names).is_some_and(|i| {
+        !(i.saturating_sub(5)..i).any(|k| {
+            matches!(
+                words.at(k),
+                "less" | "no" | "not" | "without" | "too" | "don't" | "dont" | "never"
+            )
+        })
+    })
 }
 
 /// Characters that set pitch and formant together.

@@ -226,12 +226,19 @@ fn width(words: &Words, now: f32) -> Option<f32> {
     let pulled_in = words.has_any(&["pull", "bring", "tighten", "tighter"])
         && (words.has("in") || words.has_any(&["tighten", "tighter"]))
         && words.has_any(&["width", "spread", "stereo", "wide"]);
-    let narrower = words.has_any(&NARROWER) || words.has_phrase("less wide") || pulled_in;
+    // "Glued to the middle, open them up": wider.
+    let opened =
+        words.has_phrase("open them up") || words.has_phrase("open up") || words.has("widen");
+    let narrower =
+        (words.has_any(&NARROWER) || words.has_phrase("less wide") || pulled_in) && !opened;
     let less_spread = words.has_any(&["less", "down", "reduce", "lower"]) && words.has_any(&WIDER);
     if narrower || less_spread {
         return Some(now - step(words));
     }
-    if words.has_any(&["wider", "more"]) && words.has_any(&WIDER) || words.has_any(&["wider"]) {
+    if words.has_any(&["wider", "more"]) && words.has_any(&WIDER)
+        || words.has_any(&["wider"])
+        || opened
+    {
         return Some(now + step(words));
     }
     if words.has_any(&WIDER) {

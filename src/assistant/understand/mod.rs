@@ -330,7 +330,11 @@ fn with_targets(call: Option<ToolCall>, words: &Words) -> Option<ToolCall> {
 /// Effects named inside a tuning clause ("hard tune in C# minor with lots of reverb"): the
 /// voice call that goes with the tuning call.
 fn also_voice(group: &clauses::Group, ctx: &Context) -> Option<ToolCall> {
-    const EFFECTS: [&str; 10] = [
+    const EFFECTS: [&str; 14] = [
+        "dry",
+        "drier",
+        "dryer",
+        "wetter",
         "reverb",
         "echo",
         "breath",

@@ -179,6 +179,10 @@ fn from_now(words: &Words, at: usize) -> bool {
             "from where",
             "from now",
             "on top of",
+            "from current",
+            "from the current",
+            "than current",
+            "compared to now",
         ]
         .iter()
         .any(|p| words.has_phrase(p))
@@ -454,7 +458,9 @@ pub fn space_is_reverb(words: &Words) -> bool {
             | "giant"
             | "empty"
     );
-    amount && !place && words.at(at + 1) != "for"
+    // "Put the Hall to 30 percent": a value set on it.
+    let valued = (at + 1..=at + 3).any(|k| super::normalise::number(words.at(k)).is_some());
+    (amount || valued) && !place && words.at(at + 1) != "for"
 }
 
 /// "Dry the vocal up": less reverb (unless it is the dry signal of the mix).

@@ -116,7 +116,7 @@ const EASING: &[&str] = &[
 /// Words that raise.
 const UP: &[&str] = &[
     "more", "extra", "increase", "up", "boost", "crank", "raise", "higher", "louder", "push",
-    "bigger", "stronger", "harder", "bump", "faster", "heavier",
+    "bigger", "stronger", "harder", "bump", "faster", "heavier", "further",
 ];
 
 const SMALL: &[&str] = &[
@@ -177,13 +177,14 @@ pub fn window(words: &Words, at: usize) -> Vec<&str> {
     out
 }
 
-/// Whether `phrase` starts within four words of `at`, in the same clause.
+/// Whether `phrase` starts within six words of `at`, in the same clause.
 fn phrase_near(words: &Words, at: usize, phrase: &str) -> bool {
     let Some(k) = words.find_phrase(phrase) else {
         return false;
     };
     let (lo, hi) = (k.min(at), k.max(at));
-    hi - lo <= 4 && !(lo + 1..=hi).any(|i| words.words[i].boundary)
+    // Six words: "not so much upper mid edge" eases the edge.
+    hi - lo <= 6 && !(lo + 1..=hi).any(|i| words.words[i].boundary)
 }
 
 /// The first word of the clause that holds word `at`.

@@ -206,9 +206,17 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
 /// A tuning preset named or described.
 fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     // "Less aggressive", "not so hard": softer, never the harder preset named.
-    let eased = ["ease off", "back off", "ease up", "dial back", "not so"]
-        .iter()
-        .any(|p| words.has_phrase(p));
+    let eased = [
+        "ease off",
+        "back off",
+        "ease up",
+        "dial back",
+        "not so",
+        "not such",
+        "not as",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
     let less_hard = (words.has_any(&["less", "too", "softer", "gentler", "weaker"]) || eased)
         && words.has_any(&[
             "snaps",
@@ -293,8 +301,10 @@ fn bare_retune(words: &Words) -> Option<f32> {
 fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     let now = ctx.state.number("tune_retune_ms");
     if let Some(ms) = millis(words).or_else(|| bare_retune(words)) {
-        let by = words.has_any(&["add", "plus", "more", "longer", "extra"]);
-        let ms = if by { now + ms } else { ms };
+        let ms = match ms_step(words) {
+            Some(sign) => now + sign * ms,
+            None => ms,
+        };
         args.insert("retune_ms".into(), value(ms.clamp(0.0, 400.0)));
         return;
     }
@@ -321,7 +331,12 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     ]
     .iter()
     .any(|p| words.has_phrase(p));
-    if at_once || words.has_any(&["instant", "instantly", "immediately", "immediate"]) {
+    let instant = words
+        .find_any(&["instant", "instantly", "immediately", "immediate"])
+        .is_some_and(|i| {
+            !(i.saturating_sub(3)..i).any(|k| matches!(words.at(k), "not" | "less" | "no"))
+        });
+    if at_once || instant {
         args.insert("retune_ms".into(), json!(0.0));
         return;
     }
@@ -392,6 +407,52 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             Size::Big => 0.33,
         };
         args.insert("retune_ms".into(), value((now * factor).round()));
+    }
+}
+
+/// Whether the milliseconds named are a step from the retune time now, and which way: "20 ms
+/// slower", "+20ms", "20 more ms", "down by 20 ms from where it is" (+1 longer, -1 shorter).
+/// Only words beside the number count: in "retune 15 ms, and humanize a bit more" the
+/// "more" is the humanize's.
+fn ms_step(words: &Words) -> Option<f32> {
+    let at = (0..words.len()).find(|&i| {
+        super::normalise::number(words.at(i)).is_some()
+            && matches!(
+                words.at(i + 1),
+                "ms" | "milliseconds" | "millisecond" | "msec" | "millis" | "more" | "less"
+            )
+    })?;
+    let text = words.at(at);
+    if text.starts_with('+') {
+        return Some(1.0);
+    }
+    if text.starts_with('-') && !words.has_any(&["to", "at"]) {
+        return Some(-1.0);
+    }
+    // "80 ms, not more fast": a negated word gives no way.
+    let near: Vec<&str> = (at.saturating_sub(2)..=(at + 3).min(words.len()))
+        .filter(|&k| words.before(k) != "not")
+        .map(|k| words.at(k))
+        .collect();
+    let from_now = [
+        "from where",
+        "from now",
+        "than now",
+        "from here",
+        "than it is",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
+    let longer = ["slower", "longer", "more", "add", "plus", "extra", "lazier"];
+    let shorter = [
+        "faster", "quicker", "shorter", "less", "minus", "shave", "off", "snappier",
+    ];
+    if near.iter().any(|w| longer.contains(w)) || from_now && words.has_any(&["slow", "slower"]) {
+        Some(1.0)
+    } else if near.iter().any(|w| shorter.contains(w)) || from_now && words.has_any(&["faster"]) {
+        Some(-1.0)
+    } else {
+        None
     }
 }
 
