@@ -386,7 +386,7 @@ fn tempo(words: &Words) -> Option<u32> {
 pub fn changes_current(words: &Words) -> bool {
     let new = words.has_any(&["new", "another", "different"]) || words.has_phrase("try again");
     let tempo_move = words.has_any(&[
-        "faster", "slower", "quicker", "double", "twice", "half", "fast", "slow",
+        "faster", "slower", "quicker", "double", "twice", "half", "fast", "slow", "x2", "2x",
     ]) || words.has_phrase("speed it up")
         || words.has_phrase("slow it down")
         || words.has_any(&["tempo", "bpm"])
@@ -408,8 +408,13 @@ pub fn changes_current(words: &Words) -> bool {
 fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
     let mut tempo = spec.tempo_bpm as f64;
     let mut bars = spec.bars;
-    let doubling = words.has_any(&["double", "twice"]);
-    let halving = words.has_any(&["half", "halve", "hafl"]);
+    let doubling = words.has_any(&["double", "twice", "x2", "2x"])
+        || words.has_phrase("times two")
+        || words.has_phrase("times 2")
+        || words.has_phrase("2 x");
+    let halving = words.has_any(&["half", "halve", "hafl"])
+        || words.has_phrase("divided by two")
+        || words.has_phrase("divided by 2");
     let about_length = words.has_any(&["long", "longer", "shorter", "bars", "bar", "loop"]);
     if let Some(n) = find_bars(words) {
         // "4 bars longer", "four more bars", "extend it by 4 bars", "+4 bars": added to the
@@ -420,7 +425,10 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
             || words.has_phrase("more bars")
             || words.has_phrase("extra bars")
             || words.has("extend") && words.has("by")
-            || words.texts().iter().any(|w| w.starts_with('+'));
+            || (1..words.len()).any(|i| {
+                words.at(i - 1).starts_with('+')
+                    && matches!(words.next_in_clause(i - 1), "bars" | "bar")
+            });
         let shorter = words.has_any(&["shorter", "fewer", "less"]);
         bars = if adds && !shorter {
             (spec.bars + n).min(64)
@@ -433,9 +441,13 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
         bars = (bars * 2).min(64);
     } else if about_length && halving {
         bars = (bars / 2).max(1);
-    } else if doubling {
+    }
+    // The tempo moves on its own ("4 bpm faster, 16 bars long" changes both); a multiple
+    // said of the length is the length's.
+    let length_multiple = about_length && (doubling || halving);
+    if doubling && !length_multiple {
         tempo *= 2.0;
-    } else if halving {
+    } else if halving && !length_multiple {
         tempo /= 2.0;
     } else if let Some(t) = find_tempo(words, false).map(f64::from) {
         tempo = t;
@@ -484,8 +496,11 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
     }
     let by = (0..words.len()).find_map(|i| {
         let v = number(words.at(i))?;
-        let unit = matches!(words.at(i + 1), "bpm" | "") || words.before(i) == "by";
-        (unit && (1.0..=60.0).contains(&v)).then_some(v)
+        let unit = matches!(words.next_in_clause(i), "bpm" | "") || words.before(i) == "by";
+        // "Extend it by 4 bars" is the length's.
+        let bars = matches!(words.next_in_clause(i), "bars" | "bar")
+            || matches!(words.before(i), "bars" | "bar");
+        (unit && !bars && (1.0..=60.0).contains(&v)).then_some(v)
     });
     if let Some(by) = by {
         return Some(if down { now - by } else { now + by });

@@ -247,6 +247,13 @@ pub fn is_undo(words: &Words) -> bool {
         || words.has_phrase("previous settings")
         || words.has_phrase("restore the last")
         || words.has_phrase("back to before")
+        || words.has_phrase("scrap that")
+        || words.has_phrase("take back what")
+        || words.has_phrase("before that change")
+        || words.has_phrase("last change")
+            && words.has_any(&[
+                "scrap", "cancel", "drop", "remove", "forget", "lose", "kill",
+            ])
 }
 
 /// Whether the clause asks to turn the song intent into a plan.

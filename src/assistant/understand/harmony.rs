@@ -105,7 +105,10 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     if let Some(mode) = mode(words) {
         args.insert("mode".into(), Value::from(mode));
     }
-    let level = level_move(words).map(|dir| now("harmony_level", 0.6) + dir * step(words));
+    let level_now = now("harmony_level", 0.6);
+    let level = level_multiple(words)
+        .map(|f| level_now * f)
+        .or_else(|| level_move(words).map(|dir| level_now + dir * step(words)));
     let spread = width(words, now("harmony_spread", 0.5));
     if let Some(level) = level {
         args.insert("level".into(), fraction(level));
@@ -113,7 +116,7 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     if let Some(spread) = spread {
         args.insert("spread".into(), fraction(spread));
     }
-    if switches_off(words) && level.is_none() && spread.is_none() {
+    if switches_off(words) && level.is_none() && spread.is_none() && !one_less(words) {
         args.insert("voices".into(), Value::from(0));
     } else if let Some(count) = count(words, voices_now) {
         args.insert("voices".into(), Value::from(count));
@@ -157,8 +160,11 @@ fn switches_off(words: &Words) -> bool {
 fn count(words: &Words, now: u8) -> Option<u8> {
     // "One more voice" adds one to those sounding (the first, when none do); "a second
     // harmony" means two.
-    if words.has_any(&["another"]) || words.has_phrase("one more") {
+    if words.has_any(&["another", "extra"]) || words.has_phrase("one more") {
         return Some((now + 1).clamp(1, 3));
+    }
+    if one_less(words) {
+        return Some(now.saturating_sub(1));
     }
     // "The second voices are too strong" names those sounding; "a second harmony" adds.
     if words.has_phrase("a second") {
@@ -182,6 +188,40 @@ fn count(words: &Words, now: u8) -> Option<u8> {
         .has_phrase("backing vocal")
         .then_some(1)
         .filter(|_| now == 0)
+}
+
+/// Whether one voice goes: "one harmony voice fewer", "drop one of the harmonies",
+/// "harmonies minus one", "lose a harmony voice".
+fn one_less(words: &Words) -> bool {
+    [
+        "one fewer",
+        "voice fewer",
+        "one less",
+        "minus one",
+        "drop one",
+        "lose a",
+        "lose one",
+        "take one away",
+        "remove one",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p))
+}
+
+/// A multiple of the harmony level: "halve the harmony level", "half as loud", "level / 2",
+/// "double the harmony level".
+fn level_multiple(words: &Words) -> Option<f32> {
+    let about_level = words.has_any(&["level", "volume", "loud", "fader", "vol"]);
+    if !about_level {
+        return None;
+    }
+    if words.has_any(&["half", "halve"]) || words.has_phrase("divided by") {
+        Some(0.5)
+    } else if words.has_any(&["double", "twice"]) {
+        Some(2.0)
+    } else {
+        None
+    }
 }
 
 /// +1 for louder, -1 for quieter, when the words are about level.

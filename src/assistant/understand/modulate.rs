@@ -273,6 +273,15 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         args.insert("pitch_semitones".into(), json!(0.0));
         return;
     }
+    // "Halve the pitch shift", "half as far down as now", "back up halfway".
+    if words.has_any(&["half", "halve", "halfway"]) && !words.has_any(&["step", "tone", "semitone"])
+    {
+        let now = f64::from(ctx.state.number("mod_pitch"));
+        if now != 0.0 {
+            args.insert("pitch_semitones".into(), json!((now / 2.0).round()));
+            return;
+        }
+    }
     let bare = words.has_any(&["pitch", "transpose", "shift"]);
     if let Some(v) = shift_near(words, p, bare).filter(|v| v.abs() <= 24.0) {
         // "One more semitone up", "another half step": a step from where the pitch is.

@@ -99,6 +99,14 @@ impl Words {
         self.words.get(i).map(|w| w.text.as_str()).unwrap_or("")
     }
 
+    /// The word after `i` in the same clause, or "" at a clause's end.
+    pub fn next_in_clause(&self, i: usize) -> &str {
+        match self.words.get(i + 1) {
+            Some(w) if !w.boundary => &w.text,
+            _ => "",
+        }
+    }
+
     /// The word before `i`, or "" at the start.
     pub fn before(&self, i: usize) -> &str {
         if i == 0 {

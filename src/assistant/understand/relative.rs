@@ -251,6 +251,13 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     if let Some(f) = times(words, &win) {
         return Some(Move::Times(f));
     }
+    // "Chop that verb down to half", "cut it in half", "divided by two": half of now.
+    let halves_now = any(&["halve"])
+        || any(&["half"]) && (any(DOWN) || any(&["chop", "in", "by"]))
+        || any(&["divided"]) && any(&["2", "two"]);
+    if halves_now {
+        return Some(Move::Times(0.5));
+    }
     if let Some(v) = super::slots::amount_near(words, at) {
         let signed = win.iter().any(|w| w.starts_with(['+', '-']));
         return Some(if (up || down || signed) && !any(&["to", "at"]) {
@@ -299,7 +306,7 @@ fn times(words: &Words, win: &[&str]) -> Option<f32> {
         if let Some(f) = factor(p[0]).filter(|_| matches!(p[1], "x" | "times")) {
             return Some(f);
         }
-        if let Some(f) = factor(p[1]).filter(|_| p[0] == "x") {
+        if let Some(f) = factor(p[1]).filter(|_| matches!(p[0], "x" | "times")) {
             return Some(f);
         }
     }

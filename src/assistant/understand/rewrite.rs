@@ -23,8 +23,11 @@ const HALVES: [(&str, &str); 8] = [
 /// The text with every rewrite applied.
 pub fn before_split(text: &str) -> String {
     // A typographic minus ("−6 dB") is a minus.
+    // "Tempo ÷ 2", "harmony level / 2": divided by.
     let s = text
         .replace('\u{2212}', "-")
+        .replace('÷', " divided by ")
+        .replace(" / 2", " divided by 2")
         .replace(" -> ", " , ")
         .replace(" => ", " , ");
     let s = decimal_commas(&s);

@@ -294,7 +294,15 @@ pub fn find_bars(words: &Words) -> Option<u32> {
         "more" | "extra" | "additional" if i >= 2 => i - 2,
         _ => i.saturating_sub(1),
     };
-    number(words.at(count_at))
+    // "Tempo +4, bars 16": a count in another clause is not the bars'; the number after
+    // the word is.
+    let before = (!words.words[i].boundary)
+        .then(|| number(words.at(count_at)))
+        .flatten();
+    before
+        .or_else(|| {
+            number(words.at(i + 1)).filter(|_| !words.words.get(i + 1).is_some_and(|w| w.boundary))
+        })
         .filter(|n| (1.0..=64.0).contains(n) && n.fract() == 0.0)
         .map(|n| n as u32)
 }
