@@ -119,7 +119,7 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if let Some(answer) = glossary::about_me(&words).or_else(|| glossary::answer(&words)) {
         return Decision::Answer(answer);
     }
-    if is_question(&words) && !is_order(&words) {
+    if (is_question(&words) || asks_by_its_marks(text, &words)) && !is_order(&words) {
         // A question nothing reads ("who are you?") is the model's to answer; the scorer
         // may only turn it into a look at the settings ("what have you changed?"), never
         // into an order ("what do you think of my song?" is not "plan my song").
@@ -228,6 +228,34 @@ fn is_question(words: &Words) -> bool {
     wh || yes_no
 }
 
+/// Whether a request written as a statement asks all the same: a question mark with a
+/// question word anywhere ("is phrygian the one with the flat second?", "more ms = more
+/// natural, right?"), or "means what" ("mix at 50% means what exactly"). "More reverb?" has
+/// no question word and stays an order.
+fn asks_by_its_marks(text: &str, words: &Words) -> bool {
+    let marked = text.trim_end().ends_with('?')
+        && words.has_any(&[
+            "what",
+            "whats",
+            "how",
+            "why",
+            "which",
+            "where",
+            "does",
+            "do",
+            "is",
+            "are",
+            "mean",
+            "means",
+            "difference",
+            "right",
+        ]);
+    marked
+        || words.has_phrase("means what")
+        || words.has_phrase("mean what")
+        || words.has_phrase("what exactly")
+}
+
 /// Whether a question also gives an order ("what if you tuned me to A?").
 fn is_order(words: &Words) -> bool {
     // "Is this in tune?" asks; "tune" there is not an order.
@@ -235,13 +263,21 @@ fn is_order(words: &Words) -> bool {
         return false;
     }
     // "What if we tried E minor?", "how about...": suggestions are orders.
-    if words.has_phrase("what if") || words.has_phrase("why not") {
+    if words.has_phrase("what if")
+        || words.has_phrase("why not")
+        || words.has_phrase("how about")
+        || words.has_phrase("what about")
+        // "Could you do a dance track in G?"
+        || words.has_phrase("do a")
+        || words.has_phrase("do an")
+    {
         return true;
     }
     words.has_any(&[
         "set", "make", "tune", "give", "add", "switch", "change", "turn", "put", "use", "drop",
-        "raise", "generate", "create", "say", "speak", "suggest", "work",
-    ])
+        "raise", "generate", "create", "say", "speak", "suggest",
+    ]) || words.has_phrase("work it out")
+        || words.has_phrase("work out")
 }
 
 /// The calls of every clause, in order.
