@@ -178,15 +178,19 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
     }
     let plain_letter = note.len() == 1 && glued.is_none();
     let accepted = if note == "a" && !w.capital {
-        // "a" is an article unless a scale follows.
-        scale.is_some() && words.at(next) != "m" && words.at(next) != "bit"
+        // "a" is an article unless a scale follows ("a blues backing" is a genre).
+        scale.is_some()
+            && words.at(next) != "m"
+            && words.at(next) != "bit"
+            && words.at(next) != "blues"
     } else if plain_letter && scale.is_none() {
         let alone = w.boundary
             && (words.at(next).is_empty()
                 || words.words.get(next).is_some_and(|n| n.boundary)
                 || number(words.at(next)).is_some())
-            // "ballad G 70": a capital letter before a tempo.
-            || number(words.at(next)).is_some_and(is_tempo);
+            // "ballad G 70": a capital letter before a tempo; "E key".
+            || number(words.at(next)).is_some_and(is_tempo)
+            || words.at(next) == "key";
         (w.capital && (after_key_word || alone) || prev == "of" || prev == "key")
             && !(note == "a" && !after_key_word && !alone)
     } else {

@@ -62,6 +62,10 @@ const ORDER_VERBS: &[&str] = &[
 /// A spoken-text call and the rest of the request after the spoken text, if any.
 pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
     let verb_at = words.find_any(&VERBS)?;
+    // "Say me the key of my voice" is "tell me", as some learners write it.
+    if words.at(verb_at) == "say" && words.at(verb_at + 1) == "me" && !words.has_any(&["this"]) {
+        return None;
+    }
     // "Read me back the tuning settings" asks for the state, not speech.
     if words.has_any(&["settings", "state", "status"]) {
         return None;

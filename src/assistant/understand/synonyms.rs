@@ -46,6 +46,7 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("axe", "remove"),
     ("removed", "remove"),
     ("deactivate", "disable"),
+    ("disactivate", "disable"),
     ("desactivate", "disable"),
     ("desactive", "disable"),
     ("desactivar", "disable"),
@@ -113,6 +114,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("playback", "backing"),
     ("base", "backing"),
     ("warmness", "warmth"),
+    // "More heat", as Spanish and Italian speakers say warmth (calor, calore).
+    ("heat", "warmth"),
     ("tonality", "key"),
     ("dbl", "double"),
     ("upper", "higher"),

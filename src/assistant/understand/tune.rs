@@ -364,9 +364,13 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         "faster", "quicker", "snappier", "tighter", "tighten", "sooner", "shave",
     ]) || words.has_phrase("speed up")
         || words.has_phrase("more fast")
+        || words.has_phrase("more quick")
+        || words.has_phrase("more velocity")
         || complains_slow;
     // "Loosen the autotune", "relax it": the tuning's speed eases.
     let about_retune = words.has_any(&[
+        "tune",
+        "velocity",
         "retune",
         "correction",
         "tuning",
