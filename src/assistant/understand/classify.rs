@@ -248,6 +248,7 @@ pub fn is_undo(words: &Words) -> bool {
         || words.has_phrase("restore the last")
         || words.has_phrase("back to before")
         || words.has_phrase("scrap that")
+        || words.has_phrase("take back")
         // "Scrap that" reads as "remove that": alone, it takes the change back.
         || words.len() <= 3 && words.has_phrase("remove that")
         || words.has_phrase("take back what")

@@ -46,6 +46,7 @@ pub fn is_state_question(words: &Words) -> bool {
     let multiple = words.has_any(&["half", "halve", "double", "twice"]);
     (subject && (ask || words.len() <= 2) && !multiple)
         || words.has_phrase("show me everything")
+        || words.has_phrase("where everything is")
         || words.has_phrase("everything set")
         || words.has_phrase("what key am i")
         || words.has_phrase("which key am i")

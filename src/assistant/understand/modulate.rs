@@ -241,8 +241,20 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         || words.has_phrase("pitch back");
     // Beside a formant, only the pitch's own words move the pitch ("formant up 2
     // semitones" is all formant).
-    let pitch_at = if formant_at.is_some() {
-        words.find_any(&["pitch", "transpose", "octave", "octaves"])
+    // Beside a formant, an interval word counts for the pitch only across a joint ("go
+    // down 12 semitones with a formant shift of +3").
+    let joined_apart = |p: usize, f: usize| {
+        // A comma alone does not part them: "formant more high please, one semitone".
+        (p.min(f) + 1..p.max(f)).any(|i| matches!(words.at(i), "with" | "and" | "but" | "plus"))
+    };
+    let pitch_at = if let Some(f) = formant_at {
+        words
+            .find_any(&["pitch", "transpose", "octave", "octaves"])
+            .or_else(|| {
+                words
+                    .find_any(&["semitones", "semitone", "st", "semis"])
+                    .filter(|&p| joined_apart(p, f))
+            })
     } else {
         words.find_any(&[
             "pitch",

@@ -444,6 +444,8 @@ pub fn interval_at(words: &Words, i: usize) -> Option<(f64, usize)> {
         "cents" | "cent" => Some((0.01, 1)),
         // "Tone down the reverb" is a phrasal verb, not a whole tone down.
         "tone" if next == "down" || next == "it" => None,
+        // "Warm up the tone a bit": the timbre, not a whole tone.
+        "tone" if matches!(words.before(i), "the" | "my" | "vocal" | "voice") => None,
         "step" | "steps" | "tone" | "tones" => Some((2.0, 1)),
         _ => None,
     }

@@ -66,8 +66,11 @@ pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
     if words.at(verb_at) == "say" && words.at(verb_at + 1) == "me" && !words.has_any(&["this"]) {
         return None;
     }
-    // "Read me back the tuning settings" asks for the state, not speech.
-    if words.has_any(&["settings", "state", "status"]) {
+    // "Read me back the tuning settings", "read me where everything is": the state, not
+    // speech.
+    if words.has_any(&["settings", "state", "status", "knobs"])
+        || words.has_phrase("read me") && words.has_any(&["where", "everything", "what", "how"])
+    {
         return None;
     }
     let (spoken, before, rest) = if let Some((inner, before, rest)) = quoted(text) {
@@ -152,7 +155,17 @@ pub fn prior_orders(text: &str) -> Option<String> {
             .trim_end();
         let lowered = trimmed.to_lowercase();
         let cut = [
-            "then", "and", "please", "also", "now", "after", "have it", "make it", "let it",
+            "then",
+            "and",
+            "please",
+            "also",
+            "now",
+            "after",
+            "have it",
+            "make it",
+            "let it",
+            "plus",
+            "after that",
         ]
         .iter()
         .find(|j| lowered == **j || lowered.ends_with(&format!(" {j}")))
@@ -178,8 +191,11 @@ fn starts_clause(words: &Words, verb_at: usize) -> bool {
         || !tell_me
             && matches!(
                 words.before(verb_at),
-                "then" | "after" | "and" | "also" | "next" | "later" | "afterwards"
+                "then" | "after" | "and" | "also" | "next" | "later" | "afterwards" | "plus"
             )
+        || !tell_me
+            && words.before(verb_at) == "that"
+            && words.before(verb_at.saturating_sub(1)) == "after"
 }
 
 /// A note in brackets that names the speaking voice ("welcome (confident)"): read for the
