@@ -10,6 +10,7 @@ use super::slots::{find_bars, find_key, find_tempo};
 use super::Context;
 use crate::assistant::state::BackingSpec;
 use crate::assistant::tools::{ToolCall, ToolName};
+use crate::music::theory::ScaleKind;
 
 /// Genre words, references and grooves, and the style each names. Matched on single words
 /// (joined spellings like "hiphop" come from `normalise`).
@@ -347,6 +348,9 @@ pub fn read(words: &Words, ctx: &Context, with_key: bool) -> ToolCall {
         }
         if let Some(s) = scale {
             args.insert("mode".into(), json!(s.id()));
+        } else if key.is_some() {
+            // A key named alone is its major ("neo-soul in Eb"), as musicians mean it.
+            args.insert("mode".into(), json!(ScaleKind::Major.id()));
         }
     }
     if let Some(t) = tempo(words) {
