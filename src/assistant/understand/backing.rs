@@ -573,7 +573,7 @@ mod tests {
         );
         assert_eq!(
             backing("a shuffle in G", None),
-            json!({"key": "G", "style": "blues"})
+            json!({"key": "G", "mode": "major", "style": "blues"})
         );
     }
 

@@ -472,7 +472,10 @@ mod tests {
         assert_eq!(c[1].0, "voice_modulate");
         let c = calls("make a backing in Bb and tune my voice to the same key");
         assert_eq!(c[0].0, "backing_generate");
-        assert_eq!(c[1], ("voice_tune".into(), json!({"key": "A#"})));
+        assert_eq!(
+            c[1],
+            ("voice_tune".into(), json!({"key": "A#", "scale": "major"}))
+        );
         let c = calls("stop the beat, then read this: hello world");
         assert_eq!(c[0], ("mix_control".into(), json!({"backing": false})));
         assert_eq!(c[1].0, "voice_speak");
