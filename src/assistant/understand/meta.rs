@@ -58,9 +58,14 @@ pub fn is_state_question(words: &Words) -> bool {
         // "Where's my reverb at?", "is the tuning on at the moment?".
         || words.has_any(&["where", "wheres", "where's"])
             && words.has_any(CONTROL_NAMES)
-            // "Bump the verb by a quarter from where it is" moves from there.
-            && !words.has_phrase("from where")
-            && !words.has_phrase("than where")
+            // "Bump the verb by a quarter from where it is", "a notch under where it sits"
+            // move from there.
+            && !words.find_any(&["where", "wheres", "where's"]).is_some_and(|i| {
+                matches!(
+                    words.before(i),
+                    "from" | "than" | "under" | "over" | "below" | "above" | "to" | "back"
+                )
+            })
         || matches!(words.at(0), "is" | "are")
             && words.has_any(&["on", "off", "active", "enabled"])
             && words.has_any(CONTROL_NAMES)

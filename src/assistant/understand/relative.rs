@@ -89,7 +89,7 @@ const OFF: &[&str] = &[
 const DOWN: &[&str] = &[
     "less", "reduce", "lower", "fewer", "down", "decrease", "cut", "dry", "drier", "dryer",
     "quieter", "softer", "tame", "thin", "lighter", "smaller", "slower", "weaker", "gentler",
-    "soften",
+    "soften", "under", "below",
 ];
 
 /// Phrases that lower without removing: "ease off the compressor", "not so breathy".
@@ -260,6 +260,8 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     }
     if let Some(v) = super::slots::amount_near(words, at) {
         let signed = win.iter().any(|w| w.starts_with(['+', '-']));
+        // "Take 25 percent off the amount", "amount minus 25 percent": a step down.
+        let down = down || any(&["off", "minus", "under", "below"]);
         return Some(if (up || down || signed) && !any(&["to", "at"]) {
             Move::By(if down { -v.abs() } else { v.abs() })
         } else {

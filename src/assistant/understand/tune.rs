@@ -393,7 +393,9 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             && (faster || words.has_any(&["fast", "quick", "rapid"]));
     if halves && !slower {
         args.insert("retune_ms".into(), value((now * 0.5).round()));
-    } else if words.has("double") && words.has_any(&["retune", "time"]) {
+    } else if words.has_any(&["double", "twice", "x2", "2x"])
+        && words.has_any(&["retune", "time", "long", "milliseconds", "ms"])
+    {
         args.insert("retune_ms".into(), value((now * 2.0).min(400.0)));
     } else if slower && !faster {
         // A bit: half as long again; plain: twice; a lot: three times (at least 10 / 20 / 40
