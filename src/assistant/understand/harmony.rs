@@ -9,8 +9,9 @@ use crate::assistant::state::ParamValue;
 use crate::assistant::tools::{ToolCall, ToolName, HARMONY_MODES};
 
 /// Words that name harmony voices.
-const HARMONY_WORDS: [&str; 12] = [
+const HARMONY_WORDS: [&str; 13] = [
     "stacks",
+    "stacked",
     "bvs",
     "bgvs",
     "bv",
@@ -35,8 +36,9 @@ const QUIETER: [&str; 11] = [
     "quieter", "softer", "lower", "down", "loud", "less", "back", "sit", "tuck", "under", "behind",
 ];
 /// Words that ask for more level.
-const LOUDER: [&str; 9] = [
-    "louder", "up", "quiet", "more", "lift", "bump", "stronger", "crank", "double",
+const LOUDER: [&str; 11] = [
+    "louder", "up", "quiet", "more", "lift", "bump", "stronger", "crank", "double", "raise",
+    "buried",
 ];
 /// Words that ask for more width.
 const WIDER: [&str; 6] = ["wide", "wider", "spread", "width", "pan", "stereo"];
@@ -170,13 +172,25 @@ fn count(words: &Words, now: u8) -> Option<u8> {
     if words.has_phrase("a second") {
         return Some((now.max(1) + 1).min(3));
     }
-    let explicit = words.texts().into_iter().find_map(|w| match w {
-        "0" => Some(0),
-        "1" | "one" | "single" | "x1" => Some(1),
-        "2" | "two" | "couple" | "pair" | "double" | "x2" | "2x" => Some(2),
-        "3" | "three" | "tree" | "choir" | "full" | "max" | "maximum" | "x3" | "3x" => Some(3),
-        _ => None,
-    });
+    // "One notch up" is a step, not one voice; "double the level" is the level's.
+    let texts = words.texts();
+    let counted = |i: usize| {
+        !matches!(
+            texts.get(i + 1).copied().unwrap_or(""),
+            "notch" | "bit" | "touch" | "tad" | "step" | "db" | "level" | "the"
+        )
+    };
+    let explicit = texts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| counted(*i))
+        .find_map(|(_, w)| match *w {
+            "0" => Some(0),
+            "1" | "one" | "single" | "x1" => Some(1),
+            "2" | "two" | "couple" | "pair" | "double" | "x2" | "2x" => Some(2),
+            "3" | "three" | "tree" | "choir" | "full" | "max" | "maximum" | "x3" | "3x" => Some(3),
+            _ => None,
+        });
     if explicit.is_some() {
         return explicit;
     }
@@ -228,7 +242,7 @@ fn level_multiple(words: &Words) -> Option<f32> {
 fn level_move(words: &Words) -> Option<f32> {
     let about_level = words.has_any(&[
         "level", "volume", "vol", "loud", "louder", "quiet", "quieter", "softer", "mix", "strong",
-        "stronger", "weaker", "crank", "double", "halve",
+        "stronger", "weaker", "crank", "double", "halve", "fader", "buried",
     ]);
     let moved = [
         "turn", "bring", "back", "tuck", "pull", "push", "lift", "bump", "raise",

@@ -183,6 +183,10 @@ fn from_now(words: &Words, at: usize) -> bool {
             "from the current",
             "than current",
             "compared to now",
+            "relative to now",
+            "current shift",
+            "than it set",
+            "than it is set",
         ]
         .iter()
         .any(|p| words.has_phrase(p))
