@@ -98,6 +98,7 @@ fn title(text: &str) -> Option<String> {
         "titled ",
         "named ",
         "title is ",
+        "title: ",
         "song: ",
         "intent: ",
         "title ",

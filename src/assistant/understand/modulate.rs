@@ -210,6 +210,12 @@ pub(super) fn keeps_pitch(words: &Words) -> bool {
         || words.has_phrase("without changing")
         || words.has_phrase("keep the pitch")
         || words.has_phrase("pitch stays")
+        || words.has_phrase("don't change the pitch")
+        || words.has_phrase("dont change the pitch")
+        || words.has_phrase("not change the pitch")
+        || words.has_phrase("without transposing")
+        || words.has_phrase("no transposing")
+        || words.has_phrase("don't transpose")
         || words.has_phrase("same key")
 }
 
