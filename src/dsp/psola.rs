@@ -27,6 +27,7 @@ use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
 use grain::{render_grain, windowed_sum, GrainShape};
 
 mod grain;
+mod wide;
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
@@ -89,6 +90,8 @@ pub struct PsolaVoice {
     voiced_step: f32,
     level: LevelMatch,
     dc: DcBlocker,
+    /// Whether the CPU runs the 256-bit build of the synthesis (`wide`), found in `prepare`.
+    wide: bool,
 }
 
 impl Default for PsolaVoice {
@@ -103,6 +106,7 @@ impl Default for PsolaVoice {
             voiced_step: 1.0,
             level: LevelMatch::default(),
             dc: DcBlocker::default(),
+            wide: false,
         }
     }
 }
@@ -190,6 +194,7 @@ impl PsolaVoice {
         self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
         self.dc.prepare(sample_rate);
         self.level.prepare(sample_rate);
+        self.wide = wide::available();
         self.clear();
     }
 
@@ -221,8 +226,29 @@ impl PsolaVoice {
     }
 
     /// Renders the run of input `marks` analysed last (`out.len()` samples, each with its mark
-    /// in `trace`) with `request`, into `out`.
+    /// in `trace`) with `request`, into `out`. The same numbers on every CPU: where it has
+    /// 256-bit vectors, the same code compiled for them runs (see `wide`).
     pub fn process_run(
+        &mut self,
+        marks: &PitchMarks,
+        trace: &[Option<f64>],
+        request: ShiftRequest,
+        out: &mut [f32],
+    ) {
+        if self.wide {
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: `wide` is set only where the CPU has AVX2 (`wide::available`).
+                unsafe { self.process_run_avx2(marks, trace, request, out) };
+                return;
+            }
+        }
+        self.process_run_portable(marks, trace, request, out);
+    }
+
+    /// `process_run`'s work, inlined into each build.
+    #[inline(always)]
+    fn process_run_portable(
         &mut self,
         marks: &PitchMarks,
         trace: &[Option<f64>],
@@ -260,6 +286,7 @@ impl PsolaVoice {
     /// sample (where a grain starts, the rendering so far is summed), rendered a grain at a
     /// time over the span between two schedulings (the same sums in the same order as sample
     /// by sample), then levelled and mixed with the dry input.
+    #[inline(always)]
     fn process_chunk(
         &mut self,
         marks: &PitchMarks,
@@ -323,6 +350,7 @@ impl PsolaVoice {
     /// `process_chunk`'s scheduling sample by sample (`voiced`: the period and grain shape
     /// while the request is voiced), with the voiced crossfade's value after each sample into
     /// `mix`. Returns where the unrendered span starts.
+    #[inline(always)]
     fn schedule_each_sample(
         &mut self,
         marks: &PitchMarks,
@@ -367,6 +395,7 @@ impl PsolaVoice {
     /// `process_chunk`'s scheduling where every sample of the chunk is voiced with a mark: the
     /// samples where grains start are found from the synthesis clock rather than sample by
     /// sample (the same grains at the same samples). Returns where the unrendered span starts.
+    #[inline(always)]
     fn schedule_voiced(
         &mut self,
         marks: &PitchMarks,
@@ -405,6 +434,7 @@ impl PsolaVoice {
     }
 
     /// The voiced crossfade's value after each sample of a voiced chunk, into `mix`.
+    #[inline(always)]
     fn fade_in(&mut self, mix: &mut [f32]) {
         let mut j = 0;
         while j < mix.len() && self.voiced_mix < 1.0 {
@@ -418,6 +448,7 @@ impl PsolaVoice {
     /// Adds every active grain to `sum` over the chunk's samples `span` (input indices from
     /// `first`), then retires the grains finished by the span's last sample, keeping the
     /// survivors in order.
+    #[inline(always)]
     fn render_span(
         &mut self,
         marks: &PitchMarks,
@@ -453,6 +484,7 @@ impl PsolaVoice {
 
     /// Creates every grain that must start sounding by output time `now`, around analysis
     /// `mark`.
+    #[inline(always)]
     fn schedule_grains(
         &mut self,
         marks: &PitchMarks,
@@ -484,6 +516,7 @@ impl PsolaVoice {
     /// the grain would then read input that has not arrived when it needs it (the input is
     /// `latency` ahead of the output; a grain read faster than real time runs ahead of it at
     /// its end, one read slower at its start): then the latest mark that keeps every read in.
+    #[inline(always)]
     fn analysis_centre(
         &self,
         mark: f64,
@@ -509,6 +542,7 @@ impl PsolaVoice {
     /// The grain's windowed mean, over exactly the samples it will render. Where its own input
     /// has not all arrived yet, the same window a whole number of periods earlier stands in
     /// (identical on periodic input, close on a voice).
+    #[inline(always)]
     fn grain_mean(&self, marks: &PitchMarks, grain: &Grain, period: f64, newest: i64) -> f32 {
         let missing = grain.analysis_centre + grain.half_width as f64 + 2.0 - newest as f64;
         let back = if missing > 0.0 {
@@ -533,6 +567,7 @@ impl PsolaVoice {
         }
     }
 
+    #[inline(always)]
     fn push_grain(&mut self, grain: Grain) {
         if self.grain_count == MAX_GRAINS {
             // Drop the oldest: only reachable with extreme settings.

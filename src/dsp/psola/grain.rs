@@ -53,6 +53,7 @@ pub(super) struct GrainShape {
 }
 
 impl GrainShape {
+    #[inline(always)]
     pub(super) fn new(period: f64, request: ShiftRequest) -> Self {
         let formant = request.read_speed();
         let output_period = if request.output_period.is_finite() {
@@ -108,6 +109,7 @@ impl ReadBounds {
 impl GrainRamp {
     /// The ramps of `grain` reading around input time `centre` (its analysis centre, or where
     /// its mean is measured), from output time `anchor` on, every `stride` output samples.
+    #[inline(always)]
     fn new(grain: &Grain, centre: f64, anchor: i64, stride: u8) -> Self {
         let analysis_start = (anchor as f64 - grain.synthesis_centre) * grain.formant as f64;
         let position = centre + analysis_start;
@@ -134,12 +136,14 @@ impl GrainRamp {
     }
 
     /// The window at `k = k_from + i` into `out[i]`.
+    #[inline(always)]
     fn fill_window(&self, k_from: i64, out: &mut [f32]) {
         fill_lanes(k_from, out, |k| hann(self.x0 + k * self.dx));
     }
 
     /// The input at `k = k_from + i` into `out[i]` (at most `PIECE` samples), each read kept
     /// `within` its bounds.
+    #[inline(always)]
     fn read<const INTERPOLATE: bool>(
         &self,
         source: &History,
@@ -188,6 +192,7 @@ impl GrainRamp {
 
     /// `read` one sample at a time, each read clamped to its bounds (the same values as
     /// `read` where no clamp bites).
+    #[inline(always)]
     fn read_clamped<const INTERPOLATE: bool>(
         &self,
         source: &History,
@@ -219,6 +224,7 @@ impl GrainRamp {
 /// holds the fractions). Where consecutive samples read consecutive input (a read speed near
 /// 1 moves the whole part one sample per sample for long stretches), the stretch's input is
 /// one copy and the interpolation a vector loop; elsewhere each sample reads its two inputs.
+#[inline(always)]
 fn interpolate_runs(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
     let len = out.len().min(wholes.len()).min(PIECE);
     let mut i = 0;
@@ -250,6 +256,7 @@ fn interpolate_runs(source: &History, base: i64, wholes: &[i32], out: &mut [f32]
 }
 
 /// `interpolate_runs` with each sample reading its two inputs on its own.
+#[inline(always)]
 fn interpolate_each(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
     for (x, &whole) in out.iter_mut().zip(wholes) {
         let index = base + i64::from(whole);
@@ -263,6 +270,7 @@ fn interpolate_each(source: &History, base: i64, wholes: &[i32], out: &mut [f32]
 /// `first + j`, output time `first + j - latency`), reading at most up to the newest input and
 /// no further back than `oldest` samples before it. `INTERPOLATE`: fractional reads (formants
 /// moved) rather than whole samples.
+#[inline(always)]
 pub(super) fn render_grain<const INTERPOLATE: bool>(
     grain: &Grain,
     source: &History,
@@ -321,6 +329,7 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
 
 /// The windowed sum and the window's sum over the samples `grain` renders, read around input
 /// time `centre` within `earliest..=latest` (see `render_grain` for `INTERPOLATE`).
+#[inline(always)]
 pub(super) fn windowed_sum<const INTERPOLATE: bool>(
     grain: &Grain,
     centre: f64,
