@@ -300,26 +300,31 @@ impl PsolaVoice {
         let voiced = period.map(|period| (period, GrainShape::new(period, request)));
         let mut sum = [0.0f32; MAX_RUN];
         let mut mix = [0.0f32; MAX_RUN];
-        let span_start = match voiced {
+        // Whether every sample is all grains (voiced and faded in): the usual voiced chunk.
+        let (span_start, all_grains) = match voiced {
             Some((period, shape)) if trace[..frames].iter().all(Option::is_some) => {
                 let start =
                     self.schedule_voiced(marks, first, &trace[..frames], period, &shape, &mut sum);
                 self.fade_in(&mut mix[..frames]);
-                start
+                // The fade only rises: faded in at the first sample, faded in at all.
+                (start, mix[..frames].first().is_none_or(|&m| m >= 1.0))
             }
-            _ => self.schedule_each_sample(
-                marks,
-                first,
-                &trace[..frames],
-                voiced,
-                &mut sum,
-                &mut mix,
-            ),
+            _ => {
+                let start = self.schedule_each_sample(
+                    marks,
+                    first,
+                    &trace[..frames],
+                    voiced,
+                    &mut sum,
+                    &mut mix,
+                );
+                (start, mix[..frames].iter().all(|&m| m >= 1.0))
+            }
         };
         self.render_span(marks, first, span_start..frames, &mut sum);
         let mut dry = [0.0f32; MAX_RUN];
         marks.input_run(first - self.latency as i64, &mut dry[..frames]);
-        if mix[..frames].iter().all(|&voiced_mix| voiced_mix >= 1.0) {
+        if all_grains {
             // All grains (the usual voiced chunk): the same steps as below, a loop each.
             let out = &mut out[..frames];
             for (y, &grains) in out.iter_mut().zip(&sum[..frames]) {

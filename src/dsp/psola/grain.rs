@@ -16,13 +16,10 @@ use crate::dsp::pitch_marks::MAX_RUN;
 const LANES: usize = 8;
 /// Samples of a grain worked on at once (the size of the loops' stack scratch).
 const PIECE: usize = 64;
-/// Shortest stretch of consecutive interpolated reads worth one copy of its input (shorter
-/// ones read sample by sample).
-const MIN_COPIED_RUN: usize = 8;
-/// Read speeds this close to real time move the whole part of the read position by one
-/// sample per sample for long stretches (see `interpolate_runs`); faster or slower reads, and
-/// the grain means' every-second-sample reads, jump and are read sample by sample.
-const NEAR_REAL_TIME: f32 = 0.25;
+/// Most inputs one piece's interpolated reads may span and still be read from one copy of
+/// them (`interpolate_gathered`): reads up to twice as fast as real time (grains read up to
+/// twice real time, and the grain means' every-second-sample reads of grains up to real time).
+const GATHER_SPAN: usize = 256;
 /// Grains reaching this far (output samples either side) whose reads are interpolated have
 /// their mean measured on every second sample (see `windowed_sum`).
 const MEAN_STRIDE_REACH: f64 = 16.0;
@@ -175,11 +172,7 @@ impl GrainRamp {
             for (x, whole) in out.iter_mut().zip(wholes.iter_mut()) {
                 (*whole, *x) = split_whole(*x);
             }
-            if (self.step - 1.0).abs() < NEAR_REAL_TIME {
-                interpolate_runs(source, self.base, wholes, out);
-            } else {
-                interpolate_each(source, self.base, wholes, out);
-            }
+            interpolate_gathered(source, self.base, wholes, out);
         } else {
             let end = self.base + k_from + out.len() as i64;
             if end <= 0 {
@@ -221,41 +214,36 @@ impl GrainRamp {
 }
 
 /// Linear interpolation of `source` at `base + wholes[i] + out[i]` into `out[i]` (`out`
-/// holds the fractions). Where consecutive samples read consecutive input (a read speed near
-/// 1 moves the whole part one sample per sample for long stretches), the stretch's input is
-/// one copy and the interpolation a vector loop; elsewhere each sample reads its two inputs.
+/// holds the fractions; `wholes` ascend, as a read position only moves forward). The inputs
+/// the piece spans are one copy, and each sample reads its two from that copy by an index
+/// that needs no ring arithmetic or bounds check (a masked offset within the copy); a piece
+/// spanning more than `GATHER_SPAN` inputs reads each from the ring. The copy holds the ring's
+/// samples for every index the caller's bounds allow, so the numbers are the ring's.
 #[inline(always)]
-fn interpolate_runs(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
-    let len = out.len().min(wholes.len()).min(PIECE);
-    let mut i = 0;
-    while i < len {
-        let shift = wholes[i] - i as i32;
-        let mut j = i + 1;
-        while j < len && wholes[j] - j as i32 == shift {
-            j += 1;
-        }
-        let first = base + i64::from(wholes[i]);
-        if j - i >= MIN_COPIED_RUN {
-            let mut inputs = [0.0f32; PIECE + 1];
-            let inputs = &mut inputs[..j - i + 1];
-            let end = first + inputs.len() as i64;
-            if end <= 0 {
-                inputs.fill(0.0);
-            } else {
-                source.copy_ending_at(end as u64, inputs);
-            }
-            for (n, x) in out[i..j].iter_mut().enumerate() {
-                let (a, b) = (inputs[n], inputs[n + 1]);
-                *x = a + (b - a) * *x;
-            }
-        } else {
-            interpolate_each(source, base, &wholes[i..j], &mut out[i..j]);
-        }
-        i = j;
+fn interpolate_gathered(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
+    const MASK: usize = GATHER_SPAN - 1;
+    let (Some(&first), Some(&last)) = (wholes.first(), wholes.last()) else {
+        return;
+    };
+    let span = i64::from(last) - i64::from(first) + 2;
+    if !(2..=GATHER_SPAN as i64).contains(&span) {
+        interpolate_each(source, base, wholes, out);
+        return;
+    }
+    let mut inputs = [0.0f32; GATHER_SPAN];
+    let inputs_used = &mut inputs[..span as usize];
+    let end = base + i64::from(first) + span;
+    if end > 0 {
+        source.copy_ending_at(end as u64, inputs_used);
+    }
+    for (x, &whole) in out.iter_mut().zip(wholes) {
+        let i = whole.wrapping_sub(first) as usize & MASK;
+        let (a, b) = (inputs[i], inputs[(i + 1) & MASK]);
+        *x = a + (b - a) * *x;
     }
 }
 
-/// `interpolate_runs` with each sample reading its two inputs on its own.
+/// `interpolate_gathered` with each sample reading its two inputs from the ring on its own.
 #[inline(always)]
 fn interpolate_each(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
     for (x, &whole) in out.iter_mut().zip(wholes) {
@@ -373,8 +361,14 @@ pub(super) fn windowed_sum<const INTERPOLATE: bool>(
             .chunks_exact(LANES)
             .zip(input[..padded].chunks_exact(LANES))
         {
+            // As arrays, so the lanes stay one vector each (as slices the compiler split them
+            // into scalar products and blends).
+            let ws: [f32; LANES] = ws.try_into().unwrap_or([0.0; LANES]);
+            let xs: [f32; LANES] = xs.try_into().unwrap_or([0.0; LANES]);
             for lane in 0..LANES {
                 sums[lane] += ws[lane] * xs[lane];
+            }
+            for lane in 0..LANES {
                 weights[lane] += ws[lane];
             }
         }
