@@ -302,7 +302,7 @@ impl PsolaVoice {
         let mut mix = [0.0f32; MAX_RUN];
         // Whether every sample is all grains (voiced and faded in): the usual voiced chunk.
         let (span_start, all_grains) = match voiced {
-            Some((period, shape)) if trace[..frames].iter().all(Option::is_some) => {
+            Some((period, shape)) if all_marked(&trace[..frames]) => {
                 let start =
                     self.schedule_voiced(marks, first, &trace[..frames], period, &shape, &mut sum);
                 self.fade_in(&mut mix[..frames]);
@@ -582,6 +582,13 @@ impl PsolaVoice {
         self.grains[self.grain_count] = grain;
         self.grain_count += 1;
     }
+}
+
+/// Whether every sample of a run has a mark: without stopping at the first that has none, so
+/// the test is one vector loop (a run is almost always all marked).
+#[inline(always)]
+fn all_marked(trace: &[Option<f64>]) -> bool {
+    trace.iter().fold(true, |all, mark| all & mark.is_some())
 }
 
 #[cfg(test)]

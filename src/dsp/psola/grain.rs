@@ -146,6 +146,7 @@ impl GrainRamp {
         source: &History,
         k_from: i64,
         within: ReadBounds,
+        gathered: &mut [f32; GATHER_SPAN],
         out: &mut [f32],
     ) {
         let Some(last) = out.len().checked_sub(1) else {
@@ -172,7 +173,7 @@ impl GrainRamp {
             for (x, whole) in out.iter_mut().zip(wholes.iter_mut()) {
                 (*whole, *x) = split_whole(*x);
             }
-            interpolate_gathered(source, self.base, wholes, out);
+            interpolate_gathered(source, self.base, wholes, gathered, out);
         } else {
             let end = self.base + k_from + out.len() as i64;
             if end <= 0 {
@@ -215,12 +216,18 @@ impl GrainRamp {
 
 /// Linear interpolation of `source` at `base + wholes[i] + out[i]` into `out[i]` (`out`
 /// holds the fractions; `wholes` ascend, as a read position only moves forward). The inputs
-/// the piece spans are one copy, and each sample reads its two from that copy by an index
+/// the piece spans are one copy (into `inputs`, scratch the caller keeps for a whole grain), and each sample reads its two from that copy by an index
 /// that needs no ring arithmetic or bounds check (a masked offset within the copy); a piece
 /// spanning more than `GATHER_SPAN` inputs reads each from the ring. The copy holds the ring's
 /// samples for every index the caller's bounds allow, so the numbers are the ring's.
 #[inline(always)]
-fn interpolate_gathered(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
+fn interpolate_gathered(
+    source: &History,
+    base: i64,
+    wholes: &[i32],
+    inputs: &mut [f32; GATHER_SPAN],
+    out: &mut [f32],
+) {
     const MASK: usize = GATHER_SPAN - 1;
     let (Some(&first), Some(&last)) = (wholes.first(), wholes.last()) else {
         return;
@@ -230,11 +237,12 @@ fn interpolate_gathered(source: &History, base: i64, wholes: &[i32], out: &mut [
         interpolate_each(source, base, wholes, out);
         return;
     }
-    let mut inputs = [0.0f32; GATHER_SPAN];
     let inputs_used = &mut inputs[..span as usize];
     let end = base + i64::from(first) + span;
     if end > 0 {
         source.copy_ending_at(end as u64, inputs_used);
+    } else {
+        inputs_used.fill(0.0);
     }
     for (x, &whole) in out.iter_mut().zip(wholes) {
         let i = whole.wrapping_sub(first) as usize & MASK;
@@ -291,6 +299,7 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
     let ramp = GrainRamp::new(grain, grain.analysis_centre, anchor, 1);
     let mean = grain.mean;
     let (mut window, mut input) = ([0.0f32; PIECE], [0.0f32; PIECE]);
+    let mut gathered = [0.0f32; GATHER_SPAN];
     let mut j = from;
     while j < to {
         let len = ((to - j) as usize).min(PIECE);
@@ -302,7 +311,7 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
             moves: 1,
             oldest,
         };
-        ramp.read::<INTERPOLATE>(source, k_from, within, input);
+        ramp.read::<INTERPOLATE>(source, k_from, within, &mut gathered, input);
         let start = j as usize;
         for ((total, &w), &x) in sum[start..start + len]
             .iter_mut()
@@ -348,33 +357,43 @@ pub(super) fn windowed_sum<const INTERPOLATE: bool>(
     };
     let (mut sums, mut weights) = ([0.0f32; LANES], [0.0f32; LANES]);
     let (mut window, mut input) = ([0.0f32; PIECE], [0.0f32; PIECE]);
+    let mut gathered = [0.0f32; GATHER_SPAN];
     let mut k_from = 0;
     while k_from < count {
         let len = ((count - k_from) as usize).min(PIECE);
         ramp.fill_window(k_from, &mut window[..len]);
-        ramp.read::<INTERPOLATE>(source, k_from, within, &mut input[..len]);
+        ramp.read::<INTERPOLATE>(source, k_from, within, &mut gathered, &mut input[..len]);
         // Zero-padded to whole chunks of lanes, so the sums vectorise.
         let padded = len.next_multiple_of(LANES).min(PIECE);
         window[len..padded].fill(0.0);
         input[len..padded].fill(0.0);
-        for (ws, xs) in window[..padded]
-            .chunks_exact(LANES)
-            .zip(input[..padded].chunks_exact(LANES))
+        // The products first, then each lane's sums in chunk order: the same additions as
+        // one loop over both, but shaped so each lane sum stays one vector (a loop adding
+        // products and weights together compiled to scalar products and blends).
+        let mut products = [0.0f32; PIECE];
+        for ((product, &w), &x) in products[..padded]
+            .iter_mut()
+            .zip(&window[..padded])
+            .zip(&input[..padded])
         {
-            // As arrays, so the lanes stay one vector each (as slices the compiler split them
-            // into scalar products and blends).
-            let ws: [f32; LANES] = ws.try_into().unwrap_or([0.0; LANES]);
-            let xs: [f32; LANES] = xs.try_into().unwrap_or([0.0; LANES]);
-            for lane in 0..LANES {
-                sums[lane] += ws[lane] * xs[lane];
-            }
-            for lane in 0..LANES {
-                weights[lane] += ws[lane];
-            }
+            *product = w * x;
         }
+        add_lanes(&mut sums, &products[..padded]);
+        add_lanes(&mut weights, &window[..padded]);
         k_from += len as i64;
     }
     (sums.iter().sum(), weights.iter().sum())
+}
+
+/// Adds `values` to `lanes`, lane `k` taking the values `k` modulo `LANES` in order (`values`
+/// is a whole number of chunks).
+#[inline(always)]
+fn add_lanes(lanes: &mut [f32; LANES], values: &[f32]) {
+    for chunk in values.chunks_exact(LANES) {
+        for (lane, &value) in lanes.iter_mut().zip(chunk) {
+            *lane += value;
+        }
+    }
 }
 
 /// `out[i] = value(k_from + i)` in chunks of `LANES`, so the compiler vectorises `value`.
