@@ -27,7 +27,7 @@ use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
 use grain::{render_grain, windowed_sum, GrainShape};
 
 mod grain;
-mod wide;
+pub(crate) mod wide;
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
@@ -325,12 +325,11 @@ impl PsolaVoice {
         let mut dry = [0.0f32; MAX_RUN];
         marks.input_run(first - self.latency as i64, &mut dry[..frames]);
         if all_grains {
-            // All grains (the usual voiced chunk): the same steps as below, a loop each.
+            // All grains (the usual voiced chunk): the same steps as below, in one loop.
             let out = &mut out[..frames];
-            for (y, &grains) in out.iter_mut().zip(&sum[..frames]) {
-                *y = self.dc.process(grains);
-            }
-            self.level.process_block(out, &dry[..frames]);
+            out.copy_from_slice(&sum[..frames]);
+            self.level
+                .process_block_after(&mut self.dc, out, &dry[..frames]);
             return;
         }
         for (j, y) in out[..frames].iter_mut().enumerate() {

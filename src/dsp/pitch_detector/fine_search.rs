@@ -42,12 +42,32 @@ impl<'a> LagSearch<'a> {
     /// enabled and Rust never contracts float operations, so the sums are the same numbers
     /// either way.
     pub(super) fn with_wide_vectors(mut self, wide: bool) -> Self {
-        self.wide = wide && wide_vectors_available();
+        self.wide = wide && crate::dsp::psola::wide::available();
         self
     }
 
     /// The difference at `lag` (lags past the span compare with fewer samples).
     pub(super) fn difference(&self, lag: usize) -> f32 {
+        if self.wide {
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: `wide` is set only where the CPU has AVX2 (`with_wide_vectors`).
+                return unsafe { self.difference_avx2(lag) };
+            }
+        }
+        self.difference_portable(lag)
+    }
+
+    /// `difference_portable` compiled with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn difference_avx2(&self, lag: usize) -> f32 {
+        self.difference_portable(lag)
+    }
+
+    /// `difference`'s work, inlined into each build.
+    #[inline(always)]
+    fn difference_portable(&self, lag: usize) -> f32 {
         self.difference_below(lag, f32::INFINITY)
             .unwrap_or(f32::INFINITY)
     }
@@ -186,18 +206,6 @@ impl<'a> LagSearch<'a> {
             sum += (x - y) * (x - y);
         }
         (sum <= bound).then_some(sum)
-    }
-}
-
-/// Whether this CPU has AVX2 (the 256-bit build of the scans).
-fn wide_vectors_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
     }
 }
 

@@ -1,5 +1,5 @@
 //! The synthesis compiled a second time for CPUs with 256-bit vectors (AVX2), chosen at run
-//! time. The grain loops (window polynomial, interpolated reads, sums) are written in eight
+//! time (`available` serves the other units built twice the same way). The grain loops (window polynomial, interpolated reads, sums) are written in eight
 //! lanes; the portable build runs them as two 128-bit halves, this one as one register, so
 //! they take about half the instructions. No fused multiply-add is enabled and Rust never
 //! contracts float operations, so each lane does the same IEEE operations in the same order:
@@ -7,8 +7,9 @@
 
 use super::{PitchMarks, PsolaVoice, ShiftRequest};
 
-/// Whether this CPU runs the 256-bit build (checked once, in `prepare`).
-pub(super) fn available() -> bool {
+/// Whether this CPU runs 256-bit builds (AVX2): checked in each unit's `prepare` (the PSOLA
+/// voices, the detector's fine search, the chain's own loops).
+pub(crate) fn available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2")
