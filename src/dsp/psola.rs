@@ -24,7 +24,7 @@
 
 use super::level_match::{DcBlocker, LevelMatch};
 use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
-use grain::{render_grain, windowed_sum, GrainShape};
+use grain::{render_grain, windowed_sum, ChunkPlace, GatherScratch, GrainShape};
 
 mod grain;
 pub(crate) mod wide;
@@ -92,6 +92,8 @@ pub struct PsolaVoice {
     dc: DcBlocker,
     /// Whether the CPU runs the 256-bit build of the synthesis (`wide`), found in `prepare`.
     wide: bool,
+    /// Scratch for the interpolated reads (see `grain::interpolate_gathered`).
+    gathered: GatherScratch,
 }
 
 impl Default for PsolaVoice {
@@ -107,6 +109,7 @@ impl Default for PsolaVoice {
             level: LevelMatch::default(),
             dc: DcBlocker::default(),
             wide: false,
+            gathered: [0.0; grain::GATHER_SPAN],
         }
     }
 }
@@ -464,13 +467,18 @@ impl PsolaVoice {
             return;
         }
         let latency = self.latency as i64;
-        let oldest = marks.oldest_readable();
+        let place = ChunkPlace {
+            first,
+            latency,
+            oldest: marks.oldest_readable(),
+        };
+        let gathered = &mut self.gathered;
         for grain in &self.grains[..self.grain_count] {
             let source = marks.source(grain.formant);
             if grain.formant == 1.0 {
-                render_grain::<false>(grain, source, first, latency, oldest, &span, sum);
+                render_grain::<false>(grain, source, place, &span, sum, gathered);
             } else {
-                render_grain::<true>(grain, source, first, latency, oldest, &span, sum);
+                render_grain::<true>(grain, source, place, &span, sum, gathered);
             }
         }
         let last_now = (first + span.end as i64 - 1 - latency) as f64;
@@ -510,7 +518,8 @@ impl PsolaVoice {
                 shape.half_width,
                 shape.formant,
             );
-            grain.mean = self.grain_mean(marks, &grain, period, now as i64 + self.latency as i64);
+            let newest = now as i64 + self.latency as i64;
+            grain.mean = Self::grain_mean(marks, &grain, period, newest, &mut self.gathered);
             self.push_grain(grain);
             self.next_synthesis += shape.output_period;
         }
@@ -547,7 +556,13 @@ impl PsolaVoice {
     /// has not all arrived yet, the same window a whole number of periods earlier stands in
     /// (identical on periodic input, close on a voice).
     #[inline(always)]
-    fn grain_mean(&self, marks: &PitchMarks, grain: &Grain, period: f64, newest: i64) -> f32 {
+    fn grain_mean(
+        marks: &PitchMarks,
+        grain: &Grain,
+        period: f64,
+        newest: i64,
+        gathered: &mut GatherScratch,
+    ) -> f32 {
         let missing = grain.analysis_centre + grain.half_width as f64 + 2.0 - newest as f64;
         let back = if missing > 0.0 {
             (missing / period).ceil() * period
@@ -560,9 +575,9 @@ impl PsolaVoice {
         let (latest, earliest) = (newest, newest - marks.oldest_readable());
         let source = marks.source(grain.formant);
         let (sum, weight) = if grain.formant == 1.0 {
-            windowed_sum::<false>(grain, centre, source, latest, earliest)
+            windowed_sum::<false>(grain, centre, source, latest, earliest, gathered)
         } else {
-            windowed_sum::<true>(grain, centre, source, latest, earliest)
+            windowed_sum::<true>(grain, centre, source, latest, earliest, gathered)
         };
         if weight > 0.0 {
             sum / weight

@@ -14,12 +14,17 @@ use crate::dsp::pitch_marks::MAX_RUN;
 /// Samples the window is worked out in at once: two SSE registers' worth, so the compiler
 /// vectorises the polynomial on baseline x86-64.
 const LANES: usize = 8;
-/// Samples of a grain worked on at once (the size of the loops' stack scratch).
-const PIECE: usize = 64;
+/// Samples of a grain worked on at once (the size of the loops' stack scratch): long enough
+/// that each piece's copy of its input and loop set-up cost little per sample.
+const PIECE: usize = 128;
 /// Most inputs one piece's interpolated reads may span and still be read from one copy of
-/// them (`interpolate_gathered`): reads up to twice as fast as real time (grains read up to
-/// twice real time, and the grain means' every-second-sample reads of grains up to real time).
-const GATHER_SPAN: usize = 256;
+/// them (`interpolate_gathered`): a piece read up to about four times as fast as real time
+/// (grains read up to twice real time, and the grain means' every-second-sample reads of
+/// grains up to twice real time).
+pub(super) const GATHER_SPAN: usize = 512;
+/// A voice's scratch for the interpolated reads' copies (kept with the voice, so no piece or
+/// grain zeroes its own).
+pub(super) type GatherScratch = [f32; GATHER_SPAN];
 /// Grains reaching this far (output samples either side) whose reads are interpolated have
 /// their mean measured on every second sample (see `windowed_sum`).
 const MEAN_STRIDE_REACH: f64 = 16.0;
@@ -146,7 +151,7 @@ impl GrainRamp {
         source: &History,
         k_from: i64,
         within: ReadBounds,
-        gathered: &mut [f32; GATHER_SPAN],
+        gathered: &mut GatherScratch,
         out: &mut [f32],
     ) {
         let Some(last) = out.len().checked_sub(1) else {
@@ -216,7 +221,7 @@ impl GrainRamp {
 
 /// Linear interpolation of `source` at `base + wholes[i] + out[i]` into `out[i]` (`out`
 /// holds the fractions; `wholes` ascend, as a read position only moves forward). The inputs
-/// the piece spans are one copy (into `inputs`, scratch the caller keeps for a whole grain), and each sample reads its two from that copy by an index
+/// the piece spans are one copy (into `inputs`, the voice's scratch), and each sample reads its two from that copy by an index
 /// that needs no ring arithmetic or bounds check (a masked offset within the copy); a piece
 /// spanning more than `GATHER_SPAN` inputs reads each from the ring. The copy holds the ring's
 /// samples for every index the caller's bounds allow, so the numbers are the ring's.
@@ -225,7 +230,7 @@ fn interpolate_gathered(
     source: &History,
     base: i64,
     wholes: &[i32],
-    inputs: &mut [f32; GATHER_SPAN],
+    inputs: &mut GatherScratch,
     out: &mut [f32],
 ) {
     const MASK: usize = GATHER_SPAN - 1;
@@ -262,20 +267,32 @@ fn interpolate_each(source: &History, base: i64, wholes: &[i32], out: &mut [f32]
     }
 }
 
-/// Adds `grain` to `sum` over the chunk's samples `span` (chunk sample `j` is input index
-/// `first + j`, output time `first + j - latency`), reading at most up to the newest input and
-/// no further back than `oldest` samples before it. `INTERPOLATE`: fractional reads (formants
-/// moved) rather than whole samples.
+/// Where a chunk sits: its sample `j` is input index `first + j` and output time `first + j -
+/// latency`; grains read at most up to the newest input and no further back than `oldest`
+/// samples before it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ChunkPlace {
+    pub(super) first: i64,
+    pub(super) latency: i64,
+    pub(super) oldest: i64,
+}
+
+/// Adds `grain` to `sum` over the chunk's samples `span` (the chunk at `place`).
+/// `INTERPOLATE`: fractional reads (formants moved) rather than whole samples.
 #[inline(always)]
 pub(super) fn render_grain<const INTERPOLATE: bool>(
     grain: &Grain,
     source: &History,
-    first: i64,
-    latency: i64,
-    oldest: i64,
+    place: ChunkPlace,
     span: &std::ops::Range<usize>,
     sum: &mut [f32; MAX_RUN],
+    gathered: &mut GatherScratch,
 ) {
+    let ChunkPlace {
+        first,
+        latency,
+        oldest,
+    } = place;
     let base = first - latency;
     // The grain sounds where -reach <= now - centre <= reach: an interval of the span, found
     // with that exact test at its ends (one sample either side of the estimate to spare).
@@ -299,7 +316,6 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
     let ramp = GrainRamp::new(grain, grain.analysis_centre, anchor, 1);
     let mean = grain.mean;
     let (mut window, mut input) = ([0.0f32; PIECE], [0.0f32; PIECE]);
-    let mut gathered = [0.0f32; GATHER_SPAN];
     let mut j = from;
     while j < to {
         let len = ((to - j) as usize).min(PIECE);
@@ -311,7 +327,7 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
             moves: 1,
             oldest,
         };
-        ramp.read::<INTERPOLATE>(source, k_from, within, &mut gathered, input);
+        ramp.read::<INTERPOLATE>(source, k_from, within, gathered, input);
         let start = j as usize;
         for ((total, &w), &x) in sum[start..start + len]
             .iter_mut()
@@ -333,6 +349,7 @@ pub(super) fn windowed_sum<const INTERPOLATE: bool>(
     source: &History,
     latest: i64,
     earliest: i64,
+    gathered: &mut GatherScratch,
 ) -> (f32, f32) {
     let reach = grain.synthesis_half_width();
     let first = (grain.synthesis_centre - reach).ceil() as i64;
@@ -357,12 +374,11 @@ pub(super) fn windowed_sum<const INTERPOLATE: bool>(
     };
     let (mut sums, mut weights) = ([0.0f32; LANES], [0.0f32; LANES]);
     let (mut window, mut input) = ([0.0f32; PIECE], [0.0f32; PIECE]);
-    let mut gathered = [0.0f32; GATHER_SPAN];
     let mut k_from = 0;
     while k_from < count {
         let len = ((count - k_from) as usize).min(PIECE);
         ramp.fill_window(k_from, &mut window[..len]);
-        ramp.read::<INTERPOLATE>(source, k_from, within, &mut gathered, &mut input[..len]);
+        ramp.read::<INTERPOLATE>(source, k_from, within, gathered, &mut input[..len]);
         // Zero-padded to whole chunks of lanes, so the sums vectorise.
         let padded = len.next_multiple_of(LANES).min(PIECE);
         window[len..padded].fill(0.0);
