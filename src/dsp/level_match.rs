@@ -92,6 +92,35 @@ impl LevelMatch {
         }
     }
 
+    /// `dc.process` on each sample of `signal`, then `process_block` against `reference`, in
+    /// one pass (in place): the same arithmetic in the same order, without storing and
+    /// reloading the filtered samples in between.
+    pub fn process_block_after(
+        &mut self,
+        dc: &mut DcBlocker,
+        signal: &mut [f32],
+        reference: &[f32],
+    ) {
+        let frames = signal.len().min(reference.len());
+        let mut start = 0;
+        while start < frames {
+            let end =
+                (start + (GAIN_PERIOD - self.count.min(GAIN_PERIOD - 1)) as usize).min(frames);
+            let gain = self.gain;
+            for (x, &r) in signal[start..end].iter_mut().zip(&reference[start..end]) {
+                let y = dc.process(*x);
+                self.reference_sum += r * r;
+                self.signal_sum += y * y;
+                *x = y * gain;
+            }
+            self.count += (end - start) as u32;
+            if self.count >= GAIN_PERIOD {
+                self.step();
+            }
+            start = end;
+        }
+    }
+
     /// Ends a group: the followers take its mean powers, the gain their ratio.
     fn step(&mut self) {
         let c = self.coefficient;
@@ -218,5 +247,39 @@ mod tests {
             start = end;
         }
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn blocking_dc_in_the_same_pass_is_blocking_it_first() {
+        let (mut level_a, mut level_b) = (LevelMatch::default(), LevelMatch::default());
+        let (mut dc_a, mut dc_b) = (DcBlocker::default(), DcBlocker::default());
+        level_a.prepare(48_000.0);
+        level_b.prepare(48_000.0);
+        dc_a.prepare(48_000.0);
+        dc_b.prepare(48_000.0);
+        let reference: Vec<f32> = (0..3_000).map(|i| (i as f32 * 0.013).sin()).collect();
+        let signal: Vec<f32> = (0..3_000)
+            .map(|i| 0.1 + 0.3 * (i as f32 * 0.05).sin())
+            .collect();
+        let (mut apart, mut together) = (signal.clone(), signal);
+        let mut start = 0;
+        for length in [5, 16, 300, 1, 33].iter().cycle() {
+            if start >= apart.len() {
+                break;
+            }
+            let end = (start + length).min(apart.len());
+            for x in apart[start..end].iter_mut() {
+                *x = dc_a.process(*x);
+            }
+            level_a.process_block(&mut apart[start..end], &reference[start..end]);
+            level_b.process_block_after(
+                &mut dc_b,
+                &mut together[start..end],
+                &reference[start..end],
+            );
+            start = end;
+        }
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&together), bits(&apart));
     }
 }

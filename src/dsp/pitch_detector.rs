@@ -502,7 +502,7 @@ impl PitchDetector {
         let buf = &mut self.fine[..span];
         self.full.copy_ending_at(now, buf);
         let max_lag = span - window;
-        let mut search = LagSearch::new(buf, window, lo);
+        let mut search = LagSearch::new(buf, window, lo).with_wide_vectors(true);
         let mut best_lag = lo;
         let mut best_value = f32::MAX;
         // The first scan starts at the coarse lag; a widened one next to the edge it left.

@@ -24,9 +24,10 @@
 
 use super::level_match::{DcBlocker, LevelMatch};
 use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
-use grain::{render_grain, windowed_sum, GrainShape};
+use grain::{render_grain, windowed_sum, ChunkPlace, GatherScratch, GrainShape};
 
 mod grain;
+pub(crate) mod wide;
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
@@ -89,6 +90,10 @@ pub struct PsolaVoice {
     voiced_step: f32,
     level: LevelMatch,
     dc: DcBlocker,
+    /// Whether the CPU runs the 256-bit build of the synthesis (`wide`), found in `prepare`.
+    wide: bool,
+    /// Scratch for the interpolated reads (see `grain::interpolate_gathered`).
+    gathered: GatherScratch,
 }
 
 impl Default for PsolaVoice {
@@ -103,6 +108,8 @@ impl Default for PsolaVoice {
             voiced_step: 1.0,
             level: LevelMatch::default(),
             dc: DcBlocker::default(),
+            wide: false,
+            gathered: [0.0; grain::GATHER_SPAN],
         }
     }
 }
@@ -190,6 +197,7 @@ impl PsolaVoice {
         self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
         self.dc.prepare(sample_rate);
         self.level.prepare(sample_rate);
+        self.wide = wide::available();
         self.clear();
     }
 
@@ -221,8 +229,29 @@ impl PsolaVoice {
     }
 
     /// Renders the run of input `marks` analysed last (`out.len()` samples, each with its mark
-    /// in `trace`) with `request`, into `out`.
+    /// in `trace`) with `request`, into `out`. The same numbers on every CPU: where it has
+    /// 256-bit vectors, the same code compiled for them runs (see `wide`).
     pub fn process_run(
+        &mut self,
+        marks: &PitchMarks,
+        trace: &[Option<f64>],
+        request: ShiftRequest,
+        out: &mut [f32],
+    ) {
+        if self.wide {
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: `wide` is set only where the CPU has AVX2 (`wide::available`).
+                unsafe { self.process_run_avx2(marks, trace, request, out) };
+                return;
+            }
+        }
+        self.process_run_portable(marks, trace, request, out);
+    }
+
+    /// `process_run`'s work, inlined into each build.
+    #[inline(always)]
+    fn process_run_portable(
         &mut self,
         marks: &PitchMarks,
         trace: &[Option<f64>],
@@ -260,6 +289,7 @@ impl PsolaVoice {
     /// sample (where a grain starts, the rendering so far is summed), rendered a grain at a
     /// time over the span between two schedulings (the same sums in the same order as sample
     /// by sample), then levelled and mixed with the dry input.
+    #[inline(always)]
     fn process_chunk(
         &mut self,
         marks: &PitchMarks,
@@ -273,32 +303,36 @@ impl PsolaVoice {
         let voiced = period.map(|period| (period, GrainShape::new(period, request)));
         let mut sum = [0.0f32; MAX_RUN];
         let mut mix = [0.0f32; MAX_RUN];
-        let span_start = match voiced {
-            Some((period, shape)) if trace[..frames].iter().all(Option::is_some) => {
+        // Whether every sample is all grains (voiced and faded in): the usual voiced chunk.
+        let (span_start, all_grains) = match voiced {
+            Some((period, shape)) if all_marked(&trace[..frames]) => {
                 let start =
                     self.schedule_voiced(marks, first, &trace[..frames], period, &shape, &mut sum);
                 self.fade_in(&mut mix[..frames]);
-                start
+                // The fade only rises: faded in at the first sample, faded in at all.
+                (start, mix[..frames].first().is_none_or(|&m| m >= 1.0))
             }
-            _ => self.schedule_each_sample(
-                marks,
-                first,
-                &trace[..frames],
-                voiced,
-                &mut sum,
-                &mut mix,
-            ),
+            _ => {
+                let start = self.schedule_each_sample(
+                    marks,
+                    first,
+                    &trace[..frames],
+                    voiced,
+                    &mut sum,
+                    &mut mix,
+                );
+                (start, mix[..frames].iter().all(|&m| m >= 1.0))
+            }
         };
         self.render_span(marks, first, span_start..frames, &mut sum);
         let mut dry = [0.0f32; MAX_RUN];
         marks.input_run(first - self.latency as i64, &mut dry[..frames]);
-        if mix[..frames].iter().all(|&voiced_mix| voiced_mix >= 1.0) {
-            // All grains (the usual voiced chunk): the same steps as below, a loop each.
+        if all_grains {
+            // All grains (the usual voiced chunk): the same steps as below, in one loop.
             let out = &mut out[..frames];
-            for (y, &grains) in out.iter_mut().zip(&sum[..frames]) {
-                *y = self.dc.process(grains);
-            }
-            self.level.process_block(out, &dry[..frames]);
+            out.copy_from_slice(&sum[..frames]);
+            self.level
+                .process_block_after(&mut self.dc, out, &dry[..frames]);
             return;
         }
         for (j, y) in out[..frames].iter_mut().enumerate() {
@@ -323,6 +357,7 @@ impl PsolaVoice {
     /// `process_chunk`'s scheduling sample by sample (`voiced`: the period and grain shape
     /// while the request is voiced), with the voiced crossfade's value after each sample into
     /// `mix`. Returns where the unrendered span starts.
+    #[inline(always)]
     fn schedule_each_sample(
         &mut self,
         marks: &PitchMarks,
@@ -367,6 +402,7 @@ impl PsolaVoice {
     /// `process_chunk`'s scheduling where every sample of the chunk is voiced with a mark: the
     /// samples where grains start are found from the synthesis clock rather than sample by
     /// sample (the same grains at the same samples). Returns where the unrendered span starts.
+    #[inline(always)]
     fn schedule_voiced(
         &mut self,
         marks: &PitchMarks,
@@ -405,6 +441,7 @@ impl PsolaVoice {
     }
 
     /// The voiced crossfade's value after each sample of a voiced chunk, into `mix`.
+    #[inline(always)]
     fn fade_in(&mut self, mix: &mut [f32]) {
         let mut j = 0;
         while j < mix.len() && self.voiced_mix < 1.0 {
@@ -418,6 +455,7 @@ impl PsolaVoice {
     /// Adds every active grain to `sum` over the chunk's samples `span` (input indices from
     /// `first`), then retires the grains finished by the span's last sample, keeping the
     /// survivors in order.
+    #[inline(always)]
     fn render_span(
         &mut self,
         marks: &PitchMarks,
@@ -429,13 +467,18 @@ impl PsolaVoice {
             return;
         }
         let latency = self.latency as i64;
-        let oldest = marks.oldest_readable();
+        let place = ChunkPlace {
+            first,
+            latency,
+            oldest: marks.oldest_readable(),
+        };
+        let gathered = &mut self.gathered;
         for grain in &self.grains[..self.grain_count] {
             let source = marks.source(grain.formant);
             if grain.formant == 1.0 {
-                render_grain::<false>(grain, source, first, latency, oldest, &span, sum);
+                render_grain::<false>(grain, source, place, &span, sum, gathered);
             } else {
-                render_grain::<true>(grain, source, first, latency, oldest, &span, sum);
+                render_grain::<true>(grain, source, place, &span, sum, gathered);
             }
         }
         let last_now = (first + span.end as i64 - 1 - latency) as f64;
@@ -453,6 +496,7 @@ impl PsolaVoice {
 
     /// Creates every grain that must start sounding by output time `now`, around analysis
     /// `mark`.
+    #[inline(always)]
     fn schedule_grains(
         &mut self,
         marks: &PitchMarks,
@@ -474,7 +518,8 @@ impl PsolaVoice {
                 shape.half_width,
                 shape.formant,
             );
-            grain.mean = self.grain_mean(marks, &grain, period, now as i64 + self.latency as i64);
+            let newest = now as i64 + self.latency as i64;
+            grain.mean = Self::grain_mean(marks, &grain, period, newest, &mut self.gathered);
             self.push_grain(grain);
             self.next_synthesis += shape.output_period;
         }
@@ -484,6 +529,7 @@ impl PsolaVoice {
     /// the grain would then read input that has not arrived when it needs it (the input is
     /// `latency` ahead of the output; a grain read faster than real time runs ahead of it at
     /// its end, one read slower at its start): then the latest mark that keeps every read in.
+    #[inline(always)]
     fn analysis_centre(
         &self,
         mark: f64,
@@ -509,7 +555,14 @@ impl PsolaVoice {
     /// The grain's windowed mean, over exactly the samples it will render. Where its own input
     /// has not all arrived yet, the same window a whole number of periods earlier stands in
     /// (identical on periodic input, close on a voice).
-    fn grain_mean(&self, marks: &PitchMarks, grain: &Grain, period: f64, newest: i64) -> f32 {
+    #[inline(always)]
+    fn grain_mean(
+        marks: &PitchMarks,
+        grain: &Grain,
+        period: f64,
+        newest: i64,
+        gathered: &mut GatherScratch,
+    ) -> f32 {
         let missing = grain.analysis_centre + grain.half_width as f64 + 2.0 - newest as f64;
         let back = if missing > 0.0 {
             (missing / period).ceil() * period
@@ -522,9 +575,9 @@ impl PsolaVoice {
         let (latest, earliest) = (newest, newest - marks.oldest_readable());
         let source = marks.source(grain.formant);
         let (sum, weight) = if grain.formant == 1.0 {
-            windowed_sum::<false>(grain, centre, source, latest, earliest)
+            windowed_sum::<false>(grain, centre, source, latest, earliest, gathered)
         } else {
-            windowed_sum::<true>(grain, centre, source, latest, earliest)
+            windowed_sum::<true>(grain, centre, source, latest, earliest, gathered)
         };
         if weight > 0.0 {
             sum / weight
@@ -533,6 +586,7 @@ impl PsolaVoice {
         }
     }
 
+    #[inline(always)]
     fn push_grain(&mut self, grain: Grain) {
         if self.grain_count == MAX_GRAINS {
             // Drop the oldest: only reachable with extreme settings.
@@ -542,6 +596,13 @@ impl PsolaVoice {
         self.grains[self.grain_count] = grain;
         self.grain_count += 1;
     }
+}
+
+/// Whether every sample of a run has a mark: without stopping at the first that has none, so
+/// the test is one vector loop (a run is almost always all marked).
+#[inline(always)]
+fn all_marked(trace: &[Option<f64>]) -> bool {
+    trace.iter().fold(true, |all, mark| all & mark.is_some())
 }
 
 #[cfg(test)]

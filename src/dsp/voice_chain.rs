@@ -122,6 +122,8 @@ pub struct VoiceChain {
     /// chord change between frames can steer again from it).
     last_voiced: Option<(PitchFrame, f32)>,
     buffers: Box<RunBuffers>,
+    /// Whether the CPU runs the chain's own loops' 256-bit build (see `process`).
+    wide: bool,
 }
 
 impl Default for VoiceChain {
@@ -164,6 +166,7 @@ impl Default for VoiceChain {
             chord: None,
             last_voiced: None,
             buffers: Box::default(),
+            wide: false,
         }
     }
 }
@@ -193,6 +196,7 @@ impl VoiceChain {
         }
         self.garbage.prepare(self.latency + MAX_RUN + 2);
         self.harmony.prepare(sample_rate, self.latency);
+        self.wide = super::psola::wide::available();
         self.clear();
     }
 
@@ -350,8 +354,31 @@ impl VoiceChain {
     }
 
     /// Processes one block in place; 1 or 2 channels of equal length (extra channels are left
-    /// untouched). Never allocates, never panics, never outputs non-finite samples.
+    /// untouched). Never allocates, never panics, never outputs non-finite samples. Where the
+    /// CPU has 256-bit vectors (AVX2), the chain's own loops (input cleaning, the dry/wet mix)
+    /// run from a build for them: no fused multiply-add, so the same numbers either way.
     pub fn process(&mut self, channels: &mut [&mut [f32]]) {
+        if self.wide {
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
+                unsafe { self.process_avx2(channels) };
+                return;
+            }
+        }
+        self.process_portable(channels);
+    }
+
+    /// `process_portable` compiled with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn process_avx2(&mut self, channels: &mut [&mut [f32]]) {
+        self.process_portable(channels);
+    }
+
+    /// `process`'s work, inlined into each build.
+    #[inline(always)]
+    fn process_portable(&mut self, channels: &mut [&mut [f32]]) {
         let count = channels.len().min(MAX_CHANNELS);
         if count == 0 {
             return;
@@ -367,6 +394,7 @@ impl VoiceChain {
     }
 
     /// Samples `start..end` (at most `MAX_RUN`) of every channel.
+    #[inline(always)]
     fn process_stretch(&mut self, channels: &mut [&mut [f32]], start: usize, end: usize) {
         let frames = end - start;
         self.read_input(channels, start, end);
@@ -403,6 +431,7 @@ impl VoiceChain {
     /// Cleans samples `start..end` of every channel into the run buffers, with their mean, and
     /// marks where the output must be silent one latency later (the host sent garbage there:
     /// grains and reverb tails would otherwise fill it).
+    #[inline(always)]
     fn read_input(&mut self, channels: &[&mut [f32]], start: usize, end: usize) {
         let frames = end - start;
         let count = channels.len();
@@ -439,6 +468,7 @@ impl VoiceChain {
 
     /// Run `start..end` of the stretch: the shared analysis, then the lead's and the harmony
     /// voices' synthesis, with the requests in force.
+    #[inline(always)]
     fn shift_run(&mut self, start: usize, end: usize) {
         if end <= start {
             return;
@@ -481,6 +511,7 @@ impl VoiceChain {
 
     /// Mixes the delayed dry input with the wet signal into samples `start..end` of every
     /// channel (silence where the input was garbage or the result is not finite).
+    #[inline(always)]
     fn write_output(&mut self, channels: &mut [&mut [f32]], start: usize, end: usize) {
         let frames = end - start;
         let count = channels.len();

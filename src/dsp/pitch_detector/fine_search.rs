@@ -20,6 +20,8 @@ pub(super) struct LagSearch<'a> {
     window: usize,
     first_lo: usize,
     remembered: [f32; REMEMBERED],
+    /// Whether to run the 256-bit build of the sums (see `with_wide_vectors`).
+    wide: bool,
 }
 
 impl<'a> LagSearch<'a> {
@@ -31,11 +33,41 @@ impl<'a> LagSearch<'a> {
             window: window.min(span.len()),
             first_lo,
             remembered: [f32::NAN; REMEMBERED],
+            wide: false,
         }
+    }
+
+    /// Runs the scans compiled for 256-bit vectors (AVX2) when `wide` allows it and the CPU has
+    /// them: the eight lanes become one register instead of two. No fused multiply-add is
+    /// enabled and Rust never contracts float operations, so the sums are the same numbers
+    /// either way.
+    pub(super) fn with_wide_vectors(mut self, wide: bool) -> Self {
+        self.wide = wide && crate::dsp::psola::wide::available();
+        self
     }
 
     /// The difference at `lag` (lags past the span compare with fewer samples).
     pub(super) fn difference(&self, lag: usize) -> f32 {
+        if self.wide {
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: `wide` is set only where the CPU has AVX2 (`with_wide_vectors`).
+                return unsafe { self.difference_avx2(lag) };
+            }
+        }
+        self.difference_portable(lag)
+    }
+
+    /// `difference_portable` compiled with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn difference_avx2(&self, lag: usize) -> f32 {
+        self.difference_portable(lag)
+    }
+
+    /// `difference`'s work, inlined into each build.
+    #[inline(always)]
+    fn difference_portable(&self, lag: usize) -> f32 {
         self.difference_below(lag, f32::INFINITY)
             .unwrap_or(f32::INFINITY)
     }
@@ -53,6 +85,40 @@ impl<'a> LagSearch<'a> {
     /// `bound` (lags are tried outwards from `start`; `remember`: keep the full values for
     /// `known`).
     pub(super) fn scan(
+        &mut self,
+        lo: usize,
+        hi: usize,
+        start: usize,
+        bound: f32,
+        remember: bool,
+    ) -> Option<(usize, f32)> {
+        if self.wide {
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: `wide` is set only where the CPU has AVX2 (`with_wide_vectors`).
+                return unsafe { self.scan_avx2(lo, hi, start, bound, remember) };
+            }
+        }
+        self.scan_portable(lo, hi, start, bound, remember)
+    }
+
+    /// `scan_portable` compiled with AVX2 (the sums are inlined into it).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn scan_avx2(
+        &mut self,
+        lo: usize,
+        hi: usize,
+        start: usize,
+        bound: f32,
+        remember: bool,
+    ) -> Option<(usize, f32)> {
+        self.scan_portable(lo, hi, start, bound, remember)
+    }
+
+    /// `scan`'s work, inlined into each build.
+    #[inline(always)]
+    fn scan_portable(
         &mut self,
         lo: usize,
         hi: usize,
@@ -109,6 +175,7 @@ impl<'a> LagSearch<'a> {
     /// The squared difference at `lag`, or `None` once the running sum exceeds `bound`. Summed
     /// in eight independent lanes so the compiler vectorises it (a single running float sum
     /// cannot be reordered); the same lanes whether or not a bound is given.
+    #[inline(always)]
     fn difference_below(&self, lag: usize, bound: f32) -> Option<f32> {
         let end = (lag + self.window).min(self.span.len());
         let compared = end.saturating_sub(lag);
@@ -194,9 +261,17 @@ mod tests {
             let window = 600;
             let centre = period.round() as usize;
             let (lo, hi) = (centre.saturating_sub(9).max(2), centre + 9);
-            let mut search = LagSearch::new(&span, window, lo);
+            let mut search = LagSearch::new(&span, window, lo).with_wide_vectors(true);
             let found = search.scan(lo, hi, centre, f32::MAX, true);
             assert_eq!(found, Some(exhaustive(&search, lo, hi)), "case {case}");
+            // The portable build finds the same lag with the same bits.
+            let mut portable = LagSearch::new(&span, window, lo).with_wide_vectors(false);
+            let same = portable.scan(lo, hi, centre, f32::MAX, true);
+            assert_eq!(
+                same.map(|(lag, value)| (lag, value.to_bits())),
+                found.map(|(lag, value)| (lag, value.to_bits())),
+                "case {case}"
+            );
             for lag in lo..=hi {
                 assert_eq!(search.known(lag), search.difference(lag));
             }

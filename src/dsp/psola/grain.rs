@@ -14,15 +14,17 @@ use crate::dsp::pitch_marks::MAX_RUN;
 /// Samples the window is worked out in at once: two SSE registers' worth, so the compiler
 /// vectorises the polynomial on baseline x86-64.
 const LANES: usize = 8;
-/// Samples of a grain worked on at once (the size of the loops' stack scratch).
-const PIECE: usize = 64;
-/// Shortest stretch of consecutive interpolated reads worth one copy of its input (shorter
-/// ones read sample by sample).
-const MIN_COPIED_RUN: usize = 8;
-/// Read speeds this close to real time move the whole part of the read position by one
-/// sample per sample for long stretches (see `interpolate_runs`); faster or slower reads, and
-/// the grain means' every-second-sample reads, jump and are read sample by sample.
-const NEAR_REAL_TIME: f32 = 0.25;
+/// Samples of a grain worked on at once (the size of the loops' stack scratch): long enough
+/// that each piece's copy of its input and loop set-up cost little per sample.
+const PIECE: usize = 128;
+/// Most inputs one piece's interpolated reads may span and still be read from one copy of
+/// them (`interpolate_gathered`): a piece read up to about four times as fast as real time
+/// (grains read up to twice real time, and the grain means' every-second-sample reads of
+/// grains up to twice real time).
+pub(super) const GATHER_SPAN: usize = 512;
+/// A voice's scratch for the interpolated reads' copies (kept with the voice, so no piece or
+/// grain zeroes its own).
+pub(super) type GatherScratch = [f32; GATHER_SPAN];
 /// Grains reaching this far (output samples either side) whose reads are interpolated have
 /// their mean measured on every second sample (see `windowed_sum`).
 const MEAN_STRIDE_REACH: f64 = 16.0;
@@ -53,6 +55,7 @@ pub(super) struct GrainShape {
 }
 
 impl GrainShape {
+    #[inline(always)]
     pub(super) fn new(period: f64, request: ShiftRequest) -> Self {
         let formant = request.read_speed();
         let output_period = if request.output_period.is_finite() {
@@ -108,6 +111,7 @@ impl ReadBounds {
 impl GrainRamp {
     /// The ramps of `grain` reading around input time `centre` (its analysis centre, or where
     /// its mean is measured), from output time `anchor` on, every `stride` output samples.
+    #[inline(always)]
     fn new(grain: &Grain, centre: f64, anchor: i64, stride: u8) -> Self {
         let analysis_start = (anchor as f64 - grain.synthesis_centre) * grain.formant as f64;
         let position = centre + analysis_start;
@@ -134,17 +138,20 @@ impl GrainRamp {
     }
 
     /// The window at `k = k_from + i` into `out[i]`.
+    #[inline(always)]
     fn fill_window(&self, k_from: i64, out: &mut [f32]) {
         fill_lanes(k_from, out, |k| hann(self.x0 + k * self.dx));
     }
 
     /// The input at `k = k_from + i` into `out[i]` (at most `PIECE` samples), each read kept
     /// `within` its bounds.
+    #[inline(always)]
     fn read<const INTERPOLATE: bool>(
         &self,
         source: &History,
         k_from: i64,
         within: ReadBounds,
+        gathered: &mut GatherScratch,
         out: &mut [f32],
     ) {
         let Some(last) = out.len().checked_sub(1) else {
@@ -171,11 +178,7 @@ impl GrainRamp {
             for (x, whole) in out.iter_mut().zip(wholes.iter_mut()) {
                 (*whole, *x) = split_whole(*x);
             }
-            if (self.step - 1.0).abs() < NEAR_REAL_TIME {
-                interpolate_runs(source, self.base, wholes, out);
-            } else {
-                interpolate_each(source, self.base, wholes, out);
-            }
+            interpolate_gathered(source, self.base, wholes, gathered, out);
         } else {
             let end = self.base + k_from + out.len() as i64;
             if end <= 0 {
@@ -188,6 +191,7 @@ impl GrainRamp {
 
     /// `read` one sample at a time, each read clamped to its bounds (the same values as
     /// `read` where no clamp bites).
+    #[inline(always)]
     fn read_clamped<const INTERPOLATE: bool>(
         &self,
         source: &History,
@@ -216,40 +220,44 @@ impl GrainRamp {
 }
 
 /// Linear interpolation of `source` at `base + wholes[i] + out[i]` into `out[i]` (`out`
-/// holds the fractions). Where consecutive samples read consecutive input (a read speed near
-/// 1 moves the whole part one sample per sample for long stretches), the stretch's input is
-/// one copy and the interpolation a vector loop; elsewhere each sample reads its two inputs.
-fn interpolate_runs(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
-    let len = out.len().min(wholes.len()).min(PIECE);
-    let mut i = 0;
-    while i < len {
-        let shift = wholes[i] - i as i32;
-        let mut j = i + 1;
-        while j < len && wholes[j] - j as i32 == shift {
-            j += 1;
-        }
-        let first = base + i64::from(wholes[i]);
-        if j - i >= MIN_COPIED_RUN {
-            let mut inputs = [0.0f32; PIECE + 1];
-            let inputs = &mut inputs[..j - i + 1];
-            let end = first + inputs.len() as i64;
-            if end <= 0 {
-                inputs.fill(0.0);
-            } else {
-                source.copy_ending_at(end as u64, inputs);
-            }
-            for (n, x) in out[i..j].iter_mut().enumerate() {
-                let (a, b) = (inputs[n], inputs[n + 1]);
-                *x = a + (b - a) * *x;
-            }
-        } else {
-            interpolate_each(source, base, &wholes[i..j], &mut out[i..j]);
-        }
-        i = j;
+/// holds the fractions; `wholes` ascend, as a read position only moves forward). The inputs
+/// the piece spans are one copy (into `inputs`, the voice's scratch), and each sample reads its two from that copy by an index
+/// that needs no ring arithmetic or bounds check (a masked offset within the copy); a piece
+/// spanning more than `GATHER_SPAN` inputs reads each from the ring. The copy holds the ring's
+/// samples for every index the caller's bounds allow, so the numbers are the ring's.
+#[inline(always)]
+fn interpolate_gathered(
+    source: &History,
+    base: i64,
+    wholes: &[i32],
+    inputs: &mut GatherScratch,
+    out: &mut [f32],
+) {
+    const MASK: usize = GATHER_SPAN - 1;
+    let (Some(&first), Some(&last)) = (wholes.first(), wholes.last()) else {
+        return;
+    };
+    let span = i64::from(last) - i64::from(first) + 2;
+    if !(2..=GATHER_SPAN as i64).contains(&span) {
+        interpolate_each(source, base, wholes, out);
+        return;
+    }
+    let inputs_used = &mut inputs[..span as usize];
+    let end = base + i64::from(first) + span;
+    if end > 0 {
+        source.copy_ending_at(end as u64, inputs_used);
+    } else {
+        inputs_used.fill(0.0);
+    }
+    for (x, &whole) in out.iter_mut().zip(wholes) {
+        let i = whole.wrapping_sub(first) as usize & MASK;
+        let (a, b) = (inputs[i], inputs[(i + 1) & MASK]);
+        *x = a + (b - a) * *x;
     }
 }
 
-/// `interpolate_runs` with each sample reading its two inputs on its own.
+/// `interpolate_gathered` with each sample reading its two inputs from the ring on its own.
+#[inline(always)]
 fn interpolate_each(source: &History, base: i64, wholes: &[i32], out: &mut [f32]) {
     for (x, &whole) in out.iter_mut().zip(wholes) {
         let index = base + i64::from(whole);
@@ -259,19 +267,32 @@ fn interpolate_each(source: &History, base: i64, wholes: &[i32], out: &mut [f32]
     }
 }
 
-/// Adds `grain` to `sum` over the chunk's samples `span` (chunk sample `j` is input index
-/// `first + j`, output time `first + j - latency`), reading at most up to the newest input and
-/// no further back than `oldest` samples before it. `INTERPOLATE`: fractional reads (formants
-/// moved) rather than whole samples.
+/// Where a chunk sits: its sample `j` is input index `first + j` and output time `first + j -
+/// latency`; grains read at most up to the newest input and no further back than `oldest`
+/// samples before it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ChunkPlace {
+    pub(super) first: i64,
+    pub(super) latency: i64,
+    pub(super) oldest: i64,
+}
+
+/// Adds `grain` to `sum` over the chunk's samples `span` (the chunk at `place`).
+/// `INTERPOLATE`: fractional reads (formants moved) rather than whole samples.
+#[inline(always)]
 pub(super) fn render_grain<const INTERPOLATE: bool>(
     grain: &Grain,
     source: &History,
-    first: i64,
-    latency: i64,
-    oldest: i64,
+    place: ChunkPlace,
     span: &std::ops::Range<usize>,
     sum: &mut [f32; MAX_RUN],
+    gathered: &mut GatherScratch,
 ) {
+    let ChunkPlace {
+        first,
+        latency,
+        oldest,
+    } = place;
     let base = first - latency;
     // The grain sounds where -reach <= now - centre <= reach: an interval of the span, found
     // with that exact test at its ends (one sample either side of the estimate to spare).
@@ -306,7 +327,7 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
             moves: 1,
             oldest,
         };
-        ramp.read::<INTERPOLATE>(source, k_from, within, input);
+        ramp.read::<INTERPOLATE>(source, k_from, within, gathered, input);
         let start = j as usize;
         for ((total, &w), &x) in sum[start..start + len]
             .iter_mut()
@@ -321,12 +342,14 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
 
 /// The windowed sum and the window's sum over the samples `grain` renders, read around input
 /// time `centre` within `earliest..=latest` (see `render_grain` for `INTERPOLATE`).
+#[inline(always)]
 pub(super) fn windowed_sum<const INTERPOLATE: bool>(
     grain: &Grain,
     centre: f64,
     source: &History,
     latest: i64,
     earliest: i64,
+    gathered: &mut GatherScratch,
 ) -> (f32, f32) {
     let reach = grain.synthesis_half_width();
     let first = (grain.synthesis_centre - reach).ceil() as i64;
@@ -355,23 +378,38 @@ pub(super) fn windowed_sum<const INTERPOLATE: bool>(
     while k_from < count {
         let len = ((count - k_from) as usize).min(PIECE);
         ramp.fill_window(k_from, &mut window[..len]);
-        ramp.read::<INTERPOLATE>(source, k_from, within, &mut input[..len]);
+        ramp.read::<INTERPOLATE>(source, k_from, within, gathered, &mut input[..len]);
         // Zero-padded to whole chunks of lanes, so the sums vectorise.
         let padded = len.next_multiple_of(LANES).min(PIECE);
         window[len..padded].fill(0.0);
         input[len..padded].fill(0.0);
-        for (ws, xs) in window[..padded]
-            .chunks_exact(LANES)
-            .zip(input[..padded].chunks_exact(LANES))
+        // The products first, then each lane's sums in chunk order: the same additions as
+        // one loop over both, but shaped so each lane sum stays one vector (a loop adding
+        // products and weights together compiled to scalar products and blends).
+        let mut products = [0.0f32; PIECE];
+        for ((product, &w), &x) in products[..padded]
+            .iter_mut()
+            .zip(&window[..padded])
+            .zip(&input[..padded])
         {
-            for lane in 0..LANES {
-                sums[lane] += ws[lane] * xs[lane];
-                weights[lane] += ws[lane];
-            }
+            *product = w * x;
         }
+        add_lanes(&mut sums, &products[..padded]);
+        add_lanes(&mut weights, &window[..padded]);
         k_from += len as i64;
     }
     (sums.iter().sum(), weights.iter().sum())
+}
+
+/// Adds `values` to `lanes`, lane `k` taking the values `k` modulo `LANES` in order (`values`
+/// is a whole number of chunks).
+#[inline(always)]
+fn add_lanes(lanes: &mut [f32; LANES], values: &[f32]) {
+    for chunk in values.chunks_exact(LANES) {
+        for (lane, &value) in lanes.iter_mut().zip(chunk) {
+            *lane += value;
+        }
+    }
 }
 
 /// `out[i] = value(k_from + i)` in chunks of `LANES`, so the compiler vectorises `value`.
