@@ -188,7 +188,7 @@ fn phrase_near(words: &Words, at: usize, phrase: &str) -> bool {
 }
 
 /// The first word of the clause that holds word `at`.
-fn clause_lead<'a>(words: &'a Words, at: usize) -> &'a str {
+fn clause_lead(words: &Words, at: usize) -> &str {
     let start = (0..=at.min(words.len().saturating_sub(1)))
         .rev()
         .find(|&k| words.words[k].boundary)
@@ -239,7 +239,7 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
         ]);
     let eases = backs || EASING.iter().any(|p| phrase_near(words, at, p));
     // "Ease up on the comp" eases; its "up" is not a raise.
-    let up = up && !(eases && !any(&["more"]));
+    let up = up && (!eases || any(&["more"]));
     // "Breathier vocal too": a "too" that ends its clause means "also".
     let too = any(&["too"]) && !too_means_also(words);
     let down = any(DOWN) || words.has_phrase("too much") || eases || too && !up || lowers;
