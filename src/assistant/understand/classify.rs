@@ -127,6 +127,16 @@ const MIX_WORDS: &[&str] = &[
     "lose",
     "half",
     "halve",
+    // A backing's level described ("the playback is too high", "reduce the base", "it's
+    // covering my voice", "the beat may be a bit harder").
+    "reduce",
+    "stronger",
+    "harder",
+    "high",
+    "low",
+    "covering",
+    "covers",
+    "tuck",
 ];
 
 /// Whether the clause makes a backing: a making word, unless it only changes a level ("make

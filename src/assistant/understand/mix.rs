@@ -288,12 +288,19 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
     // "Don't raise the backing, lower it", "not up, down a bit": the negated way is not wanted.
     let up = plain_has(
         words,
-        &["louder", "up", "raise", "boost", "increase", "crank"],
+        &[
+            "louder", "up", "raise", "boost", "increase", "crank", "stronger", "harder",
+        ],
     ) || words.has("more") && !words.has("less") && !quiet
-        || cant_hear;
+        || cant_hear
+        || words.has_phrase("too low");
+    // "It covers my voice", "tuck it in", "too high, put it low": it is too loud.
     let down = words.has_any(&[
-        "quieter", "softer", "down", "lower", "reduce", "less", "strong",
-    ]) || words.has_phrase("too loud")
+        "quieter", "softer", "down", "lower", "reduce", "less", "strong", "tuck", "covering",
+        "covers",
+    ]) || words.has("low") && !words.has_phrase("too low")
+        || words.has_phrase("too loud")
+        || words.has_phrase("too high")
         || quiet && words.has("more");
     if up == down || switched && !words.has_any(&["louder", "quieter", "up", "down"]) {
         return None;
