@@ -73,23 +73,7 @@ impl LevelMatch {
     /// `process` on each sample of `signal` (in place) against `reference`: the same
     /// arithmetic in the same order, a group at a time.
     pub fn process_block(&mut self, signal: &mut [f32], reference: &[f32]) {
-        let frames = signal.len().min(reference.len());
-        let mut start = 0;
-        while start < frames {
-            let end =
-                (start + (GAIN_PERIOD - self.count.min(GAIN_PERIOD - 1)) as usize).min(frames);
-            let gain = self.gain;
-            for (x, &r) in signal[start..end].iter_mut().zip(&reference[start..end]) {
-                self.reference_sum += r * r;
-                self.signal_sum += *x * *x;
-                *x *= gain;
-            }
-            self.count += (end - start) as u32;
-            if self.count >= GAIN_PERIOD {
-                self.step();
-            }
-            start = end;
-        }
+        self.process_groups(signal, reference, |x| x);
     }
 
     /// `dc.process` on each sample of `signal`, then `process_block` against `reference`, in
@@ -101,6 +85,18 @@ impl LevelMatch {
         signal: &mut [f32],
         reference: &[f32],
     ) {
+        self.process_groups(signal, reference, |x| dc.process(x));
+    }
+
+    /// The group loop both block forms share: `before` turns each signal sample into the
+    /// one measured and scaled (inlined, so each form compiles to its own tight loop).
+    #[inline(always)]
+    fn process_groups(
+        &mut self,
+        signal: &mut [f32],
+        reference: &[f32],
+        mut before: impl FnMut(f32) -> f32,
+    ) {
         let frames = signal.len().min(reference.len());
         let mut start = 0;
         while start < frames {
@@ -108,7 +104,7 @@ impl LevelMatch {
                 (start + (GAIN_PERIOD - self.count.min(GAIN_PERIOD - 1)) as usize).min(frames);
             let gain = self.gain;
             for (x, &r) in signal[start..end].iter_mut().zip(&reference[start..end]) {
-                let y = dc.process(*x);
+                let y = before(*x);
                 self.reference_sum += r * r;
                 self.signal_sum += y * y;
                 *x = y * gain;
