@@ -5,7 +5,7 @@
 
 use super::backing::{changes_current, names_genre};
 use super::mix::{BACKING_NOUNS, HOST_WORDS};
-use super::modulate::VOICE_WORDS;
+use super::modulate::names_voice_control;
 use super::normalise::Words;
 use super::score::{Scores, SCORER, VOTE};
 use super::slots::{bare_level, decibels, direction_near, find_key, find_tempo, interval_at};
@@ -201,7 +201,7 @@ fn names_backing(words: &Words) -> bool {
 fn track_level(words: &Words, i: usize) -> bool {
     let singer = matches!(words.before(i), "vocal" | "voice" | "my" | "vox")
         || words.has_any(&["voice", "vocal", "vocals", "me", "my", "i"])
-        || words.has_any(VOICE_WORDS);
+        || names_voice_control(words);
     let level = words.has_any(&[
         "softer", "quieter", "louder", "down", "up", "level", "volume", "db", "mute", "stop",
         "off", "start", "play", "lower", "raise", "quiet", "loud",
@@ -378,7 +378,7 @@ pub fn scores(
         }
     }
     let voice_word =
-        words.has_any(VOICE_WORDS) && !(strong_tune && words.has_any(&["robot", "robotic"]));
+        names_voice_control(words) && !(strong_tune && words.has_any(&["robot", "robotic"]));
     let names_voice = words.has_any(&["voice", "vocal", "vocals"]);
     // "Make me sound like Daft Punk": an artist named for the singer's own sound.
     let likened = words.has_phrase("sound like") && words.has_any(&["me", "i", "my", "myself"]);

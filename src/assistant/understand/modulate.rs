@@ -42,9 +42,6 @@ pub const VOICE_WORDS: &[&str] = &[
     "semitone",
     "semitones",
     "transpose",
-    "robot",
-    "robotic",
-    "vocoder",
     "breath",
     "breathy",
     "breathiness",
@@ -84,14 +81,26 @@ pub const VOICE_WORDS: &[&str] = &[
     "upfront",
     "air",
     "respiration",
+    "octave",
+];
+
+/// Words that name the robot effect, and so the voice's character too.
+pub const ROBOT_WORDS: &[&str] = &[
+    "robot",
+    "robotic",
+    "vocoder",
     "monotone",
     "mechanical",
     "android",
     "cyborg",
     "roboticize",
     "robotize",
-    "octave",
 ];
+
+/// Whether the words name a control of the voice's character (a voice word or a robot word).
+pub fn names_voice_control(words: &Words) -> bool {
+    words.has_any(VOICE_WORDS) || words.has_any(ROBOT_WORDS)
+}
 
 /// Reads a `voice_modulate` call from a clause.
 pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
@@ -368,20 +377,12 @@ fn robot(
     args: &mut Map<String, Value>,
 ) {
     // Daft Punk's voices are vocoders.
+    // "Droid" and the typo "robott" trigger the effect without counting as voice words.
     let robot_at = words
-        .find_any(&[
-            "robot",
-            "robotic",
-            "vocoder",
-            "droid",
-            "robott",
-            "monotone",
-            "mechanical",
-            "android",
-            "cyborg",
-            "roboticize",
-            "robotize",
-        ])
+        .find_any(ROBOT_WORDS)
+        .into_iter()
+        .chain(words.find_any(&["droid", "robott"]))
+        .min()
         .or_else(|| words.find_phrase("daft punk"));
     let Some(i) = robot_at else {
         return;
