@@ -383,10 +383,12 @@ pub fn sound_changes(words: &[&str]) -> Vec<SoundChange> {
     // "That squashed thin voice": a sound named as the goal, so the complaint's fix turns
     // round (thin wanted: less body).
     let goal = is_goal(words);
-    let complaints = COMPLAINTS.iter().filter(|_| !wants_more);
-    for (phrases, changes) in complaints.chain(WISHES) {
+    let complaints = COMPLAINTS
+        .iter()
+        .filter(|_| !wants_more)
+        .map(|entry| (entry, true));
+    for ((phrases, changes), is_complaint) in complaints.chain(WISHES.iter().map(|e| (e, false))) {
         if phrases.iter().any(|p| contains_phrase(words, p)) {
-            let is_complaint = COMPLAINTS.iter().any(|(c, _)| std::ptr::eq(*c, *phrases));
             for change in *changes {
                 let change = &if goal && is_complaint {
                     reversed(*change)

@@ -156,10 +156,7 @@ fn after_song_noun(words: &Words) -> Option<String> {
 /// The words before "vibe", "feel" or "mood" in their clause: "sad breakup vibe".
 fn vibe(words: &Words) -> Option<String> {
     let i = words.find_any(&["vibe", "vibes", "feel", "mood"])?;
-    let start = (0..=i)
-        .rev()
-        .find(|&k| words.words[k].boundary)
-        .unwrap_or(0);
+    let start = words.clause_start(i);
     // "Song names for a late night vibe": the theme starts after "for".
     let start = (start..i)
         .rev()

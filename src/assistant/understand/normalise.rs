@@ -99,6 +99,15 @@ impl Words {
         self.words.get(i).map(|w| w.text.as_str()).unwrap_or("")
     }
 
+    /// Where the clause holding word `i` starts (0 for the first clause).
+    pub fn clause_start(&self, i: usize) -> usize {
+        let last = self.words.len().saturating_sub(1);
+        (0..=i.min(last))
+            .rev()
+            .find(|&k| self.words.get(k).is_some_and(|w| w.boundary))
+            .unwrap_or(0)
+    }
+
     /// The word after `i` in the same clause, or "" at a clause's end.
     pub fn next_in_clause(&self, i: usize) -> &str {
         match self.words.get(i + 1) {

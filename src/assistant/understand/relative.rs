@@ -189,19 +189,15 @@ fn phrase_near(words: &Words, at: usize, phrase: &str) -> bool {
 
 /// The first word of the clause that holds word `at`.
 fn clause_lead(words: &Words, at: usize) -> &str {
-    let start = (0..=at.min(words.len().saturating_sub(1)))
-        .rev()
-        .find(|&k| words.words[k].boundary)
-        .unwrap_or(0);
-    words.at(start)
+    words.at(words.clause_start(at))
 }
 
 /// Whether the clause's "too" is its last word ("breathier vocal too"): "also", not "too
 /// much".
 fn too_means_also(words: &Words) -> bool {
-    words.find_any(&["too"]).is_some_and(|i| {
-        words.at(i + 1).is_empty() || words.words.get(i + 1).is_some_and(|w| w.boundary)
-    })
+    words
+        .find_any(&["too"])
+        .is_some_and(|i| words.next_in_clause(i).is_empty())
 }
 
 /// The size the words ask for.

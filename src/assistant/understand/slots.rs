@@ -304,9 +304,7 @@ pub fn find_bars(words: &Words) -> Option<u32> {
         .then(|| number(words.at(count_at)))
         .flatten();
     before
-        .or_else(|| {
-            number(words.at(i + 1)).filter(|_| !words.words.get(i + 1).is_some_and(|w| w.boundary))
-        })
+        .or_else(|| number(words.next_in_clause(i)))
         .filter(|n| (1.0..=64.0).contains(n) && n.fract() == 0.0)
         .map(|n| n as u32)
 }
@@ -455,10 +453,7 @@ pub fn interval_at(words: &Words, i: usize) -> Option<(f64, usize)> {
 pub fn direction_near(words: &Words, i: usize) -> Option<f64> {
     // The nearest direction word within the clause wins: in "pitch up 2, formant down 1" the
     // formant's is "down".
-    let start = (0..=i.min(words.len().saturating_sub(1)))
-        .rev()
-        .find(|&k| words.words[k].boundary)
-        .unwrap_or(0);
+    let start = words.clause_start(i);
     let end = (i + 1..words.len())
         .find(|&k| words.words[k].boundary)
         .unwrap_or(words.len());

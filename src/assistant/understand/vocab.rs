@@ -10,22 +10,16 @@ use serde::Deserialize;
 /// The vocabulary file, built into the binary.
 pub const VOCABULARY_JSON: &str = include_str!("../../../assets/vocabulary.json");
 
-/// One group of domain words with what it holds.
+/// One group of domain words (its "about" is for the reader of the file only).
 #[derive(Debug, Deserialize)]
 struct Group {
-    /// What the group's words are.
-    #[allow(dead_code)]
-    about: String,
     /// The words, in order.
     words: Vec<String>,
 }
 
-/// One group of phrase replacements with what it holds.
+/// One group of phrase replacements (its "about" is for the reader of the file only).
 #[derive(Debug, Deserialize)]
 struct JoinedGroup {
-    /// What the group's replacements are for.
-    #[allow(dead_code)]
-    about: String,
     /// (phrase, replacement) in order.
     pairs: Vec<(String, String)>,
 }
