@@ -304,10 +304,7 @@ const REFERENCES: [(&str, &str); 29] = [
 
 /// A genre word that names a style, unless it is part of a scale's name ("jazz minor",
 /// "blues scale").
-fn genre(words: &Words) -> Option<&'static str> {
-    if let Some((_, s)) = REFERENCES.iter().find(|(p, _)| words.has_phrase(p)) {
-        return Some(s);
-    }
+fn genre_word(words: &Words) -> Option<&'static str> {
     STYLES
         .iter()
         .find(|(ws, _)| {
@@ -319,14 +316,45 @@ fn genre(words: &Words) -> Option<&'static str> {
         .map(|(_, s)| *s)
 }
 
-/// The style named by genre, reference or mood.
+/// Genre words right before the backing's own noun ("a lo-fi backing for a bedroom pop
+/// song", "chill lo-fi hip hop beat like ..."): the style asked for, whatever else is named.
+fn genre_of_the_backing(words: &Words) -> Option<&'static str> {
+    let noun = words.find_any(&["backing", "beat", "track", "groove", "instrumental"])?;
+    // Up to three genre words in a row before the noun, read as the genre words are.
+    let first = (noun.saturating_sub(3)..noun)
+        .rev()
+        .take_while(|&k| STYLES.iter().any(|(ws, _)| ws.contains(&words.at(k))))
+        .last()?;
+    genre_word(&Words::from_slice(&words.words[first..noun]))
+}
+
+/// A phrase whose words alone would name another style ("Daft Punk", "Kind of Blue").
+fn known_phrase(words: &Words) -> Option<&'static str> {
+    REFERENCES
+        .iter()
+        .find(|(p, _)| words.has_phrase(p))
+        .map(|(_, s)| *s)
+}
+
+/// A style named by a genre word or a known phrase.
+fn genre(words: &Words) -> Option<&'static str> {
+    known_phrase(words).or_else(|| genre_word(words))
+}
+
+/// The style named by genre, artist or record, or mood. A genre word before the backing's
+/// noun comes first; then an artist or record ("Gregory Isaacs lovers rock", "Sly and the
+/// Family Stone, to dance" outrank the genre words inside or beside them).
 pub fn style(words: &Words) -> Option<&'static str> {
-    genre(words).or_else(|| {
-        MOODS
-            .iter()
-            .find(|(ws, _)| words.has_any(ws))
-            .map(|(_, s)| *s)
-    })
+    genre_of_the_backing(words)
+        .or_else(|| known_phrase(words))
+        .or_else(|| super::references::style(words))
+        .or_else(|| genre_word(words))
+        .or_else(|| {
+            MOODS
+                .iter()
+                .find(|(ws, _)| words.has_any(ws))
+                .map(|(_, s)| *s)
+        })
 }
 
 /// Whether a genre word (not a mood) is named.

@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::normalise::Words;
+use super::references::VoiceRef;
 
 /// Small, high characters: a cartoon or a child (pitch and formant up).
 pub const CARTOON_CHARACTERS: &[&str] = &[
@@ -133,6 +134,36 @@ pub const PHONE_WORDS: &[&str] = &[
     "phonograph",
     "monitor",
 ];
+
+/// A character, artist or record known for a vocal sound ("GLaDOS", "Burial-style",
+/// "like a gramophone"): the settings that make it, unless the request set them itself.
+pub(super) fn referenced(words: &Words, args: &mut Map<String, Value>) {
+    // A preset named sets these itself ("the powerful voice preset, I'm belting").
+    let Some(voice) = super::references::voice(words).filter(|_| !args.contains_key("preset"))
+    else {
+        return;
+    };
+    // Each value sits well inside what a listener would call that sound: a robot at 0.8 is
+    // unmistakable, a pitched-up sample a fourth up, a huge space 0.75 of the reverb.
+    let settings: &[(&str, f64)] = match voice {
+        VoiceRef::HardTune | VoiceRef::NaturalTune => &[],
+        VoiceRef::Robot => &[("robot", 0.8)],
+        VoiceRef::LowGiant => &[("pitch_semitones", -12.0), ("formant_semitones", -5.0)],
+        VoiceRef::HighSmall => &[("pitch_semitones", 7.0), ("formant_semitones", 4.0)],
+        VoiceRef::PitchedUp => &[("pitch_semitones", 5.0)],
+        VoiceRef::PitchedDown => &[("pitch_semitones", -5.0)],
+        VoiceRef::Whisper => &[("whisper", 0.7)],
+        VoiceRef::Breathy => &[("breathiness", 0.5)],
+        VoiceRef::HugeReverb => &[("reverb", 0.75)],
+        VoiceRef::Dry => &[("reverb", 0.0)],
+        VoiceRef::SmallSpeaker => &[("warmth", 0.15), ("presence", 0.8)],
+        VoiceRef::Warm => &[("warmth", 0.75)],
+        VoiceRef::BrightUpfront => &[("presence", 0.75)],
+    };
+    for (name, value) in settings {
+        args.entry(*name).or_insert(json!(value));
+    }
+}
 
 /// A telephone or old radio: no lows, forward mids and highs.
 pub(super) fn telephone(words: &Words, args: &mut Map<String, Value>) {

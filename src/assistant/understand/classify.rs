@@ -341,6 +341,8 @@ mod weight {
     pub const KEY: f32 = 2.5;
     /// A description of the sound or a character.
     pub const DESCRIBED: f32 = 2.0;
+    /// An artist named for a groove ("Buddy Guy vibe").
+    pub const ARTIST: f32 = 1.8;
     /// A change to the backing playing ("a bit faster").
     pub const CHANGES_CURRENT: f32 = 1.5;
     /// A bare number beside a backing request ("Bb major, 118").
@@ -394,6 +396,13 @@ pub fn scores(
     if names_genre(words) && !voice_word && !names_voice && !strong_tune && !likened && !scale_named
     {
         s.add(Topic::Backing, weight::GENRE_TEMPO, "genre");
+    }
+    // "Buddy Guy vibe", "Hiatus Kaiyote-ish chords": an artist named for a groove is a
+    // backing, but weakly: "Leon Bridges velvet" describes a voice, and "make it sound like
+    // Radiohead" may mean either (the question is asked).
+    let artist_groove = super::references::style(words).is_some() && words.has_any(GROOVE_CUES);
+    if artist_groove && !voice_word && !names_voice && !strong_tune && !likened {
+        s.add(Topic::Backing, weight::ARTIST, "artist's groove");
     }
     // "Something dreamy for a late night": a mood asked for as a piece of music.
     if words.has("something")
@@ -450,7 +459,7 @@ fn tuning(words: &Words, ctx: &Context, voice_word: bool, s: &mut Scores) {
         s.add(Topic::Tune, weight::TUNING_WORD, "too robotic, no robot on");
     }
     // Records known for their tuning: Cher's "Believe", Kanye's "808s", T-Pain, Travis Scott.
-    let tuned_sound = words.has_any(super::tune::HARD_TUNED) && !names_backing(words);
+    let tuned_sound = super::tune::tuning_referenced(words) && !names_backing(words);
     let tune_named = tuned_sound
         || words.has_any(&[
             "transparent",
@@ -470,6 +479,10 @@ fn tuning(words: &Words, ctx: &Context, voice_word: bool, s: &mut Scores) {
 fn voice(words: &Words, voice_word: bool, s: &mut Scores) {
     if voice_word {
         s.add(Topic::Voice, weight::VOICE_WORD, "voice control");
+    }
+    // "GLaDOS from Portal", "Burial-style vocal": a character or artist known for a sound.
+    if super::references::voice(words).is_some_and(|v| !v.is_tuning()) {
+        s.add(Topic::Voice, weight::VOICE_WORD, "voice reference");
     }
     if interval_move(words) {
         s.add(Topic::Voice, weight::VOICE_WORD, "interval with direction");
@@ -582,6 +595,37 @@ fn vote(words: &Words, s: &mut Scores) {
         }
     }
 }
+
+/// Words that make an artist named a groove to play rather than a sound to have.
+const GROOVE_CUES: &[&str] = &[
+    "vibe",
+    "vibes",
+    "groove",
+    "grooves",
+    "feel",
+    "beat",
+    "beats",
+    "chords",
+    "riddim",
+    "type",
+    "style",
+    "ish",
+    "esque",
+    "bed",
+    "jam",
+    "instrumental",
+    "accompaniment",
+    "band",
+    "era",
+    "flavoured",
+    "flavored",
+    "flavour",
+    "flavor",
+    "spirit",
+    "vein",
+    "music",
+    "playback",
+];
 
 /// Phrases about the voice's tone without a control word.
 const VOICE_PHRASES: [&str; 8] = [

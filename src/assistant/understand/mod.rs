@@ -23,6 +23,7 @@ pub mod modulate;
 pub mod names;
 pub mod nearest;
 pub mod normalise;
+pub mod references;
 pub mod relative;
 pub mod rewrite;
 pub mod score;

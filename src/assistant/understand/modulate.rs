@@ -123,6 +123,7 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     super::tone::tone(words, ctx, &mut args);
     super::described::described(words, ctx, &mut args);
     characters::slowed(words, &mut args);
+    characters::referenced(words, &mut args);
     (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceModulate, Value::Object(args)))
 }
 

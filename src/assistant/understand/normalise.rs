@@ -11,6 +11,9 @@ use super::{synonyms, vocab};
 pub struct Word {
     /// The word, lowercase, corrected to the vocabulary when it was a near miss.
     pub text: String,
+    /// The word as written, lowercase, before correction and synonyms (names are matched on
+    /// it: "Son" the genre is not "song").
+    pub raw: String,
     /// Whether the first letter was a capital (a lone "A" or "E" is then a note).
     pub capital: bool,
     /// Whether a comma, full stop or other clause mark comes right before it (or it is first).
@@ -191,6 +194,7 @@ impl Words {
             if let Some((value, used)) = spoken {
                 out.push(Word {
                     text: format_number(value),
+                    raw: format_number(value),
                     capital: false,
                     boundary: self.words[i].boundary,
                 });
@@ -265,9 +269,10 @@ fn push_token(words: &mut Vec<Word>, raw: &str, mut boundary: bool) -> bool {
     }
     for part in split_number_unit(raw) {
         for piece in split_hyphens(part) {
+            let raw = piece.to_lowercase();
             words.push(Word {
-                text: synonyms::canonical(&vocab::correct(&squeeze(&piece.to_lowercase())))
-                    .to_string(),
+                text: synonyms::canonical(&vocab::correct(&squeeze(&raw))).to_string(),
+                raw,
                 capital: piece.chars().next().is_some_and(char::is_uppercase),
                 boundary,
             });

@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::normalise::{number, Words};
+use super::references::VoiceRef;
 use super::relative::{apply_fraction, read_move, value, Move, Size, Steps};
 use super::slots::{direction_near, find_key, interval_at, millis};
 use super::Context;
@@ -70,6 +71,17 @@ pub const HARD_TUNED: &[&str] = &[
     "reggaeton",
 ];
 
+/// Whether an artist, record or word known for a tuning sound is named (the hard, stepped
+/// sound or the invisible one).
+pub fn tuning_referenced(words: &Words) -> bool {
+    words.has_any(HARD_TUNED) || super::references::voice(words).is_some_and(|v| v.is_tuning())
+}
+
+/// Whether an artist, record or word known for the hard, stepped sound is named.
+fn hard_referenced(words: &Words) -> bool {
+    words.has_any(HARD_TUNED) || super::references::voice(words) == Some(VoiceRef::HardTune)
+}
+
 /// Reads a `voice_tune` call from a clause.
 pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall> {
     let (key, scale) = find_key(words);
@@ -77,7 +89,7 @@ pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall>
     let has_tune_word = words.has_any(TUNE_WORDS)
         || words.has_phrase("pitch correction")
         || words.has_any(&["transparent", "natural", "moderate", "aggressive", "amount"])
-        || words.has_any(HARD_TUNED)
+        || tuning_referenced(words)
         || words.has_phrase("too robotic")
         || words.has("strength");
     match (key, other_key.filter(|_| wants_other_key(words))) {
@@ -248,7 +260,8 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     if words.has_any(&["vulnerable", "fragile"]) && has_tune_word {
         return Some("vulnerable");
     }
-    if hidden {
+    let natural_singer = super::references::voice(words) == Some(VoiceRef::NaturalTune);
+    if hidden || natural_singer {
         return Some("transparent");
     }
     if softer && has_tune_word || words.has_any(&["natural", "naturally", "realistic"]) {
@@ -260,7 +273,7 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     if words.has("aggressive") {
         return Some("aggressive");
     }
-    let hard = words.has_any(HARD_TUNED)
+    let hard = hard_referenced(words)
         || words.has_phrase("hard tune")
         || words.has_any(&["hard", "extreme", "instant", "fastest", "robotic", "robot"])
         || words.has("snap") && !words.has("key") && words.len() <= 4;

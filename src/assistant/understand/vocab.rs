@@ -68,6 +68,16 @@ impl Vocabulary {
         self.joined.iter().map(|(a, b)| (a.as_str(), b.as_str()))
     }
 
+    /// Whether `word` is a domain word or an everyday word the vocabulary knows.
+    pub fn is_known(&self, word: &str) -> bool {
+        self.domain_set.contains(word) || self.english.contains(word)
+    }
+
+    /// Whether `word` is one of the words the readers look for.
+    pub fn is_domain(&self, word: &str) -> bool {
+        self.domain_set.contains(word)
+    }
+
     /// How many domain words there are.
     pub fn domain_len(&self) -> usize {
         self.domain.len()

@@ -1,0 +1,489 @@
+//! What musicians name instead of a setting: artists, bands, producers, records, scenes and
+//! characters ("a Metro Boomin type beat", "make me GLaDOS", "Burial-style vocal"). The
+//! knowledge is data (`assets/references.json`): each name stands for one backing style or
+//! one vocal treatment. Names are matched on the request's words with spaces, dashes, dots
+//! and accents ignored ("R2-D2" = "r2 d2", "Rubén" = "ruben"); a name that is also an
+//! everyday word ("Future", "Prince") counts only beside a reference cue ("like Future",
+//! "Prince vibe").
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::normalise::Words;
+
+/// The file, as written.
+const REFERENCES_JSON: &str = include_str!("../../../assets/references.json");
+
+/// The backing styles a reference may stand for (the ids of `backing_generate`'s `style`).
+const STYLE_IDS: [&str; 12] = [
+    "pop", "rock", "funk", "hiphop", "ballad", "jazz", "blues", "latin", "reggae", "edm", "lofi",
+    "neo_soul",
+];
+
+/// The longest name, in words, worth looking for ("sly and the family stone" is five).
+const LONGEST_NAME: usize = 7;
+
+/// Names this short ("xx", "mia") are too easily another word or a typo: they need a cue.
+const SHORT_NAME: usize = 3;
+
+/// How many words either side of a name a reference cue may stand ("X type beat", "like
+/// the X records").
+const CUE_REACH: usize = 3;
+
+/// Words that mark a name as a reference.
+const CUES: &[&str] = &[
+    "like",
+    "style",
+    "styled",
+    "type",
+    "vibe",
+    "vibes",
+    "ish",
+    "esque",
+    "sound",
+    "sounding",
+    "sounds",
+    "kind",
+    "feel",
+    "inspired",
+    "era",
+    "ala",
+    "flavour",
+    "flavor",
+    "flavoured",
+    "flavored",
+    "spirit",
+    "manner",
+    "influenced",
+    "reminiscent",
+    "tribute",
+    "vein",
+    "voice",
+    "vocal",
+    "vibey",
+    "mood",
+    "sort",
+];
+
+/// Words a name's letters must not spell ("H.E.R." is not every "her").
+const FUNCTION_WORDS: &[&str] = &[
+    "her", "him", "he", "she", "they", "them", "it", "us", "we", "me", "you", "ye", "the", "a",
+    "an", "and", "or", "of", "so", "ok", "to", "ti", "la", "do", "re", "mi", "fa", "sol", "si",
+];
+
+/// Words too common to make a name by themselves ("the band", "the doors" need a cue).
+const FILLER: &[&str] = &[
+    "the", "a", "an", "and", "of", "in", "on", "at", "to", "for", "me", "my", "you", "your", "it",
+    "its", "we", "us", "i", "is", "be", "no", "yes", "all", "one", "two", "big", "little", "new",
+    "old", "boys", "girls", "band", "man", "men", "people", "love", "heart", "time", "day",
+    "night", "home", "kids", "kid", "life", "world", "free", "war", "stone", "stones", "doors",
+    "cream", "queen", "prince", "future", "police",
+];
+
+/// A vocal treatment a reference stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoiceRef {
+    /// Audible, instant pitch correction (T-Pain, hyperpop).
+    HardTune,
+    /// Invisible, gentle correction (unprocessed-sounding singers).
+    NaturalTune,
+    /// Robots, droids, vocoders.
+    Robot,
+    /// Huge, deep characters: pitch and formant down.
+    LowGiant,
+    /// Small, squeaky characters: pitch and formant up.
+    HighSmall,
+    /// Pitched-up vocal samples as a sound (chipmunk soul, nightcore).
+    PitchedUp,
+    /// Pitched-down, slowed vocals.
+    PitchedDown,
+    /// A whispered voice.
+    Whisper,
+    /// An airy, breathy voice.
+    Breathy,
+    /// A voice far away in a huge space.
+    HugeReverb,
+    /// A dry voice, no room.
+    Dry,
+    /// A voice through a small speaker (telephone, gramophone).
+    SmallSpeaker,
+    /// A warm, velvet voice.
+    Warm,
+    /// A bright voice that cuts through.
+    BrightUpfront,
+}
+
+impl VoiceRef {
+    /// The treatment named by a key of the file's `voices`.
+    fn from_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "hard_tune" => Self::HardTune,
+            "natural_tune" => Self::NaturalTune,
+            "robot" => Self::Robot,
+            "low_giant" => Self::LowGiant,
+            "high_small" => Self::HighSmall,
+            "pitched_up" => Self::PitchedUp,
+            "pitched_down" => Self::PitchedDown,
+            "whisper" => Self::Whisper,
+            "breathy" => Self::Breathy,
+            "huge_reverb" => Self::HugeReverb,
+            "dry" => Self::Dry,
+            "small_speaker" => Self::SmallSpeaker,
+            "warm" => Self::Warm,
+            "bright_upfront" => Self::BrightUpfront,
+            _ => return None,
+        })
+    }
+
+    /// Whether the treatment is the tuning's (the rest are the voice's).
+    pub fn is_tuning(self) -> bool {
+        matches!(self, Self::HardTune | Self::NaturalTune)
+    }
+}
+
+/// What a name stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Meaning {
+    /// A backing style id.
+    Style(&'static str),
+    /// A vocal treatment.
+    Voice(VoiceRef),
+}
+
+/// One group of the file: plain names, and names that are also everyday words.
+#[derive(Deserialize, Default)]
+struct Group {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    common_word_names: Vec<String>,
+}
+
+/// The file's shape.
+#[derive(Deserialize)]
+struct ReferencesFile {
+    styles: BTreeMap<String, Group>,
+    voices: BTreeMap<String, Group>,
+}
+
+/// A name's meaning and whether it needs a cue beside it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    meaning: Meaning,
+    needs_cue: bool,
+}
+
+/// Why the references file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReferencesError {
+    /// Not the file's JSON shape.
+    #[error("references file: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A group the assistant has no meaning for.
+    #[error("references file: unknown group '{0}'")]
+    UnknownGroup(String),
+}
+
+/// The names, ready for lookups.
+#[derive(Debug, Default)]
+pub struct References {
+    /// Name key (letters and digits of its normalised words) -> meaning.
+    by_key: HashMap<String, Entry>,
+}
+
+impl References {
+    /// Parses a references file.
+    pub fn parse(json: &str) -> Result<Self, ReferencesError> {
+        let file: ReferencesFile = serde_json::from_str(json)?;
+        let mut refs = References::default();
+        for (key, group) in &file.styles {
+            let style = STYLE_IDS
+                .iter()
+                .find(|s| *s == key)
+                .ok_or_else(|| ReferencesError::UnknownGroup(key.clone()))?;
+            refs.add_group(group, Meaning::Style(style));
+        }
+        for (key, group) in &file.voices {
+            let voice = VoiceRef::from_key(key)
+                .ok_or_else(|| ReferencesError::UnknownGroup(key.clone()))?;
+            refs.add_group(group, Meaning::Voice(voice));
+        }
+        Ok(refs)
+    }
+
+    /// Adds a group's names; the first meaning given a name keeps it.
+    fn add_group(&mut self, group: &Group, meaning: Meaning) {
+        let named = group.names.iter().map(|n| (n, false));
+        let common = group.common_word_names.iter().map(|n| (n, true));
+        for (name, common_word) in named.chain(common) {
+            let parts: Vec<&str> = name.split_whitespace().collect();
+            let key = key_of(&parts);
+            // A name of the readers' own words ("ethereal voice", "auto tune") is read by them;
+            // one that spells a pronoun ("h e r") would catch every "like her".
+            let vocabulary = super::vocab::stored();
+            let read_elsewhere =
+                vocabulary.is_domain(&key) || parts.iter().all(|p| vocabulary.is_domain(p));
+            if key.is_empty()
+                || parts.len() > LONGEST_NAME
+                || read_elsewhere
+                || FUNCTION_WORDS.contains(&key.as_str())
+            {
+                continue;
+            }
+            let needs_cue = common_word || key.len() <= SHORT_NAME || all_ordinary(&parts);
+            self.by_key
+                .entry(key)
+                .or_insert(Entry { meaning, needs_cue });
+        }
+    }
+
+    /// How many names are known.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// Whether no name is known.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// Every reference named in `words`, in order, with where it starts (the longest name
+    /// at each place wins, and a name's words are not read again).
+    pub fn find(&self, words: &Words) -> Vec<(usize, Meaning)> {
+        let texts: Vec<String> = words.words.iter().map(|w| fold(&w.raw)).collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < texts.len() {
+            match self.longest_at(&texts, i, words) {
+                Some((len, meaning)) => {
+                    found.push((i, meaning));
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+
+    /// The longest name starting at word `i`, with its length in words.
+    fn longest_at(&self, texts: &[String], i: usize, words: &Words) -> Option<(usize, Meaning)> {
+        let most = LONGEST_NAME.min(texts.len() - i);
+        (1..=most).rev().find_map(|len| {
+            let key: String = texts[i..i + len].concat();
+            let entry = self.by_key.get(&key)?;
+            (!entry.needs_cue || cued(words, i, len)).then_some((len, entry.meaning))
+        })
+    }
+}
+
+/// A name's key: the letters and digits of its words, accents folded.
+fn key_of(texts: &[&str]) -> String {
+    texts.iter().map(|t| fold(t)).collect()
+}
+
+/// A word's letters and digits, lowercase, accents folded ("Rubén" -> "ruben", "r.l" ->
+/// "rl").
+fn fold(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| {
+            let plain = match c {
+                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ñ' => 'n',
+                'ç' => 'c',
+                'ý' | 'ÿ' => 'y',
+                c => c,
+            };
+            plain.is_ascii_alphanumeric().then_some(plain)
+        })
+        .collect()
+}
+
+/// Whether every word of a name is an everyday or domain word ("the band", "big room").
+fn all_ordinary(texts: &[&str]) -> bool {
+    let vocabulary = super::vocab::stored();
+    texts.iter().all(|t| {
+        // "Son" (the Cuban genre) reads as "song" once corrected: ordinary too.
+        FILLER.contains(t)
+            || vocabulary.is_known(t)
+            || vocabulary.is_known(&super::vocab::correct(t))
+    })
+}
+
+/// Whether a reference cue stands near the name at `i..i + len`.
+fn cued(words: &Words, i: usize, len: usize) -> bool {
+    let from = i.saturating_sub(CUE_REACH);
+    let to = (i + len + CUE_REACH).min(words.len());
+    (from..to)
+        .filter(|k| !(i..i + len).contains(k))
+        .any(|k| CUES.contains(&words.at(k)))
+}
+
+/// The built-in references (empty if the file were broken: no name is then known; a test
+/// keeps the file valid).
+pub fn stored() -> &'static References {
+    static REFERENCES: OnceLock<References> = OnceLock::new();
+    REFERENCES.get_or_init(|| References::parse(REFERENCES_JSON).unwrap_or_default())
+}
+
+/// The backing style the first reference to a style stands for.
+pub fn style(words: &Words) -> Option<&'static str> {
+    stored().find(words).into_iter().find_map(|(_, m)| match m {
+        Meaning::Style(s) => Some(s),
+        Meaning::Voice(_) => None,
+    })
+}
+
+/// The vocal treatment the first reference to one stands for.
+pub fn voice(words: &Words) -> Option<VoiceRef> {
+    stored().find(words).into_iter().find_map(|(_, m)| match m {
+        Meaning::Voice(v) => Some(v),
+        Meaning::Style(_) => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> References {
+        References::parse(
+            r#"{"styles": {"hiphop": {"names": ["metro boomin", "madlib"]},
+                            "reggae": {"names": ["gregory isaacs", "lovers rock"]},
+                            "funk": {"names": ["sly and the family stone"],
+                                     "common_word_names": ["prince"]}},
+                "voices": {"robot": {"names": ["glados", "r2 d2", "c 3po"]},
+                           "pitched_down": {"names": ["burial"]}}}"#,
+        )
+        .unwrap()
+    }
+
+    fn meanings(refs: &References, text: &str) -> Vec<Meaning> {
+        refs.find(&Words::new(text))
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect()
+    }
+
+    #[test]
+    fn the_stored_file_is_valid_and_large() {
+        let refs = References::parse(REFERENCES_JSON).unwrap();
+        assert!(refs.len() >= 1000, "{} names", refs.len());
+    }
+
+    #[test]
+    fn names_are_found_across_spellings() {
+        let refs = sample();
+        let robot = [Meaning::Voice(VoiceRef::Robot)];
+        assert_eq!(meanings(&refs, "make me sound like R2-D2"), robot);
+        assert_eq!(meanings(&refs, "C-3PO voice on the chorus"), robot);
+        assert_eq!(meanings(&refs, "GLaDOS from Portal"), robot);
+        assert_eq!(
+            meanings(&refs, "backing like Sly and the Family Stone, to dance"),
+            [Meaning::Style("funk")]
+        );
+        assert_eq!(
+            meanings(&refs, "Metro Boomin type beat, 140"),
+            [Meaning::Style("hiphop")]
+        );
+        assert_eq!(
+            meanings(&refs, "Gregory Isaacs lovers rock kind of backing"),
+            [Meaning::Style("reggae"), Meaning::Style("reggae")]
+        );
+    }
+
+    #[test]
+    fn everyday_words_need_a_cue() {
+        let refs = sample();
+        assert!(meanings(&refs, "the prince of the party").is_empty());
+        assert_eq!(
+            meanings(&refs, "a backing like prince"),
+            [Meaning::Style("funk")]
+        );
+        assert_eq!(meanings(&refs, "Prince vibe"), [Meaning::Style("funk")]);
+    }
+
+    #[test]
+    fn unknown_groups_are_errors_not_guesses() {
+        let bad = r#"{"styles": {"polka": {"names": ["x"]}}, "voices": {}}"#;
+        assert!(matches!(
+            References::parse(bad),
+            Err(ReferencesError::UnknownGroup(_))
+        ));
+        assert!(References::parse("not json").is_err());
+    }
+
+    /// `DAIW_REFERENCES_DEBUG="text|text"` prints what each text names (for tuning).
+    #[test]
+    fn debug_print() {
+        let Ok(texts) = std::env::var("DAIW_REFERENCES_DEBUG") else {
+            return;
+        };
+        for text in texts.split('|') {
+            let words = Words::new(text);
+            let refs = stored();
+            let found: Vec<String> = refs
+                .find(&words)
+                .iter()
+                .map(|(i, m)| format!("{}:{m:?}", words.at(*i)))
+                .collect();
+            println!("{text} => {:?} => {found:?}", words.texts());
+        }
+    }
+
+    /// The tools and arguments the router gives `text`, from the default state.
+    fn calls(text: &str) -> Vec<(String, serde_json::Value)> {
+        let state = crate::assistant::state::ParamSnapshot::default();
+        let ctx = super::super::Context {
+            state: &state,
+            backing: None,
+        };
+        match super::super::decide(text, &ctx) {
+            super::super::Decision::Calls(c) => c
+                .into_iter()
+                .map(|c| (c.tool, serde_json::Value::Object(c.args)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_stored_knowledge_reaches_the_calls() {
+        let c = calls("Metro Boomin type beat, 140");
+        assert_eq!(c[0].0, "backing_generate");
+        assert_eq!(c[0].1["style"], "hiphop");
+        assert_eq!(c[0].1["tempo_bpm"], 140);
+        let c = calls("GLaDOS from Portal");
+        assert_eq!(c[0].0, "voice_modulate");
+        assert_eq!(c[0].1["robot"], 0.8);
+        let c = calls("Burial style pitched down vocal");
+        assert!(c[0].1["pitch_semitones"].as_f64().is_some_and(|p| p < 0.0));
+        // A genre word before the backing's noun outranks the names beside it.
+        let c = calls("can you make a lo fi backing for a bedroom pop song?");
+        assert_eq!(c[0].1["style"], "lofi");
+        // An artist named for a voice ("velvet") is not a backing.
+        let c = calls("Leon Bridges velvet, nice and round");
+        assert!(
+            c.iter().all(|(tool, _)| tool != "backing_generate"),
+            "{c:?}"
+        );
+        // A preset named keeps its own values.
+        let c = calls("use the ethereal voice preset");
+        assert_eq!(c[0].1, serde_json::json!({"preset": "ethereal"}));
+        // "Autotune" is the tuning's word, never a hard-tuned reference by itself.
+        let c = calls("make the autotune react a bit sooner");
+        assert_ne!(c[0].1.get("preset"), Some(&serde_json::json!("hard_tune")));
+    }
+
+    #[test]
+    fn accents_and_dots_fold() {
+        assert_eq!(fold("rubén"), "ruben");
+        assert_eq!(fold("r.l"), "rl");
+        assert_eq!(fold("esbjörn"), "esbjorn");
+    }
+}
