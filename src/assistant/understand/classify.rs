@@ -480,6 +480,9 @@ fn voice(words: &Words, voice_word: bool, s: &mut Scores) {
     if voice_word {
         s.add(Topic::Voice, weight::VOICE_WORD, "voice control");
     }
+    if super::described::register_at(words).is_some() {
+        s.add(Topic::Voice, weight::VOICE_WORD, "register moved");
+    }
     // "GLaDOS from Portal", "Burial-style vocal": a character or artist known for a sound.
     if super::references::voice(words).is_some_and(|v| !v.is_tuning()) {
         s.add(Topic::Voice, weight::VOICE_WORD, "voice reference");

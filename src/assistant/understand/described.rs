@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::characters::PHONE_WORDS;
 use super::modulate::keeps_pitch;
 use super::normalise::Words;
-use super::relative::{read_move, value, Move};
+use super::relative::{read_move, size, value, window, Move, Size};
 use super::Context;
 use crate::assistant::descriptors::{sound_changes, SoundChange};
 
@@ -31,6 +31,9 @@ pub(super) fn described(words: &Words, ctx: &Context, args: &mut Map<String, Val
         texts.push(w.text.as_str());
     }
     let keep_pitch = keeps_pitch(words);
+    if !keep_pitch {
+        register_step(words, ctx, args);
+    }
     let vague_reverb = words
         .find_prefix(&["reverb", "echo"])
         .is_some_and(|i| matches!(read_move(words, i), Some(Move::Level(None))));
@@ -63,4 +66,34 @@ pub(super) fn described(words: &Words, ctx: &Context, args: &mut Map<String, Val
             args.entry(name).or_insert(value);
         }
     }
+}
+
+/// Where "higher" or "lower" moves the voice's register ("make my voice lower", "the voice
+/// higher still"), not its level ("lower the voice 3 dB", "voice lower in the mix").
+pub(super) fn register_at(words: &Words) -> Option<usize> {
+    let at = words.find_any(&["higher", "lower"])?;
+    let level = words.has_any(&[
+        "db", "volume", "level", "louder", "quieter", "mix", "loud", "quiet", "gain",
+    ]);
+    let voice = words.has_any(&["voice", "vocal", "vocals", "singing"]);
+    (voice && !level).then_some(at)
+}
+
+/// The voice's register moved from where it is, in semitones (a little 1, plain 2, a lot
+/// 5), when no interval or other pitch word said more.
+fn register_step(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
+    let Some(at) = register_at(words).filter(|_| !args.contains_key("pitch_semitones")) else {
+        return;
+    };
+    let step = match size(&window(words, at)) {
+        Size::Small => 1.0,
+        Size::Normal => 2.0,
+        Size::Big => 5.0,
+    };
+    let by = if words.at(at) == "lower" { -step } else { step };
+    let now = ctx.state.number("mod_pitch");
+    args.insert(
+        "pitch_semitones".into(),
+        value((now + by).clamp(-12.0, 12.0)),
+    );
 }

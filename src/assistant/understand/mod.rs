@@ -132,6 +132,11 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
             other => other,
         };
     }
+    if let Some(name) = references::bare_likeness(&words) {
+        return Decision::Ask(format!(
+            "Do you want a backing in the style of {name}, or your voice to sound like {name}?"
+        ));
+    }
     let calls = read_clauses(&words, ctx);
     if !calls.is_empty() {
         return Decision::Calls(calls);

@@ -291,9 +291,14 @@ fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (i, _) in lower.match_indices(from) {
-        // Whole words only: "neo sould" is not "neo soul" + "d".
-        let before_ok = !lower[..i].ends_with(char::is_alphanumeric);
-        let after_ok = !lower[i + from.len()..].starts_with(char::is_alphanumeric);
+        // Whole words only: "neo sould" is not "neo soul" + "d", and "more low-end" is not
+        // "more low" + "-end".
+        let head = &lower[..i];
+        let tail = &lower[i + from.len()..];
+        let before_ok = !head.ends_with(char::is_alphanumeric)
+            && !(head.ends_with('-') && head[..head.len() - 1].ends_with(char::is_alphanumeric));
+        let after_ok = !tail.starts_with(char::is_alphanumeric)
+            && !(tail.starts_with('-') && tail[1..].starts_with(char::is_alphanumeric));
         if i < last || !before_ok || !after_ok {
             continue;
         }

@@ -150,6 +150,9 @@ pub enum Meaning {
     Style(&'static str),
     /// A vocal treatment.
     Voice(VoiceRef),
+    /// A famous name whose sound could mean several styles, or a backing as well as a voice
+    /// ("Beyonce", "Quincy Jones"): the assistant asks.
+    Ambiguous,
 }
 
 /// One group of the file: plain names, and names that are also everyday words.
@@ -166,6 +169,8 @@ struct Group {
 struct ReferencesFile {
     styles: BTreeMap<String, Group>,
     voices: BTreeMap<String, Group>,
+    #[serde(default)]
+    ambiguous: Group,
 }
 
 /// A name's meaning and whether it needs a cue beside it.
@@ -173,6 +178,9 @@ struct ReferencesFile {
 struct Entry {
     meaning: Meaning,
     needs_cue: bool,
+    /// Also listed as ambiguous: a style or voice when asked for one, a question when named
+    /// alone ("Pink Floyd backing" is rock; "more Pink Floyd" is asked about).
+    ambiguous: bool,
 }
 
 /// Why the references file could not be read.
@@ -210,6 +218,7 @@ impl References {
                 .ok_or_else(|| ReferencesError::UnknownGroup(key.clone()))?;
             refs.add_group(group, Meaning::Voice(voice));
         }
+        refs.add_group(&file.ambiguous, Meaning::Ambiguous);
         Ok(refs)
     }
 
@@ -233,9 +242,15 @@ impl References {
                 continue;
             }
             let needs_cue = common_word || key.len() <= SHORT_NAME || all_ordinary(&parts);
+            let ambiguous = meaning == Meaning::Ambiguous;
             self.by_key
                 .entry(key)
-                .or_insert(Entry { meaning, needs_cue });
+                .and_modify(|e| e.ambiguous |= ambiguous)
+                .or_insert(Entry {
+                    meaning,
+                    needs_cue,
+                    ambiguous,
+                });
         }
     }
 
@@ -252,13 +267,21 @@ impl References {
     /// Every reference named in `words`, in order, with where it starts (the longest name
     /// at each place wins, and a name's words are not read again).
     pub fn find(&self, words: &Words) -> Vec<(usize, Meaning)> {
+        self.spans(words)
+            .into_iter()
+            .map(|(i, _, e)| (i, e.meaning))
+            .collect()
+    }
+
+    /// Every reference named in `words` as (first word, length in words, entry).
+    fn spans(&self, words: &Words) -> Vec<(usize, usize, Entry)> {
         let texts: Vec<String> = words.words.iter().map(|w| fold(&w.raw)).collect();
         let mut found = Vec::new();
         let mut i = 0;
         while i < texts.len() {
             match self.longest_at(&texts, i, words) {
                 Some((len, meaning)) => {
-                    found.push((i, meaning));
+                    found.push((i, len, meaning));
                     i += len;
                 }
                 None => i += 1,
@@ -268,12 +291,12 @@ impl References {
     }
 
     /// The longest name starting at word `i`, with its length in words.
-    fn longest_at(&self, texts: &[String], i: usize, words: &Words) -> Option<(usize, Meaning)> {
+    fn longest_at(&self, texts: &[String], i: usize, words: &Words) -> Option<(usize, Entry)> {
         let most = LONGEST_NAME.min(texts.len() - i);
         (1..=most).rev().find_map(|len| {
             let key: String = texts[i..i + len].concat();
             let entry = self.by_key.get(&key)?;
-            (!entry.needs_cue || cued(words, i, len)).then_some((len, entry.meaning))
+            (!entry.needs_cue || cued(words, i, len)).then_some((len, *entry))
         })
     }
 }
@@ -335,7 +358,7 @@ pub fn stored() -> &'static References {
 pub fn style(words: &Words) -> Option<&'static str> {
     stored().find(words).into_iter().find_map(|(_, m)| match m {
         Meaning::Style(s) => Some(s),
-        Meaning::Voice(_) => None,
+        _ => None,
     })
 }
 
@@ -343,8 +366,97 @@ pub fn style(words: &Words) -> Option<&'static str> {
 pub fn voice(words: &Words) -> Option<VoiceRef> {
     stored().find(words).into_iter().find_map(|(_, m)| match m {
         Meaning::Voice(v) => Some(v),
-        Meaning::Style(_) => None,
+        _ => None,
     })
+}
+
+/// Words that frame a name without saying what of it is wanted ("make it more X", "do the X
+/// thing", "I want the X sound", "X mode").
+const FRAME: &[&str] = &[
+    "more",
+    "give",
+    "it",
+    "make",
+    "can",
+    "could",
+    "would",
+    "you",
+    "do",
+    "the",
+    "a",
+    "an",
+    "on",
+    "some",
+    "bit",
+    "little",
+    "please",
+    "pls",
+    "plz",
+    "like",
+    "lot",
+    "of",
+    "me",
+    "us",
+    "just",
+    "that",
+    "this",
+    "thing",
+    "mode",
+    "i",
+    "want",
+    "need",
+    "sound",
+    "sounds",
+    "sounding",
+    "go",
+    "let",
+    "lets",
+    "s",
+    "way",
+    "much",
+    "abit",
+    "kinda",
+    "really",
+    "all",
+    "it's",
+    "its",
+    "be",
+    "everything",
+    "vibe",
+    "feel",
+    "type",
+    "style",
+];
+
+/// The name, when the request is only a famous name known to be ambiguous in a frame that
+/// does not say what of it is wanted ("make it more Stevie Wonder", "I want the Beyonce
+/// sound", "do the Weeknd thing").
+pub fn bare_likeness(words: &Words) -> Option<String> {
+    let spans = stored().spans(words);
+    let (first, len, _) = *spans.first()?;
+    // Only names known to be ambiguous: a one-style name framed alone ("bossa nova like Girl
+    // from Ipanema", "hard tune pls") says what it wants.
+    let ambiguous = spans.iter().all(|(_, _, e)| e.ambiguous);
+    // A name with a style of its own framed as a groove ("Backstreet Boys ... style"), or
+    // with a voice of its own framed as the singer's ("make me sound like Daft Punk"), says
+    // which it is.
+    let groove = words.has_any(&["vibe", "feel", "type", "style"])
+        && spans
+            .iter()
+            .any(|(_, _, e)| matches!(e.meaning, Meaning::Style(_)));
+    let singer = words.has_any(&["me", "my", "myself"])
+        && spans
+            .iter()
+            .any(|(_, _, e)| matches!(e.meaning, Meaning::Voice(_)));
+    let ambiguous = ambiguous && !groove && !singer;
+    let framed = (0..words.len())
+        .filter(|k| !spans.iter().any(|(i, l, _)| (*i..i + l).contains(k)))
+        .all(|k| FRAME.contains(&words.at(k)));
+    let named: Vec<&str> = words.words[first..first + len]
+        .iter()
+        .map(|w| w.raw.as_str())
+        .collect();
+    (ambiguous && framed).then(|| named.join(" "))
 }
 
 #[cfg(test)]
@@ -418,7 +530,8 @@ mod tests {
         assert!(References::parse("not json").is_err());
     }
 
-    /// `DAIW_REFERENCES_DEBUG="text|text"` prints what each text names (for tuning).
+    /// `DAIW_REFERENCES_DEBUG="text|text"` prints what each text names and the calls it
+    /// gets (for tuning).
     #[test]
     fn debug_print() {
         let Ok(texts) = std::env::var("DAIW_REFERENCES_DEBUG") else {
@@ -433,6 +546,13 @@ mod tests {
                 .map(|(i, m)| format!("{}:{m:?}", words.at(*i)))
                 .collect();
             println!("{text} => {:?} => {found:?}", words.texts());
+            println!("    calls: {:?}", calls(text));
+            let state = crate::assistant::state::ParamSnapshot::default();
+            let ctx = super::super::Context {
+                state: &state,
+                backing: None,
+            };
+            println!("    {}", super::super::explain(text, &ctx));
         }
     }
 

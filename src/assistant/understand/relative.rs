@@ -82,7 +82,7 @@ const JOINS: &[&str] = &["with", "and", "but", "plus"];
 /// Words that remove or switch off.
 const OFF: &[&str] = &[
     "no", "without", "remove", "off", "kill", "zero", "disable", "none", "lose", "ditch", "rid",
-    "out", "stop", "dead", "0", "mute", "nothing", "not", "don't", "dont", "never",
+    "out", "stop", "dead", "0", "mute", "nothing", "not", "don't", "dont", "never", "gone",
 ];
 
 /// Words that lower.

@@ -79,7 +79,26 @@ pub fn tuning_referenced(words: &Words) -> bool {
 
 /// Whether an artist, record or word known for the hard, stepped sound is named.
 fn hard_referenced(words: &Words) -> bool {
-    words.has_any(HARD_TUNED) || super::references::voice(words) == Some(VoiceRef::HardTune)
+    words.has_any(HARD_TUNED)
+        || super::references::voice(words) == Some(VoiceRef::HardTune)
+        || style_tuning(words) == Some(VoiceRef::HardTune)
+}
+
+/// The tuning sound of an artist named for their tuning ("Sfera Ebbasta autotune", "tune me
+/// like Rod Wave", "jazz club tuning ala Diana Krall"): the scenes where the audible, stepped
+/// sound is the norm (hip-hop, reggaeton and the rest of latin pop, edm) or where tuning is
+/// hidden (jazz, blues, ballads, soul, rock, reggae). Pop and lo-fi say nothing either way.
+fn style_tuning(words: &Words) -> Option<VoiceRef> {
+    if !words.has_any(TUNE_WORDS) {
+        return None;
+    }
+    match super::references::style(words)? {
+        "hiphop" | "latin" | "edm" => Some(VoiceRef::HardTune),
+        "jazz" | "blues" | "ballad" | "neo_soul" | "rock" | "funk" | "reggae" => {
+            Some(VoiceRef::NaturalTune)
+        }
+        _ => None,
+    }
 }
 
 /// Reads a `voice_tune` call from a clause.
@@ -229,17 +248,20 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     ]
     .iter()
     .any(|p| words.has_phrase(p));
-    let less_hard = (words.has_any(&["less", "too", "softer", "gentler", "weaker"]) || eased)
-        && words.has_any(&[
-            "snaps",
-            "snap",
-            "hard",
-            "aggressive",
-            "robotic",
-            "snappy",
-            "strong",
-            "obvious",
-        ]);
+    // "Don't snap so hard": the negation eases too.
+    let negated = words.has_any(&["don't", "dont"]);
+    let less_hard =
+        (words.has_any(&["less", "too", "softer", "gentler", "weaker"]) || eased || negated)
+            && words.has_any(&[
+                "snaps",
+                "snap",
+                "hard",
+                "aggressive",
+                "robotic",
+                "snappy",
+                "strong",
+                "obvious",
+            ]);
     if less_hard && has_tune_word {
         return Some("natural");
     }
@@ -260,7 +282,8 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     if words.has_any(&["vulnerable", "fragile"]) && has_tune_word {
         return Some("vulnerable");
     }
-    let natural_singer = super::references::voice(words) == Some(VoiceRef::NaturalTune);
+    let natural_singer = super::references::voice(words) == Some(VoiceRef::NaturalTune)
+        || style_tuning(words) == Some(VoiceRef::NaturalTune);
     if hidden || natural_singer {
         return Some("transparent");
     }
