@@ -9,8 +9,13 @@ use super::modulate::names_voice_control;
 use super::normalise::Words;
 use super::score::{Scores, SCORER, VOTE};
 use super::slots::{bare_level, decibels, direction_near, find_key, find_tempo, interval_at};
+use super::topic_words::{
+    voice_character, GROOVE_CUES, MAKE_WORDS, MIX_WORDS, OUTPUT_WORDS, STRONG_TUNE, VOICE_PHRASES,
+};
 use super::Context;
 use crate::assistant::descriptors::sound_changes;
+
+pub use super::orders::{is_process, is_undo};
 
 /// What a clause speaks of: one tool (two for the mixer's backing and output sides).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +36,12 @@ pub enum Topic {
     Undo,
     /// Harmony voices (`voice_harmony`).
     Harmony,
+    /// Listening to the singer: key, notes, take report (`listen`).
+    Listen,
+    /// A look at the settings (`get_state`).
+    State,
+    /// Title ideas (`name_suggest`).
+    Titles,
 }
 
 /// Facts about the whole request that decide what ambiguous clauses mean.
@@ -45,100 +56,6 @@ pub struct RequestFacts {
     pub interval: bool,
 }
 
-/// Tuning words that make a clause about tuning even beside a backing request.
-const STRONG_TUNE: &[&str] = &[
-    "correcting",
-    "tune",
-    "tuning",
-    "tuned",
-    "autotune",
-    "autotuned",
-    "correction",
-    "retune",
-    "snap",
-    "tpain",
-    "humanize",
-    "humanise",
-    "vibrato",
-    "glide",
-    "pitchy",
-    "tuner",
-];
-
-/// Words that switch or level the backing rather than make one.
-const MIX_WORDS: &[&str] = &[
-    "on",
-    "off",
-    "start",
-    "stop",
-    "play",
-    "open",
-    "close",
-    "mute",
-    "kill",
-    "pause",
-    "resume",
-    "playing",
-    "kick",
-    "louder",
-    "quieter",
-    "volume",
-    "level",
-    "db",
-    "up",
-    "down",
-    "lower",
-    "raise",
-    "quiet",
-    "loud",
-    "less",
-    "hear",
-    "unity",
-    "decibels",
-    "decibel",
-    "drop",
-    "minus",
-    "no",
-    "without",
-    "bring",
-    "back",
-    "more",
-    "strong",
-    "alone",
-    "free",
-    "freerun",
-    "own",
-    "independently",
-    "ignore",
-    "sync",
-    "follow",
-    "headphones",
-    "unmute",
-    "softer",
-    "fade",
-    "silence",
-    "disable",
-    "enable",
-    "remove",
-    "cut",
-    "shut",
-    "halt",
-    "ditch",
-    "lose",
-    "half",
-    "halve",
-    // A backing's level described ("the playback is too high", "reduce the base", "it's
-    // covering my voice", "the beat may be a bit harder").
-    "reduce",
-    "stronger",
-    "harder",
-    "high",
-    "low",
-    "covering",
-    "covers",
-    "tuck",
-];
-
 /// Whether the clause makes a backing: a making word, unless it only changes a level ("make
 /// the backing 3 dB louder").
 fn makes(words: &Words) -> bool {
@@ -152,18 +69,6 @@ fn makes(words: &Words) -> bool {
             "stop", "pause", "mute", "kill", "remove", "shut", "halt", "silence",
         ])
 }
-
-/// Words that make a backing (so "make a backing" is not a level change).
-const MAKE_WORDS: &[&str] = &[
-    "make", "generate", "create", "new", "give", "gimme", "write", "another", "build", "do",
-    "throw", "need",
-];
-
-/// Words about the output level and the plugin as a whole.
-const OUTPUT_WORDS: &[&str] = &[
-    "louder", "quieter", "volume", "gain", "output", "db", "bypass", "unbypass", "engage",
-    "decibels", "loud", "quiet",
-];
 
 /// Whether "tune" at `i` is a noun ("a happy pop tune"), not the order.
 fn tune_is_noun(words: &Words, i: usize) -> bool {
@@ -233,48 +138,6 @@ fn sing_over(words: &Words) -> bool {
     .iter()
     .any(|p| words.has_phrase(p))
         || words.has_phrase("practise with")
-}
-
-/// Whether the clause asks to undo.
-pub fn is_undo(words: &Words) -> bool {
-    words.has_any(&["undo", "revert"])
-        || words.has_phrase("go back")
-        || words.has_phrase("scratch that")
-        || words.has_phrase("take that back")
-        || words.has_phrase("change it back")
-        || words.has_phrase("put it back")
-        || words.has_phrase("back the last")
-        || words.has_phrase("take it back")
-        || words.has_phrase("return the last")
-        || words.has_phrase("cancel the last")
-        || words.has_phrase("cancel that")
-        || words.has_phrase("like before")
-        || words.has_phrase("as it was before")
-        || words.has_phrase("how it was")
-        || words.has_phrase("the way it was")
-        || words.has_phrase("previous sound")
-        || words.has_phrase("previous setting")
-        || words.has_phrase("previous settings")
-        || words.has_phrase("restore the last")
-        || words.has_phrase("back to before")
-        || words.has_phrase("scrap that")
-        || words.has_phrase("take back")
-        // "Scrap that" reads as "remove that": alone, it takes the change back.
-        || words.len() <= 3 && words.has_phrase("remove that")
-        || words.has_phrase("take back what")
-        || words.has_phrase("before that change")
-        || words.has_phrase("last change")
-            && words.has_any(&[
-                "scrap", "cancel", "drop", "remove", "forget", "lose", "kill",
-            ])
-}
-
-/// Whether the clause asks to turn the song intent into a plan.
-pub fn is_process(words: &Words) -> bool {
-    words.has_any(&["intent", "intention"])
-        || words.has("plan") && words.has_any(&["song", "idea", "track", "intent", "music"])
-        || words.has_phrase("work it out")
-        || words.has_phrase("plan out")
 }
 
 /// Facts about the whole request.
@@ -599,131 +462,6 @@ fn vote(words: &Words, s: &mut Scores) {
     }
 }
 
-/// Words that make an artist named a groove to play rather than a sound to have.
-const GROOVE_CUES: &[&str] = &[
-    "vibe",
-    "vibes",
-    "groove",
-    "grooves",
-    "feel",
-    "beat",
-    "beats",
-    "chords",
-    "riddim",
-    "type",
-    "style",
-    "ish",
-    "esque",
-    "bed",
-    "jam",
-    "instrumental",
-    "accompaniment",
-    "band",
-    "era",
-    "flavoured",
-    "flavored",
-    "flavour",
-    "flavor",
-    "spirit",
-    "vein",
-    "music",
-    "playback",
-];
-
-/// Phrases about the voice's tone without a control word.
-const VOICE_PHRASES: [&str; 8] = [
-    "cut through",
-    "low end",
-    "lows",
-    "thin out",
-    "more air",
-    "space around",
-    "more space",
-    "some space",
-];
-
-/// Voice presets and characters named without a control word.
-fn voice_character(words: &Words) -> bool {
-    words.has_any(super::characters::CARTOON_CHARACTERS)
-        || words.has_any(super::characters::CHIPMUNK_CHARACTERS)
-        || words.has_any(super::characters::LOW_CHARACTERS)
-        || words.has_any(super::characters::PHONE_WORDS)
-        || words.has_any(&["slowed", "slowedreverb", "screwed", "syrup"])
-        || words.has_any(&[
-            "robot",
-            "robotic",
-            "powerful",
-            "ethereal",
-            "intimate",
-            "vulnerable",
-            "neutral",
-            "chipmunk",
-            "chipmunks",
-            "helium",
-            "nightcore",
-            "demon",
-            "demonic",
-            "monster",
-            "devil",
-            "villain",
-            "cartoon",
-            "telephone",
-            "phone",
-            "radio",
-            "dark",
-            "darker",
-            "bright",
-            "scary",
-            "breathy",
-            "tinny",
-            "angel",
-        ])
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::assistant::state::ParamSnapshot;
-
-    fn topics(text: &str) -> Vec<Option<Topic>> {
-        let state = ParamSnapshot::default();
-        let ctx = Context {
-            state: &state,
-            backing: None,
-        };
-        let clauses = super::super::clauses::split(&Words::new(text));
-        let facts = request_facts(&clauses, &ctx);
-        let mut previous = None;
-        clauses
-            .iter()
-            .map(|c| {
-                let t = topic(c, facts, previous, &ctx);
-                previous = t.or(previous);
-                t
-            })
-            .collect()
-    }
-
-    #[test]
-    fn clauses_get_their_tools() {
-        assert_eq!(
-            topics("tune to C minor and add some reverb"),
-            [Some(Topic::Tune), Some(Topic::Voice)]
-        );
-        assert_eq!(
-            topics("Bb major, 118"),
-            [Some(Topic::Backing), Some(Topic::Backing)]
-        );
-        assert_eq!(
-            topics("make a reggae backing and start it"),
-            [Some(Topic::Backing), Some(Topic::BackingMix)]
-        );
-        assert_eq!(
-            topics("take 2 dB off the backing"),
-            [Some(Topic::BackingMix)]
-        );
-        assert_eq!(topics("make me louder"), [Some(Topic::Output)]);
-        assert_eq!(topics("happy pop tune in E major"), [Some(Topic::Backing)]);
-        assert_eq!(topics("undo that"), [Some(Topic::Undo)]);
-    }
-}
+#[path = "classify_tests.rs"]
+mod tests;

@@ -55,8 +55,24 @@ fn asks_key(words: &Words) -> bool {
         return false;
     }
     let asks = words.has_any(&[
-        "what", "what's", "whats", "wat", "which", "detect", "guess", "tell", "figure", "find",
-        "know", "hear",
+        "what",
+        "what's",
+        "whats",
+        "wat",
+        "which",
+        "detect",
+        "guess",
+        "tell",
+        "figure",
+        "find",
+        "know",
+        "hear",
+        "listen",
+        "detection",
+        "check",
+        "identify",
+        "analyse",
+        "analyze",
     ]) || words.len() == 1;
     asks && (words.has_any(&SELF_WORDS)
         || words.has_any(&["this", "that", "vocal", "voice"])

@@ -295,10 +295,10 @@ fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
         // "more low" + "-end".
         let head = &lower[..i];
         let tail = &lower[i + from.len()..];
-        let before_ok = !head.ends_with(char::is_alphanumeric)
-            && !(head.ends_with('-') && head[..head.len() - 1].ends_with(char::is_alphanumeric));
-        let after_ok = !tail.starts_with(char::is_alphanumeric)
-            && !(tail.starts_with('-') && tail[1..].starts_with(char::is_alphanumeric));
+        let joined_before = head.strip_suffix('-').unwrap_or(head);
+        let joined_after = tail.strip_prefix('-').unwrap_or(tail);
+        let before_ok = !joined_before.ends_with(char::is_alphanumeric);
+        let after_ok = !joined_after.starts_with(char::is_alphanumeric);
         if i < last || !before_ok || !after_ok {
             continue;
         }

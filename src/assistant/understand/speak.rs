@@ -29,7 +29,7 @@ const VERBS: [&str; 13] = [
 fn order_after(rest: &str) -> String {
     let lower = rest.to_lowercase();
     let trimmed = lower.trim_start();
-    if ["and ", "then ", ",", "&", "+"]
+    if ["and ", "then ", ",", ";", "&", "+"]
         .iter()
         .any(|j| trimmed.starts_with(j))
     {
@@ -40,7 +40,7 @@ fn order_after(rest: &str) -> String {
     }
     // Further on, only a joint followed by an order counts ("in the confident voice, then
     // start the backing"); "in a soft and warm voice" describes the speech.
-    [" and ", " then ", ",", "&", "+"]
+    [" and ", " then ", ",", ";", "&", "+"]
         .iter()
         .filter_map(|j| lower.find(j).map(|i| i + j.len()))
         .min()

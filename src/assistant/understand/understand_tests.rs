@@ -1,0 +1,161 @@
+//! Tests of the whole understanding layer: decisions on requests.
+use super::*;
+use crate::assistant::state::ParamValue;
+use serde_json::Value;
+
+fn calls(text: &str) -> Vec<(String, Value)> {
+    let state = ParamSnapshot::default();
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    match decide(text, &ctx) {
+        Decision::Calls(c) => c
+            .into_iter()
+            .map(|c| (c.tool, Value::Object(c.args)))
+            .collect(),
+        other => panic!("{text:?}: {other:?}"),
+    }
+}
+
+#[test]
+fn compound_requests_in_order() {
+    let c = calls("tune to C minor and add some reverb");
+    assert_eq!(
+        c[0],
+        ("voice_tune".into(), json!({"key": "C", "scale": "minor"}))
+    );
+    assert_eq!(c[1].0, "voice_modulate");
+    let c = calls("make a backing in Bb and tune my voice to the same key");
+    assert_eq!(c[0].0, "backing_generate");
+    assert_eq!(
+        c[1],
+        ("voice_tune".into(), json!({"key": "A#", "scale": "major"}))
+    );
+    let c = calls("stop the beat, then read this: hello world");
+    assert_eq!(c[0], ("mix_control".into(), json!({"backing": false})));
+    assert_eq!(c[1].0, "voice_speak");
+    let c = calls("undo, then reverb 20%");
+    assert_eq!(c[0].0, "undo");
+    assert_eq!(c[1], ("voice_modulate".into(), json!({"reverb": 0.2})));
+}
+
+/// The value `text` gives parameter `arg` of its only call, from `state`.
+fn moved(text: &str, state: &ParamSnapshot, arg: &str) -> Option<f64> {
+    let ctx = Context {
+        state,
+        backing: None,
+    };
+    match decide(text, &ctx) {
+        Decision::Calls(c) => c.iter().find_map(|c| c.args.get(arg)?.as_f64()),
+        _ => None,
+    }
+}
+
+#[test]
+fn lowering_and_removing_never_raise() {
+    let mut s = ParamSnapshot::default();
+    s.set("mod_reverb", ParamValue::Float(0.4));
+    s.set("mod_presence", ParamValue::Float(0.6));
+    s.set("mod_breath", ParamValue::Float(0.5));
+    s.set("backing_level", ParamValue::Float(-10.0));
+    s.set("backing_enabled", ParamValue::Bool(true));
+    for text in [
+        "no more reverb pls",
+        "I don't want any reverb",
+        "get rid of the reverb",
+        "reverb off",
+    ] {
+        assert_eq!(moved(text, &s, "reverb"), Some(0.0), "{text}");
+    }
+    for (text, arg, below) in [
+        ("make it darker", "presence", 0.6),
+        ("not so bright please", "presence", 0.6),
+        ("take some of the brightness off", "presence", 0.6),
+        ("less breathy", "breathiness", 0.5),
+        ("everything 2 dB quieter", "output_gain_db", 0.0),
+        ("take 4 dB off the backing", "backing_level_db", -10.0),
+    ] {
+        let v = moved(text, &s, arg).unwrap_or(f64::NAN);
+        assert!(v < below, "{text}: {arg} = {v}");
+    }
+    // Taking dB off lowers the backing; it does not switch it off.
+    let ctx = Context {
+        state: &s,
+        backing: None,
+    };
+    let Decision::Calls(c) = decide("take 4 dB off the backing", &ctx) else {
+        panic!("no calls");
+    };
+    assert_eq!(c[0].args.get("backing_level_db"), Some(&json!(-14.0)));
+    assert!(!c[0].args.contains_key("backing"));
+}
+
+#[test]
+fn each_clause_keeps_its_own_direction() {
+    let mut s = ParamSnapshot::default();
+    s.set("mod_robot", ParamValue::Float(0.7));
+    s.set("mod_whisper", ParamValue::Float(0.5));
+    assert_eq!(
+        moved("turn off the robot and add some breath", &s, "robot"),
+        Some(0.0)
+    );
+    assert_eq!(moved("no whisper, more warmth", &s, "whisper"), Some(0.0));
+    assert!(moved("no whisper, more warmth", &s, "warmth").unwrap_or(0.0) > 0.5);
+}
+
+#[test]
+fn phrasings_from_the_fourth_blind_corpus() {
+    let c = calls("first say here comes the drop, after make an edm track at 128");
+    assert_eq!(c[0].0, "voice_speak");
+    assert_eq!(c[0].1["text"], "here comes the drop");
+    assert_eq!(c[1].0, "backing_generate");
+    assert_eq!(c[1].1["tempo_bpm"], 128);
+    assert_eq!(
+        calls("put me two second voices")[0],
+        ("voice_harmony".into(), json!({"voices": 2}))
+    );
+    let c = calls("do a rock backing in E");
+    assert_eq!(c[0].1["key"], "E");
+    assert_eq!(c[0].1["style"], "rock");
+    let mut s = ParamSnapshot::default();
+    s.set("mod_robot", ParamValue::Float(0.7));
+    s.set("mod_whisper", ParamValue::Float(0.5));
+    s.set("mod_reverb", ParamValue::Float(0.6));
+    s.set("mod_compression", ParamValue::Float(0.8));
+    let text = "strip out the robot and whisper effects";
+    assert_eq!(moved(text, &s, "whisper"), Some(0.0), "{text}");
+    let v = moved("Reverb is very strong. Less, please.", &s, "reverb");
+    assert!(v.is_some_and(|v| v < 0.6), "{v:?}");
+    let v = moved("ease up on the comp", &s, "compression");
+    assert!(v.is_some_and(|v| v < 0.8), "{v:?}");
+}
+
+#[test]
+fn a_key_for_the_singer_beside_a_backing_is_the_tuning() {
+    let c = calls("set the key to D minor and make a backing");
+    assert_eq!(
+        c[0],
+        ("voice_tune".into(), json!({"key": "D", "scale": "minor"}))
+    );
+    assert_eq!(c[1].0, "backing_generate");
+    // A bare key with a tempo stays the backing's.
+    let c = calls("Bb major, 118");
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].0, "backing_generate");
+}
+
+#[test]
+fn questions_answers_and_asks() {
+    let state = ParamSnapshot::default();
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    assert!(matches!(
+        decide("what are formants?", &ctx),
+        Decision::Answer(_)
+    ));
+    assert!(matches!(decide("can you fix it?", &ctx), Decision::Ask(q) if q.contains('?')));
+    assert_eq!(decide("hi there!", &ctx), Decision::Pass);
+}
