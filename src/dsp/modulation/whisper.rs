@@ -89,6 +89,7 @@ impl Whisper {
 
     /// `process` on each sample of `voice`, the whispered samples written to `out` (the same
     /// numbers): the envelope re-estimated at the same samples, the filter a run at a time.
+    #[inline(always)]
     pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
         let frames = voice.len().min(out.len());
         let mut start = 0;
@@ -112,22 +113,27 @@ impl Whisper {
 
     /// Runs the all-pole filter 1/A(z), driven by scaled noise, for `out.len()` (at most `RUN`)
     /// samples.
+    #[inline(always)]
     fn filter_noise(&mut self, out: &mut [f32]) {
         let length = out.len().min(RUN);
         let mut taps = [0.0f32; POLES];
         taps.copy_from_slice(&self.coefficients[1..=POLES]);
         // Uniform noise has variance 1/3: this scale gives the excitation unit variance.
         let scale = self.gain;
-        // The generator in a register for the loop, not stored back every sample.
-        let mut noise = self.noise.clone();
-        for (n, y_out) in out[..length].iter_mut().enumerate() {
+        let mut excitation = [0.0f32; RUN];
+        let excitation = &mut excitation[..length];
+        // The generator's own loop, apart from the filter's (each is a chain of dependent
+        // steps; apart, neither waits on the other).
+        for value in excitation.iter_mut() {
+            *value = self.noise.next_value();
+        }
+        for (n, (y_out, &noise)) in out[..length].iter_mut().zip(excitation.iter()).enumerate() {
             let position = RUN - 1 - n;
-            let excitation = noise.next_value() * scale * 1.732;
             let (newer, past) = self.outputs.split_at_mut(position + 1);
             let Some(past) = past.first_chunk_mut::<POLES>() else {
                 break;
             };
-            let mut y = excitation - dot_poles(&taps, past);
+            let mut y = noise * scale * 1.732 - dot_poles(&taps, past);
             if !y.is_finite() {
                 // A NaN would otherwise ring in the filter forever.
                 *past = [0.0; POLES];
@@ -136,12 +142,12 @@ impl Whisper {
             newer[position] = y;
             *y_out = y;
         }
-        self.noise = noise;
         // The newest `POLES` outputs become the past of the next run.
         self.outputs
             .copy_within(RUN - length..RUN - length + POLES, RUN);
     }
 
+    #[inline(always)]
     fn analyse(&mut self) {
         let end = self.history.written();
         self.history.copy_ending_at(end, &mut self.analysis);
@@ -164,23 +170,27 @@ impl Whisper {
     }
 }
 
-/// The predictor's taps times the past outputs, in four lanes started from the first four
-/// products (full-width vector operations with no additions of zero, where `lpc::dot`'s eight
-/// lanes over 24 taps compiled to half-width ones), summed pairwise.
-#[inline]
+/// The predictor's taps times the past outputs, in eight lanes started from the first eight
+/// products (one 256-bit vector operation per eight taps in the AVX2 build, two 128-bit ones
+/// in the portable build), the lanes summed in halves.
+#[inline(always)]
 fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
-    let mut lanes = [
-        taps[0] * past[0],
-        taps[1] * past[1],
-        taps[2] * past[2],
-        taps[3] * past[3],
-    ];
-    for (t, p) in taps[4..].chunks_exact(4).zip(past[4..].chunks_exact(4)) {
-        for k in 0..4 {
+    let mut lanes = [0.0f32; 8];
+    for k in 0..8 {
+        lanes[k] = taps[k] * past[k];
+    }
+    for (t, p) in taps[8..].chunks_exact(8).zip(past[8..].chunks_exact(8)) {
+        for k in 0..8 {
             lanes[k] += t[k] * p[k];
         }
     }
-    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+    let half = [
+        lanes[0] + lanes[4],
+        lanes[1] + lanes[5],
+        lanes[2] + lanes[6],
+        lanes[3] + lanes[7],
+    ];
+    (half[0] + half[2]) + (half[1] + half[3])
 }
 
 #[cfg(test)]
