@@ -11,7 +11,7 @@ pub(crate) fn log2(x: f32) -> f32 {
     if x == f32::INFINITY {
         return 128.0;
     }
-    if !(x >= f32::MIN_POSITIVE) {
+    if x.is_nan() || x < f32::MIN_POSITIVE {
         // Zero, negative, subnormal or NaN.
         return -126.0;
     }

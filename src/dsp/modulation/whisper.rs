@@ -34,6 +34,8 @@ pub struct Whisper {
     outputs: [f32; RUN + POLES],
     gain: f32,
     noise: WhiteNoise,
+    /// Whether this CPU runs the 256-bit predictor (`psola::wide::available`).
+    wide: bool,
 }
 
 impl Default for Whisper {
@@ -50,6 +52,7 @@ impl Default for Whisper {
             outputs: [0.0; RUN + POLES],
             gain: 0.0,
             noise: WhiteNoise::new(WHISPER_SEED),
+            wide: false,
         }
     }
 }
@@ -65,6 +68,7 @@ impl Whisper {
         self.analysis = vec![0.0; length];
         self.history.prepare(length + 1);
         self.hop = (sample_rate * WHISPER_HOP_SECONDS) as usize;
+        self.wide = crate::dsp::psola::wide::available();
         self.clear();
     }
 
@@ -120,6 +124,7 @@ impl Whisper {
         taps.copy_from_slice(&self.coefficients[1..=POLES]);
         // Uniform noise has variance 1/3: this scale gives the excitation unit variance.
         let scale = self.gain;
+        let wide = self.wide;
         let mut excitation = [0.0f32; RUN];
         let excitation = &mut excitation[..length];
         // The generator's own loop, apart from the filter's (each is a chain of dependent
@@ -133,7 +138,7 @@ impl Whisper {
             let Some(past) = past.first_chunk_mut::<POLES>() else {
                 break;
             };
-            let mut y = noise * scale * 1.732 - dot_poles(&taps, past);
+            let mut y = noise * scale * 1.732 - dot_poles(&taps, past, wide);
             if !y.is_finite() {
                 // A NaN would otherwise ring in the filter forever.
                 *past = [0.0; POLES];
@@ -171,10 +176,23 @@ impl Whisper {
 }
 
 /// The predictor's taps times the past outputs, in eight lanes started from the first eight
-/// products (one 256-bit vector operation per eight taps in the AVX2 build, two 128-bit ones
-/// in the portable build), the lanes summed in halves.
+/// products, the lanes summed in halves; in 256-bit vectors where `wide` (the CPU has AVX2),
+/// the same operations per lane either way (no FMA), so the same numbers.
 #[inline(always)]
-fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
+fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES], wide: bool) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if wide {
+        // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
+        return unsafe { dot_poles_avx2(taps, past) };
+    }
+    let _ = wide;
+    dot_poles_portable(taps, past)
+}
+
+/// `dot_poles` in plain lanes (compilers pair these lanes into 64-bit halves, hence the
+/// explicit vector build below).
+#[inline(always)]
+fn dot_poles_portable(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
     let mut lanes = [0.0f32; 8];
     for k in 0..8 {
         lanes[k] = taps[k] * past[k];
@@ -191,6 +209,33 @@ fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
         lanes[3] + lanes[7],
     ];
     (half[0] + half[2]) + (half[1] + half[3])
+}
+
+/// `dot_poles` in 256-bit vectors: three products of eight, added lane by lane, then the
+/// halves, then (0 + 2) + (1 + 3), as the portable lanes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn dot_poles_avx2(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
+    use std::arch::x86_64::{
+        __m256, _mm256_add_ps, _mm256_castps256_ps128, _mm256_extractf128_ps, _mm256_mul_ps,
+        _mm_add_ps, _mm_add_ss, _mm_cvtss_f32, _mm_movehl_ps, _mm_shuffle_ps,
+    };
+    // Eight floats as one vector: a plain load (`_mm256_loadu_ps`'s pointer read carries the
+    // debug-assertion build's checks on every call).
+    let vector = |chunk: &[f32]| -> __m256 {
+        let lanes = <[f32; 8]>::try_from(chunk).unwrap_or([0.0; 8]);
+        // SAFETY: `[f32; 8]` and `__m256` have the same size, and every bit pattern is valid.
+        unsafe { std::mem::transmute::<[f32; 8], __m256>(lanes) }
+    };
+    let product = |k: usize| _mm256_mul_ps(vector(&taps[k..k + 8]), vector(&past[k..k + 8]));
+    let lanes = _mm256_add_ps(_mm256_add_ps(product(0), product(8)), product(16));
+    let half = _mm_add_ps(
+        _mm256_castps256_ps128(lanes),
+        _mm256_extractf128_ps::<1>(lanes),
+    );
+    let pairs = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps::<0b01>(pairs, pairs)))
 }
 
 #[cfg(test)]
