@@ -9,6 +9,7 @@ pub const MAX_ORDER: usize = 32;
 /// Autocorrelation of `signal` for lags 0..=order into `out` (which must hold order + 1).
 /// Lags are taken four at a time in one pass over the signal (each sample loaded once for
 /// all four); every lag's sum is the same additions in the same order as `dot` would make.
+#[inline(always)]
 pub fn autocorrelate(signal: &[f32], out: &mut [f32]) {
     for (group, slots) in out.chunks_mut(LAGS_AT_ONCE).enumerate() {
         let first = group * LAGS_AT_ONCE;
@@ -26,6 +27,7 @@ pub fn autocorrelate(signal: &[f32], out: &mut [f32]) {
 const LAGS_AT_ONCE: usize = 4;
 
 /// The autocorrelation of `signal` at one `lag` (0 past its end).
+#[inline(always)]
 fn lag_product(signal: &[f32], lag: usize) -> f32 {
     if lag < signal.len() {
         dot(&signal[..signal.len() - lag], &signal[lag..])
@@ -37,6 +39,7 @@ fn lag_product(signal: &[f32], lag: usize) -> f32 {
 /// Lags `first..first + 4` of `signal`'s autocorrelation into `out` (the caller checks that
 /// `first + 4 <= signal.len()`): the whole chunks all four lags share in one loop, the rest
 /// of each lag finished by `finish_dot` exactly as `dot` would.
+#[inline(always)]
 fn correlate_four_lags(signal: &[f32], first: usize, out: &mut [f32]) {
     let shortest = signal.len().saturating_sub(first + LAGS_AT_ONCE - 1);
     let common = shortest / 8 * 8;

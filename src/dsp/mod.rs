@@ -6,6 +6,7 @@ pub mod backing_player;
 pub mod backing_voice;
 pub mod biquad;
 pub mod correction;
+mod fast_math;
 pub mod harmony;
 pub mod history;
 pub mod level_match;

@@ -4,10 +4,13 @@
 //! (may allocate), `clear` (in place) and a per-sample `process`.
 
 use super::biquad::{Biquad, BiquadCoefficients};
-use super::noise::WhiteNoise;
 
+mod breath;
+mod compressor;
 mod reverb;
 mod whisper;
+pub use breath::Breath;
+pub use compressor::Compressor;
 pub use reverb::Reverb;
 pub use whisper::Whisper;
 
@@ -20,97 +23,6 @@ pub(crate) fn one_pole(sample_rate: f32, seconds: f32) -> f32 {
         1.0 - (-1.0 / (seconds * sample_rate)).exp()
     }
 }
-
-/// Breath's noise seed: fixed, so a cleared chain repeats its output exactly.
-const BREATH_SEED: u32 = 0x5eed_0002;
-
-/// Aspiration noise, band-limited to where breath lives and following the voice's envelope.
-pub struct Breath {
-    /// High-pass then low-pass: the band where breath lives.
-    band: [Biquad; 2],
-    envelope: f32,
-    attack: f32,
-    release: f32,
-    noise: WhiteNoise,
-}
-
-impl Default for Breath {
-    fn default() -> Self {
-        Self {
-            band: [Biquad::default(); 2],
-            envelope: 0.0,
-            attack: 1.0,
-            release: 1.0,
-            noise: WhiteNoise::new(BREATH_SEED),
-        }
-    }
-}
-
-impl Breath {
-    /// Prepares for `sample_rate` (allocates nothing).
-    pub fn prepare(&mut self, sample_rate: f32) {
-        self.band = [
-            Biquad::new(BiquadCoefficients::high_pass(sample_rate, 1_800.0, 0.7)),
-            Biquad::new(BiquadCoefficients::low_pass(
-                sample_rate,
-                (sample_rate * 0.45).min(9_000.0),
-                0.7,
-            )),
-        ];
-        self.attack = one_pole(sample_rate, 0.005);
-        self.release = one_pole(sample_rate, 0.06);
-        self.clear();
-    }
-
-    /// Forgets the voice, in place; the noise restarts from its seed.
-    pub fn clear(&mut self) {
-        for filter in self.band.iter_mut() {
-            filter.clear();
-        }
-        self.envelope = 0.0;
-        self.noise = WhiteNoise::new(BREATH_SEED);
-    }
-
-    /// Breath noise for one voice sample (the caller scales and adds it).
-    #[inline]
-    pub fn process(&mut self, voice: f32) -> f32 {
-        let envelope = self.follow(voice);
-        let high_passed = self.band[0].process(self.noise.next_value());
-        let noise = self.band[1].process(high_passed);
-        noise * envelope * 2.0
-    }
-
-    /// Moves the voice's envelope towards `voice`'s level (attack when rising, release when
-    /// falling) and returns it.
-    #[inline]
-    fn follow(&mut self, voice: f32) -> f32 {
-        let level = voice.abs();
-        let coefficient = if level > self.envelope {
-            self.attack
-        } else {
-            self.release
-        };
-        self.envelope += coefficient * (level - self.envelope);
-        self.envelope
-    }
-
-    /// `process` on each sample of `voice` (at most `BREATH_BLOCK`), the breath noise written
-    /// to `out`: the noise and its two filters (in one pass) as whole loops.
-    pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
-        let frames = voice.len().min(out.len()).min(BREATH_BLOCK);
-        let (voice, out) = (&voice[..frames], &mut out[..frames]);
-        for n in out.iter_mut() {
-            *n = self.noise.next_value();
-        }
-        Biquad::process_cascade_block(&mut self.band, out);
-        for (n, &x) in out.iter_mut().zip(voice) {
-            *n = *n * self.follow(x) * 2.0;
-        }
-    }
-}
-
-/// Most samples `Breath::process_block` takes at once.
-pub const BREATH_BLOCK: usize = 256;
 
 /// Warmth (low shelf at 250 Hz) and presence (bell at 3.5 kHz), each ±8 dB around 0.5 = flat.
 pub struct Tone {
@@ -189,111 +101,6 @@ impl Tone {
     }
 }
 
-/// A feed-forward vocal compressor whose single `amount` sets threshold, ratio and make-up.
-/// The envelope runs per sample; the gain curve (logs and powers) every few samples, smoothed.
-pub struct Compressor {
-    envelope: f32,
-    attack: f32,
-    release: f32,
-    threshold_db: f32,
-    ratio: f32,
-    makeup_db: f32,
-    amount: f32,
-    gain: f32,
-    target_gain: f32,
-    gain_smoothing: f32,
-    countdown: u32,
-}
-
-/// Samples between gain-curve evaluations.
-const COMPRESSOR_CONTROL_PERIOD: u32 = 16;
-
-impl Default for Compressor {
-    fn default() -> Self {
-        Self {
-            envelope: 0.0,
-            attack: 1.0,
-            release: 1.0,
-            threshold_db: 0.0,
-            ratio: 1.0,
-            makeup_db: 0.0,
-            amount: 0.0,
-            gain: 1.0,
-            target_gain: 1.0,
-            gain_smoothing: 1.0,
-            countdown: 0,
-        }
-    }
-}
-
-impl Compressor {
-    /// Prepares for `sample_rate` (allocates nothing).
-    pub fn prepare(&mut self, sample_rate: f32) {
-        self.attack = one_pole(sample_rate, 0.004);
-        self.release = one_pole(sample_rate, 0.12);
-        self.gain_smoothing = one_pole(sample_rate, 0.001);
-        self.set_amount(0.0);
-        self.clear();
-    }
-
-    /// Forgets the level, in place; the amount stays.
-    pub fn clear(&mut self) {
-        self.envelope = 0.0;
-        self.gain = 1.0;
-        self.target_gain = 1.0;
-        self.countdown = 0;
-    }
-
-    /// 0 = off; 1 = threshold -36 dBFS, ratio 6:1, with half the reduction made up.
-    pub fn set_amount(&mut self, amount: f32) {
-        let amount = amount.clamp(0.0, 1.0);
-        self.amount = amount;
-        self.threshold_db = -12.0 - 24.0 * amount;
-        self.ratio = 1.0 + 5.0 * amount;
-        self.makeup_db = 0.5 * (-self.threshold_db) * (1.0 - 1.0 / self.ratio) * amount;
-    }
-
-    /// Compresses one sample.
-    #[inline]
-    pub fn process(&mut self, x: f32) -> f32 {
-        if self.amount <= 0.0 {
-            return x;
-        }
-        let level = x.abs();
-        let coefficient = if level > self.envelope {
-            self.attack
-        } else {
-            self.release
-        };
-        self.envelope += coefficient * (level - self.envelope);
-        if self.countdown == 0 {
-            self.countdown = COMPRESSOR_CONTROL_PERIOD;
-            let level_db = 20.0 * (self.envelope + 1.0e-9).log10();
-            let over = level_db - self.threshold_db;
-            let reduction_db = if over > 0.0 {
-                over * (1.0 - 1.0 / self.ratio)
-            } else {
-                0.0
-            };
-            self.target_gain = 10f32.powf((self.makeup_db - reduction_db) / 20.0);
-        }
-        self.countdown -= 1;
-        self.gain += self.gain_smoothing * (self.target_gain - self.gain);
-        x * self.gain
-    }
-
-    /// Compresses a run of samples in place (the same as `process` on each; nothing to do
-    /// while off).
-    pub fn process_block(&mut self, samples: &mut [f32]) {
-        if self.amount <= 0.0 {
-            return;
-        }
-        for x in samples.iter_mut() {
-            *x = self.process(*x);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,18 +127,6 @@ mod tests {
         let ratio = rms(&out[12_000..]) / rms(&voice[12_000..]);
         assert!(ratio > 0.3 && ratio < 3.0, "level ratio {ratio}");
         assert!(out.iter().all(|x| x.is_finite()));
-    }
-
-    #[test]
-    fn breath_follows_the_voice_and_is_silent_in_silence() {
-        let mut breath = Breath::default();
-        breath.prepare(48_000.0);
-        let silent: Vec<f32> = (0..4_800).map(|_| breath.process(0.0)).collect();
-        assert!(rms(&silent) < 1.0e-6);
-        let loud: Vec<f32> = (0..4_800)
-            .map(|i| breath.process(if i % 300 < 150 { 0.5 } else { -0.5 }))
-            .collect();
-        assert!(rms(&loud[2_400..]) > 0.01);
     }
 
     #[test]

@@ -95,6 +95,7 @@ impl Reverb {
     /// (the same numbers): a stretch no longer than the shortest line at a time, so every
     /// delayed sample it reads was written before it, and lines are read and written as whole
     /// slices.
+    #[inline(always)]
     pub fn process_block(&mut self, send: &[f32], left: &mut [f32], right: &mut [f32]) {
         let frames = send.len().min(left.len()).min(right.len());
         let longest_stretch = self
@@ -124,6 +125,7 @@ impl Reverb {
     /// One stretch of at most `STRETCH` samples and at most the shortest line's length: as a
     /// whole (`run_stretch`), or, if that would have written a non-finite value into the
     /// network, again sample by sample through `process`, which writes 0 instead.
+    #[inline(always)]
     fn process_stretch(&mut self, send: &[f32], left: &mut [f32], right: &mut [f32]) {
         let frames = send.len().min(left.len()).min(right.len()).min(STRETCH);
         let (send, left, right) = (&send[..frames], &mut left[..frames], &mut right[..frames]);
@@ -136,12 +138,18 @@ impl Reverb {
         }
     }
 
-    /// Runs a stretch (as `process_stretch` bounds it) with no per-sample guard: each line's
-    /// delayed samples are read into the scratch and replaced there by the values written to
-    /// its slots, so the rings are read and written as whole slices. Returns false, changing
-    /// nothing, if any written value was not finite (the caller then replays the stretch).
+    /// Runs a stretch (as `process_stretch` bounds it) with no per-sample guard. No line is
+    /// shorter than the stretch, so nothing written in it is read back in it: the only
+    /// recursions inside are the damping filters and the tail energy. Each line's delayed
+    /// samples are read into the scratch, damped there (the four lines together, sample by
+    /// sample), then mixed and replaced by the values written back, in one loop over time with
+    /// no dependence between samples (whole vectors of samples at a time). Returns false,
+    /// changing nothing, if any written value was not finite (the caller then replays the
+    /// stretch).
+    #[inline(always)]
     fn run_stretch(&mut self, send: &[f32], left: &mut [f32], right: &mut [f32]) -> bool {
-        let frames = send.len().min(STRETCH);
+        let frames = send.len().min(left.len()).min(right.len()).min(STRETCH);
+        let (send, left, right) = (&send[..frames], &mut left[..frames], &mut right[..frames]);
         let Self {
             lines,
             positions,
@@ -155,40 +163,47 @@ impl Reverb {
         for (line, (taps, &position)) in lines.iter().zip(slots.iter_mut().zip(positions.iter())) {
             read_ring(line, position, &mut taps[..frames]);
         }
-        let (coefficient, feedback) = (*damping_coefficient, *feedback);
-        let mut damping = *state;
-        let mut tail_energy = *energy;
-        // Stays 0 while every written value is finite; an infinity or NaN makes it NaN.
-        let mut poison = [0.0f32; 4];
         let [line_a, line_b, line_c, line_d] = &mut *slots;
-        let taps = line_a[..frames]
+        let (line_a, line_b, line_c, line_d) = (
+            &mut line_a[..frames],
+            &mut line_b[..frames],
+            &mut line_c[..frames],
+            &mut line_d[..frames],
+        );
+        let damping = damp(
+            *state,
+            *damping_coefficient,
+            [&mut *line_a, &mut *line_b, &mut *line_c, &mut *line_d],
+        );
+        let feedback = *feedback;
+        let lines_out = line_a
             .iter_mut()
-            .zip(line_b[..frames].iter_mut())
-            .zip(line_c[..frames].iter_mut().zip(line_d[..frames].iter_mut()));
+            .zip(line_b.iter_mut())
+            .zip(line_c.iter_mut().zip(line_d.iter_mut()));
         for (((&x, l), r), ((tap_a, tap_b), (tap_c, tap_d))) in send
             .iter()
             .zip(left.iter_mut())
             .zip(right.iter_mut())
-            .zip(taps)
+            .zip(lines_out)
         {
-            let delayed = [*tap_a, *tap_b, *tap_c, *tap_d];
-            for i in 0..4 {
-                damping[i] += coefficient * (delayed[i] - damping[i]);
-            }
-            let [a, b, c, d] = damping;
-            let mixed = hadamard(damping);
-            let mut written = [0.0f32; 4];
-            for i in 0..4 {
-                written[i] = x + feedback * mixed[i];
-                poison[i] += written[i] * 0.0;
-            }
-            [*tap_a, *tap_b, *tap_c, *tap_d] = written;
+            let damped = [*tap_a, *tap_b, *tap_c, *tap_d];
+            let [a, b, c, d] = damped;
+            let mixed = hadamard(damped);
+            [*tap_a, *tap_b, *tap_c, *tap_d] = [
+                x + feedback * mixed[0],
+                x + feedback * mixed[1],
+                x + feedback * mixed[2],
+                x + feedback * mixed[3],
+            ];
             *l = 0.5 * (a + c);
             *r = 0.5 * (b + d);
-            tail_energy = 0.9995 * tail_energy + *l * *l + x * x;
         }
-        if poison.iter().any(|&p| p != 0.0) {
+        if !(all_finite(line_a) && all_finite(line_b) && all_finite(line_c) && all_finite(line_d)) {
             return false;
+        }
+        let mut tail_energy = *energy;
+        for (&l, &x) in left.iter().zip(send) {
+            tail_energy = 0.9995 * tail_energy + l * l + x * x;
         }
         *state = damping;
         *energy = tail_energy;
@@ -199,6 +214,35 @@ impl Reverb {
         }
         true
     }
+}
+
+/// The four lines' damping filters (one-pole low-passes from `state`) run in place over their
+/// delayed samples, the four recursions interleaved sample by sample; returns the final state.
+#[inline(always)]
+fn damp(mut state: [f32; 4], coefficient: f32, lines: [&mut [f32]; 4]) -> [f32; 4] {
+    let [a, b, c, d] = lines;
+    let frames = a.len().min(b.len()).min(c.len()).min(d.len());
+    for (((a, b), c), d) in a[..frames]
+        .iter_mut()
+        .zip(b[..frames].iter_mut())
+        .zip(c[..frames].iter_mut())
+        .zip(d[..frames].iter_mut())
+    {
+        let delayed = [*a, *b, *c, *d];
+        for i in 0..4 {
+            state[i] += coefficient * (delayed[i] - state[i]);
+        }
+        [*a, *b, *c, *d] = state;
+    }
+    state
+}
+
+/// Whether every value is finite (no early exit, so it runs as whole vectors).
+#[inline(always)]
+fn all_finite(values: &[f32]) -> bool {
+    values
+        .iter()
+        .fold(true, |finite, value| finite & value.is_finite())
 }
 
 /// Longest stretch `Reverb::process_block` works on at once (its scratch size).
@@ -228,6 +272,7 @@ fn finite_or_zero(value: f32) -> f32 {
 
 /// Copies `out.len()` samples of ring `line` from `position` on (wrapping; the caller keeps
 /// `out` no longer than the ring).
+#[inline(always)]
 fn read_ring(line: &[f32], position: usize, out: &mut [f32]) {
     let position = position.min(line.len());
     let first = (line.len() - position).min(out.len());
@@ -237,6 +282,7 @@ fn read_ring(line: &[f32], position: usize, out: &mut [f32]) {
 }
 
 /// Writes `values` into ring `line` from `position` on (wrapping); returns the position after.
+#[inline(always)]
 fn write_ring(line: &mut [f32], position: usize, values: &[f32]) -> usize {
     let position = position.min(line.len());
     let first = (line.len() - position).min(values.len());

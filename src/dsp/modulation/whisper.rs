@@ -34,6 +34,8 @@ pub struct Whisper {
     outputs: [f32; RUN + POLES],
     gain: f32,
     noise: WhiteNoise,
+    /// Whether this CPU runs the 256-bit predictor (`psola::wide::available`).
+    wide: bool,
 }
 
 impl Default for Whisper {
@@ -50,6 +52,7 @@ impl Default for Whisper {
             outputs: [0.0; RUN + POLES],
             gain: 0.0,
             noise: WhiteNoise::new(WHISPER_SEED),
+            wide: false,
         }
     }
 }
@@ -65,6 +68,7 @@ impl Whisper {
         self.analysis = vec![0.0; length];
         self.history.prepare(length + 1);
         self.hop = (sample_rate * WHISPER_HOP_SECONDS) as usize;
+        self.wide = crate::dsp::psola::wide::available();
         self.clear();
     }
 
@@ -89,6 +93,7 @@ impl Whisper {
 
     /// `process` on each sample of `voice`, the whispered samples written to `out` (the same
     /// numbers): the envelope re-estimated at the same samples, the filter a run at a time.
+    #[inline(always)]
     pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
         let frames = voice.len().min(out.len());
         let mut start = 0;
@@ -112,22 +117,28 @@ impl Whisper {
 
     /// Runs the all-pole filter 1/A(z), driven by scaled noise, for `out.len()` (at most `RUN`)
     /// samples.
+    #[inline(always)]
     fn filter_noise(&mut self, out: &mut [f32]) {
         let length = out.len().min(RUN);
         let mut taps = [0.0f32; POLES];
         taps.copy_from_slice(&self.coefficients[1..=POLES]);
         // Uniform noise has variance 1/3: this scale gives the excitation unit variance.
         let scale = self.gain;
-        // The generator in a register for the loop, not stored back every sample.
-        let mut noise = self.noise.clone();
-        for (n, y_out) in out[..length].iter_mut().enumerate() {
+        let wide = self.wide;
+        let mut excitation = [0.0f32; RUN];
+        let excitation = &mut excitation[..length];
+        // The generator's own loop, apart from the filter's (each is a chain of dependent
+        // steps; apart, neither waits on the other).
+        for value in excitation.iter_mut() {
+            *value = self.noise.next_value();
+        }
+        for (n, (y_out, &noise)) in out[..length].iter_mut().zip(excitation.iter()).enumerate() {
             let position = RUN - 1 - n;
-            let excitation = noise.next_value() * scale * 1.732;
             let (newer, past) = self.outputs.split_at_mut(position + 1);
             let Some(past) = past.first_chunk_mut::<POLES>() else {
                 break;
             };
-            let mut y = excitation - dot_poles(&taps, past);
+            let mut y = noise * scale * 1.732 - dot_poles(&taps, past, wide);
             if !y.is_finite() {
                 // A NaN would otherwise ring in the filter forever.
                 *past = [0.0; POLES];
@@ -136,12 +147,12 @@ impl Whisper {
             newer[position] = y;
             *y_out = y;
         }
-        self.noise = noise;
         // The newest `POLES` outputs become the past of the next run.
         self.outputs
             .copy_within(RUN - length..RUN - length + POLES, RUN);
     }
 
+    #[inline(always)]
     fn analyse(&mut self) {
         let end = self.history.written();
         self.history.copy_ending_at(end, &mut self.analysis);
@@ -164,23 +175,67 @@ impl Whisper {
     }
 }
 
-/// The predictor's taps times the past outputs, in four lanes started from the first four
-/// products (full-width vector operations with no additions of zero, where `lpc::dot`'s eight
-/// lanes over 24 taps compiled to half-width ones), summed pairwise.
-#[inline]
-fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
-    let mut lanes = [
-        taps[0] * past[0],
-        taps[1] * past[1],
-        taps[2] * past[2],
-        taps[3] * past[3],
-    ];
-    for (t, p) in taps[4..].chunks_exact(4).zip(past[4..].chunks_exact(4)) {
-        for k in 0..4 {
+/// The predictor's taps times the past outputs, in eight lanes started from the first eight
+/// products, the lanes summed in halves; in 256-bit vectors where `wide` (the CPU has AVX2),
+/// the same operations per lane either way (no FMA), so the same numbers.
+#[inline(always)]
+fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES], wide: bool) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if wide {
+        // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
+        return unsafe { dot_poles_avx2(taps, past) };
+    }
+    let _ = wide;
+    dot_poles_portable(taps, past)
+}
+
+/// `dot_poles` in plain lanes (compilers pair these lanes into 64-bit halves, hence the
+/// explicit vector build below).
+#[inline(always)]
+fn dot_poles_portable(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    for k in 0..8 {
+        lanes[k] = taps[k] * past[k];
+    }
+    for (t, p) in taps[8..].chunks_exact(8).zip(past[8..].chunks_exact(8)) {
+        for k in 0..8 {
             lanes[k] += t[k] * p[k];
         }
     }
-    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+    let half = [
+        lanes[0] + lanes[4],
+        lanes[1] + lanes[5],
+        lanes[2] + lanes[6],
+        lanes[3] + lanes[7],
+    ];
+    (half[0] + half[2]) + (half[1] + half[3])
+}
+
+/// `dot_poles` in 256-bit vectors: three products of eight, added lane by lane, then the
+/// halves, then (0 + 2) + (1 + 3), as the portable lanes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn dot_poles_avx2(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
+    use std::arch::x86_64::{
+        __m256, _mm256_add_ps, _mm256_castps256_ps128, _mm256_extractf128_ps, _mm256_mul_ps,
+        _mm_add_ps, _mm_add_ss, _mm_cvtss_f32, _mm_movehl_ps, _mm_shuffle_ps,
+    };
+    // Eight floats as one vector: a plain load (`_mm256_loadu_ps`'s pointer read carries the
+    // debug-assertion build's checks on every call).
+    let vector = |chunk: &[f32]| -> __m256 {
+        let lanes = <[f32; 8]>::try_from(chunk).unwrap_or([0.0; 8]);
+        // SAFETY: `[f32; 8]` and `__m256` have the same size, and every bit pattern is valid.
+        unsafe { std::mem::transmute::<[f32; 8], __m256>(lanes) }
+    };
+    let product = |k: usize| _mm256_mul_ps(vector(&taps[k..k + 8]), vector(&past[k..k + 8]));
+    let lanes = _mm256_add_ps(_mm256_add_ps(product(0), product(8)), product(16));
+    let half = _mm_add_ps(
+        _mm256_castps256_ps128(lanes),
+        _mm256_extractf128_ps::<1>(lanes),
+    );
+    let pairs = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps::<0b01>(pairs, pairs)))
 }
 
 #[cfg(test)]

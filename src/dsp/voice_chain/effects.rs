@@ -25,6 +25,8 @@ pub(super) struct Effects {
     whisper_amount: LinearSmoother,
     breath_amount: LinearSmoother,
     reverb_amount: LinearSmoother,
+    /// Whether this CPU runs the 256-bit build (`psola::wide::available`).
+    wide: bool,
 }
 
 impl Default for Effects {
@@ -38,6 +40,7 @@ impl Default for Effects {
             whisper_amount: LinearSmoother::new(0.0),
             breath_amount: LinearSmoother::new(0.0),
             reverb_amount: LinearSmoother::new(0.0),
+            wide: false,
         }
     }
 }
@@ -50,6 +53,7 @@ impl Effects {
         self.tone.prepare(sample_rate);
         self.compressor.prepare(sample_rate);
         self.reverb.prepare(sample_rate);
+        self.wide = crate::dsp::psola::wide::available();
     }
 
     /// Forgets every effect's state in place; amounts jump to those of `settings`.
@@ -78,7 +82,43 @@ impl Effects {
     /// Runs the lead's shifted voice `wet` through the effects (`lead_heard` false: the lead is
     /// left out, for a harmony stem), adds it to the harmony voices in `left` and `right` and
     /// the reverb of both: `left` and `right` come out as the wet side of the mix.
+    /// Where the CPU has 256-bit vectors (AVX2) the effects' loops run from a build for them
+    /// (the units' block functions are inlined into it); no fused multiply-add is enabled, so
+    /// both builds give the same numbers.
     pub(super) fn process(
+        &mut self,
+        wet: &mut [f32],
+        left: &mut [f32],
+        right: &mut [f32],
+        lead_heard: bool,
+    ) {
+        if self.wide {
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
+                unsafe { self.process_avx2(wet, left, right, lead_heard) };
+                return;
+            }
+        }
+        self.process_portable(wet, left, right, lead_heard);
+    }
+
+    /// `process_portable` compiled with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn process_avx2(
+        &mut self,
+        wet: &mut [f32],
+        left: &mut [f32],
+        right: &mut [f32],
+        lead_heard: bool,
+    ) {
+        self.process_portable(wet, left, right, lead_heard);
+    }
+
+    /// `process`'s work, inlined into each build.
+    #[inline(always)]
+    fn process_portable(
         &mut self,
         wet: &mut [f32],
         left: &mut [f32],
@@ -151,6 +191,7 @@ impl Effects {
     /// Adds the lead `wet` to the harmony in `left` and `right`, and the reverb of both at
     /// `amounts` (`all_positive`: every one of them above 0), per sample while its send or its
     /// tail lasts.
+    #[inline(always)]
     fn join_with_reverb(
         &mut self,
         wet: &[f32],
