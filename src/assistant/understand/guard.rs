@@ -44,6 +44,20 @@ fn current(state: &ParamSnapshot, id: &str) -> Option<f32> {
     }
 }
 
+/// The direction every clause of `words` shares, if they share one: "turn follow host off
+/// and the backing on" switches one thing off and another on, so neither way is the group's.
+fn shared_polarity(words: &Words) -> Option<Polarity> {
+    let clauses = super::clauses::split(words);
+    if clauses.len() < 2 {
+        return polarity(words);
+    }
+    let first = polarity(&clauses[0])?;
+    clauses[1..]
+        .iter()
+        .all(|c| polarity(c) == Some(first))
+        .then_some(first)
+}
+
 /// Drops the arguments of `call` that move against the clause's direction; `None` when no
 /// argument is left.
 pub fn check(mut call: ToolCall, words: &Words, state: &ParamSnapshot) -> Option<ToolCall> {
@@ -51,7 +65,14 @@ pub fn check(mut call: ToolCall, words: &Words, state: &ParamSnapshot) -> Option
     if words.has_phrase("without changing") || words.has_any(&["keep", "preserve", "leave"]) {
         return Some(call);
     }
-    let Some(direction) = polarity(words) else {
+    // One argument answers the whole request's direction ("add some low end body, it sounds
+    // thin" never lowers the warmth); several may answer clauses that go different ways.
+    let direction = if call.args.len() >= 2 {
+        shared_polarity(words)
+    } else {
+        polarity(words)
+    };
+    let Some(direction) = direction else {
         return Some(call);
     };
     let had = call.args.len();
@@ -85,6 +106,23 @@ mod tests {
         assert!(check(raise, &Words::new("more reverb"), &state).is_some());
         let on = ToolCall::new(ToolName::MixControl, json!({"backing": true}));
         assert!(check(on, &Words::new("mute the backing"), &state).is_none());
+    }
+
+    #[test]
+    fn clauses_that_go_different_ways_keep_their_arguments() {
+        let mut state = ParamSnapshot::default();
+        state.set("mod_robot", ParamValue::Float(0.7));
+        state.set("mod_warmth", ParamValue::Float(0.5));
+        let both = ToolCall::new(
+            ToolName::VoiceModulate,
+            json!({"robot": 0.0, "warmth": 0.7}),
+        );
+        let kept = check(both, &Words::new("robot off. warmer."), &state);
+        assert_eq!(kept.map(|c| c.args.len()), Some(2));
+        // One argument still answers the whole request's direction.
+        let lower = ToolCall::new(ToolName::VoiceModulate, json!({"warmth": 0.3}));
+        let text = "add some low end body, it sounds thin";
+        assert!(check(lower, &Words::new(text), &state).is_none());
     }
 
     #[test]

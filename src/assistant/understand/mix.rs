@@ -59,8 +59,14 @@ pub enum Target {
 pub fn read(words: &Words, ctx: &Context, target: Target) -> Option<ToolCall> {
     let mut args = Map::new();
     if target == Target::Backing {
-        backing_switch(words, &mut args);
-        follow(words, &mut args);
+        // "Turn follow host off and the backing on": each clause switches its own thing.
+        for clause in super::clauses::split(words) {
+            if about_follow(&clause) {
+                follow(&clause, &mut args);
+            } else {
+                backing_switch(&clause, &mut args);
+            }
+        }
     } else {
         bypass(words, &mut args);
     }
@@ -99,10 +105,9 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
         || words.has_phrase("no backing")
         || words.has_phrase("no beat")
         || words.has_phrase("no music");
-    let about_follow = words.has_any(HOST_WORDS) || words.has_any(&["sync", "syncing", "follow"]);
     // "Take 2 dB off the backing" lowers it; it does not switch it off.
     let about_level = decibels(words).is_some() || bare_level(words).is_some();
-    if off && !about_follow && !about_level {
+    if off && !about_level {
         args.insert("backing".into(), json!(false));
         return;
     }
@@ -114,9 +119,28 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
     let level_words = words.has_any(&["louder", "quieter", "volume", "level", "db", "up", "down"]);
     // "Turn the backing up" is a level, not a switch, unless "on/start/play" is said too.
     let on = on && (!level_words || words.has_any(&["on", "start", "play"]));
-    if on && !about_follow {
+    if on {
         args.insert("backing".into(), json!(true));
     }
+}
+
+/// Whether a clause is about following the host's transport.
+fn about_follow(words: &Words) -> bool {
+    words.has_any(HOST_WORDS)
+        || words.has_any(&[
+            "sync",
+            "syncing",
+            "synced",
+            "follow",
+            "following",
+            "freerun",
+            "unsync",
+            "independently",
+            "independent",
+            "transport",
+        ])
+        || words.has_phrase("run free")
+        || words.has_phrase("own clock")
 }
 
 /// Following the host's transport: "sync to my DAW", "let it free run".
@@ -163,8 +187,6 @@ fn follow(words: &Words, args: &mut Map<String, Value>) {
         (None, None) => true,
     };
     args.insert("follow_host".into(), json!(value));
-    // A clause about following does not also switch the backing.
-    args.remove("backing");
 }
 
 /// Bypass: "bypass the plugin", "bring the effects back", "unbypass".
@@ -379,6 +401,11 @@ mod tests {
         assert_eq!(
             mix("dont folow the host", &s, b),
             json!({"follow_host": false})
+        );
+        // Each clause switches its own thing.
+        assert_eq!(
+            mix("turn follow host off and the backing on", &s, b),
+            json!({"follow_host": false, "backing": true})
         );
     }
 
