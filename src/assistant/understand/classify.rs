@@ -304,7 +304,9 @@ fn certain(words: &Words, ctx: &Context, s: &mut Scores) {
     {
         s.add(Topic::BackingMix, weight::HOST, "host transport");
     }
-    if ctx.backing.is_some() && words.has_any(&["another", "again", "different"]) {
+    // "Autotune on again" is the tuning's, not another backing.
+    let names_other = has_strong_tune(words) || names_voice_control(words);
+    if ctx.backing.is_some() && words.has_any(&["another", "again", "different"]) && !names_other {
         s.add(Topic::Backing, weight::AGAIN, "another backing");
     }
 }

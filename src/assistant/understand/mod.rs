@@ -233,7 +233,9 @@ fn is_question(words: &Words) -> bool {
         )
         // "Do a rock backing in E" orders.
         && !(words.at(0) == "do" && words.at(1) == "a");
-    wh || yes_no
+    // "Compression - explain like I'm 5", "define formant".
+    let explain = words.has_any(&["explain", "define", "definition"]);
+    wh || yes_no || explain
 }
 
 /// Whether a request written as a statement asks all the same: a question mark with a
@@ -281,10 +283,16 @@ fn is_order(words: &Words) -> bool {
     {
         return true;
     }
-    words.has_any(&[
+    // "Which mode has the raised fourth?": a participle describes, it does not order.
+    let verbs = [
         "set", "make", "tune", "give", "add", "switch", "change", "turn", "put", "use", "drop",
         "raise", "generate", "create", "say", "speak", "suggest",
-    ]) || words.has_phrase("work it out")
+    ];
+    words
+        .words
+        .iter()
+        .any(|w| verbs.contains(&w.text.as_str()) && !w.raw.ends_with("ed"))
+        || words.has_phrase("work it out")
         || words.has_phrase("work out")
 }
 

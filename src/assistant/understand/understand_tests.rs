@@ -159,3 +159,36 @@ fn questions_answers_and_asks() {
     assert!(matches!(decide("can you fix it?", &ctx), Decision::Ask(q) if q.contains('?')));
     assert_eq!(decide("hi there!", &ctx), Decision::Pass);
 }
+
+#[test]
+fn phrasings_from_the_sixth_blind_corpus() {
+    let state = ParamSnapshot::default();
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    // A participle describes ("the raised fourth"); "explain" asks.
+    for text in [
+        "which mode has the raised fourth?",
+        "compression - explain like I'm 5",
+    ] {
+        assert!(!matches!(decide(text, &ctx), Decision::Calls(_)), "{text}");
+    }
+    // "Again" beside the tuning's word is the tuning's, not another backing.
+    let spec = crate::assistant::state::BackingSpec::default();
+    let playing = Context {
+        state: &state,
+        backing: Some(&spec),
+    };
+    let Decision::Calls(c) = decide("music off, autotune on again, thank you", &playing) else {
+        panic!("no calls");
+    };
+    assert!(c.iter().all(|c| c.tool != "backing_generate"), "{c:?}");
+    // A clause that listens keeps its tool in a compound request.
+    let c = calls("listen for my key, and after that build me a ballad");
+    assert_eq!(c[0].0, "listen");
+    assert_eq!(c[1].0, "backing_generate");
+    assert_eq!(calls("take that last change back")[0].0, "undo");
+    let c = calls("make my voice lower");
+    assert_eq!(c[0].1["pitch_semitones"], -2.0);
+}
