@@ -197,7 +197,7 @@ pub enum ReferencesError {
 /// The names, ready for lookups.
 #[derive(Debug, Default)]
 pub struct References {
-    /// Name key (letters and digits of its normalised words) -> meaning.
+    /// Name key (the letters and digits of its words as written, accents folded) -> meaning.
     by_key: HashMap<String, Entry>,
 }
 
@@ -306,7 +306,7 @@ fn key_of(texts: &[&str]) -> String {
     texts.iter().map(|t| fold(t)).collect()
 }
 
-/// A word's letters and digits, lowercase, accents folded ("Rubén" -> "ruben", "r.l" ->
+/// A lowercase word's letters and digits, accents folded ("rubén" -> "ruben", "r.l" ->
 /// "rl").
 fn fold(text: &str) -> String {
     text.chars()
