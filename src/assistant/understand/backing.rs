@@ -10,7 +10,7 @@ use super::slots::{find_bars, find_key, find_tempo};
 use super::Context;
 use crate::assistant::state::BackingSpec;
 use crate::assistant::tools::{ToolCall, ToolName};
-use crate::music::theory::ScaleKind;
+use crate::music::theory::{PitchClass, ScaleKind};
 
 /// Genre words, references and grooves, and the style each names. Matched on single words
 /// (joined spellings like "hiphop" come from `normalise`).
@@ -433,7 +433,44 @@ pub fn changes_current(words: &Words) -> bool {
     let making = words.has_any(&["make", "generate", "create", "give", "gimme"])
         && words.has_any(&["backing", "beat", "groove", "track"]);
     !new && !making
-        && (tempo_move || length || restyle && style(words).is_some() || words.has("same"))
+        && (tempo_move
+            || length
+            || restyle && style(words).is_some()
+            || words.has("same")
+            || transposition(words).is_some())
+}
+
+/// The backing moved by an interval, in semitones ("same backing a whole tone up",
+/// "transpose the track up two semitones", "backing +2 semis"): an interval word is needed,
+/// so "turn the backing up 2 dB" stays a level.
+pub fn transposition(words: &Words) -> Option<i32> {
+    let noun = words.find_any(&[
+        "backing",
+        "beat",
+        "track",
+        "accompaniment",
+        "instrumental",
+        "groove",
+    ])?;
+    let interval = (0..words.len()).any(|i| super::slots::interval_at(words, i).is_some());
+    let level = words.has_any(&[
+        "db", "decibels", "decibel", "level", "volume", "fader", "dbfs", "louder", "quieter",
+    ]);
+    if !interval || level {
+        return None;
+    }
+    let semitones = super::slots::shift_near(words, noun, false)?;
+    let whole = semitones.round();
+    // A shift of cents or of more than two octaves is not a key change.
+    (whole != 0.0 && whole.abs() <= 24.0).then_some(whole as i32)
+}
+
+/// The current backing's key moved by `semitones`.
+fn transposed_key(spec: &BackingSpec, semitones: i32) -> Option<&'static str> {
+    (0..12)
+        .map(PitchClass::from_semitone)
+        .find(|p| p.name() == spec.key)
+        .map(|p| p.transpose(semitones).name())
 }
 
 /// The current backing with what the words change.
@@ -488,8 +525,9 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
     }
     let style = style(words).unwrap_or(&spec.style);
     let (key, mode) = find_key(words);
+    let moved = transposition(words).and_then(|st| transposed_key(spec, st));
     let args = json!({
-        "key": key.map_or(spec.key.as_str(), |k| k.name()),
+        "key": key.map(|k| k.name()).or(moved).unwrap_or(spec.key.as_str()),
         "mode": mode.map_or(spec.mode.as_str(), |m| m.id()),
         "tempo_bpm": (tempo.round() as u32).clamp(40, 240),
         "style": style,

@@ -48,3 +48,30 @@ fn changes_to_the_current_backing() {
         95
     );
 }
+
+#[test]
+fn the_backing_moves_by_an_interval_but_not_by_decibels() {
+    let spec = BackingSpec::default();
+    let state = ParamSnapshot::default();
+    let ctx = Context {
+        state: &state,
+        backing: Some(&spec),
+    };
+    let up_a_tone = spec_key_moved(&spec, 2);
+    let c = read(&Words::new("same backing a whole tone up"), &ctx, true);
+    assert_eq!(c.args["key"], up_a_tone);
+    assert_eq!(
+        transposition(&Words::new("transpose the track down two semitones")),
+        Some(-2)
+    );
+    assert_eq!(
+        transposition(&Words::new("raise the backing by six decibels")),
+        None
+    );
+    assert_eq!(transposition(&Words::new("backing level -18")), None);
+}
+
+/// The spec's key moved by `semitones`, by name.
+fn spec_key_moved(spec: &BackingSpec, semitones: i32) -> &'static str {
+    transposed_key(spec, semitones).unwrap_or("?")
+}

@@ -230,6 +230,7 @@ pub fn scores(
     if backing_named && !strong_tune {
         let mixing = (words.has_any(MIX_WORDS) || level_number(words)) && !makes(words);
         let spec = key.is_some()
+            || super::backing::transposition(words).is_some()
             || find_tempo(words, false).is_some()
             || super::backing::style(words).is_some();
         if mixing && !spec {
