@@ -192,3 +192,56 @@ fn phrasings_from_the_sixth_blind_corpus() {
     let c = calls("make my voice lower");
     assert_eq!(c[0].1["pitch_semitones"], -2.0);
 }
+
+#[test]
+fn the_stored_knowledge_reaches_the_calls() {
+    let c = calls("Metro Boomin type beat, 140");
+    assert_eq!(c[0].0, "backing_generate");
+    assert_eq!(c[0].1["style"], "hiphop");
+    assert_eq!(c[0].1["tempo_bpm"], 140);
+    let c = calls("GLaDOS from Portal");
+    assert_eq!(c[0].0, "voice_modulate");
+    assert_eq!(c[0].1["robot"], 0.8);
+    let c = calls("Burial style pitched down vocal");
+    assert!(c[0].1["pitch_semitones"].as_f64().is_some_and(|p| p < 0.0));
+    // A genre word before the backing's noun outranks the names beside it.
+    let c = calls("can you make a lo fi backing for a bedroom pop song?");
+    assert_eq!(c[0].1["style"], "lofi");
+    // An artist named for a voice ("velvet") is not a backing.
+    let c = calls("Leon Bridges velvet, nice and round");
+    assert!(
+        c.iter().all(|(tool, _)| tool != "backing_generate"),
+        "{c:?}"
+    );
+    // A preset named keeps its own values.
+    let c = calls("use the ethereal voice preset");
+    assert_eq!(c[0].1, json!({"preset": "ethereal"}));
+    // "Autotune" is the tuning's word, never a hard-tuned reference by itself.
+    let c = calls("make the autotune react a bit sooner");
+    assert_ne!(c[0].1.get("preset"), Some(&json!("hard_tune")));
+}
+
+/// A tuning aid, not a check: `DAIW_REFERENCES_DEBUG="text|text" cargo test ... --lib
+/// tuning_aid -- --ignored --nocapture` prints each text's words, the names it holds, the
+/// decision and how its clauses were scored.
+#[test]
+#[ignore = "a tuning aid that prints; it asserts nothing"]
+fn tuning_aid() {
+    let texts = std::env::var("DAIW_REFERENCES_DEBUG").unwrap_or_default();
+    let state = ParamSnapshot::default();
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    for text in texts.split('|').filter(|t| !t.is_empty()) {
+        let words = Words::new(text);
+        let found: Vec<String> = references::stored()
+            .find(&words)
+            .iter()
+            .map(|(i, m)| format!("{}:{m:?}", words.at(*i)))
+            .collect();
+        println!("{text} => {:?} => {found:?}", words.texts());
+        println!("    {:?}", decide(text, &ctx));
+        println!("    {}", explain(text, &ctx));
+    }
+}
