@@ -14,6 +14,7 @@ pub mod glossary;
 pub mod guard;
 pub mod harmony;
 pub mod intent;
+pub mod lexicon;
 pub mod listen;
 pub mod meta;
 pub mod mix;
@@ -145,6 +146,14 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     }
     if let Some(question) = meta::vague_edit(&words) {
         return Decision::Ask(question);
+    }
+    // Nothing read: the same request in the readers' words ("it's pumping" is "less
+    // compression"), read once more.
+    if let Some(plain) = lexicon::stored().rewrite(text) {
+        let calls = read_clauses(&Words::new(&plain), ctx);
+        if !calls.is_empty() {
+            return Decision::Calls(calls);
+        }
     }
     unread(&words)
 }
