@@ -417,9 +417,16 @@ fn tempo(words: &Words) -> Option<u32> {
 /// Whether the words change the current backing rather than ask for a new one.
 pub fn changes_current(words: &Words) -> bool {
     let new = words.has_any(&["new", "another", "different"]) || words.has_phrase("try again");
-    let tempo_move = words.has_any(&[
-        "faster", "slower", "quicker", "double", "twice", "half", "fast", "slow", "x2", "2x",
-    ]) || words.has_phrase("speed it up")
+    // "Double it" alone names nothing: a multiple moves the backing only when something of
+    // the backing is named ("double time", "twice as long", "half the tempo").
+    let multiple = words.has_any(&["double", "twice", "half", "x2", "2x"])
+        && words.has_any(&[
+            "time", "tempo", "bpm", "speed", "backing", "beat", "track", "groove", "loop", "bars",
+            "long", "length", "fast", "slow", "faster", "slower", "quick", "quicker",
+        ]);
+    let tempo_move = words.has_any(&["faster", "slower", "quicker", "fast", "slow"])
+        || multiple
+        || words.has_phrase("speed it up")
         || words.has_phrase("slow it down")
         || words.has_any(&["tempo", "bpm"])
             && words.has_any(&[

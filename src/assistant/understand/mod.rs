@@ -244,7 +244,18 @@ fn is_question(words: &Words) -> bool {
         && !(words.at(0) == "do" && words.at(1) == "a");
     // "Compression - explain like I'm 5", "define formant".
     let explain = words.has_any(&["explain", "define", "definition"]);
-    wh || yes_no || explain
+    // "I don't get why phrygian sounds dark", "tell me what make-up gain means": a user who
+    // says they do not understand asks.
+    let puzzled = ["don't understand", "dont understand", "not understand"]
+        .iter()
+        .any(|p| words.has_phrase(p))
+        || ["don't get", "dont get", "tell me"].iter().any(|p| {
+            // At the start: "bypass it and tell me how my pitch was" orders a listen.
+            words.find_phrase(p).is_some_and(|i| {
+                i <= 2 && matches!(words.at(i + 2), "what" | "why" | "how" | "whats")
+            })
+        });
+    wh || yes_no || explain || puzzled
 }
 
 /// Whether a request written as a statement asks all the same: a question mark with a

@@ -457,13 +457,22 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
 /// Only words beside the number count: in "retune 15 ms, and humanize a bit more" the
 /// "more" is the humanize's.
 fn ms_step(words: &Words) -> Option<f32> {
-    let at = (0..words.len()).find(|&i| {
-        super::normalise::number(words.at(i)).is_some()
-            && matches!(
-                words.at(i + 1),
-                "ms" | "milliseconds" | "millisecond" | "msec" | "millis" | "more" | "less"
-            )
-    })?;
+    let number = |i: usize| super::normalise::number(words.at(i)).is_some();
+    // "Retune time +20": a signed number right after the retune's name is the step itself.
+    let signed = |i: usize| {
+        number(i)
+            && words.at(i).starts_with(['+', '-'])
+            && matches!(words.before(i), "retune" | "time" | "speed")
+    };
+    let at = (0..words.len())
+        .find(|&i| {
+            number(i)
+                && matches!(
+                    words.at(i + 1),
+                    "ms" | "milliseconds" | "millisecond" | "msec" | "millis" | "more" | "less"
+                )
+        })
+        .or_else(|| (0..words.len()).find(|&i| signed(i)))?;
     let text = words.at(at);
     if text.starts_with('+') {
         return Some(1.0);
@@ -485,7 +494,9 @@ fn ms_step(words: &Words) -> Option<f32> {
     ]
     .iter()
     .any(|p| words.has_phrase(p));
-    let longer = ["slower", "longer", "more", "add", "plus", "extra", "lazier"];
+    let longer = [
+        "slower", "longer", "more", "add", "plus", "extra", "lazier", "another", "additional",
+    ];
     let shorter = [
         "faster", "quicker", "shorter", "less", "minus", "shave", "off", "snappier",
     ];
