@@ -241,9 +241,14 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let down = any(DOWN) || words.has_phrase("too much") || eases || too && !up || lowers;
     // "Why not add some": a suggestion, not a negation.
     let why_not = words.has_phrase("why not");
-    let off_word = win
-        .iter()
-        .any(|w| OFF.contains(w) && !(why_not && *w == "not"));
+    // "My vibrato is gone, bring a lot of it back": what is missing is given back, so the
+    // "gone" describes now and the move is up.
+    let gives_back = words.has("back") && words.has_any(&["bring", "give", "put"]) && !eases;
+    let up = up || gives_back;
+    let off_word = !gives_back
+        && win
+            .iter()
+            .any(|w| OFF.contains(w) && !(why_not && *w == "not"));
     if let Some(f) = times(words, &win) {
         return Some(Move::Times(f));
     }

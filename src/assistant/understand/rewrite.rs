@@ -30,10 +30,32 @@ pub fn before_split(text: &str) -> String {
         .replace(" / 2", " divided by 2")
         .replace(" -> ", " , ")
         .replace(" => ", " , ");
+    let s = list_numbers(&s);
     let s = decimal_commas(&s);
     let s = halves(&s);
     let s = plus_joins(&s);
     fractions_of_a_second(&s)
+}
+
+/// A numbered list's markers ("1) key E minor\n2) slower retune") become commas: the "3" of
+/// "3) reverb lower" is no retune time.
+fn list_numbers(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            let trimmed = line.trim_start();
+            let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+            let marker = digits > 0
+                && digits <= 2
+                && trimmed[digits..].starts_with([')', '.'])
+                && trimmed[digits + 1..].starts_with(' ');
+            if marker {
+                format!(" , {}", &trimmed[digits + 1..])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Units a number after " + " may carry when the plus is a sign ("pitch + 3 semitones").
@@ -188,5 +210,10 @@ mod tests {
             "minus 4.5 dB on the output"
         );
         assert_eq!(before_split("rock and a half"), "rock and a half");
+        assert_eq!(
+            before_split("1) key E minor\n2) slower retune\n3. reverb lower"),
+            " , key E minor\n , slower retune\n , reverb lower"
+        );
+        assert_eq!(before_split("120 bpm"), "120 bpm");
     }
 }

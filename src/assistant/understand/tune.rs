@@ -591,6 +591,15 @@ fn vibrato(words: &Words, at: usize, now: f32) -> f32 {
     if negated {
         return now.max(steps.default);
     }
+    // "Don't keep any of my vibrato", "no need to preserve it": none kept.
+    let keep_refused = words.words.iter().enumerate().any(|(i, w)| {
+        matches!(w.text.as_str(), "keep" | "preserve" | "save")
+            && (i.saturating_sub(3)..i)
+                .any(|k| matches!(words.at(k), "dont" | "don't" | "not" | "never" | "no"))
+    });
+    if keep_refused {
+        return 0.0;
+    }
     match m {
         Move::Set(_) | Move::By(_) | Move::Up(_) | Move::Down(_) | Move::Times(_) => {
             apply_fraction(m, now, steps)
