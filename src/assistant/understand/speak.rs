@@ -56,7 +56,7 @@ fn order_after(rest: &str) -> String {
 /// Verbs that start an order after the spoken text.
 const ORDER_VERBS: &[&str] = &[
     "start", "play", "bring", "add", "make", "turn", "put", "set", "tune", "give", "generate",
-    "stop", "mute", "kill", "drop", "raise", "lower",
+    "stop", "mute", "kill", "drop", "raise", "lower", "suggest", "brainstorm",
 ];
 
 /// A spoken-text call and the rest of the request after the spoken text, if any.
@@ -218,7 +218,7 @@ fn without_voice_note(spoken: &str) -> String {
 /// after make an edm track"): (spoken, order).
 fn cut_order(spoken: &str) -> (String, String) {
     let lower = spoken.to_lowercase();
-    const JOINS: [&str; 10] = [
+    const JOINS: [&str; 15] = [
         ", and then ",
         " and then ",
         ", then ",
@@ -229,20 +229,32 @@ fn cut_order(spoken: &str) -> (String, String) {
         ", and ",
         " and ",
         " + ",
+        "; ",
+        ". also ",
+        ", also ",
+        ". ",
+        "? ",
     ];
     let cut = JOINS
         .iter()
         .filter_map(|j| lower.find(j).map(|i| (i, i + j.len())))
-        .filter(|(_, end)| {
-            let tail = Words::new(&spoken[*end..]);
-            let first = usize::from(matches!(tail.at(0), "that" | "this"));
-            ORDER_VERBS.contains(&tail.at(first)) || is_switch(&tail)
-        })
+        .filter(|(_, end)| is_order(&Words::new(&spoken[*end..])))
         .min_by_key(|(i, _)| *i);
     match cut {
         Some((i, end)) => (spoken[..i].to_string(), spoken[end..].to_string()),
         None => (spoken.to_string(), String::new()),
     }
+}
+
+/// Whether the words after a joint are an order of their own ("after that play the track",
+/// "also 3 song titles, mood is rain", "then the backing please"), not more words to say.
+fn is_order(tail: &Words) -> bool {
+    let first = usize::from(matches!(tail.at(0), "that" | "this" | "then" | "also"));
+    let first = first + usize::from(tail.at(first) == "that");
+    ORDER_VERBS.contains(&tail.at(first))
+        || is_switch(tail)
+        || super::names::asks(tail)
+        || tail.len() <= 5 && tail.has_any(&["backing", "beat", "track", "music"])
 }
 
 /// A short switch order ("backing on", "reverb off") that may follow spoken words.
@@ -338,13 +350,15 @@ pub fn quoted_text(text: &str) -> Option<String> {
 /// Text after a colon, cut before a trailing order: "one, two, and kick in the backing".
 fn split_tail(after: &str) -> (String, String) {
     let lower = after.to_lowercase();
-    for joiner in [", and ", " and then ", ", then ", ". then ", " then "] {
+    for joiner in [
+        ", and ", " and then ", ", then ", ". then ", " then ", ". also ", "; ", ". after ",
+    ] {
         if let Some(i) = lower.rfind(joiner) {
             let tail = &after[i + joiner.len()..];
             let tail_words = Words::new(tail);
             let order = tail_words.has_any(&[
                 "backing", "beat", "music", "reverb", "tune", "tuning", "play", "start",
-            ]);
+            ]) || super::names::asks(&tail_words);
             if order {
                 return (after[..i].to_string(), tail.to_string());
             }
