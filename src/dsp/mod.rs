@@ -16,6 +16,7 @@ pub mod lookahead_delay;
 pub mod lpc;
 pub mod modulation;
 pub mod noise;
+pub mod noise_loop;
 pub mod output_stage;
 pub mod pitch_detector;
 pub mod pitch_marks;
