@@ -10,6 +10,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 use super::biquad::{Biquad, BiquadCoefficients};
 use super::history::History;
+use difference::{correlate_directly, normalise_differences};
 use fine_search::LagSearch;
 
 /// Lowest fundamental the detector looks for, in Hz.
@@ -37,6 +38,15 @@ const OCTAVE_HOLD_LIMIT: f32 = 0.25;
 /// Aperiodicity below which a frame becomes voiced, and below which it stays voiced.
 const VOICED_ENTER: f32 = 0.25;
 const VOICED_STAY: f32 = 0.4;
+/// The narrow search (see `pick_confirmed_lag`) looks at lags up to this multiple of the
+/// previous frame's period (plus `NARROW_EXTRA` lags): far enough for a leap down of a third,
+/// while a longer new period falls back to the full search, as it finds no confirmed dip.
+const NARROW_REACH: f32 = 1.25;
+const NARROW_EXTRA: usize = 4;
+/// Deepest aperiodicity a dip of the narrow search may have to be taken without the full
+/// search: the full search's acceptance limit is never below this (`RELATIVE_MARGIN` over a
+/// perfect dip), so such a dip is accepted whatever lies beyond the narrow range.
+const CONFIRMED_DEPTH: f32 = RELATIVE_MARGIN;
 /// Most samples `push_slice` takes at once (its scratch size).
 pub const PUSH_CHUNK: usize = 256;
 /// Frames quieter than this (dBFS RMS) are silence.
@@ -113,9 +123,19 @@ pub struct PitchDetector {
     segment: Vec<f32>,
     energy_prefix: Vec<f32>,
     cmndf: Vec<f32>,
+    /// The narrow search's correlations, by lag (computed directly, not by FFT).
+    direct: Vec<f32>,
+    /// Whether this CPU runs the 256-bit builds (`psola::wide::available`).
+    wide: bool,
     fine: Vec<f32>,
     previous: PitchFrame,
     octave_jump_frames: u32,
+    /// Whether a confirmed period may skip the full coarse search (off only in tests that
+    /// compare the two).
+    narrow_search: bool,
+    /// Hops the narrow search decided (for the tests that check it is taken).
+    #[cfg(test)]
+    narrow_hops: usize,
 }
 
 impl Default for PitchDetector {
@@ -145,9 +165,14 @@ impl Default for PitchDetector {
             segment: Vec::new(),
             energy_prefix: Vec::new(),
             cmndf: Vec::new(),
+            direct: Vec::new(),
+            wide: false,
             fine: Vec::new(),
             previous: PitchFrame::silence(0.0),
             octave_jump_frames: 0,
+            narrow_search: true,
+            #[cfg(test)]
+            narrow_hops: 0,
         }
     }
 }
@@ -189,6 +214,8 @@ impl PitchDetector {
         self.segment = vec![0.0; span];
         self.energy_prefix = vec![0.0; span + 1];
         self.cmndf = vec![0.0; self.tau_max + 2];
+        self.direct = vec![0.0; self.tau_max + 2];
+        self.wide = super::psola::wide::available();
 
         let max_period = (sample_rate / MIN_F0).ceil() as usize;
         let fine_span = 3 * max_period + 2 * centre_delay + 4 * self.decimation + 16;
@@ -304,37 +331,26 @@ impl PitchDetector {
             };
         }
 
-        if !self.correlate() {
-            return PitchFrame::silence(centre);
-        }
-
-        // Difference function and its cumulative mean normalisation (YIN steps 2-3).
-        // Over slices, so the loop holds no bounds checks or reloads; `lag` counts in a float
-        // (whole numbers are exact), the same values as `tau as f32`.
-        let norm = 1.0 / self.fft_len as f32;
-        let mut running = 0.0f32;
-        let mut lag = 0.0f32;
-        self.cmndf[0] = 1.0;
-        let prefix = &self.energy_prefix;
-        let lagged_windows = prefix[1..].iter().zip(&prefix[1 + w..]);
-        for ((value, (&start, &end)), &correlation) in self.cmndf[1..=self.tau_max]
-            .iter_mut()
-            .zip(lagged_windows)
-            .zip(&self.time_b[1..])
-        {
-            lag += 1.0;
-            let lagged = end - start;
-            let d = (energy_ref + lagged - 2.0 * correlation * norm).max(0.0);
-            running += d;
-            *value = if running > 0.0 {
-                d * lag / running
-            } else {
-                1.0
-            };
-        }
-
-        let Some(picked) = self.pick_lag() else {
-            return self.unvoiced(centre, 1.0, level_db);
+        let picked = match self.pick_confirmed_lag() {
+            Some(tau) => tau,
+            None => {
+                if !self.correlate() {
+                    return PitchFrame::silence(centre);
+                }
+                let norm = 1.0 / self.fft_len as f32;
+                normalise_differences(
+                    &mut self.cmndf,
+                    &self.energy_prefix,
+                    w,
+                    &self.time_b,
+                    norm,
+                    self.tau_max,
+                );
+                match self.pick_lag() {
+                    Some(tau) => tau,
+                    None => return self.unvoiced(centre, 1.0, level_db),
+                }
+            }
         };
         let tau = self.hold_octave(picked);
         let aperiodicity = self.dip_depth(tau);
@@ -359,6 +375,57 @@ impl PitchDetector {
             aperiodicity,
             level_db,
         }
+    }
+
+    /// The coarse search on a hop whose period is confirmed: while the previous frame was
+    /// voiced, the difference function is computed directly for the lags up to a little past
+    /// the previous period only (a fraction of the full search's FFTs), and its first dip is
+    /// taken if it is the one the full search would pick: no deeper than `CONFIRMED_DEPTH`,
+    /// with no earlier dip the full search could accept instead. Otherwise (`None`) the full
+    /// search runs: after silence or `clear`, on a leap down beyond the narrow range, on a
+    /// breathy stretch. A leap up is found here, in the same hop as by the full search.
+    fn pick_confirmed_lag(&mut self) -> Option<usize> {
+        if !self.narrow_search || !self.previous.is_voiced() {
+            return None;
+        }
+        let previous_lag = self.coarse_rate / self.previous.f0;
+        let reach = (previous_lag * NARROW_REACH).ceil() as usize + NARROW_EXTRA;
+        // The lags searched, and one more for the last one's neighbour; the octave hold reads
+        // up to four lags past the previous period, within `NARROW_EXTRA`.
+        let last = reach.max(previous_lag.round() as usize + NARROW_EXTRA) + 1;
+        if last > self.tau_max {
+            return None;
+        }
+        let w = self.coarse_window;
+        correlate_directly(&self.segment, w, &mut self.direct[..=last], self.wide);
+        normalise_differences(
+            &mut self.cmndf,
+            &self.energy_prefix,
+            w,
+            &self.direct,
+            1.0,
+            last,
+        );
+        let tau = self.first_confirmed_dip(last - 1);
+        #[cfg(test)]
+        {
+            self.narrow_hops += usize::from(tau.is_some());
+        }
+        tau
+    }
+
+    /// The first local minimum up to lag `last` no deeper than `CONFIRMED_DEPTH`, if every
+    /// earlier minimum is shallower than the full search's limit could ever be for it: then the
+    /// full search (`pick_lag`) picks it too, whatever its global minimum beyond `last` is
+    /// (that minimum is at most this dip's depth, and the limit grows with it).
+    fn first_confirmed_dip(&self, last: usize) -> Option<usize> {
+        let tau = (self.tau_min..=last)
+            .find(|&tau| self.is_local_min(tau) && self.dip_depth(tau) <= CONFIRMED_DEPTH)?;
+        let depth = self.dip_depth(tau);
+        let limit = (depth * RELATIVE_RATIO).max(depth + RELATIVE_MARGIN);
+        let contested = (self.tau_min..tau)
+            .any(|earlier| self.is_local_min(earlier) && self.dip_depth(earlier) <= limit);
+        (!contested).then_some(tau)
     }
 
     fn unvoiced(&self, time: f64, aperiodicity: f32, level_db: f32) -> PitchFrame {
@@ -562,6 +629,7 @@ fn parabolic_minimum(values: &[f32], i: usize) -> f32 {
     i as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)
 }
 
+mod difference;
 mod fine_search;
 #[cfg(test)]
 mod tests;
