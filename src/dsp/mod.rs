@@ -28,6 +28,7 @@ pub mod synthetic_singer;
 pub mod tonality;
 pub mod voice_chain;
 pub mod voice_settings;
+mod wide;
 
 pub use output_stage::OutputStage;
 pub use voice_chain::{AnalysisFrame, VoiceChain, VoiceSettings};

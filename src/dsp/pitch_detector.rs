@@ -125,7 +125,7 @@ pub struct PitchDetector {
     cmndf: Vec<f32>,
     /// The narrow search's correlations, by lag (computed directly, not by FFT).
     direct: Vec<f32>,
-    /// Whether this CPU runs the 256-bit builds (`psola::wide::available`).
+    /// Whether this CPU runs the 256-bit builds (`dsp::wide::available`).
     wide: bool,
     fine: Vec<f32>,
     previous: PitchFrame,
@@ -215,7 +215,7 @@ impl PitchDetector {
         self.energy_prefix = vec![0.0; span + 1];
         self.cmndf = vec![0.0; self.tau_max + 2];
         self.direct = vec![0.0; self.tau_max + 2];
-        self.wide = super::psola::wide::available();
+        self.wide = super::wide::available();
 
         let max_period = (sample_rate / MIN_F0).ceil() as usize;
         let fine_span = 3 * max_period + 2 * centre_delay + 4 * self.decimation + 16;
@@ -446,7 +446,7 @@ impl PitchDetector {
         let buf = &mut self.fine[..span];
         self.full.copy_ending_at(now, buf);
         let max_lag = span - window;
-        let mut search = LagSearch::new(buf, window, lo).with_wide_vectors(true);
+        let mut search = LagSearch::new(buf, window, lo).with_wide_vectors(self.wide);
         let mut best_lag = lo;
         let mut best_value = f32::MAX;
         // The first scan starts at the coarse lag; a widened one next to the edge it left.

@@ -34,7 +34,7 @@ pub struct Whisper {
     outputs: [f32; RUN + POLES],
     gain: f32,
     noise: WideNoise,
-    /// Whether this CPU runs the 256-bit predictor (`psola::wide::available`).
+    /// Whether this CPU runs the 256-bit predictor (`dsp::wide::available`).
     wide: bool,
 }
 
@@ -68,7 +68,7 @@ impl Whisper {
         self.analysis = vec![0.0; length];
         self.history.prepare(length + 1);
         self.hop = (sample_rate * WHISPER_HOP_SECONDS) as usize;
-        self.wide = crate::dsp::psola::wide::available();
+        self.wide = crate::dsp::wide::available();
         self.clear();
     }
 
@@ -179,7 +179,7 @@ impl Whisper {
 fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES], wide: bool) -> f32 {
     #[cfg(target_arch = "x86_64")]
     if wide {
-        // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
+        // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
         return unsafe { dot_poles_avx2(taps, past) };
     }
     let _ = wide;

@@ -2,6 +2,8 @@
 //! correlations computed either by FFT (every lag) or directly (the lags near a confirmed
 //! period).
 
+use crate::dsp::wide::wide_or_portable;
+
 /// YIN steps 2-3 for lags `1..=last`: the difference function from the energies (prefix sums
 /// `prefix` of the segment, reference window `w` samples) and the correlations (`correlation`
 /// by lag, times `norm`), and its cumulative mean normalisation, into `cmndf`. Over slices, so
@@ -50,33 +52,20 @@ const LANES: usize = 8;
 /// Lags summed in one pass over the reference window (each of its chunks loaded once for all).
 const LAGS_AT_ONCE: usize = 4;
 
-/// The correlation of the first `w` samples of `segment` with the window `lag` samples later,
-/// for every lag from 1 to `out.len() - 1`, into `out[lag]` (the FFT's result without its
-/// scale); each sum in eight lanes, so it is a vector loop, from a build for 256-bit vectors
-/// where `wide` (the CPU has AVX2; no fused multiply-add, so the same numbers either way).
-pub(super) fn correlate_directly(segment: &[f32], w: usize, out: &mut [f32], wide: bool) {
-    #[cfg(target_arch = "x86_64")]
-    if wide {
-        // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
-        unsafe { correlate_directly_avx2(segment, w, out) };
-        return;
-    }
-    let _ = wide;
-    correlate_directly_portable(segment, w, out);
-}
-
-/// `correlate_directly_portable` compiled with AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn correlate_directly_avx2(segment: &[f32], w: usize, out: &mut [f32]) {
-    correlate_directly_portable(segment, w, out);
+wide_or_portable! {
+    /// The correlation of the first `w` samples of `segment` with the window `lag` samples later,
+    /// for every lag from 1 to `out.len() - 1`, into `out[lag]` (the FFT's result without its
+    /// scale); each sum in eight lanes, so it is a vector loop, from a build for 256-bit vectors
+    /// where `wide` (the CPU has AVX2; no fused multiply-add, so the same numbers either way).
+    pub(super) fn correlate_directly(segment: &[f32], w: usize, out: &mut [f32], wide: bool);
+    portable correlate_directly_portable, wide if wide
 }
 
 /// `correlate_directly`'s work, inlined into each build: `LAGS_AT_ONCE` lags per pass over
 /// the reference window's whole chunks of eight (each loaded once for all of them), the rest of
 /// each lag summed after.
 #[inline(always)]
-fn correlate_directly_portable(segment: &[f32], w: usize, out: &mut [f32]) {
+fn correlate_directly_portable(segment: &[f32], w: usize, out: &mut [f32], _wide: bool) {
     let reference = &segment[..w.min(segment.len())];
     let whole = reference.len() - reference.len() % LANES;
     for (group, values) in out.chunks_mut(LAGS_AT_ONCE).enumerate() {
