@@ -2,6 +2,8 @@
 
 use std::f32::consts::PI;
 
+use super::wide::wide_or_portable;
+
 /// Normalised biquad coefficients (a0 = 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BiquadCoefficients {
@@ -145,15 +147,14 @@ pub struct Biquad {
     coefficients: BiquadCoefficients,
     z1: f32,
     z2: f32,
+    /// Whether this CPU runs the 256-bit build of the block loops (`dsp::wide::available`),
+    /// asked when the filter is made (in the owner's `prepare`), not per block.
+    wide: bool,
 }
 
 impl Default for Biquad {
     fn default() -> Self {
-        Self {
-            coefficients: BiquadCoefficients::IDENTITY,
-            z1: 0.0,
-            z2: 0.0,
-        }
+        Self::new(BiquadCoefficients::IDENTITY)
     }
 }
 
@@ -164,6 +165,7 @@ impl Biquad {
             coefficients,
             z1: 0.0,
             z2: 0.0,
+            wide: super::wide::available(),
         }
     }
 
@@ -193,48 +195,24 @@ impl Biquad {
         y
     }
 
-    /// Filters a run of samples in place (the same as `process` on each). A stretch at a time
-    /// with the state in registers and one finiteness test per stretch; a stretch that went
-    /// non-finite is run again sample by sample from its saved input and state, so a NaN is
-    /// handled exactly as `process` handles it. Where the CPU has AVX2 the loop runs from a
-    /// build for it (three-operand instructions: no register copies; no fused multiply-add, so
-    /// the same numbers).
-    pub fn process_block(&mut self, samples: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked just above).
-            unsafe { self.process_block_avx2(samples) };
-            return;
-        }
-        self.process_block_portable(samples);
+    wide_or_portable! {
+        /// Filters a run of samples in place (the same as `process` on each). A stretch at a time
+        /// with the state in registers and one finiteness test per stretch; a stretch that went
+        /// non-finite is run again sample by sample from its saved input and state, so a NaN is
+        /// handled exactly as `process` handles it. Where the CPU has AVX2 the loop runs from a
+        /// build for it (three-operand instructions: no register copies; no fused multiply-add, so
+        /// the same numbers).
+        pub fn process_block(&mut self, samples: &mut [f32]);
+        on Biquad, portable process_block_portable, wide if self.wide
     }
 
-    /// `process_block_portable` compiled with AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn process_block_avx2(&mut self, samples: &mut [f32]) {
-        self.process_block_portable(samples);
-    }
-
-    /// Two filters in series over a run of samples in place: the same as
-    /// `stages[0].process_block` then `stages[1].process_block`, in one pass (half the loads,
-    /// stores and loop overhead of two; the anti-alias pairs run on every input sample). Where
-    /// the CPU has AVX2 the loop runs from a build for it, as `process_block`'s does.
-    pub fn process_cascade_block(stages: &mut [Biquad; 2], samples: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked just above).
-            unsafe { Self::process_cascade_block_avx2(stages, samples) };
-            return;
-        }
-        Self::process_cascade_block_portable(stages, samples);
-    }
-
-    /// `process_cascade_block_portable` compiled with AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn process_cascade_block_avx2(stages: &mut [Biquad; 2], samples: &mut [f32]) {
-        Self::process_cascade_block_portable(stages, samples);
+    wide_or_portable! {
+        /// Two filters in series over a run of samples in place: the same as
+        /// `stages[0].process_block` then `stages[1].process_block`, in one pass (half the loads,
+        /// stores and loop overhead of two; the anti-alias pairs run on every input sample). Where
+        /// the CPU has AVX2 the loop runs from a build for it, as `process_block`'s does.
+        pub fn process_cascade_block(stages: &mut [Biquad; 2], samples: &mut [f32]);
+        portable Biquad::process_cascade_block_portable, wide if stages[0].wide
     }
 
     /// `process_block`'s work, inlined into each build.

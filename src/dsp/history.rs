@@ -56,6 +56,24 @@ impl History {
         self.written += samples.len() as u64;
     }
 
+    /// Becomes a copy of `source` (the same count; a history of another capacity is left
+    /// alone, as this never allocates) passed through `filter` oldest sample first: a filter run
+    /// over runs of samples in place, its state carried from one call to the next. For a
+    /// filtered copy that was not kept up while nobody read it.
+    pub fn refill_filtered(&mut self, source: &History, filter: &mut dyn FnMut(&mut [f32])) {
+        if self.data.len() != source.data.len() || self.data.is_empty() {
+            return;
+        }
+        self.data.copy_from_slice(&source.data);
+        self.written = source.written;
+        let held = self.written.min(self.data.len() as u64) as usize;
+        let oldest = (self.written - held as u64) as usize & self.mask;
+        // The held samples oldest first: at most two contiguous pieces of the ring.
+        let first_len = held.min(self.data.len() - oldest);
+        filter(&mut self.data[oldest..oldest + first_len]);
+        filter(&mut self.data[..held - first_len]);
+    }
+
     /// Absolute index of the next sample to be written.
     #[inline]
     pub fn written(&self) -> u64 {
@@ -156,6 +174,34 @@ mod tests {
         let mut none = [9.0; 2];
         h.copy_ending_at(1, &mut none);
         assert_eq!(none, [0.0, 0.0]);
+    }
+
+    #[test]
+    fn a_filtered_refill_runs_the_filter_over_the_samples_oldest_first() {
+        for count in [0usize, 3, 8, 13] {
+            let mut source = History::default();
+            source.prepare(8);
+            for i in 0..count {
+                source.push(i as f32 + 1.0);
+            }
+            // A running sum: any sample out of order shows.
+            let mut copy = History::default();
+            copy.prepare(8);
+            let mut sum = 0.0f32;
+            copy.refill_filtered(&source, &mut |run: &mut [f32]| {
+                for x in run.iter_mut() {
+                    sum += *x;
+                    *x = sum;
+                }
+            });
+            assert_eq!(copy.written(), source.written());
+            let oldest = count.saturating_sub(8);
+            let mut expected = 0.0f32;
+            for i in oldest..count {
+                expected += i as f32 + 1.0;
+                assert_eq!(copy.get(i as i64), expected, "{count} written, sample {i}");
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod lookahead_delay;
 pub mod lpc;
 pub mod modulation;
 pub mod noise;
+pub mod noise_loop;
 pub mod output_stage;
 pub mod pitch_detector;
 pub mod pitch_marks;
@@ -27,6 +28,7 @@ pub mod synthetic_singer;
 pub mod tonality;
 pub mod voice_chain;
 pub mod voice_settings;
+mod wide;
 
 pub use output_stage::OutputStage;
 pub use voice_chain::{AnalysisFrame, VoiceChain, VoiceSettings};

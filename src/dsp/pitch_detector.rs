@@ -10,6 +10,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 use super::biquad::{Biquad, BiquadCoefficients};
 use super::history::History;
+use difference::normalise_differences;
 use fine_search::LagSearch;
 
 /// Lowest fundamental the detector looks for, in Hz.
@@ -37,6 +38,15 @@ const OCTAVE_HOLD_LIMIT: f32 = 0.25;
 /// Aperiodicity below which a frame becomes voiced, and below which it stays voiced.
 const VOICED_ENTER: f32 = 0.25;
 const VOICED_STAY: f32 = 0.4;
+/// The narrow search (see `pick_confirmed_lag`) looks at lags up to this multiple of the
+/// previous frame's period (plus `NARROW_EXTRA` lags): far enough for a leap down of a third,
+/// while a longer new period falls back to the full search, as it finds no confirmed dip.
+const NARROW_REACH: f32 = 1.25;
+const NARROW_EXTRA: usize = 4;
+/// Deepest aperiodicity a dip of the narrow search may have to be taken without the full
+/// search: the full search's acceptance limit is never below this (`RELATIVE_MARGIN` over a
+/// perfect dip), so such a dip is accepted whatever lies beyond the narrow range.
+const CONFIRMED_DEPTH: f32 = RELATIVE_MARGIN;
 /// Most samples `push_slice` takes at once (its scratch size).
 pub const PUSH_CHUNK: usize = 256;
 /// Frames quieter than this (dBFS RMS) are silence.
@@ -113,9 +123,19 @@ pub struct PitchDetector {
     segment: Vec<f32>,
     energy_prefix: Vec<f32>,
     cmndf: Vec<f32>,
+    /// The narrow search's correlations, by lag (computed directly, not by FFT).
+    direct: Vec<f32>,
+    /// Whether this CPU runs the 256-bit builds (`dsp::wide::available`).
+    wide: bool,
     fine: Vec<f32>,
     previous: PitchFrame,
     octave_jump_frames: u32,
+    /// Whether a confirmed period may skip the full coarse search (off only in tests that
+    /// compare the two).
+    narrow_search: bool,
+    /// Hops the narrow search decided (for the tests that check it is taken).
+    #[cfg(test)]
+    narrow_hops: usize,
 }
 
 impl Default for PitchDetector {
@@ -145,9 +165,14 @@ impl Default for PitchDetector {
             segment: Vec::new(),
             energy_prefix: Vec::new(),
             cmndf: Vec::new(),
+            direct: Vec::new(),
+            wide: false,
             fine: Vec::new(),
             previous: PitchFrame::silence(0.0),
             octave_jump_frames: 0,
+            narrow_search: true,
+            #[cfg(test)]
+            narrow_hops: 0,
         }
     }
 }
@@ -189,6 +214,8 @@ impl PitchDetector {
         self.segment = vec![0.0; span];
         self.energy_prefix = vec![0.0; span + 1];
         self.cmndf = vec![0.0; self.tau_max + 2];
+        self.direct = vec![0.0; self.tau_max + 2];
+        self.wide = super::wide::available();
 
         let max_period = (sample_rate / MIN_F0).ceil() as usize;
         let fine_span = 3 * max_period + 2 * centre_delay + 4 * self.decimation + 16;
@@ -258,13 +285,14 @@ impl PitchDetector {
         }
         self.full.push_slice(clean);
         Biquad::process_cascade_block(&mut self.anti_alias, clean);
-        for &filtered in clean.iter() {
-            self.decimation_phase += 1;
-            if self.decimation_phase >= self.decimation {
-                self.decimation_phase = 0;
-                self.coarse.push(filtered);
-            }
+        // Every `decimation`-th filtered sample, counted on from the previous slice: the same
+        // samples `push` keeps, without a count and a test per sample.
+        let decimation = self.decimation.max(1);
+        let first = decimation - 1 - self.decimation_phase.min(decimation - 1);
+        for &filtered in clean.iter().skip(first).step_by(decimation) {
+            self.coarse.push(filtered);
         }
+        self.decimation_phase = (self.decimation_phase + clean.len()) % decimation;
         self.since_hop += take;
         if self.since_hop >= self.hop {
             self.since_hop = 0;
@@ -304,37 +332,26 @@ impl PitchDetector {
             };
         }
 
-        if !self.correlate() {
-            return PitchFrame::silence(centre);
-        }
-
-        // Difference function and its cumulative mean normalisation (YIN steps 2-3).
-        // Over slices, so the loop holds no bounds checks or reloads; `lag` counts in a float
-        // (whole numbers are exact), the same values as `tau as f32`.
-        let norm = 1.0 / self.fft_len as f32;
-        let mut running = 0.0f32;
-        let mut lag = 0.0f32;
-        self.cmndf[0] = 1.0;
-        let prefix = &self.energy_prefix;
-        let lagged_windows = prefix[1..].iter().zip(&prefix[1 + w..]);
-        for ((value, (&start, &end)), &correlation) in self.cmndf[1..=self.tau_max]
-            .iter_mut()
-            .zip(lagged_windows)
-            .zip(&self.time_b[1..])
-        {
-            lag += 1.0;
-            let lagged = end - start;
-            let d = (energy_ref + lagged - 2.0 * correlation * norm).max(0.0);
-            running += d;
-            *value = if running > 0.0 {
-                d * lag / running
-            } else {
-                1.0
-            };
-        }
-
-        let Some(picked) = self.pick_lag() else {
-            return self.unvoiced(centre, 1.0, level_db);
+        let picked = match self.pick_confirmed_lag() {
+            Some(tau) => tau,
+            None => {
+                if !self.correlate() {
+                    return PitchFrame::silence(centre);
+                }
+                let norm = 1.0 / self.fft_len as f32;
+                normalise_differences(
+                    &mut self.cmndf,
+                    &self.energy_prefix,
+                    w,
+                    &self.time_b,
+                    norm,
+                    self.tau_max,
+                );
+                match self.pick_lag() {
+                    Some(tau) => tau,
+                    None => return self.unvoiced(centre, 1.0, level_db),
+                }
+            }
         };
         let tau = self.hold_octave(picked);
         let aperiodicity = self.dip_depth(tau);
@@ -406,79 +423,6 @@ impl PitchDetector {
             .is_ok()
     }
 
-    /// YIN step 4 with a relative threshold: the first local minimum whose aperiodicity is
-    /// close enough to the global minimum. A fixed absolute threshold fails both ways on real
-    /// voices: jitter can lift the true period over it (octave too low) and a vowel whose first
-    /// formant sits on the second harmonic can pull half the period under it (octave too high).
-    fn pick_lag(&self) -> Option<usize> {
-        // Local minima, judged by their interpolated depth: on the coarse grid the true period
-        // falls between samples, and the sampled value can overstate the dip badly.
-        let mut global: Option<(usize, f32)> = None;
-        for tau in self.tau_min..=self.tau_max {
-            if self.is_local_min(tau) {
-                let depth = self.dip_depth(tau);
-                if global.is_none_or(|(_, best)| depth < best) {
-                    global = Some((tau, depth));
-                }
-            }
-        }
-        let (global_tau, global_depth) = global?;
-        let limit = (global_depth * RELATIVE_RATIO)
-            .max(global_depth + RELATIVE_MARGIN)
-            .min(YIN_THRESHOLD.max(global_depth));
-        (self.tau_min..=self.tau_max)
-            .find(|&tau| self.is_local_min(tau) && self.dip_depth(tau) <= limit)
-            .or(Some(global_tau))
-    }
-
-    /// An octave jump between frames is believed only once it has lasted a few frames, as long
-    /// as the previous octave is still periodic: single-frame octave flips in glides and on
-    /// formant-boosted harmonics are the most audible detector error.
-    fn hold_octave(&mut self, picked: usize) -> usize {
-        if !self.previous.is_voiced() {
-            self.octave_jump_frames = 0;
-            return picked;
-        }
-        let previous_lag = self.coarse_rate / self.previous.f0;
-        let ratio = picked as f32 / previous_lag;
-        let jumped = (ratio - 2.0).abs() < 0.15 || (ratio - 0.5).abs() < 0.04;
-        if !jumped {
-            self.octave_jump_frames = 0;
-            return picked;
-        }
-        self.octave_jump_frames += 1;
-        if self.octave_jump_frames >= OCTAVE_JUMP_FRAMES {
-            self.octave_jump_frames = 0;
-            return picked;
-        }
-        let centre = previous_lag.round() as usize;
-        let lo = centre.saturating_sub(3).max(self.tau_min);
-        let hi = (centre + 3).min(self.tau_max);
-        (lo..=hi)
-            .filter(|&t| self.is_local_min(t) && self.dip_depth(t) < OCTAVE_HOLD_LIMIT)
-            .min_by(|&a, &b| self.dip_depth(a).total_cmp(&self.dip_depth(b)))
-            .unwrap_or(picked)
-    }
-
-    fn is_local_min(&self, tau: usize) -> bool {
-        let value = self.cmndf[tau];
-        (tau == 0 || value <= self.cmndf[tau - 1])
-            && (tau + 1 >= self.cmndf.len() || value <= self.cmndf[tau + 1])
-    }
-
-    /// The depth of the dip at `tau` after a parabolic fit through its neighbours.
-    fn dip_depth(&self, tau: usize) -> f32 {
-        if tau == 0 || tau + 1 >= self.cmndf.len() {
-            return self.cmndf[tau];
-        }
-        let (a, b, c) = (self.cmndf[tau - 1], self.cmndf[tau], self.cmndf[tau + 1]);
-        let curvature = a - 2.0 * b + c;
-        if curvature <= 0.0 {
-            return b;
-        }
-        (b - (a - c) * (a - c) / (8.0 * curvature)).max(0.0)
-    }
-
     /// Refines the period on the full-rate signal around `coarse_period` (in full-rate samples).
     /// Returns the period and the absolute time the estimate is centred on.
     fn refine(&mut self, coarse_period: f32, now: u64) -> (f32, f64) {
@@ -502,7 +446,7 @@ impl PitchDetector {
         let buf = &mut self.fine[..span];
         self.full.copy_ending_at(now, buf);
         let max_lag = span - window;
-        let mut search = LagSearch::new(buf, window, lo).with_wide_vectors(true);
+        let mut search = LagSearch::new(buf, window, lo).with_wide_vectors(self.wide);
         let mut best_lag = lo;
         let mut best_value = f32::MAX;
         // The first scan starts at the coarse lag; a widened one next to the edge it left.
@@ -562,6 +506,8 @@ fn parabolic_minimum(values: &[f32], i: usize) -> f32 {
     i as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)
 }
 
+mod difference;
 mod fine_search;
+mod lag_choice;
 #[cfg(test)]
 mod tests;

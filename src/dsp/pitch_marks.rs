@@ -30,9 +30,15 @@ pub struct PitchMarks {
     sample_rate: f32,
     history: History,
     /// The input low-passed below the Nyquist frequency of the fastest grain read, so grains
-    /// read faster than real time do not fold upper harmonics back down.
+    /// read faster than real time do not fold upper harmonics back down. Kept up only while
+    /// such grains may read it (see `tune_anti_alias`): most of the time nothing does.
     band_limited: History,
     anti_alias: [Biquad; 2],
+    /// Whether `band_limited` is being kept up, and until which input index at least: a
+    /// history's length after the last read faster than real time was announced, longer than
+    /// any grain of it reads on.
+    band_limited_awake: bool,
+    band_limited_until: i64,
     /// Read speed the anti-alias filter is tuned for.
     anti_alias_formant: f32,
     peaks: History,
@@ -57,6 +63,8 @@ impl Default for PitchMarks {
             history: History::default(),
             band_limited: History::default(),
             anti_alias: [Biquad::default(); 2],
+            band_limited_awake: false,
+            band_limited_until: 0,
             anti_alias_formant: 1.0,
             peaks: History::default(),
             peak_filter: Biquad::default(),
@@ -100,6 +108,8 @@ impl PitchMarks {
         for filter in self.anti_alias.iter_mut() {
             filter.clear();
         }
+        self.band_limited_awake = false;
+        self.band_limited_until = 0;
         self.mark_delay = 0.0;
         self.mark_delay_period = 0.0;
         self.tracking = false;
@@ -155,24 +165,69 @@ impl PitchMarks {
     /// has moved by more than 1 %, so a steady shift costs nothing. With several readers, call
     /// it with the fastest read (a slower reader then loses only what lies above 0.45 of the
     /// faster read's Nyquist frequency, above 20 kHz for the small offsets voices add).
+    ///
+    /// A speed above 1 also announces that grains will read the band-limited copy (before
+    /// the run they read is pushed): the copy is kept up from then on until a history's length
+    /// after the last such call, and when it was not, it is first rebuilt from the input
+    /// history (see `wake_band_limited`).
     pub fn tune_anti_alias(&mut self, formant: f32) {
-        if (formant / self.anti_alias_formant - 1.0).abs() < 0.01 {
+        if (formant / self.anti_alias_formant - 1.0).abs() >= 0.01 {
+            self.anti_alias_formant = formant;
+            let cutoff = 0.45 * self.sample_rate / formant.max(1.0);
+            self.anti_alias[0].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 0.54));
+            self.anti_alias[1].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 1.31));
+        }
+        if formant > 1.0 {
+            self.wake_band_limited();
+        }
+    }
+
+    /// Keeps the band-limited copy up for another history's length; if it was not kept up,
+    /// rebuilds it first: the whole input history through freshly cleared anti-alias filters,
+    /// oldest first. The filters settle within a few dozen samples, and grains read no more
+    /// than about half the history back (see `prepare`'s capacity, rounded up to a power of
+    /// two), so what they read is what continuous filtering would have left, and the filters'
+    /// state goes on from the newest sample.
+    ///
+    /// Whether the copy was kept up is decided by the sample index alone (not by when a run
+    /// last looked), so the copy is rebuilt at the same samples for any block size.
+    fn wake_band_limited(&mut self) {
+        let expired = !self.band_limited_awake || self.newest() >= self.band_limited_until;
+        self.band_limited_until = self.newest() + self.history.capacity() as i64;
+        self.band_limited_awake = true;
+        if !expired {
             return;
         }
-        self.anti_alias_formant = formant;
-        let cutoff = 0.45 * self.sample_rate / formant.max(1.0);
-        self.anti_alias[0].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 0.54));
-        self.anti_alias[1].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 1.31));
+        for filter in self.anti_alias.iter_mut() {
+            filter.clear();
+        }
+        let anti_alias = &mut self.anti_alias;
+        self.band_limited
+            .refill_filtered(&self.history, &mut |run: &mut [f32]| {
+                Biquad::process_cascade_block(anti_alias, run)
+            });
+    }
+
+    /// Whether the band-limited copy is kept up for the sample after the newest; it falls
+    /// asleep once its time is over.
+    #[inline]
+    fn band_limited_kept(&mut self) -> bool {
+        if self.band_limited_awake && self.newest() >= self.band_limited_until {
+            self.band_limited_awake = false;
+        }
+        self.band_limited_awake
     }
 
     /// Analyses one sample: `period` is the input period in samples while voiced (`None`
     /// otherwise). Returns the mark in force after it (see `MarkTrace`).
     #[inline]
     pub fn push(&mut self, input: f32, period: Option<f32>) -> Option<f64> {
+        if self.band_limited_kept() {
+            let first = self.anti_alias[0].process(input);
+            let limited = self.anti_alias[1].process(first);
+            self.band_limited.push(limited);
+        }
         self.history.push(input);
-        let first = self.anti_alias[0].process(input);
-        let limited = self.anti_alias[1].process(first);
-        self.band_limited.push(limited);
         let low = self.peak_filter.process(input);
         self.peaks.push(low);
         match period {
@@ -196,10 +251,12 @@ impl PitchMarks {
         // they are tracked at, so writing ahead changes nothing they find.
         let mut filtered = [0.0f32; MAX_RUN];
         let filtered = &mut filtered[..input.len()];
+        if self.band_limited_kept() {
+            filtered.copy_from_slice(input);
+            Biquad::process_cascade_block(&mut self.anti_alias, filtered);
+            self.band_limited.push_slice(filtered);
+        }
         self.history.push_slice(input);
-        filtered.copy_from_slice(input);
-        Biquad::process_cascade_block(&mut self.anti_alias, filtered);
-        self.band_limited.push_slice(filtered);
         filtered.copy_from_slice(input);
         self.peak_filter.process_block(filtered);
         self.peaks.push_slice(filtered);

@@ -24,10 +24,10 @@
 
 use super::level_match::{DcBlocker, LevelMatch};
 use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
+use super::wide::wide_or_portable;
 use grain::{render_grain, windowed_sum, ChunkPlace, GatherScratch, GrainShape};
 
 mod grain;
-pub(crate) mod wide;
 
 /// Most grains that can sound at once (+24 semitones with formants -12 needs about 16).
 const MAX_GRAINS: usize = 24;
@@ -90,7 +90,7 @@ pub struct PsolaVoice {
     voiced_step: f32,
     level: LevelMatch,
     dc: DcBlocker,
-    /// Whether the CPU runs the 256-bit build of the synthesis (`wide`), found in `prepare`.
+    /// Whether the CPU runs the 256-bit build of the synthesis (`dsp::wide`), found in `prepare`.
     wide: bool,
     /// Scratch for the interpolated reads (see `grain::interpolate_gathered`).
     gathered: GatherScratch,
@@ -197,7 +197,7 @@ impl PsolaVoice {
         self.voiced_step = 1.0 / (VOICING_FADE_SECONDS * sample_rate).max(1.0);
         self.dc.prepare(sample_rate);
         self.level.prepare(sample_rate);
-        self.wide = wide::available();
+        self.wide = super::wide::available();
         self.clear();
     }
 
@@ -228,25 +228,18 @@ impl PsolaVoice {
         self.grain_count = 0;
     }
 
-    /// Renders the run of input `marks` analysed last (`out.len()` samples, each with its mark
-    /// in `trace`) with `request`, into `out`. The same numbers on every CPU: where it has
-    /// 256-bit vectors, the same code compiled for them runs (see `wide`).
-    pub fn process_run(
-        &mut self,
-        marks: &PitchMarks,
-        trace: &[Option<f64>],
-        request: ShiftRequest,
-        out: &mut [f32],
-    ) {
-        if self.wide {
-            #[cfg(target_arch = "x86_64")]
-            {
-                // SAFETY: `wide` is set only where the CPU has AVX2 (`wide::available`).
-                unsafe { self.process_run_avx2(marks, trace, request, out) };
-                return;
-            }
-        }
-        self.process_run_portable(marks, trace, request, out);
+    wide_or_portable! {
+        /// Renders the run of input `marks` analysed last (`out.len()` samples, each with its mark
+        /// in `trace`) with `request`, into `out`. The same numbers on every CPU: where it has
+        /// 256-bit vectors, the same code compiled for them runs (see `dsp::wide`).
+        pub fn process_run(
+            &mut self,
+            marks: &PitchMarks,
+            trace: &[Option<f64>],
+            request: ShiftRequest,
+            out: &mut [f32],
+        );
+        on PsolaVoice, portable process_run_portable, wide if self.wide
     }
 
     /// `process_run`'s work, inlined into each build.

@@ -25,6 +25,7 @@ use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
 use super::psola::{PsolaVoice, ShiftRequest};
 use super::smoother::LinearSmoother;
 use super::tonality::Tonality;
+use super::wide::wide_or_portable;
 use effects::Effects;
 use steering::SLOPE_FRAMES;
 
@@ -196,7 +197,7 @@ impl VoiceChain {
         }
         self.garbage.prepare(self.latency + MAX_RUN + 2);
         self.harmony.prepare(sample_rate, self.latency);
-        self.wide = super::psola::wide::available();
+        self.wide = super::wide::available();
         self.clear();
     }
 
@@ -353,27 +354,13 @@ impl VoiceChain {
         self.harmony.set_settings(&s.harmony);
     }
 
-    /// Processes one block in place; 1 or 2 channels of equal length (extra channels are left
-    /// untouched). Never allocates, never panics, never outputs non-finite samples. Where the
-    /// CPU has 256-bit vectors (AVX2), the chain's own loops (input cleaning, the dry/wet mix)
-    /// run from a build for them: no fused multiply-add, so the same numbers either way.
-    pub fn process(&mut self, channels: &mut [&mut [f32]]) {
-        if self.wide {
-            #[cfg(target_arch = "x86_64")]
-            {
-                // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
-                unsafe { self.process_avx2(channels) };
-                return;
-            }
-        }
-        self.process_portable(channels);
-    }
-
-    /// `process_portable` compiled with AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn process_avx2(&mut self, channels: &mut [&mut [f32]]) {
-        self.process_portable(channels);
+    wide_or_portable! {
+        /// Processes one block in place; 1 or 2 channels of equal length (extra channels are left
+        /// untouched). Never allocates, never panics, never outputs non-finite samples. Where the
+        /// CPU has 256-bit vectors (AVX2), the chain's own loops (input cleaning, the dry/wet mix)
+        /// run from a build for them: no fused multiply-add, so the same numbers either way.
+        pub fn process(&mut self, channels: &mut [&mut [f32]]);
+        on VoiceChain, portable process_portable, wide if self.wide
     }
 
     /// `process`'s work, inlined into each build.

@@ -1,7 +1,9 @@
 //! Breath: aspiration noise, band-limited to where breath lives, following the voice's envelope.
+//! The band-limited noise is filtered once at `prepare` into a `NoiseLoop`; per sample only
+//! the envelope runs.
 
 use crate::dsp::biquad::{Biquad, BiquadCoefficients};
-use crate::dsp::noise::WhiteNoise;
+use crate::dsp::noise_loop::NoiseLoop;
 
 use super::one_pole;
 
@@ -10,30 +12,28 @@ const BREATH_SEED: u32 = 0x5eed_0002;
 
 /// Aspiration noise, band-limited to where breath lives and following the voice's envelope.
 pub struct Breath {
-    /// High-pass then low-pass: the band where breath lives.
-    band: [Biquad; 2],
+    /// White noise through a high-pass then a low-pass (the band where breath lives).
+    noise: NoiseLoop,
     envelope: f32,
     attack: f32,
     release: f32,
-    noise: WhiteNoise,
 }
 
 impl Default for Breath {
     fn default() -> Self {
         Self {
-            band: [Biquad::default(); 2],
+            noise: NoiseLoop::default(),
             envelope: 0.0,
             attack: 1.0,
             release: 1.0,
-            noise: WhiteNoise::new(BREATH_SEED),
         }
     }
 }
 
 impl Breath {
-    /// Prepares for `sample_rate` (allocates nothing).
+    /// Prepares for `sample_rate`; allocates the noise loop and filters it.
     pub fn prepare(&mut self, sample_rate: f32) {
-        self.band = [
+        let mut band = [
             Biquad::new(BiquadCoefficients::high_pass(sample_rate, 1_800.0, 0.7)),
             Biquad::new(BiquadCoefficients::low_pass(
                 sample_rate,
@@ -41,18 +41,18 @@ impl Breath {
                 0.7,
             )),
         ];
+        self.noise.prepare(sample_rate, BREATH_SEED, &mut |run| {
+            Biquad::process_cascade_block(&mut band, run)
+        });
         self.attack = one_pole(sample_rate, 0.005);
         self.release = one_pole(sample_rate, 0.06);
         self.clear();
     }
 
-    /// Forgets the voice, in place; the noise restarts from its seed.
+    /// Forgets the voice, in place; the noise restarts.
     pub fn clear(&mut self) {
-        for filter in self.band.iter_mut() {
-            filter.clear();
-        }
         self.envelope = 0.0;
-        self.noise = WhiteNoise::new(BREATH_SEED);
+        self.noise.clear();
     }
 
     /// Breath noise for one voice sample (the caller scales and adds it).
@@ -60,21 +60,16 @@ impl Breath {
     pub fn process(&mut self, voice: f32) -> f32 {
         let envelope = follow(self.envelope, voice, self.attack, self.release);
         self.envelope = envelope;
-        let high_passed = self.band[0].process(self.noise.next_value());
-        let noise = self.band[1].process(high_passed);
-        noise * envelope * 2.0
+        self.noise.next_value() * envelope * 2.0
     }
 
     /// `process` on each sample of `voice`, the breath noise written to `out` (the same
-    /// numbers): the noise, its two filters (in one pass) and the envelope as whole loops.
+    /// numbers): the noise read as a copy, then the envelope as one loop.
     #[inline(always)]
     pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
         let frames = voice.len().min(out.len());
         let (voice, out) = (&voice[..frames], &mut out[..frames]);
-        for n in out.iter_mut() {
-            *n = self.noise.next_value();
-        }
-        Biquad::process_cascade_block(&mut self.band, out);
+        self.noise.fill(out);
         let (attack, release) = (self.attack, self.release);
         let mut envelope = self.envelope;
         for (n, &x) in out.iter_mut().zip(voice) {

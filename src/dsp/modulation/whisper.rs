@@ -2,7 +2,7 @@
 
 use crate::dsp::history::History;
 use crate::dsp::lpc::{autocorrelate, levinson, MAX_ORDER};
-use crate::dsp::noise::WhiteNoise;
+use crate::dsp::noise::WideNoise;
 
 /// LPC analysis window of the whisper (a few pitch periods of the voice).
 const WHISPER_WINDOW_SECONDS: f32 = 0.02;
@@ -33,8 +33,8 @@ pub struct Whisper {
     /// in the order the predictor's taps expect (a1 on the newest).
     outputs: [f32; RUN + POLES],
     gain: f32,
-    noise: WhiteNoise,
-    /// Whether this CPU runs the 256-bit predictor (`psola::wide::available`).
+    noise: WideNoise,
+    /// Whether this CPU runs the 256-bit predictor (`dsp::wide::available`).
     wide: bool,
 }
 
@@ -51,7 +51,7 @@ impl Default for Whisper {
             autocorrelation: [0.0; MAX_ORDER + 1],
             outputs: [0.0; RUN + POLES],
             gain: 0.0,
-            noise: WhiteNoise::new(WHISPER_SEED),
+            noise: WideNoise::new(WHISPER_SEED),
             wide: false,
         }
     }
@@ -68,7 +68,7 @@ impl Whisper {
         self.analysis = vec![0.0; length];
         self.history.prepare(length + 1);
         self.hop = (sample_rate * WHISPER_HOP_SECONDS) as usize;
-        self.wide = crate::dsp::psola::wide::available();
+        self.wide = crate::dsp::wide::available();
         self.clear();
     }
 
@@ -80,7 +80,7 @@ impl Whisper {
         self.coefficients[0] = 1.0;
         self.outputs = [0.0; RUN + POLES];
         self.gain = 0.0;
-        self.noise = WhiteNoise::new(WHISPER_SEED);
+        self.noise.clear();
     }
 
     /// Feeds one voice sample and returns one whispered sample.
@@ -127,11 +127,8 @@ impl Whisper {
         let wide = self.wide;
         let mut excitation = [0.0f32; RUN];
         let excitation = &mut excitation[..length];
-        // The generator's own loop, apart from the filter's (each is a chain of dependent
-        // steps; apart, neither waits on the other).
-        for value in excitation.iter_mut() {
-            *value = self.noise.next_value();
-        }
+        // The generator's own loop (eight streams side by side), apart from the filter's.
+        self.noise.fill(excitation);
         for (n, (y_out, &noise)) in out[..length].iter_mut().zip(excitation.iter()).enumerate() {
             let position = RUN - 1 - n;
             let (newer, past) = self.outputs.split_at_mut(position + 1);
@@ -182,7 +179,7 @@ impl Whisper {
 fn dot_poles(taps: &[f32; POLES], past: &[f32; POLES], wide: bool) -> f32 {
     #[cfg(target_arch = "x86_64")]
     if wide {
-        // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
+        // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
         return unsafe { dot_poles_avx2(taps, past) };
     }
     let _ = wide;

@@ -4,6 +4,8 @@
 //! abandoned as soon as it exceeds the best so far: a sum of squares only grows, so an
 //! abandoned lag could never have won, and the answer is the exhaustive scan's.
 
+use crate::dsp::wide::wide_or_portable;
+
 /// Lags of the first scan whose full differences are kept for the parabolic fit.
 const REMEMBERED: usize = 64;
 /// Independent partial sums (two SSE registers), so the compiler vectorises the sums.
@@ -37,32 +39,19 @@ impl<'a> LagSearch<'a> {
         }
     }
 
-    /// Runs the scans compiled for 256-bit vectors (AVX2) when `wide` allows it and the CPU has
-    /// them: the eight lanes become one register instead of two. No fused multiply-add is
-    /// enabled and Rust never contracts float operations, so the sums are the same numbers
-    /// either way.
+    /// Runs the scans compiled for 256-bit vectors (AVX2) when `wide`, the owner's flag from
+    /// `dsp::wide::available` at prepare, says the CPU has them: the eight lanes become one
+    /// register instead of two. No fused multiply-add is enabled and Rust never contracts float
+    /// operations, so the sums are the same numbers either way.
     pub(super) fn with_wide_vectors(mut self, wide: bool) -> Self {
-        self.wide = wide && crate::dsp::psola::wide::available();
+        self.wide = wide;
         self
     }
 
-    /// The difference at `lag` (lags past the span compare with fewer samples).
-    pub(super) fn difference(&self, lag: usize) -> f32 {
-        if self.wide {
-            #[cfg(target_arch = "x86_64")]
-            {
-                // SAFETY: `wide` is set only where the CPU has AVX2 (`with_wide_vectors`).
-                return unsafe { self.difference_avx2(lag) };
-            }
-        }
-        self.difference_portable(lag)
-    }
-
-    /// `difference_portable` compiled with AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn difference_avx2(&self, lag: usize) -> f32 {
-        self.difference_portable(lag)
+    wide_or_portable! {
+        /// The difference at `lag` (lags past the span compare with fewer samples).
+        pub(super) fn difference(&self, lag: usize) -> f32;
+        on LagSearch<'_>, portable difference_portable, wide if self.wide
     }
 
     /// `difference`'s work, inlined into each build.
@@ -81,39 +70,19 @@ impl<'a> LagSearch<'a> {
             .unwrap_or_else(|| self.difference(lag))
     }
 
-    /// The lowest of the lags `lo..=hi` with the least difference, if that is no more than
-    /// `bound` (lags are tried outwards from `start`; `remember`: keep the full values for
-    /// `known`).
-    pub(super) fn scan(
-        &mut self,
-        lo: usize,
-        hi: usize,
-        start: usize,
-        bound: f32,
-        remember: bool,
-    ) -> Option<(usize, f32)> {
-        if self.wide {
-            #[cfg(target_arch = "x86_64")]
-            {
-                // SAFETY: `wide` is set only where the CPU has AVX2 (`with_wide_vectors`).
-                return unsafe { self.scan_avx2(lo, hi, start, bound, remember) };
-            }
-        }
-        self.scan_portable(lo, hi, start, bound, remember)
-    }
-
-    /// `scan_portable` compiled with AVX2 (the sums are inlined into it).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn scan_avx2(
-        &mut self,
-        lo: usize,
-        hi: usize,
-        start: usize,
-        bound: f32,
-        remember: bool,
-    ) -> Option<(usize, f32)> {
-        self.scan_portable(lo, hi, start, bound, remember)
+    wide_or_portable! {
+        /// The lowest of the lags `lo..=hi` with the least difference, if that is no more than
+        /// `bound` (lags are tried outwards from `start`; `remember`: keep the full values for
+        /// `known`).
+        pub(super) fn scan(
+            &mut self,
+            lo: usize,
+            hi: usize,
+            start: usize,
+            bound: f32,
+            remember: bool,
+        ) -> Option<(usize, f32)>;
+        on LagSearch<'_>, portable scan_portable, wide if self.wide
     }
 
     /// `scan`'s work, inlined into each build.

@@ -7,6 +7,7 @@ use crate::dsp::modulation::{Breath, Compressor, Reverb, Tone, Whisper};
 use crate::dsp::pitch_marks::MAX_RUN;
 use crate::dsp::smoother::LinearSmoother;
 use crate::dsp::voice_settings::VoiceSettings;
+use crate::dsp::wide::wide_or_portable;
 
 /// Reverb return level at reverb = 1.
 const REVERB_RETURN: f32 = 0.8;
@@ -25,7 +26,7 @@ pub(super) struct Effects {
     whisper_amount: LinearSmoother,
     breath_amount: LinearSmoother,
     reverb_amount: LinearSmoother,
-    /// Whether this CPU runs the 256-bit build (`psola::wide::available`).
+    /// Whether this CPU runs the 256-bit build (`dsp::wide::available`).
     wide: bool,
 }
 
@@ -53,7 +54,7 @@ impl Effects {
         self.tone.prepare(sample_rate);
         self.compressor.prepare(sample_rate);
         self.reverb.prepare(sample_rate);
-        self.wide = crate::dsp::psola::wide::available();
+        self.wide = crate::dsp::wide::available();
     }
 
     /// Forgets every effect's state in place; amounts jump to those of `settings`.
@@ -79,41 +80,21 @@ impl Effects {
         self.compressor.set_amount(settings.compression);
     }
 
-    /// Runs the lead's shifted voice `wet` through the effects (`lead_heard` false: the lead is
-    /// left out, for a harmony stem), adds it to the harmony voices in `left` and `right` and
-    /// the reverb of both: `left` and `right` come out as the wet side of the mix.
-    /// Where the CPU has 256-bit vectors (AVX2) the effects' loops run from a build for them
-    /// (the units' block functions are inlined into it); no fused multiply-add is enabled, so
-    /// both builds give the same numbers.
-    pub(super) fn process(
-        &mut self,
-        wet: &mut [f32],
-        left: &mut [f32],
-        right: &mut [f32],
-        lead_heard: bool,
-    ) {
-        if self.wide {
-            #[cfg(target_arch = "x86_64")]
-            {
-                // SAFETY: `wide` is set only where the CPU has AVX2 (`psola::wide::available`).
-                unsafe { self.process_avx2(wet, left, right, lead_heard) };
-                return;
-            }
-        }
-        self.process_portable(wet, left, right, lead_heard);
-    }
-
-    /// `process_portable` compiled with AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn process_avx2(
-        &mut self,
-        wet: &mut [f32],
-        left: &mut [f32],
-        right: &mut [f32],
-        lead_heard: bool,
-    ) {
-        self.process_portable(wet, left, right, lead_heard);
+    wide_or_portable! {
+        /// Runs the lead's shifted voice `wet` through the effects (`lead_heard` false: the lead is
+        /// left out, for a harmony stem), adds it to the harmony voices in `left` and `right` and
+        /// the reverb of both: `left` and `right` come out as the wet side of the mix.
+        /// Where the CPU has 256-bit vectors (AVX2) the effects' loops run from a build for them
+        /// (the units' block functions are inlined into it); no fused multiply-add is enabled, so
+        /// both builds give the same numbers.
+        pub(super) fn process(
+            &mut self,
+            wet: &mut [f32],
+            left: &mut [f32],
+            right: &mut [f32],
+            lead_heard: bool,
+        );
+        on Effects, portable process_portable, wide if self.wide
     }
 
     /// `process`'s work, inlined into each build.
