@@ -67,13 +67,17 @@ pub(super) fn slowed(words: &Words, args: &mut Map<String, Value>) {
 /// Whether one of `names` is asked for, not pushed away ("less chipmunky on the formant").
 fn wanted(words: &Words, names: &[&str]) -> bool {
     // "Too chipmunky", "so I don't sound like a cartoon": pushed away, not asked for.
+    // "A bit chipmunky, bring it down a hair": a lowering order after it pushes it away.
     words.find_any(names).is_some_and(|i| {
-        !(i.saturating_sub(5)..i).any(|k| {
+        let before = (i.saturating_sub(5)..i).any(|k| {
             matches!(
                 words.at(k),
                 "less" | "no" | "not" | "without" | "too" | "don't" | "dont" | "never"
             )
-        })
+        });
+        let lowered_after = (i + 1..words.len())
+            .any(|k| matches!(words.at(k), "down" | "lower" | "less" | "reduce" | "tame"));
+        !before && !lowered_after
     })
 }
 

@@ -253,8 +253,13 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
         if moving && !(setting && signed) && !sets_to {
             return Some(now + if down { -db.abs() } else { db.abs() });
         }
-        // "beat +5db": a plus sign with nothing set is a step up.
+        // "beat +5db": a plus sign with nothing set is a step up; "instrumental -3dB" below
+        // -3 dB already is a step down: a small minus never raises the level.
         if signed && db > 0.0 && !sets_to && !words.has("set") {
+            return Some(now + db);
+        }
+        // Backing faders sit at -6 dB and below; a step is a few dB.
+        if signed && (-6.0..0.0).contains(&db) && now < db && !sets_to && !words.has("set") {
             return Some(now + db);
         }
         return Some(db);

@@ -197,9 +197,15 @@ fn from_now(words: &Words, at: usize) -> bool {
             "current shift",
             "than it set",
             "than it is set",
+            // "Pitch shift plus one, it's at 3 rn": where it is now is said.
+            "its at",
+            "it's at",
+            "currently at",
+            "right now",
         ]
         .iter()
         .any(|p| words.has_phrase(p))
+        || words.has("rn")
         || [
             "the shift",
             "the pitch shift",
@@ -235,6 +241,7 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     if let Some(f) = formant_at {
         let now = ctx.state.number("mod_formant");
         let v = shift_near(words, f, true)
+            .map(|v| lowered_by_verb(words, f, v))
             .filter(|v| v.abs() <= 12.0)
             .map(|v| {
                 let from = if from_now(words, f) {
@@ -334,6 +341,20 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             "pitch_semitones".into(),
             json!((now + dir).clamp(-24.0, 24.0)),
         );
+    }
+}
+
+/// A formant shift with no sign of its own takes the lowering verb of its clause ("lower my
+/// voice by 5 semitones and the formant by 2" lowers both).
+fn lowered_by_verb(words: &Words, at: usize, v: f64) -> f64 {
+    let signed = (at.saturating_sub(1)..(at + 5).min(words.len()))
+        .any(|k| words.at(k).starts_with(['+', '-']) || matches!(words.at(k), "up" | "down"));
+    let lowers = words.has_any(&["lower", "drop", "reduce", "decrease"])
+        && !words.has_any(&["raise", "higher", "up", "increase"]);
+    if v > 0.0 && lowers && !signed {
+        -v
+    } else {
+        v
     }
 }
 
@@ -540,7 +561,15 @@ fn mix(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     };
     let m = read_move(words, i).unwrap_or(Move::Level(None));
     // More of the dry or untouched voice is less of the effect.
-    let dry = words.has_any(&["dry", "untouched", "original", "clean", "raw"]);
+    let dry = words.has_any(&[
+        "dry",
+        "untouched",
+        "original",
+        "clean",
+        "raw",
+        "untreated",
+        "unprocessed",
+    ]);
     let v = match m {
         Move::Set(v) => Some(v),
         Move::Max => Some(1.0),

@@ -76,6 +76,24 @@ pub const CONTROLS: &[&str] = &[
     "air",
 ];
 
+/// Effects with their own knob: one named right after another control is a different
+/// control, never a qualifier of it.
+const EFFECTS: &[&str] = &[
+    "reverb",
+    "echo",
+    "breath",
+    "breathiness",
+    "whisper",
+    "robot",
+    "compression",
+    "warmth",
+    "presence",
+    "vibrato",
+    "humanize",
+    "formant",
+    "tempo",
+];
+
 /// Words that start another phrase: a window never reads past them.
 const JOINS: &[&str] = &["with", "and", "but", "plus"];
 
@@ -168,7 +186,11 @@ pub fn window(words: &Words, at: usize) -> Vec<&str> {
         out.push(words.at(i));
     }
     for k in at + 1..(at + 5).min(words.len()) {
-        let stop = CONTROLS.contains(&words.at(k)) && k > at + 1 || JOINS.contains(&words.at(k));
+        // "Compression - verb down a bit": another effect right after starts its own phrase;
+        // "correction strength" and "tuning amount" name one control.
+        let other =
+            CONTROLS.contains(&words.at(k)) && (k > at + 1 || EFFECTS.contains(&words.at(k)));
+        let stop = other || JOINS.contains(&words.at(k));
         if words.words[k].boundary || stop {
             break;
         }

@@ -49,7 +49,7 @@ fn list_numbers(text: &str) -> String {
                 && trimmed[digits..].starts_with([')', '.'])
                 && trimmed[digits + 1..].starts_with(' ');
             if marker {
-                format!(" , {}", &trimmed[digits + 1..])
+                format!(" ,{}", &trimmed[digits + 1..])
             } else {
                 line.to_string()
             }

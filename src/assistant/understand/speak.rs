@@ -55,8 +55,25 @@ fn order_after(rest: &str) -> String {
 
 /// Verbs that start an order after the spoken text.
 const ORDER_VERBS: &[&str] = &[
-    "start", "play", "bring", "add", "make", "turn", "put", "set", "tune", "give", "generate",
-    "stop", "mute", "kill", "drop", "raise", "lower", "suggest", "brainstorm",
+    "start",
+    "play",
+    "bring",
+    "add",
+    "make",
+    "turn",
+    "put",
+    "set",
+    "tune",
+    "give",
+    "generate",
+    "stop",
+    "mute",
+    "kill",
+    "drop",
+    "raise",
+    "lower",
+    "suggest",
+    "brainstorm",
 ];
 
 /// A spoken-text call and the rest of the request after the spoken text, if any.
@@ -351,7 +368,14 @@ pub fn quoted_text(text: &str) -> Option<String> {
 fn split_tail(after: &str) -> (String, String) {
     let lower = after.to_lowercase();
     for joiner in [
-        ", and ", " and then ", ", then ", ". then ", " then ", ". also ", "; ", ". after ",
+        ", and ",
+        " and then ",
+        ", then ",
+        ". then ",
+        " then ",
+        ". also ",
+        "; ",
+        ". after ",
     ] {
         if let Some(i) = lower.rfind(joiner) {
             let tail = &after[i + joiner.len()..];

@@ -495,7 +495,15 @@ fn ms_step(words: &Words) -> Option<f32> {
     .iter()
     .any(|p| words.has_phrase(p));
     let longer = [
-        "slower", "longer", "more", "add", "plus", "extra", "lazier", "another", "additional",
+        "slower",
+        "longer",
+        "more",
+        "add",
+        "plus",
+        "extra",
+        "lazier",
+        "another",
+        "additional",
     ];
     let shorter = [
         "faster", "quicker", "shorter", "less", "minus", "shave", "off", "snappier",
