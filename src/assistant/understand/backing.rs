@@ -437,8 +437,10 @@ pub fn changes_current(words: &Words) -> bool {
     let restyle = words.has_any(&["same", "instead", "switch", "into", "now", "style", "more"])
         || words.has_any(&["jazzier", "funkier"]);
     // "Make a ballad backing, 16 bars" asks for a new one even while one plays.
+    // "Make the beat 10 % slower" changes the one that plays: a comparative is a change.
     let making = words.has_any(&["make", "generate", "create", "give", "gimme"])
-        && words.has_any(&["backing", "beat", "groove", "track"]);
+        && words.has_any(&["backing", "beat", "groove", "track"])
+        && !words.has_any(&["slower", "faster", "quicker", "longer", "shorter"]);
     !new && !making
         && (tempo_move
             || length
@@ -458,6 +460,8 @@ pub fn transposition(words: &Words) -> Option<i32> {
         "accompaniment",
         "instrumental",
         "groove",
+        "band",
+        "music",
     ])?;
     let interval = (0..words.len()).any(|i| super::slots::interval_at(words, i).is_some());
     let level = words.has_any(&[
@@ -560,6 +564,10 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
         if let Some(v) = number(words.at(i + 1)).filter(|v| (40.0..=240.0).contains(v)) {
             return Some(v);
         }
+    }
+    // "90 % of its speed": the tempo times that share.
+    if let Some(super::fractions::Share::Of(m)) = super::fractions::share(words) {
+        return Some(now * f64::from(m));
     }
     // "10 % faster", "a tenth quicker": a share of the tempo.
     if let Some(share) = tempo_share(words) {

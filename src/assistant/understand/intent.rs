@@ -45,6 +45,7 @@ const MOOD_STEMS: [(&str, &str); 30] = [
 pub fn asks(text: &str, words: &Words) -> bool {
     let new = words.has_any(&[
         "new", "start", "starting", "started", "create", "begin", "set", "writing", "working",
+        "open", "make",
     ]) || words.has_phrase("song title")
         || quoted_text(text).is_some() && words.has("about");
     let song = words.has_any(&["song", "intent", "intention", "one", "track", "tune"])
@@ -122,6 +123,11 @@ fn title(text: &str) -> Option<String> {
 /// Chair - it's a grief song"): a title may hold "and", but not "and" before an order.
 fn next_order(title: &str) -> Option<usize> {
     let lower = title.to_lowercase();
+    // " and give me four titles", " and suggest...": "and" before an order's verb.
+    let and_order = lower.match_indices(" and ").find_map(|(i, _)| {
+        let next = lower[i + 5..].split_whitespace().next().unwrap_or("");
+        AND_ORDERS.contains(&next).then_some(i)
+    });
     const ORDERS: [&str; 15] = [
         " with the mood",
         " with mood",
@@ -139,8 +145,26 @@ fn next_order(title: &str) -> Option<usize> {
         " and work",
         " and plan",
     ];
-    ORDERS.iter().filter_map(|o| lower.find(o)).min()
+    ORDERS
+        .iter()
+        .filter_map(|o| lower.find(o))
+        .chain(and_order)
+        .min()
 }
+
+/// Verbs that start an order after "and" in an unquoted title ("... and give me titles").
+const AND_ORDERS: [&str; 10] = [
+    "give",
+    "suggest",
+    "brainstorm",
+    "make",
+    "build",
+    "create",
+    "process",
+    "run",
+    "work",
+    "turn",
+];
 
 /// Whether the request also asks to work the new intent out into a plan ("... and process
 /// it right away", "then run the processing").
@@ -155,20 +179,23 @@ pub fn then_process(text: &str, words: &Words) -> bool {
     ordered
         && (after_title.contains("process")
             || after_title.contains("work it out")
-            || after_title.contains("plan it"))
+            || after_title.contains("plan it")
+            || after_title.contains("into a plan")
+            || after_title.contains("run it")
+            || after_title.contains("run the"))
 }
 
 /// The order joined after the intent ("..., and give me 4 titles", "... then four title
 /// ideas"): the text after the last joining word, when it asks for titles.
 pub fn then_titles(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
-    let at = [" then ", " and ", " also ", " + ", "after that"]
+    let at = [" then ", " and ", " also", " + ", "after that"]
         .iter()
         .filter_map(|j| lower.rfind(j).map(|i| i + j.len()))
         .max()?;
     let rest = &text[at..];
     let words = Words::new(rest);
-    let titles = words.has_any(&["titles", "title", "names", "titels"]);
+    let titles = words.has_any(&["titles", "title", "names", "name", "titels"]);
     (titles && words.len() <= 8).then(|| rest.to_string())
 }
 

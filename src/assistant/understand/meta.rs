@@ -70,9 +70,12 @@ pub fn is_state_question(words: &Words) -> bool {
             && words.has_any(&["on", "off", "active", "enabled"])
             && words.has_any(CONTROL_NAMES)
             && !words.has_any(&["too", "should"])
-        || words.has_any(&["what", "whats", "what's", "which"])
-            && (words.has_any(&["now", "currently", "current"])
-                || words.has_phrase("at the moment"))
+        // "Remind me the bpm and key of the track".
+        || words.has_phrase("remind me") && !words.has_phrase("remind me to")
+        || words.has_any(&["what", "whats", "what's", "which", "how"])
+            && (words.has_any(&["now", "currently", "current", "rn"])
+                || words.has_phrase("at the moment")
+                || words.has_phrase("right now"))
             && !words.has_any(&["should", "do", "can", "could", "next"])
             // "Reverb to half of what it is now" is an order, not a question.
             && !words.has_phrase("of what")

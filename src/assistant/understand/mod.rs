@@ -10,6 +10,7 @@ pub mod characters;
 pub mod classify;
 pub mod clauses;
 pub mod described;
+pub mod fractions;
 pub mod glossary;
 pub mod guard;
 pub mod harmony;

@@ -413,8 +413,8 @@ fn robot(
         return;
     }
     let m = read_move(words, i).unwrap_or(Move::Level(None));
+    // "Less robotic" steps down from where the robot is, like "less reverb".
     let off = matches!(m, Move::Off)
-        || words.has_phrase("less robotic")
         || words.has_phrase("robot anymore")
         || matches!(words.before(i), "not" | "no");
     if off {

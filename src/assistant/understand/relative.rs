@@ -3,6 +3,7 @@
 //! applied to the control's current value, so "less" from 0.2 stays below 0.2 and never
 //! jumps to a fixed level above it.
 
+use super::fractions::Share;
 use super::normalise::{number, Words};
 
 /// How big a step the words ask for.
@@ -273,6 +274,14 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
             .any(|w| OFF.contains(w) && !(why_not && *w == "not"));
     if let Some(f) = times(words, &win) {
         return Some(Move::Times(f));
+    }
+    // "Three quarters of what it is", "cut a quarter off", "a third more".
+    let takes = down || any(&["off", "minus"]);
+    match super::fractions::share(words) {
+        Some(Share::Of(m)) => return Some(Move::Times(m)),
+        Some(Share::Part(p)) if takes && !up => return Some(Move::Times(1.0 - p)),
+        Some(Share::Part(p)) if up && !takes => return Some(Move::Times(1.0 + p)),
+        _ => {}
     }
     // "Chop that verb down to half", "cut it in half", "divided by two": half of now.
     let halves_now = any(&["halve"])

@@ -438,7 +438,10 @@ pub fn interval_at(words: &Words, i: usize) -> Option<(f64, usize)> {
         "third" | "thirds" => Some((4.0, 1)),
         "whole" if matches!(next, "step" | "tone" | "steps") => Some((2.0, 2)),
         "half" if matches!(next, "step" | "steps" | "tone") => Some((1.0, 2)),
-        "semitone" | "semitones" | "semis" | "st" | "halfsteps" | "semi" => Some((1.0, 1)),
+        // A fret is a semitone ("move the beat up one fret", "capo on the second fret").
+        "semitone" | "semitones" | "semis" | "st" | "halfsteps" | "semi" | "fret" | "frets" => {
+            Some((1.0, 1))
+        }
         "cents" | "cent" => Some((0.01, 1)),
         // "Tone down the reverb" is a phrasal verb, not a whole tone down.
         "tone" if next == "down" || next == "it" => None,

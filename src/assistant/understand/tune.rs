@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::fractions::Share;
 use super::normalise::{number, Words};
 use super::references::VoiceRef;
 use super::relative::{apply_fraction, read_move, value, Move, Size, Steps};
@@ -419,6 +420,29 @@ fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     ]) || eases && words.has("autotune");
     if !about_retune {
         return;
+    }
+    // "A third faster", "take a quarter off", "two thirds of what it is": a share of the
+    // time now (faster is shorter).
+    let cuts = words.has_any(&["cut", "off", "reduce", "take", "shorten"]);
+    match super::fractions::share(words) {
+        Some(Share::Of(m)) => {
+            args.insert(
+                "retune_ms".into(),
+                value((now * m).round().clamp(0.0, 400.0)),
+            );
+            return;
+        }
+        Some(Share::Part(p)) if faster || slower || cuts => {
+            let longer = slower && !faster && !cuts;
+            let v = if longer {
+                now * (1.0 + p)
+            } else {
+                now * (1.0 - p)
+            };
+            args.insert("retune_ms".into(), value(v.round().clamp(0.0, 400.0)));
+            return;
+        }
+        _ => {}
     }
     let size = super::relative::size(&words.texts());
     // "Halve the retune time", "divided by two", "twice as fast": a multiple of the time.
