@@ -8,8 +8,8 @@ use std::sync::Arc;
 use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
-use super::biquad::{Biquad, BiquadCoefficients};
 use super::history::History;
+use decimator::DecimatingLowPass;
 use difference::normalise_differences;
 use fine_search::LagSearch;
 
@@ -101,8 +101,8 @@ pub struct PitchDetector {
     sample_rate: f32,
     decimation: usize,
     coarse_rate: f32,
-    anti_alias: [Biquad; 2],
-    decimation_phase: usize,
+    /// The anti-alias low-pass, computed only at the samples the coarse search keeps.
+    decimator: DecimatingLowPass,
     full: History,
     coarse: History,
     hop: usize,
@@ -144,8 +144,7 @@ impl Default for PitchDetector {
             sample_rate: 48_000.0,
             decimation: 1,
             coarse_rate: 48_000.0,
-            anti_alias: [Biquad::default(); 2],
-            decimation_phase: 0,
+            decimator: DecimatingLowPass::default(),
             full: History::default(),
             coarse: History::default(),
             hop: 1,
@@ -186,11 +185,7 @@ impl PitchDetector {
         self.coarse_rate = sample_rate / self.decimation as f32;
         // Upper harmonics only add lag-quantisation error on the coarse grid.
         let cutoff = (0.42 * self.coarse_rate).min(3_000.0);
-        self.anti_alias = [
-            Biquad::new(BiquadCoefficients::low_pass(sample_rate, cutoff, 0.541)),
-            Biquad::new(BiquadCoefficients::low_pass(sample_rate, cutoff, 1.307)),
-        ];
-        self.decimation_phase = 0;
+        self.decimator.prepare(sample_rate, cutoff, self.decimation);
         self.hop = ((sample_rate * HOP_SECONDS).round() as usize).max(1);
         self.since_hop = 0;
         self.centre_delay = centre_delay;
@@ -227,10 +222,7 @@ impl PitchDetector {
 
     /// Forgets all input, in place (never allocates): the next frame comes one hop from now.
     pub fn clear(&mut self) {
-        for filter in self.anti_alias.iter_mut() {
-            filter.clear();
-        }
-        self.decimation_phase = 0;
+        self.decimator.clear();
         self.since_hop = 0;
         self.full.clear();
         self.coarse.clear();
@@ -253,13 +245,9 @@ impl PitchDetector {
     pub fn push(&mut self, sample: f32) -> Option<PitchFrame> {
         let x = if sample.is_finite() { sample } else { 0.0 };
         self.full.push(x);
-        let stage_one = self.anti_alias[0].process(x);
-        let filtered = self.anti_alias[1].process(stage_one);
-        self.decimation_phase += 1;
-        if self.decimation_phase >= self.decimation {
-            self.decimation_phase = 0;
-            self.coarse.push(filtered);
-        }
+        let mut filtered = [0.0f32; 1];
+        let kept = self.decimator.process(&[x], &mut filtered);
+        self.coarse.push_slice(&filtered[..kept]);
         self.since_hop += 1;
         if self.since_hop >= self.hop {
             self.since_hop = 0;
@@ -272,7 +260,8 @@ impl PitchDetector {
 
     /// Feeds samples from the start of `input` until a hop completes or `input` ends (at most
     /// `PUSH_CHUNK` at once): returns how many it took and the frame, if the last of them
-    /// completed one. The same as `push` on each, with the filters run as whole loops.
+    /// completed one. The same as `push` on each, the low-pass computed only at the samples
+    /// the coarse search keeps.
     pub fn push_slice(&mut self, input: &[f32]) -> (usize, Option<PitchFrame>) {
         let take = input
             .len()
@@ -284,15 +273,10 @@ impl PitchDetector {
             *c = if x.is_finite() { x } else { 0.0 };
         }
         self.full.push_slice(clean);
-        Biquad::process_cascade_block(&mut self.anti_alias, clean);
-        // Every `decimation`-th filtered sample, counted on from the previous slice: the same
-        // samples `push` keeps, without a count and a test per sample.
-        let decimation = self.decimation.max(1);
-        let first = decimation - 1 - self.decimation_phase.min(decimation - 1);
-        for &filtered in clean.iter().skip(first).step_by(decimation) {
-            self.coarse.push(filtered);
-        }
-        self.decimation_phase = (self.decimation_phase + clean.len()) % decimation;
+        // Only the samples the coarse search keeps are filtered (see `decimator`).
+        let mut filtered = [0.0f32; PUSH_CHUNK];
+        let kept = self.decimator.process(clean, &mut filtered);
+        self.coarse.push_slice(&filtered[..kept]);
         self.since_hop += take;
         if self.since_hop >= self.hop {
             self.since_hop = 0;
@@ -506,6 +490,7 @@ fn parabolic_minimum(values: &[f32], i: usize) -> f32 {
     i as f32 + (0.5 * (a - c) / denominator).clamp(-0.5, 0.5)
 }
 
+mod decimator;
 mod difference;
 mod fine_search;
 mod lag_choice;

@@ -19,6 +19,8 @@ const MARK_LOCK: f64 = 0.3;
 pub const MAX_RUN: usize = 256;
 /// Lowest period the marks follow (samples): a shorter one is no pitch.
 const MIN_PERIOD: f32 = 2.0;
+/// Highest frequency anyone hears (Hz): what a fast read folds back above it needs no filter.
+const AUDIBLE_LIMIT_HZ: f32 = 20_000.0;
 
 /// The mark in force after each sample of a run: the latest analysis mark minus the pulse
 /// filter's delay (where grains centre), or `None` while no marks are tracked.
@@ -41,6 +43,9 @@ pub struct PitchMarks {
     band_limited_until: i64,
     /// Read speed the anti-alias filter is tuned for.
     anti_alias_formant: f32,
+    /// Fastest read that folds nothing audible back (see `alias_free_speed`): reads up to it
+    /// use the input as it is.
+    alias_free_speed: f32,
     peaks: History,
     peak_filter: Biquad,
     peak_coefficients: BiquadCoefficients,
@@ -66,6 +71,7 @@ impl Default for PitchMarks {
             band_limited_awake: false,
             band_limited_until: 0,
             anti_alias_formant: 1.0,
+            alias_free_speed: 1.0,
             peaks: History::default(),
             peak_filter: Biquad::default(),
             peak_coefficients: BiquadCoefficients::IDENTITY,
@@ -83,6 +89,7 @@ impl PitchMarks {
     pub fn prepare(&mut self, sample_rate: f32, latency: usize) {
         self.latency = latency;
         self.sample_rate = sample_rate;
+        self.alias_free_speed = alias_free_speed(sample_rate);
         let longest_period = (sample_rate / 50.0).ceil() as usize;
         // Room for a grain read two periods plus the latency into the past, formant reads, the
         // mean of a grain measured a few periods back (`grain_mean`), and one run analysed
@@ -150,10 +157,11 @@ impl PitchMarks {
         self.history.copy_ending_at(end as u64, out);
     }
 
-    /// The input a grain read `formant` times faster than real time reads from.
+    /// The input a grain read `formant` times faster than real time reads from: the
+    /// band-limited copy only when the read would fold audible frequencies back.
     #[inline]
     pub fn source(&self, formant: f32) -> &History {
-        if formant > 1.0 {
+        if formant > self.alias_free_speed {
             &self.band_limited
         } else {
             &self.history
@@ -166,7 +174,8 @@ impl PitchMarks {
     /// it with the fastest read (a slower reader then loses only what lies above 0.45 of the
     /// faster read's Nyquist frequency, above 20 kHz for the small offsets voices add).
     ///
-    /// A speed above 1 also announces that grains will read the band-limited copy (before
+    /// A speed above `alias_free_speed` also announces that grains will read the band-limited
+    /// copy (before
     /// the run they read is pushed): the copy is kept up from then on until a history's length
     /// after the last such call, and when it was not, it is first rebuilt from the input
     /// history (see `wake_band_limited`).
@@ -177,7 +186,7 @@ impl PitchMarks {
             self.anti_alias[0].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 0.54));
             self.anti_alias[1].set(BiquadCoefficients::low_pass(self.sample_rate, cutoff, 1.31));
         }
-        if formant > 1.0 {
+        if formant > self.alias_free_speed {
             self.wake_band_limited();
         }
     }
@@ -347,9 +356,59 @@ fn search_reach(period: f64) -> f64 {
     (period / 6.0).max(1.0)
 }
 
+/// Fastest grain read at `sample_rate` whose folded frequencies all stay inaudible: a read
+/// `speed` times faster moves the input's Nyquist frequency `n` to `speed n`, and what lies
+/// above `n` folds back down to no lower than `(2 - speed) n`; while that is above
+/// `AUDIBLE_LIMIT_HZ`, the band-limited copy would only remove what no one hears (a formant
+/// shift up to 2.7 semitones at 48 kHz, 1.5 at 44.1 kHz). At least 1: below about 40 kHz every
+/// faster read is filtered.
+fn alias_free_speed(sample_rate: f32) -> f32 {
+    let nyquist = 0.5 * sample_rate;
+    (2.0 - AUDIBLE_LIMIT_HZ / nyquist).max(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_reads_that_fold_audible_frequencies_back_read_the_band_limited_copy() {
+        // (sample rate, a read that folds nothing audible, one that does)
+        for (sample_rate, inaudible, audible) in [
+            (48_000.0f32, 1.0595f32, 1.2f32),
+            (44_100.0, 1.05, 1.12),
+            (96_000.0, 1.5, 1.7),
+        ] {
+            let mut marks = PitchMarks::default();
+            marks.prepare(sample_rate, 480);
+            // The lowest frequency a read folds to, against the limit of hearing.
+            let lowest_fold = |speed: f32| (2.0 - speed) * 0.5 * sample_rate;
+            assert!(lowest_fold(inaudible) >= AUDIBLE_LIMIT_HZ);
+            assert!(lowest_fold(audible) < AUDIBLE_LIMIT_HZ);
+            assert!(
+                std::ptr::eq(marks.source(inaudible), &marks.history),
+                "{sample_rate}"
+            );
+            assert!(
+                std::ptr::eq(marks.source(audible), &marks.band_limited),
+                "{sample_rate}"
+            );
+            marks.tune_anti_alias(inaudible);
+            assert!(
+                !marks.band_limited_awake,
+                "{sample_rate}: woken for {inaudible}"
+            );
+            marks.tune_anti_alias(audible);
+            assert!(
+                marks.band_limited_awake,
+                "{sample_rate}: asleep for {audible}"
+            );
+        }
+        // Below about 40 kHz every faster read folds something audible back.
+        let mut marks = PitchMarks::default();
+        marks.prepare(32_000.0, 320);
+        assert!(std::ptr::eq(marks.source(1.01), &marks.band_limited));
+    }
 
     #[test]
     fn a_run_finds_the_marks_sample_by_sample_analysis_finds() {

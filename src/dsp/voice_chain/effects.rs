@@ -61,6 +61,8 @@ impl Effects {
     pub(super) fn clear(&mut self, sample_rate: f32, settings: &VoiceSettings) {
         self.whisper.clear();
         self.breath.clear();
+        // The tone's controls first, so its fade starts where they are, not ramping from flat.
+        self.tone.set(settings.warmth, settings.presence);
         self.tone.clear();
         self.compressor.clear();
         self.reverb.clear();
@@ -151,9 +153,8 @@ impl Effects {
                 }
             }
         }
-        if !self.tone.is_flat() {
-            self.tone.process_block(wet);
-        }
+        // Skips itself while flat, fades in and out around it.
+        self.tone.process_block(wet);
         self.compressor.process_block(wet);
         if !lead_heard {
             wet.fill(0.0);
