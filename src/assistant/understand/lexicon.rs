@@ -411,7 +411,9 @@ impl Lexicon {
             let hit = self.by_first.get(words[i]).and_then(|rules| {
                 rules.iter().find(|r| {
                     !skip(r.needs)
-                        && words.get(i..i + r.words.len()) == Some(&r.words_as_str()[..])
+                        && words.get(i..i + r.words.len()).is_some_and(|here| {
+                            here.iter().copied().eq(r.words.iter().map(String::as_str))
+                        })
                         && (r.says != Says::Complaint
                             || r.words.len() > 1
                             || said_of_the_sound(&words[..i]))
@@ -439,12 +441,6 @@ impl Lexicon {
         }
         out.push_str(&source[copied..]);
         changed.then_some(out)
-    }
-}
-
-impl Rule {
-    fn words_as_str(&self) -> Vec<&str> {
-        self.words.iter().map(String::as_str).collect()
     }
 }
 
