@@ -3,7 +3,8 @@
 //! the tuning's own words, the voice's controls, levels, then descriptions and bare keys.
 //! What no rule is sure of is left to the trained scorer (`model`) or a question.
 
-use super::backing::{changes_current, names_genre};
+use super::backing::changes_current;
+use super::styles::names_genre;
 use super::mix::{BACKING_NOUNS, HOST_WORDS};
 use super::modulate::names_voice_control;
 use super::normalise::Words;
@@ -76,7 +77,7 @@ fn tune_is_noun(words: &Words, i: usize) -> bool {
     matches!(
         prev,
         "pop" | "happy" | "sad" | "catchy" | "little" | "new" | "this" | "that"
-    ) || super::backing::style(&Words::new(prev)).is_some()
+    ) || super::styles::style(&Words::new(prev)).is_some()
 }
 
 /// Whether the clause has a strong tuning word used as one.
@@ -94,7 +95,7 @@ fn names_backing(words: &Words) -> bool {
         // a genre ("a club track") or with a word that makes one.
         let track_ok = t != "track"
             || words.has_any(MAKE_WORDS)
-            || super::backing::style(&Words::new(words.before(i))).is_some()
+            || super::styles::style(&Words::new(words.before(i))).is_some()
             || track_level(words, i);
         BACKING_NOUNS.contains(&t) && track_ok && !(t == "music" && words.has("plan"))
     })
@@ -232,7 +233,7 @@ pub fn scores(
         let spec = key.is_some()
             || super::backing::transposition(words).is_some()
             || find_tempo(words, false).is_some()
-            || super::backing::style(words).is_some();
+            || super::styles::style(words).is_some();
         if mixing && !spec {
             s.add(
                 Topic::BackingMix,
@@ -270,7 +271,7 @@ pub fn scores(
     }
     // "Something dreamy for a late night": a mood asked for as a piece of music.
     if words.has("something")
-        && super::backing::style(words).is_some()
+        && super::styles::style(words).is_some()
         && !voice_word
         && !names_voice
         && !strong_tune
