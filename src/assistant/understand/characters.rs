@@ -65,7 +65,7 @@ pub(super) fn slowed(words: &Words, args: &mut Map<String, Value>) {
 }
 
 /// Whether one of `names` is asked for, not pushed away ("less chipmunky on the formant").
-fn wanted(words: &Words, names: &[&str]) -> bool {
+fn wanted(words: &Words, names: &[&str], high: bool) -> bool {
     // "Too chipmunky", "so I don't sound like a cartoon": pushed away, not asked for.
     // "A bit chipmunky, bring it down a hair": a lowering order after it pushes it away.
     words.find_any(names).is_some_and(|i| {
@@ -77,18 +77,32 @@ fn wanted(words: &Words, names: &[&str]) -> bool {
         });
         let lowered_after = (i + 1..words.len())
             .any(|k| matches!(words.at(k), "down" | "lower" | "less" | "reduce" | "tame"));
-        !before && !lowered_after
+        // A lowering order after a low character goes with it ("a giant, pitch way down").
+        !before && !(high && lowered_after) && !said_of_the_sound_now(words)
     })
+}
+
+/// "I sound like a cartoon", "it sounds like a chipmunk": what the voice is now, a
+/// complaint, unless it is asked for ("can I sound like...", "make me sound like...").
+fn said_of_the_sound_now(words: &Words) -> bool {
+    let describes = ["i sound like", "it sounds like", "sounds like", "i'm sounding like"]
+        .iter()
+        .any(|p| words.has_phrase(p));
+    describes
+        && !words.has_any(&[
+            "want", "wanna", "make", "can", "could", "let", "should", "would", "need", "please",
+            "pls", "gimme", "give", "turn",
+        ])
 }
 
 /// Characters that set pitch and formant together.
 pub(super) fn character(words: &Words, args: &mut Map<String, Value>) {
     // A baby monitor is a small speaker, not a child's voice.
-    let cartoon = wanted(words, CARTOON_CHARACTERS) && !words.has("monitor");
-    let chipmunk = wanted(words, CHIPMUNK_CHARACTERS);
+    let cartoon = wanted(words, CARTOON_CHARACTERS, true) && !words.has("monitor");
+    let chipmunk = wanted(words, CHIPMUNK_CHARACTERS, true);
     // "Deep in a giant cave" is a place, not a giant's voice.
     let place = words.has_any(&["cave", "hall", "church", "cathedral", "room", "canyon"]);
-    let demon = words.has_any(LOW_CHARACTERS) && !(place && words.has("giant"))
+    let demon = wanted(words, LOW_CHARACTERS, false) && !(place && words.has("giant"))
         || words.has_phrase("bad guy")
         || words.has("villain") && words.has("deep")
         || words.has("scary") && words.has_any(&["low", "deep", "movie"]);

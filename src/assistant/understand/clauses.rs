@@ -112,9 +112,10 @@ pub fn group(clauses: Vec<(Words, Option<Topic>)>) -> Vec<Group> {
 }
 
 /// Words that only say which way to move (or how far), with nothing named to move.
-const DIRECTIONS: [&str; 16] = [
+const DIRECTIONS: [&str; 21] = [
     "less", "more", "down", "up", "back", "lower", "higher", "louder", "quieter", "softer",
-    "slightly", "bit", "touch", "little", "reduce", "increase",
+    "slightly", "bit", "touch", "little", "reduce", "increase", "lot", "lots", "way", "tons",
+    "loads",
 ];
 
 /// Whether a clause is a short direction on its own ("less, please", "pull it back a bit"):

@@ -285,7 +285,15 @@ fn width(words: &Words, now: f32) -> Option<f32> {
         words.has_phrase("open them up") || words.has_phrase("open up") || words.has("widen");
     let narrower =
         (words.has_any(&NARROWER) || words.has_phrase("less wide") || pulled_in) && !opened;
-    let less_spread = words.has_any(&["less", "down", "reduce", "lower"]) && words.has_any(&WIDER);
+    // The lowering word beside the width's own word, in its clause: in "three harmonies
+    // panned wide; also turn them down a touch" the "down" is the level's.
+    let less_spread = (0..words.len()).any(|i| {
+        WIDER.contains(&words.at(i))
+            && (i.saturating_sub(3)..(i + 4).min(words.len())).any(|k| {
+                matches!(words.at(k), "less" | "down" | "reduce" | "lower")
+                    && !(k.min(i) + 1..=k.max(i)).any(|b| words.words[b].boundary)
+            })
+    });
     if narrower || less_spread {
         return Some(now - step(words));
     }

@@ -264,6 +264,17 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
         }
         return Some(db);
     }
+    // "-3 on the backing", "+2 on the beat": a signed number put on a level is a step.
+    let step_on = (0..words.len()).find_map(|k| {
+        let w = words.at(k);
+        (w.starts_with(['+', '-']) && words.at(k + 1) == "on")
+            .then(|| number(w))
+            .flatten()
+            .filter(|v| v.abs() <= 24.0)
+    });
+    if let Some(v) = step_on {
+        return Some(now + v as f32);
+    }
     if let Some(v) = bare_level(words) {
         return Some(v);
     }
@@ -306,7 +317,16 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
         || words.has("buried");
     let cant_hear = unheard || words.has_phrase("too quiet") || words.has_phrase("too soft");
     // "I can't hear myself over the music": the backing is too loud, not too quiet.
-    let drowned = cant_hear && words.has_any(&["myself", "me", "voice", "vocal", "vocals"]);
+    // The voice is what goes unheard when it comes right after "hear" ("can't hear my voice
+    // over it"); "can't hear it over myself" is the backing unheard.
+    let voice_unheard = words.find_any(&["hear"]).is_none_or(|h| {
+        (h + 1..(h + 4).min(words.len()))
+            .take_while(|&k| words.at(k) != "over")
+            .any(|k| matches!(words.at(k), "myself" | "me" | "voice" | "vocal" | "vocals"))
+    });
+    let drowned = cant_hear
+        && voice_unheard
+        && words.has_any(&["myself", "me", "voice", "vocal", "vocals"]);
     if backing && drowned {
         return Some(apply_db(Move::Down(size(&texts)), now).min(now - 6.0));
     }

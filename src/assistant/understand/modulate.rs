@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::characters;
-use super::normalise::Words;
+use super::normalise::{number, Words};
 use super::relative::{apply_fraction, read_move, size, value, window, Move, Size, Steps};
 use super::slots::shift_near;
 use super::Context;
@@ -176,10 +176,12 @@ fn from_now(words: &Words, at: usize) -> bool {
             "semitone" | "semitones" | "semis" | "step" | "steps" | "tone" | "tones" | "octave"
         )
     };
-    let more_interval = words
-        .texts()
-        .windows(2)
-        .any(|p| near(&p[0]) && interval(p[1]));
+    // "One more semitone", "two semitones more", "+2 on the pitch shift".
+    let more_interval = words.texts().windows(2).any(|p| {
+        near(&p[0]) && interval(p[1])
+            || interval(p[0]) && near(&p[1])
+            || p[0].starts_with(['+', '-']) && number(p[0]).is_some() && p[1] == "on"
+    });
     window(words, at).iter().any(near)
         || more_interval
         || [
@@ -347,8 +349,9 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
 /// A formant shift with no sign of its own takes the lowering verb of its clause ("lower my
 /// voice by 5 semitones and the formant by 2" lowers both).
 fn lowered_by_verb(words: &Words, at: usize, v: f64) -> f64 {
-    let signed = (at.saturating_sub(1)..(at + 5).min(words.len()))
-        .any(|k| words.at(k).starts_with(['+', '-']) || matches!(words.at(k), "up" | "down"));
+    let signed = (at.saturating_sub(1)..(at + 5).min(words.len())).any(|k| {
+        words.at(k).starts_with(['+', '-']) || matches!(words.at(k), "up" | "down" | "plus" | "minus")
+    });
     let lowers = words.has_any(&["lower", "drop", "reduce", "decrease"])
         && !words.has_any(&["raise", "higher", "up", "increase"]);
     if v > 0.0 && lowers && !signed {
@@ -372,12 +375,18 @@ fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
     if words.has_any(&["reset", "remove", "off", "zero", "normal", "rid"]) {
         return Some(0.0);
     }
-    let down = words.has_any(&[
-        "lower", "down", "deeper", "darker", "bigger", "less", "reduce", "decrease",
-    ]);
-    let up = words.has_any(&[
-        "higher", "up", "brighter", "smaller", "raise", "upward", "high", "more", "increase",
-    ]);
+    // "Ease the formant back", "ease up on the formant", "dial it back": lower.
+    let eases = words.has_any(&["ease", "dial", "tame"])
+        && words.has_any(&["back", "up", "off", "down"])
+        && !words.has("more");
+    let down = eases
+        || words.has_any(&[
+            "lower", "down", "deeper", "darker", "bigger", "less", "reduce", "decrease",
+        ]);
+    let up = !eases
+        && words.has_any(&[
+            "higher", "up", "brighter", "smaller", "raise", "upward", "high", "more", "increase",
+        ]);
     if down == up {
         return None;
     }
@@ -522,13 +531,33 @@ fn dry(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     if !words.has_any(&["dry", "drier", "dryer"]) {
         return;
     }
-    if args.contains_key("reverb") || words.has_any(&["signal", "blend", "mix", "untouched"]) {
+    if words.has_any(&["signal", "blend", "mix", "untouched"]) {
         return;
     }
-    // "I'm too dry", "sounds dry": the singer wants space, not less of it.
+    // "I'm too dry", "sounds dry", "the reverb's a little dry": the singer wants space, not
+    // less of it.
+    let orders = words.has_any(&["make", "keep", "go", "want", "need", "get"]);
+    let degree_before_dry = words.find_any(&["dry"]).is_some_and(|i| {
+        (i.saturating_sub(2)..i).any(|k| {
+            matches!(
+                words.at(k),
+                "bit" | "little" | "kinda" | "pretty" | "very" | "quite" | "rather" | "somewhat"
+            )
+        })
+    });
     let complaint = words.has_phrase("too dry")
         || words.has_phrase("so dry")
-        || words.has_any(&["sounds", "sound"]) && words.has("dry") && !words.has("make");
+        || words.has_any(&["sounds", "sound"]) && words.has("dry") && !words.has("make")
+        || degree_before_dry && words.has_any(&["reverb", "echo"]) && !orders;
+    // A reverb already read stays unless it was read the wrong way (the "dry" as a move).
+    let now = ctx.state.number("mod_reverb");
+    let read_up = args
+        .get("reverb")
+        .and_then(Value::as_f64)
+        .is_some_and(|v| v >= f64::from(now));
+    if args.contains_key("reverb") && (!complaint || read_up) {
+        return;
+    }
     if complaint {
         let now = ctx.state.number("mod_reverb");
         args.insert("reverb".into(), value((now + 0.2).clamp(0.3, 1.0)));

@@ -191,7 +191,9 @@ pub fn window(words: &Words, at: usize) -> Vec<&str> {
         // "correction strength" and "tuning amount" name one control.
         let other =
             CONTROLS.contains(&words.at(k)) && (k > at + 1 || EFFECTS.contains(&words.at(k)));
-        let stop = other || JOINS.contains(&words.at(k));
+        // "Whisper plus 15 percent": a plus before a number is its sign, not a join.
+        let sign = words.at(k) == "plus" && number(words.at(k + 1)).is_some();
+        let stop = other || JOINS.contains(&words.at(k)) && !sign;
         if words.words[k].boundary || stop {
             break;
         }
@@ -291,7 +293,8 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
         return Some(Move::Times(0.5));
     }
     if let Some(v) = super::slots::amount_near(words, at) {
-        let signed = win.iter().any(|w| w.starts_with(['+', '-']));
+        // "Whisper plus 15 percent": the word for the sign.
+        let signed = win.iter().any(|w| w.starts_with(['+', '-']) || *w == "plus");
         // "Take 25 percent off the amount", "amount minus 25 percent": a step down.
         let down = down || any(&["off", "minus", "under", "below"]);
         return Some(if (up || down || signed) && !any(&["to", "at"]) {
@@ -299,6 +302,14 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
         } else {
             Move::Set(v)
         });
+    }
+    // "All the way down", "almost all the way down", "all the way up".
+    if words.has_phrase("the way down") || words.has_phrase("the way off") {
+        let almost = words.has_any(&["almost", "nearly", "most"]);
+        return Some(if almost { Move::Down(Size::Big) } else { Move::Off });
+    }
+    if words.has_phrase("the way up") {
+        return Some(Move::Max);
     }
     if words.has_phrase("no more") || words.has_phrase("not anymore") {
         return Some(Move::Off);

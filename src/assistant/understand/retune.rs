@@ -78,9 +78,11 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
     let complains_fast = ["too fast", "too quick", "too snappy"]
         .iter()
         .any(|p| words.has_phrase(p));
+    // "Ease the retune speed": easing the tuning makes it gentler, so slower.
     let eases = ["ease up", "ease off", "loosen", "relax"]
         .iter()
-        .any(|p| words.has_phrase(p));
+        .any(|p| words.has_phrase(p))
+        || words.has_any(&["ease", "soften"]) && words.has_any(&["speed", "retune", "time"]);
     let slower = words.has_any(&["slower", "gentler", "smoother", "lazier", "longer"])
         || words.has_phrase("more slow")
         || words.has("glide") && words.has("more")

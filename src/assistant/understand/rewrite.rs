@@ -37,8 +37,8 @@ pub fn before_split(text: &str) -> String {
     fractions_of_a_second(&s)
 }
 
-/// A numbered list's markers ("1) key E minor\n2) slower retune") become commas: the "3" of
-/// "3) reverb lower" is no retune time.
+/// A numbered or bulleted list's markers ("1) key E minor\n2) slower retune", "- less robot")
+/// become commas: the "3" of "3) reverb lower" is no retune time.
 fn list_numbers(text: &str) -> String {
     text.split('\n')
         .map(|line| {
@@ -48,8 +48,15 @@ fn list_numbers(text: &str) -> String {
                 && digits <= 2
                 && trimmed[digits..].starts_with([')', '.'])
                 && trimmed[digits + 1..].starts_with(' ');
+            // Bullets ("- pitch -12", "* less robot", "• reverb up"): a dash before a space
+            // is a marker, never a minus.
+            let bullet = ["- ", "* ", "• ", "– "]
+                .iter()
+                .find(|b| trimmed.starts_with(**b));
             if marker {
                 format!(" ,{}", &trimmed[digits + 1..])
+            } else if let Some(b) = bullet {
+                format!(" , {}", &trimmed[b.len()..])
             } else {
                 line.to_string()
             }

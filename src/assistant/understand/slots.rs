@@ -387,6 +387,14 @@ pub fn amount_near(words: &Words, around: usize) -> Option<f32> {
         if words.at(i + 1) == "db" || words.at(i + 1) == "ms" {
             continue;
         }
+        // "Reverb like Mojave 3", "like blink 182": a number after a name is the name's.
+        let named = i >= 2
+            && words.at(i - 2) == "like"
+            && !percent
+            && !matches!(words.at(i - 1), "a" | "about" | "around" | "maybe" | "at" | "to" | "some");
+        if named {
+            continue;
+        }
         let parsed = if w == "half" && matches!(words.before(i), "at" | "to") {
             Some(50.0)
         } else {

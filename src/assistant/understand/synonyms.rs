@@ -139,6 +139,24 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("whispered", "whisper"),
     ("whispering", "whisper"),
     ("compressing", "compress"),
+    // Words of the singer's first language mixed into a request ("weniger Hall bitte", "sin
+    // reverb por favor", "sube un poco la base"): only words with no English meaning that
+    // could be read instead.
+    ("weniger", "less"),
+    ("mehr", "more"),
+    ("menos", "less"),
+    ("moins", "less"),
+    ("sube", "raise"),
+    ("baja", "lower"),
+    ("sin", "without"),
+    ("sans", "without"),
+    ("desliga", "off"),
+    ("apaga", "off"),
+    ("bitte", "please"),
+    ("stp", "please"),
+    ("voz", "voice"),
+    ("voix", "voice"),
+    ("stimme", "voice"),
 ];
 
 /// The word the readers know for `word`, or `word` itself.

@@ -386,18 +386,22 @@ fn vibrato(words: &Words, at: usize, now: f32) -> f32 {
         "preservation",
         "through",
     ]);
-    // "Don't flatten my vibrato", "never remove the vibrato": the order is to keep it.
-    let negated = words.has_any(&["dont", "don't", "not", "never", "no"])
-        && words.has_any(&[
-            "flatten",
-            "remove",
-            "kill",
-            "lose",
-            "touch",
-            "straighten",
-            "change",
-        ]);
-    if negated {
+    // "Don't flatten my vibrato", "stop killing my vibrato", "don't tune the vibrato away":
+    // the order is to keep it. "My vibrato's getting ironed out": a complaint, the same
+    // wish (unless it is wished for: "I want the vibrato removed").
+    let destroys = words
+        .find_prefix(&[
+            "flatten", "remov", "kill", "los", "touch", "straighten", "chang", "iron", "eras",
+            "squash", "crush", "wip", "strip", "destroy",
+        ])
+        .is_some()
+        || words.has("away") && words.has_any(&["tune", "tuning", "correct", "autotune"]);
+    let negated = words.has_any(&["dont", "don't", "not", "never", "no", "stop", "quit"]);
+    let complains = words.has_any(&[
+        "getting", "being", "gets", "keeps", "ironed", "flattened", "killed", "squashed", "gone",
+        "lost", "erased", "removed",
+    ]) && !words.has_any(&["want", "need", "like", "make"]);
+    if destroys && (negated || complains) {
         return now.max(steps.default);
     }
     // "Don't keep any of my vibrato", "no need to preserve it": none kept.
