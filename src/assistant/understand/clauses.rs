@@ -71,7 +71,67 @@ pub struct Group {
     pub topic: Topic,
     /// Its words (the clauses joined).
     pub words: Words,
+    /// Where its last clause starts in `words`.
+    last_clause: usize,
 }
+
+impl Group {
+    /// Adds a clause at the end.
+    fn push_clause(&mut self, words: Vec<Word>) {
+        self.last_clause = self.words.words.len();
+        self.words.words.extend(words);
+    }
+
+    /// "The formant is too high, lower a little", "compressor's too strong, make it weaker":
+    /// a complaint about a control followed by a bare direction is that control moved that
+    /// way; the complaint's own words (high, strong, low) would read as the opposite move.
+    fn direct_the_complaint(&mut self, direction: &[Word]) -> bool {
+        let last = &self.words.words[self.last_clause..];
+        let named: Vec<Word> = last
+            .iter()
+            .filter(|w| names_control(&w.text))
+            .cloned()
+            .collect();
+        let complains = last.iter().any(|w| {
+            matches!(
+                w.text.as_str(),
+                "too" | "very" | "so" | "way" | "buried" | "much" | "is" | "are" | "sounds"
+            )
+        });
+        let has_way = direction.iter().any(|w| WAYS.contains(&w.text.as_str()));
+        if named.is_empty() || !complains || !has_way {
+            return false;
+        }
+        self.words.words.truncate(self.last_clause);
+        let mut named = named;
+        if let Some(first) = named.first_mut() {
+            first.boundary = true;
+        }
+        let mut direction = direction.to_vec();
+        for w in &mut direction {
+            w.boundary = false;
+        }
+        named.extend(direction);
+        self.push_clause(named);
+        true
+    }
+}
+
+/// Whether a word names a control a complaint can be about.
+fn names_control(word: &str) -> bool {
+    super::relative::CONTROLS.contains(&word)
+        || word.starts_with("compress")
+        || matches!(
+            word,
+            "music" | "beat" | "track" | "instrumental" | "harmony" | "harmonies" | "level"
+        )
+}
+
+/// Direction words that say which way (not only how far).
+const WAYS: [&str; 14] = [
+    "less", "more", "down", "up", "lower", "higher", "louder", "quieter", "softer", "reduce",
+    "increase", "raise", "weaker", "stronger",
+];
 
 /// Groups clauses by topic: a clause without a topic joins the group before it (or the next
 /// one when it comes first); neighbours with the same topic join.
@@ -86,6 +146,9 @@ pub fn group(clauses: Vec<(Words, Option<Topic>)>) -> Vec<Group> {
                     // "Reverb is very strong. Less, please": a bare direction moves the
                     // control just named, so it reads as the same clause.
                     if is_bare_direction(&words) {
+                        if g.direct_the_complaint(&words.words) {
+                            continue;
+                        }
                         if let Some(first) = words.words.first_mut() {
                             first.boundary = false;
                         }
@@ -102,8 +165,12 @@ pub fn group(clauses: Vec<(Words, Option<Topic>)>) -> Vec<Group> {
                     words = Words { words: all };
                 }
                 match groups.last_mut() {
-                    Some(g) if g.topic == t => g.words.words.extend(words.words),
-                    _ => groups.push(Group { topic: t, words }),
+                    Some(g) if g.topic == t => g.push_clause(words.words),
+                    _ => groups.push(Group {
+                        topic: t,
+                        words,
+                        last_clause: 0,
+                    }),
                 }
             }
         }
@@ -112,10 +179,10 @@ pub fn group(clauses: Vec<(Words, Option<Topic>)>) -> Vec<Group> {
 }
 
 /// Words that only say which way to move (or how far), with nothing named to move.
-const DIRECTIONS: [&str; 21] = [
+const DIRECTIONS: [&str; 24] = [
     "less", "more", "down", "up", "back", "lower", "higher", "louder", "quieter", "softer",
     "slightly", "bit", "touch", "little", "reduce", "increase", "lot", "lots", "way", "tons",
-    "loads",
+    "loads", "raise", "weaker", "stronger",
 ];
 
 /// Whether a clause is a short direction on its own ("less, please", "pull it back a bit"):

@@ -34,7 +34,53 @@ pub fn before_split(text: &str) -> String {
     let s = decimal_commas(&s);
     let s = halves(&s);
     let s = plus_joins(&s);
+    let s = analytic_comparatives(&s);
     fractions_of_a_second(&s)
+}
+
+/// "More" before an adjective of less, as many learners build the comparative, and the
+/// comparative it means: "make it more weak" lowers, where "more" alone would raise. (The
+/// adjectives of more, "more warm", "more high", already read the right way.)
+const COMPARATIVES: [(&str, &str); 8] = [
+    ("weak", "weaker"),
+    ("quiet", "quieter"),
+    ("soft", "softer"),
+    ("low", "lower"),
+    ("small", "smaller"),
+    ("slow", "slower"),
+    ("dry", "drier"),
+    ("short", "shorter"),
+];
+
+/// "More weak" as "weaker", "more quiet" as "quieter" ("more low end" and "more low mids"
+/// name a band, and stay).
+fn analytic_comparatives(text: &str) -> String {
+    let tokens: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let next = tokens.get(i + 1).copied().unwrap_or_default();
+        let bare = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let band = tokens.get(i + 2).is_some_and(|t| {
+            let t = t.to_lowercase();
+            t.starts_with("end") || t.starts_with("mid") || t.starts_with("freq")
+        });
+        let comparative = COMPARATIVES
+            .iter()
+            .find(|(plain, _)| bare.eq_ignore_ascii_case(plain))
+            .map(|(_, c)| *c);
+        match comparative {
+            Some(c) if tokens[i].eq_ignore_ascii_case("more") && !band => {
+                out.push(format!("{c}{}", &next[bare.len()..]));
+                i += 2;
+            }
+            _ => {
+                out.push(tokens[i].to_string());
+                i += 1;
+            }
+        }
+    }
+    out.join(" ")
 }
 
 /// A numbered or bulleted list's markers ("1) key E minor\n2) slower retune", "- less robot")
