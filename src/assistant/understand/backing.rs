@@ -77,6 +77,9 @@ pub fn changes_current(words: &Words) -> bool {
         ]);
     let tempo_move = words.has_any(&["faster", "slower", "quicker", "fast", "slow"])
         || multiple
+        // "Speed the backing up a smidge", "take some speed off", "it's rushing".
+        || words.has("speed") && words.has_any(&["up", "down", "off", "more", "less"])
+        || words.has_any(&["rushing", "rush", "dragging", "drag"])
         || words.has_phrase("speed it up")
         || words.has_phrase("slow it down")
         || words.has_any(&["tempo", "bpm"])
@@ -84,14 +87,18 @@ pub fn changes_current(words: &Words) -> bool {
                 "up", "down", "by", "minus", "plus", "to", "lower", "higher", "raise", "reduce",
                 "increase", "decrease", "halve",
             ]);
-    let length = words.has_any(&["long", "longer", "shorter", "bars", "bar", "loop"]);
+    let length = words.has_any(&[
+        "long", "longer", "shorter", "bars", "bar", "loop", "length", "lengthen", "duration",
+    ]);
     let restyle = words.has_any(&["same", "instead", "switch", "into", "now", "style", "more"])
         || words.has_any(&["jazzier", "funkier"]);
     // "Make a ballad backing, 16 bars" asks for a new one even while one plays.
     // "Make the beat 10 % slower" changes the one that plays: a comparative is a change.
     let making = words.has_any(&["make", "generate", "create", "give", "gimme"])
         && words.has_any(&["backing", "beat", "groove", "track"])
-        && !words.has_any(&["slower", "faster", "quicker", "longer", "shorter"]);
+        && !words.has_any(&[
+            "slower", "faster", "quicker", "longer", "shorter", "twice", "double", "now",
+        ]);
     !new && !making
         && (tempo_move
             || length
@@ -142,11 +149,15 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
     let doubling = words.has_any(&["double", "twice", "x2", "2x"])
         || words.has_phrase("times two")
         || words.has_phrase("times 2")
+        || words.has_phrase("two times")
+        || words.has_phrase("2 times")
         || words.has_phrase("2 x");
     let halving = words.has_any(&["half", "halve", "hafl"])
         || words.has_phrase("divided by two")
         || words.has_phrase("divided by 2");
-    let about_length = words.has_any(&["long", "longer", "shorter", "bars", "bar", "loop"]);
+    let about_length = words.has_any(&[
+        "long", "longer", "shorter", "bars", "bar", "loop", "length", "lengthen", "duration",
+    ]);
     if let Some(n) = find_bars(words) {
         // "4 bars longer", "four more bars", "extend it by 4 bars", "+4 bars": added to the
         // length it has.
@@ -176,7 +187,11 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
     // The tempo moves on its own ("4 bpm faster, 16 bars long" changes both); a multiple
     // said of the length is the length's.
     let length_multiple = about_length && (doubling || halving);
-    if doubling && !length_multiple {
+    // "Two times slower", "twice as slow": half the tempo.
+    let slows = words.has_any(&["slower", "slow"]);
+    if doubling && !length_multiple && slows {
+        tempo /= 2.0;
+    } else if doubling && !length_multiple {
         tempo *= 2.0;
     } else if halving && !length_multiple {
         tempo /= 2.0;
@@ -206,11 +221,21 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
         || words.has_phrase("less fast");
     let down = words.has_any(&[
         "slower", "down", "slow", "lower", "drop", "reduce", "decrease", "minus",
-    ]) || too_fast;
+    ]) || too_fast
+        || words.at(0).starts_with('-') && number(words.at(0)).is_some();
+    // "The groove's rushing", "don't rush it": slower; "it's dragging": faster ("drag the
+    // bpm back" is a verb, slower).
+    let rushing = words.has_any(&["rushing", "rush", "rushed"]);
+    let dragging = words.has_any(&["dragging", "sluggish"]);
+    let down = down || rushing && !dragging;
     let up = !too_fast
-        && words.has_any(&[
-            "faster", "quicker", "up", "push", "bump", "fast", "raise", "increase",
-        ]);
+        && !rushing
+        && (dragging
+            || words.has_any(&[
+                "faster", "quicker", "up", "push", "bump", "fast", "raise", "increase",
+            ]));
+    // "Take some speed off the groove".
+    let down = down || words.has("speed") && words.has("off");
     if let Some(i) = words.find_any(&["to"]) {
         if let Some(v) = number(words.at(i + 1)).filter(|v| (40.0..=240.0).contains(v)) {
             return Some(v);
@@ -232,7 +257,10 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
     }
     let by = (0..words.len()).find_map(|i| {
         let v = number(words.at(i))?;
-        let unit = matches!(words.next_in_clause(i), "bpm" | "") || words.before(i) == "by";
+        // "Add 10 to the tempo", "tempo plus ten please", "+10": the number is a step too.
+        let unit = matches!(words.next_in_clause(i), "bpm" | "" | "please")
+            || matches!(words.before(i), "by" | "add" | "plus" | "minus" | "another")
+            || words.at(i).starts_with(['+', '-']);
         // "Extend it by 4 bars" is the length's.
         let bars = matches!(words.next_in_clause(i), "bars" | "bar")
             || matches!(words.before(i), "bars" | "bar");

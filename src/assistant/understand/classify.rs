@@ -233,7 +233,13 @@ pub fn scores(
         let spec = key.is_some()
             || super::backing::transposition(words).is_some()
             || find_tempo(words, false).is_some()
-            || super::styles::style(words).is_some();
+            || super::styles::style(words).is_some()
+            // "Slow the beat down a touch", "halve the tempo of the beat", "the loop two
+            // times more long": the tempo or length moves, not the fader.
+            || words.has_any(&[
+                "tempo", "bpm", "slow", "slower", "faster", "speed", "rushing", "dragging",
+                "quicker", "length", "long", "longer", "shorter", "bars",
+            ]);
         if mixing && !spec {
             s.add(
                 Topic::BackingMix,
