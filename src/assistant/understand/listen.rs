@@ -96,8 +96,15 @@ fn asks_pitch(words: &Words) -> bool {
         || words.has_any(&["sharp", "flat"]) && words.at(0) == "am";
     let how_was = (words.has_phrase("how was") || words.has_phrase("how did"))
         && words.has_any(&["pitch", "take", "that", "do", "pitching"]);
+    // "How much reverb is on me currently?" asks for a setting, not a pitch report.
+    let setting = words.has_any(&[
+        "reverb", "retune", "speed", "compression", "whisper", "breath", "level", "volume",
+        "backing", "amount", "humanize", "vibrato", "robot", "formant", "warmth", "presence",
+        "mix", "output",
+    ]);
     (report || how_was)
         && (singer || words.has_phrase("pitch report") || intonation)
+        && !setting
         && !words.has_any(&["set", "make", "turn", "add"])
 }
 

@@ -53,7 +53,11 @@ pub fn is_state_question(words: &Words) -> bool {
         || words.has_phrase("what key are we")
         || words.has_phrase("are at")
         || words.has_any(&["how", "what", "whats", "what's"])
-            && matches!(words.at(words.len().saturating_sub(1)), "set" | "at")
+            && (matches!(words.at(words.len().saturating_sub(1)), "set" | "at")
+                // "What's the reverb set to?", "what key is the autotune set to".
+                || words.len() >= 2
+                    && words.at(words.len() - 1) == "to"
+                    && words.at(words.len() - 2) == "set")
         // "What is the retune speed now?": a value asked for, not advice.
         // "Where's my reverb at?", "is the tuning on at the moment?".
         || words.has_any(&["where", "wheres", "where's"])
@@ -70,6 +74,11 @@ pub fn is_state_question(words: &Words) -> bool {
             && words.has_any(&["on", "off", "active", "enabled"])
             && words.has_any(CONTROL_NAMES)
             && !words.has_any(&["too", "should"])
+        // "How much verb have I got on?", "how much reverb is on me?".
+        || words.has_phrase("how much")
+            && words.has_any(CONTROL_NAMES)
+            && words.has_any(&["on", "got", "using", "applied"])
+            && !words.has_any(&["should", "would", "more", "less", "need", "want"])
         // "Remind me the bpm and key of the track".
         || words.has_phrase("remind me") && !words.has_phrase("remind me to")
         || words.has_any(&["what", "whats", "what's", "which", "how"])
@@ -79,6 +88,20 @@ pub fn is_state_question(words: &Words) -> bool {
             && !words.has_any(&["should", "do", "can", "could", "next"])
             // "Reverb to half of what it is now" is an order, not a question.
             && !words.has_phrase("of what")
+}
+
+/// "Backing level?", "retune speed?": a control named with a question mark and nothing
+/// else asks where it is.
+pub fn asks_bare_control(text: &str, words: &Words) -> bool {
+    const SETTING: [&str; 6] = ["level", "speed", "amount", "time", "volume", "gain"];
+    text.trim_end().ends_with('?')
+        && words.len() <= 3
+        && words.has_any(CONTROL_NAMES)
+        && words.words.iter().all(|w| {
+            CONTROL_NAMES.contains(&w.text.as_str())
+                || SETTING.contains(&w.text.as_str())
+                || matches!(w.text.as_str(), "the" | "my" | "retune")
+        })
 }
 
 /// Whether the request asks to start over with a clean voice.

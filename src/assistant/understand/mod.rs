@@ -114,7 +114,8 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if let Some(call) = listen::read(&words) {
         return Decision::Calls(vec![call]);
     }
-    if meta::is_state_question(&words) && !classify::is_undo(&words) {
+    let state_asked = meta::is_state_question(&words) || meta::asks_bare_control(text, &words);
+    if state_asked && !classify::is_undo(&words) {
         return Decision::Calls(vec![ToolCall::new(ToolName::GetState, json!({}))]);
     }
     if meta::is_reset_all(&words) {

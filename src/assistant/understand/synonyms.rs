@@ -139,6 +139,10 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("whispered", "whisper"),
     ("whispering", "whisper"),
     ("compressing", "compress"),
+    // Question words as typed in a hurry.
+    ("wich", "which"),
+    ("wat", "what"),
+    ("wut", "what"),
     // Words of the singer's first language mixed into a request ("weniger Hall bitte", "sin
     // reverb por favor", "sube un poco la base"): only words with no English meaning that
     // could be read instead.
