@@ -194,7 +194,13 @@ fn bypass(words: &Words, args: &mut Map<String, Value>) {
     if words.has("unbypass") || words.has("engage") || words.has_phrase("out of bypass") {
         args.insert("bypass".into(), json!(false));
     } else if words.has("bypass") {
-        let off = words.has_any(&["off", "disable", "stop", "remove", "un"]);
+        // "Don't bypass it anymore", "not bypass please, I want to hear the effect".
+        let negated = words
+            .find_any(&["bypass"])
+            .is_some_and(|i| (i.saturating_sub(2)..i).any(|k| {
+                matches!(words.at(k), "don't" | "dont" | "not" | "no" | "stop" | "never")
+            }));
+        let off = negated || words.has_any(&["off", "disable", "stop", "remove", "un"]);
         args.insert("bypass".into(), json!(!off));
     } else if words.has_any(&["effects", "effect", "plugin"]) && words.has("back") {
         args.insert("bypass".into(), json!(false));

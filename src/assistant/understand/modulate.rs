@@ -580,7 +580,15 @@ fn dry(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
 
 /// The dry/wet mix: "50% wet", "blend some untouched voice back in".
 fn mix(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
-    let Some(i) = words.find_any(&["mix", "wet", "blend"]) else {
+    // "A bit of my raw voice under the effects": the untouched voice named is the mix.
+    let raw_voice = (0..words.len()).find(|&i| {
+        matches!(
+            words.at(i),
+            "raw" | "untouched" | "unprocessed" | "untreated" | "natural" | "real"
+        ) && matches!(words.at(i + 1), "voice" | "vocal" | "signal" | "sound")
+            && words.has_any(&["under", "underneath", "behind", "with", "in", "back"])
+    });
+    let Some(i) = words.find_any(&["mix", "wet", "blend"]).or(raw_voice) else {
         return;
     };
     let now = ctx.state.number("mod_mix");
@@ -599,10 +607,21 @@ fn mix(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         "untreated",
         "unprocessed",
     ]);
+    // "Too processed", "mix knob back a bit": less of the effect.
+    let too_wet = ["too processed", "too wet", "over processed", "too much effect"]
+        .iter()
+        .any(|p| words.has_phrase(p))
+        || words.has("overprocessed");
+    let m = match m {
+        Move::Level(_) if too_wet || words.has("back") => Move::Down(size(&words.texts())),
+        other => other,
+    };
+    // "Not fully wet, blend some dry in".
+    let fully = words.has("fully") && !words.has_phrase("not fully");
     let v = match m {
         Move::Set(v) => Some(v),
-        Move::Max => Some(1.0),
-        _ if words.has("fully") => Some(1.0),
+        Move::Max if !dry => Some(1.0),
+        _ if fully && !dry => Some(1.0),
         Move::Up(s) | Move::Down(s) if dry => Some(apply_fraction(Move::Down(s), now, steps)),
         Move::Level(_) if dry => Some(apply_fraction(Move::Down(Size::Normal), now, steps)),
         Move::Up(_) | Move::Down(_) | Move::By(_) | Move::Times(_) => {

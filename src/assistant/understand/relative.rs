@@ -127,6 +127,7 @@ const EASING: &[&str] = &[
     "not as",
     "not too",
     "not that",
+    "not this",
     "bit much",
     "little much",
     "tad much",

@@ -196,9 +196,19 @@ fn negated_tuning(words: &Words) -> bool {
         "tuner",
         "autotuner",
     ];
-    (0..words.len())
-        .filter(|&i| matches!(words.at(i), "no" | "without" | "zero" | "none"))
-        .any(|i| (i + 1..=i + 3).any(|k| TUNING.contains(&words.at(k))))
+    // "Don't correct my pitch at all", "don't tune me": a negated order to tune.
+    let negated_verb = (0..words.len())
+        .filter(|&i| matches!(words.at(i), "don't" | "dont" | "not" | "never"))
+        .any(|i| matches!(words.at(i + 1), "correct" | "tune" | "autotune" | "fix"))
+        && !words.has_any(&["vibrato", "humanize", "retune", "amount"]);
+    // "Tuning no more please".
+    let no_more_after = (1..words.len())
+        .any(|i| TUNING.contains(&words.at(i - 1)) && words.at(i) == "no" && words.at(i + 1) == "more");
+    negated_verb
+        || no_more_after
+        || (0..words.len())
+            .filter(|&i| matches!(words.at(i), "no" | "without" | "zero" | "none"))
+            .any(|i| (i + 1..=i + 3).any(|k| TUNING.contains(&words.at(k))))
 }
 
 /// Tuning switched on (`Some(true)`) or off (`Some(false)`).
@@ -326,9 +336,11 @@ fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         let percent = words.has_any(&["%", "percent"]);
         let more = words.has_any(&[
             "more", "harder", "double", "less", "weaker", "stronger", "down", "reduce", "lower",
-        ]) || ["dial back", "not so", "too much", "ease off", "back off"]
+        ]) || ["dial back", "not so", "not this", "too much", "ease off", "back off"]
             .iter()
-            .any(|p| words.has_phrase(p));
+            .any(|p| words.has_phrase(p))
+            // "Pull the pitch correction back a little", "ease the tuning amount".
+            || words.has_any(&["ease", "pull", "dial", "tame"]) && words.has_any(&["back", "off", "down"]);
         let other = words.has_any(&["humanize", "humanise", "vibrato", "retune"]);
         (!other && (percent || more))
             .then(|| words.find_any(&["correction", "autotune", "tuning", "tune"]))
