@@ -93,7 +93,11 @@ fn asks_pitch(words: &Words) -> bool {
         || words.has_any(&["sharp", "flat", "accurate", "pitching", "miss", "off", "on"])
             && words.has_any(&["was", "were", "did", "how", "what", "which"])
         // "Am I singing sharp?"
-        || words.has_any(&["sharp", "flat"]) && words.at(0) == "am";
+        || words.has_any(&["sharp", "flat"]) && words.at(0) == "am"
+        // "Check my pitch", "my pitch was good or no?".
+        || words.has("pitch")
+            && words.has_any(&["check", "rate", "judge", "was", "were"])
+            && words.has_any(&["my", "i"]);
     let how_was = (words.has_phrase("how was") || words.has_phrase("how did"))
         && words.has_any(&["pitch", "take", "that", "do", "pitching"]);
     // "How much reverb is on me currently?" asks for a setting, not a pitch report.

@@ -37,10 +37,12 @@ pub fn is_state_question(words: &Words) -> bool {
         "values",
         "value",
         "params",
+        "knobs",
+        "dials",
     ]);
     let ask = words.has_any(&[
         "what", "show", "current", "list", "tell", "whats", "what's", "dump", "check", "see",
-        "read", "give",
+        "read", "give", "say",
     ]);
     // "Compression: half of the current value" is an order about that value.
     let multiple = words.has_any(&["half", "halve", "double", "twice"]);

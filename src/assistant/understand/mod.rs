@@ -83,6 +83,9 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if words.is_empty() {
         return Decision::Pass;
     }
+    if let Some(calls) = question_then_orders(text, ctx) {
+        return Decision::Calls(calls);
+    }
     if intent::asks(text, &words) {
         if let Some(call) = intent::read(text, &words) {
             let mut calls = vec![call];
@@ -160,6 +163,40 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         }
     }
     unread(&words)
+}
+
+/// "What does spread do? Put it at 80 %", "what's my retune speed right now? and make it 10 ms
+/// faster": a question followed by orders is read as two requests, the question's calls (a
+/// look at the settings, a listen) first; a question only answered in words gives none.
+/// `None` when there is no such question or the rest orders nothing.
+fn question_then_orders(text: &str, ctx: &Context) -> Option<Vec<ToolCall>> {
+    let cut = text
+        .find('?')
+        .map(|i| (i, 1))
+        .or_else(|| text.find("...").map(|i| (i, 3)))?;
+    let (question, rest) = (&text[..cut.0], &text[cut.0 + cut.1..]);
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '?' || c == '.');
+    // A real question ("what...", "is...", "my pitch was good?"), not a request phrased as
+    // one ("can you do something in D-flat? smooth, late night") or a topic ("song title
+    // ideas? theme is insomnia"), which the rest describes.
+    let asked = Words::new(question);
+    let real = matches!(
+        asked.at(0),
+        "what" | "whats" | "what's" | "how" | "hows" | "which" | "where" | "wheres" | "why"
+            | "when" | "does" | "do" | "is" | "are" | "was" | "were" | "did" | "am"
+    ) || asked.has_any(&["was", "were"]) && !asked.has_any(&["can", "could", "would"]);
+    if rest.trim().is_empty() || !real {
+        return None;
+    }
+    let Decision::Calls(orders) = decide(rest, ctx) else {
+        return None;
+    };
+    let mut calls = match decide(&format!("{question}?"), ctx) {
+        Decision::Calls(asked) => asked,
+        _ => Vec::new(),
+    };
+    calls.extend(orders);
+    Some(calls)
 }
 
 /// Proposals are made only from examples at least this close (cosine of IDF-weighted words):
@@ -331,6 +368,7 @@ fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
         // intent") gives context, not an order of its own.
         let asking = is_question(&c) && !is_order(&c);
         let t = own_topic(&c)
+            .or_else(|| harmony_referred_to(&c, previous))
             .or_else(|| classify::topic(&c, facts, previous, ctx))
             .filter(|_| !asking);
         let t = asked_topic(&c).or(t);
@@ -379,6 +417,20 @@ fn own_topic(words: &Words) -> Option<Topic> {
     } else {
         None
     }
+}
+
+/// "Three harmonies, wide, and keep them a little quieter": a level or width said of "them"
+/// right after the harmony voices is theirs.
+fn harmony_referred_to(words: &Words, previous: Option<Topic>) -> Option<Topic> {
+    let pronoun = words.has_any(&["them", "they", "those", "em"]);
+    let level = words.has_any(&[
+        "quieter", "louder", "quiet", "loud", "softer", "down", "up", "lower", "level", "volume",
+        "wider", "narrower", "under",
+    ]);
+    let other = words.has_any(&[
+        "voice", "vocal", "me", "my", "myself", "output", "backing", "beat", "track", "music",
+    ]);
+    (previous == Some(Topic::Harmony) && pronoun && level && !other).then_some(Topic::Harmony)
 }
 
 /// The topic of a clause that asks the assistant to listen, show the settings or find
