@@ -118,7 +118,7 @@ impl Group {
 }
 
 /// Whether a word names a control a complaint can be about.
-fn names_control(word: &str) -> bool {
+pub(super) fn names_control(word: &str) -> bool {
     super::relative::CONTROLS.contains(&word)
         || word.starts_with("compress")
         || matches!(

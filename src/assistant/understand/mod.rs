@@ -188,8 +188,19 @@ fn question_then_orders(text: &str, ctx: &Context) -> Option<Vec<ToolCall>> {
     if rest.trim().is_empty() || !real {
         return None;
     }
-    let Decision::Calls(orders) = decide(rest, ctx) else {
-        return None;
+    // "What does spread do? Put it at 80 %": the "it" is the control the question named.
+    let named: Vec<&str> = asked
+        .texts()
+        .into_iter()
+        .filter(|w| clauses::names_control(w) || matches!(*w, "spread" | "width"))
+        .collect();
+    let orders = match decide(rest, ctx) {
+        Decision::Calls(orders) => orders,
+        _ if !named.is_empty() => match decide(&format!("{} {rest}", named.join(" ")), ctx) {
+            Decision::Calls(orders) => orders,
+            _ => return None,
+        },
+        _ => return None,
     };
     let mut calls = match decide(&format!("{question}?"), ctx) {
         Decision::Calls(asked) => asked,
