@@ -87,7 +87,7 @@ impl Reverb {
         }
         let left = 0.5 * (a + c);
         let right = 0.5 * (b + d);
-        self.tail_energy = 0.9995 * self.tail_energy + left * left + x * x;
+        self.tail_energy = 0.9995 * self.tail_energy + (left * left + x * x);
         (left, right)
     }
 
@@ -201,17 +201,23 @@ impl Reverb {
         if !(all_finite(line_a) && all_finite(line_b) && all_finite(line_c) && all_finite(line_d)) {
             return false;
         }
-        let mut tail_energy = *energy;
-        for (&l, &x) in left.iter().zip(send) {
-            tail_energy = 0.9995 * tail_energy + l * l + x * x;
-        }
-        *state = damping;
-        *energy = tail_energy;
         for (line, (values, position)) in
             lines.iter_mut().zip(slots.iter().zip(positions.iter_mut()))
         {
             *position = write_ring(line, *position, &values[..frames]);
         }
+        // The powers as whole vectors (in line a's scratch, now written back), then the
+        // recursion alone.
+        let powers = &mut slots[0][..frames];
+        for ((power, &l), &x) in powers.iter_mut().zip(left.iter()).zip(send) {
+            *power = l * l + x * x;
+        }
+        let mut tail_energy = *energy;
+        for &power in powers.iter() {
+            tail_energy = 0.9995 * tail_energy + power;
+        }
+        *state = damping;
+        *energy = tail_energy;
         true
     }
 }
