@@ -270,7 +270,11 @@ fn interpolate_gathered(
         // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
         done = unsafe { interpolate_eights_avx2(copy, first, wholes, out) };
     }
-    for (x, &whole) in out.iter_mut().zip(wholes).skip(done) {
+    let (out, wholes) = (
+        out.get_mut(done..).unwrap_or_default(),
+        wholes.get(done..).unwrap_or_default(),
+    );
+    for (x, &whole) in out.iter_mut().zip(wholes) {
         let i = whole.wrapping_sub(first) as usize & MASK;
         let (a, b) = (copy[i], copy[(i + 1) & MASK]);
         *x = a + (b - a) * *x;
