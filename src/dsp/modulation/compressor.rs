@@ -29,6 +29,11 @@ pub struct Compressor {
     decay: [f32; PERIOD],
     /// Samples of the current control period already done (0: the next sample starts one).
     phase: u32,
+    /// An envelope below this is under the threshold for certain (a thousandth of an octave
+    /// below it, far more than `fast_math::log2`'s error), and `makeup_gain` is the curve's
+    /// value there: the curve's logarithm and power are skipped while the voice is quiet.
+    quiet_below: f32,
+    makeup_gain: f32,
 }
 
 /// Samples between gain-curve evaluations.
@@ -51,6 +56,8 @@ impl Default for Compressor {
             start_gain: 1.0,
             decay: [0.0; PERIOD],
             phase: 0,
+            quiet_below: 0.0,
+            makeup_gain: 1.0,
         }
     }
 }
@@ -84,6 +91,9 @@ impl Compressor {
         self.threshold_db = -12.0 - 24.0 * amount;
         self.ratio = 1.0 + 5.0 * amount;
         self.makeup_db = 0.5 * (-self.threshold_db) * (1.0 - 1.0 / self.ratio) * amount;
+        self.quiet_below = fast_math::exp2(self.threshold_db / DB_PER_OCTAVE - 1.0e-3);
+        // Exactly what `gain_curve` works out with no reduction (`makeup_db - 0.0`).
+        self.makeup_gain = fast_math::exp2(self.makeup_db / DB_PER_OCTAVE);
     }
 
     /// Compresses one sample.
@@ -148,6 +158,9 @@ impl Compressor {
     /// a dB of the library's log10 and powf, at a tenth of their cost).
     #[inline(always)]
     fn gain_curve(&self) -> f32 {
+        if self.envelope + 1.0e-9 < self.quiet_below {
+            return self.makeup_gain;
+        }
         let level_db = DB_PER_OCTAVE * fast_math::log2(self.envelope + 1.0e-9);
         let over = level_db - self.threshold_db;
         let reduction_db = if over > 0.0 {
