@@ -295,7 +295,10 @@ fn damp_by_fours(state: [f32; 4], coefficient: f32, lines: [&mut [f32]; 4]) -> (
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn fours(line: &mut [f32], frames: usize) -> &mut [[f32; 4]] {
-    line.get_mut(..frames).unwrap_or_default().as_chunks_mut::<4>().0
+    line.get_mut(..frames)
+        .unwrap_or_default()
+        .as_chunks_mut::<4>()
+        .0
 }
 
 /// Four rows of four floats as four columns (the classic four unpacks and four moves).

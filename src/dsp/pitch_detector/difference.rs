@@ -128,7 +128,9 @@ fn correlate_lags<const N: usize>(
             .zip(shifted(j + 2).iter().zip(shifted(j + 3)))
     };
     if let [l0, l1, l2, l3, l4, l5, l6, l7] = &mut lanes[..] {
-        for ((x, ((y0, y1), (y2, y3))), ((y4, y5), (y6, y7))) in chunks.iter().zip(four(0)).zip(four(4)) {
+        for ((x, ((y0, y1), (y2, y3))), ((y4, y5), (y6, y7))) in
+            chunks.iter().zip(four(0)).zip(four(4))
+        {
             product(l0, x, y0);
             product(l1, x, y1);
             product(l2, x, y2);

@@ -201,14 +201,23 @@ fn add_checked_blocks_avx2(lanes: &mut [f32; LANES], a: &[f32], b: &[f32], bound
     };
     // SAFETY (all four): arrays of eight (four) floats and 256-bit (128-bit) vectors have the
     // same size, and every bit pattern is valid for both; by value, no pointer reads.
-    let vector = |lanes: &[f32; LANES]| unsafe { std::mem::transmute::<[f32; LANES], __m256>(*lanes) };
+    let vector =
+        |lanes: &[f32; LANES]| unsafe { std::mem::transmute::<[f32; LANES], __m256>(*lanes) };
     let array = |v: __m256| unsafe { std::mem::transmute::<__m256, [f32; LANES]>(v) };
     let quarter = |v: __m128| unsafe { std::mem::transmute::<__m128, [f32; 4]>(v) };
     let limit = bound * (1.0 + ROUNDING_MARGIN);
     let mut sums = vector(lanes);
-    let (blocks_a, blocks_b) = (a.as_chunks::<CHECK_EVERY>().0, b.as_chunks::<CHECK_EVERY>().0);
+    let (blocks_a, blocks_b) = (
+        a.as_chunks::<CHECK_EVERY>().0,
+        b.as_chunks::<CHECK_EVERY>().0,
+    );
     for (x, y) in blocks_a.iter().zip(blocks_b) {
-        for (x, y) in x.as_chunks::<LANES>().0.iter().zip(y.as_chunks::<LANES>().0) {
+        for (x, y) in x
+            .as_chunks::<LANES>()
+            .0
+            .iter()
+            .zip(y.as_chunks::<LANES>().0)
+        {
             let d = _mm256_sub_ps(vector(x), vector(y));
             sums = _mm256_add_ps(sums, _mm256_mul_ps(d, d));
         }

@@ -294,8 +294,8 @@ fn interpolate_eights_avx2(
     out: &mut [f32],
 ) -> usize {
     use std::arch::x86_64::{
-        __m256, __m256i, _mm256_add_epi32, _mm256_add_ps, _mm256_and_si256,
-        _mm256_i32gather_ps, _mm256_mul_ps, _mm256_set1_epi32, _mm256_sub_epi32, _mm256_sub_ps,
+        __m256, __m256i, _mm256_add_epi32, _mm256_add_ps, _mm256_and_si256, _mm256_i32gather_ps,
+        _mm256_mul_ps, _mm256_set1_epi32, _mm256_sub_epi32, _mm256_sub_ps,
     };
     const MASK: i32 = GATHER_SPAN as i32 - 1;
     let (mask, one, first) = (
