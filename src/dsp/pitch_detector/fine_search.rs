@@ -141,6 +141,26 @@ impl<'a> LagSearch<'a> {
         best
     }
 
+    /// Sums the whole checks of `a` against `b` into `lanes` from the AVX2 build where the CPU
+    /// has it: `Some(true)` if it did, `Some(false)` if the portable loop is to, `None` once
+    /// past `bound`.
+    #[inline(always)]
+    fn wide_blocks(
+        &self,
+        lanes: &mut [f32; LANES],
+        a: &[f32],
+        b: &[f32],
+        bound: f32,
+    ) -> Option<bool> {
+        #[cfg(target_arch = "x86_64")]
+        if self.wide {
+            // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
+            return unsafe { add_checked_blocks_avx2(lanes, a, b, bound) }.then_some(true);
+        }
+        let _ = (lanes, a, b, bound);
+        Some(false)
+    }
+
     /// The squared difference at `lag`, or `None` once the running sum exceeds `bound`. Summed
     /// in eight independent lanes so the compiler vectorises it (a single running float sum
     /// cannot be reordered); the same lanes whether or not a bound is given.
@@ -155,15 +175,7 @@ impl<'a> LagSearch<'a> {
         let blocks_a = a.chunks_exact(CHECK_EVERY);
         let blocks_b = b.chunks_exact(CHECK_EVERY);
         let (rest_a, rest_b) = (blocks_a.remainder(), blocks_b.remainder());
-        let mut blocks_done = false;
-        #[cfg(target_arch = "x86_64")]
-        if self.wide {
-            // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
-            if !unsafe { add_checked_blocks_avx2(&mut lanes, a, b, bound) } {
-                return None;
-            }
-            blocks_done = true;
-        }
+        let blocks_done = self.wide_blocks(&mut lanes, a, b, bound)?;
         let portable_blocks = blocks_a.zip(blocks_b).take_while(|_| !blocks_done);
         for (x, y) in portable_blocks {
             add_squared_differences(&mut lanes, x, y);

@@ -264,12 +264,16 @@ fn interpolate_gathered(
     } else {
         inputs_used.fill(0.0);
     }
-    let (copy, mut done) = (&inputs.inputs, 0);
+    let copy = &inputs.inputs;
     #[cfg(target_arch = "x86_64")]
-    if inputs.wide {
+    let done = if inputs.wide {
         // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
-        done = unsafe { interpolate_eights_avx2(copy, first, wholes, out) };
-    }
+        unsafe { interpolate_eights_avx2(copy, first, wholes, out) }
+    } else {
+        0
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = 0;
     let (out, wholes) = (
         out.get_mut(done..).unwrap_or_default(),
         wholes.get(done..).unwrap_or_default(),
