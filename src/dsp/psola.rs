@@ -109,7 +109,7 @@ impl Default for PsolaVoice {
             level: LevelMatch::default(),
             dc: DcBlocker::default(),
             wide: false,
-            gathered: [0.0; grain::GATHER_SPAN],
+            gathered: GatherScratch::default(),
         }
     }
 }
@@ -198,6 +198,7 @@ impl PsolaVoice {
         self.dc.prepare(sample_rate);
         self.level.prepare(sample_rate);
         self.wide = super::wide::available();
+        self.gathered.wide = self.wide;
         self.clear();
     }
 

@@ -10,6 +10,9 @@ use super::one_pole;
 /// Breath's noise seed: fixed, so a cleared chain repeats its output exactly.
 const BREATH_SEED: u32 = 0x5eed_0002;
 
+/// Samples `Breath::process_block` keeps envelopes of at once (its stack scratch).
+const STRETCH: usize = 256;
+
 /// Aspiration noise, band-limited to where breath lives and following the voice's envelope.
 pub struct Breath {
     /// White noise through a high-pass then a low-pass (the band where breath lives).
@@ -64,7 +67,8 @@ impl Breath {
     }
 
     /// `process` on each sample of `voice`, the breath noise written to `out` (the same
-    /// numbers): the noise read as a copy, then the envelope as one loop.
+    /// numbers): the noise read as a copy, the envelope as one loop (the recursion alone),
+    /// then the noise scaled by it as whole vectors, a stretch at a time.
     #[inline(always)]
     pub fn process_block(&mut self, voice: &[f32], out: &mut [f32]) {
         let frames = voice.len().min(out.len());
@@ -72,9 +76,16 @@ impl Breath {
         self.noise.fill(out);
         let (attack, release) = (self.attack, self.release);
         let mut envelope = self.envelope;
-        for (n, &x) in out.iter_mut().zip(voice) {
-            envelope = follow(envelope, x, attack, release);
-            *n = *n * envelope * 2.0;
+        let mut envelopes = [0.0f32; STRETCH];
+        for (voice, out) in voice.chunks(STRETCH).zip(out.chunks_mut(STRETCH)) {
+            let envelopes = &mut envelopes[..voice.len()];
+            for (e, &x) in envelopes.iter_mut().zip(voice) {
+                envelope = follow(envelope, x, attack, release);
+                *e = envelope;
+            }
+            for (n, &e) in out.iter_mut().zip(envelopes.iter()) {
+                *n = *n * e * 2.0;
+            }
         }
         self.envelope = envelope;
     }

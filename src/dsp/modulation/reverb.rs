@@ -87,7 +87,7 @@ impl Reverb {
         }
         let left = 0.5 * (a + c);
         let right = 0.5 * (b + d);
-        self.tail_energy = 0.9995 * self.tail_energy + left * left + x * x;
+        self.tail_energy = 0.9995 * self.tail_energy + (left * left + x * x);
         (left, right)
     }
 
@@ -201,32 +201,57 @@ impl Reverb {
         if !(all_finite(line_a) && all_finite(line_b) && all_finite(line_c) && all_finite(line_d)) {
             return false;
         }
-        let mut tail_energy = *energy;
-        for (&l, &x) in left.iter().zip(send) {
-            tail_energy = 0.9995 * tail_energy + l * l + x * x;
-        }
-        *state = damping;
-        *energy = tail_energy;
         for (line, (values, position)) in
             lines.iter_mut().zip(slots.iter().zip(positions.iter_mut()))
         {
             *position = write_ring(line, *position, &values[..frames]);
         }
+        // The powers as whole vectors (in line a's scratch, now written back), then the
+        // recursion alone.
+        let powers = &mut slots[0][..frames];
+        for ((power, &l), &x) in powers.iter_mut().zip(left.iter()).zip(send) {
+            *power = l * l + x * x;
+        }
+        let mut tail_energy = *energy;
+        // Four steps per turn of the loop (the same steps in the same order).
+        let fours = powers.chunks_exact(4);
+        let rest = fours.remainder();
+        for four in fours {
+            for &power in four {
+                tail_energy = 0.9995 * tail_energy + power;
+            }
+        }
+        for &power in rest {
+            tail_energy = 0.9995 * tail_energy + power;
+        }
+        *state = damping;
+        *energy = tail_energy;
         true
     }
 }
 
 /// The four lines' damping filters (one-pole low-passes from `state`) run in place over their
-/// delayed samples, the four recursions interleaved sample by sample; returns the final state.
+/// delayed samples, the four recursions side by side (one vector of four lanes, one per
+/// line); returns the final state. On x86-64 four samples of each line at a time are turned
+/// into four samples of the four lines by a 4x4 transpose (and back), instead of moving each
+/// value into its lane alone: the same operations per line, so the same numbers.
 #[inline(always)]
 fn damp(mut state: [f32; 4], coefficient: f32, lines: [&mut [f32]; 4]) -> [f32; 4] {
     let [a, b, c, d] = lines;
     let frames = a.len().min(b.len()).min(c.len()).min(d.len());
-    for (((a, b), c), d) in a[..frames]
+    #[cfg(target_arch = "x86_64")]
+    let done = {
+        let done;
+        (state, done) = damp_by_fours(state, coefficient, [&mut *a, &mut *b, &mut *c, &mut *d]);
+        done
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = 0;
+    for (((a, b), c), d) in a[done..frames]
         .iter_mut()
-        .zip(b[..frames].iter_mut())
-        .zip(c[..frames].iter_mut())
-        .zip(d[..frames].iter_mut())
+        .zip(b[done..frames].iter_mut())
+        .zip(c[done..frames].iter_mut())
+        .zip(d[done..frames].iter_mut())
     {
         let delayed = [*a, *b, *c, *d];
         for i in 0..4 {
@@ -235,6 +260,79 @@ fn damp(mut state: [f32; 4], coefficient: f32, lines: [&mut [f32]; 4]) -> [f32; 
         [*a, *b, *c, *d] = state;
     }
     state
+}
+
+/// `damp` over the whole groups of four samples, in 128-bit vectors (SSE: baseline on
+/// x86-64); returns the state and how many samples it did.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn damp_by_fours(state: [f32; 4], coefficient: f32, lines: [&mut [f32]; 4]) -> ([f32; 4], usize) {
+    use std::arch::x86_64::{_mm_add_ps, _mm_mul_ps, _mm_set1_ps, _mm_sub_ps};
+    let [a, b, c, d] = lines;
+    let frames = a.len().min(b.len()).min(c.len()).min(d.len()) / 4 * 4;
+    let groups = fours(a, frames)
+        .iter_mut()
+        .zip(fours(b, frames).iter_mut())
+        .zip(fours(c, frames).iter_mut().zip(fours(d, frames).iter_mut()));
+    // SAFETY: the intrinsics need SSE, part of every x86-64 CPU (the target's baseline).
+    let state = unsafe {
+        let (mut s, k) = (vector(state), _mm_set1_ps(coefficient));
+        for ((a, b), (c, d)) in groups {
+            let mut samples = transpose([vector(*a), vector(*b), vector(*c), vector(*d)]);
+            for sample in samples.iter_mut() {
+                s = _mm_add_ps(s, _mm_mul_ps(k, _mm_sub_ps(*sample, s)));
+                *sample = s;
+            }
+            let [ra, rb, rc, rd] = transpose(samples);
+            (*a, *b, *c, *d) = (lanes(ra), lanes(rb), lanes(rc), lanes(rd));
+        }
+        lanes(s)
+    };
+    (state, frames)
+}
+
+/// The first `frames` samples of `line` (a multiple of four) as groups of four.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn fours(line: &mut [f32], frames: usize) -> &mut [[f32; 4]] {
+    line.get_mut(..frames)
+        .unwrap_or_default()
+        .as_chunks_mut::<4>()
+        .0
+}
+
+/// Four rows of four floats as four columns (the classic four unpacks and four moves).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn transpose([r0, r1, r2, r3]: [std::arch::x86_64::__m128; 4]) -> [std::arch::x86_64::__m128; 4] {
+    use std::arch::x86_64::{_mm_movehl_ps, _mm_movelh_ps, _mm_unpackhi_ps, _mm_unpacklo_ps};
+    // SAFETY: as in `damp_by_fours` (SSE is baseline on x86-64).
+    unsafe {
+        let (t0, t1) = (_mm_unpacklo_ps(r0, r1), _mm_unpacklo_ps(r2, r3));
+        let (t2, t3) = (_mm_unpackhi_ps(r0, r1), _mm_unpackhi_ps(r2, r3));
+        [
+            _mm_movelh_ps(t0, t1),
+            _mm_movehl_ps(t1, t0),
+            _mm_movelh_ps(t2, t3),
+            _mm_movehl_ps(t3, t2),
+        ]
+    }
+}
+
+/// Four floats as one vector, by value (no pointer read).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn vector(lanes: [f32; 4]) -> std::arch::x86_64::__m128 {
+    // SAFETY: `[f32; 4]` and `__m128` have the same size, and every bit pattern is valid.
+    unsafe { std::mem::transmute::<[f32; 4], std::arch::x86_64::__m128>(lanes) }
+}
+
+/// One vector as four floats, by value.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn lanes(v: std::arch::x86_64::__m128) -> [f32; 4] {
+    // SAFETY: as in `vector`.
+    unsafe { std::mem::transmute::<std::arch::x86_64::__m128, [f32; 4]>(v) }
 }
 
 /// Whether every value is finite (no early exit, so it runs as whole vectors).

@@ -117,33 +117,33 @@ impl Whisper {
     }
 
     /// Runs the all-pole filter 1/A(z), driven by scaled noise, for `out.len()` (at most `RUN`)
-    /// samples.
+    /// samples: the noise scaled as one vector loop, the recursion with no per-sample test
+    /// (`run_poles`), then one finiteness test for the run. A run that went non-finite is
+    /// replayed from the same past and excitation with the per-sample guard, so the numbers are
+    /// those of the guarded loop either way.
     #[inline(always)]
     fn filter_noise(&mut self, out: &mut [f32]) {
         let length = out.len().min(RUN);
+        let out = &mut out[..length];
         let mut taps = [0.0f32; POLES];
         taps.copy_from_slice(&self.coefficients[1..=POLES]);
         // Uniform noise has variance 1/3: this scale gives the excitation unit variance.
         let scale = self.gain;
-        let wide = self.wide;
         let mut excitation = [0.0f32; RUN];
         let excitation = &mut excitation[..length];
         // The generator's own loop (eight streams side by side), apart from the filter's.
         self.noise.fill(excitation);
-        for (n, (y_out, &noise)) in out[..length].iter_mut().zip(excitation.iter()).enumerate() {
-            let position = RUN - 1 - n;
-            let (newer, past) = self.outputs.split_at_mut(position + 1);
-            let Some(past) = past.first_chunk_mut::<POLES>() else {
-                break;
-            };
-            let mut y = noise * scale * 1.732 - dot_poles(&taps, past, wide);
-            if !y.is_finite() {
-                // A NaN would otherwise ring in the filter forever.
-                *past = [0.0; POLES];
-                y = 0.0;
-            }
-            newer[position] = y;
-            *y_out = y;
+        for e in excitation.iter_mut() {
+            *e = *e * scale * 1.732;
+        }
+        let mut past = [0.0f32; POLES];
+        past.copy_from_slice(&self.outputs[RUN..]);
+        run_poles(&taps, &mut self.outputs, excitation, out, self.wide);
+        let finite = out.iter().fold(true, |finite, y| finite & y.is_finite());
+        if !finite {
+            // Rare (a non-finite voice): the run again from where it started, guarded.
+            self.outputs[RUN..].copy_from_slice(&past);
+            run_poles_guarded(&taps, &mut self.outputs, excitation, out, self.wide);
         }
         // The newest `POLES` outputs become the past of the next run.
         self.outputs
@@ -170,6 +170,86 @@ impl Whisper {
             }
             None => self.gain = 0.0,
         }
+    }
+}
+
+/// The recursion of `Whisper::filter_noise` over `excitation` (at most `RUN` samples), its
+/// outputs written to `out` and, newest first, downwards from `outputs[RUN - 1]` (the past at
+/// `RUN..`): with no test per sample (the caller tests the run). The 256-bit dot product where
+/// `wide` (the CPU has AVX2), chosen once per run, not per sample.
+#[inline(always)]
+fn run_poles(
+    taps: &[f32; POLES],
+    outputs: &mut [f32; RUN + POLES],
+    excitation: &[f32],
+    out: &mut [f32],
+    wide: bool,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if wide {
+        // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
+        unsafe { run_poles_avx2(taps, outputs, excitation, out) };
+        return;
+    }
+    let _ = wide;
+    run_poles_with(taps, outputs, excitation, out, false, dot_poles_portable);
+}
+
+/// `run_poles` compiled with AVX2, its dot product inlined.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn run_poles_avx2(
+    taps: &[f32; POLES],
+    outputs: &mut [f32; RUN + POLES],
+    excitation: &[f32],
+    out: &mut [f32],
+) {
+    run_poles_with(taps, outputs, excitation, out, false, |taps, past| {
+        dot_poles_avx2(taps, past)
+    });
+}
+
+/// `run_poles` with the per-sample guard: a non-finite output clears the past and gives 0
+/// (a NaN would otherwise ring in the filter forever).
+#[cold]
+#[inline(never)]
+fn run_poles_guarded(
+    taps: &[f32; POLES],
+    outputs: &mut [f32; RUN + POLES],
+    excitation: &[f32],
+    out: &mut [f32],
+    wide: bool,
+) {
+    run_poles_with(taps, outputs, excitation, out, true, |taps, past| {
+        dot_poles(taps, past, wide)
+    });
+}
+
+/// The recursion itself, `dot` the predictor's dot product; `GUARDED` as `run_poles_guarded`.
+#[inline(always)]
+fn run_poles_with(
+    taps: &[f32; POLES],
+    outputs: &mut [f32; RUN + POLES],
+    excitation: &[f32],
+    out: &mut [f32],
+    guarded: bool,
+    dot: impl Fn(&[f32; POLES], &[f32; POLES]) -> f32,
+) {
+    let length = excitation.len().min(out.len()).min(RUN);
+    for n in 0..length {
+        let position = RUN - 1 - n;
+        let (newer, past) = outputs.split_at_mut(position + 1);
+        let Some(past) = past.first_chunk_mut::<POLES>() else {
+            break;
+        };
+        let mut y = excitation[n] - dot(taps, past);
+        if guarded && !y.is_finite() {
+            *past = [0.0; POLES];
+            y = 0.0;
+        }
+        newer[position] = y;
+        out[n] = y;
     }
 }
 

@@ -49,8 +49,11 @@ pub(super) fn normalise_differences(
 
 /// Lanes of `correlate_directly`'s sums (two SSE registers, one AVX register).
 const LANES: usize = 8;
-/// Lags summed in one pass over the reference window (each of its chunks loaded once for all).
-const LAGS_AT_ONCE: usize = 4;
+/// Most lags summed in one pass over the reference window (each of its chunks loaded once for
+/// all): eight accumulators and the chunk fill nine of the sixteen vector registers.
+const LAGS_AT_ONCE: usize = 8;
+/// Lags summed in one pass where fewer than `LAGS_AT_ONCE` remain.
+const FEWER_LAGS_AT_ONCE: usize = 4;
 
 wide_or_portable! {
     /// The correlation of the first `w` samples of `segment` with the window `lag` samples later,
@@ -61,55 +64,88 @@ wide_or_portable! {
     portable correlate_directly_portable, wide if wide
 }
 
-/// `correlate_directly`'s work, inlined into each build: `LAGS_AT_ONCE` lags per pass over
-/// the reference window's whole chunks of eight (each loaded once for all of them), the rest of
-/// each lag summed after.
+/// `correlate_directly`'s work, inlined into each build: `LAGS_AT_ONCE` lags (then
+/// `FEWER_LAGS_AT_ONCE`) per pass over the reference window's whole chunks of eight (each
+/// loaded once for all of them), the rest of each lag summed after. Each lag's lanes take the
+/// same products in the same order however many lags share a pass.
 #[inline(always)]
 fn correlate_directly_portable(segment: &[f32], w: usize, out: &mut [f32], _wide: bool) {
     let reference = &segment[..w.min(segment.len())];
     let whole = reference.len() - reference.len() % LANES;
-    for (group, values) in out.chunks_mut(LAGS_AT_ONCE).enumerate() {
-        let first_lag = group * LAGS_AT_ONCE;
-        let fits = first_lag + LAGS_AT_ONCE - 1 + reference.len() <= segment.len();
-        if values.len() == LAGS_AT_ONCE && fits {
-            correlate_four_lags(segment, reference, first_lag, whole, values);
+    let lags = out.len();
+    let fits = |first_lag: usize, count: usize| {
+        first_lag + count <= lags && first_lag + count - 1 + reference.len() <= segment.len()
+    };
+    let mut first_lag = 0;
+    while first_lag < lags {
+        if fits(first_lag, LAGS_AT_ONCE) {
+            let values = &mut out[first_lag..first_lag + LAGS_AT_ONCE];
+            correlate_lags::<LAGS_AT_ONCE>(segment, reference, first_lag, whole, values);
+            first_lag += LAGS_AT_ONCE;
+        } else if fits(first_lag, FEWER_LAGS_AT_ONCE) {
+            let values = &mut out[first_lag..first_lag + FEWER_LAGS_AT_ONCE];
+            correlate_lags::<FEWER_LAGS_AT_ONCE>(segment, reference, first_lag, whole, values);
+            first_lag += FEWER_LAGS_AT_ONCE;
         } else {
+            let values = &mut out[first_lag..(first_lag + FEWER_LAGS_AT_ONCE).min(lags)];
             for (j, value) in values.iter_mut().enumerate() {
                 *value = segment
                     .get(first_lag + j..first_lag + j + reference.len())
                     .map_or(0.0, |lagged| dot(reference, lagged));
             }
+            first_lag += values.len();
         }
     }
 }
 
-/// Lags `first_lag..first_lag + 4` into `out` (the caller checks they fit in `segment`): the
-/// whole chunks of all four in one loop, each lag's tail after.
+/// Lags `first_lag..first_lag + N` into `out` (the caller checks they fit in `segment`): the
+/// whole chunks of all `N` in one loop, each lag's tail after.
 #[inline(always)]
-fn correlate_four_lags(
+fn correlate_lags<const N: usize>(
     segment: &[f32],
     reference: &[f32],
     first_lag: usize,
     whole: usize,
     out: &mut [f32],
 ) {
-    let mut lanes = [[0.0f32; LANES]; LAGS_AT_ONCE];
+    let mut lanes = [[0.0f32; LANES]; N];
+    // The reference's and each lag's whole chunks as zipped slice iterators (no per-read
+    // checks): lags in fours, two fours sharing the reference's loads when `N` is eight.
+    let chunks = reference[..whole].as_chunks::<LANES>().0;
     let shifted = |j: usize| {
-        segment
-            .get(first_lag + j..first_lag + j + whole)
-            .unwrap_or_default()
-            .chunks_exact(LANES)
+        let lagged = segment.get(first_lag + j..first_lag + j + whole);
+        lagged.unwrap_or_default().as_chunks::<LANES>().0
     };
-    let chunks = reference[..whole]
-        .chunks_exact(LANES)
-        .zip(shifted(0).zip(shifted(1)))
-        .zip(shifted(2).zip(shifted(3)));
-    for ((x, (y0, y1)), (y2, y3)) in chunks {
+    let product = |lanes: &mut [f32; LANES], x: &[f32; LANES], y: &[f32; LANES]| {
         for k in 0..LANES {
-            lanes[0][k] += x[k] * y0[k];
-            lanes[1][k] += x[k] * y1[k];
-            lanes[2][k] += x[k] * y2[k];
-            lanes[3][k] += x[k] * y3[k];
+            lanes[k] += x[k] * y[k];
+        }
+    };
+    let four = |j: usize| {
+        shifted(j)
+            .iter()
+            .zip(shifted(j + 1))
+            .zip(shifted(j + 2).iter().zip(shifted(j + 3)))
+    };
+    if let [l0, l1, l2, l3, l4, l5, l6, l7] = &mut lanes[..] {
+        for ((x, ((y0, y1), (y2, y3))), ((y4, y5), (y6, y7))) in
+            chunks.iter().zip(four(0)).zip(four(4))
+        {
+            product(l0, x, y0);
+            product(l1, x, y1);
+            product(l2, x, y2);
+            product(l3, x, y3);
+            product(l4, x, y4);
+            product(l5, x, y5);
+            product(l6, x, y6);
+            product(l7, x, y7);
+        }
+    } else if let [l0, l1, l2, l3] = &mut lanes[..] {
+        for (x, ((y0, y1), (y2, y3))) in chunks.iter().zip(four(0)) {
+            product(l0, x, y0);
+            product(l1, x, y1);
+            product(l2, x, y2);
+            product(l3, x, y3);
         }
     }
     for (j, (value, lanes)) in out.iter_mut().zip(lanes).enumerate() {

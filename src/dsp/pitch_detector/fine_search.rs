@@ -141,6 +141,26 @@ impl<'a> LagSearch<'a> {
         best
     }
 
+    /// Sums the whole checks of `a` against `b` into `lanes` from the AVX2 build where the CPU
+    /// has it: `Some(true)` if it did, `Some(false)` if the portable loop is to, `None` once
+    /// past `bound`.
+    #[inline(always)]
+    fn wide_blocks(
+        &self,
+        lanes: &mut [f32; LANES],
+        a: &[f32],
+        b: &[f32],
+        bound: f32,
+    ) -> Option<bool> {
+        #[cfg(target_arch = "x86_64")]
+        if self.wide {
+            // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
+            return unsafe { add_checked_blocks_avx2(lanes, a, b, bound) }.then_some(true);
+        }
+        let _ = (lanes, a, b, bound);
+        Some(false)
+    }
+
     /// The squared difference at `lag`, or `None` once the running sum exceeds `bound`. Summed
     /// in eight independent lanes so the compiler vectorises it (a single running float sum
     /// cannot be reordered); the same lanes whether or not a bound is given.
@@ -155,7 +175,9 @@ impl<'a> LagSearch<'a> {
         let blocks_a = a.chunks_exact(CHECK_EVERY);
         let blocks_b = b.chunks_exact(CHECK_EVERY);
         let (rest_a, rest_b) = (blocks_a.remainder(), blocks_b.remainder());
-        for (x, y) in blocks_a.zip(blocks_b) {
+        let blocks_done = self.wide_blocks(&mut lanes, a, b, bound)?;
+        let portable_blocks = blocks_a.zip(blocks_b).take_while(|_| !blocks_done);
+        for (x, y) in portable_blocks {
             add_squared_differences(&mut lanes, x, y);
             // Lanes only grow, and so does their sum: past the bound, it stays past. The check
             // adds the two registers' halves first (so the lanes can stay in two registers);
@@ -176,6 +198,52 @@ impl<'a> LagSearch<'a> {
         }
         (sum <= bound).then_some(sum)
     }
+}
+
+/// `difference_below`'s whole checks in one 256-bit vector of lanes (the compiler's own
+/// vectorisation of the portable loop splits it into 64-bit pieces): the same lanes, the same
+/// check (halves, then their sum in order), so the same numbers. False once past `bound`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn add_checked_blocks_avx2(lanes: &mut [f32; LANES], a: &[f32], b: &[f32], bound: f32) -> bool {
+    use std::arch::x86_64::{
+        __m128, __m256, _mm256_add_ps, _mm256_castps256_ps128, _mm256_extractf128_ps,
+        _mm256_mul_ps, _mm256_sub_ps, _mm_add_ps,
+    };
+    // SAFETY (all four): arrays of eight (four) floats and 256-bit (128-bit) vectors have the
+    // same size, and every bit pattern is valid for both; by value, no pointer reads.
+    let vector =
+        |lanes: &[f32; LANES]| unsafe { std::mem::transmute::<[f32; LANES], __m256>(*lanes) };
+    let array = |v: __m256| unsafe { std::mem::transmute::<__m256, [f32; LANES]>(v) };
+    let quarter = |v: __m128| unsafe { std::mem::transmute::<__m128, [f32; 4]>(v) };
+    let limit = bound * (1.0 + ROUNDING_MARGIN);
+    let mut sums = vector(lanes);
+    let (blocks_a, blocks_b) = (
+        a.as_chunks::<CHECK_EVERY>().0,
+        b.as_chunks::<CHECK_EVERY>().0,
+    );
+    for (x, y) in blocks_a.iter().zip(blocks_b) {
+        for (x, y) in x
+            .as_chunks::<LANES>()
+            .0
+            .iter()
+            .zip(y.as_chunks::<LANES>().0)
+        {
+            let d = _mm256_sub_ps(vector(x), vector(y));
+            sums = _mm256_add_ps(sums, _mm256_mul_ps(d, d));
+        }
+        let halves = quarter(_mm_add_ps(
+            _mm256_castps256_ps128(sums),
+            _mm256_extractf128_ps::<1>(sums),
+        ));
+        if ((halves[0] + halves[1]) + halves[2]) + halves[3] > limit {
+            *lanes = array(sums);
+            return false;
+        }
+    }
+    *lanes = array(sums);
+    true
 }
 
 /// Adds the squared differences of `a` and `b` to `lanes`, lane `k` taking the samples `k`

@@ -23,8 +23,23 @@ const PIECE: usize = 128;
 /// grains up to twice real time).
 pub(super) const GATHER_SPAN: usize = 512;
 /// A voice's scratch for the interpolated reads' copies (kept with the voice, so no piece or
-/// grain zeroes its own).
-pub(super) type GatherScratch = [f32; GATHER_SPAN];
+/// grain zeroes its own), and how its reads run.
+#[derive(Clone)]
+pub(super) struct GatherScratch {
+    inputs: [f32; GATHER_SPAN],
+    /// Whether this CPU has AVX2 (`dsp::wide::available`, set by the voice's `prepare`): the
+    /// reads from the copy are then vector gathers, eight samples at a time.
+    pub(super) wide: bool,
+}
+
+impl Default for GatherScratch {
+    fn default() -> Self {
+        Self {
+            inputs: [0.0; GATHER_SPAN],
+            wide: false,
+        }
+    }
+}
 /// Grains reaching this far (output samples either side) whose reads are interpolated have
 /// their mean measured on every second sample (see `windowed_sum`).
 const MEAN_STRIDE_REACH: f64 = 16.0;
@@ -242,18 +257,87 @@ fn interpolate_gathered(
         interpolate_each(source, base, wholes, out);
         return;
     }
-    let inputs_used = &mut inputs[..span as usize];
+    let inputs_used = &mut inputs.inputs[..span as usize];
     let end = base + i64::from(first) + span;
     if end > 0 {
         source.copy_ending_at(end as u64, inputs_used);
     } else {
         inputs_used.fill(0.0);
     }
+    let copy = &inputs.inputs;
+    #[cfg(target_arch = "x86_64")]
+    let done = if inputs.wide {
+        // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
+        unsafe { interpolate_eights_avx2(copy, first, wholes, out) }
+    } else {
+        0
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = 0;
+    let (out, wholes) = (
+        out.get_mut(done..).unwrap_or_default(),
+        wholes.get(done..).unwrap_or_default(),
+    );
     for (x, &whole) in out.iter_mut().zip(wholes) {
         let i = whole.wrapping_sub(first) as usize & MASK;
-        let (a, b) = (inputs[i], inputs[(i + 1) & MASK]);
+        let (a, b) = (copy[i], copy[(i + 1) & MASK]);
         *x = a + (b - a) * *x;
     }
+}
+
+/// `interpolate_gathered`'s reads from the copy for whole groups of eight samples, as AVX2
+/// gathers (the same masked indices and the same arithmetic, no FMA, so the same numbers);
+/// returns how many samples it did (the rest are left to the caller).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn interpolate_eights_avx2(
+    copy: &[f32; GATHER_SPAN],
+    first: i32,
+    wholes: &[i32],
+    out: &mut [f32],
+) -> usize {
+    use std::arch::x86_64::{
+        __m256, __m256i, _mm256_add_epi32, _mm256_add_ps, _mm256_and_si256, _mm256_i32gather_ps,
+        _mm256_mul_ps, _mm256_set1_epi32, _mm256_sub_epi32, _mm256_sub_ps,
+    };
+    const MASK: i32 = GATHER_SPAN as i32 - 1;
+    let (mask, one, first) = (
+        _mm256_set1_epi32(MASK),
+        _mm256_set1_epi32(1),
+        _mm256_set1_epi32(first),
+    );
+    let mut done = 0;
+    for (x, whole) in out.chunks_exact_mut(8).zip(wholes.chunks_exact(8)) {
+        // Eight lanes as vectors by value (as `dot_poles_avx2` loads them: no pointer reads).
+        let (Ok(x_lanes), Ok(whole_lanes)) =
+            (<[f32; 8]>::try_from(&*x), <[i32; 8]>::try_from(whole))
+        else {
+            break;
+        };
+        // SAFETY: arrays of eight 32-bit values and 256-bit vectors have the same size, and
+        // every bit pattern is valid for both.
+        let (fraction, whole) = unsafe {
+            (
+                std::mem::transmute::<[f32; 8], __m256>(x_lanes),
+                std::mem::transmute::<[i32; 8], __m256i>(whole_lanes),
+            )
+        };
+        let i = _mm256_and_si256(_mm256_sub_epi32(whole, first), mask);
+        let j = _mm256_and_si256(_mm256_add_epi32(i, one), mask);
+        // SAFETY: every index is masked to 0..GATHER_SPAN, inside `copy`.
+        let (a, b) = unsafe {
+            (
+                _mm256_i32gather_ps::<4>(copy.as_ptr(), i),
+                _mm256_i32gather_ps::<4>(copy.as_ptr(), j),
+            )
+        };
+        let y = _mm256_add_ps(a, _mm256_mul_ps(_mm256_sub_ps(b, a), fraction));
+        // SAFETY: as above.
+        x.copy_from_slice(&unsafe { std::mem::transmute::<__m256, [f32; 8]>(y) });
+        done += 8;
+    }
+    done
 }
 
 /// `interpolate_gathered` with each sample reading its two inputs from the ring on its own.
