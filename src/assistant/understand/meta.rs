@@ -69,7 +69,7 @@ pub fn is_state_question(words: &Words) -> bool {
             && !words.find_any(&["where", "wheres", "where's"]).is_some_and(|i| {
                 matches!(
                     words.before(i),
-                    "from" | "than" | "under" | "over" | "below" | "above" | "to" | "back"
+                    "from" | "than" | "under" | "over" | "below" | "above" | "to" | "back" | "of"
                 )
             })
         || matches!(words.at(0), "is" | "are")

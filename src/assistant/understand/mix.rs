@@ -247,7 +247,7 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
     let moving = words.has_any(&[
         "up", "down", "louder", "quieter", "softer", "raise", "lower", "boost", "cut", "drop",
         "more", "less", "off", "by", "reduce", "increase", "crank", "under", "below", "above",
-        "over",
+        "over", "higher", "hotter", "extra",
     ]) || from_now;
     let setting = words.has_any(&["to", "at", "set", "on", "in", "put"]) || !moving;
     let sets_to = sets_to(words);

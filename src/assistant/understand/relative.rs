@@ -264,7 +264,10 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let up = up && (!eases || any(&["more"]));
     // "Breathier vocal too": a "too" that ends its clause means "also".
     let too = any(&["too"]) && !too_means_also(words);
-    let down = any(DOWN) || words.has_phrase("too much") || eases || too && !up || lowers;
+    // "Drop the presence a little": with a size, "drop" is a step down (alone it may remove
+    // or start something, which the readers decide).
+    let drops = any(&["drop"]) && size(&win) != Size::Normal;
+    let down = any(DOWN) || words.has_phrase("too much") || eases || too && !up || lowers || drops;
     // "Why not add some": a suggestion, not a negation.
     let why_not = words.has_phrase("why not");
     // "My vibrato is gone, bring a lot of it back": what is missing is given back, so the

@@ -223,12 +223,21 @@ fn ms_step(words: &Words) -> Option<f32> {
         "another",
         "additional",
     ];
+    // "Take the retune time down by 20 ms": the time goes down.
     let shorter = [
         "faster", "quicker", "shorter", "less", "minus", "shave", "off", "snappier",
     ];
-    if near.iter().any(|w| longer.contains(w)) || from_now && words.has_any(&["slow", "slower"]) {
+    // "Down by 20 ms", "up 20 ms": only before the number ("retune 15 ms, humanize up a bit").
+    let way_before = |way: &str| (at.saturating_sub(2)..at).any(|k| words.at(k) == way);
+    if near.iter().any(|w| longer.contains(w))
+        || from_now && words.has_any(&["slow", "slower"])
+        || way_before("up")
+    {
         Some(1.0)
-    } else if near.iter().any(|w| shorter.contains(w)) || from_now && words.has_any(&["faster"]) {
+    } else if near.iter().any(|w| shorter.contains(w))
+        || from_now && words.has_any(&["faster"])
+        || way_before("down")
+    {
         Some(-1.0)
     } else {
         None

@@ -313,7 +313,11 @@ pub fn find_bars(words: &Words) -> Option<u32> {
 /// whether it was written with a sign.
 pub fn decibels(words: &Words) -> Option<(f32, bool)> {
     let i = words.find_any(&["db", "decibels", "decibel"])?;
-    let text = words.before(i);
+    // "2 more dB", "3 extra dB": the number one word before.
+    let text = match words.before(i) {
+        "more" | "extra" | "additional" | "less" | "fewer" if i >= 2 => words.at(i - 2),
+        t => t,
+    };
     let v = number(text)?;
     let minus = i >= 2 && words.at(i - 2) == "minus";
     let signed = minus || text.starts_with(['-', '+']);

@@ -139,6 +139,10 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("whispered", "whisper"),
     ("whispering", "whisper"),
     ("compressing", "compress"),
+    // Spellings of size and multiple words.
+    ("dubble", "double"),
+    ("duble", "double"),
+    ("waay", "way"),
     // Question words as typed in a hurry.
     ("wich", "which"),
     ("wat", "what"),
