@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::normalise::{number, Words};
-use super::relative::{apply_db, size, Move};
+use super::relative::{apply_db, size, Move, Size};
 use super::slots::{bare_level, decibels};
 use super::Context;
 use crate::assistant::tools::{ToolCall, ToolName};
@@ -353,6 +353,12 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
         "covers",
     ]) || words.has("low") && !words.has_phrase("too low")
         || words.has_phrase("too loud")
+        // "The band is a bit loud", "kinda loud": a complaint, not an order to be loud.
+        || ["bit loud", "little loud", "kinda loud", "so loud", "is loud", "very loud", "pretty loud", "quite loud"]
+            .iter()
+            .any(|p| words.has_phrase(p))
+        // "Drop the beat a bit": with a size, "drop" is a level step.
+        || words.has("drop") && size(&texts) != Size::Normal
         || words.has_phrase("too high")
         || quiet && words.has("more");
     if up == down || switched && !words.has_any(&["louder", "quieter", "up", "down"]) {

@@ -145,6 +145,7 @@ const SMALL: &[&str] = &[
 ];
 
 const BIG: &[&str] = &[
+    "big",
     "way",
     "lot",
     "lots",

@@ -35,6 +35,7 @@ pub fn before_split(text: &str) -> String {
     let s = halves(&s);
     let s = plus_joins(&s);
     let s = analytic_comparatives(&s);
+    let s = signed_sizes(&s);
     fractions_of_a_second(&s)
 }
 
@@ -224,6 +225,40 @@ fn fraction_before(text: &str) -> Option<(usize, u32)> {
         .map_or(0, |i| i + 1);
     let num: u32 = text[num_start..slash].parse().ok()?;
     (den > 0 && num <= den).then(|| (num_start, (1000 * num + den / 2) / den))
+}
+
+/// "Reverb -a bit", "comp +a bit", "humanize + a touch": a sign before a size word is the
+/// direction ("a bit less", "a bit more"), not a number.
+fn signed_sizes(text: &str) -> String {
+    const SIZES: [&str; 6] = ["bit", "little", "touch", "tad", "notch", "hair"];
+    let tokens: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 4);
+    let mut i = 0;
+    while i < tokens.len() {
+        // The sign written on the article ("-a") or apart ("- a").
+        let (sign, article_at) = match tokens[i] {
+            "+a" | "-a" => (&tokens[i][..1], i),
+            "+" | "-" if tokens.get(i + 1) == Some(&"a") => (tokens[i], i + 1),
+            _ => ("", i),
+        };
+        let size = tokens.get(article_at + 1).map(|t| {
+            t.trim_end_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        });
+        match size {
+            Some(size) if !sign.is_empty() && SIZES.contains(&size.as_str()) => {
+                let word = tokens[article_at + 1];
+                let way = if sign == "+" { "more" } else { "less" };
+                out.push(format!("a {word} {way}"));
+                i = article_at + 2;
+            }
+            _ => {
+                out.push(tokens[i].to_string());
+                i += 1;
+            }
+        }
+    }
+    out.join(" ")
 }
 
 #[cfg(test)]
