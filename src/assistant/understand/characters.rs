@@ -85,9 +85,14 @@ fn wanted(words: &Words, names: &[&str], high: bool) -> bool {
 /// "I sound like a cartoon", "it sounds like a chipmunk": what the voice is now, a
 /// complaint, unless it is asked for ("can I sound like...", "make me sound like...").
 fn said_of_the_sound_now(words: &Words) -> bool {
-    let describes = ["i sound like", "it sounds like", "sounds like", "i'm sounding like"]
-        .iter()
-        .any(|p| words.has_phrase(p));
+    let describes = [
+        "i sound like",
+        "it sounds like",
+        "sounds like",
+        "i'm sounding like",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
     describes
         && !words.has_any(&[
             "want", "wanna", "make", "can", "could", "let", "should", "would", "need", "please",

@@ -4,12 +4,12 @@
 //! What no rule is sure of is left to the trained scorer (`model`) or a question.
 
 use super::backing::changes_current;
-use super::styles::names_genre;
 use super::mix::{BACKING_NOUNS, HOST_WORDS};
 use super::modulate::names_voice_control;
 use super::normalise::Words;
 use super::score::{Scores, SCORER, VOTE};
 use super::slots::{bare_level, decibels, direction_near, find_key, find_tempo, interval_at};
+use super::styles::names_genre;
 use super::topic_words::{
     voice_character, GROOVE_CUES, MAKE_WORDS, MIX_WORDS, OUTPUT_WORDS, STRONG_TUNE, VOICE_PHRASES,
 };

@@ -75,8 +75,28 @@ pub fn check(mut call: ToolCall, words: &Words, state: &ParamSnapshot) -> Option
     let Some(direction) = direction else {
         return Some(call);
     };
+    // "Don't iron out my vibrato, less tuning": the negation is of the tuning that destroys
+    // the vibrato, so keeping more of it goes with the request's "down".
+    let vibrato_spared = words
+        .find_prefix(&[
+            "iron",
+            "flatten",
+            "kill",
+            "remov",
+            "straighten",
+            "squash",
+            "eras",
+            "wip",
+            "strip",
+            "destroy",
+            "los",
+        ])
+        .is_some();
     let had = call.args.len();
     call.args.retain(|arg, value| {
+        if arg == "vibrato" && vibrato_spared {
+            return true;
+        }
         let Some((_, _, id)) = GUARDED.iter().find(|(t, a, _)| *t == call.tool && a == arg) else {
             return true;
         };

@@ -102,9 +102,24 @@ fn asks_pitch(words: &Words) -> bool {
         && words.has_any(&["pitch", "take", "that", "do", "pitching"]);
     // "How much reverb is on me currently?" asks for a setting, not a pitch report.
     let setting = words.has_any(&[
-        "reverb", "retune", "speed", "compression", "whisper", "breath", "level", "volume",
-        "backing", "amount", "humanize", "vibrato", "robot", "formant", "warmth", "presence",
-        "mix", "output",
+        "reverb",
+        "retune",
+        "speed",
+        "compression",
+        "whisper",
+        "breath",
+        "level",
+        "volume",
+        "backing",
+        "amount",
+        "humanize",
+        "vibrato",
+        "robot",
+        "formant",
+        "warmth",
+        "presence",
+        "mix",
+        "output",
     ]);
     (report || how_was)
         && (singer || words.has_phrase("pitch report") || intonation)

@@ -195,11 +195,14 @@ fn bypass(words: &Words, args: &mut Map<String, Value>) {
         args.insert("bypass".into(), json!(false));
     } else if words.has("bypass") {
         // "Don't bypass it anymore", "not bypass please, I want to hear the effect".
-        let negated = words
-            .find_any(&["bypass"])
-            .is_some_and(|i| (i.saturating_sub(2)..i).any(|k| {
-                matches!(words.at(k), "don't" | "dont" | "not" | "no" | "stop" | "never")
-            }));
+        let negated = words.find_any(&["bypass"]).is_some_and(|i| {
+            (i.saturating_sub(2)..i).any(|k| {
+                matches!(
+                    words.at(k),
+                    "don't" | "dont" | "not" | "no" | "stop" | "never"
+                )
+            })
+        });
         let off = negated || words.has_any(&["off", "disable", "stop", "remove", "un"]);
         args.insert("bypass".into(), json!(!off));
     } else if words.has_any(&["effects", "effect", "plugin"]) && words.has("back") {
@@ -330,9 +333,8 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
             .take_while(|&k| words.at(k) != "over")
             .any(|k| matches!(words.at(k), "myself" | "me" | "voice" | "vocal" | "vocals"))
     });
-    let drowned = cant_hear
-        && voice_unheard
-        && words.has_any(&["myself", "me", "voice", "vocal", "vocals"]);
+    let drowned =
+        cant_hear && voice_unheard && words.has_any(&["myself", "me", "voice", "vocal", "vocals"]);
     if backing && drowned {
         return Some(apply_db(Move::Down(size(&texts)), now).min(now - 6.0));
     }

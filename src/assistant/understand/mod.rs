@@ -40,6 +40,7 @@ pub mod tone;
 pub mod topic_words;
 pub mod tune;
 pub mod vocab;
+pub mod wet_dry;
 
 use serde_json::{json, Map, Value};
 
@@ -182,8 +183,24 @@ fn question_then_orders(text: &str, ctx: &Context) -> Option<Vec<ToolCall>> {
     let asked = Words::new(question);
     let real = matches!(
         asked.at(0),
-        "what" | "whats" | "what's" | "how" | "hows" | "which" | "where" | "wheres" | "why"
-            | "when" | "does" | "do" | "is" | "are" | "was" | "were" | "did" | "am"
+        "what"
+            | "whats"
+            | "what's"
+            | "how"
+            | "hows"
+            | "which"
+            | "where"
+            | "wheres"
+            | "why"
+            | "when"
+            | "does"
+            | "do"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "did"
+            | "am"
     ) || asked.has_any(&["was", "were"]) && !asked.has_any(&["can", "could", "would"]);
     if rest.trim().is_empty() || !real {
         return None;
@@ -566,3 +583,7 @@ fn call_key(call: &ToolCall, mode_arg: &str) -> tune::KeyRef {
 #[cfg(test)]
 #[path = "understand_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "phrasings_tests.rs"]
+mod phrasings_tests;

@@ -299,7 +299,9 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     }
     if let Some(v) = super::slots::amount_near(words, at) {
         // "Whisper plus 15 percent": the word for the sign.
-        let signed = win.iter().any(|w| w.starts_with(['+', '-']) || *w == "plus");
+        let signed = win
+            .iter()
+            .any(|w| w.starts_with(['+', '-']) || *w == "plus");
         // "Take 25 percent off the amount", "amount minus 25 percent": a step down.
         let down = down || any(&["off", "minus", "under", "below"]);
         return Some(if (up || down || signed) && !any(&["to", "at"]) {
@@ -311,7 +313,11 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     // "All the way down", "almost all the way down", "all the way up".
     if words.has_phrase("the way down") || words.has_phrase("the way off") {
         let almost = words.has_any(&["almost", "nearly", "most"]);
-        return Some(if almost { Move::Down(Size::Big) } else { Move::Off });
+        return Some(if almost {
+            Move::Down(Size::Big)
+        } else {
+            Move::Off
+        });
     }
     if words.has_phrase("the way up") {
         return Some(Move::Max);

@@ -395,7 +395,10 @@ pub fn amount_near(words: &Words, around: usize) -> Option<f32> {
         let named = i >= 2
             && words.at(i - 2) == "like"
             && !percent
-            && !matches!(words.at(i - 1), "a" | "about" | "around" | "maybe" | "at" | "to" | "some");
+            && !matches!(
+                words.at(i - 1),
+                "a" | "about" | "around" | "maybe" | "at" | "to" | "some"
+            );
         if named {
             continue;
         }

@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 
 use super::normalise::{number, Words};
 use super::references::VoiceRef;
-use super::retune::retune;
 use super::relative::{apply_fraction, read_move, value, Move, Size, Steps};
+use super::retune::retune;
 use super::slots::{direction_near, find_key, interval_at};
 use super::Context;
 use crate::assistant::state::ParamValue;
@@ -202,8 +202,9 @@ fn negated_tuning(words: &Words) -> bool {
         .any(|i| matches!(words.at(i + 1), "correct" | "tune" | "autotune" | "fix"))
         && !words.has_any(&["vibrato", "humanize", "retune", "amount"]);
     // "Tuning no more please".
-    let no_more_after = (1..words.len())
-        .any(|i| TUNING.contains(&words.at(i - 1)) && words.at(i) == "no" && words.at(i + 1) == "more");
+    let no_more_after = (1..words.len()).any(|i| {
+        TUNING.contains(&words.at(i - 1)) && words.at(i) == "no" && words.at(i + 1) == "more"
+    });
     negated_verb
         || no_more_after
         || (0..words.len())
@@ -403,15 +404,37 @@ fn vibrato(words: &Words, at: usize, now: f32) -> f32 {
     // wish (unless it is wished for: "I want the vibrato removed").
     let destroys = words
         .find_prefix(&[
-            "flatten", "remov", "kill", "los", "touch", "straighten", "chang", "iron", "eras",
-            "squash", "crush", "wip", "strip", "destroy",
+            "flatten",
+            "remov",
+            "kill",
+            "los",
+            "touch",
+            "straighten",
+            "chang",
+            "iron",
+            "eras",
+            "squash",
+            "crush",
+            "wip",
+            "strip",
+            "destroy",
         ])
         .is_some()
         || words.has("away") && words.has_any(&["tune", "tuning", "correct", "autotune"]);
     let negated = words.has_any(&["dont", "don't", "not", "never", "no", "stop", "quit"]);
     let complains = words.has_any(&[
-        "getting", "being", "gets", "keeps", "ironed", "flattened", "killed", "squashed", "gone",
-        "lost", "erased", "removed",
+        "getting",
+        "being",
+        "gets",
+        "keeps",
+        "ironed",
+        "flattened",
+        "killed",
+        "squashed",
+        "gone",
+        "lost",
+        "erased",
+        "removed",
     ]) && !words.has_any(&["want", "need", "like", "make"]);
     if destroys && (negated || complains) {
         return now.max(steps.default);
