@@ -425,8 +425,7 @@ fn request_corpus_by_split_and_tag() {
     let show = std::env::var("DAIW_CORPUS_SHOW").unwrap_or_else(|_| "train,dev".into());
     let cases = load_cases();
     assert!(cases.len() >= 800, "the corpus needs at least 800 requests");
-    let model_splits =
-        std::env::var("DAIW_CORPUS_MODEL_SPLITS").unwrap_or_else(|_| "test".into());
+    let model_splits = std::env::var("DAIW_CORPUS_MODEL_SPLITS").unwrap_or_else(|_| "test".into());
     let mut with_model = ChatAgent::new(config.clone()).expect("agent");
     let mut router_config = config.clone();
     router_config.backend = BackendKind::None;

@@ -85,7 +85,7 @@ pub fn changes_current(words: &Words) -> bool {
         || words.has_any(&["tempo", "bpm"])
             && words.has_any(&[
                 "up", "down", "by", "minus", "plus", "to", "lower", "higher", "raise", "reduce",
-                "increase", "decrease", "halve",
+                "increase", "decrease", "halve", "rein", "ease", "push", "bump", "back",
             ]);
     let length = words.has_any(&[
         "long", "longer", "shorter", "bars", "bar", "loop", "length", "lengthen", "duration",
@@ -234,8 +234,13 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
             || words.has_any(&[
                 "faster", "quicker", "up", "push", "bump", "fast", "raise", "increase",
             ]));
-    // "Take some speed off the groove".
-    let down = down || words.has("speed") && words.has("off");
+    // "Take some speed off the groove", "rein the bpm in", "ease off the tempo", "pull it
+    // back a couple bpm".
+    let eased = words.has("rein")
+        || words.has("ease") && words.has_any(&["off", "back", "up"])
+        || words.has_any(&["pull", "dial"]) && words.has("back");
+    let down = down || words.has("speed") && words.has("off") || eased;
+    let up = up && !eased;
     if let Some(i) = words.find_any(&["to"]) {
         if let Some(v) = number(words.at(i + 1)).filter(|v| (40.0..=240.0).contains(v)) {
             return Some(v);

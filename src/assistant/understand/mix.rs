@@ -367,7 +367,7 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
         return None;
     }
     // Not hearing it at all is more than "way louder": 9 dB.
-    if unheard && !words.has_any(&["bit", "little"]) {
+    if unheard && !words.has_any(&["bit", "little", "slightly", "touch", "tad"]) {
         return Some(now + 9.0);
     }
     let s = size(&texts);

@@ -384,7 +384,12 @@ fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
         || words.has_any(&[
             "lower", "down", "deeper", "darker", "bigger", "less", "reduce", "decrease",
         ]);
+    // "A little more down": the "more" is the size of the way down.
+    let more_down = ["more down", "more lower", "more deep", "more deeper"]
+        .iter()
+        .any(|p| words.has_phrase(p));
     let up = !eases
+        && !more_down
         && words.has_any(&[
             "higher", "up", "brighter", "smaller", "raise", "upward", "high", "more", "increase",
         ]);

@@ -257,9 +257,9 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     // "Dial the warmth back", "pull the reverb back a bit": a lowering verb whose "back"
     // comes after the control ("bring the reverb back" restores, so "bring" is not here).
     let backs = win.contains(&"back")
-        && words.has_any(&[
+        && (words.has_any(&[
             "dial", "pull", "roll", "scale", "ease", "knock", "tone", "wind",
-        ]);
+        ]) || words.has("off"));
     let eases = backs || EASING.iter().any(|p| phrase_near(words, at, p));
     // "Ease up on the comp" eases; its "up" is not a raise.
     let up = up && (!eases || any(&["more"]));
@@ -268,6 +268,8 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     // "Drop the presence a little": with a size, "drop" is a step down (alone it may remove
     // or start something, which the readers decide).
     let drops = any(&["drop"]) && size(&win) != Size::Normal;
+    // "Take a bit of warmth away" (but "a whisper from far away" is a place).
+    let drops = drops || any(&["away"]) && !words.has_phrase("far away");
     let down = any(DOWN) || words.has_phrase("too much") || eases || too && !up || lowers || drops;
     // "Why not add some": a suggestion, not a negation.
     let why_not = words.has_phrase("why not");

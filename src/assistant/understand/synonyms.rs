@@ -141,6 +141,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("compressing", "compress"),
     // Spellings of size and multiple words.
     ("dubble", "double"),
+    ("amonut", "amount"),
+    ("ammount", "amount"),
     ("duble", "double"),
     ("waay", "way"),
     // Question words as typed in a hurry.

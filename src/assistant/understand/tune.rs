@@ -197,9 +197,16 @@ fn negated_tuning(words: &Words) -> bool {
         "autotuner",
     ];
     // "Don't correct my pitch at all", "don't tune me": a negated order to tune.
+    let corrects = |w: &str| {
+        matches!(
+            w,
+            "correct" | "tune" | "autotune" | "fix" | "correcting" | "tuning" | "fixing"
+        )
+    };
+    // "Stop to correct my notes", "stop correcting me".
     let negated_verb = (0..words.len())
-        .filter(|&i| matches!(words.at(i), "don't" | "dont" | "not" | "never"))
-        .any(|i| matches!(words.at(i + 1), "correct" | "tune" | "autotune" | "fix"))
+        .filter(|&i| matches!(words.at(i), "don't" | "dont" | "not" | "never" | "stop"))
+        .any(|i| corrects(words.at(i + 1)) || words.at(i + 1) == "to" && corrects(words.at(i + 2)))
         && !words.has_any(&["vibrato", "humanize", "retune", "amount"]);
     // "Tuning no more please".
     let no_more_after = (1..words.len()).any(|i| {
