@@ -179,8 +179,15 @@ pub fn is_definition_question(words: &Words) -> bool {
     ]
     .iter()
     .any(|p| words.has_phrase(p))
-        // "Reverb to half of what it is now" is an order.
-        && !words.has_phrase("of what");
+        // "Reverb to half of what it is now", "output 3 dB under what it is": orders that
+        // step from where a control is.
+        && !(1..words.len()).any(|i| {
+            words.at(i) == "what"
+                && matches!(
+                    words.at(i - 1),
+                    "of" | "under" | "over" | "than" | "from" | "above" | "below" | "to" | "at"
+                )
+        });
     starts
         || how_works
         || asked_after
