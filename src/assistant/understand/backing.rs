@@ -80,6 +80,9 @@ pub fn changes_current(words: &Words) -> bool {
         // "Speed the backing up a smidge", "take some speed off", "it's rushing".
         || words.has("speed") && words.has_any(&["up", "down", "off", "more", "less"])
         || words.has_any(&["rushing", "rush", "dragging", "drag"])
+        // "Ten percent off the tempo", "backing at 90 % of its speed".
+        || words.has_any(&["tempo", "bpm", "speed"])
+            && (words.has("off") || super::fractions::share(words).is_some())
         || words.has_phrase("speed it up")
         || words.has_phrase("slow it down")
         || words.has_any(&["tempo", "bpm"])
@@ -239,7 +242,8 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
     let eased = words.has("rein")
         || words.has("ease") && words.has_any(&["off", "back", "up"])
         || words.has_any(&["pull", "dial"]) && words.has("back");
-    let down = down || words.has("speed") && words.has("off") || eased;
+    // "Ten percent off the tempo", "take 10 bpm off".
+    let down = down || words.has("off") || eased;
     let up = up && !eased;
     if let Some(i) = words.find_any(&["to"]) {
         if let Some(v) = number(words.at(i + 1)).filter(|v| (40.0..=240.0).contains(v)) {

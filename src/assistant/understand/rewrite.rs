@@ -36,6 +36,7 @@ pub fn before_split(text: &str) -> String {
     let s = plus_joins(&s);
     let s = analytic_comparatives(&s);
     let s = signed_sizes(&s);
+    let s = slashed_fractions(&s);
     fractions_of_a_second(&s)
 }
 
@@ -225,6 +226,23 @@ fn fraction_before(text: &str) -> Option<(usize, u32)> {
         .map_or(0, |i| i + 1);
     let num: u32 = text[num_start..slash].parse().ok()?;
     (den > 0 && num <= den).then(|| (num_start, (1000 * num + den / 2) / den))
+}
+
+/// Fractions written with a slash before "of" ("correction at 3/4 of now") in the words the
+/// share reader knows; "4/4" alone (a time signature) stays.
+fn slashed_fractions(text: &str) -> String {
+    const FRACTIONS: [(&str, &str); 5] = [
+        ("1/2 of", "half of"),
+        ("1/3 of", "a third of"),
+        ("2/3 of", "two thirds of"),
+        ("1/4 of", "a quarter of"),
+        ("3/4 of", "three quarters of"),
+    ];
+    FRACTIONS
+        .iter()
+        .fold(text.to_string(), |s, (slashed, words)| {
+            s.replace(slashed, words)
+        })
 }
 
 /// "Reverb -a bit", "comp +a bit", "humanize + a touch": a sign before a size word is the
