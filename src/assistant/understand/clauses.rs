@@ -99,7 +99,17 @@ impl Group {
             )
         });
         let has_way = direction.iter().any(|w| WAYS.contains(&w.text.as_str()));
-        if named.is_empty() || !complains || !has_way {
+        // Only a way and filler: "make it more human" names a sound of its own.
+        let only_a_way = direction.iter().all(|w| {
+            let t = w.text.as_str();
+            DIRECTIONS.contains(&t)
+                || matches!(
+                    t,
+                    "it" | "a" | "please" | "pls" | "make" | "gimme" | "give" | "me" | "the"
+                        | "some" | "go" | "turn" | "take" | "bring" | "just" | "bit" | "tad"
+                )
+        });
+        if named.is_empty() || !complains || !has_way || !only_a_way {
             return false;
         }
         self.words.words.truncate(self.last_clause);
