@@ -105,8 +105,22 @@ impl Group {
             DIRECTIONS.contains(&t)
                 || matches!(
                     t,
-                    "it" | "a" | "please" | "pls" | "make" | "gimme" | "give" | "me" | "the"
-                        | "some" | "go" | "turn" | "take" | "bring" | "just" | "bit" | "tad"
+                    "it" | "a"
+                        | "please"
+                        | "pls"
+                        | "make"
+                        | "gimme"
+                        | "give"
+                        | "me"
+                        | "the"
+                        | "some"
+                        | "go"
+                        | "turn"
+                        | "take"
+                        | "bring"
+                        | "just"
+                        | "bit"
+                        | "tad"
                 )
         });
         if named.is_empty() || !complains || !has_way || !only_a_way {
