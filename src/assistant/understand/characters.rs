@@ -78,7 +78,7 @@ fn wanted(words: &Words, names: &[&str], high: bool) -> bool {
         let lowered_after = (i + 1..words.len())
             .any(|k| matches!(words.at(k), "down" | "lower" | "less" | "reduce" | "tame"));
         // A lowering order after a low character goes with it ("a giant, pitch way down").
-        !before && !(high && lowered_after) && !said_of_the_sound_now(words)
+        !(before || high && lowered_after || said_of_the_sound_now(words))
     })
 }
 
