@@ -25,7 +25,16 @@ const HARMONY_WORDS: [&str; 13] = [
     "harms",
 ];
 /// Phrases that mean harmony voices too.
-const HARMONY_PHRASES: [&str; 3] = ["backing vocal", "backing vocals", "backing voices"];
+const HARMONY_PHRASES: [&str; 8] = [
+    "backing vocal",
+    "backing vocals",
+    "backing voices",
+    "backup voices",
+    "backup vocals",
+    "backup singers",
+    "background vocals",
+    "background voices",
+];
 /// Words that switch harmony off.
 const OFF_WORDS: [&str; 16] = [
     "off", "no", "remove", "kill", "stop", "mute", "without", "disable", "rid", "drop", "ditch",
@@ -242,7 +251,7 @@ fn level_multiple(words: &Words) -> Option<f32> {
 fn level_move(words: &Words) -> Option<f32> {
     let about_level = words.has_any(&[
         "level", "volume", "vol", "loud", "louder", "quiet", "quieter", "softer", "mix", "strong",
-        "stronger", "weaker", "crank", "double", "halve", "fader", "buried",
+        "stronger", "weaker", "crank", "double", "halve", "fader", "buried", "under",
     ]);
     let moved = [
         "turn", "bring", "back", "tuck", "pull", "push", "lift", "bump", "raise",
@@ -251,6 +260,7 @@ fn level_move(words: &Words) -> Option<f32> {
         && !words.has_any(&moved)
         && !words.has_phrase("can't hear")
         && !words.has_phrase("cant hear")
+        && !words.has_phrase("barely hear")
     {
         return None;
     }
@@ -262,8 +272,17 @@ fn level_move(words: &Words) -> Option<f32> {
     if words.has_phrase("too loud") || words.has_phrase("too strong") {
         return Some(-1.0);
     }
-    if words.has_phrase("too quiet") || words.has_phrase("can't hear") {
+    // "The backup voices are buried", "I can barely hear the harmonies", "a bit under the
+    // lead" (below it: quieter).
+    if words.has_phrase("too quiet")
+        || words.has_phrase("can't hear")
+        || words.has_phrase("barely hear")
+        || words.has("buried")
+    {
         return Some(1.0);
+    }
+    if words.has_phrase("under the lead") || words.has_phrase("under me") {
+        return Some(-1.0);
     }
     let down = words.has_any(&QUIETER) && !words.has_any(&["louder"]) || words.has("weaker");
     let up = words.has_any(&LOUDER) && !words.has_any(&["quieter", "softer", "lower", "down"]);

@@ -141,6 +141,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("compressing", "compress"),
     // Spellings of size and multiple words.
     ("dubble", "double"),
+    ("burried", "buried"),
+    ("barly", "barely"),
     ("amonut", "amount"),
     ("ammount", "amount"),
     ("duble", "double"),
