@@ -148,7 +148,8 @@ fn correlate_lags<const N: usize>(
             product(l1, x, y1);
             product(l2, x, y2);
             product(l3, x, y3);
-        }    } else if let [l0] = &mut lanes[..] {
+        }
+    } else if let [l0] = &mut lanes[..] {
         for (x, y0) in chunks.iter().zip(shifted(0)) {
             product(l0, x, y0);
         }
