@@ -113,8 +113,9 @@ impl Effects {
 
     wide_or_portable! {
         /// Runs the lead's shifted voice `wet` through the effects (`lead_heard` false: the lead is
-        /// left out, for a harmony stem), adds it to the harmony voices in `left` and `right` and
-        /// the reverb of both: `left` and `right` come out as the wet side of the mix.
+        /// left out, for a harmony stem), adds it to the harmony voices in `left` and `right` (or,
+        /// `harmony` false, to silence: what they hold is not read) and the reverb of both:
+        /// `left` and `right` come out as the wet side of the mix.
         /// Where the CPU has 256-bit vectors (AVX2) the effects' loops run from a build for them
         /// (the units' block functions are inlined into it); no fused multiply-add is enabled, so
         /// both builds give the same numbers.
@@ -124,6 +125,7 @@ impl Effects {
             left: &mut [f32],
             right: &mut [f32],
             lead_heard: bool,
+            harmony: bool,
         );
         on Effects, portable process_portable, wide if self.wide
     }
@@ -136,6 +138,7 @@ impl Effects {
         left: &mut [f32],
         right: &mut [f32],
         lead_heard: bool,
+        harmony: bool,
     ) {
         let frames = wet.len().min(left.len()).min(right.len()).min(MAX_RUN);
         let (wet, left, right) = (
@@ -189,21 +192,47 @@ impl Effects {
         if active(&self.reverb_amount) || !self.reverb.is_silent() {
             let all_positive = positive_all_along(&mut self.reverb_amount, amounts);
             let reverb = (&mut self.reverb, &mut scratch.reverb);
-            join_with_reverb(reverb, (wet, amounts, all_positive), left, right);
-        } else {
-            for ((l, r), &x) in left.iter_mut().zip(right.iter_mut()).zip(wet.iter()) {
-                *l += x;
-                *r += x;
+            let lead = (&*wet, &*amounts, all_positive);
+            if harmony {
+                join_with_reverb::<true>(reverb, lead, left, right);
+            } else {
+                join_with_reverb::<false>(reverb, lead, left, right);
             }
+        } else if harmony {
+            join::<true>(wet, left, right);
+        } else {
+            join::<false>(wet, left, right);
         }
     }
 }
 
-/// Adds the lead `wet` to the harmony in `left` and `right`, and the reverb of both at
-/// `amounts` (`all_positive`: every one of them above 0), per sample while its send or its
-/// tail lasts (the reverb's send and outputs in `buffers`).
+/// Adds the lead `wet` to the harmony in `left` and `right` (`HARMONY` false: to silence, what
+/// they hold not read), with no reverb.
 #[inline(always)]
-fn join_with_reverb(
+fn join<const HARMONY: bool>(wet: &[f32], left: &mut [f32], right: &mut [f32]) {
+    for ((l, r), &x) in left.iter_mut().zip(right.iter_mut()).zip(wet.iter()) {
+        let (harmony_left, harmony_right) = harmony_at::<HARMONY>(l, r);
+        *l = harmony_left + x;
+        *r = harmony_right + x;
+    }
+}
+
+/// The harmony's samples at `l` and `r`, or silence (`HARMONY` false: not read). Silence adds
+/// as 0, so the sums are those of a zeroed buffer.
+#[inline(always)]
+fn harmony_at<const HARMONY: bool>(l: &f32, r: &f32) -> (f32, f32) {
+    if HARMONY {
+        (*l, *r)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// Adds the lead `wet` to the harmony in `left` and `right` (as `join`), and the reverb of
+/// both at `amounts` (`all_positive`: every one of them above 0), per sample while its send or
+/// its tail lasts (the reverb's send and outputs in `buffers`).
+#[inline(always)]
+fn join_with_reverb<const HARMONY: bool>(
     (reverb, buffers): (&mut Reverb, &mut ReverbBuffers),
     (wet, amounts, all_positive): (&[f32], &[f32], bool),
     left: &mut [f32],
@@ -217,12 +246,13 @@ fn join_with_reverb(
             left: reverb_left,
             right: reverb_right,
         } = buffers;
-        for (((s, &x), &amount), (&l, &r)) in send
+        for (((s, &x), &amount), (l, r)) in send
             .iter_mut()
             .zip(wet)
             .zip(amounts)
             .zip(left.iter().zip(right.iter()))
         {
+            let (l, r) = harmony_at::<HARMONY>(l, r);
             *s = (x + 0.5 * (l + r)) * amount;
         }
         reverb.process_block(
@@ -236,10 +266,9 @@ fn join_with_reverb(
             .zip(reverb_left.iter().zip(reverb_right.iter()))
         {
             // Addition commutes exactly: the same sums as `x + harmony` below.
-            *l += x;
-            *r += x;
-            *l += REVERB_RETURN * reverb_l;
-            *r += REVERB_RETURN * reverb_r;
+            let (harmony_left, harmony_right) = harmony_at::<HARMONY>(l, r);
+            *l = harmony_left + x + REVERB_RETURN * reverb_l;
+            *r = harmony_right + x + REVERB_RETURN * reverb_r;
         }
         return;
     }
@@ -248,7 +277,7 @@ fn join_with_reverb(
         .zip(amounts)
         .zip(left.iter_mut().zip(right.iter_mut()))
     {
-        let (harmony_left, harmony_right) = (*l, *r);
+        let (harmony_left, harmony_right) = harmony_at::<HARMONY>(l, r);
         *l = x + harmony_left;
         *r = x + harmony_right;
         if amount > 0.0 || !reverb.is_silent() {
