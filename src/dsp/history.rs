@@ -52,7 +52,9 @@ impl History {
         let start = self.written as usize & self.mask;
         let first_len = samples.len().min(self.data.len() - start);
         self.data[start..start + first_len].copy_from_slice(&samples[..first_len]);
-        self.data[..samples.len() - first_len].copy_from_slice(&samples[first_len..]);
+        if first_len < samples.len() {
+            self.data[..samples.len() - first_len].copy_from_slice(&samples[first_len..]);
+        }
         self.written += samples.len() as u64;
     }
 
@@ -124,7 +126,25 @@ impl History {
 
     /// Copies the `out.len()` samples ending just before absolute index `end` into `out`
     /// (zeros for samples never written or already overwritten).
+    #[inline]
     pub fn copy_ending_at(&self, end: u64, out: &mut [f32]) {
+        // The usual case, checked first and inlined into the callers (most of whose copies are
+        // short): every sample written and still held, in one contiguous piece of the ring.
+        let len = out.len() as u64;
+        let held = self.data.len() as u64;
+        if len <= end && end <= self.written && self.written - (end - len) <= held {
+            let first = (end - len) as usize & self.mask;
+            if let Some(piece) = self.data.get(first..first + out.len()) {
+                out.copy_from_slice(piece);
+                return;
+            }
+        }
+        self.copy_ending_at_in_pieces(end, out);
+    }
+
+    /// `copy_ending_at` where the run wraps around the ring or is partly not held.
+    #[inline(never)]
+    fn copy_ending_at_in_pieces(&self, end: u64, out: &mut [f32]) {
         let len = out.len();
         let start = end as i64 - len as i64;
         let oldest = self.written as i64 - self.data.len() as i64;
@@ -142,7 +162,9 @@ impl History {
         let first = valid_start as usize & self.mask;
         let first_len = count.min(self.data.len() - first);
         out[lead..lead + first_len].copy_from_slice(&self.data[first..first + first_len]);
-        out[lead + first_len..lead + count].copy_from_slice(&self.data[..count - first_len]);
+        if first_len < count {
+            out[lead + first_len..lead + count].copy_from_slice(&self.data[..count - first_len]);
+        }
     }
 }
 

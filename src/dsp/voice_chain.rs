@@ -70,6 +70,11 @@ struct RunBuffers {
     right: [f32; MAX_RUN],
     /// 1 where the output must be silent (its input was garbage), else 0.
     mute: [f32; MAX_RUN],
+    /// 1 where this run's input is garbage (not finite in some channel), else 0.
+    garbage: [f32; MAX_RUN],
+    /// The dry/wet mix per sample, and one channel's delayed dry input.
+    mix: [f32; MAX_RUN],
+    dry: [f32; MAX_RUN],
     /// The analysis mark after each sample of the current run.
     trace: MarkTrace,
 }
@@ -83,6 +88,9 @@ impl Default for RunBuffers {
             left: [0.0; MAX_RUN],
             right: [0.0; MAX_RUN],
             mute: [0.0; MAX_RUN],
+            garbage: [0.0; MAX_RUN],
+            mix: [0.0; MAX_RUN],
+            dry: [0.0; MAX_RUN],
             trace: [None; MAX_RUN],
         }
     }
@@ -389,6 +397,9 @@ impl VoiceChain {
         // request in force then.
         // The sample that completes a frame starts the next run (it is shifted with the
         // request the frame makes).
+        // Without harmony voices `left` and `right` are left as they are: the effects read them
+        // as silence.
+        let harmony = self.harmony.voice_count() > 0;
         let mut run_start = 0;
         let mut i = 0;
         while i < frames {
@@ -398,12 +409,12 @@ impl VoiceChain {
             self.samples_seen += taken as u64;
             i += taken;
             if let Some(frame) = frame {
-                self.shift_run(run_start, i - 1);
+                self.shift_run(run_start, i - 1, harmony);
                 run_start = i - 1;
                 self.on_frame(frame);
             }
         }
-        self.shift_run(run_start, frames);
+        self.shift_run(run_start, frames, harmony);
         let lead_heard = !matches!(self.settings.harmony.listen, Listen::Voice(_));
         let buffers = &mut *self.buffers;
         self.effects.process(
@@ -411,6 +422,7 @@ impl VoiceChain {
             &mut buffers.left[..frames],
             &mut buffers.right[..frames],
             lead_heard,
+            harmony,
         );
         self.write_output(channels, start, end);
     }
@@ -423,40 +435,44 @@ impl VoiceChain {
         let frames = end - start;
         let count = channels.len();
         let buffers = &mut *self.buffers;
-        let mut garbage = [0.0f32; MAX_RUN];
-        buffers.mono[..frames].fill(0.0);
-        for (channel, input) in channels.iter().zip(buffers.input.iter_mut()) {
+        // The first channel sets the sum and the garbage marks, the others add to them: every
+        // sample of both written, none zeroed first (0 + x is x).
+        for (ch, (channel, input)) in channels.iter().zip(buffers.input.iter_mut()).enumerate() {
             for (((&x, clean), mono), bad) in channel[start..end]
                 .iter()
                 .zip(input.iter_mut())
                 .zip(buffers.mono.iter_mut())
-                .zip(garbage.iter_mut())
+                .zip(buffers.garbage.iter_mut())
             {
-                if !x.is_finite() {
-                    *bad = 1.0;
-                }
                 *clean = if x.is_finite() && x.abs() > 1.0e-30 {
                     x
                 } else {
                     0.0
                 };
-                *mono += *clean;
+                let marked = if x.is_finite() { 0.0 } else { 1.0 };
+                if ch == 0 {
+                    *mono = *clean;
+                    *bad = marked;
+                } else {
+                    *mono += *clean;
+                    *bad = bad.max(marked);
+                }
             }
         }
         let inv_count = 1.0 / count as f32;
         buffers.mono[..frames]
             .iter_mut()
             .for_each(|x| *x *= inv_count);
-        self.garbage.push_slice(&garbage[..frames]);
+        self.garbage.push_slice(&buffers.garbage[..frames]);
         let delayed_end = self.garbage.written().saturating_sub(self.latency as u64);
         self.garbage
             .copy_ending_at(delayed_end, &mut buffers.mute[..frames]);
     }
 
-    /// Run `start..end` of the stretch: the shared analysis, then the lead's and the harmony
-    /// voices' synthesis, with the requests in force.
+    /// Run `start..end` of the stretch: the shared analysis, then the lead's and (`harmony`)
+    /// the harmony voices' synthesis, with the requests in force.
     #[inline(always)]
-    fn shift_run(&mut self, start: usize, end: usize) {
+    fn shift_run(&mut self, start: usize, end: usize, harmony: bool) {
         if end <= start {
             return;
         }
@@ -483,16 +499,13 @@ impl VoiceChain {
             self.request,
             &mut buffers.wet[start..end],
         );
-        if self.harmony.voice_count() > 0 {
+        if harmony {
             self.harmony.process_run(
                 &self.marks,
                 trace,
                 &mut buffers.left[start..end],
                 &mut buffers.right[start..end],
             );
-        } else {
-            buffers.left[start..end].fill(0.0);
-            buffers.right[start..end].fill(0.0);
         }
     }
 
@@ -503,7 +516,7 @@ impl VoiceChain {
         let frames = end - start;
         let count = channels.len();
         let buffers = &mut *self.buffers;
-        let mut mix = [0.0f32; MAX_RUN];
+        let mix = &mut buffers.mix;
         self.mix.fill(&mut mix[..frames]);
         if count == 1 {
             for (l, &r) in buffers.left[..frames]
@@ -513,7 +526,7 @@ impl VoiceChain {
                 *l = 0.5 * (*l + r);
             }
         }
-        let mut dry = [0.0f32; MAX_RUN];
+        let dry = &mut buffers.dry;
         for (ch, channel) in channels.iter_mut().enumerate() {
             let line = &mut self.dry[ch];
             line.push_slice(&buffers.input[ch][..frames]);

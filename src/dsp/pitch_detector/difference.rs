@@ -65,8 +65,8 @@ wide_or_portable! {
 }
 
 /// `correlate_directly`'s work, inlined into each build: `LAGS_AT_ONCE` lags (then
-/// `FEWER_LAGS_AT_ONCE`) per pass over the reference window's whole chunks of eight (each
-/// loaded once for all of them), the rest of each lag summed after. Each lag's lanes take the
+/// `FEWER_LAGS_AT_ONCE`, then one) per pass over the reference window's whole chunks of eight
+/// (each loaded once for all of them), the rest of each lag summed after. Each lag's lanes take the
 /// same products in the same order however many lags share a pass.
 #[inline(always)]
 fn correlate_directly_portable(segment: &[f32], w: usize, out: &mut [f32], _wide: bool) {
@@ -86,20 +86,22 @@ fn correlate_directly_portable(segment: &[f32], w: usize, out: &mut [f32], _wide
             let values = &mut out[first_lag..first_lag + FEWER_LAGS_AT_ONCE];
             correlate_lags::<FEWER_LAGS_AT_ONCE>(segment, reference, first_lag, whole, values);
             first_lag += FEWER_LAGS_AT_ONCE;
+        } else if fits(first_lag, 1) {
+            // A lag that does not fill a group: its sum in lanes all the same (a plain sum
+            // would run one add at a time, and these lags come with every frame).
+            let values = &mut out[first_lag..=first_lag];
+            correlate_lags::<1>(segment, reference, first_lag, whole, values);
+            first_lag += 1;
         } else {
-            let values = &mut out[first_lag..(first_lag + FEWER_LAGS_AT_ONCE).min(lags)];
-            for (j, value) in values.iter_mut().enumerate() {
-                *value = segment
-                    .get(first_lag + j..first_lag + j + reference.len())
-                    .map_or(0.0, |lagged| dot(reference, lagged));
-            }
-            first_lag += values.len();
+            // Lags whose window runs past the segment: nothing to correlate.
+            out[first_lag..].fill(0.0);
+            first_lag = lags;
         }
     }
 }
 
 /// Lags `first_lag..first_lag + N` into `out` (the caller checks they fit in `segment`): the
-/// whole chunks of all `N` in one loop, each lag's tail after.
+/// whole chunks of all `N` (eight, four or one) in one loop, each lag's tail after.
 #[inline(always)]
 fn correlate_lags<const N: usize>(
     segment: &[f32],
@@ -146,6 +148,10 @@ fn correlate_lags<const N: usize>(
             product(l1, x, y1);
             product(l2, x, y2);
             product(l3, x, y3);
+        }
+    } else if let [l0] = &mut lanes[..] {
+        for (x, y0) in chunks.iter().zip(shifted(0)) {
+            product(l0, x, y0);
         }
     }
     for (j, (value, lanes)) in out.iter_mut().zip(lanes).enumerate() {

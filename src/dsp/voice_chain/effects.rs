@@ -28,6 +28,26 @@ pub(super) struct Effects {
     reverb_amount: LinearSmoother,
     /// Whether this CPU runs the 256-bit build (`dsp::wide::available`).
     wide: bool,
+    /// Working buffers of a run, kept so a run need not zero fresh ones on the stack.
+    scratch: Box<Scratch>,
+}
+
+/// `Effects::process`'s working buffers: every part of them a run uses is written before it is
+/// read, so they are never cleared.
+struct Scratch {
+    /// An effect amount per sample.
+    amounts: [f32; MAX_RUN],
+    /// The whisper's or the breath's own output.
+    effect: [f32; MAX_RUN],
+    /// The reverb's send and its two outputs.
+    reverb: ReverbBuffers,
+}
+
+/// The send and the two outputs of the reverb for a run.
+struct ReverbBuffers {
+    send: [f32; MAX_RUN],
+    left: [f32; MAX_RUN],
+    right: [f32; MAX_RUN],
 }
 
 impl Default for Effects {
@@ -42,6 +62,15 @@ impl Default for Effects {
             breath_amount: LinearSmoother::new(0.0),
             reverb_amount: LinearSmoother::new(0.0),
             wide: false,
+            scratch: Box::new(Scratch {
+                amounts: [0.0; MAX_RUN],
+                effect: [0.0; MAX_RUN],
+                reverb: ReverbBuffers {
+                    send: [0.0; MAX_RUN],
+                    left: [0.0; MAX_RUN],
+                    right: [0.0; MAX_RUN],
+                },
+            }),
         }
     }
 }
@@ -84,8 +113,9 @@ impl Effects {
 
     wide_or_portable! {
         /// Runs the lead's shifted voice `wet` through the effects (`lead_heard` false: the lead is
-        /// left out, for a harmony stem), adds it to the harmony voices in `left` and `right` and
-        /// the reverb of both: `left` and `right` come out as the wet side of the mix.
+        /// left out, for a harmony stem), adds it to the harmony voices in `left` and `right` (or,
+        /// `harmony` false, to silence: what they hold is not read) and the reverb of both:
+        /// `left` and `right` come out as the wet side of the mix.
         /// Where the CPU has 256-bit vectors (AVX2) the effects' loops run from a build for them
         /// (the units' block functions are inlined into it); no fused multiply-add is enabled, so
         /// both builds give the same numbers.
@@ -95,6 +125,7 @@ impl Effects {
             left: &mut [f32],
             right: &mut [f32],
             lead_heard: bool,
+            harmony: bool,
         );
         on Effects, portable process_portable, wide if self.wide
     }
@@ -107,6 +138,7 @@ impl Effects {
         left: &mut [f32],
         right: &mut [f32],
         lead_heard: bool,
+        harmony: bool,
     ) {
         let frames = wet.len().min(left.len()).min(right.len()).min(MAX_RUN);
         let (wet, left, right) = (
@@ -114,14 +146,13 @@ impl Effects {
             &mut left[..frames],
             &mut right[..frames],
         );
-        let mut amounts = [0.0f32; MAX_RUN];
-        let amounts = &mut amounts[..frames];
+        let scratch = &mut *self.scratch;
+        let amounts = &mut scratch.amounts[..frames];
         if active(&self.whisper_amount) {
             let all_positive = positive_all_along(&mut self.whisper_amount, amounts);
             if all_positive {
                 // Whispering all along (the usual case): the filter a run at a time.
-                let mut whispered = [0.0f32; MAX_RUN];
-                let whispered = &mut whispered[..frames];
+                let whispered = &mut scratch.effect[..frames];
                 self.whisper.process_block(wet, whispered);
                 for ((x, &amount), &w) in wet.iter_mut().zip(amounts.iter()).zip(whispered.iter()) {
                     *x += amount * (w - *x);
@@ -139,8 +170,7 @@ impl Effects {
             let all_positive = positive_all_along(&mut self.breath_amount, amounts);
             if all_positive {
                 // Breathing all along (the usual case): the noise a run at a time.
-                let mut noise = [0.0f32; MAX_RUN];
-                let noise = &mut noise[..frames];
+                let noise = &mut scratch.effect[..frames];
                 self.breath.process_block(wet, noise);
                 for ((x, &amount), &n) in wet.iter_mut().zip(amounts.iter()).zip(noise.iter()) {
                     *x += amount * BREATH_LEVEL * n;
@@ -161,72 +191,100 @@ impl Effects {
         }
         if active(&self.reverb_amount) || !self.reverb.is_silent() {
             let all_positive = positive_all_along(&mut self.reverb_amount, amounts);
-            self.join_with_reverb(wet, amounts, all_positive, left, right);
-        } else {
-            for ((l, r), &x) in left.iter_mut().zip(right.iter_mut()).zip(wet.iter()) {
-                *l += x;
-                *r += x;
+            let reverb = (&mut self.reverb, &mut scratch.reverb);
+            let lead = (&*wet, &*amounts, all_positive);
+            if harmony {
+                join_with_reverb::<true>(reverb, lead, left, right);
+            } else {
+                join_with_reverb::<false>(reverb, lead, left, right);
             }
+        } else if harmony {
+            join::<true>(wet, left, right);
+        } else {
+            join::<false>(wet, left, right);
         }
     }
+}
 
-    /// Adds the lead `wet` to the harmony in `left` and `right`, and the reverb of both at
-    /// `amounts` (`all_positive`: every one of them above 0), per sample while its send or its
-    /// tail lasts.
-    #[inline(always)]
-    fn join_with_reverb(
-        &mut self,
-        wet: &[f32],
-        amounts: &[f32],
-        all_positive: bool,
-        left: &mut [f32],
-        right: &mut [f32],
-    ) {
-        if all_positive {
-            // Sending all along (the usual case): the reverb a stretch at a time.
-            let frames = wet.len().min(amounts.len()).min(MAX_RUN);
-            let mut send = [0.0f32; MAX_RUN];
-            for (((s, &x), &amount), (&l, &r)) in send
-                .iter_mut()
-                .zip(wet)
-                .zip(amounts)
-                .zip(left.iter().zip(right.iter()))
-            {
-                *s = (x + 0.5 * (l + r)) * amount;
-            }
-            let (mut reverb_left, mut reverb_right) = ([0.0f32; MAX_RUN], [0.0f32; MAX_RUN]);
-            self.reverb.process_block(
-                &send[..frames],
-                &mut reverb_left[..frames],
-                &mut reverb_right[..frames],
-            );
-            for ((&x, (l, r)), (&reverb_l, &reverb_r)) in wet
-                .iter()
-                .zip(left.iter_mut().zip(right.iter_mut()))
-                .zip(reverb_left.iter().zip(reverb_right.iter()))
-            {
-                // Addition commutes exactly: the same sums as `x + harmony` below.
-                *l += x;
-                *r += x;
-                *l += REVERB_RETURN * reverb_l;
-                *r += REVERB_RETURN * reverb_r;
-            }
-            return;
-        }
-        for ((&x, &amount), (l, r)) in wet
-            .iter()
+/// Adds the lead `wet` to the harmony in `left` and `right` (`HARMONY` false: to silence, what
+/// they hold not read), with no reverb.
+#[inline(always)]
+fn join<const HARMONY: bool>(wet: &[f32], left: &mut [f32], right: &mut [f32]) {
+    for ((l, r), &x) in left.iter_mut().zip(right.iter_mut()).zip(wet.iter()) {
+        let (harmony_left, harmony_right) = harmony_at::<HARMONY>(l, r);
+        *l = harmony_left + x;
+        *r = harmony_right + x;
+    }
+}
+
+/// The harmony's samples at `l` and `r`, or silence (`HARMONY` false: not read). Silence adds
+/// as 0, so the sums are those of a zeroed buffer.
+#[inline(always)]
+fn harmony_at<const HARMONY: bool>(l: &f32, r: &f32) -> (f32, f32) {
+    if HARMONY {
+        (*l, *r)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// Adds the lead `wet` to the harmony in `left` and `right` (as `join`), and the reverb of
+/// both at `amounts` (`all_positive`: every one of them above 0), per sample while its send or
+/// its tail lasts (the reverb's send and outputs in `buffers`).
+#[inline(always)]
+fn join_with_reverb<const HARMONY: bool>(
+    (reverb, buffers): (&mut Reverb, &mut ReverbBuffers),
+    (wet, amounts, all_positive): (&[f32], &[f32], bool),
+    left: &mut [f32],
+    right: &mut [f32],
+) {
+    if all_positive {
+        // Sending all along (the usual case): the reverb a stretch at a time.
+        let frames = wet.len().min(amounts.len()).min(MAX_RUN);
+        let ReverbBuffers {
+            send,
+            left: reverb_left,
+            right: reverb_right,
+        } = buffers;
+        for (((s, &x), &amount), (l, r)) in send
+            .iter_mut()
+            .zip(wet)
             .zip(amounts)
-            .zip(left.iter_mut().zip(right.iter_mut()))
+            .zip(left.iter().zip(right.iter()))
         {
-            let (harmony_left, harmony_right) = (*l, *r);
-            *l = x + harmony_left;
-            *r = x + harmony_right;
-            if amount > 0.0 || !self.reverb.is_silent() {
-                let send = x + 0.5 * (harmony_left + harmony_right);
-                let (reverb_left, reverb_right) = self.reverb.process(send * amount);
-                *l += REVERB_RETURN * reverb_left;
-                *r += REVERB_RETURN * reverb_right;
-            }
+            let (l, r) = harmony_at::<HARMONY>(l, r);
+            *s = (x + 0.5 * (l + r)) * amount;
+        }
+        reverb.process_block(
+            &send[..frames],
+            &mut reverb_left[..frames],
+            &mut reverb_right[..frames],
+        );
+        for ((&x, (l, r)), (&reverb_l, &reverb_r)) in wet
+            .iter()
+            .zip(left.iter_mut().zip(right.iter_mut()))
+            .zip(reverb_left.iter().zip(reverb_right.iter()))
+        {
+            // Addition commutes exactly: the same sums as `x + harmony` below.
+            let (harmony_left, harmony_right) = harmony_at::<HARMONY>(l, r);
+            *l = harmony_left + x + REVERB_RETURN * reverb_l;
+            *r = harmony_right + x + REVERB_RETURN * reverb_r;
+        }
+        return;
+    }
+    for ((&x, &amount), (l, r)) in wet
+        .iter()
+        .zip(amounts)
+        .zip(left.iter_mut().zip(right.iter_mut()))
+    {
+        let (harmony_left, harmony_right) = harmony_at::<HARMONY>(l, r);
+        *l = x + harmony_left;
+        *r = x + harmony_right;
+        if amount > 0.0 || !reverb.is_silent() {
+            let send = x + 0.5 * (harmony_left + harmony_right);
+            let (reverb_left, reverb_right) = reverb.process(send * amount);
+            *l += REVERB_RETURN * reverb_left;
+            *r += REVERB_RETURN * reverb_right;
         }
     }
 }
