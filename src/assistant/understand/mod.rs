@@ -239,6 +239,10 @@ const PROPOSALS: usize = 3;
 /// What no rule read: the trained scorer when it is sure, else the nearest examples'
 /// proposals when one is close enough, else the model on its own.
 fn unread(words: &Words) -> Decision {
+    // "Hello there, how is your day going?" is small talk, not a look at the settings.
+    if greets(words) && words.len() <= 8 {
+        return Decision::Pass;
+    }
     match model::fallback(words) {
         Decision::Pass => {}
         sure => return sure,

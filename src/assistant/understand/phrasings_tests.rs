@@ -217,3 +217,14 @@ fn words_of_other_languages_and_learners_comparatives() {
     assert!(value_of("reverb -a bit / comp +a bit", &s, "compression") > 0.2);
     assert!(value_of("reverb -a bit / comp +a bit", &s, "reverb") < 0.4);
 }
+
+#[test]
+fn small_talk_is_the_models_even_when_it_asks_how() {
+    let s = ParamSnapshot::default();
+    let ctx = Context {
+        state: &s,
+        backing: None,
+    };
+    let d = decide("hello there, how is your day going", &ctx);
+    assert!(matches!(d, Decision::Pass), "{d:?}");
+}
