@@ -77,21 +77,7 @@ pub fn check(mut call: ToolCall, words: &Words, state: &ParamSnapshot) -> Option
     };
     // "Don't iron out my vibrato, less tuning": the negation is of the tuning that destroys
     // the vibrato, so keeping more of it goes with the request's "down".
-    let vibrato_spared = words
-        .find_prefix(&[
-            "iron",
-            "flatten",
-            "kill",
-            "remov",
-            "straighten",
-            "squash",
-            "eras",
-            "wip",
-            "strip",
-            "destroy",
-            "los",
-        ])
-        .is_some();
+    let vibrato_spared = words.find_prefix(super::tune::VIBRATO_DESTROYERS).is_some();
     let had = call.args.len();
     call.args.retain(|arg, value| {
         if arg == "vibrato" && vibrato_spared {

@@ -391,6 +391,22 @@ fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
     }
 }
 
+/// Word beginnings of the verbs that take a singer's vibrato away ("iron out", "flatten",
+/// "kill", "remove", "lose"...): negated or complained of, they ask to keep it.
+pub const VIBRATO_DESTROYERS: &[&str] = &[
+    "iron",
+    "flatten",
+    "kill",
+    "remov",
+    "straighten",
+    "squash",
+    "eras",
+    "wip",
+    "strip",
+    "destroy",
+    "los",
+];
+
 /// Vibrato kept: "keep" means all of it, unless more/less or a number say otherwise.
 fn vibrato(words: &Words, at: usize, now: f32) -> f32 {
     let steps = Steps {
@@ -409,24 +425,10 @@ fn vibrato(words: &Words, at: usize, now: f32) -> f32 {
     // "Don't flatten my vibrato", "stop killing my vibrato", "don't tune the vibrato away":
     // the order is to keep it. "My vibrato's getting ironed out": a complaint, the same
     // wish (unless it is wished for: "I want the vibrato removed").
-    let destroys = words
-        .find_prefix(&[
-            "flatten",
-            "remov",
-            "kill",
-            "los",
-            "touch",
-            "straighten",
-            "chang",
-            "iron",
-            "eras",
-            "squash",
-            "crush",
-            "wip",
-            "strip",
-            "destroy",
-        ])
-        .is_some()
+    // "Don't touch my vibrato", "don't change the vibrato" say the same as the verbs that
+    // destroy it.
+    let destroys = words.find_prefix(VIBRATO_DESTROYERS).is_some()
+        || words.find_prefix(&["touch", "chang", "crush"]).is_some()
         || words.has("away") && words.has_any(&["tune", "tuning", "correct", "autotune"]);
     let negated = words.has_any(&["dont", "don't", "not", "never", "no", "stop", "quit"]);
     let complains = words.has_any(&[
