@@ -93,3 +93,45 @@ macro_rules! wide_or_portable {
     };
 }
 pub(crate) use wide_or_portable;
+
+/// Eight lanes summed the way every eight-lane dot product here sums them: lane k with lane
+/// k + 4, then (0 + 2) + (1 + 3). `avx2::sum_lanes` does the same operations in a register.
+#[inline(always)]
+pub(crate) fn sum_lanes(lanes: [f32; 8]) -> f32 {
+    let half = [
+        lanes[0] + lanes[4],
+        lanes[1] + lanes[5],
+        lanes[2] + lanes[6],
+        lanes[3] + lanes[7],
+    ];
+    (half[0] + half[2]) + (half[1] + half[3])
+}
+
+/// The 256-bit pieces the explicit vector builds share.
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod avx2 {
+    use std::arch::x86_64::{
+        __m256, _mm256_castps256_ps128, _mm256_extractf128_ps, _mm_add_ps, _mm_add_ss,
+        _mm_cvtss_f32, _mm_movehl_ps, _mm_shuffle_ps,
+    };
+
+    /// Eight floats as one vector: a plain copy (`_mm256_loadu_ps`'s pointer read carries the
+    /// debug-assertion build's checks on every call).
+    #[inline(always)]
+    pub(crate) fn vector(lanes: [f32; 8]) -> __m256 {
+        // SAFETY: `[f32; 8]` and `__m256` have the same size, and every bit pattern is valid.
+        unsafe { std::mem::transmute::<[f32; 8], __m256>(lanes) }
+    }
+
+    /// `super::sum_lanes` of a vector: the halves, then (0 + 2) + (1 + 3).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub(crate) fn sum_lanes(lanes: __m256) -> f32 {
+        let half = _mm_add_ps(
+            _mm256_castps256_ps128(lanes),
+            _mm256_extractf128_ps::<1>(lanes),
+        );
+        let pairs = _mm_add_ps(half, _mm_movehl_ps(half, half));
+        _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps::<0b01>(pairs, pairs)))
+    }
+}

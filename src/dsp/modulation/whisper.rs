@@ -280,13 +280,7 @@ fn dot_poles_portable(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
             lanes[k] += t[k] * p[k];
         }
     }
-    let half = [
-        lanes[0] + lanes[4],
-        lanes[1] + lanes[5],
-        lanes[2] + lanes[6],
-        lanes[3] + lanes[7],
-    ];
-    (half[0] + half[2]) + (half[1] + half[3])
+    crate::dsp::wide::sum_lanes(lanes)
 }
 
 /// `dot_poles` in 256-bit vectors: three products of eight, added lane by lane, then the
@@ -295,25 +289,15 @@ fn dot_poles_portable(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
 #[target_feature(enable = "avx2")]
 #[inline]
 fn dot_poles_avx2(taps: &[f32; POLES], past: &[f32; POLES]) -> f32 {
-    use std::arch::x86_64::{
-        __m256, _mm256_add_ps, _mm256_castps256_ps128, _mm256_extractf128_ps, _mm256_mul_ps,
-        _mm_add_ps, _mm_add_ss, _mm_cvtss_f32, _mm_movehl_ps, _mm_shuffle_ps,
-    };
-    // Eight floats as one vector: a plain load (`_mm256_loadu_ps`'s pointer read carries the
-    // debug-assertion build's checks on every call).
-    let vector = |chunk: &[f32]| -> __m256 {
-        let lanes = <[f32; 8]>::try_from(chunk).unwrap_or([0.0; 8]);
-        // SAFETY: `[f32; 8]` and `__m256` have the same size, and every bit pattern is valid.
-        unsafe { std::mem::transmute::<[f32; 8], __m256>(lanes) }
-    };
-    let product = |k: usize| _mm256_mul_ps(vector(&taps[k..k + 8]), vector(&past[k..k + 8]));
-    let lanes = _mm256_add_ps(_mm256_add_ps(product(0), product(8)), product(16));
-    let half = _mm_add_ps(
-        _mm256_castps256_ps128(lanes),
-        _mm256_extractf128_ps::<1>(lanes),
-    );
-    let pairs = _mm_add_ps(half, _mm_movehl_ps(half, half));
-    _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps::<0b01>(pairs, pairs)))
+    use crate::dsp::wide::avx2::{sum_lanes, vector};
+    use std::arch::x86_64::{__m256, _mm256_add_ps, _mm256_mul_ps};
+    let eight =
+        |chunk: &[f32]| -> __m256 { vector(<[f32; 8]>::try_from(chunk).unwrap_or([0.0; 8])) };
+    let product = |k: usize| _mm256_mul_ps(eight(&taps[k..k + 8]), eight(&past[k..k + 8]));
+    sum_lanes(_mm256_add_ps(
+        _mm256_add_ps(product(0), product(8)),
+        product(16),
+    ))
 }
 
 #[cfg(test)]

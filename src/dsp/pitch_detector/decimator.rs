@@ -155,13 +155,7 @@ fn dot_portable(taps: &[[f32; LANES]], window: &[f32]) -> f32 {
             lanes[k] += t[k] * x[k];
         }
     }
-    let half = [
-        lanes[0] + lanes[4],
-        lanes[1] + lanes[5],
-        lanes[2] + lanes[6],
-        lanes[3] + lanes[7],
-    ];
-    (half[0] + half[2]) + (half[1] + half[3])
+    crate::dsp::wide::sum_lanes(lanes)
 }
 
 /// `dot` in 256-bit vectors: products of eight added lane by lane from zero, then the
@@ -170,15 +164,8 @@ fn dot_portable(taps: &[[f32; LANES]], window: &[f32]) -> f32 {
 #[target_feature(enable = "avx2")]
 #[inline]
 fn dot_avx2(taps: &[[f32; LANES]], window: &[f32]) -> f32 {
-    use std::arch::x86_64::{
-        __m256, _mm256_add_ps, _mm256_castps256_ps128, _mm256_extractf128_ps, _mm256_mul_ps,
-        _mm256_setzero_ps, _mm_add_ps, _mm_add_ss, _mm_cvtss_f32, _mm_movehl_ps, _mm_shuffle_ps,
-    };
-    // Eight floats as one vector (a plain copy, no pointer read).
-    let vector = |lanes: [f32; LANES]| -> __m256 {
-        // SAFETY: `[f32; 8]` and `__m256` have the same size, and every bit pattern is valid.
-        unsafe { std::mem::transmute::<[f32; LANES], __m256>(lanes) }
-    };
+    use crate::dsp::wide::avx2::{sum_lanes, vector};
+    use std::arch::x86_64::{_mm256_add_ps, _mm256_mul_ps, _mm256_setzero_ps};
     let mut sum = _mm256_setzero_ps();
     for (t, chunk) in taps.iter().zip(window.chunks_exact(LANES)) {
         let Some(x) = chunk.first_chunk::<LANES>() else {
@@ -186,9 +173,7 @@ fn dot_avx2(taps: &[[f32; LANES]], window: &[f32]) -> f32 {
         };
         sum = _mm256_add_ps(sum, _mm256_mul_ps(vector(*t), vector(*x)));
     }
-    let half = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps::<1>(sum));
-    let pairs = _mm_add_ps(half, _mm_movehl_ps(half, half));
-    _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps::<0b01>(pairs, pairs)))
+    sum_lanes(sum)
 }
 
 /// The numerator (coefficient of z^-k at k) and the denominator's coefficients on

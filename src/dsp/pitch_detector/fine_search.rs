@@ -211,10 +211,9 @@ fn add_checked_blocks_avx2(lanes: &mut [f32; LANES], a: &[f32], b: &[f32], bound
         __m128, __m256, _mm256_add_ps, _mm256_castps256_ps128, _mm256_extractf128_ps,
         _mm256_mul_ps, _mm256_sub_ps, _mm_add_ps,
     };
-    // SAFETY (all four): arrays of eight (four) floats and 256-bit (128-bit) vectors have the
+    let vector = |lanes: &[f32; LANES]| crate::dsp::wide::avx2::vector(*lanes);
+    // SAFETY (both): arrays of eight (four) floats and 256-bit (128-bit) vectors have the
     // same size, and every bit pattern is valid for both; by value, no pointer reads.
-    let vector =
-        |lanes: &[f32; LANES]| unsafe { std::mem::transmute::<[f32; LANES], __m256>(*lanes) };
     let array = |v: __m256| unsafe { std::mem::transmute::<__m256, [f32; LANES]>(v) };
     let quarter = |v: __m128| unsafe { std::mem::transmute::<__m128, [f32; 4]>(v) };
     let limit = bound * (1.0 + ROUNDING_MARGIN);

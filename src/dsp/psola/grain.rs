@@ -315,14 +315,10 @@ fn interpolate_eights_avx2(
         else {
             break;
         };
-        // SAFETY: arrays of eight 32-bit values and 256-bit vectors have the same size, and
-        // every bit pattern is valid for both.
-        let (fraction, whole) = unsafe {
-            (
-                std::mem::transmute::<[f32; 8], __m256>(x_lanes),
-                std::mem::transmute::<[i32; 8], __m256i>(whole_lanes),
-            )
-        };
+        let fraction = crate::dsp::wide::avx2::vector(x_lanes);
+        // SAFETY: eight 32-bit integers and a 256-bit vector have the same size, and every
+        // bit pattern is valid for both.
+        let whole = unsafe { std::mem::transmute::<[i32; 8], __m256i>(whole_lanes) };
         let i = _mm256_and_si256(_mm256_sub_epi32(whole, first), mask);
         let j = _mm256_and_si256(_mm256_add_epi32(i, one), mask);
         // SAFETY: every index is masked to 0..GATHER_SPAN, inside `copy`.
