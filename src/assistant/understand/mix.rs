@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::normalise::{number, Words};
 use super::relative::{apply_db, size, Move, Size};
-use super::slots::{bare_level, decibels};
+use super::slots::{bare_level, decibels, steps_on};
 use super::Context;
 use crate::assistant::tools::{ToolCall, ToolName};
 
@@ -274,14 +274,7 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
         return Some(db);
     }
     // "-3 on the backing", "+2 on the beat": a signed number put on a level is a step.
-    let step_on = (0..words.len()).find_map(|k| {
-        let w = words.at(k);
-        (w.starts_with(['+', '-']) && words.at(k + 1) == "on")
-            .then(|| number(w))
-            .flatten()
-            .filter(|v| v.abs() <= 24.0)
-    });
-    if let Some(v) = step_on {
+    if let Some(v) = steps_on(words).find(|v| v.abs() <= 24.0) {
         return Some(now + v as f32);
     }
     if let Some(v) = bare_level(words) {

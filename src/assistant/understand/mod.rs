@@ -177,6 +177,9 @@ fn question_then_orders(text: &str, ctx: &Context) -> Option<Vec<ToolCall>> {
         .or_else(|| text.find("...").map(|i| (i, 3)))?;
     let (question, rest) = (&text[..cut.0], &text[cut.0 + cut.1..]);
     let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '?' || c == '.');
+    if rest.trim().is_empty() {
+        return None;
+    }
     // A real question ("what...", "is...", "my pitch was good?"), not a request phrased as
     // one ("can you do something in D-flat? smooth, late night") or a topic ("song title
     // ideas? theme is insomnia"), which the rest describes.
@@ -202,7 +205,7 @@ fn question_then_orders(text: &str, ctx: &Context) -> Option<Vec<ToolCall>> {
             | "did"
             | "am"
     ) || asked.has_any(&["was", "were"]) && !asked.has_any(&["can", "could", "would"]);
-    if rest.trim().is_empty() || !real {
+    if !real {
         return None;
     }
     // "What does spread do? Put it at 80 %": the "it" is the control the question named.

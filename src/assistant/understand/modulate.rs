@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::characters;
-use super::normalise::{number, Words};
+use super::normalise::Words;
 use super::relative::{apply_fraction, read_move, size, value, window, Move, Size, Steps};
 use super::slots::shift_near;
 use super::Context;
@@ -177,11 +177,11 @@ fn from_now(words: &Words, at: usize) -> bool {
         )
     };
     // "One more semitone", "two semitones more", "+2 on the pitch shift".
-    let more_interval = words.texts().windows(2).any(|p| {
-        near(&p[0]) && interval(p[1])
-            || interval(p[0]) && near(&p[1])
-            || p[0].starts_with(['+', '-']) && number(p[0]).is_some() && p[1] == "on"
-    });
+    let more_interval = words
+        .texts()
+        .windows(2)
+        .any(|p| near(&p[0]) && interval(p[1]) || interval(p[0]) && near(&p[1]))
+        || super::slots::steps_on(words).next().is_some();
     window(words, at).iter().any(near)
         || more_interval
         || [

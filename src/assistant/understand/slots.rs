@@ -324,6 +324,17 @@ pub fn decibels(words: &Words) -> Option<(f32, bool)> {
     Some(((if minus { -v.abs() } else { v }) as f32, signed))
 }
 
+/// Signed numbers put "on" something, in order ("+2 on the pitch shift", "-3 on the
+/// backing"): each a step from where that control is.
+pub fn steps_on(words: &Words) -> impl Iterator<Item = f64> + '_ {
+    (0..words.len()).filter_map(|k| {
+        let w = words.at(k);
+        (w.starts_with(['+', '-']) && words.at(k + 1) == "on")
+            .then(|| number(w))
+            .flatten()
+    })
+}
+
 /// A level written without a unit, after the words that set one: "at -18", "to -20",
 /// "minus twelve", "like -20".
 pub fn bare_level(words: &Words) -> Option<f32> {

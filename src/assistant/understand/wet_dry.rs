@@ -41,11 +41,9 @@ pub(super) fn dry(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         return;
     }
     if complaint {
-        let now = ctx.state.number("mod_reverb");
         args.insert("reverb".into(), value((now + 0.2).clamp(0.3, 1.0)));
         return;
     }
-    let now = ctx.state.number("mod_reverb");
     let v = match size(&words.texts()) {
         Size::Small => now - 0.15,
         Size::Normal => now - 0.25,
