@@ -15,412 +15,40 @@
 //! only the splits in `DAIW_CORPUS_MODEL_SPLITS` (default `test`, the one that measures);
 //! the others are judged by the router alone, which is what the model's ranking gave on
 //! them (identical figures in every full run so far) at a fraction of CI's time.
+//!
+//! `retyped_requests_keep_their_answer` measures something the splits cannot: the same
+//! train and dev requests retyped as people also type them (lower case, no punctuation, a
+//! typo, ...), which must keep their answer.
 
+#[path = "support/corpus_judge.rs"]
+mod corpus_judge;
 mod support;
+#[path = "support/variations.rs"]
+mod variations;
 
 use std::collections::BTreeMap;
 
-use daiw::assistant::agent::{ChatAgent, Plan};
+use corpus_judge::{judge, load_cases, put_state, Tally};
+use daiw::assistant::agent::ChatAgent;
 use daiw::assistant::config::{AgentConfig, BackendKind, DEFAULT_CONFIG_YAML};
-use daiw::assistant::state::{BackingSpec, ParamSnapshot, ParamValue};
-use daiw::assistant::tools::{validate, ToolCall};
 use daiw::assistant::understand::{explain, Context};
-use daiw::music::theory::{PitchClass, ScaleKind};
-use serde_json::{Map, Value};
+use variations::Variation;
 
-/// Which parameter each argument of the parameter tools sets.
-const ARG_PARAMS: [(&str, &str, &str); 26] = [
-    ("voice_tune", "key", "tune_key"),
-    ("voice_tune", "scale", "tune_scale"),
-    ("voice_tune", "retune_ms", "tune_retune_ms"),
-    ("voice_tune", "amount", "tune_amount"),
-    ("voice_tune", "humanize", "tune_humanize"),
-    ("voice_tune", "vibrato", "tune_vibrato"),
-    ("voice_tune", "enabled", "tune_enabled"),
-    ("voice_modulate", "pitch_semitones", "mod_pitch"),
-    ("voice_modulate", "formant_semitones", "mod_formant"),
-    ("voice_modulate", "robot", "mod_robot"),
-    ("voice_modulate", "breathiness", "mod_breath"),
-    ("voice_modulate", "whisper", "mod_whisper"),
-    ("voice_modulate", "warmth", "mod_warmth"),
-    ("voice_modulate", "presence", "mod_presence"),
-    ("voice_modulate", "reverb", "mod_reverb"),
-    ("voice_modulate", "compression", "mod_compression"),
-    ("voice_modulate", "mix", "mod_mix"),
-    ("mix_control", "backing", "backing_enabled"),
-    ("mix_control", "backing_level_db", "backing_level"),
-    ("mix_control", "follow_host", "backing_follow"),
-    ("mix_control", "output_gain_db", "output_gain"),
-    ("mix_control", "bypass", "bypass"),
-    ("voice_harmony", "voices", "harmony_voices"),
-    ("voice_harmony", "mode", "harmony_mode"),
-    ("voice_harmony", "level", "harmony_level"),
-    ("voice_harmony", "spread", "harmony_spread"),
-];
-
-/// Parameters an answer may not move unless the request asks for them: the key, the scale,
-/// switches and levels. (Presets may move the rest: "fast like T-Pain" can be either tuning
-/// preset that gives a fast retune.)
-const GUARDED: [&str; 15] = [
-    "tune_key",
-    "tune_scale",
-    "tune_enabled",
-    "tune_midi",
-    "backing_enabled",
-    "backing_follow",
-    "bypass",
-    "output_gain",
-    "backing_level",
-    "mod_pitch",
-    "mod_formant",
-    "tune_note_mask",
-    "tune_follow_chords",
-    "harmony_voices",
-    "harmony_mode",
-];
-
-fn is_param_tool(tool: &str) -> bool {
-    matches!(
-        tool,
-        "voice_tune" | "voice_modulate" | "mix_control" | "voice_harmony"
-    )
-}
-
-/// One request of the corpus.
-struct Case {
-    family: String,
-    split: String,
-    tags: Vec<String>,
-    request: String,
-    start: Map<String, Value>,
-    expect: Vec<Value>,
-    answer: Option<String>,
-}
-
-fn load_cases() -> Vec<Case> {
-    let dir = support::project_root().join("tests/data/requests");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/data/requests")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut cases = Vec::new();
-    for file in files {
-        let data: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("read"))
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for c in data["cases"].as_array().expect("cases") {
-            let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
-            cases.push(Case {
-                family: text("family"),
-                split: text("split"),
-                tags: c["tags"]
-                    .as_array()
-                    .map(|t| {
-                        t.iter()
-                            .filter_map(|v| v.as_str().map(String::from))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                request: text("request"),
-                start: c["start"].as_object().cloned().unwrap_or_default(),
-                expect: c["expect"].as_array().cloned().unwrap_or_default(),
-                answer: c["answer"].as_str().map(String::from),
-            });
-        }
-    }
-    cases
-}
-
-fn param_value(id: &str, v: &Value) -> Option<ParamValue> {
-    match (id, v) {
-        ("tune_key", Value::String(s)) => s.parse::<PitchClass>().ok().map(ParamValue::Key),
-        ("tune_scale", Value::String(s)) => s.parse::<ScaleKind>().ok().map(ParamValue::Scale),
-        (_, Value::Bool(b)) => Some(ParamValue::Bool(*b)),
-        (_, Value::Number(n)) => n.as_f64().map(|f| ParamValue::Float(f as f32)),
-        _ => None,
-    }
-}
-
-/// An agent with no model in the case's starting state (applies calls for the judge).
-fn judge_agent(config: &AgentConfig, start: &Map<String, Value>) -> ChatAgent {
-    let mut cfg = config.clone();
-    cfg.backend = BackendKind::None;
-    let mut agent = ChatAgent::new(cfg).expect("judge agent");
-    put_state(&mut agent, start);
-    agent
-}
-
-/// Resets every parameter to its default, then applies the case's start values.
-fn put_state(agent: &mut ChatAgent, start: &Map<String, Value>) {
-    for (id, value) in ParamSnapshot::default().iter() {
-        agent.set_param(id, value);
-    }
-    for (id, value) in start {
-        if let Some(v) = param_value(id, value) {
-            assert!(agent.set_param(id, v), "start value {id}={value}");
-        }
-    }
-    // The backing playing at the start, if any ("a bit faster" changes it).
-    let backing = start.get("backing").map(|b| {
-        let mut b = b.clone();
-        if let Some(fields) = b.as_object_mut() {
-            fields.entry("seed").or_insert(Value::from(1));
-        }
-        serde_json::from_value::<BackingSpec>(b).expect("start backing")
-    });
-    agent.set_backing(backing);
-}
-
-/// The expected call with range and `contains` arguments taken out (they are checked on the
-/// answer's result instead).
-fn exact_part(call: &Value) -> ToolCall {
-    let args: Map<String, Value> = call["args"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(_, v)| !v.is_object())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    ToolCall {
-        tool: call["tool"].as_str().unwrap_or_default().to_string(),
-        args,
-    }
-}
-
-fn apply(agent: &mut ChatAgent, calls: &[ToolCall]) -> ParamSnapshot {
-    let valid: Vec<_> = calls
-        .iter()
-        .filter(|c| is_param_tool(&c.tool))
-        .filter_map(|c| validate(c).ok())
-        .collect();
-    agent.carry_out(&valid);
-    agent.state().clone()
-}
-
-fn close(a: ParamValue, b: ParamValue, id: &str) -> bool {
-    match (a, b) {
-        (ParamValue::Float(x), ParamValue::Float(y)) => {
-            let span = match id {
-                "tune_retune_ms" => 400.0,
-                "mod_pitch" => 48.0,
-                "mod_formant" => 24.0,
-                "output_gain" => 48.0,
-                "backing_level" => 66.0,
-                _ => 1.0,
-            };
-            (x - y).abs() <= 0.005 * span
-        }
-        _ => a == b,
-    }
-}
-
-fn numeric(v: ParamValue) -> Option<f32> {
-    match v {
-        ParamValue::Float(x) => Some(x),
-        ParamValue::Bool(b) => Some(if b { 1.0 } else { 0.0 }),
-        _ => None,
-    }
-}
-
-/// What the judge found for one case.
-#[derive(Default)]
-struct Verdict {
-    ok: bool,
-    inversion: bool,
-    why: String,
-}
-
-fn judge(case: &Case, plan: &Plan, config: &AgentConfig) -> Verdict {
-    let actual: Vec<ToolCall> = plan.calls.iter().map(|c| c.call.clone()).collect();
-    if let Some(kind) = &case.answer {
-        let ok = actual.is_empty() && (kind != "ask" || plan.reply.contains('?'));
-        let why = format!(
-            "wanted a {kind}, got {} call(s): {}",
-            actual.len(),
-            plan.reply
-        );
-        return Verdict {
-            ok,
-            why,
-            ..Verdict::default()
-        };
-    }
-    let mut why = Vec::new();
-    // The order of tools, with consecutive parameter tools as one step.
-    let shape = |tools: Vec<&str>| {
-        let mut out: Vec<String> = Vec::new();
-        for t in tools {
-            let step = if is_param_tool(t) {
-                "params".to_string()
-            } else {
-                t.to_string()
-            };
-            if out.last() != Some(&step) {
-                out.push(step);
-            }
-        }
-        out
-    };
-    let want_shape = shape(
-        case.expect
-            .iter()
-            .filter_map(|c| c["tool"].as_str())
-            .collect(),
-    );
-    let got_shape = shape(actual.iter().map(|c| c.tool.as_str()).collect());
-    if want_shape != got_shape {
-        why.push(format!("tools {got_shape:?}, wanted {want_shape:?}"));
-    }
-    // Parameters: apply both to the start and compare what moved.
-    let start_agent = judge_agent(config, &case.start);
-    let start = start_agent.state().clone();
-    let exact: Vec<ToolCall> = case.expect.iter().map(exact_part).collect();
-    let want = apply(&mut judge_agent(config, &case.start), &exact);
-    let got = apply(&mut judge_agent(config, &case.start), &actual);
-    let mut inversion = false;
-    // Parameters the request asks for as a range: checked against the range below, so moving
-    // them is asked for (the exact part leaves them at the start).
-    let ranged: Vec<&str> = case
-        .expect
-        .iter()
-        .flat_map(|call| {
-            let tool = call["tool"].as_str().unwrap_or_default();
-            let args = call["args"].as_object().cloned().unwrap_or_default();
-            args.into_iter()
-                .filter(|(_, v)| v.is_object())
-                .filter_map(move |(arg, _)| {
-                    ARG_PARAMS
-                        .iter()
-                        .find(|(t, a, _)| *t == tool && *a == arg)
-                        .map(|(_, _, id)| *id)
-                })
-        })
-        .collect();
-    for (id, s) in start.iter() {
-        let (w, g) = (want.get(id).unwrap_or(s), got.get(id).unwrap_or(s));
-        if w != s && !close(w, g, id) {
-            why.push(format!("{id} = {g}, wanted {w}"));
-        }
-        if w == s && g != s && GUARDED.contains(&id) && !close(s, g, id) && !ranged.contains(&id) {
-            why.push(format!("{id} moved to {g} though not asked"));
-        }
-        if let (Some(sv), Some(wv), Some(gv)) = (numeric(s), numeric(w), numeric(g)) {
-            if (wv < sv && gv > sv) || (wv > sv && gv < sv) {
-                inversion = true;
-            }
-        }
-    }
-    // Ranges on parameter tools, and the arguments of the other tools.
-    let mut other_actual = actual.iter().filter(|c| !is_param_tool(&c.tool));
-    for call in &case.expect {
-        let tool = call["tool"].as_str().unwrap_or_default();
-        let args = call["args"].as_object().cloned().unwrap_or_default();
-        if is_param_tool(tool) {
-            for (arg, spec) in args.iter().filter(|(_, v)| v.is_object()) {
-                let Some((_, _, id)) = ARG_PARAMS.iter().find(|(t, a, _)| *t == tool && a == arg)
-                else {
-                    why.push(format!("unknown argument {tool}.{arg}"));
-                    continue;
-                };
-                let (s, g) = (start.get(id), got.get(id));
-                let value = g.and_then(numeric);
-                if !in_range(value.map(f64::from), spec) {
-                    why.push(format!("{id} = {g:?}, wanted {spec}"));
-                }
-                let lowers = spec["max"]
-                    .as_f64()
-                    .zip(s.and_then(numeric))
-                    .is_some_and(|(m, sv)| m < f64::from(sv));
-                let raises = spec["min"]
-                    .as_f64()
-                    .zip(s.and_then(numeric))
-                    .is_some_and(|(m, sv)| m > f64::from(sv));
-                if let (Some(gv), Some(sv)) = (value, s.and_then(numeric)) {
-                    if (lowers && gv > sv) || (raises && gv < sv) {
-                        inversion = true;
-                    }
-                }
-            }
-            continue;
-        }
-        let Some(got_call) = other_actual.find(|c| c.tool == tool) else {
-            continue; // Already reported by the shape.
-        };
-        for (arg, spec) in &args {
-            if !arg_matches(got_call.args.get(arg), spec) {
-                why.push(format!(
-                    "{tool}.{arg} = {}, wanted {spec}",
-                    got_call
-                        .args
-                        .get(arg)
-                        .map_or("nothing".into(), Value::to_string)
-                ));
-            }
-        }
-    }
-    Verdict {
-        ok: why.is_empty(),
-        inversion,
-        why: why.join("; "),
-    }
-}
-
-fn in_range(value: Option<f64>, spec: &Value) -> bool {
-    let Some(v) = value else { return false };
-    spec["min"].as_f64().is_none_or(|m| v >= m - 1e-6)
-        && spec["max"].as_f64().is_none_or(|m| v <= m + 1e-6)
-}
-
-fn arg_matches(got: Option<&Value>, spec: &Value) -> bool {
-    match (got, spec) {
-        (Some(Value::String(g)), Value::String(w)) => {
-            g.eq_ignore_ascii_case(w)
-                || g.parse::<PitchClass>()
-                    .ok()
-                    .is_some_and(|k| w.parse::<PitchClass>().ok() == Some(k))
-        }
-        (Some(Value::String(g)), Value::Object(o)) if o.contains_key("contains") => o["contains"]
-            .as_str()
-            .is_some_and(|c| g.to_lowercase().contains(&c.to_lowercase())),
-        (Some(g), Value::Object(_)) => in_range(g.as_f64(), spec),
-        (Some(g), w) if g.is_number() && w.is_number() => {
-            (g.as_f64().unwrap_or(f64::NAN) - w.as_f64().unwrap_or(f64::NAN)).abs() < 1e-3
-        }
-        (Some(g), w) => g == w,
-        (None, _) => false,
-    }
-}
-
-/// Right / total per key.
-#[derive(Default)]
-struct Tally(BTreeMap<String, (usize, usize)>);
-
-impl Tally {
-    fn add(&mut self, key: &str, ok: bool) {
-        let e = self.0.entry(key.to_string()).or_default();
-        e.0 += ok as usize;
-        e.1 += 1;
-    }
-
-    fn share(&self, key: &str) -> f64 {
-        self.0
-            .get(key)
-            .map_or(0.0, |(r, t)| *r as f64 / (*t).max(1) as f64)
-    }
+/// The default configuration with the given backend, history off, home in the test's folder.
+fn corpus_config(backend: BackendKind) -> AgentConfig {
+    let home = support::output_dir("assistant_corpus", "home");
+    let mut config =
+        AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, None, "default", &home).expect("config");
+    config.backend = backend;
+    config.model_path = support::model_path();
+    config.save_history = false;
+    config
 }
 
 #[test]
 fn request_corpus_by_split_and_tag() {
-    let home = support::output_dir("assistant_corpus", "home");
     let backend = std::env::var("DAIW_CORPUS_BACKEND").unwrap_or_else(|_| "embedded".into());
-    let mut config =
-        AgentConfig::from_yaml(DEFAULT_CONFIG_YAML, None, "default", &home).expect("config");
-    config.backend = backend.parse().expect("backend name");
-    config.model_path = support::model_path();
-    config.save_history = false;
+    let config = corpus_config(backend.parse().expect("backend name"));
     let splits = std::env::var("DAIW_CORPUS_SPLITS").unwrap_or_else(|_| "train,dev,test".into());
     let show = std::env::var("DAIW_CORPUS_SHOW").unwrap_or_else(|_| "train,dev".into());
     let cases = load_cases();
@@ -533,7 +161,74 @@ fn request_corpus_by_split_and_tag() {
             .filter(|i| !i.starts_with("[test]"))
             .count();
         assert_eq!(tuned, 0, "inversions on train/dev: {inversions:?}");
-        assert!(inversions.len() <= 4, "{} inversions", inversions.len());
+        assert!(inversions.len() <= 3, "{} inversions", inversions.len());
         assert_eq!(invalid, 0, "refused calls");
     }
+}
+
+/// Meaning-preserving retypings (`tests/support/variations.rs`) of every train and dev request
+/// the router reads right: lower case, no punctuation, no apostrophes, a greeting, thanks, one
+/// typo. A reader that holds only for the exact phrasing it was tuned on breaks here, which is
+/// what a held-out request typed differently would meet, without reading the held-out split.
+/// Router alone (the model does not change train/dev figures); `DAIW_VARIATIONS_SHOW=1`
+/// prints every broken variant.
+#[test]
+fn retyped_requests_keep_their_answer() {
+    let config = corpus_config(BackendKind::None);
+    let mut agent = ChatAgent::new(config.clone()).expect("router agent");
+    let show = std::env::var_os("DAIW_VARIATIONS_SHOW").is_some();
+    let mut kept = Tally::default();
+    let mut inversions = Vec::new();
+    for case in load_cases().iter().filter(|c| c.split != "test") {
+        put_state(&mut agent, &case.start);
+        if !judge(case, &agent.plan(&case.request, &mut |_| {}), &config).ok {
+            continue;
+        }
+        for variation in Variation::ALL {
+            let Some(retyped) = variation.apply(&case.request) else {
+                continue;
+            };
+            put_state(&mut agent, &case.start);
+            let plan = agent.plan(&retyped, &mut |_| {});
+            let retyped_case = corpus_judge::Case {
+                request: retyped.clone(),
+                ..case.clone()
+            };
+            let verdict = judge(&retyped_case, &plan, &config);
+            kept.add(&format!("{variation:?}"), verdict.ok);
+            if verdict.inversion {
+                inversions.push(format!("{variation:?}: {retyped:?}"));
+            }
+            if show && !verdict.ok {
+                println!(
+                    "BROKEN {variation:?} {retyped:?} (from {:?}): {}",
+                    case.request, verdict.why
+                );
+            }
+        }
+    }
+    println!("\nretyped train/dev requests the router read right, still right:");
+    for (variation, (right, total)) in &kept.0 {
+        println!(
+            "  {variation:14} {right:4}/{total:<4} {:.1} %",
+            100.0 * kept.share(variation)
+        );
+    }
+    println!("  inversions: {} {inversions:?}", inversions.len());
+    // Floors at what the readers reached when this measure was added (round 10): greeting
+    // 98.0 %, lower case 98.1 %, no apostrophes 93.2 %, no punctuation 91.3 % (87.9 % before
+    // orders typed without commas were cut), thanks 95.8 %, one typo 89.3 %; 26 inversions
+    // (60 before). They may not get worse.
+    for (variation, floor) in [
+        (Variation::Greeting, 0.97),
+        (Variation::LowerCase, 0.97),
+        (Variation::NoApostrophes, 0.92),
+        (Variation::NoPunctuation, 0.90),
+        (Variation::Thanks, 0.95),
+        (Variation::Typo, 0.88),
+    ] {
+        let share = kept.share(&format!("{variation:?}"));
+        assert!(share >= floor, "{variation:?}: {share:.3} is below {floor}");
+    }
+    assert!(inversions.len() <= 26, "{} inversions", inversions.len());
 }

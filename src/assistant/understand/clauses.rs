@@ -20,7 +20,11 @@ pub fn split(words: &Words) -> Vec<Words> {
             && super::normalise::number(words.at(i + 1)).is_some()
             && !words.words.get(i + 1).is_some_and(|n| n.boundary);
         let joiner = JOINERS.contains(&w.text.as_str()) && !sign;
-        let starts = w.boundary || joiner;
+        let starts = w.boundary
+            || joiner
+            || out
+                .last()
+                .is_some_and(|c| super::unmarked::starts_order(words, i, c));
         if starts && out.last().is_some_and(|c| !c.is_empty()) {
             out.push(Vec::new());
             anded.push(joiner && matches!(w.text.as_str(), "and" | "plus"));

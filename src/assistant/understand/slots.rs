@@ -145,14 +145,18 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
     }
     // "db" after a number is decibels; "ab"/"eb"/"am" lowercase are English more often.
     let two = text.len() == 2;
-    if two && text.ends_with('b') && !(w.capital || after_key_word) {
+    let typed = LowerCaseKey::around(words, i);
+    if two && text.ends_with('b') && !(w.capital || after_key_word || typed.named_like_a_key()) {
         return None;
     }
     if text == "db" && number(prev).is_some() {
         return None;
     }
     let shorthand = glued.is_some() && two;
-    if shorthand && !(w.capital || after_key_word) && !text.contains('#') {
+    if shorthand
+        && !(w.capital || after_key_word || typed.shorthand_alone(text))
+        && !text.contains('#')
+    {
         return None;
     }
     let mut next = i + 1;
@@ -178,11 +182,15 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
     }
     let plain_letter = note.len() == 1 && glued.is_none();
     let accepted = if note == "a" && !w.capital {
-        // "a" is an article unless a scale follows ("a blues backing" is a genre).
-        scale.is_some()
+        // "a" is an article unless a scale follows ("a blues backing" is a genre) or it
+        // stands alone after a key word ("rock backing in a, and ...").
+        (scale.is_some()
             && words.at(next) != "m"
             && words.at(next) != "bit"
-            && words.at(next) != "blues"
+            && words.at(next) != "blues")
+            || (plain_letter && scale.is_none() && typed.article_alone_as_key())
+    } else if plain_letter && scale.is_none() && !w.capital && typed.letter_as_key() {
+        true
     } else if plain_letter && scale.is_none() {
         let alone = w.boundary
             && (words.at(next).is_empty()
@@ -194,9 +202,86 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
         (w.capital && (after_key_word || alone) || prev == "of" || prev == "key")
             && !(note == "a" && !after_key_word && !alone)
     } else {
-        scale.is_some() || w.capital || after_key_word || text.contains('#')
+        // "b flat jazz": a letter with its accidental spelt out is a note in any case.
+        let spelled = note.len() == 2 && glued.is_none() && text.len() == 1;
+        scale.is_some()
+            || w.capital
+            || after_key_word
+            || text.contains('#')
+            || spelled
+            || typed.named_like_a_key()
     };
     accepted.then_some((pc, scale))
+}
+
+/// Where a lower-case note letter stands, for keys typed without capitals ("slow ballad in
+/// g, 70 bpm", "funk beat em 105bpm", "db dorian"): a lower-case letter is a key only where
+/// nothing else could be meant.
+struct LowerCaseKey {
+    /// A tempo follows ("ballad g 70", "neosoul eb 84").
+    tempo_next: bool,
+    /// A scale word follows ("db dorian", "eb maj").
+    scale_next: bool,
+    /// The word before it names what a key is ("in", "root", "key", "tonic", "of", "on",
+    /// "to", "=").
+    key_word_before: bool,
+    /// It starts a clause ("bm reggae riddim").
+    starts_clause: bool,
+    /// It is the request's first word.
+    first: bool,
+    /// It is a clause of its own: nothing after it, a clause mark right after it, or a tempo
+    /// joined by "at", "with" or "@" ("in g at 70").
+    alone: bool,
+    /// "e key".
+    key_after: bool,
+}
+
+impl LowerCaseKey {
+    /// Reads the surroundings of word `i`.
+    fn around(words: &Words, i: usize) -> Self {
+        let next = words.at(i + 1);
+        let next_starts = words.words.get(i + 1).is_some_and(|n| n.boundary);
+        LowerCaseKey {
+            tempo_next: number(next).is_some_and(is_tempo),
+            scale_next: scale_at(words, i + 1).is_some(),
+            key_word_before: matches!(
+                words.before(i),
+                "in" | "root" | "key" | "tonic" | "of" | "on" | "to" | "="
+            ),
+            starts_clause: words.words[i].boundary,
+            first: i == 0,
+            alone: next.is_empty()
+                || next_starts
+                || (matches!(next, "at" | "with" | "@") && number(words.at(i + 2)).is_some()),
+            key_after: next == "key",
+        }
+    }
+
+    /// "eb 84", "db dorian": a two-letter flat with a tempo or a scale after it.
+    fn named_like_a_key(&self) -> bool {
+        self.tempo_next || self.scale_next
+    }
+
+    /// "em, 105 bpm", "bm reggae riddim", "em 105bpm": a glued minor or major standing as a
+    /// clause or before a tempo ("em" at a request's start is a hesitation: "em, more reverb").
+    fn shorthand_alone(&self, text: &str) -> bool {
+        let clause = if text == "em" {
+            self.alone && !self.first
+        } else {
+            self.starts_clause || self.alone
+        };
+        self.tempo_next || clause
+    }
+
+    /// "in g", "root d", "ballad g 70", "e key": a lower-case letter other than "a".
+    fn letter_as_key(&self) -> bool {
+        (self.key_word_before && self.alone) || self.tempo_next || self.key_after
+    }
+
+    /// "rock backing in a, and ...": "a" after a key word with nothing after it.
+    fn article_alone_as_key(&self) -> bool {
+        self.key_word_before && self.alone
+    }
 }
 
 /// A scale named without a note: "switch to dorian", "make it minor", "scale harmonic minor".

@@ -66,3 +66,28 @@ fn seconds_and_decimal_commas_are_milliseconds() {
     assert_eq!(millis(&Words::new("retune 40ms")), Some(40.0));
     assert_eq!(millis(&Words::new("it's fine")), None);
 }
+
+#[test]
+fn keys_typed_in_lower_case_where_nothing_else_is_meant() {
+    assert_eq!(key("slow ballad in g, 70 bpm"), (Some("G"), None));
+    assert_eq!(key("ballad g 70"), (Some("G"), None));
+    assert_eq!(key("make a reggae groove in g at 80"), (Some("G"), None));
+    assert_eq!(key("funk beat em 105bpm"), (Some("E"), Some("minor")));
+    assert_eq!(
+        key("give me a funky backing, em, 105 bpm"),
+        (Some("E"), Some("minor"))
+    );
+    assert_eq!(key("bm reggae riddim 75bpm"), (Some("B"), Some("minor")));
+    assert_eq!(key("neosoul eb 84"), (Some("D#"), None));
+    assert_eq!(
+        key("db dorian for the tuning"),
+        (Some("C#"), Some("dorian"))
+    );
+    assert_eq!(key("rock backing in a, and more reverb"), (Some("A"), None));
+    assert_eq!(key("b flat jazz"), (Some("A#"), None));
+    // Hesitations, articles and decibels stay what they are.
+    assert_eq!(key("em, more reverb please"), (None, None));
+    assert_eq!(key("turn em up"), (None, None));
+    assert_eq!(key("in a 90 bpm groove"), (None, None));
+    assert_eq!(key("backing at -10 db 120 bpm"), (None, None));
+}

@@ -1,0 +1,151 @@
+//! Where an order starts when nothing marks it: "more presence less warmth", "robot off
+//! whisper off", "drop me an octave formant +3 mix at 50%", "kill the autotune make me a
+//! robot". People type compound requests without commas; the clause splitter cuts at
+//! punctuation and joining words, and this reader finds the other cuts. It cuts only after a
+//! clause that already holds a whole order (something to move and how), so a control's own
+//! qualifiers ("the reverb more wet", "backing level -15") stay with it.
+
+use super::clauses::names_control;
+use super::normalise::{number, Word, Words};
+
+/// Words that say how a control moves (with a number, an order is whole).
+const MOVES: [&str; 31] = [
+    "more", "less", "up", "down", "off", "on", "no", "without", "lower", "higher", "louder",
+    "quieter", "softer", "raise", "reduce", "increase", "kill", "mute", "remove", "drop", "max",
+    "min", "full", "half", "yes", "weaker", "stronger", "double", "halve", "bit", "little",
+];
+
+/// Orders a musician starts with a verb (an imperative after a whole order starts the next).
+const ORDER_VERBS: [&str; 24] = [
+    "make",
+    "put",
+    "set",
+    "give",
+    "gimme",
+    "add",
+    "kill",
+    "turn",
+    "raise",
+    "mute",
+    "remove",
+    "bring",
+    "pull",
+    "push",
+    "play",
+    "start",
+    "stop",
+    "generate",
+    "cut",
+    "keep",
+    "tune",
+    "transpose",
+    "boost",
+    "switch",
+];
+
+/// Words that name what a pitch move is, or a key's quality: a clause with one holds an order.
+const MUSIC_TARGETS: [&str; 14] = [
+    "octave",
+    "octaves",
+    "semitone",
+    "semitones",
+    "semis",
+    "st",
+    "fifth",
+    "third",
+    "major",
+    "minor",
+    "dorian",
+    "mixolydian",
+    "pentatonic",
+    "harmonies",
+];
+
+/// Controls that qualify the one before them ("reverb 30 % wet"), never start an order alone.
+const QUALIFIERS: [&str; 5] = ["wet", "dry", "level", "amount", "strength"];
+
+/// Whether word `i` starts a new order in a clause that so far holds `clause`.
+pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
+    if !holds_order(clause) {
+        return false;
+    }
+    let w = words.at(i);
+    let next = words.at(i + 1);
+    let prev = words.before(i);
+    // "more presence less warmth", "no beat no harmonies".
+    let direction_then_control = matches!(w, "more" | "less" | "no" | "without")
+        && (is_control(next) || (next == "the" && is_control(words.at(i + 2))));
+    // "kill the autotune make me a robot": a verb, not a noun ("a 3 dB cut", "the boost")
+    // nor the object of "to".
+    let verb = ORDER_VERBS.contains(&w)
+        && !matches!(
+            prev,
+            "to" | "me" | "and" | "please" | "a" | "the" | "of" | "some" | "db" | "with"
+        );
+    // "two harmonies", "25 % reverb" (not "3 semis": a unit says how far, it is no order).
+    let counted = number(w).is_some()
+        && (names_control(next) || (next == "%" && names_control(words.at(i + 2))));
+    // "robot off whisper off", "octave formant +3", "two harmonies backing on": a control
+    // other than the clause's, moved right after it; never the second noun of a compound
+    // ("no pitch correction on this one") nor a unit ("one semitone higher").
+    let moved_control = names_control(w)
+        && !names_control(prev)
+        && !QUALIFIERS.contains(&w)
+        && !clause.iter().any(|c| c.text == w)
+        && moved_after(words, i);
+    direction_then_control || verb || counted || moved_control
+}
+
+/// Whether a word names something an order moves.
+fn is_control(word: &str) -> bool {
+    names_control(word) || MUSIC_TARGETS.contains(&word) || matches!(word, "autotune" | "tuner")
+}
+
+/// Whether a move or a number follows word `i` within two words, before another control.
+fn moved_after(words: &Words, i: usize) -> bool {
+    (i + 1..i + 3)
+        .map(|k| words.at(k))
+        .take_while(|w| !w.is_empty() && !is_control(w))
+        .any(|w| MOVES.contains(&w) || number(w).is_some())
+}
+
+/// Whether the clause names something to move and how (a key's quality is both).
+fn holds_order(clause: &[Word]) -> bool {
+    let target = clause.iter().any(|w| is_control(&w.text));
+    let key = clause
+        .iter()
+        .any(|w| matches!(w.text.as_str(), "major" | "minor" | "dorian" | "mixolydian"));
+    let moved = clause
+        .iter()
+        .any(|w| MOVES.contains(&w.text.as_str()) || number(&w.text).is_some());
+    key || (target && moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::clauses::split;
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<String> {
+        split(&Words::new(text))
+            .into_iter()
+            .map(|c| c.texts().join(" "))
+            .collect()
+    }
+
+    #[test]
+    fn orders_typed_without_commas_are_cut() {
+        assert_eq!(pieces("more presence less warmth").len(), 2);
+        assert_eq!(pieces("robot off whisper off").len(), 2);
+        assert_eq!(pieces("drop me an octave formant +3 mix at 50%").len(), 3);
+        assert_eq!(pieces("kill the autotune make me a robot").len(), 2);
+    }
+
+    #[test]
+    fn a_control_keeps_its_qualifiers() {
+        assert_eq!(pieces("make the reverb more wet").len(), 1);
+        assert_eq!(pieces("set the reverb to 30 percent wet").len(), 1);
+        assert_eq!(pieces("backing level -15").len(), 1);
+        assert_eq!(pieces("turn it up to make it louder").len(), 1);
+    }
+}
