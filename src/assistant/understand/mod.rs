@@ -15,6 +15,7 @@ pub mod glossary;
 pub mod guard;
 pub mod harmony;
 pub mod intent;
+pub mod keys;
 pub mod lexicon;
 pub mod listen;
 pub mod meta;

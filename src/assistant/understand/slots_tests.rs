@@ -1,6 +1,7 @@
 //! Unit tests of `slots.rs`.
 
 use super::*;
+use crate::music::theory::{PitchClass, ScaleKind};
 
 fn key(text: &str) -> (Option<&'static str>, Option<&'static str>) {
     let (k, s) = find_key(&Words::new(text));
