@@ -216,8 +216,8 @@ fn retyped_requests_keep_their_answer() {
     }
     println!("  inversions: {} {inversions:?}", inversions.len());
     // Floors at what the readers reached when this measure was added (round 10): greeting
-    // 98.0 %, lower case 98.1 %, no apostrophes 93.2 %, no punctuation 91.3 % (87.9 % before
-    // orders typed without commas were cut), thanks 95.8 %, one typo 89.3 %; 26 inversions
+    // 98.0 %, lower case 98.1 %, no apostrophes 93.2 %, no punctuation 91.5 % (87.9 % before
+    // orders typed without commas were cut), thanks 95.7 %, one typo 89.3 %; 22 inversions
     // (60 before). They may not get worse.
     for (variation, floor) in [
         (Variation::Greeting, 0.97),
@@ -230,5 +230,5 @@ fn retyped_requests_keep_their_answer() {
         let share = kept.share(&format!("{variation:?}"));
         assert!(share >= floor, "{variation:?}: {share:.3} is below {floor}");
     }
-    assert!(inversions.len() <= 26, "{} inversions", inversions.len());
+    assert!(inversions.len() <= 22, "{} inversions", inversions.len());
 }

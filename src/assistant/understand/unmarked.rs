@@ -16,7 +16,7 @@ const MOVES: [&str; 31] = [
 ];
 
 /// Orders a musician starts with a verb (an imperative after a whole order starts the next).
-const ORDER_VERBS: [&str; 24] = [
+const ORDER_VERBS: [&str; 27] = [
     "make",
     "put",
     "set",
@@ -41,6 +41,9 @@ const ORDER_VERBS: [&str; 24] = [
     "transpose",
     "boost",
     "switch",
+    "increase",
+    "decrease",
+    "reduce",
 ];
 
 /// Words that name what a pitch move is, or a key's quality: a clause with one holds an order.
@@ -66,6 +69,9 @@ const QUALIFIERS: [&str; 5] = ["wet", "dry", "level", "amount", "strength"];
 
 /// Whether word `i` starts a new order in a clause that so far holds `clause`.
 pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
+    if complaint_after_control(words, i, clause) {
+        return true;
+    }
     if !holds_order(clause) {
         return false;
     }
@@ -77,7 +83,9 @@ pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
         && (is_control(next) || (next == "the" && is_control(words.at(i + 2))));
     // "kill the autotune make me a robot": a verb, not a noun ("a 3 dB cut", "the boost")
     // nor the object of "to".
+    // A verb that ends the request is the clause's own ("tempo a little increase").
     let verb = ORDER_VERBS.contains(&w)
+        && !next.is_empty()
         && !matches!(
             prev,
             "to" | "me" | "and" | "please" | "a" | "the" | "of" | "some" | "db" | "with"
@@ -94,6 +102,22 @@ pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
         && !clause.iter().any(|c| c.text == w)
         && moved_after(words, i);
     direction_then_control || verb || counted || moved_control
+}
+
+/// "warmer it sounds thin", "retune more slow now it sound like robot": what the singer says
+/// of the sound after naming a control is a sentence of its own, not that control's words
+/// ("thin" would lower the warmth). Not after "so", "that", "make" ("make it sound warm").
+fn complaint_after_control(words: &Words, i: usize, clause: &[Word]) -> bool {
+    words.at(i) == "it"
+        && matches!(
+            words.at(i + 1),
+            "sounds" | "sound" | "sounding" | "is" | "was" | "feels" | "seems"
+        )
+        && !matches!(
+            words.before(i),
+            "so" | "that" | "make" | "makes" | "if" | "until" | "till" | "like" | "because"
+        )
+        && clause.iter().any(|w| is_control(&w.text))
 }
 
 /// Whether a word names something an order moves.
@@ -139,6 +163,11 @@ mod tests {
         assert_eq!(pieces("robot off whisper off").len(), 2);
         assert_eq!(pieces("drop me an octave formant +3 mix at 50%").len(), 3);
         assert_eq!(pieces("kill the autotune make me a robot").len(), 2);
+        assert_eq!(pieces("warmer it sounds thin").len(), 2);
+        assert_eq!(
+            pieces("increase the reverb decrease the compression").len(),
+            2
+        );
     }
 
     #[test]
@@ -147,5 +176,6 @@ mod tests {
         assert_eq!(pieces("set the reverb to 30 percent wet").len(), 1);
         assert_eq!(pieces("backing level -15").len(), 1);
         assert_eq!(pieces("turn it up to make it louder").len(), 1);
+        assert_eq!(pieces("more reverb so it sounds bigger").len(), 1);
     }
 }
