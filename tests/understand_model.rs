@@ -10,27 +10,12 @@ use daiw::assistant::understand::model::NaiveBayes;
 use daiw::assistant::understand::nearest::{Example, ExampleFile};
 use serde_json::Value;
 
-/// Every train-split case, in corpus order.
+/// Every train-split case, in corpus order (dev and test are never trained on).
 fn train_cases() -> Vec<Value> {
-    let dir = support::project_root().join("tests/data/requests");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/data/requests")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for file in files {
-        let data: Value =
-            serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
-        for case in data["cases"].as_array().expect("cases") {
-            // Only the train split: dev and test are never trained on.
-            if case["split"] == "train" {
-                out.push(case.clone());
-            }
-        }
-    }
-    out
+    support::request_corpus()
+        .into_iter()
+        .filter(|case| case["split"] == "train")
+        .collect()
 }
 
 /// (request, label) for every train case: the first expected tool, or "reply"/"ask".

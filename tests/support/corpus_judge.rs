@@ -83,21 +83,13 @@ pub struct Case {
     pub answer: Option<String>,
 }
 
+/// Every case of the request corpus, as the judge reads it.
 pub fn load_cases() -> Vec<Case> {
-    let dir = support::project_root().join("tests/data/requests");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/data/requests")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut cases = Vec::new();
-    for file in files {
-        let data: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("read"))
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for c in data["cases"].as_array().expect("cases") {
+    support::request_corpus()
+        .iter()
+        .map(|c| {
             let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
-            cases.push(Case {
+            Case {
                 family: text("family"),
                 split: text("split"),
                 tags: c["tags"]
@@ -112,10 +104,9 @@ pub fn load_cases() -> Vec<Case> {
                 start: c["start"].as_object().cloned().unwrap_or_default(),
                 expect: c["expect"].as_array().cloned().unwrap_or_default(),
                 answer: c["answer"].as_str().map(String::from),
-            });
-        }
-    }
-    cases
+            }
+        })
+        .collect()
 }
 
 pub fn param_value(id: &str, v: &Value) -> Option<ParamValue> {

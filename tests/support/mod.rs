@@ -4,6 +4,26 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// Every case of the request corpus (`tests/data/requests/*.json`), files in name order and
+/// cases in file order; a file that is not valid JSON fails the test with its name.
+pub fn request_corpus() -> Vec<serde_json::Value> {
+    let dir = project_root().join("tests/data/requests");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/data/requests")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut cases = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        let data: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        cases.extend(data["cases"].as_array().expect("cases").iter().cloned());
+    }
+    cases
+}
+
 /// The project root.
 pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -220,10 +220,11 @@ fn is_bare_direction(words: &Words) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn pieces(text: &str) -> Vec<String> {
+    /// The clauses `split` cuts `text` into, as text (shared with `unmarked`'s tests).
+    pub(in crate::assistant::understand) fn pieces(text: &str) -> Vec<String> {
         split(&Words::new(text))
             .into_iter()
             .map(|c| c.texts().join(" "))

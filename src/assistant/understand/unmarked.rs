@@ -47,7 +47,7 @@ const ORDER_VERBS: [&str; 27] = [
 ];
 
 /// Words that name what a pitch move is, or a key's quality: a clause with one holds an order.
-const MUSIC_TARGETS: [&str; 14] = [
+const MUSIC_TARGETS: [&str; 13] = [
     "octave",
     "octaves",
     "semitone",
@@ -61,7 +61,6 @@ const MUSIC_TARGETS: [&str; 14] = [
     "dorian",
     "mixolydian",
     "pentatonic",
-    "harmonies",
 ];
 
 /// Controls that qualify the one before them ("reverb 30 % wet"), never start an order alone.
@@ -147,15 +146,7 @@ fn holds_order(clause: &[Word]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::clauses::split;
-    use super::*;
-
-    fn pieces(text: &str) -> Vec<String> {
-        split(&Words::new(text))
-            .into_iter()
-            .map(|c| c.texts().join(" "))
-            .collect()
-    }
+    use super::super::clauses::tests::pieces;
 
     #[test]
     fn orders_typed_without_commas_are_cut() {
