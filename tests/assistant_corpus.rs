@@ -218,17 +218,18 @@ fn retyped_requests_keep_their_answer() {
     // Floors at what the readers reached when this measure was added (round 10): greeting
     // 98.0 %, lower case 98.1 %, no apostrophes 93.2 %, no punctuation 91.5 % (87.9 % before
     // orders typed without commas were cut), thanks 95.7 %, one typo 89.3 %; 22 inversions
-    // (60 before). They may not get worse.
+    // (60 before). Round 11: one typo 92.4 % (dictionary words kept from correction, so every
+    // reader's word could join the vocabulary), 18 inversions. They may not get worse.
     for (variation, floor) in [
         (Variation::Greeting, 0.97),
         (Variation::LowerCase, 0.97),
         (Variation::NoApostrophes, 0.92),
         (Variation::NoPunctuation, 0.90),
         (Variation::Thanks, 0.95),
-        (Variation::Typo, 0.88),
+        (Variation::Typo, 0.91),
     ] {
         let share = kept.share(&format!("{variation:?}"));
         assert!(share >= floor, "{variation:?}: {share:.3} is below {floor}");
     }
-    assert!(inversions.len() <= 22, "{} inversions", inversions.len());
+    assert!(inversions.len() <= 18, "{} inversions", inversions.len());
 }

@@ -241,7 +241,7 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
     // back a couple bpm".
     let eased = words.has("rein")
         || words.has("ease") && words.has_any(&["off", "back", "up"])
-        || words.has_any(&["pull", "dial"]) && words.has("back");
+        || words.has_any(&["pull", "dial", "drag", "bring", "sit"]) && words.has("back");
     // "Ten percent off the tempo", "take 10 bpm off".
     let down = down || words.has("off") || eased;
     let up = up && !eased;
@@ -274,6 +274,17 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
         let bars = matches!(words.next_in_clause(i), "bars" | "bar")
             || matches!(words.before(i), "bars" | "bar");
         (unit && !bars && (1.0..=60.0).contains(&v)).then_some(v)
+    });
+    // "A couple bpm faster", "a few bpm slower": two and four beats a minute.
+    let by = by.or_else(|| {
+        (0..words.len()).find_map(|i| {
+            let step = match words.at(i) {
+                "couple" => 2.0,
+                "few" => 4.0,
+                _ => return None,
+            };
+            (words.next_in_clause(i) == "bpm" || words.at(i + 2) == "bpm").then_some(step)
+        })
     });
     if let Some(by) = by {
         return Some(if down { now - by } else { now + by });

@@ -47,6 +47,14 @@ fn changes_to_the_current_backing() {
         backing("bump the tempo by five", Some(&spec))["tempo_bpm"],
         95
     );
+    assert_eq!(
+        backing("it's rushing, pull it back a couple bpm", Some(&spec))["tempo_bpm"],
+        88
+    );
+    assert_eq!(
+        backing("drag the tempo back a little", Some(&spec))["tempo_bpm"],
+        83
+    );
 }
 
 #[test]

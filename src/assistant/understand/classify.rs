@@ -122,7 +122,15 @@ fn level_number(words: &Words) -> bool {
 
 /// Whether an interval with a direction is named ("up a half step", "down a fifth").
 fn interval_move(words: &Words) -> bool {
-    (0..words.len()).any(|i| interval_at(words, i).is_some() && direction_near(words, i).is_some())
+    (0..words.len()).any(|i| {
+        interval_at(words, i).is_some()
+            && (direction_near(words, i).is_some() || signed_number(words.before(i)))
+    })
+}
+
+/// "+2" or "-3": a number whose sign is its direction ("+2 st from where it is").
+fn signed_number(word: &str) -> bool {
+    word.starts_with(['+', '-']) && super::normalise::number(word).is_some()
 }
 
 /// Whether the clause asks for a backing to sing or play along with.
@@ -404,6 +412,7 @@ fn levels(words: &Words, facts: RequestFacts, previous: Option<Topic>, s: &mut S
         || words.has_any(&["effects", "plugin"])
             && words.has_any(&["off", "on", "disable", "enable", "activate"])
         || words.has_phrase("out of bypass")
+        || words.has_phrase("out level")
         || words.has("everything") && words.has("off");
     if output {
         s.add(Topic::Output, weight::OUTPUT_WORD, "output level or bypass");

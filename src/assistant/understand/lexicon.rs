@@ -356,7 +356,8 @@ impl Lexicon {
         // "octave", "voice") is read better by them; a pronoun ("me") names nothing.
         let single = words.len() == 1 && rule.says == Says::Name;
         let single_known = single
-            && (rule.needs == Needs::Direction && super::vocab::stored().is_domain(&first)
+            && (rule.needs == Needs::Direction
+                && super::vocab::stored().is_everyday_domain(&first)
                 || PRONOUNS.contains(&first.as_str()));
         if single_known || words.join(" ") == rule.to {
             return;

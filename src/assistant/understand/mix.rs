@@ -209,6 +209,7 @@ fn bypass(words: &Words, args: &mut Map<String, Value>) {
         args.insert("bypass".into(), json!(false));
     } else if words.has_any(&["effects", "plugin", "everything"])
         && words.has_any(&["off", "disable"])
+        && !speaks_of_level(words)
     {
         // "Turn the plugin off": the voice passes through untouched.
         args.insert("bypass".into(), json!(true));
@@ -216,6 +217,15 @@ fn bypass(words: &Words, args: &mut Map<String, Value>) {
     {
         args.insert("bypass".into(), json!(false));
     }
+}
+
+/// Whether the clause is about a level, so its "off" takes some off ("plugin output: knock three
+/// dB off", "ease the plugin's output level off a bit") rather than switching the plugin off.
+fn speaks_of_level(words: &Words) -> bool {
+    words.has_any(&[
+        "level", "volume", "gain", "db", "hot", "clipping", "bit", "little", "touch", "slightly",
+        "notch", "tad",
+    ])
 }
 
 /// Whether a word of `list` occurs without a negation just before it ("not louder", "don't
@@ -278,7 +288,8 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
         return Some(now + v as f32);
     }
     if let Some(v) = bare_level(words) {
-        return Some(v);
+        // "Output gain minus 2 from where it is": a step.
+        return Some(if from_now { now + v } else { v });
     }
     // "Half as loud", "halve the volume": 6 dB down; "twice as loud" 6 dB up.
     if words.has_any(&["half", "halve"]) && !words.has_phrase("and a half") {
@@ -355,7 +366,10 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
         // "Drop the beat a bit": with a size, "drop" is a level step.
         || words.has("drop") && size(&texts) != Size::Normal
         || words.has_phrase("too high")
-        || quiet && words.has("more");
+        || quiet && words.has("more")
+        // "The output's a little hot, back it off", "ease the level off a bit".
+        || words.has_any(&["hot", "clipping", "clips"])
+        || words.has("off") && words.has_any(&["back", "ease", "knock", "take", "dial"]);
     if up == down || switched && !words.has_any(&["louder", "quieter", "up", "down"]) {
         return None;
     }
@@ -463,5 +477,22 @@ mod tests {
             json!({"output_gain_db": -6.0})
         );
         assert_eq!(mix("bypass the plugin", &s, o), json!({"bypass": true}));
+        assert_eq!(mix("turn the plugin off", &s, o), json!({"bypass": true}));
+        assert_eq!(
+            mix("plugin output: knock three dB off", &s, o),
+            json!({"output_gain_db": -7.0})
+        );
+        assert_eq!(
+            mix("output gain minus 2 from where it is", &s, o),
+            json!({"output_gain_db": -6.0})
+        );
+        assert_eq!(
+            mix("output's a little hot, back it off", &s, o),
+            json!({"output_gain_db": -6.0})
+        );
+        assert_eq!(
+            mix("ease the plugin's output level off a bit", &s, o),
+            json!({"output_gain_db": -6.0})
+        );
     }
 }

@@ -510,7 +510,8 @@ pub fn space_is_reverb(words: &Words) -> bool {
     };
     let amount = words.has_any(&[
         "around", "some", "more", "less", "add", "no", "zero", "bigger", "smaller", "touch", "bit",
-        "little", "lot", "tiny", "much", "without", "any",
+        "little", "lot", "tiny", "much", "without", "any", "back", "notch", "twice", "double",
+        "half", "trim",
     ]);
     let place = matches!(
         words.before(at),

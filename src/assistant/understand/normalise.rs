@@ -270,10 +270,12 @@ fn push_token(words: &mut Vec<Word>, raw: &str, mut boundary: bool) -> bool {
     for part in split_number_unit(raw) {
         for piece in split_hyphens(part) {
             let raw = piece.to_lowercase();
+            let capital = piece.chars().next().is_some_and(char::is_uppercase);
+            let corrected = vocab::correct_as(&squeeze(&raw), capital && !boundary);
             words.push(Word {
-                text: synonyms::canonical(&vocab::correct(&squeeze(&raw))).to_string(),
+                text: synonyms::canonical(&corrected).to_string(),
                 raw,
-                capital: piece.chars().next().is_some_and(char::is_uppercase),
+                capital,
                 boundary,
             });
             boundary = false;

@@ -232,8 +232,8 @@ impl References {
             // A name of the readers' own words ("ethereal voice", "auto tune") is read by them;
             // one that spells a pronoun ("h e r") would catch every "like her".
             let vocabulary = super::vocab::stored();
-            let read_elsewhere =
-                vocabulary.is_domain(&key) || parts.iter().all(|p| vocabulary.is_domain(p));
+            let read_elsewhere = vocabulary.is_everyday_domain(&key)
+                || parts.iter().all(|p| vocabulary.is_everyday_domain(p));
             if key.is_empty()
                 || parts.len() > LONGEST_NAME
                 || read_elsewhere

@@ -219,12 +219,15 @@ fn clause_lead(words: &Words, at: usize) -> &str {
     words.at(words.clause_start(at))
 }
 
-/// Whether the clause's "too" is its last word ("breathier vocal too"): "also", not "too
-/// much".
+/// Whether the clause's "too" is its last word ("breathier vocal too", "breathier vocal too
+/// thanks"): "also", not "too much".
 fn too_means_also(words: &Words) -> bool {
-    words
-        .find_any(&["too"])
-        .is_some_and(|i| words.next_in_clause(i).is_empty())
+    words.find_any(&["too"]).is_some_and(|i| {
+        matches!(
+            words.next_in_clause(i),
+            "" | "thanks" | "thank" | "thx" | "please" | "pls" | "plz" | "cheers"
+        )
+    })
 }
 
 /// The size the words ask for.
@@ -538,66 +541,5 @@ pub fn has_number(words: &Words) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const EFFECT: Steps = Steps {
-        default: 0.3,
-        floor_more: 0.5,
-    };
-
-    fn moved(text: &str, trigger: &str, now: f32) -> f32 {
-        let words = Words::new(text);
-        let at = words.find_any(&[trigger]).expect("trigger");
-        apply_fraction(read_move(&words, at).expect("move"), now, EFFECT)
-    }
-
-    #[test]
-    fn moves_from_the_current_value() {
-        assert_eq!(moved("less reverb", "reverb", 0.5), 0.3);
-        assert_eq!(moved("less reverb", "reverb", 0.1), 0.04);
-        assert_eq!(moved("more reverb", "reverb", 0.0), 0.5);
-        assert_eq!(moved("more reverb", "reverb", 0.6), 0.8);
-        assert_eq!(moved("a bit more reverb", "reverb", 0.3), 0.45);
-        assert_eq!(moved("halve the reverb", "reverb", 0.5), 0.25);
-        assert_eq!(moved("reverb down 10%", "reverb", 0.5), 0.4);
-        assert_eq!(moved("reverb 30%", "reverb", 0.5), 0.3);
-        assert_eq!(moved("no reverb", "reverb", 0.5), 0.0);
-        assert_eq!(moved("add some reverb", "reverb", 0.0), 0.3);
-        assert_eq!(moved("a touch of reverb", "reverb", 0.0), 0.2);
-        assert_eq!(moved("reverb all the way up", "reverb", 0.0), 1.0);
-        assert_eq!(moved("dial the reverb back a bit", "reverb", 0.5), 0.35);
-        assert_eq!(moved("pull the reverb back", "reverb", 0.5), 0.3);
-    }
-
-    #[test]
-    fn multiples_of_where_it_is() {
-        assert_eq!(
-            moved("compress it 2x harder than it is", "compress", 0.2),
-            0.4
-        );
-        assert_eq!(
-            moved("make the compression two times more", "compression", 0.2),
-            0.4
-        );
-        assert_eq!(
-            moved("reverb to half of what it is now", "reverb", 0.5),
-            0.25
-        );
-        assert_eq!(moved("reverb 50% less than it is", "reverb", 0.5), 0.25);
-        assert_eq!(moved("30% more reverb than now", "reverb", 0.5), 0.65);
-        // Points, not a share, without "than now".
-        assert_eq!(moved("reverb down 10%", "reverb", 0.5), 0.4);
-    }
-
-    #[test]
-    fn levels_step_in_decibels() {
-        let words = Words::new("backing a bit lower");
-        let m = read_move(&words, 0).expect("move");
-        assert_eq!(apply_db(m, -12.0), -14.0);
-        assert_eq!(
-            polarity(&Words::new("take the reverb off, less")),
-            Some(Polarity::Down)
-        );
-    }
-}
+#[path = "relative_tests.rs"]
+mod tests;

@@ -16,9 +16,15 @@ use super::Context;
 fn bare_retune(words: &Words) -> Option<f32> {
     let at = words.find_any(&["retune"])?;
     (at + 1..=at + 2).find_map(|k| {
-        // Digits only: "the retune half of what it is" is a multiple, not 0.5 ms.
-        let digits = words.at(k).starts_with(|c: char| c.is_ascii_digit());
-        let v = number(words.at(k)).filter(|v| digits && (0.0..=400.0).contains(v))?;
+        // Digits only: "the retune half of what it is" is a multiple, not 0.5 ms. A sign is
+        // a step ("retune time +20"), which `ms_step` reads.
+        let digits = words
+            .at(k)
+            .trim_start_matches(['+', '-'])
+            .starts_with(|c: char| c.is_ascii_digit());
+        let v = number(words.at(k))
+            .map(f64::abs)
+            .filter(|v| digits && (0.0..=400.0).contains(v))?;
         (!matches!(
             words.at(k + 1),
             "%" | "percent" | "db" | "bpm" | "st" | "semitones"

@@ -83,6 +83,8 @@ fn relative_moves() {
         tune("make the correction slower", &state),
         json!({"retune_ms": 120.0})
     );
+    assert_eq!(tune("retune time +20", &state), json!({"retune_ms": 80.0}));
+    assert_eq!(tune("retune time -20", &state), json!({"retune_ms": 40.0}));
 }
 
 #[test]

@@ -105,7 +105,8 @@ pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
 
 /// "warmer it sounds thin", "retune more slow now it sound like robot": what the singer says
 /// of the sound after naming a control is a sentence of its own, not that control's words
-/// ("thin" would lower the warmth). Not after "so", "that", "make" ("make it sound warm").
+/// ("thin" would lower the warmth). Not after "so", "that", "make" ("make it sound warm"),
+/// nor where it names the value now ("from where it is", "than what it is").
 fn complaint_after_control(words: &Words, i: usize, clause: &[Word]) -> bool {
     words.at(i) == "it"
         && matches!(
@@ -114,7 +115,19 @@ fn complaint_after_control(words: &Words, i: usize, clause: &[Word]) -> bool {
         )
         && !matches!(
             words.before(i),
-            "so" | "that" | "make" | "makes" | "if" | "until" | "till" | "like" | "because"
+            "so" | "that"
+                | "make"
+                | "makes"
+                | "if"
+                | "until"
+                | "till"
+                | "like"
+                | "because"
+                | "where"
+                | "what"
+                | "than"
+                | "as"
+                | "how"
         )
         && clause.iter().any(|w| is_control(&w.text))
 }
@@ -168,5 +181,10 @@ mod tests {
         assert_eq!(pieces("backing level -15").len(), 1);
         assert_eq!(pieces("turn it up to make it louder").len(), 1);
         assert_eq!(pieces("more reverb so it sounds bigger").len(), 1);
+        assert_eq!(pieces("+2 st from where it is").len(), 1);
+        assert_eq!(
+            pieces("ease the reverb off a touch from where it is").len(),
+            1
+        );
     }
 }

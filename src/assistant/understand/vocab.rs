@@ -10,11 +10,30 @@ use serde::Deserialize;
 /// The vocabulary file, built into the binary.
 pub const VOCABULARY_JSON: &str = include_str!("../../../assets/vocabulary.json");
 
+/// Dictionary words near a domain word, never corrected (`scripts/english_words.py` writes it
+/// from SCOWL), built into the binary.
+pub const ENGLISH_WORDS_JSON: &str = include_str!("../../../assets/english_words.json");
+
+/// The English word file as written (its "_about" and "_notice" are for its reader).
+#[derive(Debug, Deserialize)]
+struct EnglishWordsFile {
+    words: Vec<String>,
+}
+
 /// One group of domain words (its "about" is for the reader of the file only).
 #[derive(Debug, Deserialize)]
 struct Group {
     /// The words, in order.
     words: Vec<String>,
+    /// Whether the words are everyday words, so that a name made of them needs a cue ("the
+    /// band"); false for the readers' long tail, which holds names' words ("baby", "wonder").
+    #[serde(default = "everyday_by_default")]
+    everyday: bool,
+}
+
+/// Groups are everyday words unless they say otherwise.
+fn everyday_by_default() -> bool {
+    true
 }
 
 /// One group of phrase replacements (its "about" is for the reader of the file only).
@@ -40,8 +59,13 @@ pub struct Vocabulary {
     domain: Vec<String>,
     /// The same words, for membership.
     domain_set: HashSet<String>,
+    /// The domain words of everyday groups.
+    everyday_domain: HashSet<String>,
     /// Everyday English words never corrected.
     english: HashSet<String>,
+    /// Dictionary words near a domain word, never corrected either, but not everyday words
+    /// (a name made of them, "Cypress Hill", is still a name).
+    dictionary: HashSet<String>,
     /// Short misspellings and what they mean.
     short: HashMap<String, String>,
     /// Phrases replaced before the words are split, in order.
@@ -49,14 +73,23 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// Parses a vocabulary file.
-    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+    /// Parses a vocabulary file and a file of dictionary words never corrected.
+    pub fn parse(json: &str, english_words: &str) -> Result<Self, serde_json::Error> {
         let file: VocabularyFile = serde_json::from_str(json)?;
+        let dictionary: EnglishWordsFile = serde_json::from_str(english_words)?;
+        let everyday_domain = file
+            .domain
+            .iter()
+            .filter(|g| g.everyday)
+            .flat_map(|g| g.words.iter().cloned())
+            .collect();
         let domain: Vec<String> = file.domain.into_iter().flat_map(|g| g.words).collect();
         Ok(Vocabulary {
             domain_set: domain.iter().cloned().collect(),
+            everyday_domain,
             domain,
             english: file.english.into_iter().collect(),
+            dictionary: dictionary.words.into_iter().collect(),
             short: file.short,
             joined: file.joined.into_iter().flat_map(|g| g.pairs).collect(),
         })
@@ -68,14 +101,22 @@ impl Vocabulary {
         self.joined.iter().map(|(a, b)| (a.as_str(), b.as_str()))
     }
 
-    /// Whether `word` is a domain word or an everyday word the vocabulary knows.
+    /// Whether `word` is an everyday word the vocabulary knows (a domain word of an everyday
+    /// group, or everyday English).
     pub fn is_known(&self, word: &str) -> bool {
-        self.domain_set.contains(word) || self.english.contains(word)
+        self.everyday_domain.contains(word) || self.english.contains(word)
     }
 
     /// Whether `word` is one of the words the readers look for.
     pub fn is_domain(&self, word: &str) -> bool {
         self.domain_set.contains(word)
+    }
+
+    /// Whether `word` is a domain word of an everyday group: a name the readers already read
+    /// wherever it stands ("reverb", "octave"), unlike the long tail's words that they read
+    /// only in some phrasings ("spread", "faded").
+    pub fn is_everyday_domain(&self, word: &str) -> bool {
+        self.everyday_domain.contains(word)
     }
 
     /// How many domain words there are.
@@ -88,7 +129,8 @@ impl Vocabulary {
 /// a test keeps the file valid).
 pub fn stored() -> &'static Vocabulary {
     static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
-    VOCABULARY.get_or_init(|| Vocabulary::parse(VOCABULARY_JSON).unwrap_or_default())
+    VOCABULARY
+        .get_or_init(|| Vocabulary::parse(VOCABULARY_JSON, ENGLISH_WORDS_JSON).unwrap_or_default())
 }
 
 /// Damerau-Levenshtein distance (adjacent swaps count one), stopping early above `limit`.
@@ -144,9 +186,23 @@ fn same_letters(a: &str, b: &str) -> bool {
     x == y
 }
 
+/// How many first letters two words share.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
 /// `word` corrected to the nearest domain word when it is a near miss and not English we
-/// know; otherwise unchanged.
+/// know; otherwise unchanged. A dictionary word is only folded into a domain word with the
+/// same beginning ("sounds" is "sound", "setting" is "settings"), never read as another word
+/// ("quiet" is not "quit", "roots" not "robots").
 pub fn correct(word: &str) -> String {
+    correct_as(word, false)
+}
+
+/// `correct`, for a word written with a capital inside a sentence when `capital_inside`: a
+/// dictionary word there is a name ("something the Pixies would play" is the band, not a
+/// pixie), so it is not folded either.
+pub fn correct_as(word: &str, capital_inside: bool) -> String {
     let vocabulary = stored();
     if let Some(meant) = vocabulary.short.get(word) {
         return meant.clone();
@@ -160,21 +216,54 @@ pub fn correct(word: &str) -> String {
     {
         return word.to_string();
     }
-    let mut best: Option<(&str, usize)> = None;
+    let real_word = vocabulary.dictionary.contains(word);
+    if real_word && capital_inside {
+        return word.to_string();
+    }
+    nearest_domain_word(vocabulary, word, limit, real_word)
+        .map_or_else(|| word.to_string(), str::to_string)
+}
+
+/// The domain word within `limit` edits of `word`: the nearest, then the first in file order.
+/// With `same_stem_only` (for a real word), only a word with the same stem counts, and among
+/// equally near ones the one sharing the longest beginning.
+fn nearest_domain_word<'v>(
+    vocabulary: &'v Vocabulary,
+    word: &str,
+    limit: usize,
+    same_stem_only: bool,
+) -> Option<&'v str> {
+    let mut best: Option<(&str, usize, usize)> = None;
     for candidate in &vocabulary.domain {
         // Short words of the same length one letter apart are usually other English words
         // ("trip" is not "trap"): only a swap of two letters counts there.
         if word.len() <= 5 && word.len() == candidate.len() && !same_letters(word, candidate) {
             continue;
         }
+        let shared = common_prefix(word, candidate);
+        // A real word only loses an ending ("sounds" is "sound"); "guitar" does not become
+        // "guitars", which names a style.
+        if same_stem_only && (!same_stem(word, candidate, shared) || candidate.len() > word.len()) {
+            continue;
+        }
         let d = distance(word, candidate, limit);
         // The first letter is rarely wrong; a different first letter costs one more edit.
         let d = d + usize::from(word.as_bytes()[0] != candidate.as_bytes()[0]);
-        if d <= limit && best.is_none_or(|(_, bd)| d < bd) {
-            best = Some((candidate.as_str(), d));
+        // A real word's ending decides between its stems; a typo keeps file order.
+        let longer_stem = same_stem_only && shared > best.map_or(0, |(_, _, bs)| bs);
+        if d <= limit && best.is_none_or(|(_, bd, _)| d < bd || d == bd && longer_stem) {
+            best = Some((candidate.as_str(), d, shared));
         }
     }
-    best.map_or_else(|| word.to_string(), |(c, _)| c.to_string())
+    best.map(|(c, _, _)| c)
+}
+
+/// Whether two words sharing their first `shared` letters are one word with two endings: at
+/// least four letters shared, all of the shorter word but its last letter at most, and at
+/// most three letters of the longer one after them ("sounds"/"sound", "setting"/"settings",
+/// "brighten"/"brighter"; not "quiet"/"quit", "verses"/"versus").
+fn same_stem(a: &str, b: &str, shared: usize) -> bool {
+    shared >= 4 && shared + 1 >= a.len().min(b.len()) && shared + 3 >= a.len().max(b.len())
 }
 
 #[cfg(test)]
@@ -183,9 +272,12 @@ mod tests {
 
     #[test]
     fn the_stored_vocabulary_parses() {
-        let v = Vocabulary::parse(VOCABULARY_JSON).expect("assets/vocabulary.json");
+        let v = Vocabulary::parse(VOCABULARY_JSON, ENGLISH_WORDS_JSON)
+            .expect("assets/vocabulary.json and assets/english_words.json");
         assert!(v.domain_len() > 250);
         assert!(v.english.contains("tone"));
+        // From the dictionary: real words next to domain words.
+        assert!(v.dictionary.contains("roots") && v.dictionary.contains("heard"));
         assert_eq!(v.short.get("verb").map(String::as_str), Some("reverb"));
         assert!(v.joined().any(|(from, _)| from == "take away"));
         // Replacements are matched on lowercased text with spaces around words.
@@ -224,6 +316,35 @@ mod tests {
     fn turning_is_not_tuning() {
         assert_eq!(correct("turning"), "turning");
         assert_eq!(correct("turned"), "turned");
+    }
+
+    #[test]
+    fn dictionary_words_are_never_domain_words() {
+        let v = stored();
+        let dictionary: EnglishWordsFile =
+            serde_json::from_str(ENGLISH_WORDS_JSON).expect("assets/english_words.json");
+        // A domain word in the dictionary list would be harmless (domain words are checked
+        // first) but means the list is stale: regenerate it with scripts/english_words.py.
+        let stale: Vec<&String> = dictionary.words.iter().filter(|w| v.is_domain(w)).collect();
+        assert!(
+            stale.is_empty(),
+            "regenerate assets/english_words.json: {stale:?}"
+        );
+    }
+
+    #[test]
+    fn real_words_fold_only_into_their_own_stem() {
+        for (word, read) in [
+            ("quiet", "quiet"),
+            ("stabbing", "stabbing"),
+            ("roots", "roots"),
+            ("heard", "heard"),
+            ("verses", "verses"),
+            ("guitar", "guitar"),
+            ("sounds", "sound"),
+        ] {
+            assert_eq!(correct(word), read, "{word}");
+        }
     }
 
     #[test]
