@@ -110,7 +110,8 @@ fn track_level(words: &Words, i: usize) -> bool {
         || names_voice_control(words);
     let level = words.has_any(&[
         "softer", "quieter", "louder", "down", "up", "level", "volume", "db", "mute", "stop",
-        "off", "start", "play", "lower", "raise", "quiet", "loud",
+        "off", "start", "play", "lower", "raise", "quiet", "loud", "kill", "pause", "resume",
+        "run", "running", "roll", "rolling",
     ]);
     level && !singer
 }

@@ -42,7 +42,7 @@ pub fn is_state_question(words: &Words) -> bool {
     ]);
     let ask = words.has_any(&[
         "what", "show", "current", "list", "tell", "whats", "what's", "dump", "check", "see",
-        "read", "give", "say",
+        "read", "give", "say", "print", "display",
     ]);
     // "Compression: half of the current value" is an order about that value.
     let multiple = words.has_any(&["half", "halve", "double", "twice"]);

@@ -111,14 +111,17 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
         args.insert("backing".into(), json!(false));
         return;
     }
+    // "Bring the backing in at -20 dB", "let the track run": it starts.
+    let brought_in = words.has("bring") && words.has("in");
     let on = words.has_any(&[
-        "start", "on", "play", "enable", "unmute", "resume", "open", "playing", "kick",
+        "start", "on", "play", "enable", "unmute", "resume", "open", "playing", "kick", "run",
+        "running", "roll", "rolling",
     ]) || words.has_phrase("bring the")
         || words.has_phrase("bring it in")
         || words.has_phrase("back in");
     let level_words = words.has_any(&["louder", "quieter", "volume", "level", "db", "up", "down"]);
     // "Turn the backing up" is a level, not a switch, unless "on/start/play" is said too.
-    let on = on && (!level_words || words.has_any(&["on", "start", "play"]));
+    let on = on && (!level_words || brought_in || words.has_any(&["on", "start", "play"]));
     if on {
         args.insert("backing".into(), json!(true));
     }
@@ -428,6 +431,11 @@ mod tests {
         let b = Target::Backing;
         assert_eq!(mix("stop the backing", &s, b), json!({"backing": false}));
         assert_eq!(mix("start the beat", &s, b), json!({"backing": true}));
+        assert_eq!(mix("let the track run", &s, b), json!({"backing": true}));
+        assert_eq!(
+            mix("bring the backing in at minus twenty dB", &s, b),
+            json!({"backing": true, "backing_level_db": -20.0})
+        );
         assert_eq!(
             mix("backing down 6 dB", &s, b),
             json!({"backing_level_db": -18.0})

@@ -32,6 +32,7 @@ pub mod relative;
 pub mod retune;
 pub mod rewrite;
 pub mod score;
+pub mod sequences;
 pub mod slots;
 pub mod speak;
 pub mod styles;
@@ -86,7 +87,7 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if words.is_empty() {
         return Decision::Pass;
     }
-    if let Some(calls) = question_then_orders(text, ctx) {
+    if let Some(calls) = sequences::question_then_orders(text, ctx) {
         return Decision::Calls(calls);
     }
     if intent::asks(text, &words) {
@@ -119,6 +120,9 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     }
     if let Some(call) = listen::read(&words) {
         return Decision::Calls(vec![call]);
+    }
+    if let Some(calls) = sequences::orders_then_state(&words, ctx) {
+        return Decision::Calls(calls);
     }
     let state_asked = meta::is_state_question(&words) || meta::asks_bare_control(text, &words);
     if state_asked && !classify::is_undo(&words) {
@@ -166,70 +170,6 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         }
     }
     unread(&words)
-}
-
-/// "What does spread do? Put it at 80 %", "what's my retune speed right now? and make it 10 ms
-/// faster": a question followed by orders is read as two requests, the question's calls (a
-/// look at the settings, a listen) first; a question only answered in words gives none.
-/// `None` when there is no such question or the rest orders nothing.
-fn question_then_orders(text: &str, ctx: &Context) -> Option<Vec<ToolCall>> {
-    let cut = text
-        .find('?')
-        .map(|i| (i, 1))
-        .or_else(|| text.find("...").map(|i| (i, 3)))?;
-    let (question, rest) = (&text[..cut.0], &text[cut.0 + cut.1..]);
-    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '?' || c == '.');
-    if rest.trim().is_empty() {
-        return None;
-    }
-    // A real question ("what...", "is...", "my pitch was good?"), not a request phrased as
-    // one ("can you do something in D-flat? smooth, late night") or a topic ("song title
-    // ideas? theme is insomnia"), which the rest describes.
-    let asked = Words::new(question);
-    let real = matches!(
-        asked.at(0),
-        "what"
-            | "whats"
-            | "what's"
-            | "how"
-            | "hows"
-            | "which"
-            | "where"
-            | "wheres"
-            | "why"
-            | "when"
-            | "does"
-            | "do"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "did"
-            | "am"
-    ) || asked.has_any(&["was", "were"]) && !asked.has_any(&["can", "could", "would"]);
-    if !real {
-        return None;
-    }
-    // "What does spread do? Put it at 80 %": the "it" is the control the question named.
-    let named: Vec<&str> = asked
-        .texts()
-        .into_iter()
-        .filter(|w| clauses::names_control(w) || matches!(*w, "spread" | "width"))
-        .collect();
-    let orders = match decide(rest, ctx) {
-        Decision::Calls(orders) => orders,
-        _ if !named.is_empty() => match decide(&format!("{} {rest}", named.join(" ")), ctx) {
-            Decision::Calls(orders) => orders,
-            _ => return None,
-        },
-        _ => return None,
-    };
-    let mut calls = match decide(&format!("{question}?"), ctx) {
-        Decision::Calls(asked) => asked,
-        _ => Vec::new(),
-    };
-    calls.extend(orders);
-    Some(calls)
 }
 
 /// Proposals are made only from examples at least this close (cosine of IDF-weighted words):

@@ -51,7 +51,7 @@ fn last_change_reversed(words: &Words) -> bool {
     ]);
     let reversed = words.has_any(&[
         "back", "restore", "reverse", "before", "scrap", "cancel", "drop", "remove", "forget",
-        "lose", "kill", "rollback",
+        "lose", "kill", "rollback", "scratch", "ditch", "delete", "erase",
     ]);
     last && change && reversed
 }

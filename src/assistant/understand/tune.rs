@@ -248,8 +248,16 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
     if off && about_switch && !eased {
         return Some(false);
     }
-    let on = words.has_any(&["on", "enable", "activate", "engage"])
-        || (words.has("open") || words.has("back")) && words.has_any(&["again", "on"]);
+    // "Return the pitch correction", "restore the autotune": on again.
+    let on = words.has_any(&[
+        "on",
+        "enable",
+        "activate",
+        "engage",
+        "return",
+        "restore",
+        "reactivate",
+    ]) || (words.has("open") || words.has("back")) && words.has_any(&["again", "on"]);
     (on && about_switch).then_some(true)
 }
 

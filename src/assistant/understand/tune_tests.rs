@@ -66,6 +66,10 @@ fn keys_presets_and_switches() {
         tune("set the scale to chromatic", &state),
         json!({"scale": "chromatic"})
     );
+    assert_eq!(
+        tune("return the pitch correction", &state),
+        json!({"enabled": true})
+    );
 }
 
 #[test]

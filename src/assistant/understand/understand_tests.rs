@@ -38,6 +38,20 @@ fn compound_requests_in_order() {
     let c = calls("undo, then reverb 20%");
     assert_eq!(c[0].0, "undo");
     assert_eq!(c[1], ("voice_modulate".into(), json!({"reverb": 0.2})));
+    // Orders, then a look at the settings: both, the look last.
+    let tools = |text: &str| calls(text).into_iter().map(|c| c.0).collect::<Vec<_>>();
+    assert_eq!(
+        tools("undo; what are the settings now?"),
+        ["undo", "get_state"]
+    );
+    assert_eq!(
+        tools("go back one step and then print all the parameters"),
+        ["undo", "get_state"]
+    );
+    assert_eq!(
+        tools("scratch the last change. octave down instead"),
+        ["undo", "voice_modulate"]
+    );
 }
 
 /// The value `text` gives parameter `arg` of its only call, from `state`.
