@@ -55,6 +55,8 @@ pub struct RequestFacts {
     pub tuning: bool,
     /// Some clause names an interval ("five semitones"): "voice up" is then a pitch move.
     pub interval: bool,
+    /// Some clause names a key or a tempo ("something like Daft Punk, in D").
+    pub key_or_tempo: bool,
 }
 
 /// Whether the clause makes a backing: a making word, unless it only changes a level ("make
@@ -159,6 +161,7 @@ pub fn request_facts(clauses: &[Words], ctx: &Context) -> RequestFacts {
     // "Something in D-flat, smooth late-night vibe": a key with a feel is a backing.
     let feel = clauses.iter().any(|c| c.has_any(&["something", "vibe"]));
     facts.backing = any_key && (any_bare || feel);
+    facts.key_or_tempo = any_key || any_bare;
     for c in clauses {
         let making = names_backing(c) && !c.has_any(MIX_WORDS) || makes(c) && names_backing(c);
         // "Scale: blues" names the tuning's scale, not a genre.
@@ -168,6 +171,7 @@ pub fn request_facts(clauses: &[Words], ctx: &Context) -> RequestFacts {
         facts.backing |= making || genre || tempo || sing_over(c);
         facts.tuning |= has_strong_tune(c);
         facts.interval |= (0..c.len()).any(|i| interval_at(c, i).is_some());
+        facts.key_or_tempo |= tempo;
     }
     let _ = ctx;
     facts
@@ -273,7 +277,21 @@ pub fn scores(
     }
     // "Switch the scale to blues" names the tuning's scale, not a genre.
     let scale_named = words.has_any(&["scale", "mode"]) && !names_backing(words);
-    if names_genre(words) && !voice_word && !names_voice && !strong_tune && !likened && !scale_named
+    // "Sound like Dobby the house elf": a genre word in or after a name known for a voice
+    // describes it, not a house track ("swing like Sinatra" is a swing backing, "like Daft
+    // Punk, in D" a backing in D).
+    let voice_named = !backing_named
+        && !facts.key_or_tempo
+        && super::references::voice_span(words)
+            .zip(super::styles::genre_word_at(words))
+            .is_some_and(|((at, _), genre)| genre >= at);
+    if names_genre(words)
+        && !voice_word
+        && !names_voice
+        && !strong_tune
+        && !likened
+        && !scale_named
+        && !voice_named
     {
         s.add(Topic::Backing, weight::GENRE_TEMPO, "genre");
     }

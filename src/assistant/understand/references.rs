@@ -35,6 +35,8 @@ const CUE_REACH: usize = 3;
 /// Words that mark a name as a reference.
 const CUES: &[&str] = &[
     "like",
+    // "Groot from Guardians", "Shao Kahn from Mortal Kombat": a character and its story.
+    "from",
     "style",
     "styled",
     "type",
@@ -360,6 +362,16 @@ pub fn style(words: &Words) -> Option<&'static str> {
         Meaning::Style(s) => Some(s),
         _ => None,
     })
+}
+
+/// Where the first reference to a vocal treatment other than a tuning stands, as (first word,
+/// length in words).
+pub fn voice_span(words: &Words) -> Option<(usize, usize)> {
+    stored()
+        .spans(words)
+        .into_iter()
+        .find(|(_, _, e)| matches!(e.meaning, Meaning::Voice(v) if !v.is_tuning()))
+        .map(|(i, len, _)| (i, len))
 }
 
 /// The vocal treatment the first reference to one stands for.

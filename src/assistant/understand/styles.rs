@@ -307,6 +307,11 @@ fn genre_word(words: &Words) -> Option<&'static str> {
         .map(|(_, s)| *s)
 }
 
+/// Where the first genre word stands.
+pub fn genre_word_at(words: &Words) -> Option<usize> {
+    (0..words.len()).find(|&i| STYLES.iter().any(|(ws, _)| ws.contains(&words.at(i))))
+}
+
 /// Genre words right before the backing's own noun ("a lo-fi backing for a bedroom pop
 /// song", "chill lo-fi hip hop beat like ..."): the style asked for, whatever else is named.
 fn genre_of_the_backing(words: &Words) -> Option<&'static str> {

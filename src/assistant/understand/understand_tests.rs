@@ -259,3 +259,22 @@ fn tuning_aid() {
         println!("    {}", explain(text, &ctx));
     }
 }
+
+#[test]
+fn a_genre_word_inside_a_character_is_the_character() {
+    let tools = |text: &str| calls(text).into_iter().map(|c| c.0).collect::<Vec<_>>();
+    assert_eq!(tools("sound like Dobby the house elf"), ["voice_modulate"]);
+    assert_eq!(
+        tools("Groot from Guardians, deep and slow"),
+        ["voice_modulate"]
+    );
+    // A key or a tempo makes it a backing again.
+    assert_eq!(
+        tools("something like Daft Punk, in D"),
+        ["backing_generate"]
+    );
+    assert_eq!(
+        tools("swing like Sinatra at the Sands"),
+        ["backing_generate"]
+    );
+}
