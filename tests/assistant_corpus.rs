@@ -219,7 +219,8 @@ fn retyped_requests_keep_their_answer() {
     // 98.0 %, lower case 98.1 %, no apostrophes 93.2 %, no punctuation 91.5 % (87.9 % before
     // orders typed without commas were cut), thanks 95.7 %, one typo 89.3 %; 22 inversions
     // (60 before). Round 11: one typo 92.4 % (dictionary words kept from correction, so every
-    // reader's word could join the vocabulary), 18 inversions. They may not get worse.
+    // reader's word could join the vocabulary), no punctuation 91.8 % (comparatives and verbs after
+    // a complaint start orders), 10 inversions. They may not get worse.
     for (variation, floor) in [
         (Variation::Greeting, 0.97),
         (Variation::LowerCase, 0.97),
@@ -231,5 +232,5 @@ fn retyped_requests_keep_their_answer() {
         let share = kept.share(&format!("{variation:?}"));
         assert!(share >= floor, "{variation:?}: {share:.3} is below {floor}");
     }
-    assert!(inversions.len() <= 18, "{} inversions", inversions.len());
+    assert!(inversions.len() <= 10, "{} inversions", inversions.len());
 }

@@ -151,7 +151,14 @@ pub(super) fn names_control(word: &str) -> bool {
         || word.starts_with("compress")
         || matches!(
             word,
-            "music" | "beat" | "track" | "instrumental" | "harmony" | "harmonies" | "level"
+            "music"
+                | "beat"
+                | "track"
+                | "instrumental"
+                | "harmony"
+                | "harmonies"
+                | "level"
+                | "squash"
         )
 }
 

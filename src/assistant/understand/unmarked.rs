@@ -9,14 +9,18 @@ use super::clauses::names_control;
 use super::normalise::{number, Word, Words};
 
 /// Words that say how a control moves (with a number, an order is whole).
-const MOVES: [&str; 31] = [
+const MOVES: [&str; 35] = [
     "more", "less", "up", "down", "off", "on", "no", "without", "lower", "higher", "louder",
     "quieter", "softer", "raise", "reduce", "increase", "kill", "mute", "remove", "drop", "max",
-    "min", "full", "half", "yes", "weaker", "stronger", "double", "halve", "bit", "little",
+    "min", "full", "half", "yes", "weaker", "stronger", "double", "halve", "bit", "little", "wide",
+    "wider", "narrow", "narrower",
 ];
 
 /// Orders a musician starts with a verb (an imperative after a whole order starts the next).
-const ORDER_VERBS: [&str; 27] = [
+const ORDER_VERBS: [&str; 30] = [
+    "tame",
+    "dial",
+    "ease",
     "make",
     "put",
     "set",
@@ -63,12 +67,34 @@ const MUSIC_TARGETS: [&str; 13] = [
     "pentatonic",
 ];
 
+/// Comparatives that name a control and its way: after a whole order or a complaint, one
+/// starts the next order ("robot off whisper off warmer", "voice is too cold warmer please").
+const COMPARATIVES: [&str; 10] = [
+    "warmer",
+    "brighter",
+    "darker",
+    "drier",
+    "wetter",
+    "breathier",
+    "airier",
+    "louder",
+    "quieter",
+    "deeper",
+];
+
+/// Words that size a move ("a bit brighter"): the cut comes before "a".
+const SIZES: [&str; 5] = ["bit", "little", "touch", "tad", "lot"];
+
 /// Controls that qualify the one before them ("reverb 30 % wet"), never start an order alone.
 const QUALIFIERS: [&str; 5] = ["wet", "dry", "level", "amount", "strength"];
 
 /// Whether word `i` starts a new order in a clause that so far holds `clause`.
 pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
-    if complaint_after_control(words, i, clause) {
+    if complaint_after_control(words, i, clause) || comparative_after(words, i, clause) {
+        return true;
+    }
+    // "way too harsh in the upper mids tame the presence": an order verb after a complaint.
+    if complains(clause) && ORDER_VERBS.contains(&words.at(i)) && !words.at(i + 1).is_empty() {
         return true;
     }
     if !holds_order(clause) {
@@ -108,11 +134,13 @@ pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
 /// ("thin" would lower the warmth). Not after "so", "that", "make" ("make it sound warm"),
 /// nor where it names the value now ("from where it is", "than what it is").
 fn complaint_after_control(words: &Words, i: usize, clause: &[Word]) -> bool {
-    words.at(i) == "it"
+    let it_is = words.at(i) == "it"
         && matches!(
             words.at(i + 1),
             "sounds" | "sound" | "sounding" | "is" | "was" | "feels" | "seems"
-        )
+        );
+    // "retune a touch slower it's a bit robotic".
+    (it_is || words.at(i) == "it's" && !words.at(i + 1).is_empty())
         && !matches!(
             words.before(i),
             "so" | "that"
@@ -130,6 +158,32 @@ fn complaint_after_control(words: &Words, i: usize, clause: &[Word]) -> bool {
                 | "how"
         )
         && clause.iter().any(|w| is_control(&w.text))
+}
+
+/// "robot off whisper off warmer", "less breath a bit brighter", "voice is too cold warmer
+/// please": a comparative (with its size before it) after a whole order or a complaint. Not
+/// after "more" or "much" ("much warmer") nor ending a request that holds nothing yet.
+fn comparative_after(words: &Words, i: usize, clause: &[Word]) -> bool {
+    let (size, comparative) = match words.at(i) {
+        "a" if SIZES.contains(&words.at(i + 1)) => (true, words.at(i + 2)),
+        w => (false, w),
+    };
+    let before = words.before(i);
+    COMPARATIVES.contains(&comparative)
+        && (size
+            || !matches!(
+                before,
+                "more" | "much" | "bit" | "little" | "even" | "way" | "lot"
+            ))
+        && (holds_order(clause) || complains(clause))
+}
+
+/// Whether the clause complains of the sound ("voice is too cold", "way too harsh").
+fn complains(clause: &[Word]) -> bool {
+    clause
+        .iter()
+        .position(|w| w.text == "too")
+        .is_some_and(|k| k + 1 < clause.len())
 }
 
 /// Whether a word names something an order moves.
@@ -168,6 +222,19 @@ mod tests {
         assert_eq!(pieces("drop me an octave formant +3 mix at 50%").len(), 3);
         assert_eq!(pieces("kill the autotune make me a robot").len(), 2);
         assert_eq!(pieces("warmer it sounds thin").len(), 2);
+        assert_eq!(pieces("robot off whisper off warmer").len(), 3);
+        assert_eq!(pieces("retune a touch slower it's a bit robotic").len(), 2);
+        assert_eq!(pieces("voice is too cold warmer please").len(), 2);
+        assert_eq!(pieces("less breath a bit brighter than now").len(), 2);
+        assert_eq!(
+            pieces("way too harsh in the upper mids tame the presence").len(),
+            2
+        );
+        assert_eq!(pieces("less verb more squash both just slightly").len(), 2);
+        assert_eq!(
+            pieces("harmonies x2 wide stereo backing down a notch").len(),
+            2
+        );
         assert_eq!(
             pieces("increase the reverb decrease the compression").len(),
             2
@@ -182,6 +249,8 @@ mod tests {
         assert_eq!(pieces("turn it up to make it louder").len(), 1);
         assert_eq!(pieces("more reverb so it sounds bigger").len(), 1);
         assert_eq!(pieces("+2 st from where it is").len(), 1);
+        assert_eq!(pieces("make the voice warmer").len(), 1);
+        assert_eq!(pieces("reverb up much warmer").len(), 1);
         assert_eq!(
             pieces("ease the reverb off a touch from where it is").len(),
             1
