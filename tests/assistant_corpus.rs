@@ -220,7 +220,8 @@ fn retyped_requests_keep_their_answer() {
     // orders typed without commas were cut), thanks 95.7 %, one typo 89.3 %; 22 inversions
     // (60 before). Round 11: one typo 92.4 % (dictionary words kept from correction, so every
     // reader's word could join the vocabulary), no punctuation 91.8 % (comparatives and verbs after
-    // a complaint start orders), 10 inversions. They may not get worse.
+    // a complaint start orders), 8 inversions (misspellings mended before phrases are read).
+    // They may not get worse.
     for (variation, floor) in [
         (Variation::Greeting, 0.97),
         (Variation::LowerCase, 0.97),
@@ -232,5 +233,5 @@ fn retyped_requests_keep_their_answer() {
         let share = kept.share(&format!("{variation:?}"));
         assert!(share >= floor, "{variation:?}: {share:.3} is below {floor}");
     }
-    assert!(inversions.len() <= 10, "{} inversions", inversions.len());
+    assert!(inversions.len() <= 8, "{} inversions", inversions.len());
 }

@@ -119,6 +119,16 @@ impl Vocabulary {
         self.everyday_domain.contains(word)
     }
 
+    /// Whether `word` is a dictionary word near a domain word ("roots", "announcer").
+    pub fn is_dictionary(&self, word: &str) -> bool {
+        self.dictionary.contains(word)
+    }
+
+    /// Whether `word` is a short form read as another word ("lil", "comp").
+    pub fn is_short(&self, word: &str) -> bool {
+        self.short.contains_key(word)
+    }
+
     /// How many domain words there are.
     pub fn domain_len(&self) -> usize {
         self.domain.len()
