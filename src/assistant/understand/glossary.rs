@@ -162,6 +162,7 @@ pub fn is_definition_question(words: &Words) -> bool {
         // "What's" reads as "what" among the words.
         "whats it",
         "whats that",
+        "what is that mean",
         "what that mean",
         "what it mean",
         "what does that",
