@@ -7,24 +7,16 @@
 //! 400-700 Hz and any measurement (this LPC, Praat's Burg) is drawn to the harmonics: the ideal
 //! -3 semitone shift of a 587 Hz voice measures F2 x1.01, not x0.84, against its input.
 //!
-//! Judged: on low voices (110, 165 Hz) the shifted voice's F1 and F2 lie within 5 % of the
-//! ideal's (measured: within 3.7 %). Open, `#[ignore]`d until fixed: the same on 262-698 Hz
-//! voices, which miss by up to 30 %. A 988 Hz voice is left out: LPC finds the harmonics
-//! themselves there (ideal and output both measure within 0.2 % of the input).
+//! The singer's breath passes through its tract here (`SingerConfig::breath_through_tract`),
+//! as aspiration made at the glottis does: the ideal singer with moved formants moves its
+//! breath's colour too, and a filter by the exact ratio of moved to unmoved tract
+//! (`a_perfect_envelope_filter_on_high_voices`) then matches the ideal to 0.1 % on every high
+//! voice, with breath or without.
 //!
-//! What bounds a fix (`a_perfect_envelope_filter_on_high_voices`, ignored, prints): the
-//! singer's breath is added after its tract, so the ideal keeps the breath floor (about -55 dB
-//! above 4 kHz at 587 Hz) where it was, and the LPC of these sparse harmonics weighs it in. A
-//! filter by the exact ratio of moved to unmoved tract, which lowers that floor with the
-//! formants, still misses 587 Hz by up to 24 %; without breath it matches the ideal exactly,
-//! and the chain then misses by up to 21 % (mean 7 %). With breath, the exact ratio faded to a
-//! gain of 1 over 4-5 kHz misses by 5.3 % at most (measured offline, applied by FFT). So an
-//! envelope filter needs an estimate near the true tract and a gain of 1 above the formants.
-//! Estimates from the input tried so far (poles of an order 8-12 prediction at 12 kHz, moved
-//! and mapped to 48 kHz sections) do not get near: on 196-698 Hz with breath the best
-//! (weighted LPC) brings the mean error from 11 % to 8 % but the worst case from 36 % to 44 %,
-//! plain LPC does worse (mean 12 %), and without breath none beats the grains on 262-698 Hz
-//! (mean 7.6-9.9 % against 7.2 %).
+//! Judged: on low voices (110, 165 Hz) the shifted voice's F1 and F2 lie within 5 % of the
+//! ideal's (measured: within 4.1 %). Open, `#[ignore]`d until fixed: the same on 262-698 Hz
+//! voices, where grain resampling misses by 7.2 % on average and 20.4 % at worst (262 Hz -3:
+//! F1). A 988 Hz voice is left out: LPC finds the harmonics themselves there.
 //!
 //! `--nocapture` prints the table; `DAIW_FORMANT_WAV_DIR=DIR` also writes every input, output
 //! and ideal as a WAV, for an independent measurement (Praat).
@@ -54,8 +46,8 @@ fn voice(midi: f32, vowel: Vowel) -> Vec<f32> {
     voice_with_breath(midi, vowel, SingerConfig::default().breathiness)
 }
 
-/// `voice` with `breathiness` (the singer adds its breath noise after the tract, so a singer
-/// with moved formants keeps the same breath).
+/// `voice` with `breathiness` (the breath passes through the singer's tract, so a singer with
+/// moved formants moves its breath's colour too).
 fn voice_with_breath(midi: f32, vowel: Vowel, breathiness: f32) -> Vec<f32> {
     let note = |m: f32| Segment::Note {
         midi: m,
@@ -73,6 +65,7 @@ fn voice_with_breath(midi: f32, vowel: Vowel, breathiness: f32) -> Vec<f32> {
             sample_rate: SAMPLE_RATE,
             vowel,
             breathiness,
+            breath_through_tract: true,
             ..SingerConfig::default()
         },
     )
@@ -205,9 +198,8 @@ fn perfect_envelope_filter(signal: &[f32], ratio: f32) -> Vec<f32> {
 
 /// Diagnostic for issue 12 (prints, asserts nothing): on the high voices, with the singer's
 /// breath and without, the chain's shift and a perfect envelope filter against the ideal.
-/// Measured: with breath the perfect filter misses 587 Hz -3 by 24 % (F1 and F2) and +3 by
-/// 19 % (F2), as it lowers the breath floor the ideal keeps; without breath it matches the
-/// ideal exactly (to 0.1 %), and the chain misses by up to 21 %.
+/// Measured (breath through the tract): the perfect filter matches the ideal to 0.1 % with
+/// breath and without; the chain misses by up to 20 % (262 Hz -3, F1).
 #[test]
 #[ignore = "diagnostic for issue 12: prints the table"]
 fn a_perfect_envelope_filter_on_high_voices() {

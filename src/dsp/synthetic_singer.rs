@@ -3,7 +3,8 @@
 //!
 //! Source: a Rosenberg glottal pulse per period (jittered and shimmered), differentiated for lip
 //! radiation, through a cascade of two-pole formant resonators for a vowel (Klatt style), plus
-//! breath noise gated by the glottal cycle. Unvoiced gaps are silence, breath or a fricative.
+//! breath noise gated by the glottal cycle (added after the tract, or optionally passed through
+//! it). Unvoiced gaps are silence, breath or a fricative.
 
 use super::biquad::{Biquad, BiquadCoefficients};
 use super::noise::WhiteNoise;
@@ -154,8 +155,13 @@ pub struct SingerConfig {
     pub jitter: f32,
     /// Cycle-to-cycle amplitude shimmer (relative, e.g. 0.03).
     pub shimmer: f32,
-    /// Breath noise level relative to the voice (e.g. 0.03).
+    /// Breath noise level relative to the voice (e.g. 0.03): the ratio of their RMS levels,
+    /// with or without `breath_through_tract`.
     pub breathiness: f32,
+    /// Whether the breath passes through the vocal tract like the voice (as aspiration made at
+    /// the glottis does, so a singer with moved formants also moves its breath's colour), or
+    /// is added after it (the default, which the golden fingerprints were made with).
+    pub breath_through_tract: bool,
     /// The vowel sung.
     pub vowel: Vowel,
     /// Peak output level.
@@ -171,6 +177,7 @@ impl Default for SingerConfig {
             jitter: 0.003,
             shimmer: 0.03,
             breathiness: 0.03,
+            breath_through_tract: false,
             vowel: Vowel::A,
             level: 0.5,
             seed: 1,
@@ -236,6 +243,8 @@ pub fn sing(segments: &[Segment], config: &SingerConfig) -> Performance {
     let sr = config.sample_rate;
     let mut noise = WhiteNoise::new(config.seed);
     let mut formants = tract(config);
+    // A copy of the tract for the breath, when it passes through one.
+    let mut breath_tract = tract(config);
     let mut fricative_filter = Biquad::new(BiquadCoefficients::high_pass(sr, 4_000.0, 0.7));
     let mut breath_filter = Biquad::new(BiquadCoefficients::high_pass(sr, 1_200.0, 0.7));
 
@@ -303,6 +312,11 @@ pub fn sing(segments: &[Segment], config: &SingerConfig) -> Performance {
                 voiced = f.process(voiced);
             }
             voice.push(voiced);
+            if config.breath_through_tract {
+                for f in breath_tract.iter_mut() {
+                    breath = f.process(breath);
+                }
+            }
             aspiration.push(breath);
             gap_noise.push(noise_value);
         }
