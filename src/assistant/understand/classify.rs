@@ -71,6 +71,10 @@ fn makes(words: &Words) -> bool {
         && !words.has_any(&[
             "stop", "pause", "mute", "kill", "remove", "shut", "halt", "silence",
         ])
+        // "Make it start", "make it play": the one there starts.
+        && !["make it start", "make it play", "make it run"]
+            .iter()
+            .any(|p| words.has_phrase(p))
 }
 
 /// Whether "tune" at `i` is a noun ("a happy pop tune"), not the order.

@@ -52,6 +52,14 @@ pub fn split(words: &Words) -> Vec<Words> {
                     w
                 }));
             }
+            // "The accompaniment, close it", "autotune, shut down it": a control named alone,
+            // then what to do with "it", is one order.
+            Some(last) if is_topic_only(last) && refers_back(&clause) => {
+                last.extend(clause.into_iter().map(|mut w| {
+                    w.boundary = false;
+                    w
+                }));
+            }
             _ => clauses.push(clause),
         }
     }
@@ -66,6 +74,40 @@ fn is_bare_control(clause: &[Word]) -> bool {
         && clause.iter().all(|w| {
             names(&w) || matches!(w.text.as_str(), "the" | "my" | "effect" | "effects" | "fx")
         })
+}
+
+/// Whether a clause only names a control or the backing ("the accompaniment", "autotune"),
+/// as people put the topic first.
+fn is_topic_only(clause: &[Word]) -> bool {
+    // Nouns only: "warmer, it sounds thin" is an order and a complaint.
+    let control = |w: &Word| {
+        let t = w.text.as_str();
+        names_control(t)
+            && !matches!(
+                t,
+                "warm" | "warmer" | "bright" | "brighter" | "breathy" | "breathier"
+            )
+            || super::mix::BACKING_NOUNS.contains(&t)
+            || matches!(t, "autotune" | "tuner" | "tuning")
+    };
+    clause.len() <= 4
+        && clause.iter().any(control)
+        && clause.iter().all(|w| {
+            control(w)
+                || matches!(
+                    w.text.as_str(),
+                    "the" | "my" | "your" | "this" | "effect" | "effects" | "fx"
+                )
+        })
+}
+
+/// Whether a clause does something to what was named before it ("close it", "turn them
+/// down"; not "it sounds thin", where "it" is the subject of a complaint).
+fn refers_back(clause: &[Word]) -> bool {
+    clause
+        .iter()
+        .skip(1)
+        .any(|w| matches!(w.text.as_str(), "it" | "them"))
 }
 
 /// A run of clauses with one topic, in request order.

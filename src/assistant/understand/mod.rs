@@ -252,14 +252,15 @@ fn is_question(words: &Words) -> bool {
         words.at(0),
         "how" | "why" | "what" | "whats" | "which" | "who" | "when" | "should" | "wat"
     ) && !matches!(words.at(1), "about");
-    // "Do you...", "is it..." ask; "do backing rock 120" orders.
+    // "Do you...", "is it..." ask; "do backing rock 120" orders, and so does "do the
+    // autotune deactivated" (a learner's imperative; "do the harmonies follow?" is asked by
+    // its question mark).
     let yes_no = matches!(words.at(0), "does" | "is" | "are" | "do")
         && matches!(
             words.at(1),
             "you" | "i" | "we" | "it" | "this" | "that" | "the" | "my" | "a"
         )
-        // "Do a rock backing in E" orders.
-        && !(words.at(0) == "do" && words.at(1) == "a");
+        && !(words.at(0) == "do" && matches!(words.at(1), "a" | "the" | "my"));
     // "Compression - explain like I'm 5", "define formant".
     let explain = words.has_any(&["explain", "define", "definition"]);
     // "I don't get why phrygian sounds dark", "tell me what make-up gain means": a user who

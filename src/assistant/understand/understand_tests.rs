@@ -278,3 +278,14 @@ fn a_genre_word_inside_a_character_is_the_character() {
         ["backing_generate"]
     );
 }
+
+#[test]
+fn a_control_named_first_then_what_to_do_with_it() {
+    let c = calls("the accompaniment, close it");
+    assert_eq!(c, [("mix_control".into(), json!({"backing": false}))]);
+    let c = calls("the instrumental, make it start");
+    assert_eq!(c, [("mix_control".into(), json!({"backing": true}))]);
+    // A learner's imperative with "do" is an order, not a yes/no question.
+    assert_eq!(calls("do the autotune deactivated")[0].0, "voice_tune");
+    assert_eq!(calls("I want not harmonies")[0].0, "voice_harmony");
+}
