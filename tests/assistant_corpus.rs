@@ -63,6 +63,8 @@ fn request_corpus_by_split_and_tag() {
     // Who decided, and how long the model's turns took (ms).
     let mut deciders: BTreeMap<String, usize> = BTreeMap::new();
     let mut model_ms: Vec<f64> = Vec::new();
+    // What kind of miss each was (counts only, so the test split's requests stay unread).
+    let mut miss_kinds: BTreeMap<String, usize> = BTreeMap::new();
     for case in cases
         .iter()
         .filter(|c| splits.split(',').any(|s| s == c.split))
@@ -86,6 +88,11 @@ fn request_corpus_by_split_and_tag() {
             .count();
         let verdict = judge(case, &plan, &config);
         by_split.add(&case.split, verdict.ok);
+        if !verdict.ok {
+            *miss_kinds
+                .entry(format!("{}/{}", case.split, miss_kind(&verdict.why)))
+                .or_default() += 1;
+        }
         for tag in &case.tags {
             by_tag.add(&format!("{}/{tag}", case.split), verdict.ok);
         }
@@ -132,6 +139,7 @@ fn request_corpus_by_split_and_tag() {
         inversions.join(", ")
     );
     println!("  refused calls: {invalid}");
+    println!("  misses by kind: {miss_kinds:?}");
     model_ms.sort_by(f64::total_cmp);
     let percentile = |p: f64| {
         model_ms
@@ -163,6 +171,24 @@ fn request_corpus_by_split_and_tag() {
         assert_eq!(tuned, 0, "inversions on train/dev: {inversions:?}");
         assert!(inversions.len() <= 3, "{} inversions", inversions.len());
         assert_eq!(invalid, 0, "refused calls");
+    }
+}
+
+/// What went wrong first in a verdict's explanation: a question or answer expected, nothing
+/// read, other tools, a wrong value, or a control moved that was not asked for.
+fn miss_kind(why: &str) -> &'static str {
+    if why.starts_with("wanted a ") {
+        "ask or reply expected"
+    } else if why.starts_with("tools []") {
+        "nothing read"
+    } else if why.starts_with("tools [") {
+        "other tools"
+    } else if why.contains(", wanted") || why.contains(" = ") {
+        "wrong value"
+    } else if why.contains("though not asked") {
+        "moved unasked"
+    } else {
+        "other"
     }
 }
 

@@ -183,8 +183,28 @@ pub(super) fn referenced(words: &Words, args: &mut Map<String, Value>) {
         VoiceRef::Warm => &[("warmth", 0.75)],
         VoiceRef::BrightUpfront => &[("presence", 0.75)],
     };
+    // "Cocteau Twins amount of reverb": the reference's own control named without a value or
+    // a way gets the reference's amount, not the reader's default; "Cocteau Twins but less
+    // reverb" keeps what the request said, and so do other readers ("in a cathedral").
+    let said = words
+        .words
+        .iter()
+        .any(|w| super::normalise::number(&w.text).is_some())
+        || words.has_any(&[
+            "less", "more", "no", "without", "down", "up", "lower", "higher", "bit", "little",
+            "touch", "slightly", "half", "double", "some",
+        ]);
     for (name, value) in settings {
-        args.entry(*name).or_insert(json!(value));
+        let named = match *name {
+            "breathiness" => words.has_any(&["breath", "breathiness", "air"]),
+            "pitch_semitones" | "formant_semitones" => false,
+            other => words.has(other),
+        };
+        if named && !said {
+            args.insert((*name).to_string(), json!(value));
+        } else {
+            args.entry(*name).or_insert(json!(value));
+        }
     }
 }
 

@@ -289,3 +289,12 @@ fn a_control_named_first_then_what_to_do_with_it() {
     assert_eq!(calls("do the autotune deactivated")[0].0, "voice_tune");
     assert_eq!(calls("I want not harmonies")[0].0, "voice_harmony");
 }
+
+#[test]
+fn a_reference_sets_the_amount_of_the_control_it_names() {
+    let c = calls("Cocteau Twins amount of reverb");
+    assert_eq!(c[0].1["reverb"], json!(0.75));
+    // A way said keeps the request's own amount.
+    let c = calls("Cocteau Twins vocal, but less reverb");
+    assert!(c[0].1["reverb"].as_f64().is_some_and(|r| r < 0.75), "{c:?}");
+}
