@@ -89,8 +89,9 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
         .iter()
         .any(|p| words.has_phrase(p))
         || words.has_any(&["ease", "soften"]) && words.has_any(&["speed", "retune", "time"]);
-    let slower = words.has_any(&["slower", "gentler", "smoother", "lazier", "longer"])
-        || words.has_phrase("more slow")
+    let slower = words.has_any(&[
+        "slower", "gentler", "smoother", "lazier", "longer", "softer", "subtler",
+    ]) || words.has_phrase("more slow")
         || words.has("glide") && words.has("more")
         || words.has_phrase("more ms")
         || words.has_phrase("slow the")
@@ -100,6 +101,7 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
     let faster = words.has_any(&[
         "faster", "quicker", "snappier", "tighter", "tighten", "sooner", "shave",
     ]) || words.has_phrase("speed up")
+        || words.has_phrase("speed the retune up")
         || words.has_phrase("more fast")
         || words.has_phrase("more quick")
         || words.has_phrase("more velocity")

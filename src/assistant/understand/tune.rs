@@ -134,14 +134,20 @@ pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall>
     if !has_tune_word && args.is_empty() && !words.has_phrase("natural drift") {
         return None;
     }
-    if let Some(enabled) = switch(words, has_tune_word) {
-        if !enabled {
+    // "Leave out the B and speed the retune up": a note removed is no switch, and the rest
+    // of the order still reads.
+    let drops_notes = super::targets::note_set(words).is_some();
+    match switch(words, has_tune_word) {
+        Some(false) if !drops_notes => {
             return Some(ToolCall::new(
                 ToolName::VoiceTune,
                 json!({"enabled": false}),
             ));
         }
-        args.insert("enabled".into(), json!(true));
+        Some(true) => {
+            args.insert("enabled".into(), json!(true));
+        }
+        _ => {}
     }
     if let Some(p) = preset(words, has_tune_word) {
         args.insert("preset".into(), json!(p));

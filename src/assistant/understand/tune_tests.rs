@@ -88,6 +88,16 @@ fn relative_moves() {
         json!({"retune_ms": 120.0})
     );
     assert_eq!(tune("retune time +20", &state), json!({"retune_ms": 80.0}));
+    // A note removed with a retune move: both, and no switch.
+    let both = tune("leave out the B and speed the retune up a bit", &state);
+    assert!(
+        both.get("enabled").is_none() && both["retune_ms"].as_f64() < Some(60.0),
+        "{both}"
+    );
+    assert_eq!(
+        tune("E minor please, softer correction than now", &state)["retune_ms"],
+        json!(120.0)
+    );
     assert_eq!(tune("retune time -20", &state), json!({"retune_ms": 40.0}));
 }
 
