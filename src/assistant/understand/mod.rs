@@ -137,7 +137,9 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if let Some(answer) = glossary::about_me(&words).or_else(|| glossary::answer(&words)) {
         return Decision::Answer(answer);
     }
-    if (is_question(&words) || asks_by_its_marks(text, &words)) && !is_order(&words) {
+    if (is_question(&words) || asks_by_its_marks(text, &words))
+        && (!is_order(&words) || asks_advice(text, &words))
+    {
         // A question nothing reads ("who are you?") is the model's to answer; the scorer
         // may only turn it into a look at the settings ("what have you changed?"), never
         // into an order ("what do you think of my song?" is not "plan my song").
@@ -275,6 +277,18 @@ fn is_question(words: &Words) -> bool {
             })
         });
     wh || yes_no || explain || puzzled
+}
+
+/// "Should I put compression on rap vocals?", "does the vibrato knob add vibrato or keep
+/// mine?": a question about what something does or whether to do it, whatever verbs it holds
+/// ("can you add reverb?" is an order).
+fn asks_advice(text: &str, words: &Words) -> bool {
+    text.trim_end().ends_with('?')
+        && matches!(words.at(0), "should" | "does" | "is" | "are" | "will" | "would")
+        && !matches!(words.at(1), "you" | "u")
+        // "Is it possible to make me sound deeper?" asks politely for it.
+        && !words.has_any(&["possible", "please", "pls"])
+        && !words.has_phrase("a way to")
 }
 
 /// Whether a request written as a statement asks all the same: a question mark with a

@@ -298,3 +298,27 @@ fn a_reference_sets_the_amount_of_the_control_it_names() {
     let c = calls("Cocteau Twins vocal, but less reverb");
     assert!(c[0].1["reverb"].as_f64().is_some_and(|r| r < 0.75), "{c:?}");
 }
+
+#[test]
+fn advice_questions_are_answered_not_carried_out() {
+    let state = ParamSnapshot::default();
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    for text in [
+        "should I put compression on rap vocals?",
+        "does the vibrato knob add vibrato or keep mine?",
+    ] {
+        assert!(!matches!(decide(text, &ctx), Decision::Calls(_)), "{text}");
+    }
+    // Polite orders stay orders.
+    assert!(matches!(
+        decide("is it possible to make me sound deeper?", &ctx),
+        Decision::Calls(_)
+    ));
+    assert!(matches!(
+        decide("can you add reverb?", &ctx),
+        Decision::Calls(_)
+    ));
+}
