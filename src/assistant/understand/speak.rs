@@ -40,21 +40,44 @@ fn order_after(rest: &str) -> String {
     }
     // Further on, only a joint followed by an order counts ("in the confident voice, then
     // start the backing"); "in a soft and warm voice" describes the speech.
-    [" and ", " then ", ",", ";", "&", "+"]
+    [" and ", " then ", ",", ";", "&", "+", ". ", " plus "]
         .iter()
         .filter_map(|j| lower.find(j).map(|i| i + j.len()))
         .min()
         .map(|end| rest[end..].to_string())
-        .filter(|order| {
-            let w = Words::new(order);
-            let first = usize::from(matches!(w.at(0), "then" | "after" | "also"));
-            ORDER_VERBS.contains(&w.at(first))
-        })
+        .filter(|order| starts_an_order(order))
         .unwrap_or_default()
+}
+
+/// Whether the words after a joint are an order of their own: an order verb ("start the
+/// backing"), titles asked for ("3 titles about heartbreak") or a control moved ("a little
+/// more output"); not a description of the speech ("warm voice").
+fn starts_an_order(order: &str) -> bool {
+    let w = Words::new(order);
+    let first = match (w.at(0), w.at(1)) {
+        ("after", "that") => 2,
+        ("then" | "after" | "also" | "plus", _) => 1,
+        _ => 0,
+    };
+    let titles = w.has_any(&["titles", "title", "names"])
+        && w.words[first..]
+            .iter()
+            .take(2)
+            .any(|t| super::normalise::number(&t.text).is_some());
+    let control_moved = w.has_any(&["output", "backing", "beat", "track", "reverb", "level"])
+        && w.has_any(&[
+            "more", "less", "up", "down", "louder", "quieter", "touch", "bit",
+        ]);
+    ORDER_VERBS.contains(&w.at(first)) || titles || control_moved
 }
 
 /// Verbs that start an order after the spoken text.
 const ORDER_VERBS: &[&str] = &[
+    "bump",
+    "push",
+    "nudge",
+    "boost",
+    "switch",
     "start",
     "play",
     "bring",
@@ -476,5 +499,15 @@ mod tests {
             speak("count me in out loud: one, two, one two three four, and kick in the backing");
         assert_eq!(call["text"], "one, two, one two three four");
         assert!(rest.contains("kick in"));
+    }
+
+    #[test]
+    fn an_order_after_the_quote_is_kept_a_description_is_not() {
+        let (_, rest) = speak("say 'breathe in' in the vulnerable guide voice, then 3 titles");
+        assert!(rest.contains("titles"), "{rest}");
+        let (_, rest) = speak("speak 'last chorus' powerful guide; output up slightly");
+        assert!(rest.contains("output"), "{rest}");
+        let (_, rest) = speak("say 'hello' in a soft and warm voice");
+        assert!(rest.is_empty(), "{rest}");
     }
 }
