@@ -324,7 +324,7 @@ pub fn scores(
     tuning(words, ctx, voice_word, &mut s);
     voice(words, voice_word, &mut s);
     levels(words, facts, previous, &mut s);
-    weak(words, facts, ctx, &mut s);
+    weak(words, facts, previous, ctx, &mut s);
     vote(words, &mut s);
     s
 }
@@ -443,7 +443,13 @@ fn levels(words: &Words, facts: RequestFacts, previous: Option<Topic>, s: &mut S
 }
 
 /// Weak evidence: a bare key or scale, descriptions, changes to the backing playing.
-fn weak(words: &Words, facts: RequestFacts, ctx: &Context, s: &mut Scores) {
+fn weak(
+    words: &Words,
+    facts: RequestFacts,
+    previous: Option<Topic>,
+    ctx: &Context,
+    s: &mut Scores,
+) {
     let (key, scale) = find_key(words);
     let tune_slot = key.is_some() || scale.is_some();
     if tune_slot || words.has_any(&["key", "scale", "root", "tonic", "chromatic"]) {
@@ -453,7 +459,10 @@ fn weak(words: &Words, facts: RequestFacts, ctx: &Context, s: &mut Scores) {
         let for_singer = words.has_any(&[
             "set", "change", "switch", "voice", "vocal", "vocals", "me", "my", "sing", "singing",
         ]);
-        if facts.backing && !facts.tuning && !for_singer {
+        // "Chill lo-fi beat, Fm, 75 bpm; then set my tuning to F minor": a key alone right
+        // after the backing's clause is the backing's, even when the tuning is named later.
+        let after_backing = previous == Some(Topic::Backing) && words.len() <= 3;
+        if facts.backing && (!facts.tuning || after_backing) && !for_singer {
             s.add(Topic::Backing, weight::KEY, "key beside a backing request");
         } else {
             s.add(Topic::Tune, weight::KEY, "key or scale");

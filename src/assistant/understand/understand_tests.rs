@@ -322,3 +322,12 @@ fn advice_questions_are_answered_not_carried_out() {
         Decision::Calls(_)
     ));
 }
+
+#[test]
+fn a_key_alone_after_the_backing_is_the_backing_s() {
+    let c = calls("chill lo-fi beat, Fm, 75 bpm; then set my tuning to F minor too");
+    let tools: Vec<&str> = c.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(tools, ["backing_generate", "voice_tune"]);
+    assert_eq!(c[0].1["key"], json!("F"));
+    assert_eq!(c[1].1["key"], json!("F"));
+}

@@ -121,8 +121,27 @@ pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
     // "robot off whisper off", "octave formant +3", "two harmonies backing on": a control
     // other than the clause's, moved right after it; never the second noun of a compound
     // ("no pitch correction on this one") nor a unit ("one semitone higher").
+    // Nor the tuning named after the key it is in ("C minor correction").
+    let after_key = matches!(w, "correction" | "tuning" | "autotune" | "tune" | "tuner")
+        && matches!(
+            prev,
+            "major"
+                | "minor"
+                | "maj"
+                | "min"
+                | "dorian"
+                | "phrygian"
+                | "lydian"
+                | "mixolydian"
+                | "aeolian"
+                | "locrian"
+                | "pentatonic"
+                | "blues"
+                | "chromatic"
+        );
     let moved_control = names_control(w)
         && !names_control(prev)
+        && !after_key
         && !QUALIFIERS.contains(&w)
         && !clause.iter().any(|c| c.text == w)
         && moved_after(words, i);
@@ -249,6 +268,7 @@ mod tests {
         assert_eq!(pieces("turn it up to make it louder").len(), 1);
         assert_eq!(pieces("more reverb so it sounds bigger").len(), 1);
         assert_eq!(pieces("+2 st from where it is").len(), 1);
+        assert_eq!(pieces("C minor correction plus one harmony voice").len(), 2);
         assert_eq!(pieces("make the voice warmer").len(), 1);
         assert_eq!(pieces("reverb up much warmer").len(), 1);
         assert_eq!(
