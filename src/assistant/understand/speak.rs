@@ -326,6 +326,21 @@ fn leads(words: &Words, verb_at: usize) -> bool {
                 | "just"
                 | "yo"
                 | "first"
+                // "Make the computer say ...", "I want you to say ...", "have it say ...".
+                | "make"
+                | "have"
+                | "let"
+                | "get"
+                | "the"
+                | "computer"
+                | "plugin"
+                | "assistant"
+                | "robot"
+                | "it"
+                | "i"
+                | "want"
+                | "wanna"
+                | "to"
         )
     })
 }
@@ -509,5 +524,9 @@ mod tests {
         assert!(rest.contains("output"), "{rest}");
         let (_, rest) = speak("say 'hello' in a soft and warm voice");
         assert!(rest.is_empty(), "{rest}");
+        assert_eq!(
+            speak("make the computer say bienvenidos a todos").0["text"],
+            "bienvenidos a todos"
+        );
     }
 }

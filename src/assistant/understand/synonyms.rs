@@ -34,6 +34,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("increased", "increase"),
     ("boosted", "boost"),
     ("raised", "raise"),
+    ("lift", "raise"),
+    ("lifted", "raise"),
     ("moar", "more"),
     ("mor", "more"),
     ("mo", "more"),
