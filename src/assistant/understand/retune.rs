@@ -57,6 +57,8 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
     // "As fast as it goes" is at once; "twice as fast as now" is a step.
     let at_once = [
         "no glide",
+        "no smoothing",
+        "zero smoothing",
         "straight to the",
         "as fast as possible",
         "as quick as possible",

@@ -88,6 +88,10 @@ fn relative_moves() {
         json!({"retune_ms": 120.0})
     );
     assert_eq!(tune("retune time +20", &state), json!({"retune_ms": 80.0}));
+    assert_eq!(
+        tune("autotune, zero smoothing", &state)["retune_ms"],
+        json!(0.0)
+    );
     // A note removed with a retune move: both, and no switch.
     let both = tune("leave out the B and speed the retune up a bit", &state);
     assert!(
