@@ -282,7 +282,7 @@ fn nearest_direction(
             }
             match words.at(k) {
                 "up" | "higher" | "raise" | "raised" | "above" | "sharpen" | "upward"
-                | "upwards" | "high" | "bump" | "ascend" | "climb" => return Some(1.0),
+                | "upwards" | "high" | "bump" | "ascend" | "climb" | "add" => return Some(1.0),
                 "down" | "lower" | "drop" | "below" | "deeper" | "low" | "downward" | "flatten"
                 | "descend" | "sink" | "under" | "beneath" => return Some(-1.0),
                 _ => {}

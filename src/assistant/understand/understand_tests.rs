@@ -331,3 +331,12 @@ fn a_key_alone_after_the_backing_is_the_backing_s() {
     assert_eq!(c[0].1["key"], json!("F"));
     assert_eq!(c[1].1["key"], json!("F"));
 }
+
+#[test]
+fn intervals_added_go_up() {
+    let c = calls("add 2 semitones");
+    assert_eq!(
+        c,
+        [("voice_modulate".into(), json!({"pitch_semitones": 2.0}))]
+    );
+}
