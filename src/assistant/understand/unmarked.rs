@@ -94,7 +94,12 @@ pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
         return true;
     }
     // "way too harsh in the upper mids tame the presence": an order verb after a complaint.
-    if complains(clause) && ORDER_VERBS.contains(&words.at(i)) && !words.at(i + 1).is_empty() {
+    // "The tuning is too robotic make it more human" fixes what it complains of: one order.
+    if complains(clause)
+        && ORDER_VERBS.contains(&words.at(i))
+        && !words.at(i + 1).is_empty()
+        && !matches!(words.at(i + 1), "it" | "them" | "that")
+    {
         return true;
     }
     if !holds_order(clause) {
@@ -242,6 +247,10 @@ mod tests {
         assert_eq!(pieces("kill the autotune make me a robot").len(), 2);
         assert_eq!(pieces("warmer it sounds thin").len(), 2);
         assert_eq!(pieces("robot off whisper off warmer").len(), 3);
+        assert_eq!(
+            pieces("the tuning is too robotic make it more human").len(),
+            1
+        );
         assert_eq!(pieces("retune a touch slower it's a bit robotic").len(), 2);
         assert_eq!(pieces("voice is too cold warmer please").len(), 2);
         assert_eq!(pieces("less breath a bit brighter than now").len(), 2);
