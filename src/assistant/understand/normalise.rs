@@ -34,7 +34,7 @@ impl Words {
             .replace('♯', "#")
             .replace('♭', "b")
             .replace(['—', '–'], " , ");
-        let mut s = corrected_before_joining(&super::rewrite::before_split(&s));
+        let mut s = vocab::corrected_text(&super::rewrite::before_split(&s));
         // Lowercase except single letters, which may be notes ("A", "E").
         // Later phrases see earlier replacements ("shut the auto-tune" -> "shut the
         // autotune" -> "turn off the autotune").
@@ -282,51 +282,6 @@ fn push_token(words: &mut Vec<Word>, raw: &str, mut boundary: bool) -> bool {
         }
     }
     ends_sentence
-}
-
-/// `text` with its lower-case typos corrected, so the phrases replaced next see the words
-/// meant ("enough robbot now" is "enough robot now", which reads "no more robot"). Words with
-/// a capital (perhaps names, corrected later with that in mind), next to an apostrophe
-/// ("wouldn't"), short forms and dictionary words are left as written.
-fn corrected_before_joining(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_lowercase() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-            i += 1;
-        }
-        let word = &text[start..i];
-        let beside_apostrophe = start > 0 && bytes[start - 1] == b'\''
-            || bytes.get(i) == Some(&b'\'')
-            || start > 0 && bytes[start - 1].is_ascii_alphanumeric()
-            || bytes.get(i).is_some_and(u8::is_ascii_digit);
-        // Short forms ("lil", "comp") are read later, word by word: "lil wayne" stays a name.
-        // Real words keep their spelling here ("raised fourth" is a phrase, "announcer" a
-        // reference's word); only misspellings are mended.
-        let vocabulary = vocab::stored();
-        if beside_apostrophe
-            || !word.bytes().all(|b| b.is_ascii_lowercase())
-            || vocabulary.is_short(word)
-            || vocabulary.is_dictionary(word)
-        {
-            continue;
-        }
-        let meant = vocab::correct(word);
-        if meant != word {
-            out.push_str(&text[copied..start]);
-            out.push_str(&meant);
-            copied = i;
-        }
-    }
-    out.push_str(&text[copied..]);
-    out
 }
 
 fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {

@@ -202,9 +202,9 @@ fn common_prefix(a: &str, b: &str) -> usize {
 }
 
 /// `word` corrected to the nearest domain word when it is a near miss and not English we
-/// know; otherwise unchanged. A dictionary word is only folded into a domain word with the
-/// same beginning ("sounds" is "sound", "setting" is "settings"), never read as another word
-/// ("quiet" is not "quit", "roots" not "robots").
+/// know; otherwise unchanged. A dictionary word is only folded into a domain word of its own
+/// stem by losing an ending ("sounds" is "sound"), never read as another word ("quiet" is not
+/// "quit", "roots" not "robots").
 pub fn correct(word: &str) -> String {
     correct_as(word, false)
 }
@@ -274,6 +274,51 @@ fn nearest_domain_word<'v>(
 /// "brighten"/"brighter"; not "quiet"/"quit", "verses"/"versus").
 fn same_stem(a: &str, b: &str, shared: usize) -> bool {
     shared >= 4 && shared + 1 >= a.len().min(b.len()) && shared + 3 >= a.len().max(b.len())
+}
+
+/// `text` with its lower-case typos corrected, so the phrases replaced next see the words
+/// meant ("enough robbot now" is "enough robot now", which reads "no more robot"). Words with
+/// a capital (perhaps names, corrected later with that in mind), next to an apostrophe
+/// ("wouldn't"), short forms and dictionary words are left as written.
+pub fn corrected_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_lowercase() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let word = &text[start..i];
+        let beside_apostrophe = start > 0 && bytes[start - 1] == b'\''
+            || bytes.get(i) == Some(&b'\'')
+            || start > 0 && bytes[start - 1].is_ascii_alphanumeric()
+            || bytes.get(i).is_some_and(u8::is_ascii_digit);
+        // Short forms ("lil", "comp") are read later, word by word: "lil wayne" stays a name.
+        // Real words keep their spelling here ("raised fourth" is a phrase, "announcer" a
+        // reference's word); only misspellings are mended.
+        let vocabulary = stored();
+        if beside_apostrophe
+            || !word.bytes().all(|b| b.is_ascii_lowercase())
+            || vocabulary.is_short(word)
+            || vocabulary.is_dictionary(word)
+        {
+            continue;
+        }
+        let meant = correct(word);
+        if meant != word {
+            out.push_str(&text[copied..start]);
+            out.push_str(&meant);
+            copied = i;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
