@@ -108,7 +108,7 @@ const OFF: &[&str] = &[
 const DOWN: &[&str] = &[
     "less", "reduce", "lower", "fewer", "down", "decrease", "cut", "dry", "drier", "dryer",
     "quieter", "softer", "tame", "thin", "lighter", "smaller", "slower", "weaker", "gentler",
-    "soften", "under", "below",
+    "soften", "under", "below", "shorter", "iron",
 ];
 
 /// Phrases that lower without removing: "ease off the compressor", "not so breathy".
@@ -128,6 +128,7 @@ const EASING: &[&str] = &[
     "not too",
     "not that",
     "not this",
+    "not quite so",
     "bit much",
     "little much",
     "tad much",
@@ -263,7 +264,9 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
         && (words.has_any(&[
             "dial", "pull", "roll", "scale", "ease", "knock", "tone", "wind",
         ]) || words.has("off"));
-    let eases = backs || EASING.iter().any(|p| phrase_near(words, at, p));
+    // "Ease the reverb off a touch": the verb and its "off" around the control.
+    let eased_around = words.has("ease") && win.contains(&"off");
+    let eases = backs || eased_around || EASING.iter().any(|p| phrase_near(words, at, p));
     // "Ease up on the comp" eases; its "up" is not a raise.
     let up = up && (!eases || any(&["more"]));
     // "Breathier vocal too": a "too" that ends its clause means "also".
@@ -330,7 +333,9 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     if words.has_phrase("no more") || words.has_phrase("not anymore") {
         return Some(Move::Off);
     }
-    if off_word && !eases && !any(&["more", "less"]) && size(&win) != Size::Small {
+    // "Trim some of that room off the vocal": a lowering verb's "off" takes some off.
+    let lowered = any(&["reduce", "lower", "decrease"]);
+    if off_word && !eases && !lowered && !any(&["more", "less"]) && size(&win) != Size::Small {
         return Some(Move::Off);
     }
     if any(&["double", "twice"]) {

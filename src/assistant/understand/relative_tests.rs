@@ -39,6 +39,16 @@ fn a_too_that_ends_the_clause_means_also() {
 }
 
 #[test]
+fn a_small_way_down_is_a_small_step() {
+    // Not a level of "a touch", not off.
+    assert_eq!(moved("ease the reverb off a touch", "reverb", 0.45), 0.3);
+    assert_eq!(moved("tiny bit shorter reverb tail", "reverb", 0.45), 0.3);
+    assert_eq!(moved("not quite so breathy", "breathy", 0.5), 0.3);
+    assert!(moved("reduce some of the reverb off", "reverb", 0.45) > 0.0);
+    assert_eq!(moved("take the reverb off", "reverb", 0.45), 0.0);
+}
+
+#[test]
 fn multiples_of_where_it_is() {
     assert_eq!(
         moved("compress it 2x harder than it is", "compress", 0.2),
