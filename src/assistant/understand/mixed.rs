@@ -23,7 +23,7 @@ fn own_call(clause: &Words) -> Option<ToolCall> {
 
 /// The text of a run of words, with the capitals they were written with (a lone "A" stays a
 /// note) and a comma where a clause started.
-fn text_of(words: &[Word]) -> String {
+pub(super) fn text_of(words: &[Word]) -> String {
     let mut out = String::new();
     for (i, w) in words.iter().enumerate() {
         if i > 0 {

@@ -17,17 +17,12 @@ pub fn orders_then_state(words: &Words, ctx: &Context) -> Option<Vec<ToolCall>> 
     if before.is_empty() || !meta::is_state_question(last) {
         return None;
     }
-    let orders: Vec<String> = before
+    // The orders as written, capitals kept ("tune to A minor; ..." keeps its key).
+    let orders: Vec<_> = before
         .iter()
-        .map(|c| {
-            c.words
-                .iter()
-                .map(|w| w.raw.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .flat_map(|c| c.words.iter().cloned())
         .collect();
-    let Decision::Calls(mut calls) = decide(&orders.join(", "), ctx) else {
+    let Decision::Calls(mut calls) = decide(&super::mixed::text_of(&orders), ctx) else {
         return None;
     };
     if calls.iter().all(|c| c.tool == ToolName::GetState.as_str()) {

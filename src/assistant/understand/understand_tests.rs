@@ -18,6 +18,23 @@ fn calls(text: &str) -> Vec<(String, Value)> {
     }
 }
 
+/// The tools a request calls, in order.
+fn tools(text: &str) -> Vec<String> {
+    calls(text).into_iter().map(|c| c.0).collect()
+}
+
+/// The decision on a request from the default state.
+fn decided(text: &str) -> Decision {
+    let state = ParamSnapshot::default();
+    decide(
+        text,
+        &Context {
+            state: &state,
+            backing: None,
+        },
+    )
+}
+
 #[test]
 fn compound_requests_in_order() {
     let c = calls("tune to C minor and add some reverb");
@@ -39,7 +56,6 @@ fn compound_requests_in_order() {
     assert_eq!(c[0].0, "undo");
     assert_eq!(c[1], ("voice_modulate".into(), json!({"reverb": 0.2})));
     // Orders, then a look at the settings: both, the look last.
-    let tools = |text: &str| calls(text).into_iter().map(|c| c.0).collect::<Vec<_>>();
     assert_eq!(
         tools("undo; what are the settings now?"),
         ["undo", "get_state"]
@@ -262,7 +278,6 @@ fn tuning_aid() {
 
 #[test]
 fn a_genre_word_inside_a_character_is_the_character() {
-    let tools = |text: &str| calls(text).into_iter().map(|c| c.0).collect::<Vec<_>>();
     assert_eq!(tools("sound like Dobby the house elf"), ["voice_modulate"]);
     assert_eq!(
         tools("Groot from Guardians, deep and slow"),
@@ -301,33 +316,27 @@ fn a_reference_sets_the_amount_of_the_control_it_names() {
 
 #[test]
 fn advice_questions_are_answered_not_carried_out() {
-    let state = ParamSnapshot::default();
-    let ctx = Context {
-        state: &state,
-        backing: None,
-    };
     for text in [
         "should I put compression on rap vocals?",
         "does the vibrato knob add vibrato or keep mine?",
     ] {
-        assert!(!matches!(decide(text, &ctx), Decision::Calls(_)), "{text}");
+        assert!(!matches!(decided(text), Decision::Calls(_)), "{text}");
     }
     // Polite orders stay orders.
     assert!(matches!(
-        decide("is it possible to make me sound deeper?", &ctx),
+        decided("is it possible to make me sound deeper?"),
         Decision::Calls(_)
     ));
-    assert!(matches!(
-        decide("can you add reverb?", &ctx),
-        Decision::Calls(_)
-    ));
+    assert!(matches!(decided("can you add reverb?"), Decision::Calls(_)));
 }
 
 #[test]
 fn a_key_alone_after_the_backing_is_the_backing_s() {
     let c = calls("chill lo-fi beat, Fm, 75 bpm; then set my tuning to F minor too");
-    let tools: Vec<&str> = c.iter().map(|c| c.0.as_str()).collect();
-    assert_eq!(tools, ["backing_generate", "voice_tune"]);
+    assert_eq!(
+        c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+        ["backing_generate", "voice_tune"]
+    );
     assert_eq!(c[0].1["key"], json!("F"));
     assert_eq!(c[1].1["key"], json!("F"));
 }

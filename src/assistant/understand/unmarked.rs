@@ -6,6 +6,7 @@
 //! qualifiers ("the reverb more wet", "backing level -15") stay with it.
 
 use super::clauses::names_control;
+use super::keys::scale_at;
 use super::normalise::{number, Word, Words};
 
 /// Words that say how a control moves (with a number, an order is whole).
@@ -128,22 +129,8 @@ pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
     // ("no pitch correction on this one") nor a unit ("one semitone higher").
     // Nor the tuning named after the key it is in ("C minor correction").
     let after_key = matches!(w, "correction" | "tuning" | "autotune" | "tune" | "tuner")
-        && matches!(
-            prev,
-            "major"
-                | "minor"
-                | "maj"
-                | "min"
-                | "dorian"
-                | "phrygian"
-                | "lydian"
-                | "mixolydian"
-                | "aeolian"
-                | "locrian"
-                | "pentatonic"
-                | "blues"
-                | "chromatic"
-        );
+        && i > 0
+        && scale_at(words, i - 1).is_some_and(|(_, len)| len == 1);
     let moved_control = names_control(w)
         && !names_control(prev)
         && !after_key
