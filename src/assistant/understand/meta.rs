@@ -160,6 +160,118 @@ pub fn vague_edit(words: &Words) -> Option<String> {
     (edit && object).then(|| super::OPEN_QUESTION.to_string())
 }
 
+/// Words that name nothing the assistant can change: pronouns, fillers, amounts and vague
+/// verbs. A request made only of them ("do something", "halve it", "same but more") says
+/// how much or that something should change, never what.
+const SAYS_NOTHING: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "them",
+    "some",
+    "something",
+    "anything",
+    "bit",
+    "little",
+    "lot",
+    "lots",
+    "much",
+    "more",
+    "less",
+    "twice",
+    "double",
+    "half",
+    "halve",
+    "same",
+    "but",
+    "and",
+    "or",
+    "please",
+    "pls",
+    "plz",
+    "can",
+    "could",
+    "would",
+    "will",
+    "you",
+    "u",
+    "do",
+    "make",
+    "just",
+    "maybe",
+    "hmm",
+    "hm",
+    "um",
+    "so",
+    "again",
+    "even",
+    "way",
+    "as",
+    "of",
+    "different",
+    "differently",
+    "thing",
+    "stuff",
+    "try",
+    "too",
+    "very",
+    "really",
+    "slightly",
+    "tad",
+    "touch",
+    "notch",
+    "now",
+    "kinda",
+    "i",
+    "want",
+    "need",
+    "go",
+    "x2",
+    "2x",
+];
+
+/// "Do something", "halve it", "bit more of that", "can you halve it?": every word names
+/// nothing, so the request gets one question with the choices; examples that share only
+/// these words ("a bit of whisper") are no evidence of what is meant.
+pub fn names_nothing(words: &Words) -> bool {
+    !words.is_empty()
+        && words
+            .words
+            .iter()
+            .all(|w| SAYS_NOTHING.contains(&w.text.as_str()))
+}
+
+/// Whether the request asks about a reason, a meaning or advice ("why does the plugin add
+/// latency?", "what makes a scale pentatonic?", "what does 'pumping' mean?", "what retune
+/// speed would you use on a ballad?"): its verbs are asked about, not ordered. A suggestion
+/// ("why not add some compression?", "why don't you...") and a question about what the
+/// speaker should do ("how do I...") are not such questions.
+pub fn asks_about(words: &Words) -> bool {
+    let first = words.at(0);
+    if first == "why" {
+        let suggests = matches!(words.at(1), "not" | "dont" | "don't")
+            || words.at(1) == "do" && words.at(2) == "not";
+        return !suggests;
+    }
+    if !matches!(first, "what" | "whats" | "how") {
+        return false;
+    }
+    let aux = matches!(
+        words.at(1),
+        "does" | "do" | "did" | "makes" | "make" | "made"
+    ) && !matches!(words.at(2), "i" | "we" | "you" | "u" | "me");
+    // "What retune speed would you use on a slow ballad?": the assistant's opinion.
+    let opinion = first == "what"
+        && (2..=4).any(|i| words.at(i) == "would" && matches!(words.at(i + 1), "you" | "u"));
+    aux || opinion
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +296,21 @@ mod tests {
         assert!(is_reset_all(&Words::new("set everything back to normal")));
         assert!(vague_edit(&Words::new("hmm make it better")).is_some_and(|q| q.contains('?')));
         assert!(vague_edit(&Words::new("add some reverb")).is_none());
+    }
+
+    #[test]
+    fn questions_about_reasons_and_words_that_name_nothing() {
+        let about = |t: &str| asks_about(&Words::new(t));
+        assert!(about("why does fast retune sound robotic?"));
+        assert!(about("what does the spread do on the harmonies?"));
+        assert!(about("what retune speed would you use on a ballad?"));
+        assert!(!about("why not add some compression?"));
+        assert!(!about("how do I make my voice deeper?"));
+        assert!(!about("what is my reverb at?"));
+        let nothing = |t: &str| names_nothing(&Words::new(t));
+        assert!(nothing("can you halve it?"));
+        assert!(nothing("hmm, twice as much maybe"));
+        assert!(!nothing("halve the reverb"));
+        assert!(!nothing("yes"));
     }
 }

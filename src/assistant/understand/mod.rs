@@ -90,7 +90,10 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if let Some(calls) = sequences::question_then_orders(text, ctx) {
         return Decision::Calls(calls);
     }
-    if intent::asks(text, &words) {
+    // "What does 'pumping' mean?", "why do people say a vocal is 'muddy'?": a quoted word in
+    // a question about meaning is a term, not a title or a text to speak.
+    let about = meta::asks_about(&words);
+    if intent::asks(text, &words) && !about {
         if let Some(call) = intent::read(text, &words) {
             let mut calls = vec![call];
             if intent::then_process(text, &words) {
@@ -102,7 +105,7 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
             return Decision::Calls(calls);
         }
     }
-    if let Some((call, rest)) = speak::read(text, &words) {
+    if let Some((call, rest)) = speak::read(text, &words).filter(|_| !about) {
         // Orders written before the speaking verb come first ("stop the beat, then read
         // this: ...").
         let mut calls = match speak::prior_orders(text).map(|p| decide(&p, ctx)) {
@@ -145,8 +148,16 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         // into an order ("what do you think of my song?" is not "plan my song").
         return match unread(&words) {
             Decision::Unread => Decision::Pass,
-            Decision::Calls(c) if c.iter().any(|c| c.tool != ToolName::GetState.as_str()) => {
-                Decision::Pass
+            Decision::Calls(c) if !only_looks(&c) => Decision::Pass,
+            // "What makes a scale pentatonic?" is near "just the pentatonic scale", which
+            // orders: only looks and answers are proposed for a question.
+            Decision::Nearest(c) => {
+                let kept: Vec<_> = c.into_iter().filter(|c| only_looks(&c.calls)).collect();
+                if kept.is_empty() {
+                    Decision::Pass
+                } else {
+                    Decision::Nearest(kept)
+                }
             }
             other => other,
         };
@@ -155,6 +166,10 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         return Decision::Ask(format!(
             "Do you want a backing in the style of {name}, or your voice to sound like {name}?"
         ));
+    }
+    if meta::names_nothing(&words) {
+        let question = meta::vague_edit(&words).unwrap_or_else(|| OPEN_QUESTION.to_string());
+        return Decision::Ask(question);
     }
     let calls = read_clauses(&words, ctx);
     if !calls.is_empty() {
@@ -214,6 +229,14 @@ fn unread(words: &Words) -> Decision {
     } else {
         Decision::Unread
     }
+}
+
+/// Whether `calls` only look at the settings or listen to the take (or are none): what a
+/// question may lead to.
+fn only_looks(calls: &[ToolCall]) -> bool {
+    calls
+        .iter()
+        .all(|c| c.tool == ToolName::GetState.as_str() || c.tool == ToolName::Listen.as_str())
 }
 
 /// Whether the request greets, thanks or reacts ("hello!", "thanks", "lol nice"): small talk
@@ -321,8 +344,9 @@ fn asks_by_its_marks(text: &str, words: &Words) -> bool {
 
 /// Whether a question also gives an order ("what if you tuned me to A?").
 fn is_order(words: &Words) -> bool {
-    // "Is this in tune?" asks; "tune" there is not an order.
-    if words.has_phrase("in tune") || words.has_phrase("of tune") {
+    // "Is this in tune?" asks; "tune" there is not an order, nor "add" in "why does the
+    // plugin add latency?".
+    if words.has_phrase("in tune") || words.has_phrase("of tune") || meta::asks_about(words) {
         return false;
     }
     // "What if we tried E minor?", "how about...": suggestions are orders.

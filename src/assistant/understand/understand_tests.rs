@@ -190,6 +190,41 @@ fn questions_answers_and_asks() {
     assert_eq!(decide("hi there!", &ctx), Decision::Pass);
 }
 
+/// Questions about reasons, meanings and advice are answered, never carried out, whatever
+/// verbs or quoted words they hold; requests that name nothing get one question.
+#[test]
+fn questions_about_reasons_and_requests_that_name_nothing() {
+    for text in [
+        "why does the plugin add latency when voice to midi is on?",
+        "what makes a scale pentatonic?",
+        "what retune speed would you use on a slow ballad?",
+        "why do people say a vocal is 'muddy'?",
+        "what does 'pumping' mean when people talk about compression?",
+    ] {
+        let answered = match decided(text) {
+            Decision::Answer(_) | Decision::Pass => true,
+            Decision::Nearest(c) => c.iter().all(|c| c.calls.is_empty()),
+            _ => false,
+        };
+        assert!(answered, "{text}: {:?}", decided(text));
+    }
+    // A suggestion is an order.
+    assert_eq!(tools("why not add some compression?"), ["voice_modulate"]);
+    for text in [
+        "do something",
+        "halve it",
+        "same but more",
+        "bit more of that",
+    ] {
+        assert!(
+            matches!(decided(text), Decision::Ask(ref q) if q.ends_with('?')),
+            "{text}: {:?}",
+            decided(text)
+        );
+    }
+    assert_eq!(tools("double the reverb"), ["voice_modulate"]);
+}
+
 #[test]
 fn phrasings_from_the_sixth_blind_corpus() {
     let state = ParamSnapshot::default();
