@@ -115,9 +115,9 @@ fn track_level(words: &Words, i: usize) -> bool {
         || words.has_any(&["voice", "vocal", "vocals", "me", "my", "i"])
         || names_voice_control(words);
     let level = words.has_any(&[
-        "softer", "quieter", "louder", "down", "up", "level", "volume", "db", "mute", "stop",
-        "off", "start", "play", "lower", "raise", "quiet", "loud", "kill", "pause", "resume",
-        "run", "running", "roll", "rolling",
+        "softer", "quieter", "louder", "down", "up", "level", "volume", "db", "mute", "unmute",
+        "stop", "off", "start", "play", "lower", "raise", "quiet", "loud", "kill", "pause",
+        "resume", "run", "running", "roll", "rolling",
     ]);
     level && !singer
 }
@@ -281,6 +281,13 @@ pub fn scores(
     }
     // "Switch the scale to blues" names the tuning's scale, not a genre.
     let scale_named = words.has_any(&["scale", "mode"]) && !names_backing(words);
+    // "Key of B blues", "correct me to D blues", "my song's in E blues": the blues right
+    // after a key, said of the singer's key, is the blues scale.
+    let blues_scale = (1..words.len())
+        .any(|i| words.at(i) == "blues" && super::keys::key_at(words, i - 1).is_some())
+        && words.has_any(&["key", "correct", "snap", "tuner", "song", "sing", "singing"])
+        && !names_backing(words);
+    let scale_named = scale_named || blues_scale;
     // "Sound like Dobby the house elf": a genre word in or after a name known for a voice
     // describes it, not a house track ("swing like Sinatra" is a swing backing, "like Daft
     // Punk, in D" a backing in D).

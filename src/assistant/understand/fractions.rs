@@ -46,9 +46,30 @@ fn of_now(words: &Words, i: usize) -> bool {
         )
 }
 
+/// The largest divisor or factor read as an operation on the current value: beyond it a
+/// number after "times" or "divided by" is more likely a count ("say it 10 times").
+const LARGEST_OPERAND: f64 = 4.0;
+
+/// "Divided by 2", "times 2", "x 3" (as `rewrite::operators` spells every division and
+/// product): the current value times the factor.
+fn operator(words: &Words) -> Option<f32> {
+    (0..words.len()).find_map(|i| {
+        let operand =
+            |k: usize| number(words.at(k)).filter(|n| (2.0..=LARGEST_OPERAND).contains(n));
+        match words.at(i) {
+            "divided" if words.at(i + 1) == "by" => operand(i + 2).map(|n| (1.0 / n) as f32),
+            "times" | "x" => operand(i + 1).map(|n| n as f32),
+            _ => None,
+        }
+    })
+}
+
 /// The share the words name, if any. A fraction needs its count ("a third", "two thirds"), so
 /// an interval ("a fifth up", "a third higher" on a pitch) is the caller's to rule out.
 pub fn share(words: &Words) -> Option<Share> {
+    if let Some(m) = operator(words) {
+        return Some(Share::Of(m));
+    }
     for i in 0..words.len() {
         // "90 % of its speed", "50 percent of what it is".
         if let Some(v) = number(words.at(i)) {
@@ -102,6 +123,16 @@ mod tests {
         ));
         assert_eq!(read("a quarter of the reverb"), Some(Share::Part(0.25)));
         assert_eq!(read("reverb 30%"), None);
+        assert_eq!(read("whisper /2"), Some(Share::Of(0.5)));
+        assert_eq!(
+            read("the mix of the effect divided for two"),
+            Some(Share::Of(0.5))
+        );
+        assert_eq!(
+            read("the autotune force multiply by two"),
+            Some(Share::Of(2.0))
+        );
+        assert_eq!(read("say it 10 times"), None);
         // An interval reads as a part too: pitch readers never ask here.
         assert_eq!(read("up a fifth"), Some(Share::Part(0.2)));
     }

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::normalise::Words;
+use super::relative::{apply_fraction, read_move, Move, Steps};
 use super::Context;
 use crate::assistant::state::ParamValue;
 use crate::assistant::tools::{ToolCall, ToolName, HARMONY_MODES};
@@ -117,10 +118,17 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
         args.insert("mode".into(), Value::from(mode));
     }
     let level_now = now("harmony_level", 0.6);
+    let spread_now = now("harmony_spread", 0.5);
     let level = level_multiple(words)
         .map(|f| level_now * f)
+        .or_else(|| {
+            exact_move(words, &["level", "volume", "vol", "fader"])
+                .map(|m| apply_fraction(m, level_now, EXACT))
+        })
         .or_else(|| level_move(words).map(|dir| level_now + dir * step(words)));
-    let spread = width(words, now("harmony_spread", 0.5));
+    let spread = exact_move(words, &["spread", "width", "stereo"])
+        .map(|m| apply_fraction(m, spread_now, EXACT))
+        .or_else(|| width(words, spread_now));
     if let Some(level) = level {
         args.insert("level".into(), fraction(level));
     }
@@ -138,9 +146,29 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceHarmony, Value::Object(args)))
 }
 
+/// Steps for moves that name their amount (the default and floor are never used there).
+const EXACT: Steps = Steps {
+    default: 0.0,
+    floor_more: 0.0,
+};
+
+/// What the shared grammar of amounts reads at the first of `names` ("harmony level 35 %",
+/// "spread up 10 %", "level all the way up", "halve the spread"), when it names the amount:
+/// a percentage or a step by one, a multiple or the top. A bare number is the voices' count
+/// ("2 harmonies, spread wide"), and plain "more", "louder" or "out" are this reader's own.
+fn exact_move(words: &Words, names: &[&str]) -> Option<Move> {
+    let at = words.find_any(names)?;
+    let percent = words.has_any(&["%", "percent", "pct"]);
+    match read_move(words, at)? {
+        m @ (Move::Set(_) | Move::By(_)) if percent => Some(m),
+        m @ (Move::Times(_) | Move::Max) => Some(m),
+        _ => None,
+    }
+}
+
 /// A fraction rounded to two places and kept in 0..1.
 fn fraction(v: f32) -> Value {
-    Value::from(((v.clamp(0.0, 1.0) * 100.0).round() / 100.0) as f64)
+    Value::from((f64::from(v.clamp(0.0, 1.0)) * 100.0).round() / 100.0)
 }
 
 /// How the voices choose notes, when the words say.
@@ -393,6 +421,34 @@ mod tests {
         assert_eq!(one_more["voices"], 1);
         let one_more = call("one more harmony", &[("harmony_voices", 1.0)]).unwrap();
         assert_eq!(one_more["voices"], 2);
+    }
+
+    /// Percentages, steps by a percentage, multiples and the top, as every other amount
+    /// reads them; a bare number stays the count of voices.
+    #[test]
+    fn level_and_spread_read_the_shared_amounts() {
+        let start = [
+            ("harmony_voices", 2.0),
+            ("harmony_level", 0.5),
+            ("harmony_spread", 0.5),
+        ];
+        let at = |text: &str, arg: &str| call(text, &start).expect(text)[arg].as_f64();
+        assert_eq!(at("harmony level 35%", "level"), Some(0.35));
+        assert_eq!(
+            at("set the harmony volume to 35 percent", "level"),
+            Some(0.35)
+        );
+        assert_eq!(at("harmony level up 10%", "level"), Some(0.6));
+        assert_eq!(at("harmony level all the way up", "level"), Some(1.0));
+        assert_eq!(at("harmony spread 35%", "spread"), Some(0.35));
+        assert_eq!(
+            at("bring the harmony spread down by 10%", "spread"),
+            Some(0.4)
+        );
+        assert_eq!(at("halve the harmony spread", "spread"), Some(0.25));
+        let wide = call("add 2 harmony voices spread wide", &[]).unwrap();
+        assert_eq!(wide["voices"], 2);
+        assert!(wide["spread"].as_f64().unwrap() >= 0.7, "{wide:?}");
     }
 
     #[test]

@@ -314,12 +314,21 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         args.insert("pitch_semitones".into(), json!(0.0));
         return;
     }
-    // "Halve the pitch shift", "half as far down as now", "back up halfway".
-    if words.has_any(&["half", "halve", "halfway"]) && !words.has_any(&["step", "tone", "semitone"])
-    {
+    // "Halve the pitch shift", "half as far down as now", "back up halfway", "pitch shift ÷
+    // 2", "make it 50 % of now": a share of the shift there is.
+    let halves = words.has_any(&["half", "halve", "halfway"])
+        && !words.has_any(&["step", "tone", "semitone"]);
+    let factor = match super::fractions::share(words) {
+        Some(super::fractions::Share::Of(m)) => Some(f64::from(m)),
+        _ => halves.then_some(0.5),
+    };
+    if let Some(m) = factor {
         let now = f64::from(ctx.state.number("mod_pitch"));
         if now != 0.0 {
-            args.insert("pitch_semitones".into(), json!((now / 2.0).round()));
+            args.insert(
+                "pitch_semitones".into(),
+                json!((now * m).round().clamp(-24.0, 24.0)),
+            );
             return;
         }
     }

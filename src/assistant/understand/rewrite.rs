@@ -37,7 +37,114 @@ pub fn before_split(text: &str) -> String {
     let s = analytic_comparatives(&s);
     let s = signed_sizes(&s);
     let s = slashed_fractions(&s);
+    let s = operators(&s);
+    let s = spelt_names(&s);
     fractions_of_a_second(&s)
+}
+
+/// "R&B" and its spellings as the one style word, so the "&" does not part it.
+const RNB: [&str; 5] = ["r&b", "r & b", "r'n'b", "r n b", "r and b"];
+
+/// Names the word splitter would cut or misread: "R&B" (one style) and "Db" written as a key
+/// (the note, not decibels: "my song's in Db phrygian"; "-6 Db" after a number stays dB).
+fn spelt_names(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let mut out = text.to_string();
+    if lower.len() == text.len() {
+        for from in RNB {
+            if let Some(i) = out.to_lowercase().find(from) {
+                if word_edges(&out.to_lowercase(), i, from.len()) {
+                    out = format!("{}rnb{}", &out[..i], &out[i + from.len()..]);
+                }
+            }
+        }
+    }
+    let tokens: Vec<&str> = out.split(' ').collect();
+    let mut spelt = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        let core = t.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let after_number = i > 0
+            && tokens[i - 1]
+                .trim_start_matches(['-', '+'])
+                .starts_with(|c: char| c.is_ascii_digit());
+        if matches!(core, "Db" | "Dbm") && !after_number {
+            spelt.push(t.replacen("Db", "C#", 1));
+        } else {
+            spelt.push((*t).to_string());
+        }
+    }
+    spelt.join(" ")
+}
+
+/// Spellings of dividing and multiplying, and the one spelling the readers of a share know.
+const OPERATORS: [(&str, &str); 9] = [
+    ("divided for", "divided by"),
+    ("divide by", "divided by"),
+    ("divide it by", "divided by"),
+    ("divided in", "divided by"),
+    ("split into two", "divided by 2"),
+    ("multiplied by", "times"),
+    ("multiply by", "times"),
+    ("multiply it by", "times"),
+    ("multiplied for", "times"),
+];
+
+/// "Whisper /2", "reverb ×2", "comp * 2", "the mix divided for two", "multiply the amount by
+/// two", "split the pitch-up in two": every way of writing a division or a product of the
+/// current value as "divided by N" or "times N". A slash between digits ("3/4", "4/4") or
+/// words ("dry/wet") is left alone.
+fn operators(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, &c) in chars.iter().enumerate() {
+        let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+        let rest: String = chars[i + 1..].iter().collect();
+        let rest = rest.trim_start();
+        let digit_after = rest.starts_with(|c: char| c.is_ascii_digit());
+        // A slash parts a list ("blues / A / 72 / 12 bars", "88 / tuning Cm / 1 harmony")
+        // unless one small divisor ends the clause ("whisper /2", "harmony level / 2").
+        let divisor = rest.starts_with(['2', '3', '4'])
+            && !rest[1..]
+                .trim_start()
+                .starts_with(|c: char| c.is_alphanumeric());
+        let after_word = before.is_some_and(|c| c.is_alphabetic());
+        match c {
+            '/' if divisor && after_word => out.push_str(" divided by "),
+            '×' => out.push_str(" times "),
+            '*' if digit_after => out.push_str(" times "),
+            _ => out.push(c),
+        }
+    }
+    let lower = out.to_lowercase();
+    if lower.len() != out.len() {
+        return out;
+    }
+    // "Split the pitch-up in two", "cut the reverb in two".
+    let out = match (
+        lower.find("in two"),
+        lower.find("split").or(lower.find("cut ")),
+    ) {
+        (Some(i), Some(verb)) if verb < i && word_edges(&lower, i, 6) => {
+            format!("{}divided by 2{}", &out[..i], &out[i + 6..])
+        }
+        _ => out,
+    };
+    OPERATORS.iter().fold(out, |s, (from, to)| {
+        let lower = s.to_lowercase();
+        match lower.find(from) {
+            Some(i) if word_edges(&lower, i, from.len()) => {
+                format!("{}{to}{}", &s[..i], &s[i + from.len()..])
+            }
+            _ => s,
+        }
+    })
+}
+
+/// Whether `lower[i..i + len]` starts and ends on word edges.
+fn word_edges(lower: &str, i: usize, len: usize) -> bool {
+    let before = lower[..i].chars().next_back();
+    let after = lower[i + len..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
 /// "More" before an adjective of less, as many learners build the comparative, and the
@@ -265,9 +372,12 @@ fn signed_sizes(text: &str) -> String {
         });
         match size {
             Some(size) if !sign.is_empty() && SIZES.contains(&size.as_str()) => {
+                // "Strength -a bit, humanize +a bit": the comma stays after the direction.
                 let word = tokens[article_at + 1];
+                let core = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+                let mark = &word[core.len()..];
                 let way = if sign == "+" { "more" } else { "less" };
-                out.push(format!("a {word} {way}"));
+                out.push(format!("a {core} {way}{mark}"));
                 i = article_at + 2;
             }
             _ => {
@@ -321,5 +431,51 @@ mod tests {
             " , key E minor\n , slower retune\n , reverb lower"
         );
         assert_eq!(before_split("120 bpm"), "120 bpm");
+        assert_eq!(
+            before_split("strength -a bit, humanize +a bit"),
+            "strength a bit less, humanize a bit more"
+        );
+    }
+
+    #[test]
+    fn style_and_key_names_keep_their_meaning() {
+        assert_eq!(before_split("140 bpm R&B beat"), "140 bpm rnb beat");
+        assert_eq!(before_split("some r and b"), "some rnb");
+        assert_eq!(
+            before_split("my song's in Db phrygian"),
+            "my song's in C# phrygian"
+        );
+        assert_eq!(before_split("tune to Dbm."), "tune to C#m.");
+        assert_eq!(before_split("backing -6 Db"), "backing -6 Db");
+        assert_eq!(before_split("output 3 db"), "output 3 db");
+    }
+
+    #[test]
+    fn divisions_and_products_have_one_spelling() {
+        assert_eq!(before_split("whisper /2"), "whisper  divided by 2");
+        assert_eq!(before_split("reverb ×2"), "reverb  times 2");
+        assert_eq!(before_split("comp * 2"), "comp  times  2");
+        assert_eq!(
+            before_split("the mix divided for two"),
+            "the mix divided by two"
+        );
+        assert_eq!(
+            before_split("the autotune force multiply by two"),
+            "the autotune force times two"
+        );
+        assert_eq!(
+            before_split("split the pitch-up in two"),
+            "split the pitch-up divided by 2"
+        );
+        assert_eq!(before_split("split it in two"), "split it divided by 2");
+        assert_eq!(before_split("time 4/4, dry/wet 50"), "time 4/4, dry/wet 50");
+        assert_eq!(
+            before_split("Cm 88 / tuning / 1 harmony"),
+            "Cm 88 / tuning / 1 harmony"
+        );
+        assert_eq!(
+            before_split("blues / A / 72 / 12 bars"),
+            "blues / A / 72 / 12 bars"
+        );
     }
 }

@@ -26,6 +26,7 @@ pub(super) const STRONG_TUNE: &[&str] = &[
 
 /// Words that switch or level the backing rather than make one.
 pub(super) const MIX_WORDS: &[&str] = &[
+    "unmute",
     "on",
     "off",
     "start",

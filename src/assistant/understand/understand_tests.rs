@@ -225,6 +225,49 @@ fn questions_about_reasons_and_requests_that_name_nothing() {
     assert_eq!(tools("double the reverb"), ["voice_modulate"]);
 }
 
+/// Whole intents a grid of every control and switch found unread: the blues scale after a
+/// key, "Db" as a key, "R&B", "unmute", and divisions and products of the current value.
+#[test]
+fn intents_the_grid_of_controls_found() {
+    assert_eq!(
+        calls("correct me to D blues please")[0],
+        ("voice_tune".into(), json!({"key": "D", "scale": "blues"}))
+    );
+    let c = calls("my song's in Db phrygian, tune to that");
+    assert_eq!(c[0].1["key"], "C#");
+    assert_eq!(c[0].1["scale"], "phrygian");
+    assert_eq!(
+        calls("140 bpm R&B beat in G major")[0].1["style"],
+        "neo_soul"
+    );
+    let mut state = ParamSnapshot::default();
+    state.set("backing_enabled", ParamValue::Bool(false));
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    let Decision::Calls(c) = decide("unmute the track", &ctx) else {
+        panic!("unmute the track: not read");
+    };
+    assert_eq!(c[0].args["backing"], true);
+    state.set("mod_pitch", ParamValue::Float(6.0));
+    state.set("mod_whisper", ParamValue::Float(0.6));
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    for (text, arg, want) in [
+        ("pitch shift ÷ 2", "pitch_semitones", 3.0),
+        ("split the pitch-up in two", "pitch_semitones", 3.0),
+        ("whisper /2", "whisper", 0.3),
+    ] {
+        let Decision::Calls(c) = decide(text, &ctx) else {
+            panic!("{text}: not read");
+        };
+        assert_eq!(c[0].args[arg], want, "{text}");
+    }
+}
+
 #[test]
 fn phrasings_from_the_sixth_blind_corpus() {
     let state = ParamSnapshot::default();
