@@ -6,6 +6,7 @@
 //! produces, or as an answer, a question, or "pass to the model".
 
 pub mod backing;
+pub mod catalogue;
 pub mod characters;
 pub mod classify;
 pub mod clauses;
@@ -89,6 +90,9 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     }
     if let Some(calls) = sequences::question_then_orders(text, ctx) {
         return Decision::Calls(calls);
+    }
+    if let Some(what) = catalogue::asked(&words) {
+        return Decision::Answer(catalogue::list(what));
     }
     // "What does 'pumping' mean?", "why do people say a vocal is 'muddy'?": a quoted word in
     // a question about meaning is a term, not a title or a text to speak.

@@ -427,3 +427,23 @@ fn intervals_added_go_up() {
         [("voice_modulate".into(), json!({"pitch_semitones": 2.0}))]
     );
 }
+
+#[test]
+fn zz_debug_probe() {
+    let Ok(list) = std::fs::read_to_string("/tmp/probe.txt") else {
+        return;
+    };
+    let state = ParamSnapshot::default();
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    for line in list.lines().filter(|l| !l.is_empty()) {
+        println!(
+            "== {line}\n  {:?}\n  {:?}\n{}",
+            Words::new(line).texts(),
+            decided(line),
+            explain(line, &ctx)
+        );
+    }
+}
