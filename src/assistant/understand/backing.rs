@@ -222,9 +222,14 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
     let too_fast = words.has_phrase("too fast")
         || words.has_phrase("so fast")
         || words.has_phrase("less fast");
-    let down = words.has_any(&[
+    // "The groove is too slow", "it's so slow": a complaint of slowness speeds it up.
+    let too_slow = words.has_phrase("too slow")
+        || words.has_phrase("so slow")
+        || words.has_phrase("less slow");
+    let down = (words.has_any(&[
         "slower", "down", "slow", "lower", "drop", "reduce", "decrease", "minus",
-    ]) || too_fast
+    ]) && !too_slow)
+        || too_fast
         || words.at(0).starts_with('-') && number(words.at(0)).is_some();
     // "The groove's rushing", "don't rush it": slower; "it's dragging": faster ("drag the
     // bpm back" is a verb, slower).
@@ -234,6 +239,7 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
     let up = !too_fast
         && !rushing
         && (dragging
+            || too_slow
             || words.has_any(&[
                 "faster", "quicker", "up", "push", "bump", "fast", "raise", "increase",
             ]));

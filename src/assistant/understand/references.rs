@@ -180,6 +180,9 @@ struct ReferencesFile {
 struct Entry {
     meaning: Meaning,
     needs_cue: bool,
+    /// Every word of the name is an everyday word ("the beat", "one love", "tiger"): written
+    /// in lower case it needs its cue right beside it.
+    ordinary: bool,
     /// Also listed as ambiguous: a style or voice when asked for one, a question when named
     /// alone ("Pink Floyd backing" is rock; "more Pink Floyd" is asked about).
     ambiguous: bool,
@@ -243,7 +246,8 @@ impl References {
             {
                 continue;
             }
-            let needs_cue = common_word || key.len() <= SHORT_NAME || all_ordinary(&parts);
+            let ordinary = all_ordinary(&parts);
+            let needs_cue = common_word || key.len() <= SHORT_NAME || ordinary;
             let ambiguous = meaning == Meaning::Ambiguous;
             self.by_key
                 .entry(key)
@@ -251,6 +255,7 @@ impl References {
                 .or_insert(Entry {
                     meaning,
                     needs_cue,
+                    ordinary,
                     ambiguous,
                 });
         }
@@ -298,7 +303,13 @@ impl References {
         (1..=most).rev().find_map(|len| {
             let key: String = texts[i..i + len].concat();
             let entry = self.by_key.get(&key)?;
-            (!entry.needs_cue || cued(words, i, len)).then_some((len, *entry))
+            let cue_found = if entry.ordinary && !words.words[i..i + len].iter().any(|w| w.capital)
+            {
+                cued_beside(words, i, len)
+            } else {
+                cued(words, i, len)
+            };
+            (!entry.needs_cue || cue_found).then_some((len, *entry))
         })
     }
 }
@@ -347,6 +358,19 @@ fn cued(words: &Words, i: usize, len: usize) -> bool {
     (from..to)
         .filter(|k| !(i..i + len).contains(k))
         .any(|k| CUES.contains(&words.at(k)))
+}
+
+/// Whether a reference cue stands right beside the name at `i..i + len` ("like the beat",
+/// "the specials vibe"): in "a lofi feel for the beat" the "feel" is the lofi's, and "the
+/// beat" there is the backing.
+fn cued_beside(words: &Words, i: usize, len: usize) -> bool {
+    let before = i.checked_sub(1).map(|k| words.at(k));
+    // "Like the Specials", "sound like the beat": an article may stand between.
+    let before_article = i.checked_sub(2).map(|k| words.at(k));
+    let cue = |w: Option<&str>| w.is_some_and(|w| CUES.contains(&w));
+    cue(before)
+        || cue(Some(words.at(i + len)))
+        || matches!(before, Some("the" | "a")) && cue(before_article)
 }
 
 /// The built-in references (empty if the file were broken: no name is then known; a test

@@ -79,9 +79,20 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
     }
     // "The tuning is lazy", "correction is too slow": a complaint about slowness asks for
     // faster, and one about speed for slower.
-    let complains_slow = ["too slow", "is slow", "so slow", "very slow", "really slow"]
+    // "Really slow retune" asks for one; "the correction is really slow" complains.
+    let said_of = |p: &str| {
+        words.find_phrase(p).is_some_and(|i| {
+            matches!(
+                words.before(i),
+                "is" | "s" | "its" | "it's" | "feels" | "sounds" | "seems" | "are"
+            )
+        })
+    };
+    let complains_slow = ["too slow", "is slow", "so slow"]
         .iter()
         .any(|p| words.has_phrase(p))
+        || said_of("very slow")
+        || said_of("really slow")
         || words.has_any(&["lazy", "sluggish", "laggy"]);
     let complains_fast = ["too fast", "too quick", "too snappy"]
         .iter()

@@ -266,6 +266,28 @@ fn intents_the_grid_of_controls_found() {
         };
         assert_eq!(c[0].args[arg], want, "{text}");
     }
+    // A name made of everyday words needs its cue beside it: "the beat" here is the backing.
+    assert_eq!(calls("a lofi feel for the beat")[0].1["style"], "lofi");
+    assert_eq!(calls("a backing like the Specials")[0].1["style"], "reggae");
+    // "Really slow retune" asks for a slow one; "the groove is too slow" for a faster one.
+    let mut state = ParamSnapshot::default();
+    state.set("tune_retune_ms", ParamValue::Float(60.0));
+    let spec = crate::assistant::state::BackingSpec::default();
+    let ctx = Context {
+        state: &state,
+        backing: Some(&spec),
+    };
+    let Decision::Calls(c) = decide("really slow retune", &ctx) else {
+        panic!("really slow retune: not read");
+    };
+    assert!(c[0].args["retune_ms"].as_f64() > Some(60.0), "{c:?}");
+    let Decision::Calls(c) = decide("the groove is too slow", &ctx) else {
+        panic!("the groove is too slow: not read");
+    };
+    assert!(
+        c[0].args["tempo_bpm"].as_f64() > Some(f64::from(spec.tempo_bpm)),
+        "{c:?}"
+    );
 }
 
 #[test]
@@ -426,24 +448,4 @@ fn intervals_added_go_up() {
         c,
         [("voice_modulate".into(), json!({"pitch_semitones": 2.0}))]
     );
-}
-
-#[test]
-fn zz_debug_probe() {
-    let Ok(list) = std::fs::read_to_string("/tmp/probe.txt") else {
-        return;
-    };
-    let state = ParamSnapshot::default();
-    let ctx = Context {
-        state: &state,
-        backing: None,
-    };
-    for line in list.lines().filter(|l| !l.is_empty()) {
-        println!(
-            "== {line}\n  {:?}\n  {:?}\n{}",
-            Words::new(line).texts(),
-            decided(line),
-            explain(line, &ctx)
-        );
-    }
 }
