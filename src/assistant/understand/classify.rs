@@ -401,6 +401,9 @@ fn voice(words: &Words, voice_word: bool, s: &mut Scores) {
     if interval_move(words) {
         s.add(Topic::Voice, weight::VOICE_WORD, "interval with direction");
     }
+    if super::modulate::names_voice_preset(words) {
+        s.add(Topic::Voice, weight::VOICE_WORD, "voice preset");
+    }
     if VOICE_PHRASES.iter().any(|p| words.has_phrase(p)) || super::modulate::space_is_reverb(words)
     {
         s.add(Topic::Voice, weight::VOICE_WORD, "voice phrase");

@@ -28,6 +28,12 @@ pub fn split(words: &Words) -> Vec<Words> {
         if starts && out.last().is_some_and(|c| !c.is_empty()) {
             out.push(Vec::new());
             anded.push(joiner && matches!(w.text.as_str(), "and" | "plus"));
+        } else if joiner && !matches!(w.text.as_str(), "and" | "plus") {
+            // "... and then brighter", "and also warmer": a second order, never a control
+            // sharing the verb before.
+            if let Some(last) = anded.last_mut() {
+                *last = false;
+            }
         }
         if joiner {
             continue;
@@ -69,11 +75,23 @@ pub fn split(words: &Words) -> Vec<Words> {
 /// Whether a clause only names controls ("the whisper effects"), with no verb, direction
 /// or value of its own.
 fn is_bare_control(clause: &[Word]) -> bool {
-    let names = |w: &&Word| super::relative::CONTROLS.contains(&w.text.as_str());
+    // A comparative or adjective says which way ("and brighter"): an order of its own.
+    let names = |w: &&Word| {
+        super::relative::CONTROLS.contains(&w.text.as_str()) && !is_adjective(w.text.as_str())
+    };
     clause.iter().any(|w| names(&w))
         && clause.iter().all(|w| {
             names(&w) || matches!(w.text.as_str(), "the" | "my" | "effect" | "effects" | "fx")
         })
+}
+
+/// Whether a control's word is an adjective of its sound ("warmer", "bright"), which says
+/// which way to move it, not only what.
+fn is_adjective(text: &str) -> bool {
+    matches!(
+        text,
+        "warm" | "warmer" | "bright" | "brighter" | "breathy" | "breathier"
+    )
 }
 
 /// Whether a clause only names a control or the backing ("the accompaniment", "autotune"),
@@ -82,11 +100,7 @@ fn is_topic_only(clause: &[Word]) -> bool {
     // Nouns only: "warmer, it sounds thin" is an order and a complaint.
     let control = |w: &Word| {
         let t = w.text.as_str();
-        names_control(t)
-            && !matches!(
-                t,
-                "warm" | "warmer" | "bright" | "brighter" | "breathy" | "breathier"
-            )
+        names_control(t) && !is_adjective(t)
             || super::mix::BACKING_NOUNS.contains(&t)
             || matches!(t, "autotune" | "tuner" | "tuning")
     };

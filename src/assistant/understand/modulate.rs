@@ -127,6 +127,13 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     (!args.is_empty()).then(|| ToolCall::new(ToolName::VoiceModulate, Value::Object(args)))
 }
 
+/// Whether the words name a voice preset as one ("ethereal voice", "the dark preset"), so a
+/// clause of that alone is the voice's in a compound request.
+pub fn names_voice_preset(words: &Words) -> bool {
+    let tune_context = words.has_any(&["tune", "tuning", "autotune", "correction"]);
+    preset(words, tune_context).is_some() && words.has_any(&["voice", "preset", "vocal"])
+}
+
 /// A voice preset named ("the ethereal preset", "powerful voice").
 fn preset(words: &Words, tune_context: bool) -> Option<&'static str> {
     let named = words.has_any(&["preset", "voice", "setting", "character", "sound", "vocal"]);

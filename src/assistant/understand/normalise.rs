@@ -62,7 +62,8 @@ impl Words {
                 if let Some(from) = start.take() {
                     boundary = push_token(&mut words, &s[from..i], boundary);
                 }
-                if ",;!?()&+".contains(c)
+                // A new line parts orders typed one per line.
+                if ",;!?()&+\n".contains(c)
                     || spaced_slash
                     || c == ':' && colon_ends_clause(&s[i + 1..], &words)
                 {

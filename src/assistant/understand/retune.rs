@@ -220,7 +220,13 @@ fn ms_step(words: &Words) -> Option<f32> {
         return Some(-1.0);
     }
     // "80 ms, not more fast": a negated word gives no way.
+    // Only the number's own clause: in "turn the tuning off. retune 20 ms" the "off" is the
+    // switch's.
+    let same_clause = |k: usize| {
+        !(k.min(at) + 1..=k.max(at)).any(|b| words.words.get(b).is_some_and(|w| w.boundary))
+    };
     let near: Vec<&str> = (at.saturating_sub(2)..=(at + 3).min(words.len()))
+        .filter(|&k| same_clause(k))
         .filter(|&k| words.before(k) != "not")
         .map(|k| words.at(k))
         .collect();

@@ -290,6 +290,35 @@ fn intents_the_grid_of_controls_found() {
     );
 }
 
+/// Pairs of plain orders joined every way people join them (a grid of 300) keep both orders:
+/// one per line, "and then" before a comparative, a voice preset beside a backing order, a
+/// switch beside a number.
+#[test]
+fn pairs_of_orders_keep_both() {
+    assert_eq!(
+        tools("hard tune preset\npitch up an octave"),
+        ["voice_tune", "voice_modulate"]
+    );
+    let c = calls("brighter\nless reverb");
+    assert!(c[0].1["presence"].as_f64() > Some(0.5), "{c:?}");
+    assert_eq!(
+        tools("stop the backing and then brighter"),
+        ["mix_control", "voice_modulate"]
+    );
+    assert_eq!(
+        tools("make me 2 dB louder, and also brighter"),
+        ["mix_control", "voice_modulate"]
+    );
+    assert_eq!(
+        tools("ethereal voice, and also tempo 90"),
+        ["voice_modulate", "backing_generate"]
+    );
+    assert_eq!(
+        calls("turn the tuning off. retune 20 ms")[0].1["retune_ms"],
+        20.0
+    );
+}
+
 #[test]
 fn phrasings_from_the_sixth_blind_corpus() {
     let state = ParamSnapshot::default();
