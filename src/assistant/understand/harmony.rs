@@ -121,11 +121,9 @@ pub fn read(words: &Words, ctx: &Context) -> Option<ToolCall> {
     let spread_now = now("harmony_spread", 0.5);
     let level = level_multiple(words)
         .map(|f| level_now * f)
-        .or_else(|| {
-            exact_move(words, &["level", "volume", "vol", "fader"])
-                .map(|m| apply_fraction(m, level_now, EXACT))
-        })
-        .or_else(|| level_move(words).map(|dir| level_now + dir * step(words)));
+        .or_else(|| exact_move(words, &LEVEL_NAMES).map(|m| apply_fraction(m, level_now, EXACT)))
+        .or_else(|| level_move(words).map(|dir| level_now + dir * step(words)))
+        .or_else(|| level_named_move(words).map(|m| apply_fraction(m, level_now, EXACT)));
     let spread = exact_move(words, &["spread", "width", "stereo"])
         .map(|m| apply_fraction(m, spread_now, EXACT))
         .or_else(|| width(words, spread_now));
@@ -162,6 +160,19 @@ fn exact_move(words: &Words, names: &[&str]) -> Option<Move> {
     match read_move(words, at)? {
         m @ (Move::Set(_) | Move::By(_)) if percent => Some(m),
         m @ (Move::Times(_) | Move::Max) => Some(m),
+        _ => None,
+    }
+}
+
+/// Words that name the harmony's level.
+const LEVEL_NAMES: [&str; 4] = ["level", "volume", "vol", "fader"];
+
+/// A step the shared grammar reads of the harmony's level when the level is named and this
+/// reader's own words said nothing ("boost the harmony level", "harmony level too high", "go
+/// easy on the harmony volume"). Turning it off stays the voices' switch.
+fn level_named_move(words: &Words) -> Option<Move> {
+    match read_move(words, words.find_any(&LEVEL_NAMES)?)? {
+        m @ (Move::Up(_) | Move::Down(_)) => Some(m),
         _ => None,
     }
 }
@@ -446,6 +457,10 @@ mod tests {
             Some(0.4)
         );
         assert_eq!(at("halve the harmony spread", "spread"), Some(0.25));
+        assert!(at("boost the harmony level", "level") > Some(0.5));
+        assert!(at("harmony level too high", "level") < Some(0.5));
+        assert!(at("go easy on the harmony volume", "level") < Some(0.5));
+        assert!(at("harmony volume more down", "level") < Some(0.5));
         let wide = call("add 2 harmony voices spread wide", &[]).unwrap();
         assert_eq!(wide["voices"], 2);
         assert!(wide["spread"].as_f64().unwrap() >= 0.7, "{wide:?}");

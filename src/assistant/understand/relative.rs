@@ -113,6 +113,7 @@ const DOWN: &[&str] = &[
 
 /// Phrases that lower without removing: "ease off the compressor", "not so breathy".
 const EASING: &[&str] = &[
+    "go easy",
     "ease off",
     "ease up",
     "back off",
@@ -220,6 +221,16 @@ fn clause_lead(words: &Words, at: usize) -> &str {
     words.at(words.clause_start(at))
 }
 
+/// Whether "too" says there is too little ("too low", "too weak", "too quiet").
+fn too_little(words: &Words) -> bool {
+    words.find_any(&["too"]).is_some_and(|i| {
+        matches!(
+            words.next_in_clause(i),
+            "low" | "weak" | "little" | "quiet" | "soft" | "small" | "subtle" | "faint" | "light"
+        )
+    })
+}
+
 /// Whether the clause's "too" is its last word ("breathier vocal too", "breathier vocal too
 /// thanks"): "also", not "too much".
 fn too_means_also(words: &Words) -> bool {
@@ -271,6 +282,10 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let up = up && (!eases || any(&["more"]));
     // "Breathier vocal too": a "too" that ends its clause means "also".
     let too = any(&["too"]) && !too_means_also(words);
+    // "The reverb is too low", "whisper too weak": too little of it asks for more.
+    let too_little = too && too_little(words);
+    let too = too && !too_little;
+    let up = up || too_little;
     // "Drop the presence a little": with a size, "drop" is a step down (alone it may remove
     // or start something, which the readers decide).
     let drops = any(&["drop"]) && size(&win) != Size::Normal;
