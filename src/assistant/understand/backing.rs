@@ -304,6 +304,23 @@ fn tempo_change(words: &Words, now: f64) -> Option<f64> {
     match (up, down) {
         (true, false) => Some(now * factor),
         (false, true) => Some(now / factor),
+        _ => shared_tempo_step(words, now),
+    }
+}
+
+/// A tempo step the shared grammar reads at the tempo's name when this reader's own words
+/// said nothing ("the tempo is too low", "less bpm please", "tame the tempo"), in the same
+/// steps of 8, 15 and 30 %.
+fn shared_tempo_step(words: &Words, now: f64) -> Option<f64> {
+    let at = words.find_any(&["tempo", "bpm", "pace"])?;
+    let factor = |size: Size| match size {
+        Size::Small => 1.08,
+        Size::Normal => 1.15,
+        Size::Big => 1.3,
+    };
+    match super::relative::read_move(words, at)? {
+        super::relative::Move::Up(size) => Some(now * factor(size)),
+        super::relative::Move::Down(size) => Some(now / factor(size)),
         _ => None,
     }
 }

@@ -321,6 +321,17 @@ fn sets_to(words: &Words) -> bool {
     })
 }
 
+/// A step of 2, 3 or 6 dB that the shared grammar reads at the level's name when this
+/// reader's own words said nothing ("my volume a bit higher", "decrease the output", "go easy
+/// on the backing volume").
+fn shared_step(words: &Words, now: f32) -> Option<f32> {
+    let at = words.find_any(&["volume", "level", "output", "gain", "fader", "vol"])?;
+    match super::relative::read_move(words, at)? {
+        m @ (Move::Up(_) | Move::Down(_)) => Some(apply_db(m, now)),
+        _ => None,
+    }
+}
+
 /// "Louder", "way in the background", "I can't hear it": a step from where it is.
 fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> {
     let texts = words.texts();
@@ -373,8 +384,11 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
         // "The output's a little hot, back it off", "ease the level off a bit".
         || words.has_any(&["hot", "clipping", "clips"])
         || words.has("off") && words.has_any(&["back", "ease", "knock", "take", "dial"]);
-    if up == down || switched && !words.has_any(&["louder", "quieter", "up", "down"]) {
+    if switched && !words.has_any(&["louder", "quieter", "up", "down"]) {
         return None;
+    }
+    if up == down {
+        return shared_step(words, now);
     }
     // Not hearing it at all is more than "way louder": 9 dB.
     if unheard && !words.has_any(&["bit", "little", "slightly", "touch", "tad"]) {

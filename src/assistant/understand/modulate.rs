@@ -359,6 +359,10 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             "pitch_semitones".into(),
             json!((now + dir).clamp(-24.0, 24.0)),
         );
+    } else if matches!(words.at(p), "pitch" | "transpose" | "shift") && names_the_shift(words, p) {
+        if let Some(v) = shared_step(words, p, ctx.state.number("mod_pitch"), 24.0) {
+            args.insert("pitch_semitones".into(), json!(v));
+        }
     }
 }
 
@@ -410,7 +414,7 @@ fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
             "higher", "up", "brighter", "smaller", "raise", "upward", "high", "more", "increase",
         ]);
     if down == up {
-        return None;
+        return shared_step(words, at, now, 12.0);
     }
     let step = match size(&window(words, at)) {
         Size::Small => 1.0,
@@ -419,6 +423,45 @@ fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
     };
     let step = if down { -step } else { step };
     Some(f64::from((now + step).clamp(-12.0, 12.0)))
+}
+
+/// Whether "pitch" at `p` names the pitch shift, not the singer's own pitch ("let my real
+/// pitch through", "my pitch wander") or the tuning ("go easy on the pitch fix").
+fn names_the_shift(words: &Words, p: usize) -> bool {
+    let singers = matches!(words.before(p), "my" | "real" | "natural" | "own");
+    let tuning = matches!(
+        words.at(p + 1),
+        "fix" | "correction" | "correct" | "wander" | "drift" | "through"
+    ) || words.has_any(&[
+        "tune",
+        "tuning",
+        "autotune",
+        "correction",
+        "humanize",
+        "wander",
+    ]);
+    !singers && !tuning
+}
+
+/// A step of a shift in semitones that the shared grammar reads at its name ("pitch up a
+/// notch", "increase the pitch", "the pitch is too high", "bring down the formants"): 1, 2 or
+/// 4 semitones by the size said, from where it is.
+fn shared_step(words: &Words, at: usize, now: f32, limit: f32) -> Option<f64> {
+    let step = |size: Size| match size {
+        Size::Small => 1.0,
+        Size::Normal => 2.0,
+        Size::Big => 4.0,
+    };
+    // "More deep", "more bass in the pitch": the "more" sizes a way down.
+    let deeper = words.has_any(&["deep", "deeper", "bass", "grave", "low", "lower", "down"])
+        && !words.has_any(&["high", "higher", "up"]);
+    let v = match read_move(words, at)? {
+        Move::Up(size) if deeper => now - step(size),
+        Move::Up(size) => now + step(size),
+        Move::Down(size) => now - step(size),
+        _ => return None,
+    };
+    Some(f64::from(v.clamp(-limit, limit)))
 }
 
 /// The robot effect, unless the words describe the tuning.

@@ -119,12 +119,17 @@ fn operators(text: &str) -> String {
     if lower.len() != out.len() {
         return out;
     }
-    // "Split the pitch-up in two", "cut the reverb in two".
-    let out = match (
-        lower.find("in two"),
-        lower.find("split").or(lower.find("cut ")),
-    ) {
-        (Some(i), Some(verb)) if verb < i && word_edges(&lower, i, 6) => {
+    // "Split the pitch-up in two", "cut the reverb in two", "the pitch-up in two" (not "in
+    // two bars").
+    let verb = lower.find("split").or(lower.find("cut "));
+    let out = match lower.find("in two") {
+        Some(i)
+            if word_edges(&lower, i, 6)
+                && (verb.is_some_and(|v| v < i)
+                    || !lower[i + 6..]
+                        .trim_start()
+                        .starts_with(char::is_alphanumeric)) =>
+        {
             format!("{}divided by 2{}", &out[..i], &out[i + 6..])
         }
         _ => out,
@@ -468,6 +473,11 @@ mod tests {
             "split the pitch-up divided by 2"
         );
         assert_eq!(before_split("split it in two"), "split it divided by 2");
+        assert_eq!(
+            before_split("spliit the pitch in two"),
+            "spliit the pitch divided by 2"
+        );
+        assert_eq!(before_split("a loop in two bars"), "a loop in two bars");
         assert_eq!(before_split("time 4/4, dry/wet 50"), "time 4/4, dry/wet 50");
         assert_eq!(
             before_split("Cm 88 / tuning / 1 harmony"),
