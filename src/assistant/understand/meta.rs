@@ -24,6 +24,11 @@ const CONTROL_NAMES: &[&str] = &[
     "retune",
     "output",
     "bypass",
+    "humanize",
+    "vibrato",
+    "warmth",
+    "presence",
+    "spread",
 ];
 
 /// Whether the request asks what the settings are.
@@ -81,6 +86,7 @@ pub fn is_state_question(words: &Words) -> bool {
             && words.has_any(CONTROL_NAMES)
             && words.has_any(&["on", "got", "using", "applied"])
             && !words.has_any(&["should", "would", "more", "less", "need", "want"])
+        || asks_a_value(words)
         // "Remind me the bpm and key of the track".
         || words.has_phrase("remind me") && !words.has_phrase("remind me to")
         || words.has_any(&["what", "whats", "what's", "which", "how"])
@@ -90,6 +96,30 @@ pub fn is_state_question(words: &Words) -> bool {
             && !words.has_any(&["should", "do", "can", "could", "next"])
             // "Reverb to half of what it is now" is an order, not a question.
             && !words.has_phrase("of what")
+}
+
+/// "How much vibrato do I have?", "what reverb am I on?", "is the humanize high?", "check
+/// the compression", "current warmth?": a control's value asked for in other words, with no
+/// way to move it.
+fn asks_a_value(words: &Words) -> bool {
+    let control = words.has_any(CONTROL_NAMES);
+    let moves = words.has_any(&[
+        "more", "less", "too", "should", "would", "need", "want", "up", "down", "set", "make",
+        "turn", "raise", "lower", "add",
+    ]);
+    if !control || moves {
+        return false;
+    }
+    let has = words.has_phrase("how much") && words.has_any(&["have", "got"]);
+    let on = ["am i on", "are we on", "am i using", "are we using"]
+        .iter()
+        .any(|p| words.has_phrase(p));
+    let level = matches!(words.at(0), "is" | "are")
+        && words.has_any(&["high", "low", "loud", "quiet", "strong", "heavy", "much"]);
+    // "Check my pitch" asks for a listen, not a setting.
+    let check = words.at(0) == "check" && !words.has_phrase("my pitch") && !words.has("sing");
+    let current = words.at(0) == "current";
+    has || on || level || check || current
 }
 
 /// "Backing level?", "retune speed?": a control named with a question mark and nothing
@@ -253,6 +283,15 @@ pub fn names_nothing(words: &Words) -> bool {
 /// ("why not add some compression?", "why don't you...") and a question about what the
 /// speaker should do ("how do I...") are not such questions.
 pub fn asks_about(words: &Words) -> bool {
+    // "Can you explain the hard tune preset?", "tell me what a key signature means", "I don't
+    // understand the spread": the meaning is asked for, not the thing.
+    let meaning = words.has_any(&["explain", "define", "means", "meaning"])
+        || ["don't understand", "dont understand", "do not understand"]
+            .iter()
+            .any(|p| words.has_phrase(p));
+    if meaning && !words.has_any(&["and", "then", "also"]) {
+        return true;
+    }
     let first = words.at(0);
     if first == "why" {
         let suggests = matches!(words.at(1), "not" | "dont" | "don't")
@@ -307,10 +346,34 @@ mod tests {
         assert!(!about("why not add some compression?"));
         assert!(!about("how do I make my voice deeper?"));
         assert!(!about("what is my reverb at?"));
+        assert!(about("can you explain the hard tune preset?"));
+        assert!(about("tell me what a key signature means"));
+        assert!(!about("explain the spread and then set it to 80%"));
         let nothing = |t: &str| names_nothing(&Words::new(t));
         assert!(nothing("can you halve it?"));
         assert!(nothing("hmm, twice as much maybe"));
         assert!(!nothing("halve the reverb"));
         assert!(!nothing("yes"));
+    }
+
+    #[test]
+    fn values_asked_in_other_words() {
+        for text in [
+            "how much vibrato do I have?",
+            "what reverb am I on?",
+            "is the humanize high?",
+            "check the compression for me",
+            "current warmth?",
+            "where is the vibrato now?",
+        ] {
+            assert!(is_state_question(&Words::new(text)), "{text}");
+        }
+        for text in [
+            "is the reverb too high?",
+            "check my pitch",
+            "how much reverb should I use?",
+        ] {
+            assert!(!is_state_question(&Words::new(text)), "{text}");
+        }
     }
 }

@@ -97,6 +97,10 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     // "What does 'pumping' mean?", "why do people say a vocal is 'muddy'?": a quoted word in
     // a question about meaning is a term, not a title or a text to speak.
     let about = meta::asks_about(&words);
+    // "Can you explain the hard tune preset?": the glossary answers before any reader orders.
+    if let Some(answer) = glossary::answer(&words).filter(|_| about) {
+        return Decision::Answer(answer);
+    }
     if intent::asks(text, &words) && !about {
         if let Some(call) = intent::read(text, &words) {
             let mut calls = vec![call];
