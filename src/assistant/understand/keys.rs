@@ -137,6 +137,15 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
             let pc = name.parse::<PitchClass>().ok()?;
             return Some((pc, scale_at(words, i + 1).map(|(s, _)| s)));
         }
+        // "Blues in la, 90", "reggae in sol": a solfege name alone after "in" or "key of",
+        // ending its clause ("do" stays a verb).
+        let solfege = matches!(text, "re" | "mi" | "fa" | "sol" | "la" | "si");
+        let ends = next.is_empty()
+            || words.words.get(i + 1).is_some_and(|n| n.boundary)
+            || number(next).is_some();
+        if solfege && matches!(prev, "in" | "of" | "en") && ends {
+            return Some((name.parse::<PitchClass>().ok()?, None));
+        }
     }
     let (mut note, glued) = note_token(text)?;
     // "Old AM radio" is a radio band.

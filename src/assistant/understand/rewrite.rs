@@ -155,7 +155,9 @@ fn word_edges(lower: &str, i: usize, len: usize) -> bool {
 /// "More" before an adjective of less, as many learners build the comparative, and the
 /// comparative it means: "make it more weak" lowers, where "more" alone would raise. (The
 /// adjectives of more, "more warm", "more high", already read the right way.)
-const COMPARATIVES: [(&str, &str); 8] = [
+const COMPARATIVES: [(&str, &str); 10] = [
+    ("young", "younger"),
+    ("old", "older"),
     ("weak", "weaker"),
     ("quiet", "quieter"),
     ("soft", "softer"),

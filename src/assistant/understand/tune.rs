@@ -364,7 +364,17 @@ fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             // "Pull the pitch correction back a little", "ease the tuning amount".
             || words.has_any(&["ease", "pull", "dial", "tame"]) && words.has_any(&["back", "off", "down"]);
         let other = words.has_any(&["humanize", "humanise", "vibrato", "retune"]);
-        (!other && (percent || more))
+        // "The correction more natural": the "more" describes the sound, and a more natural
+        // tuning is never a stronger one.
+        let describes = (0..words.len()).any(|i| {
+            words.at(i) == "more"
+                && matches!(
+                    words.at(i + 1),
+                    "natural" | "subtle" | "human" | "gentle" | "transparent" | "relaxed"
+                        | "loose" | "soft" | "smooth" | "organic" | "realistic"
+                )
+        });
+        (!other && !describes && (percent || more))
             .then(|| words.find_any(&["correction", "autotune", "tuning", "tune"]))
             .flatten()
     });

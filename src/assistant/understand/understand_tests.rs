@@ -353,6 +353,18 @@ fn shifts_levels_and_tempo_take_shared_steps() {
     }
 }
 
+/// Learners' phrasings from a grid of 60 (misses 11 -> 8): a solfege key alone after "in",
+/// "more young", and a more natural tuning that is never a stronger one.
+#[test]
+fn learners_keys_and_comparatives() {
+    let c = calls("I need a base of blues in mi, 70 bpm");
+    assert_eq!(c[0].1["key"], "E");
+    assert_eq!(calls("reggae in sol, 80")[0].1["key"], "G");
+    assert!(calls("i want to sound more young")[0].1["formant_semitones"].as_f64() > Some(0.0));
+    let c = calls("make the tuning more natural");
+    assert!(c.iter().all(|c| c.1.get("amount").is_none()), "{c:?}");
+}
+
 #[test]
 fn phrasings_from_the_sixth_blind_corpus() {
     let state = ParamSnapshot::default();
