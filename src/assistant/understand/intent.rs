@@ -145,10 +145,14 @@ fn next_order(title: &str) -> Option<usize> {
         " and work",
         " and plan",
     ];
+    // "Called Empty Rooms about my divorce": the song's subject, written in lower case
+    // ("Songs About Rain" keeps its capital and stays the title).
+    let about = title.find(" about ");
     ORDERS
         .iter()
         .filter_map(|o| lower.find(o))
         .chain(and_order)
+        .chain(about)
         .min()
 }
 
@@ -273,6 +277,15 @@ mod tests {
         assert_eq!(
             intent("start a new song intent called Salt Water and process it right away"),
             json!({"title": "Salt Water"})
+        );
+        let c = intent("I'm writing a song called Empty Rooms about my divorce");
+        assert_eq!(c["title"], "Empty Rooms");
+        assert!(c["core_event"]
+            .as_str()
+            .is_some_and(|e| e.contains("divorce")));
+        assert_eq!(
+            intent("new song called Songs About Rain")["title"],
+            "Songs About Rain"
         );
         assert_eq!(
             intent("start a song called Empty Chair - it's a grief song"),
