@@ -118,7 +118,16 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
         "running", "roll", "rolling",
     ]) || words.has_phrase("bring the")
         || words.has_phrase("bring it in")
-        || words.has_phrase("back in");
+        || words.has_phrase("back in")
+        // "Let me hear the beat", "I want to hear the instrumental", "drop the beat" (the
+        // beat comes in).
+        || ["let me hear", "lemme hear", "want to hear", "wanna hear"]
+            .iter()
+            .any(|p| words.has_phrase(p))
+        || words.has_phrase("drop the beat")
+            && !words.has_any(&[
+                "bit", "little", "touch", "tad", "slightly", "down", "lower", "db", "quieter",
+            ]);
     let level_words = words.has_any(&["louder", "quieter", "volume", "level", "db", "up", "down"]);
     // "Turn the backing up" is a level, not a switch, unless "on/start/play" is said too.
     let on = on && (!level_words || brought_in || words.has_any(&["on", "start", "play"]));

@@ -39,7 +39,67 @@ pub fn before_split(text: &str) -> String {
     let s = slashed_fractions(&s);
     let s = operators(&s);
     let s = spelt_names(&s);
+    let s = ordinals(&s);
+    let s = wet_comparatives(&s);
     fractions_of_a_second(&s)
+}
+
+/// "Wetter" and "drier" said of the voice: a step of its reverb ("make it a bit drier" had
+/// switched the reverb off). Said of the mix ("the mix a bit wetter", "more wet/dry") they
+/// stay the mix's.
+fn wet_comparatives(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let of_the_mix = ["mix", "wet/dry", "dry/wet", "effect", "blend"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if of_the_mix || lower.len() != text.len() {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for (from, to) in [
+        ("wetter", "more reverb"),
+        ("drier", "less reverb"),
+        ("dryer", "less reverb"),
+    ] {
+        if let Some(i) = out.to_lowercase().find(from) {
+            if word_edges(&out.to_lowercase(), i, from.len()) {
+                out = format!("{}{to}{}", &out[..i], &out[i + from.len()..]);
+            }
+        }
+    }
+    out
+}
+
+/// Intervals written with digits, as words: "up a 5th", "down a 4th", "a 3rd above".
+const ORDINALS: [(&str, &str); 7] = [
+    ("2nd", "second"),
+    ("3rd", "third"),
+    ("4th", "fourth"),
+    ("5th", "fifth"),
+    ("6th", "sixth"),
+    ("7th", "seventh"),
+    ("8ve", "octave"),
+];
+
+/// "Up a 5th" as "up a fifth", so the interval readers see it.
+fn ordinals(text: &str) -> String {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for (digits, word) in ORDINALS {
+        while let Some(i) = out.to_lowercase().find(digits) {
+            // Only an interval moved by ("up a 5th"), not a scale degree ("raised 4th").
+            let after_a = out[..i].trim_end().to_lowercase().ends_with(" a")
+                || out[..i].trim_end().eq_ignore_ascii_case("a");
+            if !word_edges(&out.to_lowercase(), i, digits.len()) || !after_a {
+                break;
+            }
+            out = format!("{}{word}{}", &out[..i], &out[i + digits.len()..]);
+        }
+    }
+    out
 }
 
 /// "R&B" and its spellings as the one style word, so the "&" does not part it.
@@ -442,6 +502,17 @@ mod tests {
             before_split("strength -a bit, humanize +a bit"),
             "strength a bit less, humanize a bit more"
         );
+    }
+
+    #[test]
+    fn intervals_in_digits_are_words() {
+        assert_eq!(before_split("up a 5th"), "up a fifth");
+        assert_eq!(
+            before_split("down a 4th, then a 3rd"),
+            "down a fourth, then a third"
+        );
+        assert_eq!(before_split("track 15th"), "track 15th");
+        assert_eq!(before_split("lydian, raised 4th"), "lydian, raised 4th");
     }
 
     #[test]

@@ -365,6 +365,31 @@ fn learners_keys_and_comparatives() {
     assert!(c.iter().all(|c| c.1.get("amount").is_none()), "{c:?}");
 }
 
+/// Casual phrasings from a grid of 50 (misses 12 -> 7): intervals in digits, "wetter" and
+/// "drier" as reverb steps, hearing the beat starts it.
+#[test]
+fn casual_intervals_reverb_and_the_beat() {
+    assert_eq!(calls("up a 5th")[0].1["pitch_semitones"], 7.0);
+    assert_eq!(calls("down a 4th")[0].1["pitch_semitones"], -5.0);
+    assert!(calls("wetter vox")[0].1["reverb"].as_f64() > Some(0.0));
+    let mut state = ParamSnapshot::default();
+    state.set("mod_reverb", ParamValue::Float(0.5));
+    state.set("backing_enabled", ParamValue::Bool(false));
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    let Decision::Calls(c) = decide("make it a bit drier", &ctx) else {
+        panic!("not read");
+    };
+    let reverb = c[0].args["reverb"].as_f64().unwrap_or(-1.0);
+    assert!((0.2..0.5).contains(&reverb), "{c:?}");
+    let Decision::Calls(c) = decide("let me hear the instrumental", &ctx) else {
+        panic!("not read");
+    };
+    assert_eq!(c[0].args["backing"], true);
+}
+
 #[test]
 fn phrasings_from_the_sixth_blind_corpus() {
     let state = ParamSnapshot::default();
