@@ -246,7 +246,13 @@ pub fn scores(
     // keep the track at -15 dB").
     let backing_named = names_backing(words) || facts.backing && words.has("track");
     if backing_named && !strong_tune {
-        let mixing = (words.has_any(MIX_WORDS) || level_number(words)) && !makes(words);
+        // "Get rid of the backing", "I don't want backing": taking it away is the switch.
+        let removes = words.has_any(super::topic_words::REMOVING)
+            || words.has_any(&["none", "nothing", "zero"])
+            || words.has_phrase("don't want")
+            || words.has_phrase("dont want")
+            || words.has_phrase("don't use");
+        let mixing = (words.has_any(MIX_WORDS) || level_number(words) || removes) && !makes(words);
         let spec = key.is_some()
             || super::backing::transposition(words).is_some()
             || find_tempo(words, false).is_some()

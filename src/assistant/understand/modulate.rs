@@ -269,8 +269,12 @@ fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         return;
     }
     let reset = words.has_any(&[
-        "reset", "normal", "zero", "rid", "remove", "off", "original",
-    ]) || words.has_phrase("no pitch")
+        "reset", "normal", "zero", "rid", "remove", "off", "original", "none", "nothing", "mute",
+    ]) || words.has_any(super::topic_words::REMOVING)
+        || words.has_phrase("don't use")
+        || words.has_phrase("don't want")
+        || words.has_phrase("completely")
+        || words.has_phrase("no pitch")
         || words.has_phrase("no more pitch")
         || words.has_phrase("pitch 0")
         || words.has_phrase("pitch shift 0")

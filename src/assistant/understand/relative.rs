@@ -298,10 +298,15 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     // "gone" describes now and the move is up.
     let gives_back = words.has("back") && words.has_any(&["bring", "give", "put"]) && !eases;
     let up = up || gives_back;
+    // "Cut the reverb completely": all of it.
+    let wholly = any(&["completely", "entirely", "totally", "altogether"])
+        && any(&["cut", "take", "turn", "pull"]);
     let off_word = !gives_back
-        && win
-            .iter()
-            .any(|w| OFF.contains(w) && !(why_not && *w == "not"));
+        && (wholly
+            || win.iter().any(|w| {
+                (OFF.contains(w) || super::topic_words::REMOVING.contains(w))
+                    && !(why_not && *w == "not")
+            }));
     if let Some(f) = times(words, &win) {
         return Some(Move::Times(f));
     }

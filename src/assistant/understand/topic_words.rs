@@ -195,3 +195,22 @@ pub(super) fn voice_character(words: &Words) -> bool {
             "angel",
         ])
 }
+
+/// Words that take something away altogether, whatever it is ("skip the harmonies", "forget
+/// the autotune", "ditch the pitch shift", "strip the reverb"): every switch and amount
+/// reader counts them as "off" beside its own words.
+pub(super) const REMOVING: &[&str] = &[
+    "remove",
+    "kill",
+    "disable",
+    "ditch",
+    "lose",
+    "rid",
+    "skip",
+    "forget",
+    "strip",
+    "nix",
+    "delete",
+    "eliminate",
+    "without",
+];

@@ -231,8 +231,16 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
         return None;
     }
     let off = words.has_any(&[
-        "off", "disable", "bypass", "ditch", "kill", "stop", "remove", "mute", "close",
-    ]) || words.has_phrase("put out")
+        "off", "disable", "bypass", "ditch", "kill", "stop", "remove", "mute", "close", "none",
+    ]) || words.has_any(super::topic_words::REMOVING)
+        || words.has_phrase("put out")
+        || words.has("take") && words.has("out")
+        || words.has_phrase("don't use")
+        || words.has_phrase("dont use")
+        // "Autotune to zero", "autotune at 0 %" ("zero glide" is a hard snap).
+        || ["to zero", "at zero", "to 0", "at 0 %", "at 0 percent"]
+            .iter()
+            .any(|p| words.has_phrase(p))
         || negated_tuning(words)
         || words.has_phrase("don't want")
         || words.has_phrase("dont want")

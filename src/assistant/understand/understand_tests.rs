@@ -390,6 +390,44 @@ fn casual_intervals_reverb_and_the_beat() {
     assert_eq!(c[0].args["backing"], true);
 }
 
+/// Every reader counts the same words of taking away (a grid of 30 ways on ten controls and
+/// switches: misses 74 -> 20).
+#[test]
+fn taking_away_is_off_for_every_control() {
+    let mut state = ParamSnapshot::default();
+    state.set("mod_whisper", ParamValue::Float(0.5));
+    state.set("harmony_voices", ParamValue::Float(2.0));
+    state.set("mod_pitch", ParamValue::Float(5.0));
+    state.set("backing_enabled", ParamValue::Bool(true));
+    let spec = crate::assistant::state::BackingSpec::default();
+    let ctx = Context {
+        state: &state,
+        backing: Some(&spec),
+    };
+    for (text, arg, want) in [
+        ("skip the whisper", "whisper", json!(0.0)),
+        ("cut the whisper completely", "whisper", json!(0.0)),
+        ("forget the harmonies", "voices", json!(0)),
+        ("take the harmonies out", "voices", json!(0)),
+        ("don't use autotune", "enabled", json!(false)),
+        ("get rid of the autotune", "enabled", json!(false)),
+        ("ditch the pitch shift", "pitch_semitones", json!(0.0)),
+        ("I don't want backing", "backing", json!(false)),
+        ("get rid of the backing", "backing", json!(false)),
+    ] {
+        let Decision::Calls(c) = decide(text, &ctx) else {
+            panic!("{text}: not read");
+        };
+        assert_eq!(c[0].args.get(arg), Some(&want), "{text}: {c:?}");
+    }
+    // A hard snap is not the tuning switched off.
+    let c = calls("zero glide on the tuning");
+    assert!(
+        c.iter().all(|c| c.1.get("enabled") != Some(&json!(false))),
+        "{c:?}"
+    );
+}
+
 #[test]
 fn phrasings_from_the_sixth_blind_corpus() {
     let state = ParamSnapshot::default();
