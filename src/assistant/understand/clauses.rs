@@ -104,13 +104,30 @@ fn is_topic_only(clause: &[Word]) -> bool {
             || super::mix::BACKING_NOUNS.contains(&t)
             || matches!(t, "autotune" | "tuner" | "tuning")
     };
-    clause.len() <= 4
+    // "I hate the reverb, remove it", "I like the whisper, double it": a feeling about the
+    // control named first frames it the same way.
+    let feeling = |t: &str| {
+        matches!(
+            t,
+            "i" | "hate"
+                | "like"
+                | "love"
+                | "dislike"
+                | "don't"
+                | "dont"
+                | "can't"
+                | "cant"
+                | "stand"
+        )
+    };
+    clause.len() <= 6
         && clause.iter().any(control)
         && clause.iter().all(|w| {
             control(w)
+                || feeling(&w.text)
                 || matches!(
                     w.text.as_str(),
-                    "the" | "my" | "your" | "this" | "effect" | "effects" | "fx"
+                    "the" | "my" | "your" | "this" | "that" | "effect" | "effects" | "fx"
                 )
         })
 }
@@ -118,10 +135,23 @@ fn is_topic_only(clause: &[Word]) -> bool {
 /// Whether a clause does something to what was named before it ("close it", "turn them
 /// down"; not "it sounds thin", where "it" is the subject of a complaint).
 fn refers_back(clause: &[Word]) -> bool {
-    clause
-        .iter()
-        .skip(1)
-        .any(|w| matches!(w.text.as_str(), "it" | "them"))
+    // "Reverb? None please", "the harmonies - off": a bare answer of none or off.
+    let bare_off = clause.iter().any(|w| {
+        matches!(
+            w.text.as_str(),
+            "none" | "off" | "nothing" | "zero" | "gone"
+        )
+    }) && clause.iter().all(|w| {
+        matches!(
+            w.text.as_str(),
+            "none" | "off" | "nothing" | "zero" | "gone" | "please" | "pls" | "thanks" | "no"
+        )
+    });
+    bare_off
+        || clause
+            .iter()
+            .skip(1)
+            .any(|w| matches!(w.text.as_str(), "it" | "them"))
 }
 
 /// A run of clauses with one topic, in request order.

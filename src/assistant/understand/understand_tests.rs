@@ -414,6 +414,9 @@ fn taking_away_is_off_for_every_control() {
         ("ditch the pitch shift", "pitch_semitones", json!(0.0)),
         ("I don't want backing", "backing", json!(false)),
         ("get rid of the backing", "backing", json!(false)),
+        // A control named first, then what to do with it.
+        ("whisper? none please", "whisper", json!(0.0)),
+        ("I hate the whisper, remove it", "whisper", json!(0.0)),
     ] {
         let Decision::Calls(c) = decide(text, &ctx) else {
             panic!("{text}: not read");
