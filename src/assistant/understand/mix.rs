@@ -126,6 +126,9 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
         || words.has_phrase("back in")
         // "Let me hear the beat", "I want to hear the instrumental", "drop the beat" (the
         // beat comes in).
+        // "Restore the backing", "give me back my backing", "bring it back".
+        || words.has_any(&["restore", "activate", "reactivate"])
+        || words.has("back") && words.has_any(&["give", "bring", "put"])
         || ["let me hear", "lemme hear", "want to hear", "wanna hear"]
             .iter()
             .any(|p| words.has_phrase(p))

@@ -271,7 +271,9 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
         "return",
         "restore",
         "reactivate",
-    ]) || (words.has("open") || words.has("back")) && words.has_any(&["again", "on"]);
+    ]) || (words.has("open") || words.has("back")) && words.has_any(&["again", "on"])
+        // "Give me back my autotune", "bring the tuning back".
+        || words.has("back") && words.has_any(&["give", "bring", "put", "want"]);
     (on && about_switch).then_some(true)
 }
 

@@ -423,6 +423,23 @@ fn taking_away_is_off_for_every_control() {
         };
         assert_eq!(c[0].args.get(arg), Some(&want), "{text}: {c:?}");
     }
+    // Given back: on again.
+    state.set("tune_enabled", ParamValue::Bool(false));
+    state.set("backing_enabled", ParamValue::Bool(false));
+    let ctx = Context {
+        state: &state,
+        backing: Some(&spec),
+    };
+    for (text, arg) in [
+        ("give me back my autotune", "enabled"),
+        ("restore the backing", "backing"),
+        ("bring back the backing", "backing"),
+    ] {
+        let Decision::Calls(c) = decide(text, &ctx) else {
+            panic!("{text}: not read");
+        };
+        assert_eq!(c[0].args.get(arg), Some(&json!(true)), "{text}: {c:?}");
+    }
     // A hard snap is not the tuning switched off.
     let c = calls("zero glide on the tuning");
     assert!(
