@@ -122,7 +122,11 @@ pub fn starts_order(words: &Words, i: usize, clause: &[Word]) -> bool {
             "to" | "me" | "and" | "please" | "a" | "the" | "of" | "some" | "db" | "with"
         );
     // "two harmonies", "25 % reverb" (not "3 semis": a unit says how far, it is no order).
+    // A comma after the number ends it: in "formant up 3, robot at 50 %" the 3 is the
+    // formant's.
+    let next_apart = words.words.get(i + 1).is_some_and(|n| n.boundary);
     let counted = number(w).is_some()
+        && !next_apart
         && (names_control(next) || (next == "%" && names_control(words.at(i + 2))));
     // "robot off whisper off", "octave formant +3", "two harmonies backing on": a control
     // other than the clause's, moved right after it; never the second noun of a compound
