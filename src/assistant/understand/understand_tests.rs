@@ -317,6 +317,10 @@ fn pairs_of_orders_keep_both() {
         calls("turn the tuning off. retune 20 ms")[0].1["retune_ms"],
         20.0
     );
+    // A number before a comma is its own clause's, not a count of the next control.
+    let c = calls("pitch down an octave and formant up 3, robot at 50%");
+    assert_eq!(c[0].1["formant_semitones"], 3.0);
+    assert_eq!(c[0].1["pitch_semitones"], -12.0);
 }
 
 /// Shifts, levels and the tempo take the shared grammar's steps when their own readers say
