@@ -293,6 +293,24 @@ pub fn asks_about(words: &Words) -> bool {
         return true;
     }
     let first = words.at(0);
+    // "How much reverb should I use on a vocal?", "do you think I should use more
+    // compression?": advice asked for, not the change.
+    let advice = [
+        "should i",
+        "should we",
+        "do you think",
+        "would you recommend",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
+    if advice
+        && matches!(
+            first,
+            "how" | "what" | "whats" | "which" | "do" | "is" | "when"
+        )
+    {
+        return true;
+    }
     if first == "why" {
         let suggests = matches!(words.at(1), "not" | "dont" | "don't")
             || words.at(1) == "do" && words.at(2) == "not";
@@ -347,6 +365,8 @@ mod tests {
         assert!(!about("how do I make my voice deeper?"));
         assert!(!about("what is my reverb at?"));
         assert!(about("can you explain the hard tune preset?"));
+        assert!(about("how much reverb should I use on a vocal?"));
+        assert!(about("do you think I should use more compression?"));
         assert!(about("tell me what a key signature means"));
         assert!(!about("explain the spread and then set it to 80%"));
         let nothing = |t: &str| names_nothing(&Words::new(t));

@@ -153,7 +153,11 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     {
         // A question nothing reads ("who are you?") is the model's to answer; the scorer
         // may only turn it into a look at the settings ("what have you changed?"), never
-        // into an order ("what do you think of my song?" is not "plan my song").
+        // into an order ("what do you think of my song?" is not "plan my song"). Advice and
+        // reasons are the model's alone ("how much reverb should I use?").
+        if about {
+            return Decision::Pass;
+        }
         return match unread(&words) {
             Decision::Unread => Decision::Pass,
             Decision::Calls(c) if !only_looks(&c) => Decision::Pass,
@@ -373,11 +377,12 @@ fn is_order(words: &Words) -> bool {
         "set", "make", "tune", "give", "add", "switch", "change", "turn", "put", "use", "drop",
         "raise", "generate", "create", "say", "speak", "suggest",
     ];
-    words
-        .words
-        .iter()
-        .any(|w| verbs.contains(&w.text.as_str()) && !w.raw.ends_with("ed"))
-        || words.has_phrase("work it out")
+    words.words.iter().any(|w| {
+        // "Is it possible to start the backing?", "do you mind to stop the beat?".
+        let verb =
+            verbs.contains(&w.text.as_str()) || unmarked::ORDER_VERBS.contains(&w.text.as_str());
+        verb && !w.raw.ends_with("ed")
+    }) || words.has_phrase("work it out")
         || words.has_phrase("work out")
 }
 

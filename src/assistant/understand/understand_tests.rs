@@ -208,6 +208,21 @@ fn questions_about_reasons_and_requests_that_name_nothing() {
         };
         assert!(answered, "{text}: {:?}", decided(text));
     }
+    // Advice is answered; a polite question with an order's verb orders.
+    for text in [
+        "how much reverb should I use on a vocal?",
+        "do you think I should use more compression?",
+    ] {
+        assert!(
+            matches!(decided(text), Decision::Pass | Decision::Answer(_)),
+            "{text}: {:?}",
+            decided(text)
+        );
+    }
+    assert_eq!(
+        tools("is it possible to start the backing?"),
+        ["mix_control"]
+    );
     // A suggestion is an order.
     assert_eq!(tools("why not add some compression?"), ["voice_modulate"]);
     for text in [

@@ -18,7 +18,7 @@ const MOVES: [&str; 35] = [
 ];
 
 /// Orders a musician starts with a verb (an imperative after a whole order starts the next).
-const ORDER_VERBS: [&str; 30] = [
+pub(super) const ORDER_VERBS: [&str; 30] = [
     "tame",
     "dial",
     "ease",
