@@ -525,6 +525,13 @@ fn effects(
     let mut set = |triggers: &[&str], name: &str, id: &str, steps: Steps| {
         if let Some(i) = words.find_prefix(triggers) {
             let m = read_move(words, i).unwrap_or(Move::Level(None));
+            // "Add some reverb" when that much is there already adds a little more.
+            let adds = words.has_any(&["add", "throw", "apply"]);
+            let m = if m == Move::Level(None) && adds && state.number(id) >= steps.default {
+                Move::Up(Size::Small)
+            } else {
+                m
+            };
             args.insert(
                 name.into(),
                 value(apply_fraction(m, state.number(id), steps)),

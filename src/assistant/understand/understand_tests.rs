@@ -398,6 +398,11 @@ fn casual_intervals_reverb_and_the_beat() {
         state: &state,
         backing: None,
     };
+    // "Add some reverb" with that much there already adds a little more.
+    let Decision::Calls(c) = decide("can you add some reverb?", &ctx) else {
+        panic!("not read");
+    };
+    assert!(c[0].args["reverb"].as_f64() > Some(0.5), "{c:?}");
     let Decision::Calls(c) = decide("make it a bit drier", &ctx) else {
         panic!("not read");
     };
