@@ -302,6 +302,31 @@ fn pushed_away(words: &[&str]) -> bool {
         .any(|w| matches!(*w, "less" | "no" | "not" | "without" | "fewer"))
 }
 
+/// Whether the words say how the voice sounds now ("sounds washed out", "I sound like a
+/// chipmunk", "it's too squeaky", "way too airy"): a statement or an excess, with no word
+/// that asks ("make me", "I want").
+fn said_of_the_voice_now(words: &[&str]) -> bool {
+    // "Sound like a cathedral" alone is a learner's "make me sound like": a wish.
+    let statement = matches!(words, ["sound" | "sounds", next, ..] if *next != "like")
+        || matches!(
+            words,
+            ["it's" | "its" | "im" | "i'm", ..]
+                | ["i" | "it" | "you" | "voice", "sound" | "sounds", ..]
+                | ["my", "voice", "sound" | "sounds" | "is", ..]
+        );
+    let excess = words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| matches!(*w, "too" | "overly") && i + 1 < words.len());
+    let asks = words.iter().any(|w| {
+        matches!(
+            *w,
+            "want" | "wanna" | "make" | "give" | "gimme" | "can" | "could" | "let" | "need"
+        )
+    });
+    (statement || excess) && !asks
+}
+
 /// Whether the words name a sound to reach rather than complain about one: a reference
 /// ("that ... voice", "like ...", "give me ...") with no word of complaint ("too", "my",
 /// "sounds", "fix"...).
@@ -372,7 +397,12 @@ pub fn sound_changes(words: &[&str]) -> Vec<SoundChange> {
         out.push(SoundChange::Backing);
         return out;
     }
-    if let Some(reverb) = first_match(words, SPACES).filter(|r| *r == 0.0 || !pushed_away(words)) {
+    // "Sounds washed out", "too squeaky", "I sound like a chipmunk": a sound said of the
+    // voice as it is now is a complaint, not the wish for more of it.
+    let complained = said_of_the_voice_now(words);
+    if let Some(reverb) =
+        first_match(words, SPACES).filter(|r| *r == 0.0 || !pushed_away(words) && !complained)
+    {
         out.push(SoundChange::Reverb(reverb));
     }
     if let Some(preset) = first_match(words, CHARACTERS) {
@@ -388,6 +418,9 @@ pub fn sound_changes(words: &[&str]) -> Vec<SoundChange> {
         .filter(|_| !wants_more)
         .map(|entry| (entry, true));
     for ((phrases, changes), is_complaint) in complaints.chain(WISHES.iter().map(|e| (e, false))) {
+        if !is_complaint && complained {
+            continue;
+        }
         if phrases.iter().any(|p| contains_phrase(words, p)) {
             for change in *changes {
                 let change = &if goal && is_complaint {

@@ -162,7 +162,9 @@ pub const PHONE_WORDS: &[&str] = &[
 /// "like a gramophone"): the settings that make it, unless the request set them itself.
 pub(super) fn referenced(words: &Words, args: &mut Map<String, Value>) {
     // A preset named sets these itself ("the powerful voice preset, I'm belting").
-    let Some(voice) = super::references::voice(words).filter(|_| !args.contains_key("preset"))
+    // "I sound like a chipmunk", "sounds washed out": the voice as it is now, a complaint.
+    let Some(voice) = super::references::voice(words)
+        .filter(|_| !args.contains_key("preset") && !said_of_the_sound_now(words))
     else {
         return;
     };

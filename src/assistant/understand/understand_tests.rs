@@ -472,6 +472,24 @@ fn taking_away_is_off_for_every_control() {
     );
 }
 
+/// A sound said of the voice as it is now is a complaint, never the wish for more of it (a
+/// grid of 34 descriptions: "I sound like a chipmunk" had raised the pitch 7 semitones).
+#[test]
+fn the_voice_as_it_is_now_is_a_complaint() {
+    for text in [
+        "I sound like a chipmunk",
+        "too squeaky",
+        "it's way too squeaky",
+    ] {
+        let raised = calls(text)
+            .iter()
+            .any(|c| c.1.get("pitch_semitones").and_then(Value::as_f64) > Some(0.0));
+        assert!(!raised, "{text}");
+    }
+    // Asked for, it is a wish.
+    assert!(calls("make me sound like a chipmunk")[0].1["pitch_semitones"].as_f64() > Some(0.0));
+}
+
 #[test]
 fn phrasings_from_the_sixth_blind_corpus() {
     let state = ParamSnapshot::default();
