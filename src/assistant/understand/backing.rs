@@ -27,6 +27,9 @@ pub fn read(words: &Words, ctx: &Context, with_key: bool) -> ToolCall {
         }
         if let Some(s) = scale {
             args.insert("mode".into(), json!(s.id()));
+        } else if let Some(mood) = mood_mode(words) {
+            // "A dark moody beat", "a happy track in G": the mood names the mode.
+            args.insert("mode".into(), json!(mood.id()));
         } else if key.is_some() {
             // A key named alone is its major ("neo-soul in Eb"), as musicians mean it.
             args.insert("mode".into(), json!(ScaleKind::Major.id()));
@@ -44,6 +47,39 @@ pub fn read(words: &Words, ctx: &Context, with_key: bool) -> ToolCall {
     ToolCall::new(ToolName::BackingGenerate, Value::Object(args))
 }
 
+/// The mode a mood names when no scale is said: dark, sad and moody moods are minor,
+/// happy and bright ones major.
+fn mood_mode(words: &Words) -> Option<ScaleKind> {
+    let minor = words.has_any(&[
+        "dark",
+        "sad",
+        "moody",
+        "melancholy",
+        "melancholic",
+        "gloomy",
+        "haunting",
+        "somber",
+        "sombre",
+        "brooding",
+        "tragic",
+        "mournful",
+    ]);
+    let major = words.has_any(&[
+        "happy",
+        "joyful",
+        "cheerful",
+        "sunny",
+        "uplifting",
+        "bright",
+        "feelgood",
+    ]);
+    match (minor, major) {
+        (true, false) => Some(ScaleKind::Minor),
+        (false, true) => Some(ScaleKind::Major),
+        _ => None,
+    }
+}
+
 /// The tempo asked for: a number, or "slow" / "fast" as a typical tempo of each.
 fn tempo(words: &Words) -> Option<u32> {
     if let Some(t) = find_tempo(words, true) {
@@ -53,8 +89,29 @@ fn tempo(words: &Words) -> Option<u32> {
         || words.has_phrase("not fast")
         || words.has_phrase("don't make it fast")
         || words.has_phrase("not too fast");
-    let slow = words.has_any(&["slow", "slower", "laid", "lullaby"]) || negated_fast;
-    let fast = words.has_any(&["fast", "faster", "uptempo", "energetic"]) && !negated_fast;
+    // Moods with a pace: "a chill vibe for late night", "an upbeat party track".
+    let slow = words.has_any(&[
+        "slow",
+        "slower",
+        "laid",
+        "lullaby",
+        "chill",
+        "mellow",
+        "relaxed",
+        "calm",
+        "downtempo",
+    ]) || words.has_phrase("late night")
+        || negated_fast;
+    let fast = words.has_any(&[
+        "fast",
+        "faster",
+        "uptempo",
+        "energetic",
+        "upbeat",
+        "hype",
+        "party",
+        "danceable",
+    ]) && !negated_fast;
     let very = words.has_any(&["really", "very", "super"]);
     match (slow, fast) {
         // Slow: 75 BPM, a slow ballad's pace; "really slow" 60.

@@ -490,6 +490,18 @@ fn the_voice_as_it_is_now_is_a_complaint() {
     assert!(calls("make me sound like a chipmunk")[0].1["pitch_semitones"].as_f64() > Some(0.0));
 }
 
+/// A backing's mood names its mode and pace when no scale or tempo is said (a grid of 30
+/// backing requests: misses 5 -> 3).
+#[test]
+fn a_backings_mood_names_its_mode_and_pace() {
+    assert_eq!(calls("a dark moody beat in E")[0].1["mode"], "minor");
+    assert_eq!(calls("a happy track in G")[0].1["mode"], "major");
+    assert!(calls("a chill backing for late night")[0].1["tempo_bpm"].as_f64() < Some(90.0));
+    assert!(calls("an upbeat party track")[0].1["tempo_bpm"].as_f64() > Some(110.0));
+    // A scale or tempo said wins.
+    assert_eq!(calls("a sad song in D major at 70")[0].1["mode"], "major");
+}
+
 #[test]
 fn phrasings_from_the_sixth_blind_corpus() {
     let state = ParamSnapshot::default();
