@@ -94,6 +94,9 @@ const SPACES: &[(&[&str], f32)] = &[
             "in your face",
             "in my face",
             "right up front",
+            "closer to the mic",
+            "close to the mic",
+            "right in my ear",
         ],
         0.0,
     ),
@@ -408,6 +411,14 @@ pub fn sound_changes(words: &[&str]) -> Vec<SoundChange> {
     if let Some(preset) = first_match(words, CHARACTERS) {
         out.push(SoundChange::Preset(preset));
     }
+    // "Thin it out", "thin the voice out": an order to take body away, not the complaint
+    // that it is thin.
+    if ["thin it out", "thin out", "thin me out", "thin the voice"]
+        .iter()
+        .any(|p| contains_phrase(words, p))
+    {
+        out.push(SoundChange::WarmthBy(-0.2));
+    }
     // "More nasal" would need the opposite fix, so "more" with a complaint is not read here.
     let wants_more = words.contains(&"more") && !words.contains(&"less");
     // "That squashed thin voice": a sound named as the goal, so the complaint's fix turns
@@ -462,6 +473,17 @@ mod tests {
             assert!(phrase.split(' ').count() <= 8, "{phrase}");
             assert_eq!(phrase.trim(), *phrase);
         }
+    }
+
+    #[test]
+    fn orders_and_complaints_about_the_sound() {
+        // Thinning is an order to take body away; "thin" alone the complaint.
+        assert_eq!(changes("thin it out"), [SoundChange::WarmthBy(-0.2)]);
+        assert_eq!(changes("it sounds thin"), [SoundChange::WarmthBy(0.2)]);
+        // Said of the voice now, a wish's words are a complaint.
+        assert!(changes("it's too squeaky").is_empty());
+        assert!(!changes("a squeaky voice").is_empty());
+        assert_eq!(changes("closer to the mic"), [SoundChange::Reverb(0.0)]);
     }
 
     #[test]
