@@ -524,7 +524,9 @@ fn effects(
     let state = ctx.state;
     let mut set = |triggers: &[&str], name: &str, id: &str, steps: Steps| {
         if let Some(i) = words.find_prefix(triggers) {
-            let m = read_move(words, i).unwrap_or(Move::Level(None));
+            let m = super::relative::default_move(words, i, id)
+                .or_else(|| read_move(words, i))
+                .unwrap_or(Move::Level(None));
             // "Add some reverb" when that much is there already adds a little more.
             let adds = words.has_any(&["add", "throw", "apply"]);
             let m = if m == Move::Level(None) && adds && state.number(id) >= steps.default {

@@ -221,6 +221,27 @@ fn clause_lead(words: &Words, at: usize) -> &str {
     words.at(words.clause_start(at))
 }
 
+/// Words that put a control back where it started.
+const BACK_TO_DEFAULT: [&str; 5] = ["default", "reset", "normal", "original", "factory"];
+
+/// Parameter `id` back at its default when the words around `at` ask for it ("reset the
+/// compression", "warmth back to flat", "humanize back to default", "default compression").
+/// "Flat" counts only as a place to go back to ("to flat"), never a note ("B-flat").
+pub fn default_move(words: &Words, at: usize, id: &str) -> Option<Move> {
+    let to_flat = ["to flat", "at flat", "back flat"]
+        .iter()
+        .any(|p| words.has_phrase(p));
+    if !to_flat
+        && !window(words, at)
+            .iter()
+            .any(|w| BACK_TO_DEFAULT.contains(w))
+    {
+        return None;
+    }
+    let spec = crate::assistant::state::spec(id)?;
+    Some(Move::Set(spec.default.as_f32()?))
+}
+
 /// Whether "too" says there is too little ("too low", "too weak", "too quiet").
 fn too_little(words: &Words) -> bool {
     words.find_any(&["too"]).is_some_and(|i| {

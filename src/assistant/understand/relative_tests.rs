@@ -42,6 +42,28 @@ fn too_little_raises_and_going_easy_lowers() {
     assert!(moved("go easy on the reverb", "reverb", 0.5) < 0.5);
 }
 
+/// Back to where it started: the parameter's default, from its spec.
+#[test]
+fn back_to_the_default() {
+    let default = |text: &str, trigger: &str, id: &str| {
+        let words = Words::new(text);
+        let at = words.find_any(&[trigger]).expect("trigger");
+        default_move(&words, at, id)
+    };
+    assert_eq!(
+        default("reset the compression", "compression", "mod_compression"),
+        Some(Move::Set(0.0))
+    );
+    assert_eq!(
+        default("warmth back to flat", "warmth", "mod_warmth"),
+        Some(Move::Set(0.5))
+    );
+    assert_eq!(
+        default("a jazz comp in B-flat", "compression", "mod_compression"),
+        None
+    );
+}
+
 #[test]
 fn a_too_that_ends_the_clause_means_also() {
     assert!(moved("breathier vocal too", "breathier", 0.2) > 0.2);

@@ -16,7 +16,8 @@ pub(super) fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) 
         .or_else(|| words.find_phrase("low end"))
         .or_else(|| words.find_phrase("too much bass"));
     if let Some(i) = warm_at {
-        let m = tone_move(words, i, &["colder"]);
+        let m = super::relative::default_move(words, i, "mod_warmth")
+            .unwrap_or_else(|| tone_move(words, i, &["colder"]));
         let default = if words.at(i).starts_with("warm") {
             0.7
         } else {
@@ -55,6 +56,8 @@ pub(super) fn tone(words: &Words, ctx: &Context, args: &mut Map<String, Value>) 
     if let Some(i) = bright_at {
         let m = if words.has_phrase("cut through") {
             Move::Up(Size::Normal)
+        } else if let Some(m) = super::relative::default_move(words, i, "mod_presence") {
+            m
         } else {
             tone_move(words, i, &["duller", "darker"])
         };

@@ -389,7 +389,9 @@ fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             .flatten()
     });
     if let Some(i) = amount_at {
-        if let Some(m) = read_move(words, i).filter(|m| !matches!(m, Move::Level(None))) {
+        let m =
+            super::relative::default_move(words, i, "tune_amount").or_else(|| read_move(words, i));
+        if let Some(m) = m.filter(|m| !matches!(m, Move::Level(None))) {
             let steps = Steps {
                 default: 0.8,
                 floor_more: 0.5,
@@ -413,7 +415,9 @@ fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             default: 0.4,
             floor_more: 0.5,
         };
-        let m = read_move(words, i).unwrap_or(Move::Level(None));
+        let m = super::relative::default_move(words, i, "tune_humanize")
+            .or_else(|| read_move(words, i))
+            .unwrap_or(Move::Level(None));
         args.insert(
             "humanize".into(),
             value(apply_fraction(m, state.number("tune_humanize"), steps)),
