@@ -5,9 +5,9 @@
 use serde_json::{json, Map, Value};
 
 use super::characters::PHONE_WORDS;
-use super::modulate::keeps_pitch;
 use super::normalise::Words;
 use super::relative::{read_move, size, value, window, Move, Size};
+use super::shifts::keeps_pitch;
 use super::Context;
 use crate::assistant::descriptors::{sound_changes, SoundChange};
 

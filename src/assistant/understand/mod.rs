@@ -34,6 +34,7 @@ pub mod retune;
 pub mod rewrite;
 pub mod score;
 pub mod sequences;
+pub mod shifts;
 pub mod slots;
 pub mod speak;
 pub mod styles;
@@ -588,3 +589,7 @@ mod tests;
 #[cfg(test)]
 #[path = "phrasings_tests.rs"]
 mod phrasings_tests;
+
+#[cfg(test)]
+#[path = "grid_tests.rs"]
+mod grid_tests;
