@@ -348,3 +348,16 @@ fn a_backings_mood_names_its_mode_and_pace() {
     // A scale or tempo said wins.
     assert_eq!(calls("a sad song in D major at 70")[0].1["mode"], "major");
 }
+
+/// Control words of other languages that musicians mix into English (a grid of 20: misses
+/// 12 -> 2).
+#[test]
+fn control_words_of_other_languages() {
+    assert!(calls("más reverb por favor")[0].1["reverb"].as_f64() > Some(0.0));
+    assert_eq!(calls("une octave plus bas")[0].1["pitch_semitones"], -12.0);
+    assert_eq!(
+        calls("afina en la menor")[0].1,
+        json!({"key": "A", "scale": "minor"})
+    );
+    assert_eq!(calls("ohne Autotune")[0].1["enabled"], false);
+}

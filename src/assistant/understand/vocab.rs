@@ -70,6 +70,9 @@ pub struct Vocabulary {
     short: HashMap<String, String>,
     /// Phrases replaced before the words are split, in order.
     joined: Vec<(String, String)>,
+    /// Every word of those phrases: spelt as written, never a misspelling ("ohne" is the
+    /// German "without", not "one").
+    joined_words: HashSet<String>,
 }
 
 impl Vocabulary {
@@ -84,6 +87,11 @@ impl Vocabulary {
             .flat_map(|g| g.words.iter().cloned())
             .collect();
         let domain: Vec<String> = file.domain.into_iter().flat_map(|g| g.words).collect();
+        let joined: Vec<(String, String)> = file.joined.into_iter().flat_map(|g| g.pairs).collect();
+        let joined_words = joined
+            .iter()
+            .flat_map(|(from, _)| from.split_whitespace().map(str::to_lowercase))
+            .collect();
         Ok(Vocabulary {
             domain_set: domain.iter().cloned().collect(),
             everyday_domain,
@@ -91,7 +99,8 @@ impl Vocabulary {
             english: file.english.into_iter().collect(),
             dictionary: dictionary.words.into_iter().collect(),
             short: file.short,
-            joined: file.joined.into_iter().flat_map(|g| g.pairs).collect(),
+            joined,
+            joined_words,
         })
     }
 
@@ -122,6 +131,12 @@ impl Vocabulary {
     /// Whether `word` is a dictionary word near a domain word ("roots", "announcer").
     pub fn is_dictionary(&self, word: &str) -> bool {
         self.dictionary.contains(word)
+    }
+
+    /// Whether `word` belongs to a phrase read as another ("ohne", "menos"): kept as written
+    /// until the phrase is replaced.
+    pub fn is_joined_word(&self, word: &str) -> bool {
+        self.joined_words.contains(word)
     }
 
     /// Whether `word` is a short form read as another word ("lil", "comp").
@@ -307,6 +322,7 @@ pub fn corrected_text(text: &str) -> String {
             || !word.bytes().all(|b| b.is_ascii_lowercase())
             || vocabulary.is_short(word)
             || vocabulary.is_dictionary(word)
+            || vocabulary.is_joined_word(word)
         {
             continue;
         }
