@@ -123,11 +123,15 @@ pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall>
             }
         }
         (None, None) => {
-            if let Some(k) = moved_key(words, ctx) {
+            if let Some((k, s)) = related_key(words, ctx) {
+                args.insert("key".into(), json!(k.name()));
+                args.insert("scale".into(), json!(s.id()));
+            } else if let Some(k) = moved_key(words, ctx) {
                 args.insert("key".into(), json!(k.name()));
             }
         }
     }
+    let scale = scale.filter(|_| !args.contains_key("scale"));
     if let Some(s) = scale.or_else(|| chromatic(words).then_some(ScaleKind::Chromatic)) {
         args.insert("scale".into(), json!(s.id()));
     }
@@ -173,6 +177,27 @@ fn chromatic(words: &Words) -> bool {
         || words.has_phrase("all 12 notes")
         || words.has_phrase("nearest semitone")
         || words.has_phrase("no key")
+}
+
+/// A key related to the current one: "the relative minor" (three semitones down, minor),
+/// "the relative major" (three up, major), "the parallel minor" or "same key but minor".
+fn related_key(words: &Words, ctx: &Context) -> Option<(PitchClass, ScaleKind)> {
+    let now = match ctx.state.get("tune_key") {
+        Some(ParamValue::Key(k)) => k,
+        _ => PitchClass::C,
+    };
+    let same_key = words.has_phrase("same key") || words.has("parallel");
+    if words.has_phrase("relative minor") {
+        Some((now.transpose(-3), ScaleKind::Minor))
+    } else if words.has_phrase("relative major") {
+        Some((now.transpose(3), ScaleKind::Major))
+    } else if same_key && words.has("minor") {
+        Some((now, ScaleKind::Minor))
+    } else if same_key && words.has("major") {
+        Some((now, ScaleKind::Major))
+    } else {
+        None
+    }
 }
 
 /// The current key moved by an interval: "move the key up a whole step".

@@ -80,6 +80,15 @@ fn relative_moves() {
         tune("move the key up a whole step", &state),
         json!({"key": "E"})
     );
+    // Related keys: the relative minor of D major is B minor; the parallel minor D minor.
+    assert_eq!(
+        tune("tune to the relative minor", &state),
+        json!({"key": "B", "scale": "minor"})
+    );
+    assert_eq!(
+        tune("same key but minor", &state),
+        json!({"key": "D", "scale": "minor"})
+    );
     state.set("tune_vibrato", ParamValue::Float(0.8));
     assert_eq!(tune("less vibrato", &state), json!({"vibrato": 0.6}));
     assert_eq!(tune("remove my vibrato", &state), json!({"vibrato": 0.0}));
