@@ -100,6 +100,10 @@ fn asks_pitch(words: &Words) -> bool {
             && words.has_any(&["my", "i"]);
     let how_was = (words.has_phrase("how was") || words.has_phrase("how did"))
         && words.has_any(&["pitch", "take", "that", "do", "pitching"]);
+    // "Take report please", "a report on my last take", "analyze my singing".
+    let take_report = words.has("report") && words.has_any(&["take", "singing", "pitch", "my"])
+        || words.has_any(&["analyze", "analyse", "evaluate", "assess"])
+            && words.has_any(&["singing", "take", "vocal", "voice", "performance"]);
     // "How much reverb is on me currently?" asks for a setting, not a pitch report.
     let setting = words.has_any(&[
         "reverb",
@@ -121,8 +125,8 @@ fn asks_pitch(words: &Words) -> bool {
         "mix",
         "output",
     ]);
-    (report || how_was)
-        && (singer || words.has_phrase("pitch report") || intonation)
+    (report || how_was || take_report)
+        && (singer || words.has_phrase("pitch report") || intonation || take_report)
         && !setting
         && !words.has_any(&["set", "make", "turn", "add"])
 }
@@ -140,6 +144,9 @@ mod tests {
         assert_eq!(about("what key am I in?").as_deref(), Some("key"));
         assert_eq!(about("key?").as_deref(), Some("key"));
         assert_eq!(about("how was my pitch?").as_deref(), Some("pitch"));
+        assert_eq!(about("take report please").as_deref(), Some("pitch"));
+        assert_eq!(about("analyze my singing").as_deref(), Some("pitch"));
+        assert_eq!(about("analyze the reverb").as_deref(), None);
         assert_eq!(about("was i in tune").as_deref(), Some("pitch"));
         assert_eq!(about("which notes did I miss?").as_deref(), Some("pitch"));
         assert_eq!(about("tune me to the key of E"), None);
