@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Grid of requests (learners): templates x musicians' words, written by hand, never read from the
+parser's tables. A diagnostic kept out of the corpus: see scripts/grids/run.sh."""
+import json, os, random, sys, itertools
+BK={"key":"A","mode":"minor","tempo_bpm":100,"style":"pop","bars":8}
+st={"backing":BK,"backing_enabled":True,"backing_level":-12,"mod_reverb":0.3,"mod_whisper":0.4,"tune_retune_ms":60,"tune_amount":0.6,"harmony_voices":0,"output_gain":0,"mod_pitch":0,"mod_robot":0.5,"tune_enabled":True}
+U=lambda t,a:[{"tool":t,"args":a}]
+R=lambda lo,hi:{"min":lo,"max":hi}
+C=[
+("I want that the voice is more high",U("voice_modulate",{"pitch_semitones":R(1,12)})),
+("I want my voice more high",U("voice_modulate",{"pitch_semitones":R(1,12)})),
+("make the voice more grave",U("voice_modulate",{"pitch_semitones":R(-12,-1)})),
+("the voice more acute please",U("voice_modulate",{"pitch_semitones":R(1,12)})),
+("the tonality is la minor",U("voice_tune",{"key":"A","scale":"minor"})),
+("put the autotune in mode hard",U("voice_tune",{"retune_ms":R(0,10)})),
+("remove the effect of robot",U("voice_modulate",{"robot":R(0,0.05)})),
+("add effect of reverb",U("voice_modulate",{"reverb":R(0.31,1)})),
+("I desire less whisper",U("voice_modulate",{"whisper":R(0,0.39)})),
+("is possible more bass in the voice?",U("voice_modulate",{"pitch_semitones":R(-12,-1)})),
+("the velocity of the beat more slow",U("backing_generate",{"tempo_bpm":R(60,99)})),
+("lower the volume of the music",U("mix_control",{"backing_level_db":R(-40,-13)})),
+("give more force to the correction",U("voice_tune",{"amount":R(0.61,1)})),
+("please to put the harmony with two voices",U("voice_harmony",{"voices":2})),
+("do my voice like a robot",U("voice_modulate",{"robot":R(0.51,1)})),
+("i need the music in re major at 90",U("backing_generate",{"key":"D","mode":"major","tempo_bpm":90})),
+("tonality do major",U("voice_tune",{"key":"C","scale":"major"})),
+("tune in sol major",U("voice_tune",{"key":"G","scale":"major"})),
+("autotune in mi minor",U("voice_tune",{"key":"E","scale":"minor"})),
+("augment the volume of me",U("mix_control",{"output_gain_db":R(0.5,12)})),
+("diminish the speed of autotune",U("voice_tune",{"retune_ms":R(61,400)})),
+("the autotune must be more soft",U("voice_tune",{"retune_ms":R(61,400)})),
+("the echo more long",U("voice_modulate",{"reverb":R(0.31,1)})),
+("put me the reverb at the half",U("voice_modulate",{"reverb":0.5})),
+("I would like the music more strong",U("mix_control",{"backing_level_db":R(-11,0)})),
+("make the music stop",U("mix_control",{"backing":False})),
+("can you to start the music",U("mix_control",{"backing":True})),
+("no more robot please",U("voice_modulate",{"robot":R(0,0.05)})),
+("less of echo",U("voice_modulate",{"reverb":R(0,0.29)})),
+("voice more thick",U("voice_modulate",{"warmth":R(0.51,1)})),
+("voice less sharp in the highs",U("voice_modulate",{"presence":R(0,0.49)})),
+("raise of one semitone my voice",U("voice_modulate",{"pitch_semitones":1})),
+("down of two semitones the voice",U("voice_modulate",{"pitch_semitones":-2})),
+("a octave more low",U("voice_modulate",{"pitch_semitones":-12})),
+("I want one octave under",U("voice_modulate",{"pitch_semitones":-12})),
+("put two voices of harmony",U("voice_harmony",{"voices":2})),
+("take off the harmony",U("voice_harmony",{"voices":0})),
+("make a rhythm of reggae in sol, 80",U("backing_generate",{"style":"reggae","key":"G","tempo_bpm":80})),
+("I want a base of hip hop at 90 bpm",U("backing_generate",{"style":"hiphop","tempo_bpm":90})),
+("create me a jazz accompaniment in fa major",U("backing_generate",{"style":"jazz","key":"F","mode":"major"})),
+("the correction more natural please",U("voice_tune",{"retune_ms":R(61,400)})),
+("more rapid the correction",U("voice_tune",{"retune_ms":R(0,59)})),
+("correction more fast",U("voice_tune",{"retune_ms":R(0,59)})),
+("i want less the effect",U("voice_modulate",{"mix":R(0,0.99)})),
+("the volume general more low",U("mix_control",{"output_gain_db":R(-12,-0.5)})),
+("desactivate the autotune",U("voice_tune",{"enabled":False})),
+("activate the autotune",U("voice_tune",{"enabled":True})),
+("put the compressor more strong",U("voice_modulate",{"compression":R(0.01,1)})),
+("i want to sound more young",U("voice_modulate",{"formant_semitones":R(0.5,12)})),
+("i want to sound more old",U("voice_modulate",{"formant_semitones":R(-12,-0.5)})),
+("give me voice of woman",U("voice_modulate",{"formant_semitones":R(0.5,12)})),
+("give me voice of man",U("voice_modulate",{"formant_semitones":R(-12,-0.5)})),
+("undo the last please",U("undo",{})),
+("return like before",U("undo",{})),
+("which tonality I sing?",U("listen",{"about":"key"})),
+("I sing false? tell me",U("listen",{"about":"pitch"})),
+("say with voice: good evening",U("voice_speak",{"text":"good evening"})),
+("the beat more rapid of 10 bpm",U("backing_generate",{"tempo_bpm":110})),
+("the music of 3 db less",U("mix_control",{"backing_level_db":-15})),
+("the reverb at 20 percent",U("voice_modulate",{"reverb":0.2})),
+]
+cases=[{"family":"grid8.nn","split":"dev","tags":["grid","non_native"],"request":r,"start":st,"expect":e} for r,e in C]
+json.dump({"_about":"temporary grid, not committed","cases":cases},open(sys.argv[1],"w"),indent=0)
+print(len(cases))
