@@ -446,7 +446,7 @@ fn levels(words: &Words, facts: RequestFacts, previous: Option<Topic>, s: &mut S
         || words.has_phrase("my voice up")
         || words.has_phrase("crank it up")
         || words.has_phrase("turn it up")
-        || words.has_any(&["voice", "vocals", "me", "myself"])
+        || words.has_any(&["voice", "vocal", "vocals", "me", "myself"])
             && words.has_any(&["up", "down", "louder", "quieter", "boost", "lift"])
             && !facts.interval
         || words.has_phrase("turn it down")

@@ -361,3 +361,12 @@ fn control_words_of_other_languages() {
     );
     assert_eq!(calls("ohne Autotune")[0].1["enabled"], false);
 }
+
+/// The set of notes named as targets, and the vocal boosted, read (dev misses this round).
+#[test]
+fn targets_named_and_the_vocal_boosted() {
+    assert_eq!(calls("target notes: D F A")[0].1, json!({"notes": "D F A"}));
+    let c = calls("skip B as a target, then tighten the retune a touch");
+    assert_eq!(c[0].1["drop_notes"], "B");
+    assert!(calls("boost my vocal")[0].1["output_gain_db"].as_f64() > Some(0.0));
+}

@@ -85,6 +85,9 @@ pub fn note_set(words: &Words) -> Option<(&'static str, String)> {
         || words.has_phrase("dont")
     {
         "drop_notes"
+    } else if words.has_any(&["target", "targets"]) {
+        // "Target notes: D F A", "targets A C E": the set named as the targets.
+        "notes"
     } else {
         return None;
     };
