@@ -251,11 +251,13 @@ pub fn scores(
             || words.has_any(&["none", "nothing", "zero"])
             || words.has_phrase("don't want")
             || words.has_phrase("dont want")
-            || words.has_phrase("don't use")
-            // "Restore the backing", "give me back my backing": the one there, switched on.
-            || words.has_any(&["restore", "activate", "reactivate"])
+            || words.has_phrase("don't use");
+        // "Restore the backing", "give me back my backing": the one there, switched on (the
+        // "give" there makes nothing).
+        let restores = words.has_any(&["restore", "activate", "reactivate"])
             || words.has("back") && words.has_any(&["give", "bring"]);
-        let mixing = (words.has_any(MIX_WORDS) || level_number(words) || removes) && !makes(words);
+        let mixing = (words.has_any(MIX_WORDS) || level_number(words) || removes) && !makes(words)
+            || restores;
         let spec = key.is_some()
             || super::backing::transposition(words).is_some()
             || find_tempo(words, false).is_some()

@@ -305,6 +305,7 @@ fn taking_away_is_off_for_every_control() {
         ("give me back my autotune", "enabled"),
         ("restore the backing", "backing"),
         ("bring back the backing", "backing"),
+        ("give me back my backing", "backing"),
     ] {
         let Decision::Calls(c) = decide(text, &ctx) else {
             panic!("{text}: not read");
