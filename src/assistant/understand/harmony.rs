@@ -340,6 +340,10 @@ fn level_move(words: &Words) -> Option<f32> {
 
 /// The stereo width asked for: "wide" sets a wide spread, "wider"/"narrower" move it.
 fn width(words: &Words, now: f32) -> Option<f32> {
+    // "Harmonies in mono", "stack them in the centre": no spread at all.
+    if words.has("mono") || words.has_phrase("in the centre") || words.has_phrase("in the center") {
+        return Some(0.0);
+    }
     // "Pull the width in", "tighten the spread": narrower.
     let pulled_in = words.has_any(&["pull", "bring", "tighten", "tighter"])
         && (words.has("in") || words.has_any(&["tighten", "tighter"]))
@@ -463,6 +467,7 @@ mod tests {
             Some(0.4)
         );
         assert_eq!(at("halve the harmony spread", "spread"), Some(0.25));
+        assert_eq!(at("harmonies in mono", "spread"), Some(0.0));
         assert!(at("boost the harmony level", "level") > Some(0.5));
         assert!(at("harmony level too high", "level") < Some(0.5));
         assert!(at("go easy on the harmony volume", "level") < Some(0.5));
