@@ -1,44 +1,11 @@
 //! Tests of the understanding layer on requests a grid of every control, switch and way of
 //! saying things found unread or misread (the grids are kept out of the corpus; each test
 //! names what its grid measured).
+use super::tests::{calls, decided, tools};
 use super::*;
 use crate::assistant::state::ParamValue;
 use serde_json::Value;
 
-fn calls(text: &str) -> Vec<(String, Value)> {
-    let state = ParamSnapshot::default();
-    let ctx = Context {
-        state: &state,
-        backing: None,
-    };
-    match decide(text, &ctx) {
-        Decision::Calls(c) => c
-            .into_iter()
-            .map(|c| (c.tool, Value::Object(c.args)))
-            .collect(),
-        other => panic!("{text:?}: {other:?}"),
-    }
-}
-
-/// The tools a request calls, in order.
-fn tools(text: &str) -> Vec<String> {
-    calls(text).into_iter().map(|c| c.0).collect()
-}
-
-/// The decision on a request from the default state.
-fn decided(text: &str) -> Decision {
-    let state = ParamSnapshot::default();
-    decide(
-        text,
-        &Context {
-            state: &state,
-            backing: None,
-        },
-    )
-}
-
-/// Questions about reasons, meanings and advice are answered, never carried out, whatever
-/// verbs or quoted words they hold; requests that name nothing get one question.
 #[test]
 fn questions_about_reasons_and_requests_that_name_nothing() {
     for text in [

@@ -200,12 +200,9 @@ fn mode(words: &Words) -> Option<&'static str> {
 /// harmonies").
 fn switches_off(words: &Words) -> bool {
     words.has_any(&OFF_WORDS)
-        || words.has_any(super::topic_words::REMOVING)
         // "Take the harmonies out", "don't use harmonies", "set harmonies to nothing".
-        || words.has("take") && words.has("out")
+        || super::topic_words::takes_away(words)
         || words.has("nothing")
-        || words.has_phrase("don't use")
-        || words.has_phrase("dont use")
         || words.has_phrase("don't want")
         || words.has_phrase("dont want")
         || words.has_phrase("do not want")

@@ -97,11 +97,8 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
             "bit", "little", "touch", "slightly", "tad", "half", "volume",
         ]);
     let off = words.has_any(OFF_VERBS)
-        || words.has_any(super::topic_words::REMOVING)
+        || super::topic_words::takes_away(words)
         || words.has_any(&["none", "nothing", "zero"])
-        || words.has("take") && words.has("out")
-        || words.has_phrase("don't use")
-        || words.has_phrase("dont use")
         || cut
         || words.has_phrase("no more")
         || words.has_phrase("don't want")

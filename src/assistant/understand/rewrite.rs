@@ -55,19 +55,15 @@ fn wet_comparatives(text: &str) -> String {
     if of_the_mix || lower.len() != text.len() {
         return text.to_string();
     }
-    let mut out = text.to_string();
-    for (from, to) in [
+    [
         ("wetter", "more reverb"),
         ("drier", "less reverb"),
         ("dryer", "less reverb"),
-    ] {
-        if let Some(i) = out.to_lowercase().find(from) {
-            if word_edges(&out.to_lowercase(), i, from.len()) {
-                out = format!("{}{to}{}", &out[..i], &out[i + from.len()..]);
-            }
-        }
-    }
-    out
+    ]
+    .iter()
+    .fold(text.to_string(), |s, (from, to)| {
+        replace_first_word(&s, from, to)
+    })
 }
 
 /// Intervals written with digits, as words: "up a 5th", "down a 4th", "a 3rd above".
@@ -112,11 +108,7 @@ fn spelt_names(text: &str) -> String {
     let mut out = text.to_string();
     if lower.len() == text.len() {
         for from in RNB {
-            if let Some(i) = out.to_lowercase().find(from) {
-                if word_edges(&out.to_lowercase(), i, from.len()) {
-                    out = format!("{}rnb{}", &out[..i], &out[i + from.len()..]);
-                }
-            }
+            out = replace_first_word(&out, from, "rnb");
         }
     }
     let tokens: Vec<&str> = out.split(' ').collect();
@@ -156,17 +148,27 @@ const OPERATORS: [(&str, &str); 9] = [
 fn operators(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 16);
+    // The first character after `i` that is not a space, and the one after that.
+    let next_two = |i: usize| {
+        let mut rest = chars[i + 1..]
+            .iter()
+            .copied()
+            .skip_while(|c| c.is_whitespace());
+        let first = rest.next();
+        (first, rest.find(|c| !c.is_whitespace()))
+    };
     for (i, &c) in chars.iter().enumerate() {
+        if !matches!(c, '/' | '×' | '*') {
+            out.push(c);
+            continue;
+        }
         let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
-        let rest: String = chars[i + 1..].iter().collect();
-        let rest = rest.trim_start();
-        let digit_after = rest.starts_with(|c: char| c.is_ascii_digit());
+        let (first, second) = next_two(i);
+        let digit_after = first.is_some_and(|c| c.is_ascii_digit());
         // A slash parts a list ("blues / A / 72 / 12 bars", "88 / tuning Cm / 1 harmony")
         // unless one small divisor ends the clause ("whisper /2", "harmony level / 2").
-        let divisor = rest.starts_with(['2', '3', '4'])
-            && !rest[1..]
-                .trim_start()
-                .starts_with(|c: char| c.is_alphanumeric());
+        let divisor =
+            matches!(first, Some('2' | '3' | '4')) && !second.is_some_and(|c| c.is_alphanumeric());
         let after_word = before.is_some_and(|c| c.is_alphabetic());
         match c {
             '/' if divisor && after_word => out.push_str(" divided by "),
@@ -194,15 +196,25 @@ fn operators(text: &str) -> String {
         }
         _ => out,
     };
-    OPERATORS.iter().fold(out, |s, (from, to)| {
-        let lower = s.to_lowercase();
-        match lower.find(from) {
-            Some(i) if word_edges(&lower, i, from.len()) => {
-                format!("{}{to}{}", &s[..i], &s[i + from.len()..])
-            }
-            _ => s,
+    OPERATORS
+        .iter()
+        .fold(out, |s, (from, to)| replace_first_word(&s, from, to))
+}
+
+/// `text` with the first case-insensitive occurrence of `from` replaced by `to` when it
+/// stands on word edges (a later occurrence is left as it is, as is all of `text` when
+/// lowercasing it would move byte offsets).
+fn replace_first_word(text: &str, from: &str, to: &str) -> String {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return text.to_string();
+    }
+    match lower.find(from) {
+        Some(i) if word_edges(&lower, i, from.len()) => {
+            format!("{}{to}{}", &text[..i], &text[i + from.len()..])
         }
-    })
+        _ => text.to_string(),
+    }
 }
 
 /// Whether `lower[i..i + len]` starts and ends on word edges.

@@ -214,3 +214,12 @@ pub(super) const REMOVING: &[&str] = &[
     "eliminate",
     "without",
 ];
+
+/// Whether a switch's clause takes its thing away: a word of `REMOVING`, "take ... out" or
+/// "don't use" ("take the harmonies out", "don't use autotune").
+pub(super) fn takes_away(words: &Words) -> bool {
+    words.has_any(REMOVING)
+        || words.has("take") && words.has("out")
+        || words.has_phrase("don't use")
+        || words.has_phrase("dont use")
+}

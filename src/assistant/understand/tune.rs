@@ -257,11 +257,8 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
     }
     let off = words.has_any(&[
         "off", "disable", "bypass", "ditch", "kill", "stop", "remove", "mute", "close", "none",
-    ]) || words.has_any(super::topic_words::REMOVING)
+    ]) || super::topic_words::takes_away(words)
         || words.has_phrase("put out")
-        || words.has("take") && words.has("out")
-        || words.has_phrase("don't use")
-        || words.has_phrase("dont use")
         // "Autotune to zero", "autotune at 0 %" ("zero glide" is a hard snap).
         || ["to zero", "at zero", "to 0", "at 0 %", "at 0 percent"]
             .iter()

@@ -3,7 +3,8 @@ use super::*;
 use crate::assistant::state::ParamValue;
 use serde_json::Value;
 
-fn calls(text: &str) -> Vec<(String, Value)> {
+/// The calls a request makes from the default state (panics on any other decision).
+pub(super) fn calls(text: &str) -> Vec<(String, Value)> {
     let state = ParamSnapshot::default();
     let ctx = Context {
         state: &state,
@@ -19,12 +20,12 @@ fn calls(text: &str) -> Vec<(String, Value)> {
 }
 
 /// The tools a request calls, in order.
-fn tools(text: &str) -> Vec<String> {
+pub(super) fn tools(text: &str) -> Vec<String> {
     calls(text).into_iter().map(|c| c.0).collect()
 }
 
 /// The decision on a request from the default state.
-fn decided(text: &str) -> Decision {
+pub(super) fn decided(text: &str) -> Decision {
     let state = ParamSnapshot::default();
     decide(
         text,
