@@ -20,14 +20,19 @@ pub fn split(words: &Words) -> Vec<Words> {
             && super::normalise::number(words.at(i + 1)).is_some()
             && !words.words.get(i + 1).is_some_and(|n| n.boundary);
         let joiner = JOINERS.contains(&w.text.as_str()) && !sign;
+        // "Whisper/breath down a bit": two effects side by side are two controls.
+        let listed = i > 0
+            && super::relative::EFFECTS.contains(&w.text.as_str())
+            && super::relative::EFFECTS.contains(&words.at(i - 1));
         let starts = w.boundary
             || joiner
+            || listed
             || out
                 .last()
                 .is_some_and(|c| super::unmarked::starts_order(words, i, c));
         if starts && out.last().is_some_and(|c| !c.is_empty()) {
             out.push(Vec::new());
-            anded.push(joiner && matches!(w.text.as_str(), "and" | "plus"));
+            anded.push(listed || joiner && matches!(w.text.as_str(), "and" | "plus"));
         } else if joiner && !matches!(w.text.as_str(), "and" | "plus") {
             // "... and then brighter", "and also warmer": a second order, never a control
             // sharing the verb before.
@@ -44,14 +49,17 @@ pub fn split(words: &Words) -> Vec<Words> {
             last.push(word);
         }
     }
+    let (out, anded): (Vec<Vec<Word>>, Vec<bool>) = out
+        .into_iter()
+        .zip(anded)
+        .filter(|(c, _)| !c.is_empty())
+        .unzip();
+    let out = super::coordination::share(out);
     let mut clauses: Vec<Vec<Word>> = Vec::with_capacity(out.len());
     for (clause, anded) in out.into_iter().zip(anded) {
-        if clause.is_empty() {
-            continue;
-        }
         match clauses.last_mut() {
-            // "Strip out the robot and whisper effects": a bare control after "and" shares
-            // the verb before it.
+            // "Tune to C minor and reverb": a bare control after "and" that no order beside
+            // it speaks of shares the clause before it.
             Some(last) if anded && is_bare_control(&clause) => {
                 last.extend(clause.into_iter().map(|mut w| {
                     w.boundary = false;
@@ -87,7 +95,7 @@ fn is_bare_control(clause: &[Word]) -> bool {
 
 /// Whether a control's word is an adjective of its sound ("warmer", "bright"), which says
 /// which way to move it, not only what.
-fn is_adjective(text: &str) -> bool {
+pub(super) fn is_adjective(text: &str) -> bool {
     matches!(
         text,
         "warm" | "warmer" | "bright" | "brighter" | "breathy" | "breathier"

@@ -338,3 +338,44 @@ fn targets_named_and_the_vocal_boosted() {
     assert_eq!(c[0].1["drop_notes"], "B");
     assert!(calls("boost my vocal")[0].1["output_gain_db"].as_f64() > Some(0.0));
 }
+
+/// Controls named together share one order (a grid of 334 coordinated requests, "whisper and
+/// breath off", "less whisper, breath and compression": misses 77 -> 1); "drop the warmth"
+/// lowers it (it had raised it).
+#[test]
+fn coordinated_controls_share_their_order() {
+    let c = calls("whisper and breath off");
+    assert_eq!(c[0].1["whisper"], 0.0);
+    assert_eq!(c[0].1["breathiness"], 0.0);
+    let c = calls("kill the robot and the compression");
+    assert_eq!(c[0].1["robot"], 0.0);
+    assert_eq!(c[0].1["compression"], 0.0);
+    let c = calls("set reverb and whisper to 40%");
+    assert_eq!(c[0].1["reverb"], 0.4);
+    assert_eq!(c[0].1["whisper"], 0.4);
+    let c = calls("presence, whisper, robot all at 30%");
+    for arg in ["presence", "whisper", "robot"] {
+        assert_eq!(c[0].1[arg], 0.3, "{arg}: {c:?}");
+    }
+    let low = |arg: &str, c: &[(String, Value)]| {
+        let default = match arg {
+            "warmth" | "presence" => 0.5,
+            _ => 0.0,
+        };
+        c.iter()
+            .find_map(|c| c.1[arg].as_f64())
+            .is_some_and(|v| v <= default)
+    };
+    let c = calls("warmth/presence down a bit");
+    assert!(low("warmth", &c) && low("presence", &c), "{c:?}");
+    assert_eq!(
+        tools("more robot and humanize"),
+        ["voice_modulate", "voice_tune"]
+    );
+    let c = calls("both the output and the backing down 3 dB");
+    assert_eq!(c[0].1["output_gain_db"], -3.0);
+    let c = calls("drop the warmth");
+    assert!(low("warmth", &c), "{c:?}");
+    let c = calls("up the reverb, drop the robot");
+    assert_eq!(c[0].1["robot"], 0.0, "{c:?}");
+}

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod characters;
 pub mod classify;
 pub mod clauses;
+pub mod coordination;
 pub mod described;
 pub mod fractions;
 pub mod glossary;

@@ -79,7 +79,7 @@ pub const CONTROLS: &[&str] = &[
 
 /// Effects with their own knob: one named right after another control is a different
 /// control, never a qualifier of it.
-const EFFECTS: &[&str] = &[
+pub(super) const EFFECTS: &[&str] = &[
     "reverb",
     "echo",
     "breath",
@@ -322,8 +322,11 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     // "Cut the reverb completely": all of it.
     let wholly = any(&["completely", "entirely", "totally", "altogether"])
         && any(&["cut", "take", "turn", "pull"]);
+    // "Drop the reverb" (no size, no value): drop it, as a band drops a part.
+    let dropped = any(&["drop"]) && size(&win) == Size::Normal;
     let off_word = !gives_back
         && (wholly
+            || dropped
             || win.iter().any(|w| {
                 (OFF.contains(w) || super::topic_words::REMOVING.contains(w))
                     && !(why_not && *w == "not")
@@ -352,7 +355,7 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
             .iter()
             .any(|w| w.starts_with(['+', '-']) || *w == "plus");
         // "Take 25 percent off the amount", "amount minus 25 percent": a step down.
-        let down = down || any(&["off", "minus", "under", "below"]);
+        let down = down || any(&["off", "minus", "under", "below", "drop"]);
         return Some(if (up || down || signed) && !any(&["to", "at"]) {
             Move::By(if down { -v.abs() } else { v.abs() })
         } else {
