@@ -12,6 +12,9 @@ pub enum Share {
     /// A part of the current value to add or take off, the way the caller reads the words
     /// ("a third faster", "cut a quarter off": 0.333, 0.25).
     Part(f32),
+    /// Several parts with nothing of "of" after them: the value itself ("reverb at three
+    /// quarters": 0.75).
+    Value(f32),
 }
 
 /// Fraction words and the part each names.
@@ -90,6 +93,9 @@ pub fn share(words: &Words) -> Option<Share> {
         if n == 1.0 {
             return Some(Share::Part(share));
         }
+        if words.at(i + 1) != "of" {
+            return Some(Share::Value(share));
+        }
     }
     None
 }
@@ -123,6 +129,7 @@ mod tests {
         ));
         assert_eq!(read("a quarter of the reverb"), Some(Share::Part(0.25)));
         assert_eq!(read("reverb 30%"), None);
+        assert_eq!(read("reverb at three quarters"), Some(Share::Value(0.75)));
         assert_eq!(read("whisper /2"), Some(Share::Of(0.5)));
         assert_eq!(
             read("the mix of the effect divided for two"),

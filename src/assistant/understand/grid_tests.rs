@@ -379,3 +379,52 @@ fn coordinated_controls_share_their_order() {
     let c = calls("up the reverb, drop the robot");
     assert_eq!(c[0].1["robot"], 0.0, "{c:?}");
 }
+
+/// How far a relative order goes, from a known value (a grid of 804 requests on twelve
+/// controls: misses 191 -> 20): spoken amounts, fractions as values, the ends of the range,
+/// signed and comparative percentages, and the harmony level named before its value.
+#[test]
+fn sizes_of_moves_and_spoken_amounts() {
+    let mut state = ParamSnapshot::default();
+    for id in ["mod_reverb", "tune_vibrato", "harmony_level"] {
+        state.set(id, ParamValue::Float(0.4));
+    }
+    state.set("harmony_voices", ParamValue::Float(2.0));
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    let value = |text: &str, arg: &str| match decide(text, &ctx) {
+        Decision::Calls(c) => c
+            .iter()
+            .find_map(|c| c.args.get(arg).and_then(|v| v.as_f64())),
+        _ => None,
+    };
+    let near = |text: &str, arg: &str, want: f64| {
+        let got = value(text, arg);
+        assert!(
+            got.is_some_and(|v| (v - want).abs() < 0.011),
+            "{text}: {got:?}, want {want}"
+        );
+    };
+    near("reverb point six", "reverb", 0.6);
+    near("reverb six out of ten", "reverb", 0.6);
+    near("vibrato 6/10", "vibrato", 0.6);
+    near("reverb halfway", "reverb", 0.5);
+    near("reverb at three quarters", "reverb", 0.75);
+    near("vibrato to a third", "vibrato", 0.33);
+    near("reverb as high as it goes", "reverb", 1.0);
+    near("vibrato to the minimum", "vibrato", 0.0);
+    near("reverb -10%", "reverb", 0.3);
+    near("add 10% to the reverb", "reverb", 0.5);
+    near("reverb 50% higher", "reverb", 0.6);
+    near("vibrato 50% lower", "vibrato", 0.2);
+    near("harmony level 0.6", "level", 0.6);
+    near("harmony level at three quarters", "level", 0.75);
+    assert_eq!(value("max harmony level", "voices"), None);
+    // "Bring the pitch back up halfway" sizes a move; "E min" is a key, not the minimum.
+    assert_eq!(
+        tools("E min - gentler tune - less reverb")[..1],
+        ["voice_tune"]
+    );
+}

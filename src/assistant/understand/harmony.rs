@@ -157,8 +157,11 @@ const EXACT: Steps = Steps {
 fn exact_move(words: &Words, names: &[&str]) -> Option<Move> {
     let at = words.find_any(names)?;
     let percent = words.has_any(&["%", "percent", "pct"]);
+    // "Harmony level 0.6", "harmony level to a third": with no number before the name (where
+    // a count of voices stands), a value is the named amount's.
+    let named_value = !(0..at).any(|i| super::normalise::number(words.at(i)).is_some());
     match read_move(words, at)? {
-        m @ (Move::Set(_) | Move::By(_)) if percent => Some(m),
+        m @ (Move::Set(_) | Move::By(_)) if percent || named_value => Some(m),
         m @ (Move::Times(_) | Move::Max) => Some(m),
         _ => None,
     }
@@ -225,11 +228,16 @@ fn count(words: &Words, now: u8) -> Option<u8> {
     }
     // "One notch up" is a step, not one voice; "double the level" is the level's.
     let texts = words.texts();
+    // "Harmony level at three quarters", "max harmony level": with the level named, the
+    // words after it and the ends of its range are the level's, not a count.
+    let level_at = words.find_any(&LEVEL_NAMES);
     let counted = |i: usize| {
         !matches!(
             texts.get(i + 1).copied().unwrap_or(""),
             "notch" | "bit" | "touch" | "tad" | "step" | "db" | "level" | "the"
-        )
+        ) && level_at.is_none_or(|l| {
+            i < l && !matches!(texts.get(i).copied(), Some("full" | "max" | "maximum"))
+        })
     };
     let explicit = texts
         .iter()

@@ -5,6 +5,7 @@
 //! the glossary for questions (`glossary`). Everything ends as the same `ToolCall`s the model
 //! produces, or as an answer, a question, or "pass to the model".
 
+pub mod amount_spellings;
 pub mod backing;
 pub mod catalogue;
 pub mod characters;

@@ -242,6 +242,21 @@ pub fn default_move(words: &Words, at: usize, id: &str) -> Option<Move> {
     Some(Move::Set(spec.default.as_f32()?))
 }
 
+/// The way a percentage moves a control when a comparative follows it ("50% higher": +1,
+/// "30 percent weaker": -1), as a share of where it is.
+fn percent_comparative(words: &Words) -> Option<f32> {
+    (1..words.len()).find_map(|i| {
+        if !matches!(words.at(i - 1), "%" | "percent") {
+            return None;
+        }
+        match words.at(i) {
+            "higher" | "bigger" | "stronger" | "greater" => Some(1.0),
+            "lower" | "smaller" | "weaker" => Some(-1.0),
+            _ => None,
+        }
+    })
+}
+
 /// Whether "too" says there is too little ("too low", "too weak", "too quiet").
 fn too_little(words: &Words) -> bool {
     words.find_any(&["too"]).is_some_and(|i| {
@@ -340,6 +355,9 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
         Some(Share::Of(m)) => return Some(Move::Times(m)),
         Some(Share::Part(p)) if takes && !up => return Some(Move::Times(1.0 - p)),
         Some(Share::Part(p)) if up && !takes => return Some(Move::Times(1.0 + p)),
+        // "Reverb at three quarters", "whisper a quarter", "humanize to a third": the value.
+        Some(Share::Value(v)) if !up && !takes => return Some(Move::Set(v)),
+        Some(Share::Part(p)) if !up && !takes && !any(&["of"]) => return Some(Move::Set(p)),
         _ => {}
     }
     // "Chop that verb down to half", "cut it in half", "divided by two": half of now.
@@ -354,13 +372,25 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
         let signed = win
             .iter()
             .any(|w| w.starts_with(['+', '-']) || *w == "plus");
-        // "Take 25 percent off the amount", "amount minus 25 percent": a step down.
-        let down = down || any(&["off", "minus", "under", "below", "drop"]);
-        return Some(if (up || down || signed) && !any(&["to", "at"]) {
-            Move::By(if down { -v.abs() } else { v.abs() })
-        } else {
-            Move::Set(v)
-        });
+        // "Take 25 percent off the amount", "amount minus 25 percent", "whisper -10%": a
+        // step down.
+        let negative = win.iter().any(|w| w.starts_with('-'));
+        let down = down || negative || any(&["off", "minus", "under", "below", "drop"]);
+        // "Reverb 50% higher": a share of where it is, not 50 points.
+        if let Some(by) = percent_comparative(words) {
+            return Some(Move::Times(1.0 + by * v));
+        }
+        // "Add 10% to the reverb": the "to" names the control, not the value.
+        let adds_to =
+            words.has("add") && (words.has_phrase("% to") || words.has_phrase("percent to"));
+        let up = up || adds_to;
+        return Some(
+            if (up || down || signed) && (adds_to || !any(&["to", "at"])) {
+                Move::By(if down { -v.abs() } else { v.abs() })
+            } else {
+                Move::Set(v)
+            },
+        );
     }
     // "All the way down", "almost all the way down", "all the way up".
     if words.has_phrase("the way down") || words.has_phrase("the way off") {
@@ -390,6 +420,10 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     }
     if any(&["max", "maximum", "full", "fully", "all"]) && !down && size(&win) != Size::Small {
         return Some(Move::Max);
+    }
+    // ("Min" alone is a minor key: "E min".)
+    if any(&["minimum", "lowest"]) && !up {
+        return Some(Move::Set(0.0));
     }
     if down && !up {
         return Some(Move::Down(size(&win)));

@@ -30,6 +30,7 @@ pub fn before_split(text: &str) -> String {
         .replace(" / 2", " divided by 2")
         .replace(" -> ", " , ")
         .replace(" => ", " , ");
+    let s = super::amount_spellings::rewrite(&s);
     let s = list_numbers(&s);
     let s = decimal_commas(&s);
     let s = halves(&s);

@@ -202,6 +202,8 @@ pub fn amount_near(words: &Words, around: usize) -> Option<f32> {
         let Some(v) = parsed else {
             continue;
         };
+        // "Whisper -10%": the size of a signed step (the caller reads its sign).
+        let v = if w.starts_with('-') { v.abs() } else { v };
         let value = if percent || v > 1.0 { v / 100.0 } else { v };
         if (0.0..=1.0).contains(&value) {
             return Some(value as f32);
