@@ -428,3 +428,27 @@ fn sizes_of_moves_and_spoken_amounts() {
         ["voice_tune"]
     );
 }
+
+/// A complaint about a shift moves it away from what is too much ("formant too high" had
+/// raised the formant, "the pitch is too low" lowered the pitch), and an easing word with
+/// the backing's volume named lowers it ("ease off the backing volume" had stopped it, "go
+/// easy on the backing volume" started it).
+#[test]
+fn complaints_about_shifts_and_easing_the_backing_volume() {
+    assert_eq!(calls("formant too high")[0].1["formant_semitones"], -2.0);
+    assert_eq!(calls("the pitch is too low")[0].1["pitch_semitones"], 2.0);
+    for text in [
+        "ease off the backing volume",
+        "back off the backing volume",
+        "go easy on the backing volume",
+        "take some backing volume off",
+    ] {
+        let c = calls(text);
+        assert!(c[0].1.get("backing").is_none(), "{text}: {c:?}");
+        assert!(
+            c[0].1["backing_level_db"].as_f64() < Some(-12.0),
+            "{text}: {c:?}"
+        );
+    }
+    assert_eq!(calls("take the backing off")[0].1["backing"], false);
+}

@@ -107,8 +107,13 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
         || words.has_phrase("no backing")
         || words.has_phrase("no beat")
         || words.has_phrase("no music");
-    // "Take 2 dB off the backing" lowers it; it does not switch it off.
-    let about_level = decibels(words).is_some() || bare_level(words).is_some();
+    // "Take 2 dB off the backing" lowers it; it does not switch it off. So does "ease off /
+    // back off / take some of the backing volume (off)", a level named with an easing word.
+    let eases_level = words.has_any(&["volume", "level", "fader", "vol", "gain"])
+        && words.has_any(&[
+            "ease", "easy", "back", "some", "dial", "knock", "bit", "little",
+        ]);
+    let about_level = decibels(words).is_some() || bare_level(words).is_some() || eases_level;
     if off && !about_level {
         args.insert("backing".into(), json!(false));
         return;
@@ -133,6 +138,8 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
             && !words.has_any(&[
                 "bit", "little", "touch", "tad", "slightly", "down", "lower", "db", "quieter",
             ]);
+    // "Go easy on the backing volume": an easing, not a switch on.
+    let on = on && !words.has_phrase("easy on");
     let level_words = words.has_any(&["louder", "quieter", "volume", "level", "db", "up", "down"]);
     // "Turn the backing up" is a level, not a switch, unless "on/start/play" is said too.
     let on = on && (!level_words || brought_in || words.has_any(&["on", "start", "play"]));

@@ -242,6 +242,9 @@ fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
     if words.has_any(&["reset", "remove", "off", "zero", "normal", "rid"]) {
         return Some(0.0);
     }
+    if let Some(way) = complaint_way(words) {
+        return Some(f64::from((now + way * 2.0).clamp(-12.0, 12.0)));
+    }
     // "Ease the formant back", "ease up on the formant", "dial it back": lower.
     let eases = words.has_any(&["ease", "dial", "tame"])
         && words.has_any(&["back", "up", "off", "down"])
@@ -271,6 +274,17 @@ fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
     Some(f64::from((now + step).clamp(-12.0, 12.0)))
 }
 
+/// The way a complaint about a shift asks for ("the formant is too high": -1, "the pitch is
+/// too low": +1): the way away from what is too much, never towards it.
+fn complaint_way(words: &Words) -> Option<f32> {
+    let at = words.find_any(&["too"])?;
+    match words.next_in_clause(at) {
+        "high" | "squeaky" | "bright" | "thin" | "small" | "chipmunky" => Some(-1.0),
+        "low" | "deep" | "dark" | "boomy" | "muddy" | "grave" | "big" => Some(1.0),
+        _ => None,
+    }
+}
+
 /// Whether "pitch" at `p` names the pitch shift, not the singer's own pitch ("let my real
 /// pitch through", "my pitch wander") or the tuning ("go easy on the pitch fix").
 fn names_the_shift(words: &Words, p: usize) -> bool {
@@ -298,6 +312,10 @@ fn shared_step(words: &Words, at: usize, now: f32, limit: f32) -> Option<f64> {
         Size::Normal => 2.0,
         Size::Big => 4.0,
     };
+    if let Some(way) = complaint_way(words) {
+        let size = size(&window(words, at));
+        return Some(f64::from((now + way * step(size)).clamp(-limit, limit)));
+    }
     // "More deep", "more bass in the pitch": the "more" sizes a way down.
     let deeper = words.has_any(&["deep", "deeper", "bass", "grave", "low", "lower", "down"])
         && !words.has_any(&["high", "higher", "up"]);
