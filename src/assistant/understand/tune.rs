@@ -153,7 +153,18 @@ pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall>
         }
         _ => {}
     }
-    if let Some(p) = preset(words, has_tune_word) {
+    if let Some(way) = super::tune_ladder::way(words).filter(|_| has_tune_word) {
+        let now = ctx.state.number("tune_retune_ms");
+        match super::tune_ladder::step(now, way) {
+            Some(p) => args.insert("preset".into(), json!(p)),
+            // Past the ladder's end: the time itself, twice as long or half.
+            None if way > 0 => args.insert(
+                "retune_ms".into(),
+                json!((now * 2.0).max(now + 20.0).min(400.0).round()),
+            ),
+            None => args.insert("retune_ms".into(), json!((now * 0.5).round())),
+        };
+    } else if let Some(p) = preset(words, has_tune_word) {
         args.insert("preset".into(), json!(p));
     }
     retune(words, ctx, &mut args);
