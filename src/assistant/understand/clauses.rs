@@ -19,7 +19,14 @@ pub fn split(words: &Words) -> Vec<Words> {
         let sign = w.text == "plus"
             && super::normalise::number(words.at(i + 1)).is_some()
             && !words.words.get(i + 1).is_some_and(|n| n.boundary);
-        let joiner = JOINERS.contains(&w.text.as_str()) && !sign;
+        // "Same track but a half step higher": what follows "but" changes the backing named.
+        let same_but = w.text == "but"
+            && out.last().is_some_and(|c| {
+                c.first().is_some_and(|f| f.text == "same")
+                    && c.iter()
+                        .any(|w| super::mix::BACKING_NOUNS.contains(&w.text.as_str()))
+            });
+        let joiner = JOINERS.contains(&w.text.as_str()) && !sign && !same_but;
         // "Whisper/breath down a bit": two effects side by side are two controls.
         let listed = i > 0
             && super::relative::EFFECTS.contains(&w.text.as_str())
@@ -56,8 +63,22 @@ pub fn split(words: &Words) -> Vec<Words> {
         .unzip();
     let out = super::coordination::share(out);
     let mut clauses: Vec<Vec<Word>> = Vec::with_capacity(out.len());
+    // Whether the last clause is a topic named first and then told what to do.
+    let mut topic_first = false;
     for (clause, anded) in out.into_iter().zip(anded) {
+        let joins_topic = clauses
+            .last()
+            .is_some_and(|last| (topic_first || is_topic_only(last)) && only_a_way(&clause));
+        topic_first = joins_topic;
         match clauses.last_mut() {
+            // "The beat, 3 dB quieter", "backing: not up, down a bit": a control or the
+            // backing named alone, then only which way, is one order about it.
+            Some(last) if joins_topic => {
+                last.extend(clause.into_iter().map(|mut w| {
+                    w.boundary = false;
+                    w
+                }));
+            }
             // "Tune to C minor and reverb": a bare control after "and" that no order beside
             // it speaks of shares the clause before it.
             Some(last) if anded && is_bare_control(&clause) => {
@@ -138,6 +159,20 @@ fn is_topic_only(clause: &[Word]) -> bool {
                     "the" | "my" | "your" | "this" | "that" | "effect" | "effects" | "fx"
                 )
         })
+}
+
+/// Whether a clause names nothing and only says which way or how far ("3 dB quieter", "not
+/// up", "down a bit").
+fn only_a_way(clause: &[Word]) -> bool {
+    let names = |w: &Word| {
+        let t = w.text.as_str();
+        names_control(t) || super::mix::BACKING_NOUNS.contains(&t) || t == "me" || t == "my"
+    };
+    let way = |w: &Word| {
+        let t = w.text.as_str();
+        WAYS.contains(&t) || DIRECTIONS.contains(&t) || matches!(t, "db" | "%")
+    };
+    clause.len() <= 5 && clause.iter().any(way) && !clause.iter().any(names)
 }
 
 /// Whether a clause does something to what was named before it ("close it", "turn them

@@ -485,3 +485,25 @@ fn tuning_comparisons_step_from_where_it_is() {
         assert!(retune(text) < 60.0, "{text}: {}", retune(text));
     }
 }
+
+/// The backing named first, then only which way, is one order about its level ("the beat,
+/// 3 dB quieter" had made a new backing beside the level change); a hot beat is a loud one.
+#[test]
+fn a_topic_named_first_then_which_way() {
+    for text in [
+        "the beat, 3db quieter",
+        "backing: not up, down a bit",
+        "the beat is way too hot",
+    ] {
+        let c = calls(text);
+        assert_eq!(tools(text), ["mix_control"], "{text}: {c:?}");
+        assert!(
+            c[0].1["backing_level_db"].as_f64() < Some(-12.0),
+            "{text}: {c:?}"
+        );
+    }
+    assert_eq!(
+        tools("B minor on the tuner, and the beat is way too hot"),
+        ["voice_tune", "mix_control"]
+    );
+}

@@ -101,6 +101,11 @@ pub(super) const MIX_WORDS: &[&str] = &[
     "covering",
     "covers",
     "tuck",
+    // "The beat's way too hot", "the band is drowning me".
+    "hot",
+    "drowning",
+    "drowns",
+    "clipping",
 ];
 
 /// Words that make a backing (so "make a backing" is not a level change).
