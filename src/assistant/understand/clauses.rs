@@ -149,11 +149,14 @@ fn is_topic_only(clause: &[Word]) -> bool {
                 | "stand"
         )
     };
+    // "As for the reverb", "about the whisper", "regarding the backing": the topic framed.
+    let framing = |t: &str| matches!(t, "as" | "for" | "about" | "regarding");
     clause.len() <= 6
         && clause.iter().any(control)
         && clause.iter().all(|w| {
             control(w)
                 || feeling(&w.text)
+                || framing(&w.text)
                 || matches!(
                     w.text.as_str(),
                     "the" | "my" | "your" | "this" | "that" | "effect" | "effects" | "fx"

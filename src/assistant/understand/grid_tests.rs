@@ -507,3 +507,17 @@ fn a_topic_named_first_then_which_way() {
         ["voice_tune", "mix_control"]
     );
 }
+
+/// A topic framed first ("as for the breath, none please") is switched off, and a dash
+/// before a size said with its way ("the robot effect - a bit more") is punctuation, not a
+/// minus (it had lowered the robot).
+#[test]
+fn framed_topics_and_dashes_before_sizes() {
+    assert_eq!(
+        calls("as for the breath, none please")[0].1["breathiness"],
+        0.0
+    );
+    assert!(calls("the robot effect - a bit more")[0].1["robot"].as_f64() > Some(0.0));
+    // A dash on its own before a size is still the sign.
+    assert!(calls("humanize - a bit")[0].1["humanize"].as_f64() < Some(0.15));
+}

@@ -443,7 +443,14 @@ fn signed_sizes(text: &str) -> String {
         // The sign written on the article ("-a") or apart ("- a").
         let (sign, article_at) = match tokens[i] {
             "+a" | "-a" => (&tokens[i][..1], i),
-            "+" | "-" if tokens.get(i + 1) == Some(&"a") => (tokens[i], i + 1),
+            // "The robot effect - a bit more": a dash before a direction said in words is
+            // punctuation, not a sign.
+            "+" | "-"
+                if tokens.get(i + 1) == Some(&"a")
+                    && !tokens.get(i + 3).is_some_and(|t| said_way(t)) =>
+            {
+                (tokens[i], i + 1)
+            }
             _ => ("", i),
         };
         let size = tokens.get(article_at + 1).map(|t| {
@@ -467,6 +474,17 @@ fn signed_sizes(text: &str) -> String {
         }
     }
     out.join(" ")
+}
+
+/// Whether a token says which way ("more", "less", "up", "down"...).
+fn said_way(token: &str) -> bool {
+    let word = token
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    matches!(
+        word.as_str(),
+        "more" | "less" | "up" | "down" | "higher" | "lower" | "louder" | "quieter"
+    )
 }
 
 #[cfg(test)]
