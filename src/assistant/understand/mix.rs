@@ -24,6 +24,8 @@ pub const BACKING_NOUNS: &[&str] = &[
     "track",
     "loop",
     "riddim",
+    "jam",
+    "vamp",
 ];
 
 /// Words that name the host's transport.

@@ -28,6 +28,8 @@ pub fn before_split(text: &str) -> String {
         .replace('\u{2212}', "-")
         .replace('÷', " divided by ")
         .replace(" / 2", " divided by 2")
+        // "~96 bpm": about 96.
+        .replace('~', " about ")
         .replace(" -> ", " , ")
         .replace(" => ", " , ");
     let s = super::amount_spellings::rewrite(&s);

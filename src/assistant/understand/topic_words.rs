@@ -111,7 +111,7 @@ pub(super) const MIX_WORDS: &[&str] = &[
 /// Words that make a backing (so "make a backing" is not a level change).
 pub(super) const MAKE_WORDS: &[&str] = &[
     "make", "generate", "create", "new", "give", "gimme", "write", "another", "build", "do",
-    "throw", "need",
+    "throw", "need", "cook", "whip",
 ];
 
 /// Words about the output level and the plugin as a whole.
