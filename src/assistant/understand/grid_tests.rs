@@ -537,3 +537,30 @@ fn backings_asked_for_in_other_words() {
         96.0
     );
 }
+
+/// A question typed without its question mark still asks ("is reverb the same thing as
+/// echo", "should I put compression on rap vocals"); a learner's "is too much echo" and a
+/// question followed by its order ("is hard tune the T-Pain one? load it") still order.
+#[test]
+fn questions_without_their_mark() {
+    for text in [
+        "is reverb the same thing as echo",
+        "should I put compression on rap vocals",
+        "does turning mix down remove the tuning too",
+        "is 120 too fast for a ballad",
+    ] {
+        assert!(
+            matches!(decided(text), Decision::Pass | Decision::Answer(_)),
+            "{text}: {:?}",
+            decided(text)
+        );
+    }
+    assert_eq!(
+        tools("is hard tune the T-Pain one? load it"),
+        ["voice_tune"]
+    );
+    assert_eq!(
+        tools("is possible more bass in the voice?"),
+        ["voice_modulate"]
+    );
+}

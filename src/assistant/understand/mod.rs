@@ -152,8 +152,18 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
     if let Some(answer) = glossary::about_me(&words).or_else(|| glossary::answer(&words)) {
         return Decision::Answer(answer);
     }
+    // "Is hard tune the T-Pain one? load it": a question answered by an order after it.
+    let orders_after = text
+        .trim_end()
+        .trim_end_matches('?')
+        .rsplit_once('?')
+        .is_some_and(|(_, rest)| {
+            let rest = Words::new(rest);
+            !rest.is_empty() && !is_question(&rest)
+        });
     if (is_question(&words) || asks_by_its_marks(text, &words))
         && (!is_order(&words) || asks_advice(text, &words))
+        && !orders_after
     {
         // A question nothing reads ("who are you?") is the model's to answer; the scorer
         // may only turn it into a look at the settings ("what have you changed?"), never
@@ -296,12 +306,13 @@ fn is_question(words: &Words) -> bool {
     // "Do you...", "is it..." ask; "do backing rock 120" orders, and so does "do the
     // autotune deactivated" (a learner's imperative; "do the harmonies follow?" is asked by
     // its question mark).
-    let yes_no = matches!(words.at(0), "does" | "is" | "are" | "do")
-        && matches!(
-            words.at(1),
-            "you" | "i" | "we" | "it" | "this" | "that" | "the" | "my" | "a"
-        )
-        && !(words.at(0) == "do" && matches!(words.at(1), "a" | "the" | "my"));
+    // "Is reverb the same thing as echo", "is 120 too fast for a ballad": a sentence that
+    // starts with "is", "are" or "does" asks, question mark or not ("is possible more bass?"
+    // and "is there a way to..." are a learner's and a polite order).
+    let yes_no = matches!(words.at(0), "does" | "is" | "are")
+        && !matches!(words.at(1), "possible" | "there" | "ok" | "okay" | "too")
+        || words.at(0) == "do"
+            && matches!(words.at(1), "you" | "i" | "we" | "it" | "this" | "that");
     // "Compression - explain like I'm 5", "define formant".
     let explain = words.has_any(&["explain", "define", "definition"]);
     // "I don't get why phrygian sounds dark", "tell me what make-up gain means": a user who
@@ -322,8 +333,11 @@ fn is_question(words: &Words) -> bool {
 /// mine?": a question about what something does or whether to do it, whatever verbs it holds
 /// ("can you add reverb?" is an order).
 fn asks_advice(text: &str, words: &Words) -> bool {
-    text.trim_end().ends_with('?')
-        && matches!(words.at(0), "should" | "does" | "is" | "are" | "will" | "would")
+    // Typed without its question mark, a question still starts as one ("should I put
+    // compression on rap vocals"); "will" and "would" also start polite orders.
+    let marked = text.trim_end().ends_with('?');
+    (marked && matches!(words.at(0), "will" | "would")
+        || matches!(words.at(0), "should" | "does" | "is" | "are"))
         && !matches!(words.at(1), "you" | "u")
         // "Is it possible to make me sound deeper?" asks politely for it.
         && !words.has_any(&["possible", "please", "pls"])
@@ -352,7 +366,9 @@ fn asks_by_its_marks(text: &str, words: &Words) -> bool {
             "difference",
             "right",
         ]);
-    marked
+    // "Is possible more bass in the voice?": a learner's polite order.
+    let learners_order = words.at(1) == "possible";
+    marked && !learners_order
         || words.has_phrase("means what")
         || words.has_phrase("mean what")
         || words.has_phrase("what exactly")
