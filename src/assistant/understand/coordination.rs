@@ -99,7 +99,10 @@ pub fn share(clauses: Vec<Vec<Word>>) -> Vec<Vec<Word>> {
             .checked_sub(1)
             .map(|b| &clauses[b])
             .and_then(|c| control_span(c).map(|s| (c, s)))
-            .filter(|(c, s)| s.1 == c.len() && s.0 > 0);
+            // "Not breath, compression": a contrast, the second is wanted.
+            .filter(|(c, s)| {
+                s.1 == c.len() && s.0 > 0 && !c[..s.0].iter().any(|w| w.text == "not")
+            });
         for k in i..end {
             let light = is_light_verb_and_controls(&clauses[k]);
             if let Some((order, span)) = after {
@@ -186,6 +189,10 @@ mod tests {
         assert_eq!(
             shared(&["tune to c minor", "reverb"]),
             ["tune to c minor", "reverb"]
+        );
+        assert_eq!(
+            shared(&["not breath", "compression"]),
+            ["not breath", "compression"]
         );
     }
 }

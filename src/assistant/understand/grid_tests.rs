@@ -564,3 +564,29 @@ fn questions_without_their_mark() {
         ["voice_modulate"]
     );
 }
+
+/// One effect traded for another takes the first away and adds the second ("breath instead
+/// of whisper" had raised the whisper; "swap the reverb for robot" left the reverb), and a
+/// share is traded as less of one and more of the other.
+#[test]
+fn effects_traded_for_others() {
+    let mut state = ParamSnapshot::default();
+    state.set("mod_whisper", ParamValue::Float(0.3));
+    state.set("mod_reverb", ParamValue::Float(0.3));
+    let ctx = Context {
+        state: &state,
+        backing: None,
+    };
+    let args = |text: &str| match decide(text, &ctx) {
+        Decision::Calls(c) => c[0].args.clone(),
+        other => panic!("{text}: {other:?}"),
+    };
+    let a = args("breath instead of whisper");
+    assert_eq!(a["whisper"], 0.0);
+    assert!(a["breathiness"].as_f64() > Some(0.0), "{a:?}");
+    let a = args("swap the reverb for robot");
+    assert_eq!(a["reverb"], 0.0);
+    assert!(a["robot"].as_f64() > Some(0.0), "{a:?}");
+    let a = args("swap some of the reverb for compression");
+    assert!(a["reverb"].as_f64() < Some(0.3), "{a:?}");
+}

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod characters;
 pub mod classify;
 pub mod clauses;
+pub mod contrasts;
 pub mod coordination;
 pub mod described;
 pub mod fractions;

@@ -33,6 +33,7 @@ pub fn before_split(text: &str) -> String {
         .replace(" -> ", " , ")
         .replace(" => ", " , ");
     let s = super::amount_spellings::rewrite(&s);
+    let s = super::contrasts::rewrite(&s);
     let s = list_numbers(&s);
     let s = decimal_commas(&s);
     let s = halves(&s);
