@@ -590,3 +590,19 @@ fn effects_traded_for_others() {
     let a = args("swap some of the reverb for compression");
     assert!(a["reverb"].as_f64() < Some(0.3), "{a:?}");
 }
+
+/// The change just made, not wanted in other words: "that was better before", "I liked it
+/// better before", "oops", "forget that", "roll back", "that sounds worse".
+#[test]
+fn the_last_change_not_wanted() {
+    for text in [
+        "that was better before",
+        "I liked it better before",
+        "oops",
+        "forget that",
+        "roll back",
+        "that sounds worse",
+    ] {
+        assert_eq!(tools(text), ["undo"], "{text}");
+    }
+}

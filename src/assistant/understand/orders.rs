@@ -31,7 +31,22 @@ pub fn is_undo(words: &Words) -> bool {
         || words.len() <= 3 && words.has_phrase("remove that")
         || words.has_phrase("take back what")
         || words.has_phrase("before that change")
+        || words.has_phrase("roll back")
+        || words.has("rollback")
+        || liked_it_before(words)
         || last_change_reversed(words)
+}
+
+/// "That was better before", "I liked it better before", "uh no that sounds worse", "oops",
+/// "forget that": the change just made is not wanted.
+fn liked_it_before(words: &Words) -> bool {
+    let short = words.len() <= 7;
+    let before = words.has("before") && words.has_any(&["better", "liked", "prefer", "preferred"]);
+    // ("Sounds" reads as "sound".)
+    let worse = short && words.has("worse") && words.has_any(&["sound", "made", "that"]);
+    let slip = words.len() <= 2 && words.has_any(&["oops", "whoops", "oups"]);
+    let forget = words.len() <= 3 && words.has_phrase("forget that");
+    before || worse || slip || forget
 }
 
 /// "Take that last change back", "restore the settings from before that last tweak", "scrap
