@@ -606,3 +606,20 @@ fn the_last_change_not_wanted() {
         assert_eq!(tools(text), ["undo"], "{text}");
     }
 }
+
+/// Speech asked for in other words: a count-in ("count me in" had spoken "me in"), the
+/// voice made to say something, a yell, and a voice-over or talk before a colon.
+#[test]
+fn speech_in_other_words() {
+    let text = |request: &str| {
+        let c = calls(request);
+        assert_eq!(c[0].0, "voice_speak", "{request}: {c:?}");
+        c[0].1["text"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(text("count me in"), "one, two, three, four");
+    assert_eq!(text("count in one two three four"), "one two three four");
+    assert_eq!(text("make the voice say welcome home"), "welcome home");
+    assert_eq!(text("yell are you ready"), "are you ready");
+    assert_eq!(text("voice over: coming up next"), "coming up next");
+    assert_eq!(text("talk: check one two"), "check one two");
+}

@@ -8,8 +8,10 @@ use super::normalise::Words;
 use crate::assistant::tools::{ToolCall, ToolName};
 
 /// Words that ask for speech.
-const VERBS: [&str; 13] = [
+const VERBS: [&str; 15] = [
     "say",
+    "yell",
+    "shout",
     "sya",
     "speech",
     "tts",
@@ -101,7 +103,12 @@ const ORDER_VERBS: &[&str] = &[
 
 /// A spoken-text call and the rest of the request after the spoken text, if any.
 pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
-    let verb_at = words.find_any(&VERBS)?;
+    // "Voice over: coming up next", "talk: check one two": a speaking lead before a colon.
+    let spoken_lead = text.split_once(':').is_some_and(|(lead, _)| {
+        let lead = lead.to_lowercase();
+        lead.trim() == "talk" || lead.contains("voice over") || lead.contains("voiceover")
+    });
+    let verb_at = words.find_any(&VERBS).or(spoken_lead.then_some(0))?;
     // "Say me the key of my voice" is "tell me", as some learners write it.
     if words.at(verb_at) == "say" && words.at(verb_at + 1) == "me" && !words.has_any(&["this"]) {
         return None;
@@ -123,8 +130,9 @@ pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
         let lead = Words::new(before);
         // "Confident voice: welcome to the show" names a speaking voice, so it speaks.
         let speaking_voice = lead.has("voice") && profile(&lead) != "narrator_neutral";
+        // "Voice over: coming up next", "talk: check one two".
         if !lead.has_any(&VERBS)
-            && !lead.has_any(&["aloud", "loud", "vox", "guide"])
+            && !lead.has_any(&["aloud", "loud", "vox", "guide", "talk", "over", "voiceover"])
             && !speaking_voice
         {
             return None;
@@ -175,7 +183,12 @@ pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
 /// ("stop the beat, then read this: hello"): their text, to be read first.
 pub fn prior_orders(text: &str) -> Option<String> {
     let words = Words::new(text);
-    let verb_at = words.find_any(&VERBS)?;
+    // "Voice over: coming up next", "talk: check one two": a speaking lead before a colon.
+    let spoken_lead = text.split_once(':').is_some_and(|(lead, _)| {
+        let lead = lead.to_lowercase();
+        lead.trim() == "talk" || lead.contains("voice over") || lead.contains("voiceover")
+    });
+    let verb_at = words.find_any(&VERBS).or(spoken_lead.then_some(0))?;
     if leads(&words, verb_at) {
         return None;
     }
@@ -226,7 +239,13 @@ pub fn prior_orders(text: &str) -> Option<String> {
 fn starts_clause(words: &Words, verb_at: usize) -> bool {
     // "I sang out of tune? say me honestly" is "tell me", as some learners write it.
     let tell_me = words.at(verb_at) == "say" && words.at(verb_at + 1) == "me";
-    leads(words, verb_at)
+    // "Make the voice say welcome home", "let the robot say goodbye".
+    let made_to = matches!(
+        words.before(verb_at),
+        "voice" | "robot" | "computer" | "plugin" | "narrator" | "it"
+    ) && words.has_any(&["make", "have", "let", "get"]);
+    made_to
+        || leads(words, verb_at)
         || !tell_me && words.words.get(verb_at).is_some_and(|w| w.boundary)
         || !tell_me
             && matches!(
@@ -445,6 +464,22 @@ fn after_verb(text: &str) -> Option<String> {
     let mut rest = text[pos + verb.len()..]
         .trim_start_matches([' ', ':', ','])
         .to_string();
+    // "Count me in", "count in one two three four": a count-in, four beats unless said.
+    if verb == "count" {
+        let lower_rest = rest.to_lowercase();
+        let numbers = lower_rest
+            .trim_start_matches("me in")
+            .trim_start_matches("us in")
+            .trim_start_matches("in")
+            .trim()
+            .to_string();
+        let start = rest.len() - numbers.len();
+        rest = if numbers.is_empty() {
+            "one, two, three, four".to_string()
+        } else {
+            rest[start..].to_string()
+        };
+    }
     for lead in [
         "out loud",
         "aloud",
