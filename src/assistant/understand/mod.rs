@@ -31,8 +31,10 @@ pub mod names;
 pub mod nearest;
 pub mod normalise;
 pub mod orders;
+pub mod questions;
 pub mod references;
 pub mod relative;
+pub mod relative_words;
 pub mod retune;
 pub mod rewrite;
 pub mod score;
@@ -160,10 +162,10 @@ pub fn decide(text: &str, ctx: &Context) -> Decision {
         .rsplit_once('?')
         .is_some_and(|(_, rest)| {
             let rest = Words::new(rest);
-            !rest.is_empty() && !is_question(&rest)
+            !rest.is_empty() && !questions::is_question(&rest)
         });
-    if (is_question(&words) || asks_by_its_marks(text, &words))
-        && (!is_order(&words) || asks_advice(text, &words))
+    if (questions::is_question(&words) || questions::asks_by_its_marks(text, &words))
+        && (!questions::is_order(&words) || questions::asks_advice(text, &words))
         && !orders_after
     {
         // A question nothing reads ("who are you?") is the model's to answer; the scorer
@@ -298,115 +300,6 @@ pub fn explain(text: &str, ctx: &Context) -> String {
     lines.join("\n")
 }
 
-/// Whether the request is phrased as a question (it may still be an order: "can you...").
-fn is_question(words: &Words) -> bool {
-    let wh = matches!(
-        words.at(0),
-        "how" | "why" | "what" | "whats" | "which" | "who" | "when" | "should" | "wat"
-    ) && !matches!(words.at(1), "about");
-    // "Do you...", "is it..." ask; "do backing rock 120" orders, and so does "do the
-    // autotune deactivated" (a learner's imperative; "do the harmonies follow?" is asked by
-    // its question mark).
-    // "Is reverb the same thing as echo", "is 120 too fast for a ballad": a sentence that
-    // starts with "is", "are" or "does" asks, question mark or not ("is possible more bass?"
-    // and "is there a way to..." are a learner's and a polite order).
-    let yes_no = matches!(words.at(0), "does" | "is" | "are")
-        && !matches!(words.at(1), "possible" | "there" | "ok" | "okay" | "too")
-        || words.at(0) == "do"
-            && matches!(words.at(1), "you" | "i" | "we" | "it" | "this" | "that");
-    // "Compression - explain like I'm 5", "define formant".
-    let explain = words.has_any(&["explain", "define", "definition"]);
-    // "I don't get why phrygian sounds dark", "tell me what make-up gain means": a user who
-    // says they do not understand asks.
-    let puzzled = ["don't understand", "dont understand", "not understand"]
-        .iter()
-        .any(|p| words.has_phrase(p))
-        || ["don't get", "dont get", "tell me"].iter().any(|p| {
-            // At the start: "bypass it and tell me how my pitch was" orders a listen.
-            words.find_phrase(p).is_some_and(|i| {
-                i <= 2 && matches!(words.at(i + 2), "what" | "why" | "how" | "whats")
-            })
-        });
-    wh || yes_no || explain || puzzled
-}
-
-/// "Should I put compression on rap vocals?", "does the vibrato knob add vibrato or keep
-/// mine?": a question about what something does or whether to do it, whatever verbs it holds
-/// ("can you add reverb?" is an order).
-fn asks_advice(text: &str, words: &Words) -> bool {
-    // Typed without its question mark, a question still starts as one ("should I put
-    // compression on rap vocals"); "will" and "would" also start polite orders.
-    let marked = text.trim_end().ends_with('?');
-    (marked && matches!(words.at(0), "will" | "would")
-        || matches!(words.at(0), "should" | "does" | "is" | "are"))
-        && !matches!(words.at(1), "you" | "u")
-        // "Is it possible to make me sound deeper?" asks politely for it.
-        && !words.has_any(&["possible", "please", "pls"])
-        && !words.has_phrase("a way to")
-}
-
-/// Whether a request written as a statement asks all the same: a question mark with a
-/// question word anywhere ("is phrygian the one with the flat second?", "more ms = more
-/// natural, right?"), or "means what" ("mix at 50% means what exactly"). "More reverb?" has
-/// no question word and stays an order.
-fn asks_by_its_marks(text: &str, words: &Words) -> bool {
-    let marked = text.trim_end().ends_with('?')
-        && words.has_any(&[
-            "what",
-            "whats",
-            "how",
-            "why",
-            "which",
-            "where",
-            "does",
-            "do",
-            "is",
-            "are",
-            "mean",
-            "means",
-            "difference",
-            "right",
-        ]);
-    // "Is possible more bass in the voice?": a learner's polite order.
-    let learners_order = words.at(1) == "possible";
-    marked && !learners_order
-        || words.has_phrase("means what")
-        || words.has_phrase("mean what")
-        || words.has_phrase("what exactly")
-}
-
-/// Whether a question also gives an order ("what if you tuned me to A?").
-fn is_order(words: &Words) -> bool {
-    // "Is this in tune?" asks; "tune" there is not an order, nor "add" in "why does the
-    // plugin add latency?".
-    if words.has_phrase("in tune") || words.has_phrase("of tune") || meta::asks_about(words) {
-        return false;
-    }
-    // "What if we tried E minor?", "how about...": suggestions are orders.
-    if words.has_phrase("what if")
-        || words.has_phrase("why not")
-        || words.has_phrase("how about")
-        || words.has_phrase("what about")
-        // "Could you do a dance track in G?"
-        || words.has_phrase("do a")
-        || words.has_phrase("do an")
-    {
-        return true;
-    }
-    // "Which mode has the raised fourth?": a participle describes, it does not order.
-    let verbs = [
-        "set", "make", "tune", "give", "add", "switch", "change", "turn", "put", "use", "drop",
-        "raise", "generate", "create", "say", "speak", "suggest",
-    ];
-    words.words.iter().any(|w| {
-        // "Is it possible to start the backing?", "do you mind to stop the beat?".
-        let verb =
-            verbs.contains(&w.text.as_str()) || unmarked::ORDER_VERBS.contains(&w.text.as_str());
-        verb && !w.raw.ends_with("ed")
-    }) || words.has_phrase("work it out")
-        || words.has_phrase("work out")
-}
-
 /// The calls of every clause, in order.
 fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
     let clauses = clauses::split(words);
@@ -416,7 +309,7 @@ fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
     for c in clauses {
         // A question among orders ("what should the music be like? work it out from my
         // intent") gives context, not an order of its own.
-        let asking = is_question(&c) && !is_order(&c);
+        let asking = questions::is_question(&c) && !questions::is_order(&c);
         let t = own_topic(&c)
             .or_else(|| harmony_referred_to(&c, previous))
             .or_else(|| classify::topic(&c, facts, previous, ctx))
@@ -613,3 +506,6 @@ mod phrasings_tests;
 #[cfg(test)]
 #[path = "grid_tests.rs"]
 mod grid_tests;
+#[cfg(test)]
+#[path = "grid_tests_phrasing.rs"]
+mod grid_tests_phrasing;

@@ -5,6 +5,7 @@
 
 use super::fractions::Share;
 use super::normalise::{number, Words};
+use super::relative_words::{BIG, DOWN, EASING, OFF, SMALL, UP};
 
 /// How big a step the words ask for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -97,81 +98,6 @@ pub(super) const EFFECTS: &[&str] = &[
 
 /// Words that start another phrase: a window never reads past them.
 const JOINS: &[&str] = &["with", "and", "but", "plus"];
-
-/// Words that remove or switch off.
-const OFF: &[&str] = &[
-    "no", "without", "remove", "off", "kill", "zero", "disable", "none", "lose", "ditch", "rid",
-    "out", "stop", "dead", "0", "mute", "nothing", "not", "don't", "dont", "never", "gone",
-];
-
-/// Words that lower.
-const DOWN: &[&str] = &[
-    "less", "reduce", "lower", "fewer", "down", "decrease", "cut", "dry", "drier", "dryer",
-    "quieter", "softer", "tame", "thin", "lighter", "smaller", "slower", "weaker", "gentler",
-    "soften", "under", "below", "shorter", "iron",
-];
-
-/// Phrases that lower without removing: "ease off the compressor", "not so breathy".
-const EASING: &[&str] = &[
-    "go easy",
-    "ease off",
-    "ease up",
-    "back off",
-    "dial back",
-    "dial down",
-    "dial it back",
-    "tone down",
-    "tone it down",
-    "pull back",
-    "rein in",
-    "not so",
-    "not as",
-    "not too",
-    "not that",
-    "not this",
-    "not quite so",
-    "bit much",
-    "little much",
-    "tad much",
-];
-
-/// Words that raise.
-const UP: &[&str] = &[
-    "more", "extra", "increase", "up", "boost", "crank", "raise", "higher", "louder", "push",
-    "bigger", "stronger", "harder", "bump", "faster", "heavier", "further",
-];
-
-const SMALL: &[&str] = &[
-    "bit", "little", "touch", "slightly", "slight", "tad", "tiny", "hint", "lil", "smidge",
-    "subtle", "light", "barely", "notch",
-];
-
-const BIG: &[&str] = &[
-    "big",
-    "way",
-    "lot",
-    "lots",
-    "much",
-    "loads",
-    "tons",
-    "heavy",
-    "huge",
-    "massive",
-    "really",
-    "very",
-    "super",
-    "plenty",
-    "drench",
-    "drown",
-    "soaked",
-    "soak",
-    "crank",
-    "tons",
-    "enormous",
-    "gigantic",
-    "immense",
-    "massively",
-];
 
 /// The words around word `at` that belong to it: up to four each side, stopping at another
 /// control word or a clause boundary.
