@@ -197,20 +197,28 @@ impl Biquad {
 
     wide_or_portable! {
         /// Filters a run of samples in place (the same as `process` on each). A stretch at a time
-        /// with the state in registers and one finiteness test per stretch; a stretch that went
+        /// (see `filter_stretch`) with one finiteness test per stretch; a stretch that went
         /// non-finite is run again sample by sample from its saved input and state, so a NaN is
         /// handled exactly as `process` handles it. Where the CPU has AVX2 the loop runs from a
-        /// build for it (three-operand instructions: no register copies; no fused multiply-add, so
-        /// the same numbers).
+        /// build for it (three-operand instructions: no register copies; no fused multiply-add,
+        /// so the same numbers).
         pub fn process_block(&mut self, samples: &mut [f32]);
         on Biquad, portable process_block_portable, wide if self.wide
     }
 
     wide_or_portable! {
+        /// `process` on each sample of `input`, the results written to `output` (the shorter
+        /// length of the two): `process_block` without copying the input first (it is still
+        /// there for a replay).
+        pub fn process_block_into(&mut self, input: &[f32], output: &mut [f32]);
+        on Biquad, portable process_block_into_portable, wide if self.wide
+    }
+
+    wide_or_portable! {
         /// Two filters in series over a run of samples in place: the same as
-        /// `stages[0].process_block` then `stages[1].process_block`, in one pass (half the loads,
-        /// stores and loop overhead of two; the anti-alias pairs run on every input sample). Where
-        /// the CPU has AVX2 the loop runs from a build for it, as `process_block`'s does.
+        /// `stages[0].process_block` then `stages[1].process_block`, a stretch through both at a
+        /// time (the anti-alias pairs run on every input sample). Where the CPU has AVX2 the loop
+        /// runs from a build for it, as `process_block`'s does.
         pub fn process_cascade_block(stages: &mut [Biquad; 2], samples: &mut [f32]);
         portable Biquad::process_cascade_block_portable, wide if stages[0].wide
     }
@@ -218,64 +226,156 @@ impl Biquad {
     /// `process_block`'s work, inlined into each build.
     #[inline(always)]
     fn process_block_portable(&mut self, samples: &mut [f32]) {
-        // The saved input of each stretch, for a replay (zeroed once per call, not per stretch).
+        // The saved input of each stretch, for a replay, and the products (zeroed once per
+        // call, not per stretch).
         let mut saved = [0.0f32; BLOCK_STRETCH];
+        let mut products = Feedforward::default();
         for stretch in samples.chunks_mut(BLOCK_STRETCH) {
             let input = &mut saved[..stretch.len()];
             input.copy_from_slice(stretch);
-            let c = self.coefficients;
-            let (mut z1, mut z2) = (self.z1, self.z2);
-            for x in stretch.iter_mut() {
-                let input = *x;
-                let y = c.b0 * input + z1;
-                z1 = c.b1 * input - c.a1 * y + z2;
-                z2 = c.b2 * input - c.a2 * y;
-                *x = y;
-            }
-            if state_is_finite(&[z1, z2]) {
-                self.z1 = z1;
-                self.z2 = z2;
-            } else {
-                stretch.copy_from_slice(input);
-                for x in stretch.iter_mut() {
-                    *x = self.process(*x);
-                }
+            self.filter_stretch(input, stretch, &mut products);
+        }
+    }
+
+    /// `process_block_into`'s work, inlined into each build.
+    #[inline(always)]
+    fn process_block_into_portable(&mut self, input: &[f32], output: &mut [f32]) {
+        let frames = input.len().min(output.len());
+        let mut products = Feedforward::default();
+        for (input, output) in input[..frames]
+            .chunks(BLOCK_STRETCH)
+            .zip(output[..frames].chunks_mut(BLOCK_STRETCH))
+        {
+            self.filter_stretch(input, output, &mut products);
+        }
+    }
+
+    /// One stretch (at most `BLOCK_STRETCH` samples) of `input` filtered into `output`: the
+    /// products as whole vectors, the recursion with the state in registers, one finiteness
+    /// test; a stretch that went non-finite is replayed sample by sample through `process`.
+    #[inline(always)]
+    fn filter_stretch(&mut self, input: &[f32], output: &mut [f32], products: &mut Feedforward) {
+        let c = self.coefficients;
+        products.fill(&c, input);
+        let (z1, z2) = products.recurse(&c, (self.z1, self.z2), output);
+        if state_is_finite(&[z1, z2]) {
+            (self.z1, self.z2) = (z1, z2);
+        } else {
+            for (&x, y) in input.iter().zip(output.iter_mut()) {
+                *y = self.process(x);
             }
         }
     }
 
-    /// `process_cascade_block`'s work, inlined into each build.
+    /// `process_cascade_block`'s work, inlined into each build: each stretch through the first
+    /// filter into a scratch, then through the second into place.
     #[inline(always)]
     fn process_cascade_block_portable(stages: &mut [Biquad; 2], samples: &mut [f32]) {
-        // The saved input of each stretch, for a replay (zeroed once per call, not per stretch).
+        // The saved input of each stretch (for a replay), the first filter's output and the
+        // products (zeroed once per call, not per stretch).
         let mut saved = [0.0f32; BLOCK_STRETCH];
+        let mut between = [0.0f32; BLOCK_STRETCH];
+        let mut products = Feedforward::default();
         for stretch in samples.chunks_mut(BLOCK_STRETCH) {
             let input = &mut saved[..stretch.len()];
             input.copy_from_slice(stretch);
+            let middle = &mut between[..stretch.len()];
             let (c, d) = (stages[0].coefficients, stages[1].coefficients);
-            let (mut z1, mut z2) = (stages[0].z1, stages[0].z2);
-            let (mut w1, mut w2) = (stages[1].z1, stages[1].z2);
-            for x in stretch.iter_mut() {
-                let input = *x;
-                let y = c.b0 * input + z1;
-                z1 = c.b1 * input - c.a1 * y + z2;
-                z2 = c.b2 * input - c.a2 * y;
-                let v = d.b0 * y + w1;
-                w1 = d.b1 * y - d.a1 * v + w2;
-                w2 = d.b2 * y - d.a2 * v;
-                *x = v;
-            }
+            products.fill(&c, input);
+            let (z1, z2) = products.recurse(&c, (stages[0].z1, stages[0].z2), middle);
+            products.fill(&d, middle);
+            let (w1, w2) = products.recurse(&d, (stages[1].z1, stages[1].z2), stretch);
             if state_is_finite(&[z1, z2, w1, w2]) {
                 (stages[0].z1, stages[0].z2) = (z1, z2);
                 (stages[1].z1, stages[1].z2) = (w1, w2);
             } else {
-                stretch.copy_from_slice(input);
-                for x in stretch.iter_mut() {
-                    let y = stages[0].process(*x);
-                    *x = stages[1].process(y);
+                for (&x, y) in input.iter().zip(stretch.iter_mut()) {
+                    let first = stages[0].process(x);
+                    *y = stages[1].process(first);
                 }
             }
         }
+    }
+}
+
+/// A stretch's feedforward products `b0 x`, `b1 x` and `b2 x`, worked out as whole vectors
+/// before the recursion, which then only adds them in: the same products and sums as
+/// `Biquad::process`, in the same order, with fewer instructions in the serial loop.
+struct Feedforward {
+    b0: [f32; BLOCK_STRETCH],
+    b1: [f32; BLOCK_STRETCH],
+    b2: [f32; BLOCK_STRETCH],
+}
+
+impl Default for Feedforward {
+    fn default() -> Self {
+        Self {
+            b0: [0.0; BLOCK_STRETCH],
+            b1: [0.0; BLOCK_STRETCH],
+            b2: [0.0; BLOCK_STRETCH],
+        }
+    }
+}
+
+impl Feedforward {
+    /// The products of `c`'s numerator with each sample of `input` (at most `BLOCK_STRETCH`).
+    #[inline(always)]
+    fn fill(&mut self, c: &BiquadCoefficients, input: &[f32]) {
+        let (b0, b1, b2) = (c.b0, c.b1, c.b2);
+        for (((&x, p0), p1), p2) in input
+            .iter()
+            .zip(self.b0.iter_mut())
+            .zip(self.b1.iter_mut())
+            .zip(self.b2.iter_mut())
+        {
+            *p0 = b0 * x;
+            *p1 = b1 * x;
+            *p2 = b2 * x;
+        }
+    }
+
+    /// The recursion of `c` over the products `fill` left, from `state` (z1, z2), its outputs
+    /// into `output` (as many as it holds, at most `BLOCK_STRETCH`); returns the state after.
+    #[inline(always)]
+    fn recurse(
+        &self,
+        c: &BiquadCoefficients,
+        (mut z1, mut z2): (f32, f32),
+        output: &mut [f32],
+    ) -> (f32, f32) {
+        let (a1, a2) = (c.a1, c.a2);
+        let frames = output.len().min(BLOCK_STRETCH);
+        let mut step = |p0: f32, p1: f32, p2: f32| {
+            let out = p0 + z1;
+            z1 = (p1 - a1 * out) + z2;
+            z2 = p2 - a2 * out;
+            out
+        };
+        // Four samples a turn (a quarter of the loop's own counting and branching).
+        let whole = frames / 4 * 4;
+        let fours = output[..whole].as_chunks_mut::<4>().0.iter_mut().zip(
+            self.b0[..whole].as_chunks::<4>().0.iter().zip(
+                self.b1[..whole]
+                    .as_chunks::<4>()
+                    .0
+                    .iter()
+                    .zip(self.b2[..whole].as_chunks::<4>().0),
+            ),
+        );
+        for (y, (p0, (p1, p2))) in fours {
+            for k in 0..4 {
+                y[k] = step(p0[k], p1[k], p2[k]);
+            }
+        }
+        for (((y, &p0), &p1), &p2) in output[whole..frames]
+            .iter_mut()
+            .zip(&self.b0[whole..])
+            .zip(&self.b1[whole..])
+            .zip(&self.b2[whole..])
+        {
+            *y = step(p0, p1, p2);
+        }
+        (z1, z2)
     }
 }
 
@@ -315,6 +415,25 @@ mod tests {
             block.process_block(run);
         }
         assert_eq!(got.len(), expected.len());
+        for (i, (a, b)) in got.iter().zip(&expected).enumerate() {
+            assert_eq!(a.to_bits(), b.to_bits(), "sample {i}");
+        }
+        assert_eq!((block.z1, block.z2), (one.z1, one.z2));
+    }
+
+    #[test]
+    fn a_block_into_another_is_the_samples_one_by_one_even_through_a_nan() {
+        let coefficients = BiquadCoefficients::band_pass(48_000.0, 220.0, 3.0);
+        let mut input: Vec<f32> = (0..1_000).map(|i| (i as f32 * 0.07).sin()).collect();
+        input[300] = f32::NAN;
+        input[99 + 63] = f32::INFINITY;
+        let mut one = Biquad::new(coefficients);
+        let expected: Vec<f32> = input.iter().map(|&x| one.process(x)).collect();
+        let mut block = Biquad::new(coefficients);
+        let mut got = vec![0.0; input.len()];
+        for (run, out) in input.chunks(99).zip(got.chunks_mut(99)) {
+            block.process_block_into(run, out);
+        }
         for (i, (a, b)) in got.iter().zip(&expected).enumerate() {
             assert_eq!(a.to_bits(), b.to_bits(), "sample {i}");
         }

@@ -266,8 +266,7 @@ impl PitchMarks {
             self.band_limited.push_slice(filtered);
         }
         self.history.push_slice(input);
-        filtered.copy_from_slice(input);
-        self.peak_filter.process_block(filtered);
+        self.peak_filter.process_block_into(input, filtered);
         self.peaks.push_slice(filtered);
         match period {
             Some(period) if period.is_finite() && period >= MIN_PERIOD => {

@@ -118,8 +118,7 @@ impl Tonality {
         let mut band = [0.0f32; BLOCK];
         for chunk in samples.chunks(BLOCK) {
             let band = &mut band[..chunk.len()];
-            band.copy_from_slice(chunk);
-            self.band.process_block(band);
+            self.band.process_block_into(chunk, band);
             // First the group a previous run left open, a sample at a time.
             let mut i = 0;
             while self.pending > 0 && i < chunk.len() {
