@@ -57,10 +57,18 @@ const FEWER_LAGS_AT_ONCE: usize = 4;
 
 wide_or_portable! {
     /// The correlation of the first `w` samples of `segment` with the window `lag` samples later,
-    /// for every lag from 1 to `out.len() - 1`, into `out[lag]` (the FFT's result without its
-    /// scale); each sum in eight lanes, so it is a vector loop, from a build for 256-bit vectors
-    /// where `wide` (the CPU has AVX2; no fused multiply-add, so the same numbers either way).
-    pub(super) fn correlate_directly(segment: &[f32], w: usize, out: &mut [f32], wide: bool);
+    /// for every lag from `first` to `out.len() - 1`, into `out[lag]` (the FFT's result without
+    /// its scale; `out` below `first` is left alone); each sum in eight lanes, so it is a vector
+    /// loop, from a build for 256-bit vectors where `wide` (the CPU has AVX2; no fused
+    /// multiply-add, so the same numbers either way). A lag's value does not depend on which
+    /// others are computed with it, so lags may be computed a part at a time.
+    pub(super) fn correlate_directly(
+        segment: &[f32],
+        w: usize,
+        out: &mut [f32],
+        first: usize,
+        wide: bool,
+    );
     portable correlate_directly_portable, wide if wide
 }
 
@@ -69,14 +77,20 @@ wide_or_portable! {
 /// (each loaded once for all of them), the rest of each lag summed after. Each lag's lanes take the
 /// same products in the same order however many lags share a pass.
 #[inline(always)]
-fn correlate_directly_portable(segment: &[f32], w: usize, out: &mut [f32], _wide: bool) {
+fn correlate_directly_portable(
+    segment: &[f32],
+    w: usize,
+    out: &mut [f32],
+    first: usize,
+    _wide: bool,
+) {
     let reference = &segment[..w.min(segment.len())];
     let whole = reference.len() - reference.len() % LANES;
     let lags = out.len();
     let fits = |first_lag: usize, count: usize| {
         first_lag + count <= lags && first_lag + count - 1 + reference.len() <= segment.len()
     };
-    let mut first_lag = 0;
+    let mut first_lag = first;
     while first_lag < lags {
         if fits(first_lag, LAGS_AT_ONCE) {
             let values = &mut out[first_lag..first_lag + LAGS_AT_ONCE];
