@@ -335,9 +335,29 @@ impl PitchMarks {
         }
     }
 
+    /// The index of the first largest low-passed sample in `start..=end` (0 where the history
+    /// holds none).
     fn peak_position(&self, start: i64, end: i64) -> i64 {
         let mut best = start;
         let mut best_value = f32::MIN;
+        // The usual case: every sample held, read straight from the ring's pieces in order.
+        if let Some((older, newer)) = self.peaks.pieces(start, end + 1) {
+            let mut best_offset = 0;
+            for (offset, &v) in older.iter().enumerate() {
+                if v > best_value {
+                    best_value = v;
+                    best_offset = offset;
+                }
+            }
+            let skip = older.len();
+            for (offset, &v) in newer.iter().enumerate() {
+                if v > best_value {
+                    best_value = v;
+                    best_offset = skip + offset;
+                }
+            }
+            return start + best_offset as i64;
+        }
         for i in start..=end {
             let v = self.peaks.get(i);
             if v > best_value {
