@@ -285,7 +285,7 @@ impl PitchMarks {
                     let next = ((self.last_mark + period + search).floor() as i64 + 1 - first)
                         .clamp(j as i64 + 1, trace.len() as i64)
                         as usize;
-                    trace[j..next].fill(mark);
+                    fill_trace(&mut trace[j..next], mark);
                     j = next;
                 }
             }
@@ -367,6 +367,15 @@ impl PitchMarks {
         }
         best
     }
+}
+
+/// `trace.fill(mark)`, four entries a store group (a plain fill writes an `Option<f64>` as
+/// two scalar stores).
+#[inline(always)]
+fn fill_trace(trace: &mut [Option<f64>], mark: Option<f64>) {
+    let (fours, rest) = trace.as_chunks_mut::<4>();
+    fours.fill([mark; 4]);
+    rest.fill(mark);
 }
 
 /// How far from its predicted place a mark is looked for: a sixth of the period.
