@@ -25,7 +25,7 @@
 use super::level_match::{DcBlocker, LevelMatch};
 use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
 use super::wide::wide_or_portable;
-use grain::{render_grain, windowed_sum, ChunkPlace, GatherScratch, GrainShape};
+use grain::{render_grain, windowed_sum, ChunkPlace, GatherScratch, GrainShape, PieceScratch};
 
 mod grain;
 
@@ -94,6 +94,8 @@ pub struct PsolaVoice {
     wide: bool,
     /// Scratch for the interpolated reads (see `grain::interpolate_gathered`).
     gathered: GatherScratch,
+    /// Scratch for a grain's pieces (see `grain::PieceScratch`).
+    pieces: PieceScratch,
 }
 
 impl Default for PsolaVoice {
@@ -110,6 +112,7 @@ impl Default for PsolaVoice {
             dc: DcBlocker::default(),
             wide: false,
             gathered: GatherScratch::default(),
+            pieces: PieceScratch::default(),
         }
     }
 }
@@ -466,13 +469,14 @@ impl PsolaVoice {
             latency,
             oldest: marks.oldest_readable(),
         };
-        let gathered = &mut self.gathered;
+        let scratch = (&mut self.gathered, &mut self.pieces);
         for grain in &self.grains[..self.grain_count] {
             let source = marks.source(grain.formant);
+            let scratch = (&mut *scratch.0, &mut *scratch.1);
             if grain.formant == 1.0 {
-                render_grain::<false>(grain, source, place, &span, sum, gathered);
+                render_grain::<false>(grain, source, place, &span, sum, scratch);
             } else {
-                render_grain::<true>(grain, source, place, &span, sum, gathered);
+                render_grain::<true>(grain, source, place, &span, sum, scratch);
             }
         }
         let last_now = (first + span.end as i64 - 1 - latency) as f64;
@@ -513,7 +517,8 @@ impl PsolaVoice {
                 shape.formant,
             );
             let newest = now as i64 + self.latency as i64;
-            grain.mean = Self::grain_mean(marks, &grain, period, newest, &mut self.gathered);
+            let scratch = (&mut self.gathered, &mut self.pieces);
+            grain.mean = Self::grain_mean(marks, &grain, period, newest, scratch);
             self.push_grain(grain);
             self.next_synthesis += shape.output_period;
         }
@@ -555,7 +560,7 @@ impl PsolaVoice {
         grain: &Grain,
         period: f64,
         newest: i64,
-        gathered: &mut GatherScratch,
+        scratch: (&mut GatherScratch, &mut PieceScratch),
     ) -> f32 {
         let missing = grain.analysis_centre + grain.half_width as f64 + 2.0 - newest as f64;
         let back = if missing > 0.0 {
@@ -569,9 +574,9 @@ impl PsolaVoice {
         let (latest, earliest) = (newest, newest - marks.oldest_readable());
         let source = marks.source(grain.formant);
         let (sum, weight) = if grain.formant == 1.0 {
-            windowed_sum::<false>(grain, centre, source, latest, earliest, gathered)
+            windowed_sum::<false>(grain, centre, source, latest, earliest, scratch)
         } else {
-            windowed_sum::<true>(grain, centre, source, latest, earliest, gathered)
+            windowed_sum::<true>(grain, centre, source, latest, earliest, scratch)
         };
         if weight > 0.0 {
             sum / weight
