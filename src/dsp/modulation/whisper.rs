@@ -139,8 +139,7 @@ impl Whisper {
         let mut past = [0.0f32; POLES];
         past.copy_from_slice(&self.outputs[RUN..]);
         run_poles(&taps, &mut self.outputs, excitation, out, self.wide);
-        let finite = out.iter().fold(true, |finite, y| finite & y.is_finite());
-        if !finite {
+        if !crate::dsp::sanitize::all_finite(out) {
             // Rare (a non-finite voice): the run again from where it started, guarded.
             self.outputs[RUN..].copy_from_slice(&past);
             run_poles_guarded(&taps, &mut self.outputs, excitation, out, self.wide);
