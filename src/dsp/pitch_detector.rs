@@ -331,6 +331,7 @@ impl PitchDetector {
                     &self.time_b,
                     norm,
                     self.tau_max,
+                    self.wide,
                 );
                 match self.pick_lag() {
                     Some(tau) => tau,

@@ -64,6 +64,7 @@ impl PitchDetector {
             &self.direct,
             1.0,
             last,
+            self.wide,
         );
     }
 
