@@ -267,24 +267,19 @@ impl Biquad {
         }
     }
 
-    /// `process_cascade_block`'s work, inlined into each build: each stretch through the first
-    /// filter into a scratch, then through the second into place.
+    /// `process_cascade_block`'s work, inlined into each build: a stretch at a time through both
+    /// filters (see `cascade_stretch`), one finiteness test per stretch; a stretch that went
+    /// non-finite is replayed sample by sample from its saved input.
     #[inline(always)]
     fn process_cascade_block_portable(stages: &mut [Biquad; 2], samples: &mut [f32]) {
-        // The saved input of each stretch (for a replay), the first filter's output and the
-        // products (zeroed once per call, not per stretch).
+        // The saved input of each stretch, for a replay (zeroed once per call, not per stretch).
         let mut saved = [0.0f32; BLOCK_STRETCH];
-        let mut between = [0.0f32; BLOCK_STRETCH];
-        let mut products = Feedforward::default();
         for stretch in samples.chunks_mut(BLOCK_STRETCH) {
             let input = &mut saved[..stretch.len()];
             input.copy_from_slice(stretch);
-            let middle = &mut between[..stretch.len()];
-            let (c, d) = (stages[0].coefficients, stages[1].coefficients);
-            products.fill(&c, input);
-            let (z1, z2) = products.recurse(&c, (stages[0].z1, stages[0].z2), middle);
-            products.fill(&d, middle);
-            let (w1, w2) = products.recurse(&d, (stages[1].z1, stages[1].z2), stretch);
+            let states = [(stages[0].z1, stages[0].z2), (stages[1].z1, stages[1].z2)];
+            let coefficients = [stages[0].coefficients, stages[1].coefficients];
+            let [(z1, z2), (w1, w2)] = cascade_stretch(&coefficients, states, input, stretch);
             if state_is_finite(&[z1, z2, w1, w2]) {
                 (stages[0].z1, stages[0].z2) = (z1, z2);
                 (stages[1].z1, stages[1].z2) = (w1, w2);
@@ -295,6 +290,108 @@ impl Biquad {
                 }
             }
         }
+    }
+}
+
+/// Two filters in series over `input` into `output` (the same length) from `states` (z1, z2
+/// of each), with no per-sample test; returns the states after. The second filter runs one sample behind the
+/// first, side by side in two lanes of one vector: each turn of the loop steps the first filter
+/// on sample `i` and the second on the first's output for sample `i - 1`, so the two serial
+/// recursions cost about one. Each lane does `Biquad::process`'s operations in its order, so
+/// the numbers are those of the two filters in turn.
+#[inline(always)]
+fn cascade_stretch(
+    coefficients: &[BiquadCoefficients; 2],
+    states: [(f32, f32); 2],
+    input: &[f32],
+    output: &mut [f32],
+) -> [(f32, f32); 2] {
+    #[cfg(target_arch = "x86_64")]
+    {
+        cascade_stretch_in_lanes(coefficients, states, input, output)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let [(mut z1, mut z2), (mut w1, mut w2)] = states;
+        let [c, d] = coefficients;
+        for (&x, out) in input.iter().zip(output.iter_mut()) {
+            let y = c.b0 * x + z1;
+            z1 = c.b1 * x - c.a1 * y + z2;
+            z2 = c.b2 * x - c.a2 * y;
+            let v = d.b0 * y + w1;
+            w1 = d.b1 * y - d.a1 * v + w2;
+            w2 = d.b2 * y - d.a2 * v;
+            *out = v;
+        }
+        [(z1, z2), (w1, w2)]
+    }
+}
+
+/// `cascade_stretch` in 128-bit vectors (SSE, baseline on x86-64; three-operand instructions in
+/// the AVX2 builds that inline it): lane 0 the first filter, lane 1 the second, the other two
+/// idle at zero coefficients (what they hold is never read).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn cascade_stretch_in_lanes(
+    coefficients: &[BiquadCoefficients; 2],
+    states: [(f32, f32); 2],
+    input: &[f32],
+    output: &mut [f32],
+) -> [(f32, f32); 2] {
+    use std::arch::x86_64::{
+        __m128, _mm_add_ps, _mm_mul_ps, _mm_set_ps, _mm_set_ss, _mm_sub_ps, _mm_unpacklo_ps,
+    };
+    let lanes = |v: __m128| {
+        // SAFETY: `__m128` and `[f32; 4]` have the same size, and every bit pattern is valid.
+        unsafe { std::mem::transmute::<__m128, [f32; 4]>(v) }
+    };
+    let [c, d] = coefficients;
+    let [(z1, z2), (w1, w2)] = states;
+    let count = input.len().min(output.len());
+    let (Some((&first, rest)), Some((last, written))) = (
+        input[..count].split_first(),
+        output[..count].split_last_mut(),
+    ) else {
+        return states;
+    };
+    // SAFETY: the intrinsics need SSE, part of every x86-64 CPU (the target's baseline).
+    unsafe {
+        let pair = |a: f32, b: f32| _mm_set_ps(0.0, 0.0, b, a);
+        let (b0, b1, b2) = (pair(c.b0, d.b0), pair(c.b1, d.b1), pair(c.b2, d.b2));
+        let (a1, a2) = (pair(c.a1, d.a1), pair(c.a2, d.a2));
+        // The first filter alone on the first sample (the second has nothing yet).
+        let y = c.b0 * first + z1;
+        let mut s1 = pair(c.b1 * first - c.a1 * y + z2, w1);
+        let mut s2 = pair(c.b2 * first - c.a2 * y, w2);
+        let mut out = pair(y, 0.0);
+        // Then both: the first on sample `i`, the second on the first's output for `i - 1`
+        // (lane 0 of the last turn's outputs, moved to lane 1 by the interleave), written to
+        // `i - 1`.
+        let mut step = |x: f32| {
+            let input = _mm_unpacklo_ps(_mm_set_ss(x), out);
+            out = _mm_add_ps(_mm_mul_ps(b0, input), s1);
+            s1 = _mm_add_ps(_mm_sub_ps(_mm_mul_ps(b1, input), _mm_mul_ps(a1, out)), s2);
+            s2 = _mm_sub_ps(_mm_mul_ps(b2, input), _mm_mul_ps(a2, out));
+            lanes(out)[1]
+        };
+        let (pairs, single) = rest.as_chunks::<2>();
+        let (written_pairs, written_single) = written.as_chunks_mut::<2>();
+        for (x, y) in pairs.iter().zip(written_pairs) {
+            y[0] = step(x[0]);
+            y[1] = step(x[1]);
+        }
+        for (&x, y) in single.iter().zip(written_single) {
+            *y = step(x);
+        }
+        // The second filter alone on the first's last output.
+        let previous = lanes(out)[0];
+        let [z1, w1, _, _] = lanes(s1);
+        let [z2, w2, _, _] = lanes(s2);
+        let v = d.b0 * previous + w1;
+        let w1 = d.b1 * previous - d.a1 * v + w2;
+        let w2 = d.b2 * previous - d.a2 * v;
+        *last = v;
+        [(z1, z2), (w1, w2)]
     }
 }
 
