@@ -223,6 +223,54 @@ impl Biquad {
         portable Biquad::process_cascade_block_portable, wide if stages[0].wide
     }
 
+    wide_or_portable! {
+        /// Two filters over the same `input`, the first's output into `first` and the second's into
+        /// `second` (the shortest length of the three): the same as `filters[0].process_block_into
+        /// (input, first)` and `filters[1].process_block_into(input, second)`, the two recursions
+        /// side by side in two lanes of one vector (see `pair_stretch`), so they cost about one.
+        pub fn process_pair_into(
+            filters: [&mut Biquad; 2],
+            input: &[f32],
+            first: &mut [f32],
+            second: &mut [f32],
+        );
+        portable Biquad::process_pair_into_portable, wide if filters[0].wide
+    }
+
+    /// `process_pair_into`'s work, inlined into each build: a stretch at a time, one finiteness
+    /// test per filter and stretch; a filter whose stretch went non-finite replays it sample by
+    /// sample from the input (still there) and its state before.
+    #[inline(always)]
+    fn process_pair_into_portable(
+        filters: [&mut Biquad; 2],
+        input: &[f32],
+        first: &mut [f32],
+        second: &mut [f32],
+    ) {
+        let frames = input.len().min(first.len()).min(second.len());
+        let [a, b] = filters;
+        let stretches = input[..frames].chunks(BLOCK_STRETCH).zip(
+            first[..frames]
+                .chunks_mut(BLOCK_STRETCH)
+                .zip(second[..frames].chunks_mut(BLOCK_STRETCH)),
+        );
+        for (input, (first, second)) in stretches {
+            let coefficients = [a.coefficients, b.coefficients];
+            let states = [(a.z1, a.z2), (b.z1, b.z2)];
+            let [(z1, z2), (w1, w2)] = pair_stretch(&coefficients, states, input, first, second);
+            for (filter, state, output) in [(&mut *a, (z1, z2), first), (&mut *b, (w1, w2), second)]
+            {
+                if state_is_finite(&[state.0, state.1]) {
+                    (filter.z1, filter.z2) = state;
+                } else {
+                    for (&x, y) in input.iter().zip(output.iter_mut()) {
+                        *y = filter.process(x);
+                    }
+                }
+            }
+        }
+    }
+
     /// `process_block`'s work, inlined into each build.
     #[inline(always)]
     fn process_block_portable(&mut self, samples: &mut [f32]) {
@@ -290,6 +338,61 @@ impl Biquad {
                 }
             }
         }
+    }
+}
+
+/// Two filters over the same `input` into `first` and `second` from `states` (z1, z2 of each),
+/// with no per-sample test; returns the states after. Each lane does `Biquad::process`'s
+/// operations in its order.
+#[inline(always)]
+fn pair_stretch(
+    coefficients: &[BiquadCoefficients; 2],
+    states: [(f32, f32); 2],
+    input: &[f32],
+    first: &mut [f32],
+    second: &mut [f32],
+) -> [(f32, f32); 2] {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128, _mm_add_ps, _mm_mul_ps, _mm_set1_ps, _mm_set_ps, _mm_sub_ps,
+        };
+        let lanes = |v: __m128| {
+            // SAFETY: `__m128` and `[f32; 4]` have the same size, and every bit pattern is valid.
+            unsafe { std::mem::transmute::<__m128, [f32; 4]>(v) }
+        };
+        let [c, d] = coefficients;
+        let [(z1, z2), (w1, w2)] = states;
+        // SAFETY: the intrinsics need SSE, part of every x86-64 CPU (the target's baseline).
+        unsafe {
+            let pair = |a: f32, b: f32| _mm_set_ps(0.0, 0.0, b, a);
+            let (b0, b1, b2) = (pair(c.b0, d.b0), pair(c.b1, d.b1), pair(c.b2, d.b2));
+            let (a1, a2) = (pair(c.a1, d.a1), pair(c.a2, d.a2));
+            let (mut s1, mut s2) = (pair(z1, w1), pair(z2, w2));
+            for ((&x, y), v) in input.iter().zip(first.iter_mut()).zip(second.iter_mut()) {
+                let x = _mm_set1_ps(x);
+                let out = _mm_add_ps(_mm_mul_ps(b0, x), s1);
+                s1 = _mm_add_ps(_mm_sub_ps(_mm_mul_ps(b1, x), _mm_mul_ps(a1, out)), s2);
+                s2 = _mm_sub_ps(_mm_mul_ps(b2, x), _mm_mul_ps(a2, out));
+                [*y, *v, _, _] = lanes(out);
+            }
+            let ([z1, w1, _, _], [z2, w2, _, _]) = (lanes(s1), lanes(s2));
+            [(z1, z2), (w1, w2)]
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let [(mut z1, mut z2), (mut w1, mut w2)] = states;
+        let [c, d] = coefficients;
+        for ((&x, y), v) in input.iter().zip(first.iter_mut()).zip(second.iter_mut()) {
+            *y = c.b0 * x + z1;
+            z1 = c.b1 * x - c.a1 * *y + z2;
+            z2 = c.b2 * x - c.a2 * *y;
+            *v = d.b0 * x + w1;
+            w1 = d.b1 * x - d.a1 * *v + w2;
+            w2 = d.b2 * x - d.a2 * *v;
+        }
+        [(z1, z2), (w1, w2)]
     }
 }
 
@@ -535,6 +638,38 @@ mod tests {
             assert_eq!(a.to_bits(), b.to_bits(), "sample {i}");
         }
         assert_eq!((block.z1, block.z2), (one.z1, one.z2));
+    }
+
+    #[test]
+    fn a_pair_is_each_filter_on_its_own_even_through_an_overflow() {
+        let coefficients = [
+            BiquadCoefficients::band_pass(48_000.0, 220.0, 3.0),
+            BiquadCoefficients::low_pass(48_000.0, 700.0, 0.7),
+        ];
+        let mut input: Vec<f32> = (0..1_000).map(|i| (i as f32 * 0.07).sin()).collect();
+        input[300] = 3.0e38;
+        input[301] = -3.0e38;
+        let mut one = coefficients.map(Biquad::new);
+        let expected: Vec<[f32; 2]> = input
+            .iter()
+            .map(|&x| [one[0].process(x), one[1].process(x)])
+            .collect();
+        let [mut a, mut b] = coefficients.map(Biquad::new);
+        let (mut first, mut second) = (vec![0.0; input.len()], vec![0.0; input.len()]);
+        for ((run, y), v) in input
+            .chunks(99)
+            .zip(first.chunks_mut(99))
+            .zip(second.chunks_mut(99))
+        {
+            Biquad::process_pair_into([&mut a, &mut b], run, y, v);
+        }
+        for (i, (&[e0, e1], (y, v))) in expected.iter().zip(first.iter().zip(&second)).enumerate() {
+            assert_eq!(
+                (y.to_bits(), v.to_bits()),
+                (e0.to_bits(), e1.to_bits()),
+                "{i}"
+            );
+        }
     }
 
     #[test]

@@ -255,6 +255,29 @@ impl PitchMarks {
     /// (at most `MAX_RUN` samples: longer input is the caller's mistake and is cut).
     pub fn push_run(&mut self, input: &[f32], period: Option<f32>, trace: &mut MarkTrace) {
         let input = &input[..input.len().min(MAX_RUN)];
+        let mut filtered = [0.0f32; MAX_RUN];
+        let filtered = &mut filtered[..input.len()];
+        self.peak_filter.process_block_into(input, filtered);
+        self.push_run_filtered(input, filtered, period, trace);
+    }
+
+    /// The low-pass the pulses are found on, for a caller that runs it over the input itself
+    /// (beside another filter, `Biquad::process_pair_into`) and hands its output to
+    /// `push_run_filtered`.
+    pub fn peak_filter(&mut self) -> &mut Biquad {
+        &mut self.peak_filter
+    }
+
+    /// `push_run` with the pulse low-pass already run: `peaks` is `peak_filter`'s output for
+    /// `input` (the same numbers).
+    pub fn push_run_filtered(
+        &mut self,
+        input: &[f32],
+        peaks: &[f32],
+        period: Option<f32>,
+        trace: &mut MarkTrace,
+    ) {
+        let input = &input[..input.len().min(MAX_RUN).min(peaks.len())];
         let first = self.newest() + 1;
         // The three histories a whole run at a time: the marks only ever read up to the sample
         // they are tracked at, so writing ahead changes nothing they find.
@@ -266,8 +289,7 @@ impl PitchMarks {
             self.band_limited.push_slice(filtered);
         }
         self.history.push_slice(input);
-        self.peak_filter.process_block_into(input, filtered);
-        self.peaks.push_slice(filtered);
+        self.peaks.push_slice(&peaks[..input.len()]);
         match period {
             Some(period) if period.is_finite() && period >= MIN_PERIOD => {
                 // `track` sample by sample, with what depends only on the period worked out

@@ -16,6 +16,7 @@ mod steering;
 #[cfg(test)]
 mod tests;
 
+use super::biquad::Biquad;
 use super::correction::PitchCorrector;
 use super::harmony::chord_track::ChordTones;
 use super::harmony::{Harmony, Listen};
@@ -77,6 +78,10 @@ struct RunBuffers {
     dry: [f32; MAX_RUN],
     /// The analysis mark after each sample of the current run.
     trace: MarkTrace,
+    /// The pulse low-pass of `mono` for the marks, and a detector step's band-pass for the
+    /// tonality (the two filters run side by side, see `process_stretch`).
+    peaks: [f32; MAX_RUN],
+    band: [f32; MAX_RUN],
 }
 
 impl Default for RunBuffers {
@@ -92,6 +97,8 @@ impl Default for RunBuffers {
             mix: [0.0; MAX_RUN],
             dry: [0.0; MAX_RUN],
             trace: [None; MAX_RUN],
+            peaks: [0.0; MAX_RUN],
+            band: [0.0; MAX_RUN],
         }
     }
 }
@@ -405,7 +412,18 @@ impl VoiceChain {
         while i < frames {
             let input = &self.buffers.mono[i..frames];
             let (taken, frame) = self.detector.push_slice(input);
-            self.tonality.process_block(&input[..taken]);
+            // The tonality's band-pass and the marks' pulse low-pass read the same samples: one
+            // pass runs both (the marks take their part of `peaks` when their run is shifted).
+            let buffers = &mut *self.buffers;
+            let input = &buffers.mono[i..i + taken];
+            let band = &mut buffers.band[..taken];
+            Biquad::process_pair_into(
+                [self.tonality.band_filter(), self.marks.peak_filter()],
+                input,
+                band,
+                &mut buffers.peaks[i..i + taken],
+            );
+            self.tonality.process_filtered(input, band);
             self.samples_seen += taken as u64;
             i += taken;
             if let Some(frame) = frame {
@@ -487,8 +505,9 @@ impl VoiceChain {
             self.marks.tune_anti_alias(speed);
         }
         let buffers = &mut *self.buffers;
-        self.marks.push_run(
+        self.marks.push_run_filtered(
             &buffers.mono[start..end],
+            &buffers.peaks[start..end],
             self.frame_period,
             &mut buffers.trace,
         );
