@@ -131,6 +131,10 @@ pub struct PitchDetector {
     /// Whether this CPU runs the 256-bit builds (`dsp::wide::available`).
     wide: bool,
     fine: Vec<f32>,
+    /// `push_slice`'s cleaned input and kept low-pass outputs (every part it reads written
+    /// first), kept so no call zeroes its own.
+    pushed: [f32; PUSH_CHUNK],
+    kept: [f32; PUSH_CHUNK],
     previous: PitchFrame,
     octave_jump_frames: u32,
     /// Whether a confirmed period may skip the full coarse search (off only in tests that
@@ -171,6 +175,8 @@ impl Default for PitchDetector {
             direct: Vec::new(),
             wide: false,
             fine: Vec::new(),
+            pushed: [0.0; PUSH_CHUNK],
+            kept: [0.0; PUSH_CHUNK],
             previous: PitchFrame::silence(0.0),
             octave_jump_frames: 0,
             narrow_search: true,
@@ -271,16 +277,14 @@ impl PitchDetector {
             .len()
             .min(self.hop.saturating_sub(self.since_hop).max(1))
             .min(PUSH_CHUNK);
-        let mut clean = [0.0f32; PUSH_CHUNK];
-        let clean = &mut clean[..take];
+        let clean = &mut self.pushed[..take];
         for (c, &x) in clean.iter_mut().zip(input) {
             *c = if x.is_finite() { x } else { 0.0 };
         }
         self.full.push_slice(clean);
         // Only the samples the coarse search keeps are filtered (see `decimator`).
-        let mut filtered = [0.0f32; PUSH_CHUNK];
-        let kept = self.decimator.process(clean, &mut filtered);
-        self.coarse.push_slice(&filtered[..kept]);
+        let kept = self.decimator.process(clean, &mut self.kept);
+        self.coarse.push_slice(&self.kept[..kept]);
         self.since_hop += take;
         if self.since_hop >= self.hop {
             self.since_hop = 0;

@@ -281,9 +281,10 @@ impl PitchMarks {
         let first = self.newest() + 1;
         // The three histories a whole run at a time: the marks only ever read up to the sample
         // they are tracked at, so writing ahead changes nothing they find.
-        let mut filtered = [0.0f32; MAX_RUN];
-        let filtered = &mut filtered[..input.len()];
         if self.band_limited_kept() {
+            // Zeroed only while the copy is kept up (most runs need no scratch at all).
+            let mut filtered = [0.0f32; MAX_RUN];
+            let filtered = &mut filtered[..input.len()];
             filtered.copy_from_slice(input);
             Biquad::process_cascade_block(&mut self.anti_alias, filtered);
             self.band_limited.push_slice(filtered);
