@@ -334,14 +334,15 @@ fn interpolate_eights_avx2(
         _mm256_set1_epi32(first),
     );
     let mut done = 0;
-    for (x, whole) in out.chunks_exact_mut(8).zip(wholes.chunks_exact(8)) {
-        // Eight lanes as vectors by value (as `dot_poles_avx2` loads them: no pointer reads).
-        let (Ok(x_lanes), Ok(whole_lanes)) =
-            (<[f32; 8]>::try_from(&*x), <[i32; 8]>::try_from(whole))
-        else {
-            break;
-        };
-        let fraction = crate::dsp::wide::avx2::vector(x_lanes);
+    // Whole groups of eight as arrays, read and written by value (as `dot_poles_avx2` loads
+    // them: no pointer reads, one vector store each).
+    let eights = out
+        .as_chunks_mut::<8>()
+        .0
+        .iter_mut()
+        .zip(wholes.as_chunks::<8>().0);
+    for (x, &whole_lanes) in eights {
+        let fraction = crate::dsp::wide::avx2::vector(*x);
         // SAFETY: eight 32-bit integers and a 256-bit vector have the same size, and every
         // bit pattern is valid for both.
         let whole = unsafe { std::mem::transmute::<[i32; 8], __m256i>(whole_lanes) };
@@ -356,7 +357,7 @@ fn interpolate_eights_avx2(
         };
         let y = _mm256_add_ps(a, _mm256_mul_ps(_mm256_sub_ps(b, a), fraction));
         // SAFETY: as above.
-        x.copy_from_slice(&unsafe { std::mem::transmute::<__m256, [f32; 8]>(y) });
+        *x = unsafe { std::mem::transmute::<__m256, [f32; 8]>(y) };
         done += 8;
     }
     done
