@@ -23,7 +23,8 @@ const MIN_PERIOD: f32 = 2.0;
 const AUDIBLE_LIMIT_HZ: f32 = 20_000.0;
 
 /// The mark in force after each sample of a run: the latest analysis mark minus the pulse
-/// filter's delay (where grains centre), or `None` while no marks are tracked.
+/// filter's delay (where grains centre), or `None` while no marks are tracked. A run has one
+/// period, so its trace holds a mark at every sample or at none (`PsolaVoice` relies on it).
 pub type MarkTrace = [Option<f64>; MAX_RUN];
 
 /// Input histories and analysis marks of one input.

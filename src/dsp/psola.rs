@@ -234,8 +234,9 @@ impl PsolaVoice {
 
     wide_or_portable! {
         /// Renders the run of input `marks` analysed last (`out.len()` samples, each with its mark
-        /// in `trace`) with `request`, into `out`. The same numbers on every CPU: where it has
-        /// 256-bit vectors, the same code compiled for them runs (see `dsp::wide`).
+        /// in `trace`, as that run's `push_run` or `push` recorded it) with `request`, into
+        /// `out`. The same numbers on every CPU: where it has 256-bit vectors, the same code
+        /// compiled for them runs (see `dsp::wide`).
         pub fn process_run(
             &mut self,
             marks: &PitchMarks,
@@ -597,11 +598,11 @@ impl PsolaVoice {
     }
 }
 
-/// Whether every sample of a run has a mark: without stopping at the first that has none, so
-/// the test is one vector loop (a run is almost always all marked).
+/// Whether every sample of a run has a mark. A run's trace holds a mark at every sample or at
+/// none (see `MarkTrace`), so its ends tell.
 #[inline(always)]
 fn all_marked(trace: &[Option<f64>]) -> bool {
-    trace.iter().fold(true, |all, mark| all & mark.is_some())
+    trace.first().is_some_and(Option::is_some) && trace.last().is_some_and(Option::is_some)
 }
 
 #[cfg(test)]
