@@ -205,12 +205,21 @@ fn correlate_lags<const N: usize>(
             product(l0, x, y0);
         }
     }
+    // The tails beyond the whole chunks (none when the window is whole chunks, the usual
+    // case: the empty tail's sum is added all the same).
+    let no_tail = reference.len() == whole;
+    let nothing = dot(&[], &[]);
     for (j, (value, lanes)) in out.iter_mut().zip(lanes).enumerate() {
-        let lag = first_lag + j;
-        let tail = segment
-            .get(lag + whole..lag + reference.len())
-            .unwrap_or_default();
-        *value = lanes.iter().sum::<f32>() + dot(&reference[whole..], tail);
+        let tail = if no_tail {
+            nothing
+        } else {
+            let lag = first_lag + j;
+            let lagged = segment
+                .get(lag + whole..lag + reference.len())
+                .unwrap_or_default();
+            dot(&reference[whole..], lagged)
+        };
+        *value = lanes.iter().sum::<f32>() + tail;
     }
 }
 
