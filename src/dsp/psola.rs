@@ -306,9 +306,15 @@ impl PsolaVoice {
             Some((period, shape)) if all_marked(&trace[..frames]) => {
                 let start =
                     self.schedule_voiced(marks, first, &trace[..frames], period, &shape, &mut sum);
-                self.fade_in(&mut mix[..frames]);
-                // The fade only rises: faded in at the first sample, faded in at all.
-                (start, mix[..frames].first().is_none_or(|&m| m >= 1.0))
+                if self.voiced_mix >= 1.0 {
+                    // Faded in already (the usual case): every sample is all grains, and the
+                    // fade's values are never read.
+                    (start, true)
+                } else {
+                    self.fade_in(&mut mix[..frames]);
+                    // The fade only rises: faded in at the first sample, faded in at all.
+                    (start, mix[..frames].first().is_none_or(|&m| m >= 1.0))
+                }
             }
             _ => {
                 let start = self.schedule_each_sample(
