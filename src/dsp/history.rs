@@ -39,7 +39,9 @@ impl History {
         self.written += 1;
     }
 
-    /// Appends a run of samples (the same as pushing each in turn).
+    /// Appends a run of samples (the same as pushing each in turn). Always inlined: the hot
+    /// callers run from 256-bit builds, and a call per push costs more than the copy's setup.
+    #[inline(always)]
     pub fn push_slice(&mut self, samples: &[f32]) {
         if self.data.is_empty() {
             return;

@@ -271,7 +271,8 @@ impl PitchDetector {
     /// Feeds samples from the start of `input` until a hop completes or `input` ends (at most
     /// `PUSH_CHUNK` at once): returns how many it took and the frame, if the last of them
     /// completed one. The same as `push` on each, the low-pass computed only at the samples
-    /// the coarse search keeps.
+    /// the coarse search keeps. Always inlined, into the chain's 256-bit build.
+    #[inline(always)]
     pub fn push_slice(&mut self, input: &[f32]) -> (usize, Option<PitchFrame>) {
         let take = input
             .len()

@@ -270,7 +270,8 @@ impl PitchMarks {
     }
 
     /// `push_run` with the pulse low-pass already run: `peaks` is `peak_filter`'s output for
-    /// `input` (the same numbers).
+    /// `input` (the same numbers). Always inlined, into the chain's 256-bit build.
+    #[inline(always)]
     pub fn push_run_filtered(
         &mut self,
         input: &[f32],

@@ -131,7 +131,8 @@ impl Tonality {
     }
 
     /// `process_block` with the band-pass already run: `band` is `band_filter`'s output for
-    /// `samples` (the same numbers).
+    /// `samples` (the same numbers). Inlined, so the chain's 256-bit build runs its sums.
+    #[inline(always)]
     pub fn process_filtered(&mut self, samples: &[f32], band: &[f32]) {
         for (chunk, band) in samples.chunks(BLOCK).zip(band.chunks(BLOCK)) {
             self.take_band(chunk, band);
