@@ -18,6 +18,7 @@ mod tests;
 
 use super::biquad::Biquad;
 use super::correction::PitchCorrector;
+use super::formant_filter::FormantFilter;
 use super::harmony::chord_track::ChordTones;
 use super::harmony::{Harmony, Listen};
 use super::history::History;
@@ -113,6 +114,8 @@ pub struct VoiceChain {
     /// The input's analysis, shared by the lead's and the harmony voices' synthesis.
     marks: PitchMarks,
     lead: PsolaVoice,
+    /// The part of the lead's formant shift the grains cannot make on high voices.
+    formant_filter: FormantFilter,
     tonality: Tonality,
     effects: Effects,
     dry: [History; MAX_CHANNELS],
@@ -159,6 +162,7 @@ impl Default for VoiceChain {
             corrector: PitchCorrector::default(),
             marks: PitchMarks::default(),
             lead: PsolaVoice::default(),
+            formant_filter: FormantFilter::default(),
             tonality: Tonality::default(),
             effects: Effects::default(),
             dry: Default::default(),
@@ -204,6 +208,7 @@ impl VoiceChain {
             .prepare(self.detector.hop_size() as f32 / sample_rate);
         self.marks.prepare(sample_rate, self.latency);
         self.lead.prepare(sample_rate, self.latency);
+        self.formant_filter.prepare(sample_rate, self.latency);
         self.tonality.prepare(sample_rate);
         self.effects.prepare(sample_rate);
         // A whole run is written before its delayed part is read.
@@ -230,6 +235,7 @@ impl VoiceChain {
         self.corrector.clear();
         self.marks.clear();
         self.lead.clear();
+        self.formant_filter.clear();
         self.tonality.clear();
         let s = self.settings;
         let sample_rate = self.sample_rate;
@@ -518,6 +524,8 @@ impl VoiceChain {
             self.request,
             &mut buffers.wet[start..end],
         );
+        self.formant_filter
+            .process_run(&self.marks, &mut buffers.wet[start..end]);
         if harmony {
             self.harmony.process_run(
                 &self.marks,
