@@ -10,8 +10,11 @@
 //! (`formant_envelope`), fits an all-pole envelope to them, and ramps the filter to
 //! `A(z) / A_moved(z)`: each resonance's poles as zeros and the same resonance moved by the
 //! ratio (frequency and bandwidth scaled) as poles. Far from the resonances each pair's gain
-//! tends to 1, so the air above the formants stays where it was. The filter's level is brought
-//! back so the measured harmonics keep their power.
+//! tends to 1, so the air above the formants stays where it was. The level is brought back
+//! (within `MAX_GAIN`) so the measured harmonics keep their power, as the grains' level match
+//! keeps the voice's: without it the golden-sound phrase's voice presets came out 1-3 dB
+//! louder or softer. When the voice stops the filter lets go at once (over one hop), so a
+//! consonant after a vowel is not coloured by the vowel's filter.
 //!
 //! The filter runs in parallel form (a direct gain plus one two-pole section per resonance,
 //! from the partial fractions of the cascade), the sections side by side in the lanes of one
@@ -41,8 +44,9 @@ const STRIDE: usize = 16;
 /// above, the region where the fit's edge pole sits (the filter keeps a gain of 1 there).
 const LOWEST_MOVED_HZ: f64 = 90.0;
 const HIGHEST_MOVED_HZ: f64 = 4_500.0;
-/// Bounds of the level correction (a fit gone astray must not blow the level up).
-const MAX_GAIN: f64 = 4.0;
+/// Bounds of the level correction (6 dB: formant shifts of a few semitones move a voice's level
+/// by 1-3 dB; a fit gone astray must not blow the level up).
+const MAX_GAIN: f64 = 2.0;
 /// A ratio this close to 1 moves nothing (a hundredth of a cent).
 const NO_RATIO: f32 = 1.0e-5;
 /// Sections (lanes): one per resonance the model can hold.
@@ -216,6 +220,8 @@ pub struct FormantFilter {
     roots_warm: bool,
     /// Whether the CPU runs the 256-bit build of the harmonics' measurement (`dsp::wide`).
     wide: bool,
+    /// Whether the voice stopped since the last run (the filter lets go at once).
+    release: bool,
 }
 
 impl Default for FormantFilter {
@@ -238,6 +244,7 @@ impl Default for FormantFilter {
             roots: [Complex::new(0.0, 0.0); ORDER],
             roots_warm: false,
             wide: false,
+            release: false,
         }
     }
 }
@@ -268,11 +275,13 @@ impl FormantFilter {
         self.ramp_strides = 0;
         self.stride_left = 0;
         self.roots_warm = false;
+        self.release = false;
     }
 
     /// What the coming updates follow: the voiced input's period (`None` while unvoiced) and
     /// the ratio the filter moves the formants by (1: none).
     pub fn set_target(&mut self, period: Option<f32>, ratio: f32) {
+        self.release |= self.period.is_some() && period.is_none();
         self.period = period;
         self.ratio = if ratio.is_finite() { ratio } else { 1.0 };
     }
@@ -291,6 +300,10 @@ impl FormantFilter {
     pub fn process_run(&mut self, marks: &PitchMarks, out: &mut [f32]) {
         let hop = self.hop as i64;
         let first = marks.newest() + 1 - out.len() as i64;
+        if std::mem::take(&mut self.release) && !self.is_flat() {
+            // The voice stopped (set between two runs, so at the same sample in any blocks).
+            self.ramp_to(Parallel::FLAT);
+        }
         let mut j = 0;
         while j < out.len() {
             let index = first + j as i64;
@@ -320,6 +333,11 @@ impl FormantFilter {
         if self.is_flat() && target == Parallel::FLAT {
             return;
         }
+        self.ramp_to(target);
+    }
+
+    /// Ramps from the coefficients now to `target` over one hop, from the next sample.
+    fn ramp_to(&mut self, target: Parallel) {
         let strides = self.hop / STRIDE;
         self.target = target;
         self.step = self.now.step_towards(&target, strides as f64);
@@ -328,7 +346,7 @@ impl FormantFilter {
     }
 
     /// The filter moving the envelope of the input around the coming output time by the
-    /// ratio, its level corrected, or `None` when nothing fits.
+    /// ratio, or `None` when nothing fits.
     fn envelope_ratio(&mut self, marks: &PitchMarks, index: i64, period: f64) -> Option<Parallel> {
         let length = (2.0 * period).round() as usize;
         if length < 4 || length > self.window.len() {
@@ -362,7 +380,8 @@ impl FormantFilter {
             used += 1;
         }
         let pairs = &pairs[..used];
-        // The level: the measured harmonics keep their total power through the filter.
+        // The level: the measured harmonics keep their total power through the filter, as the
+        // grains' level match keeps the voice's.
         let (mut before, mut after) = (0.0, 0.0);
         for (k, &power) in powers[..count].iter().enumerate() {
             let omega = std::f64::consts::TAU * (k + 1) as f64 / period;
