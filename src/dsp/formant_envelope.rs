@@ -30,7 +30,7 @@ const MAX_LANES: usize = MAX_HARMONICS.div_ceil(LANES) * LANES;
 /// half of it, where a voice's first four formants lie.
 pub const MODEL_RATE: f64 = 11_000.0;
 /// Highest harmonic fitted (Hz): just under the model's Nyquist frequency.
-const TOP_HZ: f64 = 0.95 * MODEL_RATE / 2.0;
+pub const TOP_HZ: f64 = 0.95 * MODEL_RATE / 2.0;
 /// Fixed-point iterations of the discrete all-pole fit. Measured: from linear prediction of the
 /// harmonics (no iteration), ten bring the mean error of the moved envelope at the harmonics
 /// from 2.6 to 2.5 dB and its worst case from 7.6 to 6.2 dB; more change little.
@@ -42,18 +42,29 @@ const POWER_FLOOR: f64 = 1.0e-4;
 /// Narrowest resonance kept (Hz): a fit to sparse harmonics puts a pole right on a harmonic
 /// near a formant with a few Hz of bandwidth, and moving that would swing the harmonic by
 /// 20 dB and more. Measured on the synthetic singer at 262-698 Hz (LPC of the shifted voice
-/// against the ideal): floors of 120, 200 and 300 Hz give a mean error of 5.2, 5.4 and 8.0 %,
-/// worst 13.6, 13.6 and 39.7 %; 200 is the safer of the two good ones.
+/// against the ideal, the filter applied offline): floors of 160, 200 and 300 Hz give a mean
+/// error of 5.0, 5.4 and 8.0 %, worst 13.6, 13.5 and 39.7 %; in the chain 160 Hz made the
+/// worst case 18.2 % against 200 Hz's 12.8 %.
 pub const MIN_BANDWIDTH: f64 = 200.0;
 /// The glottal source falls about 6 dB per octave after lip radiation: the harmonics' powers
 /// are tilted up by as much (power times frequency squared) before the fit, so the model's
 /// few poles go to the resonances and not to the source's slope. Measured: without the tilt
-/// the mean error is 18 %, with it 5.4 % (with 12 dB per octave, 5.9 %).
+/// the mean error is 18 %, with it 5.4 % (with 9 dB per octave, 5.9 %).
 const TILT_POWER: i32 = 2;
 /// Root-finding iterations from a cold start, and from the last frame's roots (the envelope
 /// moves little in a hop, so a few steps converge).
 const COLD_ROOT_ITERATIONS: usize = 60;
 const WARM_ROOT_ITERATIONS: usize = 8;
+
+/// Whether `x` is above 0 (false for NaN).
+fn positive(x: f64) -> bool {
+    x > 0.0
+}
+
+/// Whether `x` is at least `floor` (false for NaN).
+fn at_least(x: f64, floor: f64) -> bool {
+    x >= floor
+}
 
 /// A resonance of the model: centre frequency and bandwidth in Hz.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -91,7 +102,7 @@ fn harmonic_powers_portable(
     _wide: bool,
 ) -> usize {
     let length = window.len();
-    if length < 4 || !(period >= 2.0) || !(sample_rate > 0.0) {
+    if length < 4 || !at_least(period, 2.0) || !positive(sample_rate) {
         return 0;
     }
     let f0 = sample_rate / period;
@@ -167,11 +178,11 @@ fn cholesky(r: &[f64; ORDER + 1]) -> Option<[[f64; ORDER + 1]; ORDER + 1]> {
     for i in 0..=ORDER {
         for j in 0..=i {
             let mut sum = r[i.abs_diff(j)];
-            for k in 0..j {
-                sum -= factor[i][k] * factor[j][k];
+            for (a, b) in factor[i][..j].iter().zip(&factor[j][..j]) {
+                sum -= a * b;
             }
             if i == j {
-                if !(sum > 0.0) {
+                if !positive(sum) {
                     return None;
                 }
                 factor[i][i] = sum.sqrt();
@@ -189,7 +200,7 @@ fn cholesky(r: &[f64; ORDER + 1]) -> Option<[[f64; ORDER + 1]; ORDER + 1]> {
 pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
     let count = powers.len().min(MAX_HARMONICS);
     // Fewer harmonics than half the unknowns leave the fit free to do anything.
-    if count < ORDER / 2 || !(f0 > 0.0) {
+    if count < ORDER / 2 || !positive(f0) {
         return false;
     }
     let mut power = [0.0f64; MAX_HARMONICS];
@@ -198,7 +209,7 @@ pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
         *tilted = p * (f0 * (m + 1) as f64 * 1.0e-3).powi(TILT_POWER);
     }
     let strongest = power[..count].iter().fold(0.0f64, |m, &p| m.max(p));
-    if !(strongest > 0.0) || !strongest.is_finite() {
+    if !positive(strongest) || !strongest.is_finite() {
         return false;
     }
     let floor = POWER_FLOOR * strongest;
@@ -228,7 +239,7 @@ pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
     // Start: linear prediction of the same points (R a = e0).
     let mut next = [0.0f64; ORDER + 1];
     next[0] = 1.0;
-    if !cholesky_solve(&factor, &mut next) || !(next[0].abs() > 0.0) {
+    if !cholesky_solve(&factor, &mut next) || !positive(next[0].abs()) {
         return false;
     }
     let mut model = next.map(|v| v / next[0]);
@@ -248,7 +259,7 @@ pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
                 *h += re * c - im * s;
             }
         }
-        if !cholesky_solve(&factor, &mut h) || !(h[0].abs() > 0.0) || !h[0].is_finite() {
+        if !cholesky_solve(&factor, &mut h) || !positive(h[0].abs()) || !h[0].is_finite() {
             break;
         }
         model = h.map(|v| v / h[0]);
@@ -261,13 +272,24 @@ pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
     }
 }
 
+/// The power the fitted envelope `a` gives at `hz` (below `MODEL_RATE / 2`), with the fit's
+/// tilt taken back out: the spectrum the voice's harmonics follow, up to a constant.
+pub fn envelope_power(a: &[f64; ORDER + 1], hz: f64) -> f64 {
+    let step = Complex::from_polar(1.0, -std::f64::consts::TAU * hz / MODEL_RATE);
+    let mut z = Complex::new(1.0, 0.0);
+    let mut sum = Complex::new(0.0, 0.0);
+    for &c in a {
+        sum += z * c;
+        z *= step;
+    }
+    let tilt = (hz * 1.0e-3).max(1.0e-3).powi(TILT_POWER);
+    1.0 / (sum.norm_sqr() * tilt).max(1.0e-300)
+}
+
 /// Roots of `a` (monic, z^8 + a1 z^7 + ... + a8) by Durand-Kerner, refined from `roots` when
 /// `warm` (the last frame's), else from a fixed spread of starting points.
 pub fn polynomial_roots(a: &[f64; ORDER + 1], roots: &mut [Complex<f64>; ORDER], warm: bool) {
-    let evaluate = |z: Complex<f64>| {
-        a.iter()
-            .fold(Complex::new(0.0, 0.0), |acc, &c| acc * z + c)
-    };
+    let evaluate = |z: Complex<f64>| a.iter().fold(Complex::new(0.0, 0.0), |acc, &c| acc * z + c);
     let iterations = if warm {
         WARM_ROOT_ITERATIONS
     } else {
@@ -357,7 +379,13 @@ mod tests {
         let mut powers = [0.0; MAX_HARMONICS];
         let count = harmonic_powers(&window, period, 48_000.0, &mut powers, false);
         let mut wide = [0.0; MAX_HARMONICS];
-        harmonic_powers(&window, period, 48_000.0, &mut wide, crate::dsp::wide::available());
+        harmonic_powers(
+            &window,
+            period,
+            48_000.0,
+            &mut wide,
+            crate::dsp::wide::available(),
+        );
         assert_eq!(powers, wide);
         assert_eq!(count, (TOP_HZ / 300.0) as usize);
         let db = |p: f64| 10.0 * (p / powers[0]).log10();
@@ -369,7 +397,12 @@ mod tests {
     fn the_fit_finds_formants_between_sparse_harmonics() {
         // Four formants of a vowel sampled only at the harmonics of 392 Hz, from a source
         // falling 6 dB per octave.
-        let formants = [(400.0, 80.0), (2_000.0, 120.0), (2_800.0, 170.0), (3_500.0, 250.0)];
+        let formants = [
+            (400.0, 80.0),
+            (2_000.0, 120.0),
+            (2_800.0, 170.0),
+            (3_500.0, 250.0),
+        ];
         let f0 = 392.0;
         let count = (TOP_HZ / f0) as usize;
         let powers: Vec<f64> = (1..=count)

@@ -70,7 +70,7 @@ impl VoiceChain {
             self.robot_cents = None;
             self.request.input_period = None;
             self.frame_period = None;
-            self.formant_filter.set_target(None, 1.0);
+            self.formant_filter.set_target(None, 1.0, 1.0);
             self.engaged = false;
             self.recent_pitch_len = 0;
             self.last_voiced = None;
@@ -144,9 +144,14 @@ impl VoiceChain {
         // On high voices the formant setting's shift (not the part that follows the pitch:
         // grains read as fast as the pitch moves resample the voice, which moves its envelope
         // at any f0) is the formant filter's, faded in by f0.
-        let filter_cents = s.formant_semitones * 100.0 * formant_filter::share(frame.f0);
-        self.formant_filter
-            .set_target(Some(input_period), (filter_cents / 1200.0).exp2());
+        // Beyond an octave of pitch shift the grains take it back (see `formant_filter::share`).
+        let filter_cents =
+            s.formant_semitones * 100.0 * formant_filter::share(frame.f0, shift_cents);
+        self.formant_filter.set_target(
+            Some(input_period),
+            self.sample_rate / output_hz,
+            (filter_cents / 1200.0).exp2(),
+        );
         self.request = ShiftRequest {
             input_period: if self.engaged {
                 Some(input_period)
