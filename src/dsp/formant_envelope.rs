@@ -52,9 +52,10 @@ pub const MIN_BANDWIDTH: f64 = 200.0;
 /// the mean error is 18 %, with it 5.4 % (with 9 dB per octave, 5.9 %).
 const TILT_POWER: i32 = 2;
 /// Root-finding iterations from a cold start, and from the last frame's roots (the envelope
-/// moves little in a hop, so a few steps converge).
+/// moves little in a hop, so a few steps converge). Measured in the chain: 4, 6 or 8 warm
+/// steps leave the high voices' errors as they are (3 do not: worst 20 %).
 const COLD_ROOT_ITERATIONS: usize = 60;
-const WARM_ROOT_ITERATIONS: usize = 8;
+const WARM_ROOT_ITERATIONS: usize = 4;
 
 /// Whether `x` is above 0 (false for NaN).
 fn positive(x: f64) -> bool {
@@ -275,7 +276,16 @@ pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
 /// The power the fitted envelope `a` gives at `hz` (below `MODEL_RATE / 2`), with the fit's
 /// tilt taken back out: the spectrum the voice's harmonics follow, up to a constant.
 pub fn envelope_power(a: &[f64; ORDER + 1], hz: f64) -> f64 {
-    let step = Complex::from_polar(1.0, -std::f64::consts::TAU * hz / MODEL_RATE);
+    envelope_power_at(
+        a,
+        Complex::from_polar(1.0, -std::f64::consts::TAU * hz / MODEL_RATE),
+        hz,
+    )
+}
+
+/// `envelope_power` with the unit phasor e^{-j 2 pi hz / MODEL_RATE} given (`step`), for
+/// callers that step it from harmonic to harmonic.
+pub fn envelope_power_at(a: &[f64; ORDER + 1], step: Complex<f64>, hz: f64) -> f64 {
     let mut z = Complex::new(1.0, 0.0);
     let mut sum = Complex::new(0.0, 0.0);
     for &c in a {

@@ -30,8 +30,8 @@
 use realfft::num_complex::Complex;
 
 use super::formant_envelope::{
-    envelope_power, fit_all_pole, harmonic_powers, polynomial_roots, resonances, Resonance,
-    MAX_HARMONICS, ORDER, TOP_HZ,
+    envelope_power, envelope_power_at, fit_all_pole, harmonic_powers, polynomial_roots, resonances,
+    Resonance, MAX_HARMONICS, MODEL_RATE, ORDER, TOP_HZ,
 };
 use super::pitch_marks::PitchMarks;
 
@@ -43,8 +43,11 @@ const SHARE_FULL_HZ: f32 = 250.0;
 /// Pitch shift (cents, either way) from which the grains make the whole formant shift again.
 const SHARE_END_CENTS: f32 = 2_400.0;
 /// Time between envelope updates (s): a vowel's formants move over tens of milliseconds.
-/// Measured: updates every 10 or 20 ms fit the high voices equally (mean error 5.4 %).
-const HOP_SECONDS: f32 = 0.02;
+/// Measured (high voices, mean / worst error): every 20 ms 5.8 / 12.6 %, 25 ms 5.7 / 12.5 %
+/// (with `POWER_MEMORY` 0.6), 30 ms 6.3 / 21 %, 40 ms 5.9 / 16.5 %, 60 ms 6.2 / 19 %: slower
+/// updates miss the vibrato's sway of the sparse harmonics (587 Hz +3 F2 goes first), and
+/// easing in or averaging longer does not win it back. Updates cost most of the filter.
+const HOP_SECONDS: f32 = 0.025;
 /// Samples between coefficient steps of a ramp: smooth enough (a ramp is 60 steps at 48 kHz),
 /// and the coefficients stay fixed inside a stride.
 const STRIDE: usize = 16;
@@ -61,14 +64,15 @@ const MAX_LEVEL_HARMONICS: usize = 64;
 /// only three harmonics under the fit's top, too few to weigh its level by.
 const LEVEL_TOP_HZ: f64 = 10_000.0;
 const MAX_GAIN: f64 = 4.0;
-/// Updates over which the filter eases in when a voice starts (60 ms): the level correction
+/// Updates over which the filter eases in when a voice starts (75 ms): the level correction
 /// and the trim follow a filter that comes in a step at a time; coming in at once, a pulse
 /// train's level overshot by 3 dB and took 0.15 s to recover.
 const ENGAGE_UPDATES: u32 = 3;
-/// Weight of the earlier updates in the harmonics' averaged powers (0.5: a time constant of
-/// about 30 ms at 20 ms updates). Measured offline: the high voices' mean error 5.3 % with it,
-/// 5.4 % without.
-const POWER_MEMORY: f64 = 0.5;
+/// Weight of the earlier updates in the harmonics' averaged powers (0.6: a time constant of
+/// about 50 ms at 25 ms updates). Measured offline at 20 ms: the high voices' mean error 5.3 %
+/// with 0.5, 5.4 % without; in the chain at 25 ms, 0.5 / 0.55 / 0.6 / 0.7 give a worst error
+/// of 12.7 / 12.5 / 12.5 / 12.5 %.
+const POWER_MEMORY: f64 = 0.6;
 /// A ratio this close to 1 moves nothing (a hundredth of a cent).
 const NO_RATIO: f32 = 1.0e-5;
 /// Sections (lanes): one per resonance the model can hold.
@@ -134,10 +138,17 @@ impl Pair {
         )
     }
 
-    /// Power gain at `omega` rad/sample.
-    fn power(&self, omega: f64) -> f64 {
-        let (numerator, denominator) = self.at(Complex::from_polar(1.0, omega));
-        numerator.norm_sqr() / denominator.norm_sqr().max(1.0e-300)
+    /// Power gain at the unit phasor `z` (e^{j omega}), in real arithmetic: with `w` =
+    /// e^{-j omega}, `|1 + c1 w + c2 w^2|^2` from the cosine and sine of omega and 2 omega.
+    fn power_at(&self, z: Complex<f64>) -> f64 {
+        let (c, s) = (z.re, z.im);
+        let (c2, s2) = (2.0 * c * c - 1.0, 2.0 * s * c);
+        let magnitude = |a1: f64, a2: f64| {
+            let re = 1.0 + a1 * c + a2 * c2;
+            let im = a1 * s + a2 * s2;
+            re * re + im * im
+        };
+        magnitude(self.n1, self.n2) / magnitude(self.d1, self.d2).max(1.0e-300)
     }
 
     /// The pole of the denominator in the upper half plane.
@@ -351,6 +362,7 @@ impl FormantFilter {
 
     /// Whether the filter passes its input as it is: no ramp running, flat coefficients and
     /// nothing left in the sections (flat sections empty theirs within two samples).
+    #[inline(always)]
     fn is_flat(&self) -> bool {
         self.ramp_strides == 0
             && self.now == Parallel::FLAT
@@ -366,6 +378,14 @@ impl FormantFilter {
         if std::mem::take(&mut self.release) && !self.is_flat() {
             // The voice stopped (set between two runs, so at the same sample in any blocks).
             self.ramp_to(Parallel::FLAT);
+        }
+        if self.is_flat() && !self.fits() {
+            // Nothing to filter and nothing to fit: what the updates of this run would do.
+            if first.rem_euclid(hop) == 0 || first.rem_euclid(hop) + out.len() as i64 > hop {
+                self.forget_fit();
+            }
+            self.reset_trim();
+            return;
         }
         let mut j = 0;
         while j < out.len() {
@@ -383,15 +403,13 @@ impl FormantFilter {
     /// New targets at input index `index` (a multiple of the hop), ramped to over the hop.
     #[inline(never)]
     fn update(&mut self, marks: &PitchMarks, index: i64) {
-        let target = match self.period.filter(|_| (self.ratio - 1.0).abs() > NO_RATIO) {
+        let target = match self.period.filter(|_| self.fits()) {
             // No fit: hold what sounds.
             Some(period) => self
                 .envelope_ratio(marks, index, f64::from(period))
                 .unwrap_or(self.target),
             None => {
-                self.roots_warm = false;
-                self.power_count = 0;
-                self.engaged = 0;
+                self.forget_fit();
                 Parallel::FLAT
             }
         };
@@ -399,6 +417,20 @@ impl FormantFilter {
             return;
         }
         self.ramp_to(target);
+    }
+
+    /// Whether the updates fit an envelope: a voice, and a ratio that moves something.
+    #[inline(always)]
+    fn fits(&self) -> bool {
+        self.period.is_some() && (self.ratio - 1.0).abs() > NO_RATIO
+    }
+
+    /// The next fit starts afresh (no voice, or nothing to move).
+    #[inline(always)]
+    fn forget_fit(&mut self) {
+        self.roots_warm = false;
+        self.power_count = 0;
+        self.engaged = 0;
     }
 
     /// Ramps from the coefficients now to `target` over one hop, from the next sample.
@@ -478,6 +510,12 @@ impl FormantFilter {
         };
         let (mut before, mut after) = (0.0, 0.0);
         let top_power = envelope_power(&self.model, TOP_HZ);
+        // The harmonics' phasors by rotation (no sine or cosine per harmonic): at the sample
+        // rate for the filter, at `MODEL_RATE` for the envelope.
+        let tau = std::f64::consts::TAU;
+        let filter_step = Complex::from_polar(1.0, tau * output_f0 / self.sample_rate);
+        let model_step = Complex::from_polar(1.0, -tau * output_f0 / MODEL_RATE);
+        let (mut filter_phasor, mut model_phasor) = (filter_step, model_step);
         for k in 1..=MAX_LEVEL_HARMONICS {
             let hz = output_f0 * k as f64;
             if hz >= LEVEL_TOP_HZ {
@@ -485,14 +523,15 @@ impl FormantFilter {
             }
             // Above the fit, the voice's slope continues (-6 dB per octave, the source's).
             let power = if hz < TOP_HZ {
-                envelope_power(&self.model, hz)
+                envelope_power_at(&self.model, model_phasor, hz)
             } else {
                 top_power * (TOP_HZ / hz).powi(2)
             };
-            let omega = std::f64::consts::TAU * hz / self.sample_rate;
-            let gain: f64 = pairs.iter().map(|p| p.power(omega)).product();
+            let gain: f64 = pairs.iter().map(|p| p.power_at(filter_phasor)).product();
             before += power;
             after += power * gain;
+            filter_phasor *= filter_step;
+            model_phasor *= model_step;
         }
         let level = if after > 0.0 && before > 0.0 {
             (before / after).sqrt().clamp(1.0 / MAX_GAIN, MAX_GAIN)
@@ -526,6 +565,8 @@ impl FormantFilter {
             }
             let end = out.len().min(j + self.stride_left);
             let c = self.now;
+            // Negated once per stride, not per sample (the same products either way).
+            let minus_d2 = c.d2.map(|d| -d);
             let (mut s1, mut s2) = (self.s1, self.s2);
             let (mut dry_power, mut wet_power) = (self.dry_power, self.wet_power);
             for y in out[j..end].iter_mut() {
@@ -535,7 +576,7 @@ impl FormantFilter {
                 for k in 0..SECTIONS {
                     v[k] = c.b0[k] * x + s1[k];
                     s1[k] = c.b1[k] * x - c.d1[k] * v[k] + s2[k];
-                    s2[k] = -(c.d2[k] * v[k]);
+                    s2[k] = minus_d2[k] * v[k];
                 }
                 // The same sums in the same order in every build.
                 let wet = c.direct * x + ((v[0] + v[1]) + (v[2] + v[3]));
