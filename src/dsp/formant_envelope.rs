@@ -120,8 +120,12 @@ fn harmonic_powers_portable(
     let mut coefficient = [0.0f32; MAX_LANES];
     let mut s1 = [0.0f32; MAX_LANES];
     let mut s2 = [0.0f32; MAX_LANES];
-    for (k, c) in coefficient[..count].iter_mut().enumerate() {
-        *c = (2.0 * (std::f64::consts::TAU * (k + 1) as f64 / period).cos()) as f32;
+    // 2 cos(k w) by the Chebyshev recurrence from one cosine (no cosine per harmonic).
+    let first = 2.0 * (std::f64::consts::TAU / period).cos();
+    let (mut before, mut now) = (2.0, first);
+    for c in coefficient[..count].iter_mut() {
+        *c = now as f32;
+        (before, now) = (now, first * now - before);
     }
     // Hann window by the cosine recursion: cos((n + 1/2) step) from the two before.
     let step = std::f64::consts::TAU / length as f64;
@@ -195,10 +199,52 @@ fn cholesky(r: &[f64; ORDER + 1]) -> Option<[[f64; ORDER + 1]; ORDER + 1]> {
     Some(factor)
 }
 
-/// The all-pole model `1 / A(z)` (monic `a`, at `MODEL_RATE`) that fits harmonic powers
-/// `powers` of fundamental `f0` Hz, tilted up by `TILT_POWER`, by discrete all-pole modelling. Returns false (and leaves
-/// `a` as it was) when the harmonics are too few or silent.
-pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
+/// Tables of `fit_all_pole`: the cosine and sine of every lag times every harmonic's
+/// frequency, lag by lag (so the harmonics lie side by side, for vectors across them). Kept
+/// by the caller: a fit then writes only the harmonics it has, and clears nothing.
+pub struct FitTables {
+    cosines: [[f64; MAX_HARMONICS]; ORDER + 1],
+    sines: [[f64; MAX_HARMONICS]; ORDER + 1],
+}
+
+impl Default for FitTables {
+    fn default() -> Self {
+        Self {
+            cosines: [[0.0; MAX_HARMONICS]; ORDER + 1],
+            sines: [[0.0; MAX_HARMONICS]; ORDER + 1],
+        }
+    }
+}
+
+/// Harmonics summed side by side in `fit_all_pole`'s sums over harmonics (a 256-bit vector
+/// of doubles).
+const FIT_LANES: usize = 4;
+
+wide_or_portable! {
+    /// The all-pole model `1 / A(z)` (monic `a`, at `MODEL_RATE`) that fits harmonic powers
+    /// `powers` of fundamental `f0` Hz, tilted up by `TILT_POWER`, by discrete all-pole
+    /// modelling, with `tables` as scratch. Returns false (and leaves `a` as it was) when the
+    /// harmonics are too few or silent. Runs from a 256-bit build where the CPU has one
+    /// (`wide`), with the same numbers either way (see `dsp::wide`).
+    pub fn fit_all_pole(
+        powers: &[f64],
+        f0: f64,
+        a: &mut [f64; ORDER + 1],
+        tables: &mut FitTables,
+        wide: bool,
+    ) -> bool;
+    portable fit_all_pole_portable, wide if wide
+}
+
+/// `fit_all_pole`'s work, inlined into each build.
+#[inline(always)]
+fn fit_all_pole_portable(
+    powers: &[f64],
+    f0: f64,
+    a: &mut [f64; ORDER + 1],
+    tables: &mut FitTables,
+    _wide: bool,
+) -> bool {
     let count = powers.len().min(MAX_HARMONICS);
     // Fewer harmonics than half the unknowns leave the fit free to do anything.
     if count < ORDER / 2 || !positive(f0) {
@@ -216,8 +262,7 @@ pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
     let floor = POWER_FLOOR * strongest;
     // cos and sin of i * omega_m for every harmonic m and lag i, by complex products from
     // one sine and cosine (the harmonics are multiples of one frequency).
-    let mut cosines = [[0.0f64; ORDER + 1]; MAX_HARMONICS];
-    let mut sines = [[0.0f64; ORDER + 1]; MAX_HARMONICS];
+    let (cosines, sines) = (&mut tables.cosines, &mut tables.sines);
     let mut r = [0.0f64; ORDER + 1];
     let fundamental = Complex::from_polar(1.0, std::f64::consts::TAU * f0 / MODEL_RATE);
     let mut harmonic = fundamental;
@@ -225,8 +270,8 @@ pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
         power[m] += floor;
         let mut lag = Complex::new(1.0, 0.0);
         for i in 0..=ORDER {
-            cosines[m][i] = lag.re;
-            sines[m][i] = lag.im;
+            cosines[i][m] = lag.re;
+            sines[i][m] = lag.im;
             r[i] += power[m] * lag.re;
             lag *= harmonic;
         }
@@ -247,18 +292,44 @@ pub fn fit_all_pole(powers: &[f64], f0: f64, a: &mut [f64; ORDER + 1]) -> bool {
     for _ in 0..ITERATIONS {
         // h(-i) = mean over the harmonics of Re(A e^{j i omega}) / |A|^2: what the model's
         // impulse response looks like sampled only at the harmonics.
+        // A at every harmonic, lag by lag (each harmonic's sum in the order of the lags).
+        let (mut re, mut im) = ([0.0f64; MAX_HARMONICS], [0.0f64; MAX_HARMONICS]);
+        for ((&a, c), s) in model.iter().zip(cosines.iter()).zip(sines.iter()) {
+            for (((re, im), &c), &s) in re[..count]
+                .iter_mut()
+                .zip(&mut im[..count])
+                .zip(&c[..count])
+                .zip(&s[..count])
+            {
+                *re += a * c;
+                *im -= a * s;
+            }
+        }
+        for (re, im) in re[..count].iter_mut().zip(&mut im[..count]) {
+            let inverse = 1.0 / (*re * *re + *im * *im).max(1.0e-300);
+            *re *= inverse;
+            *im *= inverse;
+        }
+        // Summed over the harmonics in `FIT_LANES` running sums, then the rest in order.
+        let whole = count / FIT_LANES * FIT_LANES;
         let mut h = [0.0f64; ORDER + 1];
-        for (c, s) in cosines[..count].iter().zip(&sines[..count]) {
-            let (mut re, mut im) = (0.0, 0.0);
-            for ((&a, &c), &s) in model.iter().zip(c).zip(s) {
-                re += a * c;
-                im -= a * s;
+        for ((h, c), s) in h.iter_mut().zip(cosines.iter()).zip(sines.iter()) {
+            let mut lanes = [0.0f64; FIT_LANES];
+            for (((re, im), c), s) in re[..whole]
+                .chunks_exact(FIT_LANES)
+                .zip(im[..whole].chunks_exact(FIT_LANES))
+                .zip(c[..whole].chunks_exact(FIT_LANES))
+                .zip(s[..whole].chunks_exact(FIT_LANES))
+            {
+                for l in 0..FIT_LANES {
+                    lanes[l] += re[l] * c[l] - im[l] * s[l];
+                }
             }
-            let inverse = 1.0 / (re * re + im * im).max(1.0e-300);
-            let (re, im) = (re * inverse, im * inverse);
-            for ((h, &c), &s) in h.iter_mut().zip(c).zip(s) {
-                *h += re * c - im * s;
+            let mut sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+            for m in whole..count {
+                sum += re[m] * c[m] - im[m] * s[m];
             }
+            *h = sum;
         }
         if !cholesky_solve(&factor, &mut h) || !positive(h[0].abs()) || !h[0].is_finite() {
             break;
@@ -419,7 +490,13 @@ mod tests {
             .map(|k| all_pole_power(&formants, k as f64 * f0) / (k as f64 * f0).powi(2))
             .collect();
         let mut a = [0.0; ORDER + 1];
-        assert!(fit_all_pole(&powers, f0, &mut a));
+        assert!(fit_all_pole(
+            &powers,
+            f0,
+            &mut a,
+            &mut FitTables::default(),
+            false
+        ));
         let mut roots = [Complex::new(0.0, 0.0); ORDER];
         polynomial_roots(&a, &mut roots, false);
         let mut found = [Resonance::default(); ORDER / 2];
@@ -437,8 +514,20 @@ mod tests {
     #[test]
     fn silence_and_too_few_harmonics_fit_nothing() {
         let mut a = [0.5; ORDER + 1];
-        assert!(!fit_all_pole(&[0.0; 12], 300.0, &mut a));
-        assert!(!fit_all_pole(&[1.0, 0.5], 2_000.0, &mut a));
+        assert!(!fit_all_pole(
+            &[0.0; 12],
+            300.0,
+            &mut a,
+            &mut FitTables::default(),
+            false
+        ));
+        assert!(!fit_all_pole(
+            &[1.0, 0.5],
+            2_000.0,
+            &mut a,
+            &mut FitTables::default(),
+            false
+        ));
         assert_eq!(a, [0.5; ORDER + 1]);
     }
 }

@@ -31,7 +31,7 @@ use realfft::num_complex::Complex;
 
 use super::formant_envelope::{
     envelope_power, envelope_power_at, fit_all_pole, harmonic_powers, polynomial_roots, resonances,
-    Resonance, MAX_HARMONICS, MODEL_RATE, ORDER, TOP_HZ,
+    FitTables, Resonance, MAX_HARMONICS, MODEL_RATE, ORDER, TOP_HZ,
 };
 use super::pitch_marks::PitchMarks;
 
@@ -48,7 +48,7 @@ const SHARE_END_CENTS: f32 = 2_400.0;
 /// updates miss the vibrato's sway of the sparse harmonics (587 Hz +3 F2 goes first), and
 /// easing in or averaging longer does not win it back. Updates cost most of the filter.
 const HOP_SECONDS: f32 = 0.025;
-/// Samples between coefficient steps of a ramp: smooth enough (a ramp is 60 steps at 48 kHz),
+/// Samples between coefficient steps of a ramp: smooth enough (a ramp is 75 steps at 48 kHz),
 /// and the coefficients stay fixed inside a stride.
 const STRIDE: usize = 16;
 /// Resonances moved lie between these (Hz): below, the model describes the source's slope,
@@ -258,6 +258,8 @@ pub struct FormantFilter {
     /// The analysed input (two periods at the lowest f0 served).
     window: Vec<f32>,
     model: [f64; ORDER + 1],
+    /// The fit's scratch tables.
+    fit_tables: Box<FitTables>,
     roots: [Complex<f64>; ORDER],
     /// Whether `roots` are the last update's (a warm start for the next).
     roots_warm: bool,
@@ -297,6 +299,7 @@ impl Default for FormantFilter {
             stride_left: 0,
             window: Vec::new(),
             model: [0.0; ORDER + 1],
+            fit_tables: Box::default(),
             roots: [Complex::new(0.0, 0.0); ORDER],
             roots_warm: false,
             wide: false,
@@ -476,7 +479,13 @@ impl FormantFilter {
             }
         }
         let f0 = self.sample_rate / period;
-        if !fit_all_pole(&self.powers[..count], f0, &mut self.model) {
+        if !fit_all_pole(
+            &self.powers[..count],
+            f0,
+            &mut self.model,
+            &mut self.fit_tables,
+            self.wide,
+        ) {
             self.roots_warm = false;
             return None;
         }
