@@ -81,10 +81,11 @@ wide_or_portable! {
     /// `window` (about two periods of the voice), up to `TOP_HZ` and at most `out.len()`:
     /// returns how many. A Hann window two periods long has its spectral zeros at every
     /// multiple of half the harmonic spacing, so each harmonic is measured without its
-    /// neighbours' leakage. Runs from a 256-bit build where the CPU has one (`wide`), with
-    /// the same numbers either way (see `dsp::wide`).
+    /// neighbours' leakage; `window` comes back multiplied by that window. Runs from a
+    /// 256-bit build where the CPU has one (`wide`), with the same numbers either way (see
+    /// `dsp::wide`).
     pub fn harmonic_powers(
-        window: &[f32],
+        window: &mut [f32],
         period: f64,
         sample_rate: f64,
         out: &mut [f64],
@@ -96,7 +97,7 @@ wide_or_portable! {
 /// `harmonic_powers`' work, inlined into each build.
 #[inline(always)]
 fn harmonic_powers_portable(
-    window: &[f32],
+    window: &mut [f32],
     period: f64,
     sample_rate: f64,
     out: &mut [f64],
@@ -131,17 +132,31 @@ fn harmonic_powers_portable(
     let step = std::f64::consts::TAU / length as f64;
     let twice_cos_step = 2.0 * step.cos();
     let (mut cos_previous, mut cos_now) = ((-0.5 * step).cos(), (0.5 * step).cos());
-    let (coefficient, s1, s2) = (&coefficient[..lanes], &mut s1[..lanes], &mut s2[..lanes]);
-    for &x in window {
-        let weighted = (f64::from(x) * 0.5 * (1.0 - cos_now)) as f32;
-        for ((c, a), b) in coefficient.iter().zip(s1.iter_mut()).zip(s2.iter_mut()) {
-            let s = weighted + c * *a - *b;
-            *b = *a;
-            *a = s;
-        }
+    for x in window.iter_mut() {
+        *x = (f64::from(*x) * 0.5 * (1.0 - cos_now)) as f32;
         let cos_next = twice_cos_step * cos_now - cos_previous;
         cos_previous = cos_now;
         cos_now = cos_next;
+    }
+    // A group of `LANES` harmonics at a time over the whole window: the group's state stays
+    // in registers.
+    let window = &*window;
+    for ((c, a), b) in coefficient[..lanes]
+        .chunks_exact(LANES)
+        .zip(s1[..lanes].chunks_exact_mut(LANES))
+        .zip(s2[..lanes].chunks_exact_mut(LANES))
+    {
+        let c: [f32; LANES] = std::array::from_fn(|l| c[l]);
+        let (mut s1, mut s2) = ([0.0f32; LANES], [0.0f32; LANES]);
+        for &weighted in window {
+            for l in 0..LANES {
+                let s = weighted + c[l] * s1[l] - s2[l];
+                s2[l] = s1[l];
+                s1[l] = s;
+            }
+        }
+        a.copy_from_slice(&s1);
+        b.copy_from_slice(&s2);
     }
     for k in 0..count {
         let (a, b, c) = (
@@ -458,10 +473,10 @@ mod tests {
             })
             .collect();
         let mut powers = [0.0; MAX_HARMONICS];
-        let count = harmonic_powers(&window, period, 48_000.0, &mut powers, false);
+        let count = harmonic_powers(&mut window.clone(), period, 48_000.0, &mut powers, false);
         let mut wide = [0.0; MAX_HARMONICS];
         harmonic_powers(
-            &window,
+            &mut window.clone(),
             period,
             48_000.0,
             &mut wide,
