@@ -404,7 +404,10 @@ impl FormantFilter {
             } else {
                 top_power * (TOP_HZ / hz).powi(2)
             };
-            let gain: f64 = pairs.iter().map(|p| p.power_at(filter_phasor)).product();
+            let mut gain = 1.0;
+            for pair in pairs {
+                gain *= pair.power_at(filter_phasor);
+            }
             before += power;
             after += power * gain;
             filter_phasor *= filter_step;
@@ -493,6 +496,7 @@ impl FormantFilter {
 
     /// One stride of the ramp: the coefficients step on; the last step lands exactly on the
     /// target.
+    #[inline(always)]
     fn step_ramp(&mut self) {
         if self.ramp_strides == 0 {
             return;

@@ -47,6 +47,7 @@ impl Pair {
 
     /// Power gain at the unit phasor `z` (e^{j omega}), in real arithmetic: with `w` =
     /// e^{-j omega}, `|1 + c1 w + c2 w^2|^2` from the cosine and sine of omega and 2 omega.
+    #[inline(always)]
     pub(super) fn power_at(&self, z: Complex<f64>) -> f64 {
         let (c, s) = (z.re, z.im);
         let (c2, s2) = (2.0 * c * c - 1.0, 2.0 * s * c);
@@ -131,6 +132,7 @@ impl Parallel {
         }
     }
 
+    #[inline(always)]
     pub(super) fn add(&mut self, step: &Self) {
         self.direct += step.direct;
         for k in 0..SECTIONS {
