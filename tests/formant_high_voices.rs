@@ -18,9 +18,9 @@
 //! voices. Grain resampling alone missed them by 7.2 % on average and 20.4 % at worst (262 Hz
 //! -3: F1). Above 190-250 Hz the chain now hands the shift to an envelope filter
 //! (`dsp::formant_filter`: a discrete all-pole fit to the harmonics' powers, its resonances
-//! moved): mean 5.8 %, worst 12.6 % (587 Hz +3: F1 12.6 %, F2 12.1 %); then 698 Hz +3 F2
-//! 10.0 %, 587 Hz -3 F2 9.8 %, 262 Hz -3 F1 6.7 %, 262 Hz +3 F2 6.5 %, 392 Hz -3 F2 6.3 %,
-//! the rest within 5.8 %. A 988 Hz voice is left out: LPC finds the harmonics themselves
+//! moved, updated every 25 ms): mean 5.7 %, worst 12.5 % (587 Hz +3: F1 12.5 %, F2 12.1 %);
+//! then 698 Hz +3 F2 10.1 %, 587 Hz -3 F2 9.8 %, 262 Hz +3 F2 8.4 %, 262 Hz -3 F1 6.4 %,
+//! F2 6.3 %, the rest within 5.6 %. A 988 Hz voice is left out: LPC finds the harmonics themselves
 //! there.
 //!
 //! What bounds it: at 587 Hz the harmonics sit at 587, 1174, 1761, 2348 Hz and F2 (2000 Hz)
@@ -180,9 +180,9 @@ fn formant_shifts_on_low_voices_match_a_singer_with_moved_formants() {
 /// High voices (262-698 Hz): open (issue 12). Grain resampling missed the ideal by up to 20 %
 /// from 262 Hz up, because a grain there holds several overlapping pulse responses and its
 /// spectrum is the harmonic comb, not the envelope; the envelope filter that takes over there
-/// misses by up to 12.6 % (587 Hz +3). Run with `--ignored` to see the table.
+/// misses by up to 12.5 % (587 Hz +3). Run with `--ignored` to see the table.
 #[test]
-#[ignore = "issue 12: formant shift on voices above 250 Hz misses by up to 12.6 %"]
+#[ignore = "issue 12: formant shift on voices above 250 Hz misses by up to 12.5 %"]
 fn formant_shifts_on_high_voices_match_a_singer_with_moved_formants() {
     let failures = compare_with_ideal(&[60.0, 67.0, 74.0, 77.0]);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -215,7 +215,7 @@ fn perfect_envelope_filter(signal: &[f32], ratio: f32) -> Vec<f32> {
 /// Diagnostic for issue 12 (prints, asserts nothing): on the high voices, with the singer's
 /// breath and without, the chain's shift and a perfect envelope filter against the ideal.
 /// Measured (breath through the tract): the perfect filter matches the ideal to 0.1 % with
-/// breath and without; the chain misses by up to 12.6 % with breath and 12.9 % without
+/// breath and without; the chain misses by up to 12.5 % with breath and 13.0 % without
 /// (587 Hz +3, F1).
 #[test]
 #[ignore = "diagnostic for issue 12: prints the table"]
