@@ -39,7 +39,9 @@ impl History {
         self.written += 1;
     }
 
-    /// Appends a run of samples (the same as pushing each in turn).
+    /// Appends a run of samples (the same as pushing each in turn). Always inlined: the hot
+    /// callers run from 256-bit builds, and a call per push costs more than the copy's setup.
+    #[inline(always)]
     pub fn push_slice(&mut self, samples: &[f32]) {
         if self.data.is_empty() {
             return;
@@ -92,6 +94,26 @@ impl History {
             return 0.0;
         }
         self.data[index as usize & self.mask]
+    }
+
+    /// The samples at absolute indices `start..end` as at most two contiguous pieces of the
+    /// ring, oldest first, when every one of them is written and still held (what `get` reads
+    /// for each, without its checks per sample); `None` otherwise (or when the range is empty).
+    #[inline]
+    pub fn pieces(&self, start: i64, end: i64) -> Option<(&[f32], &[f32])> {
+        if start < 0 || end <= start || end as u64 > self.written {
+            return None;
+        }
+        let len = (end - start) as usize;
+        if self.written - start as u64 > self.data.len() as u64 {
+            return None;
+        }
+        let first = start as usize & self.mask;
+        let first_len = len.min(self.data.len() - first);
+        Some((
+            &self.data[first..first + first_len],
+            &self.data[..len - first_len],
+        ))
     }
 
     /// The sample at `index` without validity checks: the caller guarantees the index was
@@ -223,6 +245,24 @@ mod tests {
                 expected += i as f32 + 1.0;
                 assert_eq!(copy.get(i as i64), expected, "{count} written, sample {i}");
             }
+        }
+    }
+
+    #[test]
+    fn pieces_are_what_get_reads() {
+        let mut history = History::default();
+        history.prepare(16);
+        for i in 0..40 {
+            history.push(i as f32);
+        }
+        for (start, end) in [(24i64, 40i64), (30, 35), (28, 36), (39, 40)] {
+            let (a, b) = history.pieces(start, end).expect("held");
+            let joined: Vec<f32> = a.iter().chain(b).copied().collect();
+            let expected: Vec<f32> = (start..end).map(|i| history.get(i)).collect();
+            assert_eq!(joined, expected, "{start}..{end}");
+        }
+        for (start, end) in [(23i64, 30i64), (30, 41), (-1, 3), (30, 30)] {
+            assert!(history.pieces(start, end).is_none(), "{start}..{end}");
         }
     }
 

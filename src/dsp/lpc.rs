@@ -7,24 +7,26 @@ use realfft::num_complex::Complex;
 pub const MAX_ORDER: usize = 32;
 
 /// Autocorrelation of `signal` for lags 0..=order into `out` (which must hold order + 1).
-/// Lags are taken four at a time in one pass over the signal (each sample loaded once for
-/// all four); every lag's sum is the same additions in the same order as `dot` would make.
+/// Lags are taken eight (then four) at a time in one pass over the signal (each sample loaded
+/// once for all of them); every lag's sum is the same additions in the same order as `dot`
+/// would make.
 #[inline(always)]
 pub fn autocorrelate(signal: &[f32], out: &mut [f32]) {
-    for (group, slots) in out.chunks_mut(LAGS_AT_ONCE).enumerate() {
-        let first = group * LAGS_AT_ONCE;
-        if slots.len() == LAGS_AT_ONCE && first + LAGS_AT_ONCE <= signal.len() {
-            correlate_four_lags(signal, first, slots);
+    let mut first = 0;
+    while first < out.len() {
+        let left = out.len() - first;
+        if left >= 8 && first + 8 <= signal.len() {
+            correlate_lags::<8>(signal, first, &mut out[first..first + 8]);
+            first += 8;
+        } else if left >= 4 && first + 4 <= signal.len() {
+            correlate_lags::<4>(signal, first, &mut out[first..first + 4]);
+            first += 4;
         } else {
-            for (j, slot) in slots.iter_mut().enumerate() {
-                *slot = lag_product(signal, first + j);
-            }
+            out[first] = lag_product(signal, first);
+            first += 1;
         }
     }
 }
-
-/// Lags `autocorrelate` computes in one pass.
-const LAGS_AT_ONCE: usize = 4;
 
 /// The autocorrelation of `signal` at one `lag` (0 past its end).
 #[inline(always)]
@@ -36,25 +38,51 @@ fn lag_product(signal: &[f32], lag: usize) -> f32 {
     }
 }
 
-/// Lags `first..first + 4` of `signal`'s autocorrelation into `out` (the caller checks that
-/// `first + 4 <= signal.len()`): the whole chunks all four lags share in one loop, the rest
-/// of each lag finished by `finish_dot` exactly as `dot` would.
+/// Lags `first..first + N` (four or eight) of `signal`'s autocorrelation into `out` (the
+/// caller checks that `first + N <= signal.len()`): the whole chunks all the lags share in one
+/// loop, the rest of each lag finished by `finish_dot` exactly as `dot` would. Chunks start at
+/// multiples of eight whatever `N` is, so each lag's lanes sum the same products in the same
+/// order.
 #[inline(always)]
-fn correlate_four_lags(signal: &[f32], first: usize, out: &mut [f32]) {
-    let shortest = signal.len().saturating_sub(first + LAGS_AT_ONCE - 1);
+fn correlate_lags<const N: usize>(signal: &[f32], first: usize, out: &mut [f32]) {
+    let shortest = signal.len().saturating_sub(first + N - 1);
     let common = shortest / 8 * 8;
-    let mut lanes = [[0.0f32; 8]; LAGS_AT_ONCE];
-    let shifted = |j: usize| signal.get(first + j..).unwrap_or_default().chunks_exact(8);
-    let chunks = signal[..common]
-        .chunks_exact(8)
-        .zip(shifted(0).zip(shifted(1)))
-        .zip(shifted(2).zip(shifted(3)));
-    for ((x, (y0, y1)), (y2, y3)) in chunks {
+    let mut lanes = [[0.0f32; 8]; N];
+    let shifted = |j: usize| {
+        let lagged = signal.get(first + j..first + j + common);
+        lagged.unwrap_or_default().as_chunks::<8>().0
+    };
+    let product = |lanes: &mut [f32; 8], x: &[f32; 8], y: &[f32; 8]| {
         for k in 0..8 {
-            lanes[0][k] += x[k] * y0[k];
-            lanes[1][k] += x[k] * y1[k];
-            lanes[2][k] += x[k] * y2[k];
-            lanes[3][k] += x[k] * y3[k];
+            lanes[k] += x[k] * y[k];
+        }
+    };
+    let four = |j: usize| {
+        shifted(j)
+            .iter()
+            .zip(shifted(j + 1))
+            .zip(shifted(j + 2).iter().zip(shifted(j + 3)))
+    };
+    let chunks = signal[..common].as_chunks::<8>().0;
+    if let [l0, l1, l2, l3, l4, l5, l6, l7] = &mut lanes[..] {
+        for ((x, ((y0, y1), (y2, y3))), ((y4, y5), (y6, y7))) in
+            chunks.iter().zip(four(0)).zip(four(4))
+        {
+            product(l0, x, y0);
+            product(l1, x, y1);
+            product(l2, x, y2);
+            product(l3, x, y3);
+            product(l4, x, y4);
+            product(l5, x, y5);
+            product(l6, x, y6);
+            product(l7, x, y7);
+        }
+    } else if let [l0, l1, l2, l3] = &mut lanes[..] {
+        for (x, ((y0, y1), (y2, y3))) in chunks.iter().zip(four(0)) {
+            product(l0, x, y0);
+            product(l1, x, y1);
+            product(l2, x, y2);
+            product(l3, x, y3);
         }
     }
     for (j, (slot, lanes)) in out.iter_mut().zip(lanes).enumerate() {

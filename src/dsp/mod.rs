@@ -7,6 +7,8 @@ pub mod backing_voice;
 pub mod biquad;
 pub mod correction;
 mod fast_math;
+pub mod formant_envelope;
+pub mod formant_filter;
 pub mod harmony;
 pub mod history;
 pub mod level_match;

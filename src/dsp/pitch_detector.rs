@@ -122,12 +122,19 @@ pub struct PitchDetector {
     fft_scratch: Vec<Complex<f32>>,
     segment: Vec<f32>,
     energy_prefix: Vec<f32>,
+    /// The last index of `energy_prefix` worked out for the current segment (see
+    /// `extend_energy_prefix`).
+    prefix_end: usize,
     cmndf: Vec<f32>,
     /// The narrow search's correlations, by lag (computed directly, not by FFT).
     direct: Vec<f32>,
     /// Whether this CPU runs the 256-bit builds (`dsp::wide::available`).
     wide: bool,
     fine: Vec<f32>,
+    /// `push_slice`'s cleaned input and kept low-pass outputs (every part it reads written
+    /// first), kept so no call zeroes its own.
+    pushed: [f32; PUSH_CHUNK],
+    kept: [f32; PUSH_CHUNK],
     previous: PitchFrame,
     octave_jump_frames: u32,
     /// Whether a confirmed period may skip the full coarse search (off only in tests that
@@ -163,10 +170,13 @@ impl Default for PitchDetector {
             fft_scratch: Vec::new(),
             segment: Vec::new(),
             energy_prefix: Vec::new(),
+            prefix_end: 0,
             cmndf: Vec::new(),
             direct: Vec::new(),
             wide: false,
             fine: Vec::new(),
+            pushed: [0.0; PUSH_CHUNK],
+            kept: [0.0; PUSH_CHUNK],
             previous: PitchFrame::silence(0.0),
             octave_jump_frames: 0,
             narrow_search: true,
@@ -261,22 +271,21 @@ impl PitchDetector {
     /// Feeds samples from the start of `input` until a hop completes or `input` ends (at most
     /// `PUSH_CHUNK` at once): returns how many it took and the frame, if the last of them
     /// completed one. The same as `push` on each, the low-pass computed only at the samples
-    /// the coarse search keeps.
+    /// the coarse search keeps. Always inlined, into the chain's 256-bit build.
+    #[inline(always)]
     pub fn push_slice(&mut self, input: &[f32]) -> (usize, Option<PitchFrame>) {
         let take = input
             .len()
             .min(self.hop.saturating_sub(self.since_hop).max(1))
             .min(PUSH_CHUNK);
-        let mut clean = [0.0f32; PUSH_CHUNK];
-        let clean = &mut clean[..take];
+        let clean = &mut self.pushed[..take];
         for (c, &x) in clean.iter_mut().zip(input) {
             *c = if x.is_finite() { x } else { 0.0 };
         }
         self.full.push_slice(clean);
         // Only the samples the coarse search keeps are filtered (see `decimator`).
-        let mut filtered = [0.0f32; PUSH_CHUNK];
-        let kept = self.decimator.process(clean, &mut filtered);
-        self.coarse.push_slice(&filtered[..kept]);
+        let kept = self.decimator.process(clean, &mut self.kept);
+        self.coarse.push_slice(&self.kept[..kept]);
         self.since_hop += take;
         if self.since_hop >= self.hop {
             self.since_hop = 0;
@@ -297,15 +306,11 @@ impl PitchDetector {
             .copy_ending_at(self.coarse.written(), &mut self.segment);
         let w = self.coarse_window;
 
-        // Energy of the reference window and of every lagged window, from prefix sums.
-        // The running sum stays in a register (the same additions in the same order as
-        // reading each prefix back from memory, without a store-to-load stall per sample).
+        // Energy of the reference window and of every lagged window, from prefix sums: as far
+        // as the reference window now, further as far as the search needs.
         self.energy_prefix[0] = 0.0;
-        let mut running = 0.0f32;
-        for (prefix, x) in self.energy_prefix[1..].iter_mut().zip(&self.segment) {
-            running += x * x;
-            *prefix = running;
-        }
+        self.prefix_end = 0;
+        self.extend_energy_prefix(w);
         let energy_ref = self.energy_prefix[w];
         let level_db = 10.0 * (energy_ref / w as f32 + 1.0e-12).log10();
         let centre = now as f64 - self.centre_delay as f64;
@@ -322,6 +327,7 @@ impl PitchDetector {
                 if !self.correlate() {
                     return PitchFrame::silence(centre);
                 }
+                self.extend_energy_prefix(self.tau_max + w);
                 let norm = 1.0 / self.fft_len as f32;
                 normalise_differences(
                     &mut self.cmndf,
@@ -330,6 +336,7 @@ impl PitchDetector {
                     &self.time_b,
                     norm,
                     self.tau_max,
+                    self.wide,
                 );
                 match self.pick_lag() {
                     Some(tau) => tau,
@@ -360,6 +367,30 @@ impl PitchDetector {
             aperiodicity,
             level_db,
         }
+    }
+
+    /// Works the energy prefix sums out up to index `end` (within the segment), going on from
+    /// where they stand: `energy_prefix[i]` is the sum of the first `i` squares of the
+    /// segment, added one by one in order, so the values are the same however far each step
+    /// goes. The squares first as whole vectors, then the running sum alone.
+    pub(super) fn extend_energy_prefix(&mut self, end: usize) {
+        let end = end
+            .min(self.segment.len())
+            .min(self.energy_prefix.len() - 1);
+        let start = self.prefix_end;
+        if end <= start {
+            return;
+        }
+        let prefixes = &mut self.energy_prefix[start + 1..=end];
+        for (prefix, &x) in prefixes.iter_mut().zip(&self.segment[start..end]) {
+            *prefix = x * x;
+        }
+        let mut running = self.energy_prefix[start];
+        for prefix in self.energy_prefix[start + 1..=end].iter_mut() {
+            running += *prefix;
+            *prefix = running;
+        }
+        self.prefix_end = end;
     }
 
     fn unvoiced(&self, time: f64, aperiodicity: f32, level_db: f32) -> PitchFrame {

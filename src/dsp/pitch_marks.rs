@@ -23,7 +23,8 @@ const MIN_PERIOD: f32 = 2.0;
 const AUDIBLE_LIMIT_HZ: f32 = 20_000.0;
 
 /// The mark in force after each sample of a run: the latest analysis mark minus the pulse
-/// filter's delay (where grains centre), or `None` while no marks are tracked.
+/// filter's delay (where grains centre), or `None` while no marks are tracked. A run has one
+/// period, so its trace holds a mark at every sample or at none (`PsolaVoice` relies on it).
 pub type MarkTrace = [Option<f64>; MAX_RUN];
 
 /// Input histories and analysis marks of one input.
@@ -255,20 +256,43 @@ impl PitchMarks {
     /// (at most `MAX_RUN` samples: longer input is the caller's mistake and is cut).
     pub fn push_run(&mut self, input: &[f32], period: Option<f32>, trace: &mut MarkTrace) {
         let input = &input[..input.len().min(MAX_RUN)];
+        let mut filtered = [0.0f32; MAX_RUN];
+        let filtered = &mut filtered[..input.len()];
+        self.peak_filter.process_block_into(input, filtered);
+        self.push_run_filtered(input, filtered, period, trace);
+    }
+
+    /// The low-pass the pulses are found on, for a caller that runs it over the input itself
+    /// (beside another filter, `Biquad::process_pair_into`) and hands its output to
+    /// `push_run_filtered`.
+    pub fn peak_filter(&mut self) -> &mut Biquad {
+        &mut self.peak_filter
+    }
+
+    /// `push_run` with the pulse low-pass already run: `peaks` is `peak_filter`'s output for
+    /// `input` (the same numbers). Always inlined, into the chain's 256-bit build.
+    #[inline(always)]
+    pub fn push_run_filtered(
+        &mut self,
+        input: &[f32],
+        peaks: &[f32],
+        period: Option<f32>,
+        trace: &mut MarkTrace,
+    ) {
+        let input = &input[..input.len().min(MAX_RUN).min(peaks.len())];
         let first = self.newest() + 1;
         // The three histories a whole run at a time: the marks only ever read up to the sample
         // they are tracked at, so writing ahead changes nothing they find.
-        let mut filtered = [0.0f32; MAX_RUN];
-        let filtered = &mut filtered[..input.len()];
         if self.band_limited_kept() {
+            // Zeroed only while the copy is kept up (most runs need no scratch at all).
+            let mut filtered = [0.0f32; MAX_RUN];
+            let filtered = &mut filtered[..input.len()];
             filtered.copy_from_slice(input);
             Biquad::process_cascade_block(&mut self.anti_alias, filtered);
             self.band_limited.push_slice(filtered);
         }
         self.history.push_slice(input);
-        filtered.copy_from_slice(input);
-        self.peak_filter.process_block(filtered);
-        self.peaks.push_slice(filtered);
+        self.peaks.push_slice(&peaks[..input.len()]);
         match period {
             Some(period) if period.is_finite() && period >= MIN_PERIOD => {
                 // `track` sample by sample, with what depends only on the period worked out
@@ -286,7 +310,7 @@ impl PitchMarks {
                     let next = ((self.last_mark + period + search).floor() as i64 + 1 - first)
                         .clamp(j as i64 + 1, trace.len() as i64)
                         as usize;
-                    trace[j..next].fill(mark);
+                    fill_trace(&mut trace[j..next], mark);
                     j = next;
                 }
             }
@@ -336,9 +360,29 @@ impl PitchMarks {
         }
     }
 
+    /// The index of the first largest low-passed sample in `start..=end` (0 where the history
+    /// holds none).
     fn peak_position(&self, start: i64, end: i64) -> i64 {
         let mut best = start;
         let mut best_value = f32::MIN;
+        // The usual case: every sample held, read straight from the ring's pieces in order.
+        if let Some((older, newer)) = self.peaks.pieces(start, end + 1) {
+            let mut best_offset = 0;
+            for (offset, &v) in older.iter().enumerate() {
+                if v > best_value {
+                    best_value = v;
+                    best_offset = offset;
+                }
+            }
+            let skip = older.len();
+            for (offset, &v) in newer.iter().enumerate() {
+                if v > best_value {
+                    best_value = v;
+                    best_offset = skip + offset;
+                }
+            }
+            return start + best_offset as i64;
+        }
         for i in start..=end {
             let v = self.peaks.get(i);
             if v > best_value {
@@ -348,6 +392,15 @@ impl PitchMarks {
         }
         best
     }
+}
+
+/// `trace.fill(mark)`, four entries a store group (a plain fill writes an `Option<f64>` as
+/// two scalar stores).
+#[inline(always)]
+fn fill_trace(trace: &mut [Option<f64>], mark: Option<f64>) {
+    let (fours, rest) = trace.as_chunks_mut::<4>();
+    fours.fill([mark; 4]);
+    rest.fill(mark);
 }
 
 /// How far from its predicted place a mark is looked for: a sixth of the period.

@@ -25,7 +25,7 @@
 use super::level_match::{DcBlocker, LevelMatch};
 use super::pitch_marks::{MarkTrace, PitchMarks, MAX_RUN};
 use super::wide::wide_or_portable;
-use grain::{render_grain, windowed_sum, ChunkPlace, GatherScratch, GrainShape};
+use grain::{render_grain, windowed_sum, ChunkPlace, GatherScratch, GrainShape, PieceScratch};
 
 mod grain;
 
@@ -94,6 +94,8 @@ pub struct PsolaVoice {
     wide: bool,
     /// Scratch for the interpolated reads (see `grain::interpolate_gathered`).
     gathered: GatherScratch,
+    /// Scratch for a grain's pieces (see `grain::PieceScratch`).
+    pieces: PieceScratch,
 }
 
 impl Default for PsolaVoice {
@@ -110,6 +112,7 @@ impl Default for PsolaVoice {
             dc: DcBlocker::default(),
             wide: false,
             gathered: GatherScratch::default(),
+            pieces: PieceScratch::default(),
         }
     }
 }
@@ -231,8 +234,9 @@ impl PsolaVoice {
 
     wide_or_portable! {
         /// Renders the run of input `marks` analysed last (`out.len()` samples, each with its mark
-        /// in `trace`) with `request`, into `out`. The same numbers on every CPU: where it has
-        /// 256-bit vectors, the same code compiled for them runs (see `dsp::wide`).
+        /// in `trace`, as that run's `push_run` or `push` recorded it) with `request`, into
+        /// `out`. The same numbers on every CPU: where it has 256-bit vectors, the same code
+        /// compiled for them runs (see `dsp::wide`).
         pub fn process_run(
             &mut self,
             marks: &PitchMarks,
@@ -302,9 +306,15 @@ impl PsolaVoice {
             Some((period, shape)) if all_marked(&trace[..frames]) => {
                 let start =
                     self.schedule_voiced(marks, first, &trace[..frames], period, &shape, &mut sum);
-                self.fade_in(&mut mix[..frames]);
-                // The fade only rises: faded in at the first sample, faded in at all.
-                (start, mix[..frames].first().is_none_or(|&m| m >= 1.0))
+                if self.voiced_mix >= 1.0 {
+                    // Faded in already (the usual case): every sample is all grains, and the
+                    // fade's values are never read.
+                    (start, true)
+                } else {
+                    self.fade_in(&mut mix[..frames]);
+                    // The fade only rises: faded in at the first sample, faded in at all.
+                    (start, mix[..frames].first().is_none_or(|&m| m >= 1.0))
+                }
             }
             _ => {
                 let start = self.schedule_each_sample(
@@ -466,13 +476,14 @@ impl PsolaVoice {
             latency,
             oldest: marks.oldest_readable(),
         };
-        let gathered = &mut self.gathered;
+        let scratch = (&mut self.gathered, &mut self.pieces);
         for grain in &self.grains[..self.grain_count] {
             let source = marks.source(grain.formant);
+            let scratch = (&mut *scratch.0, &mut *scratch.1);
             if grain.formant == 1.0 {
-                render_grain::<false>(grain, source, place, &span, sum, gathered);
+                render_grain::<false>(grain, source, place, &span, sum, scratch);
             } else {
-                render_grain::<true>(grain, source, place, &span, sum, gathered);
+                render_grain::<true>(grain, source, place, &span, sum, scratch);
             }
         }
         let last_now = (first + span.end as i64 - 1 - latency) as f64;
@@ -513,7 +524,8 @@ impl PsolaVoice {
                 shape.formant,
             );
             let newest = now as i64 + self.latency as i64;
-            grain.mean = Self::grain_mean(marks, &grain, period, newest, &mut self.gathered);
+            let scratch = (&mut self.gathered, &mut self.pieces);
+            grain.mean = Self::grain_mean(marks, &grain, period, newest, scratch);
             self.push_grain(grain);
             self.next_synthesis += shape.output_period;
         }
@@ -555,7 +567,7 @@ impl PsolaVoice {
         grain: &Grain,
         period: f64,
         newest: i64,
-        gathered: &mut GatherScratch,
+        scratch: (&mut GatherScratch, &mut PieceScratch),
     ) -> f32 {
         let missing = grain.analysis_centre + grain.half_width as f64 + 2.0 - newest as f64;
         let back = if missing > 0.0 {
@@ -569,9 +581,9 @@ impl PsolaVoice {
         let (latest, earliest) = (newest, newest - marks.oldest_readable());
         let source = marks.source(grain.formant);
         let (sum, weight) = if grain.formant == 1.0 {
-            windowed_sum::<false>(grain, centre, source, latest, earliest, gathered)
+            windowed_sum::<false>(grain, centre, source, latest, earliest, scratch)
         } else {
-            windowed_sum::<true>(grain, centre, source, latest, earliest, gathered)
+            windowed_sum::<true>(grain, centre, source, latest, earliest, scratch)
         };
         if weight > 0.0 {
             sum / weight
@@ -592,11 +604,11 @@ impl PsolaVoice {
     }
 }
 
-/// Whether every sample of a run has a mark: without stopping at the first that has none, so
-/// the test is one vector loop (a run is almost always all marked).
+/// Whether every sample of a run has a mark. A run's trace holds a mark at every sample or at
+/// none (see `MarkTrace`), so its ends tell.
 #[inline(always)]
 fn all_marked(trace: &[Option<f64>]) -> bool {
-    trace.iter().fold(true, |all, mark| all & mark.is_some())
+    trace.first().is_some_and(Option::is_some) && trace.last().is_some_and(Option::is_some)
 }
 
 #[cfg(test)]

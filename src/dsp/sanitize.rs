@@ -19,6 +19,24 @@ pub fn sanitize_block(samples: &mut [f32]) -> bool {
     found_non_finite
 }
 
+/// Whether every value is finite: `x * 0` is 0 for every finite `x` and NaN for an infinity or
+/// a NaN, and zeros add up to zero, so the check is a multiply and an add per value in eight
+/// lanes (whole vectors, no compare or mask per value).
+#[inline(always)]
+pub fn all_finite(values: &[f32]) -> bool {
+    let mut lanes = [0.0f32; 8];
+    let (chunks, rest) = values.as_chunks::<8>();
+    for chunk in chunks {
+        for (lane, &x) in lanes.iter_mut().zip(chunk) {
+            *lane += x * 0.0;
+        }
+    }
+    for (lane, &x) in lanes.iter_mut().zip(rest) {
+        *lane += x * 0.0;
+    }
+    lanes.iter().sum::<f32>() == 0.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +49,21 @@ mod tests {
         let mut clean = [0.1, -0.2];
         assert!(!sanitize_block(&mut clean));
         assert_eq!(clean, [0.1, -0.2]);
+    }
+
+    #[test]
+    fn all_finite_finds_any_infinity_or_nan() {
+        let mut values: Vec<f32> = (0..37).map(|i| (i as f32 - 18.0) * 1.0e37).collect();
+        values.push(f32::MAX);
+        values.push(-0.0);
+        assert!(all_finite(&values));
+        assert!(all_finite(&[]));
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            for at in [0, 7, 8, 36, 38] {
+                let mut with = values.clone();
+                with[at] = bad;
+                assert!(!all_finite(&with), "{bad} at {at}");
+            }
+        }
     }
 }

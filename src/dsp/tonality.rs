@@ -118,8 +118,33 @@ impl Tonality {
         let mut band = [0.0f32; BLOCK];
         for chunk in samples.chunks(BLOCK) {
             let band = &mut band[..chunk.len()];
-            band.copy_from_slice(chunk);
-            self.band.process_block(band);
+            self.band.process_block_into(chunk, band);
+            self.take_band(chunk, band);
+        }
+    }
+
+    /// The band-pass around the fundamental, for a caller that runs it over the input itself
+    /// (beside another filter, `Biquad::process_pair_into`) and hands its output to
+    /// `process_filtered`.
+    pub fn band_filter(&mut self) -> &mut Biquad {
+        &mut self.band
+    }
+
+    /// `process_block` with the band-pass already run: `band` is `band_filter`'s output for
+    /// `samples` (the same numbers). Inlined, so the chain's 256-bit build runs its sums.
+    #[inline(always)]
+    pub fn process_filtered(&mut self, samples: &[f32], band: &[f32]) {
+        for (chunk, band) in samples.chunks(BLOCK).zip(band.chunks(BLOCK)) {
+            self.take_band(chunk, band);
+        }
+    }
+
+    /// The energy followers over one chunk (at most `BLOCK` samples) of input and band.
+    #[inline(always)]
+    fn take_band(&mut self, chunk: &[f32], band: &[f32]) {
+        let length = chunk.len().min(band.len());
+        let (chunk, band) = (&chunk[..length], &band[..length]);
+        {
             // First the group a previous run left open, a sample at a time.
             let mut i = 0;
             while self.pending > 0 && i < chunk.len() {

@@ -16,7 +16,9 @@ mod steering;
 #[cfg(test)]
 mod tests;
 
+use super::biquad::Biquad;
 use super::correction::PitchCorrector;
+use super::formant_filter::FormantFilter;
 use super::harmony::chord_track::ChordTones;
 use super::harmony::{Harmony, Listen};
 use super::history::History;
@@ -77,6 +79,10 @@ struct RunBuffers {
     dry: [f32; MAX_RUN],
     /// The analysis mark after each sample of the current run.
     trace: MarkTrace,
+    /// The pulse low-pass of `mono` for the marks, and a detector step's band-pass for the
+    /// tonality (the two filters run side by side, see `process_stretch`).
+    peaks: [f32; MAX_RUN],
+    band: [f32; MAX_RUN],
 }
 
 impl Default for RunBuffers {
@@ -92,6 +98,8 @@ impl Default for RunBuffers {
             mix: [0.0; MAX_RUN],
             dry: [0.0; MAX_RUN],
             trace: [None; MAX_RUN],
+            peaks: [0.0; MAX_RUN],
+            band: [0.0; MAX_RUN],
         }
     }
 }
@@ -106,6 +114,8 @@ pub struct VoiceChain {
     /// The input's analysis, shared by the lead's and the harmony voices' synthesis.
     marks: PitchMarks,
     lead: PsolaVoice,
+    /// The part of the lead's formant shift the grains cannot make on high voices.
+    formant_filter: FormantFilter,
     tonality: Tonality,
     effects: Effects,
     dry: [History; MAX_CHANNELS],
@@ -152,6 +162,7 @@ impl Default for VoiceChain {
             corrector: PitchCorrector::default(),
             marks: PitchMarks::default(),
             lead: PsolaVoice::default(),
+            formant_filter: FormantFilter::default(),
             tonality: Tonality::default(),
             effects: Effects::default(),
             dry: Default::default(),
@@ -197,6 +208,7 @@ impl VoiceChain {
             .prepare(self.detector.hop_size() as f32 / sample_rate);
         self.marks.prepare(sample_rate, self.latency);
         self.lead.prepare(sample_rate, self.latency);
+        self.formant_filter.prepare(sample_rate, self.latency);
         self.tonality.prepare(sample_rate);
         self.effects.prepare(sample_rate);
         // A whole run is written before its delayed part is read.
@@ -223,6 +235,7 @@ impl VoiceChain {
         self.corrector.clear();
         self.marks.clear();
         self.lead.clear();
+        self.formant_filter.clear();
         self.tonality.clear();
         let s = self.settings;
         let sample_rate = self.sample_rate;
@@ -405,7 +418,18 @@ impl VoiceChain {
         while i < frames {
             let input = &self.buffers.mono[i..frames];
             let (taken, frame) = self.detector.push_slice(input);
-            self.tonality.process_block(&input[..taken]);
+            // The tonality's band-pass and the marks' pulse low-pass read the same samples: one
+            // pass runs both (the marks take their part of `peaks` when their run is shifted).
+            let buffers = &mut *self.buffers;
+            let input = &buffers.mono[i..i + taken];
+            let band = &mut buffers.band[..taken];
+            Biquad::process_pair_into(
+                [self.tonality.band_filter(), self.marks.peak_filter()],
+                input,
+                band,
+                &mut buffers.peaks[i..i + taken],
+            );
+            self.tonality.process_filtered(input, band);
             self.samples_seen += taken as u64;
             i += taken;
             if let Some(frame) = frame {
@@ -487,8 +511,9 @@ impl VoiceChain {
             self.marks.tune_anti_alias(speed);
         }
         let buffers = &mut *self.buffers;
-        self.marks.push_run(
+        self.marks.push_run_filtered(
             &buffers.mono[start..end],
+            &buffers.peaks[start..end],
             self.frame_period,
             &mut buffers.trace,
         );
@@ -499,6 +524,8 @@ impl VoiceChain {
             self.request,
             &mut buffers.wet[start..end],
         );
+        self.formant_filter
+            .process_run(&self.marks, &mut buffers.wet[start..end]);
         if harmony {
             self.harmony.process_run(
                 &self.marks,

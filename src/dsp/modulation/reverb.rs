@@ -1,6 +1,7 @@
 //! The reverb: a four-line feedback delay network, per sample or a stretch at a time.
 
 use super::one_pole;
+use crate::dsp::sanitize::all_finite;
 
 /// A four-line feedback delay network reverb with damping and two decorrelated outputs.
 pub struct Reverb {
@@ -333,14 +334,6 @@ fn vector(lanes: [f32; 4]) -> std::arch::x86_64::__m128 {
 fn lanes(v: std::arch::x86_64::__m128) -> [f32; 4] {
     // SAFETY: as in `vector`.
     unsafe { std::mem::transmute::<std::arch::x86_64::__m128, [f32; 4]>(v) }
-}
-
-/// Whether every value is finite (no early exit, so it runs as whole vectors).
-#[inline(always)]
-fn all_finite(values: &[f32]) -> bool {
-    values
-        .iter()
-        .fold(true, |finite, value| finite & value.is_finite())
 }
 
 /// Longest stretch `Reverb::process_block` works on at once (its scratch size).

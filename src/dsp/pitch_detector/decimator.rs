@@ -106,23 +106,28 @@ impl DecimatingLowPass {
         let factor = self.factor;
         let first = factor - 1 - self.phase.min(factor - 1);
         let mut written = 0;
-        for i in (first..take).step_by(factor) {
-            let Some(slot) = out.get_mut(written) else {
+        // The recursion's state in registers for the call (not stored back every output), the
+        // window's reads within one slice (the last one read ends at `take + keep`).
+        let [d1, d2, d3, d4] = self.feedback;
+        let mut outputs = self.outputs;
+        let (taps, window, wide) = (&self.taps[..], &self.window[..take + keep], self.wide);
+        for (i, slot) in (first..take).step_by(factor).zip(out.iter_mut()) {
+            let Some(reads) = window.get(i..i + length) else {
                 break;
             };
-            let fir = dot(&self.taps, &self.window[i..i + length], self.wide);
-            let [o1, o2, o3, o4] = self.outputs;
-            let [d1, d2, d3, d4] = self.feedback;
+            let fir = dot(taps, reads, wide);
+            let [o1, o2, o3, o4] = outputs;
             let mut y = fir - ((d1 * o1 + d2 * o2) + (d3 * o3 + d4 * o4));
             if !y.is_finite() {
                 // An overflow would otherwise live in the recursion forever.
                 y = 0.0;
-                self.outputs = [0.0; POLES];
+                outputs = [0.0; POLES];
             }
-            self.outputs = [y, self.outputs[0], self.outputs[1], self.outputs[2]];
+            outputs = [y, outputs[0], outputs[1], outputs[2]];
             *slot = y;
             written += 1;
         }
+        self.outputs = outputs;
         self.phase = (self.phase + take) % factor;
         self.window.copy_within(take..take + keep, 0);
         written
@@ -167,10 +172,7 @@ fn dot_avx2(taps: &[[f32; LANES]], window: &[f32]) -> f32 {
     use crate::dsp::wide::avx2::{sum_lanes, vector};
     use std::arch::x86_64::{_mm256_add_ps, _mm256_mul_ps, _mm256_setzero_ps};
     let mut sum = _mm256_setzero_ps();
-    for (t, chunk) in taps.iter().zip(window.chunks_exact(LANES)) {
-        let Some(x) = chunk.first_chunk::<LANES>() else {
-            break;
-        };
+    for (t, x) in taps.iter().zip(window.as_chunks::<LANES>().0) {
         sum = _mm256_add_ps(sum, _mm256_mul_ps(vector(*t), vector(*x)));
     }
     sum_lanes(sum)

@@ -27,17 +27,17 @@ impl PitchDetector {
         if last > self.tau_max {
             return None;
         }
-        let w = self.coarse_window;
-        correlate_directly(&self.segment, w, &mut self.direct[..=last], self.wide);
-        normalise_differences(
-            &mut self.cmndf,
-            &self.energy_prefix,
-            w,
-            &self.direct,
-            1.0,
-            last,
-        );
-        let tau = self.first_confirmed_dip(last - 1);
+        // First the lags up to the previous period and the octave hold's reach (in whole passes
+        // of eight lags): the usual hop's dip is among them, and then the lags past them are
+        // never read. The rest only when no dip deep enough lies among the first.
+        let near = ((previous_lag.round() as usize + NARROW_EXTRA) | 7).min(last);
+        self.narrow_differences(0, near);
+        let mut dip = self.first_deep_dip(near - 1);
+        if dip.is_none() && near < last {
+            self.narrow_differences(near + 1, last);
+            dip = self.first_deep_dip(last - 1);
+        }
+        let tau = dip.filter(|&tau| self.uncontested(tau));
         #[cfg(test)]
         {
             self.narrow_hops += usize::from(tau.is_some());
@@ -45,18 +45,45 @@ impl PitchDetector {
         tau
     }
 
-    /// The first local minimum up to lag `last` no deeper than `CONFIRMED_DEPTH`, if every
-    /// earlier minimum is shallower than the full search's limit could ever be for it: then the
-    /// full search (`pick_lag`) picks it too, whatever its global minimum beyond `last` is
-    /// (that minimum is at most this dip's depth, and the limit grows with it).
-    pub(super) fn first_confirmed_dip(&self, last: usize) -> Option<usize> {
-        let tau = (self.tau_min..=last)
-            .find(|&tau| self.is_local_min(tau) && self.dip_depth(tau) <= CONFIRMED_DEPTH)?;
+    /// The narrow search's correlations for lags `first..=last` (those below already there),
+    /// then the normalised differences up to `last`.
+    fn narrow_differences(&mut self, first: usize, last: usize) {
+        let w = self.coarse_window;
+        self.extend_energy_prefix(last + w);
+        correlate_directly(
+            &self.segment,
+            w,
+            &mut self.direct[..=last],
+            first,
+            self.wide,
+        );
+        normalise_differences(
+            &mut self.cmndf,
+            &self.energy_prefix,
+            w,
+            &self.direct,
+            1.0,
+            last,
+            self.wide,
+        );
+    }
+
+    /// The first local minimum up to lag `last` no deeper than `CONFIRMED_DEPTH` (reads the
+    /// differences up to `last + 1`).
+    fn first_deep_dip(&self, last: usize) -> Option<usize> {
+        (self.tau_min..=last)
+            .find(|&tau| self.is_local_min(tau) && self.dip_depth(tau) <= CONFIRMED_DEPTH)
+    }
+
+    /// Whether every minimum before the dip at `tau` is shallower than the full search's limit
+    /// could ever be for it: then the full search (`pick_lag`) picks that dip too, whatever
+    /// its global minimum beyond the lags searched is (that minimum is at most this dip's
+    /// depth, and the limit grows with it).
+    fn uncontested(&self, tau: usize) -> bool {
         let depth = self.dip_depth(tau);
         let limit = (depth * RELATIVE_RATIO).max(depth + RELATIVE_MARGIN);
-        let contested = (self.tau_min..tau)
-            .any(|earlier| self.is_local_min(earlier) && self.dip_depth(earlier) <= limit);
-        (!contested).then_some(tau)
+        !(self.tau_min..tau)
+            .any(|earlier| self.is_local_min(earlier) && self.dip_depth(earlier) <= limit)
     }
 
     /// YIN step 4 with a relative threshold: the first local minimum whose aperiodicity is

@@ -22,11 +22,12 @@ const PIECE: usize = 128;
 /// (grains read up to twice real time, and the grain means' every-second-sample reads of
 /// grains up to twice real time).
 pub(super) const GATHER_SPAN: usize = 512;
-/// A voice's scratch for the interpolated reads' copies (kept with the voice, so no piece or
-/// grain zeroes its own), and how its reads run.
+/// A voice's scratch for the interpolated reads' copies and whole read positions (kept with the
+/// voice, so no piece or grain zeroes its own), and how its reads run.
 #[derive(Clone)]
 pub(super) struct GatherScratch {
     inputs: [f32; GATHER_SPAN],
+    wholes: [i32; PIECE],
     /// Whether this CPU has AVX2 (`dsp::wide::available`, set by the voice's `prepare`): the
     /// reads from the copy are then vector gathers, eight samples at a time.
     pub(super) wide: bool,
@@ -36,7 +37,28 @@ impl Default for GatherScratch {
     fn default() -> Self {
         Self {
             inputs: [0.0; GATHER_SPAN],
+            wholes: [0; PIECE],
             wide: false,
+        }
+    }
+}
+
+/// A voice's scratch for one piece of a grain (its window, its input and their products), kept
+/// with the voice so no grain zeroes its own: every part a piece uses is written before it is
+/// read.
+#[derive(Clone)]
+pub(super) struct PieceScratch {
+    window: [f32; PIECE],
+    input: [f32; PIECE],
+    products: [f32; PIECE],
+}
+
+impl Default for PieceScratch {
+    fn default() -> Self {
+        Self {
+            window: [0.0; PIECE],
+            input: [0.0; PIECE],
+            products: [0.0; PIECE],
         }
     }
 }
@@ -188,12 +210,16 @@ impl GrainRamp {
             let len = out.len().min(PIECE);
             let out = &mut out[..len];
             fill_lanes(k_from, out, |k| self.offset::<true>(k));
-            let mut wholes = [0i32; PIECE];
+            let GatherScratch {
+                inputs,
+                wholes,
+                wide,
+            } = gathered;
             let wholes = &mut wholes[..out.len()];
             for (x, whole) in out.iter_mut().zip(wholes.iter_mut()) {
                 (*whole, *x) = split_whole(*x);
             }
-            interpolate_gathered(source, self.base, wholes, gathered, out);
+            interpolate_gathered(source, self.base, wholes, (inputs, *wide), out);
         } else {
             let end = self.base + k_from + out.len() as i64;
             if end <= 0 {
@@ -245,7 +271,7 @@ fn interpolate_gathered(
     source: &History,
     base: i64,
     wholes: &[i32],
-    inputs: &mut GatherScratch,
+    (copy, wide): (&mut [f32; GATHER_SPAN], bool),
     out: &mut [f32],
 ) {
     const MASK: usize = GATHER_SPAN - 1;
@@ -257,16 +283,16 @@ fn interpolate_gathered(
         interpolate_each(source, base, wholes, out);
         return;
     }
-    let inputs_used = &mut inputs.inputs[..span as usize];
+    let inputs_used = &mut copy[..span as usize];
     let end = base + i64::from(first) + span;
     if end > 0 {
         source.copy_ending_at(end as u64, inputs_used);
     } else {
         inputs_used.fill(0.0);
     }
-    let copy = &inputs.inputs;
+    let copy = &*copy;
     #[cfg(target_arch = "x86_64")]
-    let done = if inputs.wide {
+    let done = if wide {
         // SAFETY: `wide` is set only where the CPU has AVX2 (`dsp::wide::available`).
         unsafe { interpolate_eights_avx2(copy, first, wholes, out) }
     } else {
@@ -308,14 +334,15 @@ fn interpolate_eights_avx2(
         _mm256_set1_epi32(first),
     );
     let mut done = 0;
-    for (x, whole) in out.chunks_exact_mut(8).zip(wholes.chunks_exact(8)) {
-        // Eight lanes as vectors by value (as `dot_poles_avx2` loads them: no pointer reads).
-        let (Ok(x_lanes), Ok(whole_lanes)) =
-            (<[f32; 8]>::try_from(&*x), <[i32; 8]>::try_from(whole))
-        else {
-            break;
-        };
-        let fraction = crate::dsp::wide::avx2::vector(x_lanes);
+    // Whole groups of eight as arrays, read and written by value (as `dot_poles_avx2` loads
+    // them: no pointer reads, one vector store each).
+    let eights = out
+        .as_chunks_mut::<8>()
+        .0
+        .iter_mut()
+        .zip(wholes.as_chunks::<8>().0);
+    for (x, &whole_lanes) in eights {
+        let fraction = crate::dsp::wide::avx2::vector(*x);
         // SAFETY: eight 32-bit integers and a 256-bit vector have the same size, and every
         // bit pattern is valid for both.
         let whole = unsafe { std::mem::transmute::<[i32; 8], __m256i>(whole_lanes) };
@@ -330,7 +357,7 @@ fn interpolate_eights_avx2(
         };
         let y = _mm256_add_ps(a, _mm256_mul_ps(_mm256_sub_ps(b, a), fraction));
         // SAFETY: as above.
-        x.copy_from_slice(&unsafe { std::mem::transmute::<__m256, [f32; 8]>(y) });
+        *x = unsafe { std::mem::transmute::<__m256, [f32; 8]>(y) };
         done += 8;
     }
     done
@@ -366,7 +393,7 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
     place: ChunkPlace,
     span: &std::ops::Range<usize>,
     sum: &mut [f32; MAX_RUN],
-    gathered: &mut GatherScratch,
+    (gathered, pieces): (&mut GatherScratch, &mut PieceScratch),
 ) {
     let ChunkPlace {
         first,
@@ -395,7 +422,7 @@ pub(super) fn render_grain<const INTERPOLATE: bool>(
     let anchor = (grain.synthesis_centre - grain.reach).floor() as i64;
     let ramp = GrainRamp::new(grain, grain.analysis_centre, anchor, 1);
     let mean = grain.mean;
-    let (mut window, mut input) = ([0.0f32; PIECE], [0.0f32; PIECE]);
+    let PieceScratch { window, input, .. } = pieces;
     let mut j = from;
     while j < to {
         let len = ((to - j) as usize).min(PIECE);
@@ -429,7 +456,7 @@ pub(super) fn windowed_sum<const INTERPOLATE: bool>(
     source: &History,
     latest: i64,
     earliest: i64,
-    gathered: &mut GatherScratch,
+    (gathered, pieces): (&mut GatherScratch, &mut PieceScratch),
 ) -> (f32, f32) {
     let reach = grain.synthesis_half_width();
     let first = (grain.synthesis_centre - reach).ceil() as i64;
@@ -453,7 +480,11 @@ pub(super) fn windowed_sum<const INTERPOLATE: bool>(
         oldest: latest - earliest,
     };
     let (mut sums, mut weights) = ([0.0f32; LANES], [0.0f32; LANES]);
-    let (mut window, mut input) = ([0.0f32; PIECE], [0.0f32; PIECE]);
+    let PieceScratch {
+        window,
+        input,
+        products,
+    } = pieces;
     let mut k_from = 0;
     while k_from < count {
         let len = ((count - k_from) as usize).min(PIECE);
@@ -466,7 +497,6 @@ pub(super) fn windowed_sum<const INTERPOLATE: bool>(
         // The products first, then each lane's sums in chunk order: the same additions as
         // one loop over both, but shaped so each lane sum stays one vector (a loop adding
         // products and weights together compiled to scalar products and blends).
-        let mut products = [0.0f32; PIECE];
         for ((product, &w), &x) in products[..padded]
             .iter_mut()
             .zip(&window[..padded])

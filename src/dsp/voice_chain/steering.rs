@@ -3,6 +3,7 @@
 //! engaged), the harmony voices' notes, and the frame the pitch view shows.
 
 use crate::dsp::correction::{cents_to_hz, hz_to_cents};
+use crate::dsp::formant_filter;
 use crate::dsp::harmony::voice::LeadPitch;
 use crate::dsp::pitch_detector::PitchFrame;
 use crate::dsp::psola::ShiftRequest;
@@ -69,6 +70,7 @@ impl VoiceChain {
             self.robot_cents = None;
             self.request.input_period = None;
             self.frame_period = None;
+            self.formant_filter.set_target(None, 1.0, 1.0);
             self.engaged = false;
             self.recent_pitch_len = 0;
             self.last_voiced = None;
@@ -139,6 +141,17 @@ impl VoiceChain {
         self.engaged |= correcting || !unchanged;
         let input_period = self.sample_rate / frame.f0;
         self.frame_period = Some(input_period);
+        // On high voices the formant setting's shift (not the part that follows the pitch:
+        // grains read as fast as the pitch moves resample the voice, which moves its envelope
+        // at any f0) is the formant filter's, faded in by f0.
+        // Beyond an octave of pitch shift the grains take it back (see `formant_filter::share`).
+        let filter_cents =
+            s.formant_semitones * 100.0 * formant_filter::share(frame.f0, shift_cents);
+        self.formant_filter.set_target(
+            Some(input_period),
+            self.sample_rate / output_hz,
+            (filter_cents / 1200.0).exp2(),
+        );
         self.request = ShiftRequest {
             input_period: if self.engaged {
                 Some(input_period)
@@ -146,7 +159,7 @@ impl VoiceChain {
                 None
             },
             output_period: self.sample_rate / output_hz,
-            formant: (formant_shift / 1200.0).exp2(),
+            formant: ((formant_shift - filter_cents) / 1200.0).exp2(),
         };
         if self.harmony.voice_count() > 0 {
             let note = self.corrector.target_note();
