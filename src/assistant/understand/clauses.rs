@@ -28,7 +28,9 @@ pub fn split(words: &Words) -> Vec<Words> {
             });
         let joiner = JOINERS.contains(&w.text.as_str()) && !sign && !same_but;
         // "Whisper/breath down a bit": two effects side by side are two controls.
+        // (After a comma they are two clauses already: "not breath, compression".)
         let listed = i > 0
+            && !w.boundary
             && super::relative::EFFECTS.contains(&w.text.as_str())
             && super::relative::EFFECTS.contains(&words.at(i - 1));
         let starts = w.boundary

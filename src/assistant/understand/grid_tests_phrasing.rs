@@ -236,7 +236,8 @@ fn questions_without_their_mark() {
 
 /// One effect traded for another takes the first away and adds the second ("breath instead
 /// of whisper" had raised the whisper; "swap the reverb for robot" left the reverb), and a
-/// share is traded as less of one and more of the other.
+/// share is traded as less of one and more of the other; "not breath, compression" wants the
+/// compression (it had switched both off).
 #[test]
 fn effects_traded_for_others() {
     let mut state = ParamSnapshot::default();
@@ -258,6 +259,10 @@ fn effects_traded_for_others() {
     assert!(a["robot"].as_f64() > Some(0.0), "{a:?}");
     let a = args("swap some of the reverb for compression");
     assert!(a["reverb"].as_f64() < Some(0.3), "{a:?}");
+    // A comma parts a contrast: the second effect is wanted, not switched off.
+    let a = args("not breath, compression");
+    assert_eq!(a["breathiness"], 0.0);
+    assert!(a["compression"].as_f64() > Some(0.0), "{a:?}");
 }
 
 /// The change just made, not wanted in other words: "that was better before", "I liked it
