@@ -25,7 +25,7 @@ const DIGITS: [&str; 11] = [
 pub fn rewrite(text: &str) -> String {
     let mut s = text.to_string();
     for (phrase, word) in ENDS {
-        s = replace_phrase(&s, phrase, word);
+        s = super::rewrite::replace_first_word(&s, phrase, word);
     }
     let tokens: Vec<&str> = s.split(' ').collect();
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
@@ -140,21 +140,6 @@ fn score(tokens: &[&str], i: usize) -> Option<(String, usize)> {
     let (d_word, tail) = split_punctuation(tokens.get(i + 3)?);
     let d = digit(d_word).filter(|d| matches!(d, 5 | 10))?;
     (out_of && n <= d).then(|| (format!("{} %{tail}", n * 100 / d), 4))
-}
-
-/// `text` with the first `phrase` (any case, whole words) replaced by `word`.
-fn replace_phrase(text: &str, phrase: &str, word: &str) -> String {
-    let lower = text.to_lowercase();
-    let Some(at) = lower.find(phrase) else {
-        return text.to_string();
-    };
-    let end = at + phrase.len();
-    let edge_before = at == 0 || !lower[..at].ends_with(|c: char| c.is_alphanumeric());
-    let edge_after = !lower[end..].starts_with(|c: char| c.is_alphanumeric());
-    if !edge_before || !edge_after {
-        return text.to_string();
-    }
-    format!("{}{word}{}", &text[..at], &text[end..])
 }
 
 #[cfg(test)]

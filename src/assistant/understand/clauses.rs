@@ -83,7 +83,7 @@ pub fn split(words: &Words) -> Vec<Words> {
             }
             // "Tune to C minor and reverb": a bare control after "and" that no order beside
             // it speaks of shares the clause before it.
-            Some(last) if anded && is_bare_control(&clause) => {
+            Some(last) if anded && super::coordination::is_bare(&clause) => {
                 last.extend(clause.into_iter().map(|mut w| {
                     w.boundary = false;
                     w
@@ -101,19 +101,6 @@ pub fn split(words: &Words) -> Vec<Words> {
         }
     }
     clauses.into_iter().map(|c| Words { words: c }).collect()
-}
-
-/// Whether a clause only names controls ("the whisper effects"), with no verb, direction
-/// or value of its own.
-fn is_bare_control(clause: &[Word]) -> bool {
-    // A comparative or adjective says which way ("and brighter"): an order of its own.
-    let names = |w: &&Word| {
-        super::relative::CONTROLS.contains(&w.text.as_str()) && !is_adjective(w.text.as_str())
-    };
-    clause.iter().any(|w| names(&w))
-        && clause.iter().all(|w| {
-            names(&w) || matches!(w.text.as_str(), "the" | "my" | "effect" | "effects" | "fx")
-        })
 }
 
 /// Whether a control's word is an adjective of its sound ("warmer", "bright"), which says

@@ -21,8 +21,9 @@ fn control_noun(text: &str) -> bool {
     super::relative::CONTROLS.contains(&text) && !super::clauses::is_adjective(text)
 }
 
-/// Whether a clause names controls and nothing else.
-fn is_bare(clause: &[Word]) -> bool {
+/// Whether a clause names controls and nothing else ("the whisper effects"), with no verb,
+/// direction or value of its own.
+pub(super) fn is_bare(clause: &[Word]) -> bool {
     clause.iter().any(|w| control_noun(&w.text))
         && clause
             .iter()
@@ -78,8 +79,9 @@ fn swapped(order: &[Word], span: (usize, usize), named: &[Word], keep_head: bool
 /// order after it when that order starts with its controls ("whisper and breath off"), else
 /// the order before it when that ends with them ("less whisper, breath and compression").
 /// Clauses with no such neighbour come back as they were.
-pub fn share(clauses: Vec<Vec<Word>>) -> Vec<Vec<Word>> {
-    let mut out = clauses.clone();
+pub fn share(mut clauses: Vec<Vec<Word>>) -> Vec<Vec<Word>> {
+    // The new clauses are made from the old ones, then put in their place.
+    let mut shared: Vec<(usize, Vec<Word>)> = Vec::new();
     let mut i = 0;
     while i < clauses.len() {
         let light = is_light_verb_and_controls(&clauses[i]);
@@ -107,14 +109,17 @@ pub fn share(clauses: Vec<Vec<Word>>) -> Vec<Vec<Word>> {
             let light = is_light_verb_and_controls(&clauses[k]);
             if let Some((order, span)) = after {
                 // "Set reverb and vibrato to 40%": the light verb stays, the value follows.
-                out[k] = swapped(order, span, &clauses[k], false);
+                shared.push((k, swapped(order, span, &clauses[k], false)));
             } else if let Some((order, span)) = before.filter(|_| !light) {
-                out[k] = swapped(order, span, &clauses[k], true);
+                shared.push((k, swapped(order, span, &clauses[k], true)));
             }
         }
         i = end;
     }
-    out
+    for (k, clause) in shared {
+        clauses[k] = clause;
+    }
+    clauses
 }
 
 #[cfg(test)]

@@ -180,22 +180,33 @@ pub(super) fn retune(words: &Words, ctx: &Context, args: &mut Map<String, Value>
     {
         args.insert("retune_ms".into(), value((now * 2.0).min(400.0)));
     } else if slower && !faster {
-        // A bit: half as long again; plain: twice; a lot: three times (at least 10 / 20 / 40
-        // ms more, so a retune near 0 moves audibly).
-        let v = match size {
-            Size::Small => (now * 1.5).max(now + 10.0),
-            Size::Normal => (now * 2.0).max(now + 20.0),
-            Size::Big => (now * 3.0).max(now + 40.0),
-        };
-        args.insert("retune_ms".into(), value(v.min(400.0).round()));
+        args.insert("retune_ms".into(), value(slower_ms(now, size)));
     } else if faster && !slower {
-        let factor = match size {
-            Size::Small => 0.7,
-            Size::Normal => 0.5,
-            Size::Big => 0.33,
-        };
-        args.insert("retune_ms".into(), value((now * factor).round()));
+        args.insert("retune_ms".into(), value(faster_ms(now, size)));
     }
+}
+
+/// The retune time a step slower by `size` from `now`: a bit, half as long again; plain,
+/// twice; a lot, three times (at least 10 / 20 / 40 ms more, so a retune near 0 moves
+/// audibly), at most 400 ms, in whole milliseconds.
+pub(super) fn slower_ms(now: f32, size: Size) -> f32 {
+    let v = match size {
+        Size::Small => (now * 1.5).max(now + 10.0),
+        Size::Normal => (now * 2.0).max(now + 20.0),
+        Size::Big => (now * 3.0).max(now + 40.0),
+    };
+    v.min(400.0).round()
+}
+
+/// The retune time a step faster by `size` from `now` (0.7, 0.5 or 0.33 of it), in whole
+/// milliseconds.
+pub(super) fn faster_ms(now: f32, size: Size) -> f32 {
+    let factor = match size {
+        Size::Small => 0.7,
+        Size::Normal => 0.5,
+        Size::Big => 0.33,
+    };
+    (now * factor).round()
 }
 
 /// Whether the milliseconds named are a step from the retune time now, and which way: "20 ms

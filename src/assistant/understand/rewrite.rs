@@ -208,7 +208,7 @@ fn operators(text: &str) -> String {
 /// `text` with the first case-insensitive occurrence of `from` replaced by `to` when it
 /// stands on word edges (a later occurrence is left as it is, as is all of `text` when
 /// lowercasing it would move byte offsets).
-fn replace_first_word(text: &str, from: &str, to: &str) -> String {
+pub(super) fn replace_first_word(text: &str, from: &str, to: &str) -> String {
     let lower = text.to_lowercase();
     if lower.len() != text.len() {
         return text.to_string();

@@ -130,10 +130,10 @@ pub fn read(text: &str, words: &Words) -> Option<(ToolCall, String)> {
         let lead = Words::new(before);
         // "Confident voice: welcome to the show" names a speaking voice, so it speaks.
         let speaking_voice = lead.has("voice") && profile(&lead) != "narrator_neutral";
-        // "Voice over: coming up next", "talk: check one two".
         if !lead.has_any(&VERBS)
-            && !lead.has_any(&["aloud", "loud", "vox", "guide", "talk", "over", "voiceover"])
+            && !lead.has_any(&["aloud", "loud", "vox", "guide"])
             && !speaking_voice
+            && !spoken_lead
         {
             return None;
         }

@@ -157,12 +157,15 @@ pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall>
         let now = ctx.state.number("tune_retune_ms");
         match super::tune_ladder::step(now, way) {
             Some(p) => args.insert("preset".into(), json!(p)),
-            // Past the ladder's end: the time itself, twice as long or half.
+            // Past the ladder's end: the time itself, a plain step slower or faster.
             None if way > 0 => args.insert(
                 "retune_ms".into(),
-                json!((now * 2.0).max(now + 20.0).min(400.0).round()),
+                json!(super::retune::slower_ms(now, Size::Normal)),
             ),
-            None => args.insert("retune_ms".into(), json!((now * 0.5).round())),
+            None => args.insert(
+                "retune_ms".into(),
+                json!(super::retune::faster_ms(now, Size::Normal)),
+            ),
         };
     } else if let Some(p) = preset(words, has_tune_word) {
         args.insert("preset".into(), json!(p));
