@@ -47,44 +47,7 @@ fn lag_product(signal: &[f32], lag: usize) -> f32 {
 fn correlate_lags<const N: usize>(signal: &[f32], first: usize, out: &mut [f32]) {
     let shortest = signal.len().saturating_sub(first + N - 1);
     let common = shortest / 8 * 8;
-    let mut lanes = [[0.0f32; 8]; N];
-    let shifted = |j: usize| {
-        let lagged = signal.get(first + j..first + j + common);
-        lagged.unwrap_or_default().as_chunks::<8>().0
-    };
-    let product = |lanes: &mut [f32; 8], x: &[f32; 8], y: &[f32; 8]| {
-        for k in 0..8 {
-            lanes[k] += x[k] * y[k];
-        }
-    };
-    let four = |j: usize| {
-        shifted(j)
-            .iter()
-            .zip(shifted(j + 1))
-            .zip(shifted(j + 2).iter().zip(shifted(j + 3)))
-    };
-    let chunks = signal[..common].as_chunks::<8>().0;
-    if let [l0, l1, l2, l3, l4, l5, l6, l7] = &mut lanes[..] {
-        for ((x, ((y0, y1), (y2, y3))), ((y4, y5), (y6, y7))) in
-            chunks.iter().zip(four(0)).zip(four(4))
-        {
-            product(l0, x, y0);
-            product(l1, x, y1);
-            product(l2, x, y2);
-            product(l3, x, y3);
-            product(l4, x, y4);
-            product(l5, x, y5);
-            product(l6, x, y6);
-            product(l7, x, y7);
-        }
-    } else if let [l0, l1, l2, l3] = &mut lanes[..] {
-        for (x, ((y0, y1), (y2, y3))) in chunks.iter().zip(four(0)) {
-            product(l0, x, y0);
-            product(l1, x, y1);
-            product(l2, x, y2);
-            product(l3, x, y3);
-        }
-    }
+    let lanes = super::lag_lanes::lagged_lanes::<N>(&signal[..common], signal, first);
     for (j, (slot, lanes)) in out.iter_mut().zip(lanes).enumerate() {
         let lag = first + j;
         let length = signal.len().saturating_sub(lag);

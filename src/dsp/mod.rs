@@ -11,6 +11,7 @@ pub mod formant_envelope;
 pub mod formant_filter;
 pub mod harmony;
 pub mod history;
+pub mod lag_lanes;
 pub mod level_match;
 pub mod live_notes;
 pub mod live_onsets;

@@ -105,13 +105,13 @@ pub fn share(mut clauses: Vec<Vec<Word>>) -> Vec<Vec<Word>> {
             .filter(|(c, s)| {
                 s.1 == c.len() && s.0 > 0 && !c[..s.0].iter().any(|w| w.text == "not")
             });
-        for k in i..end {
-            let light = is_light_verb_and_controls(&clauses[k]);
+        for (k, named) in clauses.iter().enumerate().take(end).skip(i) {
+            let light = is_light_verb_and_controls(named);
             if let Some((order, span)) = after {
                 // "Set reverb and vibrato to 40%": the light verb stays, the value follows.
-                shared.push((k, swapped(order, span, &clauses[k], false)));
+                shared.push((k, swapped(order, span, named, false)));
             } else if let Some((order, span)) = before.filter(|_| !light) {
-                shared.push((k, swapped(order, span, &clauses[k], true)));
+                shared.push((k, swapped(order, span, named, true)));
             }
         }
         i = end;

@@ -2,6 +2,7 @@
 //! correlations computed either by FFT (every lag) or directly (the lags near a confirmed
 //! period).
 
+use crate::dsp::lag_lanes::{lagged_lanes, LANES};
 use crate::dsp::wide::wide_or_portable;
 
 wide_or_portable! {
@@ -84,8 +85,6 @@ fn normalise_differences_portable(
 /// Lags `normalise_differences` sums and normalises at a time (its stack scratch size).
 const RUNNING_PIECE: usize = 64;
 
-/// Lanes of `correlate_directly`'s sums (two SSE registers, one AVX register).
-const LANES: usize = 8;
 /// Most lags summed in one pass over the reference window (each of its chunks loaded once for
 /// all): eight accumulators and the chunk fill nine of the sixteen vector registers.
 const LAGS_AT_ONCE: usize = 8;
@@ -161,50 +160,7 @@ fn correlate_lags<const N: usize>(
     whole: usize,
     out: &mut [f32],
 ) {
-    let mut lanes = [[0.0f32; LANES]; N];
-    // The reference's and each lag's whole chunks as zipped slice iterators (no per-read
-    // checks): lags in fours, two fours sharing the reference's loads when `N` is eight.
-    let chunks = reference[..whole].as_chunks::<LANES>().0;
-    let shifted = |j: usize| {
-        let lagged = segment.get(first_lag + j..first_lag + j + whole);
-        lagged.unwrap_or_default().as_chunks::<LANES>().0
-    };
-    let product = |lanes: &mut [f32; LANES], x: &[f32; LANES], y: &[f32; LANES]| {
-        for k in 0..LANES {
-            lanes[k] += x[k] * y[k];
-        }
-    };
-    let four = |j: usize| {
-        shifted(j)
-            .iter()
-            .zip(shifted(j + 1))
-            .zip(shifted(j + 2).iter().zip(shifted(j + 3)))
-    };
-    if let [l0, l1, l2, l3, l4, l5, l6, l7] = &mut lanes[..] {
-        for ((x, ((y0, y1), (y2, y3))), ((y4, y5), (y6, y7))) in
-            chunks.iter().zip(four(0)).zip(four(4))
-        {
-            product(l0, x, y0);
-            product(l1, x, y1);
-            product(l2, x, y2);
-            product(l3, x, y3);
-            product(l4, x, y4);
-            product(l5, x, y5);
-            product(l6, x, y6);
-            product(l7, x, y7);
-        }
-    } else if let [l0, l1, l2, l3] = &mut lanes[..] {
-        for (x, ((y0, y1), (y2, y3))) in chunks.iter().zip(four(0)) {
-            product(l0, x, y0);
-            product(l1, x, y1);
-            product(l2, x, y2);
-            product(l3, x, y3);
-        }
-    } else if let [l0] = &mut lanes[..] {
-        for (x, y0) in chunks.iter().zip(shifted(0)) {
-            product(l0, x, y0);
-        }
-    }
+    let lanes = lagged_lanes::<N>(&reference[..whole], segment, first_lag);
     // The tails beyond the whole chunks (none when the window is whole chunks, the usual
     // case: the empty tail's sum is added all the same).
     let no_tail = reference.len() == whole;
