@@ -69,6 +69,8 @@ pub fn is_state_question(words: &Words) -> bool {
         // "Where's my reverb at?", "is the tuning on at the moment?".
         || words.has_any(&["where", "wheres", "where's"])
             && words.has_any(CONTROL_NAMES)
+            // "Keep the pitch where it is" orders it left alone.
+            && !words.has_any(&["keep", "leave", "hold", "stay", "stays"])
             // "Bump the verb by a quarter from where it is", "a notch under where it sits"
             // move from there.
             && !words.find_any(&["where", "wheres", "where's"]).is_some_and(|i| {

@@ -294,7 +294,9 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
         let down = words.has_any(&[
             "down", "quieter", "softer", "lower", "cut", "drop", "reduce", "less", "off", "minus",
             "quiet", "soft", "under", "below",
-        ]) && !words.has_phrase("too quiet");
+        ]) && !words.has_phrase("too quiet")
+            // "Backing -2 dB from here": the sign says the way.
+            || signed && db < 0.0;
         if moving && !(setting && signed) && !sets_to {
             return Some(now + if down { -db.abs() } else { db.abs() });
         }

@@ -91,6 +91,17 @@ pub enum Decision {
 
 /// Decides what `text` asks for.
 pub fn decide(text: &str, ctx: &Context) -> Decision {
+    let whole = decide_whole(text, ctx);
+    match &whole {
+        Decision::Calls(calls) => sequences::orders_read_apart(text, calls, ctx)
+            .map(Decision::Calls)
+            .unwrap_or(whole),
+        _ => whole,
+    }
+}
+
+/// Decides what `text` asks for, read as one request.
+fn decide_whole(text: &str, ctx: &Context) -> Decision {
     let words = Words::new(text);
     if words.is_empty() {
         return Decision::Pass;

@@ -1,0 +1,53 @@
+//! Tests of lists of orders read piece by piece.
+use super::*;
+use crate::assistant::understand::tests::{calls, tools};
+
+#[test]
+fn pieces_part_at_breaks_and_keep_quotes_whole() {
+    assert_eq!(
+        order_pieces("1) G dorian 2) four titles, leaving home vibe"),
+        ["G dorian", "four titles, leaving home vibe"]
+    );
+    assert_eq!(
+        order_pieces("say \"stop. then go\" then start the beat"),
+        ["say \"stop. then go\"", "start the beat"]
+    );
+    assert_eq!(
+        order_pieces("bypass on; how in tune was that take?").len(),
+        2
+    );
+    assert_eq!(order_pieces("less reverb and more presence").len(), 1);
+}
+
+#[test]
+fn orders_the_whole_request_read_in_part_are_read_apart() {
+    assert_eq!(
+        tools("speak 'take two' (confident profile), then backing on"),
+        ["voice_speak", "mix_control"]
+    );
+    assert_eq!(
+        tools("1) G dorian 2) four titles, leaving home vibe"),
+        ["voice_tune", "name_suggest"]
+    );
+    assert_eq!(
+        tools("bypass on; how in tune was that take?"),
+        ["mix_control", "listen"]
+    );
+    // Read whole, the key is shared: nothing is gained apart.
+    assert_eq!(
+        tools("tune me to G minor, then a backing in the same key"),
+        ["voice_tune", "backing_generate"]
+    );
+}
+
+#[test]
+fn a_signed_step_from_here_keeps_its_sign() {
+    let c = calls("backing -2 dB from here");
+    assert_eq!(c[0].1["backing_level_db"], -14.0);
+    let c = calls("ease the robot off, keep the pitch where it is; backing -2 dB from here");
+    assert_eq!(tools_of(&c), ["voice_modulate", "mix_control"]);
+}
+
+fn tools_of(c: &[(String, serde_json::Value)]) -> Vec<&str> {
+    c.iter().map(|c| c.0.as_str()).collect()
+}
