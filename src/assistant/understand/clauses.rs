@@ -321,7 +321,9 @@ pub fn group(clauses: Vec<(Words, Option<Topic>)>) -> Vec<Group> {
                     words = Words { words: all };
                 }
                 match groups.last_mut() {
-                    Some(g) if g.topic == t => g.push_clause(words.words),
+                    // "Create the intent X, then process it": a new song and its plan are
+                    // two calls.
+                    Some(g) if g.topic == t && t != Topic::Process => g.push_clause(words.words),
                     _ => groups.push(Group {
                         topic: t,
                         words,

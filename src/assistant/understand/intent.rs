@@ -54,7 +54,9 @@ pub fn asks(text: &str, words: &Words) -> bool {
     let titled = quoted_text(text).is_some()
         || words.has_any(&["called", "titled", "named", "title"])
         || text.to_lowercase().contains(" named ")
-        || text.contains(':');
+        || text.contains(':')
+        // "Create the intent Paper Lanterns": a capitalised name right after the noun.
+        || capital_after(text, &["intent ", "intention "]);
     // "Song title ideas", "2 song title suggestions" ask for names, not a new song.
     // Titles asked for after the new song ("new intent 'X', then four title ideas") are a
     // second order, not the first.
@@ -66,6 +68,14 @@ pub fn asks(text: &str, words: &Words) -> bool {
         && !words.has_any(&[
             "backing", "beat", "reverb", "say", "read", "speak", "announce", "narrate", "tts",
         ])
+}
+
+/// Whether one of `nouns` (lower case, with its space) is followed by a capital letter.
+fn capital_after(text: &str, nouns: &[&str]) -> bool {
+    nouns.iter().any(|n| {
+        text.match_indices(n)
+            .any(|(i, _)| text[i + n.len()..].starts_with(|c: char| c.is_uppercase()))
+    })
 }
 
 /// Reads an `intent_new` call, or `None` when no title can be found.

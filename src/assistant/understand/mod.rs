@@ -459,7 +459,9 @@ fn read_group(group: &clauses::Group, ctx: &Context, key: tune::KeyRef) -> Optio
         Topic::Backing => Some(backing::read(w, ctx, true)),
         Topic::BackingMix => mix::read(w, ctx, mix::Target::Backing),
         Topic::Output => mix::read(w, ctx, mix::Target::Output),
-        Topic::Process => Some(ToolCall::new(ToolName::IntentProcess, json!({}))),
+        Topic::Process => {
+            Some(new_intent(w).unwrap_or_else(|| ToolCall::new(ToolName::IntentProcess, json!({}))))
+        }
         Topic::Undo => Some(ToolCall::new(ToolName::Undo, json!({}))),
         Topic::Listen => listen::read(w),
         Topic::State => Some(ToolCall::new(ToolName::GetState, json!({}))),
@@ -473,6 +475,24 @@ fn read_group(group: &clauses::Group, ctx: &Context, key: tune::KeyRef) -> Optio
     })
 }
 
+/// "Create the intent Glass Harbour" among other orders: the new song, not the plan of the
+/// one loaded.
+fn new_intent(words: &Words) -> Option<ToolCall> {
+    let text = mixed::text_of(&words.words);
+    if intent::asks(&text, words) {
+        return intent::read(&text, words);
+    }
+    // "Intent: Glass Harbour. Then process.": the noun, then a capitalised name.
+    let lead = usize::from(words.at(0) == "new");
+    let named = matches!(words.at(lead), "intent" | "intention")
+        && words.len() > lead + 1
+        && words.words[lead + 1..].iter().all(|w| w.capital);
+    named.then(|| {
+        let title = mixed::text_of(&words.words[lead + 1..]);
+        ToolCall::new(ToolName::IntentNew, json!({ "title": title }))
+    })
+}
+
 /// Adds `call`, joining it to the previous call of the same tool (later arguments win).
 fn push_merged(calls: &mut Vec<ToolCall>, call: ToolCall) {
     let mergeable = matches!(
@@ -480,6 +500,8 @@ fn push_merged(calls: &mut Vec<ToolCall>, call: ToolCall) {
         "voice_tune" | "voice_modulate" | "mix_control" | "backing_generate"
     );
     match calls.last_mut() {
+        // "Intent: X. Then process.": the plan is made once.
+        Some(last) if last.tool == ToolName::IntentProcess.as_str() && last.tool == call.tool => {}
         Some(last) if mergeable && last.tool == call.tool => {
             let mut args: Map<_, _> = std::mem::take(&mut last.args);
             args.extend(call.args);

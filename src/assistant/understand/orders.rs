@@ -77,4 +77,12 @@ pub fn is_process(words: &Words) -> bool {
         || words.has("plan") && words.has_any(&["song", "idea", "track", "intent", "music"])
         || words.has_phrase("work it out")
         || words.has_phrase("plan out")
+        // "..., then process it", "turn it into a plan" after a new intent.
+        // ("too processed", "half as much processed signal" speak of the effect mix).
+        || words.has_phrase("process it")
+        || words.len() <= 2
+            && words.has_any(&["process", "processing"])
+            && !words.has_any(&["too", "so", "very", "less", "more", "over"])
+        || words.has_phrase("into a plan")
+        || words.has_phrase("plan it")
 }

@@ -51,3 +51,24 @@ fn a_signed_step_from_here_keeps_its_sign() {
 fn tools_of(c: &[(String, serde_json::Value)]) -> Vec<&str> {
     c.iter().map(|c| c.0.as_str()).collect()
 }
+
+#[test]
+fn a_new_intent_among_orders_is_made_then_planned() {
+    assert_eq!(
+        tools("intent: Glass Harbour. Then process. Then backing."),
+        ["intent_new", "intent_process", "backing_generate"]
+    );
+    assert_eq!(
+        tools("create the song intent Salt Orchard then turn it into a plan"),
+        ["intent_new", "intent_process"]
+    );
+    assert_eq!(
+        tools("create the intent Paper Lanterns + four name ideas"),
+        ["intent_new", "name_suggest"]
+    );
+    // The effect's mix, not the song plan.
+    assert_eq!(
+        tools("mix knob back a bit, too processed"),
+        ["voice_modulate"]
+    );
+}
