@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::normalise::{number, Words};
+use super::normalise::{number, Word, Words};
 use super::relative::{apply_db, size, Move, Size};
 use super::slots::{bare_level, decibels, steps_on};
 use super::Context;
@@ -72,12 +72,20 @@ pub fn read(words: &Words, ctx: &Context, target: Target) -> Option<ToolCall> {
     } else {
         bypass(words, &mut args);
     }
+    // "Activate the plugin again, less output volume": the level is read from the clauses
+    // that do not switch the plugin.
+    let level_words = match target {
+        Target::Output if args.contains_key("bypass") => without_switches(words),
+        _ => None,
+    };
+    let switched = !args.is_empty() && level_words.is_none();
+    let words = level_words.as_ref().unwrap_or(words);
     let id = match target {
         Target::Backing => "backing_level",
         Target::Output => "output_gain",
     };
     let backing = target == Target::Backing;
-    if let Some(db) = level(words, ctx.state.number(id), !args.is_empty(), backing) {
+    if let Some(db) = level(words, ctx.state.number(id), switched, backing) {
         let (lo, hi) = match target {
             Target::Backing => (-60.0, 6.0),
             Target::Output => (-36.0, 12.0),
@@ -89,6 +97,29 @@ pub fn read(words: &Words, ctx: &Context, target: Target) -> Option<ToolCall> {
         args.insert(name.into(), super::relative::value(db.clamp(lo, hi)));
     }
     (!args.is_empty()).then(|| ToolCall::new(ToolName::MixControl, Value::Object(args)))
+}
+
+/// The clauses of `words` that do not switch the plugin, or `None` when every clause does.
+fn without_switches(words: &Words) -> Option<Words> {
+    // The pieces between commas and other marks, as written.
+    let mut pieces: Vec<Vec<Word>> = Vec::new();
+    for w in &words.words {
+        match pieces.last_mut() {
+            Some(p) if !w.boundary => p.push(w.clone()),
+            _ => pieces.push(vec![w.clone()]),
+        }
+    }
+    let kept: Vec<_> = pieces
+        .into_iter()
+        .map(|words| Words { words })
+        .filter(|c| {
+            let mut probe = Map::new();
+            bypass(c, &mut probe);
+            probe.is_empty()
+        })
+        .flat_map(|c| c.words)
+        .collect();
+    (!kept.is_empty()).then_some(Words { words: kept })
 }
 
 /// On or off: "start the beat", "kill the backing", "music on", "hit play".
@@ -217,18 +248,32 @@ fn follow(words: &Words, args: &mut Map<String, Value>) {
 
 /// Bypass: "bypass the plugin", "bring the effects back", "unbypass".
 fn bypass(words: &Words, args: &mut Map<String, Value>) {
-    if words.has("unbypass") || words.has("engage") || words.has_phrase("out of bypass") {
+    // "Turn the plugin off (bypass)": the plugin is what goes off.
+    let plugin_off = [
+        "plugin off",
+        "effects off",
+        "off the plugin",
+        "disable the plugin",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
+    if plugin_off {
+        args.insert("bypass".into(), json!(true));
+    } else if words.has("unbypass") || words.has("engage") || words.has_phrase("out of bypass") {
         args.insert("bypass".into(), json!(false));
-    } else if words.has("bypass") {
-        // "Don't bypass it anymore", "not bypass please, I want to hear the effect".
-        let negated = words.find_any(&["bypass"]).is_some_and(|i| {
-            (i.saturating_sub(2)..i).any(|k| {
-                matches!(
-                    words.at(k),
-                    "don't" | "dont" | "not" | "no" | "stop" | "never"
-                )
-            })
-        });
+    } else if words.has_any(&["bypass", "bypassing", "bypassed"]) {
+        // "Don't bypass it anymore", "not bypass please, I want to hear the effect", "stop
+        // bypassing".
+        let negated = words
+            .find_any(&["bypass", "bypassing", "bypassed"])
+            .is_some_and(|i| {
+                (i.saturating_sub(2)..i).any(|k| {
+                    matches!(
+                        words.at(k),
+                        "don't" | "dont" | "not" | "no" | "stop" | "never"
+                    )
+                })
+            });
         let off = negated || words.has_any(&["off", "disable", "stop", "remove", "un"]);
         args.insert("bypass".into(), json!(!off));
     } else if words.has_any(&["effects", "effect", "plugin"]) && words.has("back") {

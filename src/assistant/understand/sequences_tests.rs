@@ -72,3 +72,13 @@ fn a_new_intent_among_orders_is_made_then_planned() {
         ["voice_modulate"]
     );
 }
+
+#[test]
+fn the_plugin_switched_beside_a_level() {
+    let c = calls("stop bypassing; output a notch lower; backing on");
+    assert_eq!(c[0].1["bypass"], false);
+    assert!(c[0].1["output_gain_db"].as_f64().is_some_and(|v| v < 0.0));
+    let c = calls("turn the plugin off (bypass) and after that rate my pitch");
+    assert_eq!(c[0].1["bypass"], true);
+    assert_eq!(tools_of(&c), ["mix_control", "listen"]);
+}

@@ -116,8 +116,20 @@ pub(super) const MAKE_WORDS: &[&str] = &[
 
 /// Words about the output level and the plugin as a whole.
 pub(super) const OUTPUT_WORDS: &[&str] = &[
-    "louder", "quieter", "volume", "gain", "output", "db", "bypass", "unbypass", "engage",
-    "decibels", "loud", "quiet",
+    "louder",
+    "quieter",
+    "volume",
+    "gain",
+    "output",
+    "db",
+    "bypass",
+    "bypassing",
+    "bypassed",
+    "unbypass",
+    "engage",
+    "decibels",
+    "loud",
+    "quiet",
 ];
 
 /// Words that make an artist named a groove to play rather than a sound to have.
