@@ -136,7 +136,7 @@ pub fn changes_current(words: &Words) -> bool {
         || multiple
         // "Speed the backing up a smidge", "take some speed off", "it's rushing".
         || words.has("speed") && words.has_any(&["up", "down", "off", "more", "less"])
-        || words.has_any(&["rushing", "rush", "dragging", "drag"])
+        || words.has_any(&["rushing", "rush", "dragging", "drag", "sluggish"])
         // "Ten percent off the tempo", "backing at 90 % of its speed".
         || words.has_any(&["tempo", "bpm", "speed"])
             && (words.has("off") || super::fractions::share(words).is_some())
@@ -181,7 +181,10 @@ pub fn transposition(words: &Words) -> Option<i32> {
         "band",
         "music",
     ])?;
-    let interval = (0..words.len()).any(|i| super::slots::interval_at(words, i).is_some());
+    // "Transpose the instrumental +1": the verb says the number is semitones.
+    let interval = (0..words.len()).any(|i| super::slots::interval_at(words, i).is_some())
+        || words.has_any(&["transpose", "transposed"])
+            && words.texts().iter().any(|w| w.starts_with(['+', '-']));
     let level = words.has_any(&[
         "db", "decibels", "decibel", "level", "volume", "fader", "dbfs", "louder", "quieter",
     ]);
@@ -249,16 +252,21 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
     let length_multiple = about_length && (doubling || halving);
     // "Two times slower", "twice as slow": half the tempo.
     let slows = words.has_any(&["slower", "slow"]);
-    if doubling && !length_multiple && slows {
-        tempo /= 2.0;
-    } else if doubling && !length_multiple {
-        tempo *= 2.0;
-    } else if halving && !length_multiple {
-        tempo /= 2.0;
-    } else if let Some(t) = find_tempo(words, false).map(f64::from) {
-        tempo = t;
-    } else if let Some(t) = tempo_change(words, tempo) {
-        tempo = t;
+    // "Same track but a half step higher": a key moved, not the tempo.
+    let key_only = transposition(words).is_some()
+        && !words.has_any(&["tempo", "bpm", "faster", "slower", "quicker", "speed"]);
+    if !key_only {
+        if doubling && !length_multiple && slows {
+            tempo /= 2.0;
+        } else if doubling && !length_multiple {
+            tempo *= 2.0;
+        } else if halving && !length_multiple {
+            tempo /= 2.0;
+        } else if let Some(t) = find_tempo(words, false).map(f64::from) {
+            tempo = t;
+        } else if let Some(t) = tempo_change(words, tempo) {
+            tempo = t;
+        }
     }
     let style = style(words).unwrap_or(&spec.style);
     let (key, mode) = find_key(words);

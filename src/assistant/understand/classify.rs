@@ -269,7 +269,9 @@ pub fn scores(
             || words.has_any(&[
                 "tempo", "bpm", "slow", "slower", "faster", "speed", "rushing", "dragging",
                 "quicker", "length", "long", "longer", "shorter", "bars",
-            ]);
+            ])
+            || words.has_phrase("double time")
+            || words.has_phrase("half time");
         if mixing && !spec {
             s.add(
                 Topic::BackingMix,
@@ -504,6 +506,11 @@ fn weak(
             weight::CHANGES_CURRENT,
             "changes the backing playing",
         );
+    }
+    // "Transpose the track up two semitones", "same track but a half step higher": the
+    // backing playing changes key, the voice stays.
+    if ctx.backing.is_some() && super::backing::transposition(words).is_some() {
+        s.add(Topic::Backing, weight::BACKING_NOUN, "backing transposed");
     }
     if facts.backing && find_tempo(words, true).is_some() {
         s.add(

@@ -45,6 +45,7 @@ pub mod speak;
 pub mod styles;
 pub mod synonyms;
 pub mod targets;
+pub mod tempo_words;
 pub mod tone;
 pub mod topic_words;
 pub mod tune;

@@ -78,6 +78,7 @@ impl Words {
         }
         let mut out = Words { words };
         out.merge_numbers();
+        super::tempo_words::read_as_tempo(&mut out);
         out
     }
 
@@ -452,6 +453,9 @@ fn spoken_number(words: &[Word]) -> Option<(f64, usize)> {
             // "one twenty" is 120 when a tens word follows a lone one or two.
             let (rest, more) = below_hundred(&words[i + 1..])?;
             return Some(((v * 100 + rest) as f64, i + 1 + more));
+        } else if let Some(rest) = hundreds_tail(&words[i + 1..]).filter(|_| v == 1 && used == 1) {
+            // "One twelve", "one oh five": a tempo read the way it is said.
+            return Some(((100 + rest.0) as f64, i + 1 + rest.1));
         } else {
             // Lone number words ("two", "forty") are numbers too.
             return Some((v as f64, i + used));
@@ -466,6 +470,16 @@ fn spoken_number(words: &[Word]) -> Option<(f64, usize)> {
         }
     }
     Some((value as f64, i))
+}
+
+/// The last two digits of a number said in pairs after "one": a teen ("twelve") or "oh" and
+/// a unit ("oh five"), with the words used.
+fn hundreds_tail(words: &[Word]) -> Option<(u32, usize)> {
+    let text = |i: usize| words.get(i).map(|w| w.text.as_str()).unwrap_or("");
+    if matches!(text(0), "oh" | "o") {
+        return unit_word(text(1)).filter(|&u| u > 0).map(|u| (u, 2));
+    }
+    below_hundred(words).filter(|&(v, used)| (10..=19).contains(&v) && used == 1)
 }
 
 fn format_number(v: f64) -> String {

@@ -82,3 +82,50 @@ fn the_plugin_switched_beside_a_level() {
     assert_eq!(c[0].1["bypass"], true);
     assert_eq!(tools_of(&c), ["mix_control", "listen"]);
 }
+
+/// The calls a request makes with a C major, 100 BPM pop backing loaded.
+fn with_backing(text: &str) -> Vec<(String, serde_json::Value)> {
+    use crate::assistant::state::{BackingSpec, ParamSnapshot};
+    let state = ParamSnapshot::default();
+    let spec = BackingSpec::default();
+    let ctx = Context {
+        state: &state,
+        backing: Some(&spec),
+    };
+    match crate::assistant::understand::decide(text, &ctx) {
+        Decision::Calls(c) => c
+            .into_iter()
+            .map(|c| (c.tool, serde_json::Value::Object(c.args)))
+            .collect(),
+        other => panic!("{text:?}: {other:?}"),
+    }
+}
+
+#[test]
+fn the_backing_playing_moves_its_tempo_or_key() {
+    let c = with_backing("reduce the speed of the accompaniment, a bit");
+    assert!(c[0].1["tempo_bpm"]
+        .as_u64()
+        .is_some_and(|t| (88..100).contains(&t)));
+    assert_eq!(with_backing("I want speed of 130")[0].1["tempo_bpm"], 130);
+    let c = with_backing("accelerate a little the backing");
+    assert!(c[0].1["tempo_bpm"]
+        .as_u64()
+        .is_some_and(|t| (101..=112).contains(&t)));
+    let c = with_backing("transpose the track up two semitones");
+    assert_eq!(
+        (c[0].0.as_str(), &c[0].1["key"]),
+        ("backing_generate", &json!("D"))
+    );
+    assert_eq!(c[0].1["tempo_bpm"], 100);
+    let c = with_backing("same track but a half step higher");
+    assert_eq!(
+        (&c[0].1["key"], &c[0].1["tempo_bpm"]),
+        (&json!("C#"), &json!(100))
+    );
+    assert_eq!(
+        with_backing("transpose the instrumental +1")[0].1["key"],
+        "C#"
+    );
+    assert_eq!(with_backing("tempo one twelve")[0].1["tempo_bpm"], 112);
+}
