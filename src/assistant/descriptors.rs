@@ -18,6 +18,8 @@ pub enum SoundChange {
     WarmthBy(f32),
     /// Move presence (high shelf) by this much from where it is.
     PresenceBy(f32),
+    /// Set the whisper amount (0..1): a voice that is all air.
+    Whisper(f32),
     /// The user wants something to sing over: a backing track.
     Backing,
 }
@@ -105,7 +107,6 @@ const SPACES: &[(&[&str], f32)] = &[
 const CHARACTERS: &[(&[&str], &str)] = &[
     (
         &[
-            "ghost",
             "ghostly",
             "dreamy",
             "dreamlike",
@@ -185,6 +186,19 @@ const COMPLAINTS: &[(&[&str], &[SoundChange])] = &[
 
 /// Wishes about the tone: what the user wants to hear, and what gets there.
 const WISHES: &[(&[&str], &[SoundChange])] = &[
+    // A ghost whispers from far off: half whisper in a big space (the ethereal preset's
+    // formant lift is an angel's, not a ghost's; "ghostly" said of a sound stays ethereal).
+    (
+        &[
+            "ghost",
+            "haunted",
+            "spectral",
+            "phantom",
+            "poltergeist",
+            "spirit talking",
+        ],
+        &[SoundChange::Whisper(0.5), SoundChange::Reverb(0.55)],
+    ),
     (
         &[
             "sparkle",
@@ -504,7 +518,7 @@ mod tests {
     fn characters_complaints_and_backing() {
         assert_eq!(
             changes("make me sound more like a ghost"),
-            [SoundChange::Preset("ethereal")]
+            [SoundChange::Whisper(0.5), SoundChange::Reverb(0.55)]
         );
         assert_eq!(
             changes("my voice sounds too nasal fix it"),

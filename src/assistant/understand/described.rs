@@ -56,6 +56,7 @@ pub(super) fn described(words: &Words, ctx: &Context, args: &mut Map<String, Val
             SoundChange::Pitch(st) => ("pitch_semitones", value(st)),
             SoundChange::WarmthBy(by) => ("warmth", step("mod_warmth", by)),
             SoundChange::PresenceBy(by) => ("presence", step("mod_presence", by)),
+            SoundChange::Whisper(v) => ("whisper", value(v)),
             SoundChange::Backing => continue,
         };
         if name == "reverb" && vague_reverb {

@@ -522,8 +522,10 @@ fn clause_polarity(words: &Words) -> Option<Polarity> {
     let down = removes
         || words.has_any(&[
             "less", "reduce", "lower", "decrease", "quieter", "softer", "remove", "without",
-            "kill", "ditch", "rid", "disable", "mute", "don't", "dont", "never", "away", "weaker",
+            "kill", "ditch", "rid", "disable", "mute", "don't", "dont", "never", "weaker",
         ])
+        // "Take it away" lowers; "a whisper from far away" is a place.
+        || words.has("away") && !words.has_phrase("far away")
         || words.has_phrase("turn down")
         || words.has_phrase("too much")
         || words.has_phrase("too loud");

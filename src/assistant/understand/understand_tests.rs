@@ -350,3 +350,15 @@ fn intervals_added_go_up() {
         [("voice_modulate".into(), json!({"pitch_semitones": 2.0}))]
     );
 }
+
+#[test]
+fn ghosts_whisper_from_far_away() {
+    // A ghost is a whisper in a big space, with no formant lift; "far away" is a place, not
+    // a removal (it had switched the reverb and the whisper off).
+    let c = calls("haunted ghost whisper from far away");
+    assert!(c[0].1["whisper"].as_f64().is_some_and(|v| v >= 0.3));
+    assert!(c[0].1["reverb"].as_f64().is_some_and(|v| v >= 0.4));
+    assert!(c[0].1.get("formant_semitones").is_none() && c[0].1.get("preset").is_none());
+    let c = calls("sing from far away");
+    assert!(c[0].1["reverb"].as_f64().is_some_and(|v| v >= 0.4));
+}
