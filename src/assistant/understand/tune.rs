@@ -70,12 +70,21 @@ pub const HARD_TUNED: &[&str] = &[
     "snapped",
     "stepped",
     "reggaeton",
+    "afrobeats",
+    "accroche",
 ];
 
 /// Whether an artist, record or word known for a tuning sound is named (the hard, stepped
 /// sound or the invisible one).
 pub fn tuning_referenced(words: &Words) -> bool {
-    words.has_any(HARD_TUNED) || super::references::voice(words).is_some_and(|v| v.is_tuning())
+    words.has_any(HARD_TUNED)
+        || super::references::voice(words).is_some_and(|v| v.is_tuning())
+        || sticks_to_every_note(words)
+}
+
+/// "Stick every note instantly", "stick to every note": the hard sound described.
+fn sticks_to_every_note(words: &Words) -> bool {
+    words.has_phrase("stick every note") || words.has_phrase("stick to every note")
 }
 
 /// Whether an artist, record or word known for the hard, stepped sound is named.
@@ -187,7 +196,10 @@ pub fn read(words: &Words, ctx: &Context, other_key: KeyRef) -> Option<ToolCall>
 
 /// "Correct to every note", "all 12 notes", "no key": the chromatic scale.
 fn chromatic(words: &Words) -> bool {
-    words.has_phrase("every note")
+    // "Every note snapped", "stick every note instantly" describe the hard sound of each
+    // sung note, not the notes allowed.
+    let each_sung = words.has_any(&["snapped", "snap", "stick", "locked", "instantly", "stepped"]);
+    words.has_phrase("every note") && !each_sung
         || words.has_phrase("all 12 notes")
         || words.has_phrase("nearest semitone")
         || words.has_phrase("no key")
@@ -378,7 +390,12 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     let hard = hard_referenced(words)
         || words.has_phrase("hard tune")
         || words.has_any(&["hard", "extreme", "instant", "fastest", "robotic", "robot"])
-        || words.has("snap") && !words.has("key") && words.len() <= 4;
+        || words.has("snap") && !words.has("key") && words.len() <= 4
+        // "That afrobeats snap", "very strong, the voice jumps", "stick every note".
+        || sticks_to_every_note(words)
+        || ["that snap", "the snap", "very strong", "super strong", "really strong"]
+            .iter()
+            .any(|p| words.has_phrase(p));
     if hard {
         return Some("hard_tune");
     }

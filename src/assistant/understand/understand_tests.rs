@@ -362,3 +362,20 @@ fn ghosts_whisper_from_far_away() {
     let c = calls("sing from far away");
     assert!(c[0].1["reverb"].as_f64().is_some_and(|v| v >= 0.4));
 }
+
+#[test]
+fn the_hard_sound_in_other_words() {
+    for text in [
+        "tune me with that snap",
+        "autotune very strong",
+        "stick every note instantly",
+        "PNL autotune, le truc qui accroche les notes",
+    ] {
+        let c = calls(text);
+        assert_eq!(c[0].1["preset"], "hard_tune", "{text}");
+    }
+    // Every sung note snapped is the sound, not the chromatic scale.
+    let c = calls("tune it like Playboi Carti, every note snapped dead on");
+    assert!(c[0].1.get("scale").is_none());
+    assert_eq!(calls("tune me to every note")[0].1["scale"], "chromatic");
+}
