@@ -124,6 +124,49 @@ fn asks_a_value(words: &Words) -> bool {
     has || on || level || check || current
 }
 
+/// "What bpm is the backing?", "what key is the beat in", "is the beat playing", "which preset
+/// am I on", "what scale am I tuned to", "tell me the current key": the backing's or the
+/// tuning's settings asked for, with no way to move them.
+pub fn asks_a_setting(words: &Words) -> bool {
+    let asking = matches!(
+        words.at(0),
+        "what" | "whats" | "what's" | "which" | "how" | "is" | "are" | "tell"
+    );
+    let moves = words.has_any(&[
+        "more", "less", "should", "would", "need", "want", "make", "turn", "change", "usually",
+        "good", "best", "for", "sing",
+    ]);
+    // One question, not a question among orders ("tell me my key, then play the beat").
+    let one_clause =
+        super::clauses::split(words).len() == 1 && !words.has_any(&["then", "plus", "also", "and"]);
+    if !asking || moves || !one_clause {
+        return false;
+    }
+    // "The beat", "my backing": the one loaded, not "a typical drill beat".
+    let backing = words.has_any(&["backing", "beat", "loop", "groove", "instrumental"])
+        && words.has_any(&["the", "my", "this", "our"])
+        && !words.has_any(&["typical", "usually", "normally", "usual"]);
+    let attribute = words.has_any(&[
+        "bpm", "tempo", "key", "style", "genre", "bars", "long", "fast", "playing", "mode",
+    ]);
+    let tuned = [
+        "am i tuned",
+        "am i set",
+        "preset am i",
+        "preset are we",
+        "current key",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
+    // "What's my output level?": the value of the singer's own control (the pitch and the
+    // key are the take's, for a listen).
+    let mine = matches!(words.at(0), "what" | "whats" | "what's")
+        && (words.at(1) == "my" || words.at(1) == "is" && words.at(2) == "my")
+        && words.has_any(CONTROL_NAMES)
+        && !words.has_any(&["pitch", "key", "note", "notes", "voice"]);
+    backing && attribute || tuned || mine
+}
+
 /// "Backing level?", "retune speed?": a control named with a question mark and nothing
 /// else asks where it is.
 pub fn asks_bare_control(text: &str, words: &Words) -> bool {
@@ -292,6 +335,21 @@ pub fn asks_about(words: &Words) -> bool {
             .iter()
             .any(|p| words.has_phrase(p));
     if meaning && !words.has_any(&["and", "then", "also"]) {
+        return true;
+    }
+    // "Do you know what a melisma is?", "what is a bridge": a thing named to be defined.
+    let defined = [
+        "what a",
+        "what an",
+        "what is a",
+        "what is an",
+        "what's a",
+        "whats a",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p))
+        && !words.has_any(&["my", "i", "me", "we"]);
+    if defined {
         return true;
     }
     let first = words.at(0);

@@ -113,6 +113,11 @@ fn decide_whole(text: &str, ctx: &Context) -> Decision {
     if let Some(what) = catalogue::asked(&words) {
         return Decision::Answer(catalogue::list(what));
     }
+    // "What bpm is the backing?", "which preset am I on": a look at the settings, before the
+    // glossary or a listen reads the words.
+    if meta::asks_a_setting(&words) {
+        return Decision::Calls(vec![ToolCall::new(ToolName::GetState, json!({}))]);
+    }
     // "What does 'pumping' mean?", "why do people say a vocal is 'muddy'?": a quoted word in
     // a question about meaning is a term, not a title or a text to speak.
     let about = meta::asks_about(&words);

@@ -379,3 +379,30 @@ fn the_hard_sound_in_other_words() {
     assert!(c[0].1.get("scale").is_none());
     assert_eq!(calls("tune me to every note")[0].1["scale"], "chromatic");
 }
+
+#[test]
+fn settings_asked_in_other_words_are_looked_at() {
+    for text in [
+        "what bpm is the backing?",
+        "what key is the backing in",
+        "is the beat playing",
+        "how many bars is the loop",
+        "which preset am I on",
+        "what scale am I tuned to",
+        "tell me the current key",
+        "what's my output level",
+    ] {
+        assert_eq!(tools(text), ["get_state"], "{text}");
+    }
+    // A typical beat is advice; a question among orders is read with them; a thing to
+    // define is never a listen.
+    assert!(!matches!(
+        decided("how fast is a typical drill beat"),
+        Decision::Calls(_)
+    ));
+    assert_eq!(tools("tell me my key, then play the beat")[0], "listen");
+    assert!(!matches!(
+        decided("do you know what a melisma is"),
+        Decision::Calls(_) | Decision::Nearest(_)
+    ));
+}
