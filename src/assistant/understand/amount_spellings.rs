@@ -39,6 +39,9 @@ pub fn rewrite(text: &str) -> String {
         } else if let Some((value, used)) = score(&tokens, i) {
             out.push(value);
             i += used;
+        } else if let Some(used) = a_couple(&tokens, i) {
+            out.push("2".to_string());
+            i += used;
         } else if matches!(lower.as_str(), "halfway" | "half-way") && !part_of_a_move(&tokens, i) {
             out.push(format!("50 %{tail}"));
             i += 1;
@@ -48,6 +51,38 @@ pub fn rewrite(text: &str) -> String {
         }
     }
     out.join(" ")
+}
+
+/// Units a "couple" counts ("a couple more semitones", "a couple of dB").
+// ("A couple of notches" stays a size: a notch is a step of a 0..1 control, not a unit.)
+const COUNTED: [&str; 12] = [
+    "semitones",
+    "semitone",
+    "semis",
+    "st",
+    "db",
+    "decibels",
+    "ms",
+    "bpm",
+    "bars",
+    "octaves",
+    "cents",
+    "frets",
+];
+
+/// "A couple (of/more) semitones": the words that say two, when a unit follows; `None`
+/// otherwise ("a couple of ideas" is the titles' to read).
+fn a_couple(tokens: &[&str], i: usize) -> Option<usize> {
+    let word = |k: usize| tokens.get(k).map(|t| split_punctuation(t).0.to_lowercase());
+    if word(i).as_deref() != Some("a") || word(i + 1).as_deref() != Some("couple") {
+        return None;
+    }
+    // "A couple more semitones" keeps its "more"; "a couple of dB" drops the "of".
+    let of = usize::from(word(i + 2).as_deref() == Some("of"));
+    let unit_at = i + 2 + of + usize::from(word(i + 2 + of).as_deref() == Some("more"));
+    word(unit_at)
+        .filter(|u| COUNTED.contains(&u.as_str()))
+        .map(|_| 2 + of)
 }
 
 /// Whether "halfway" at `i` sizes a move ("bring the pitch back up halfway", "halfway

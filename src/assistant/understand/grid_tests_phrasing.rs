@@ -297,3 +297,30 @@ fn speech_in_other_words() {
     assert_eq!(text("voice over: coming up next"), "coming up next");
     assert_eq!(text("talk: check one two"), "check one two");
 }
+
+/// Sizes said in other words (round 14's probes of relative changes): "back the tuning off a
+/// bit" eases it (it switched the tuning off), "not all the way" holds a step back, "down to
+/// about a third" is a share of the control (it also moved the pitch a major third down), "a
+/// couple" of a unit is two.
+#[test]
+fn sizes_held_back_shared_or_counted() {
+    let c = calls("back the tuning off a bit");
+    assert!(c[0].1["amount"]
+        .as_f64()
+        .is_some_and(|v| v > 0.3 && v < 1.0));
+    assert!(c[0].1.get("enabled").is_none());
+    assert_eq!(calls("turn the tuning off")[0].1["enabled"], false);
+    let c = calls("more reverb please, not all the way");
+    assert!(c[0].1["reverb"]
+        .as_f64()
+        .is_some_and(|v| v > 0.0 && v < 1.0));
+    let c = calls("bring the breath down to about a third");
+    assert_eq!(c[0].1["breathiness"], 0.33);
+    assert!(c[0].1.get("pitch_semitones").is_none());
+    assert_eq!(calls("whisper down to a quarter")[0].1["whisper"], 0.25);
+    assert_eq!(calls("pitch down a third")[0].1["pitch_semitones"], -4.0);
+    assert_eq!(
+        calls("pitch up a couple semitones")[0].1["pitch_semitones"],
+        2.0
+    );
+}

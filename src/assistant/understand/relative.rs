@@ -210,6 +210,17 @@ pub fn size(window: &[&str]) -> Size {
     if window.iter().filter(|w| **w == "more").count() >= 2 {
         return Size::Big;
     }
+    // "More vibrato, not all the way", "not completely": a plain step, never the end.
+    let held_back = window.windows(2).any(|p| {
+        p[0] == "not"
+            && matches!(
+                p[1],
+                "all" | "completely" | "fully" | "totally" | "entirely"
+            )
+    });
+    if held_back {
+        return Size::Normal;
+    }
     if window.iter().any(|w| SMALL.contains(w)) {
         Size::Small
     } else if window.iter().any(|w| BIG.contains(w)) {
@@ -277,8 +288,19 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     }
     // "Three quarters of what it is", "cut a quarter off", "a third more".
     let takes = down || any(&["off", "minus"]);
+    // "Down to a quarter", "bring it to about a third": the share is where it goes.
+    let share_is_target = [
+        "to a",
+        "to about a",
+        "to around a",
+        "to roughly a",
+        "to like a",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
     match super::fractions::share(words) {
         Some(Share::Of(m)) => return Some(Move::Times(m)),
+        Some(Share::Part(p)) if share_is_target && !any(&["of"]) => return Some(Move::Set(p)),
         Some(Share::Part(p)) if takes && !up => return Some(Move::Times(1.0 - p)),
         Some(Share::Part(p)) if up && !takes => return Some(Move::Times(1.0 + p)),
         // "Reverb at three quarters", "whisper a quarter", "humanize to a third": the value.
@@ -344,7 +366,15 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     if any(&["halve", "half"]) {
         return Some(Move::Times(0.5));
     }
-    if any(&["max", "maximum", "full", "fully", "all"]) && !down && size(&win) != Size::Small {
+    // ("Not all the way" holds the step back.)
+    let held_back = win
+        .windows(2)
+        .any(|p| p[0] == "not" && matches!(p[1], "all" | "fully"));
+    if any(&["max", "maximum", "full", "fully", "all"])
+        && !down
+        && !held_back
+        && size(&win) != Size::Small
+    {
         return Some(Move::Max);
     }
     // ("Min" alone is a minor key: "E min".)

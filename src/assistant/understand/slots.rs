@@ -233,6 +233,17 @@ fn percent_in_next_clause(words: &Words, start: usize) -> Option<f32> {
 pub fn interval_at(words: &Words, i: usize) -> Option<(f64, usize)> {
     let w = words.at(i);
     let next = words.at(i + 1);
+    // "Bring the breath down to about a third", "reverb to a fifth of that": a share of a
+    // control, not an interval.
+    let share = matches!(w, "third" | "fifth" | "fourth" | "quarter")
+        && words.before(i) == "a"
+        && (matches!(
+            words.at(i.saturating_sub(2)),
+            "to" | "about" | "around" | "roughly"
+        ) || next == "of");
+    if share && !words.has_any(&["pitch", "voice", "formant", "key", "octave", "semitones"]) {
+        return None;
+    }
     match w {
         "octave" | "octaves" => Some((12.0, 1)),
         "fifth" | "fifths" => Some((7.0, 1)),

@@ -306,7 +306,9 @@ fn switch(words: &Words, has_tune_word: bool) -> Option<bool> {
     // "Ease off how hard it snaps", "back off the tuning a bit": less, not off.
     let eased = ["ease off", "back off", "ease up", "dial back"]
         .iter()
-        .any(|p| words.has_phrase(p));
+        .any(|p| words.has_phrase(p))
+        // "Back the tuning off a bit", "ease the autotune off a touch": the verb around it.
+        || words.has_any(&["back", "ease"]) && words.has("off");
     if off && about_switch && !eased {
         return Some(false);
     }
@@ -425,7 +427,8 @@ fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
             .iter()
             .any(|p| words.has_phrase(p))
             // "Pull the pitch correction back a little", "ease the tuning amount".
-            || words.has_any(&["ease", "pull", "dial", "tame"]) && words.has_any(&["back", "off", "down"]);
+            || words.has_any(&["ease", "pull", "dial", "tame"]) && words.has_any(&["back", "off", "down"])
+            || words.has("back") && words.has("off");
         let other = words.has_any(&["humanize", "humanise", "vibrato", "retune"]);
         // "The correction more natural": the "more" describes the sound, and a more natural
         // tuning is never a stronger one.
