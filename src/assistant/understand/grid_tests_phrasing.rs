@@ -324,3 +324,18 @@ fn sizes_held_back_shared_or_counted() {
         2.0
     );
 }
+
+/// Learners' words (round 14's probes of non-native phrasings): "quit" (Spanish "quitar") and
+/// "cease" take away (they had switched the tuning on and raised the reverb), "acute" is high,
+/// "too much high" is "too high", and the lexicon also reads the normalised words.
+#[test]
+fn learners_words_take_away_and_complain() {
+    assert_eq!(calls("quit the autotune")[0].1["enabled"], false);
+    assert_eq!(calls("cease the tuning")[0].1["enabled"], false);
+    assert_eq!(tools("quit the backing"), ["mix_control"]);
+    let c = calls("the voice is too much acute, lower it");
+    assert!(c[0].1["pitch_semitones"].as_f64().is_some_and(|v| v < 0.0));
+    let c = calls("can you make the tuning less fast");
+    assert_eq!(c[0].1["preset"], "natural");
+    assert!(c[0].1.get("amount").is_none());
+}

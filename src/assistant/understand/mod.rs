@@ -20,6 +20,7 @@ pub mod guard;
 pub mod harmony;
 pub mod intent;
 pub mod keys;
+pub mod learner_words;
 pub mod lexicon;
 pub mod listen;
 pub mod meta;
@@ -226,10 +227,18 @@ fn decide_whole(text: &str, ctx: &Context) -> Decision {
     }
     // Nothing read: the same request in the readers' words ("it's pumping" is "less
     // compression"), read once more.
-    if let Some(plain) = lexicon::stored().rewrite(text) {
-        let calls = read_clauses(&Words::new(&plain), ctx);
-        if !calls.is_empty() {
-            return Decision::Calls(calls);
+    // The normalised words are tried too: a synonym or a learner's phrasing ("the voice is too
+    // much acute") reaches the lexicon in the readers' words.
+    // Only when a word was corrected or replaced: otherwise the words are the text's own, minus
+    // what tells them apart ("like my dad's record collection" is no "like my dad").
+    let replaced = words.words.iter().any(|w| w.text != w.raw);
+    let normalised = replaced.then(|| words.texts().join(" "));
+    for said in std::iter::once(text).chain(normalised.as_deref()) {
+        if let Some(plain) = lexicon::stored().rewrite(said) {
+            let calls = read_clauses(&Words::new(&plain), ctx);
+            if !calls.is_empty() {
+                return Decision::Calls(calls);
+            }
         }
     }
     unread(&words)

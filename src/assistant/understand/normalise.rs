@@ -79,6 +79,7 @@ impl Words {
         let mut out = Words { words };
         out.merge_numbers();
         super::tempo_words::read_as_tempo(&mut out);
+        super::learner_words::read_as_english(&mut out);
         out
     }
 

@@ -41,6 +41,18 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("mo", "more"),
     // Remove or switch off.
     ("eliminate", "remove"),
+    // "Quit the autotune": Spanish and Portuguese speakers' "quitar"/"tirar" (it had switched
+    // the tuning on); "cease" and "suppress" in other learners' English.
+    ("quit", "remove"),
+    ("quita", "remove"),
+    ("quitar", "remove"),
+    ("suppress", "remove"),
+    ("withdraw", "remove"),
+    ("cease", "stop"),
+    // A high voice in Romance languages' words ("the voice is too acute").
+    ("acute", "high"),
+    ("agudo", "high"),
+    ("aguda", "high"),
     ("scrap", "remove"),
     ("strip", "remove"),
     ("erase", "remove"),

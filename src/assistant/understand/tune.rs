@@ -355,7 +355,12 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
                 "strong",
                 "obvious",
             ]);
-    if less_hard && has_tune_word {
+    // "Make the tuning less fast", "not so quick": gentler, never aggressive (with the retune
+    // named, its time moves instead).
+    let less_fast = (words.has_any(&["less", "too"]) || eased)
+        && words.has_any(&["fast", "quick"])
+        && !words.has_any(&["retune", "speed", "time", "ms"]);
+    if (less_hard || less_fast) && has_tune_word {
         return Some("natural");
     }
     if words.has_phrase("too robotic") {
@@ -433,7 +438,10 @@ fn amounts(words: &Words, ctx: &Context, args: &mut Map<String, Value>) {
         // "The correction more natural": the "more" describes the sound, and a more natural
         // tuning is never a stronger one.
         let describes = (0..words.len()).any(|i| {
-            words.at(i) == "more"
+            // "Less fast", "not so quick": the speed, not the amount.
+            matches!(words.at(i), "less" | "so")
+                && matches!(words.at(i + 1), "fast" | "quick" | "snappy" | "robotic" | "aggressive")
+                || words.at(i) == "more"
                 && matches!(
                     words.at(i + 1),
                     "natural" | "subtle" | "human" | "gentle" | "transparent" | "relaxed"
