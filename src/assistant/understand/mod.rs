@@ -19,6 +19,7 @@ pub mod glossary;
 pub mod guard;
 pub mod harmony;
 pub mod intent;
+pub mod kept;
 pub mod keys;
 pub mod learner_words;
 pub mod lexicon;
@@ -368,7 +369,8 @@ fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
         }
         let also = also_voice(&group, ctx);
         for call in std::iter::once(call).chain(also) {
-            if let Some(call) = guard::check(call, &group.words, ctx.state) {
+            let call = guard::check(call, &group.words, ctx.state);
+            if let Some(call) = call.and_then(|c| kept::without_kept(c, &group.words)) {
                 push_merged(&mut calls, call);
             }
         }
