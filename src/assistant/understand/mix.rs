@@ -140,6 +140,11 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
         || words.has_phrase("no backing")
         || words.has_phrase("no beat")
         || words.has_phrase("no music");
+    // "Off-grid drums", "an offbeat feel": a groove, not a switch.
+    let off = off
+        && !["off grid", "off the grid", "off beat", "off kilter"]
+            .iter()
+            .any(|p| words.has_phrase(p));
     // "Take 2 dB off the backing" lowers it; it does not switch it off. So does "ease off /
     // back off / take some of the backing volume (off)", a level named with an easing word.
     let eases_level = words.has_any(&["volume", "level", "fader", "vol", "gain"])

@@ -6,6 +6,7 @@
 //! produces, or as an answer, a question, or "pass to the model".
 
 pub mod amount_spellings;
+pub mod asides;
 pub mod backing;
 pub mod catalogue;
 pub mod characters;
@@ -342,6 +343,8 @@ fn read_clauses(words: &Words, ctx: &Context) -> Vec<ToolCall> {
             .or_else(|| classify::topic(&c, facts, previous, ctx))
             .filter(|_| !asking);
         let t = asked_topic(&c).or(t);
+        // "Cleo Sol type backing, warm and slow": the clause joins the one it describes.
+        let t = t.filter(|&t| !asides::describes_neighbour(&c, Some(t), previous));
         previous = t.or(previous);
         tagged.push((c, t));
     }
