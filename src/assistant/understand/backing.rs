@@ -127,7 +127,9 @@ pub fn changes_current(words: &Words) -> bool {
     let new = words.has_any(&["new", "another", "different"]) || words.has_phrase("try again");
     // "Double it" alone names nothing: a multiple moves the backing only when something of
     // the backing is named ("double time", "twice as long", "half the tempo").
-    let multiple = words.has_any(&["double", "twice", "half", "x2", "2x"])
+    let multiple = (words.has_any(&["double", "twice", "half", "x2", "2x"])
+        || words.has_phrase("two times")
+        || words.has_phrase("2 times"))
         && words.has_any(&[
             "time", "tempo", "bpm", "speed", "backing", "beat", "track", "groove", "loop", "bars",
             "long", "length", "fast", "slow", "faster", "slower", "quick", "quicker",

@@ -172,6 +172,9 @@ fn backing_switch(words: &Words, args: &mut Map<String, Value>) {
         || ["let me hear", "lemme hear", "want to hear", "wanna hear"]
             .iter()
             .any(|p| words.has_phrase(p))
+        // "Let sound the backing now", "connect the instrumental again": a learner's start.
+        || words.has("let") && words.has_any(&["sound", "go"])
+        || words.has_any(&["connect", "reconnect"])
         || words.has_phrase("drop the beat")
             && !words.has_any(&[
                 "bit", "little", "touch", "tad", "slightly", "down", "lower", "db", "quieter",

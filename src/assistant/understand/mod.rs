@@ -476,7 +476,7 @@ fn read_group(group: &clauses::Group, ctx: &Context, key: tune::KeyRef) -> Optio
         Topic::Tune => with_targets(tune::read(w, ctx, key), w),
         Topic::Harmony => harmony::read(w, ctx),
         Topic::Voice => modulate::read(w, ctx),
-        Topic::Backing => Some(backing::read(w, ctx, true)),
+        Topic::Backing => Some(backing_or_its_mix(w, ctx)),
         Topic::BackingMix => mix::read(w, ctx, mix::Target::Backing),
         Topic::Output => mix::read(w, ctx, mix::Target::Output),
         Topic::Process => {
@@ -511,6 +511,22 @@ fn new_intent(words: &Words) -> Option<ToolCall> {
         let title = mixed::text_of(&words.words[lead + 1..]);
         ToolCall::new(ToolName::IntentNew, json!({ "title": title }))
     })
+}
+
+/// The backing call of a clause about the backing; when it would only make another of the
+/// backing loaded (no style, key, tempo or length said, no "new" or "another"), the clause is
+/// about the one playing: its switch or level ("let the backing sound now", "the
+/// instrumental's buried under me, raise it").
+fn backing_or_its_mix(words: &Words, ctx: &Context) -> ToolCall {
+    let call = backing::read(words, ctx, true);
+    let asks_new = words.has_any(&["new", "another", "different", "generate", "create"])
+        || words.has("again") && !words.has_any(&["connect", "reconnect", "on", "play"]);
+    if call.args.is_empty() && ctx.backing.is_some() && !asks_new {
+        if let Some(mix) = mix::read(words, ctx, mix::Target::Backing) {
+            return mix;
+        }
+    }
+    call
 }
 
 /// Adds `call`, joining it to the previous call of the same tool (later arguments win).

@@ -129,3 +129,32 @@ fn the_backing_playing_moves_its_tempo_or_key() {
     );
     assert_eq!(with_backing("tempo one twelve")[0].1["tempo_bpm"], 112);
 }
+
+#[test]
+fn the_backing_playing_is_switched_or_levelled_not_remade() {
+    for text in [
+        "give play to the base",
+        "let sound the backing now",
+        "connect the instrumental again",
+    ] {
+        let c = with_backing(text);
+        assert_eq!(
+            (c[0].0.as_str(), &c[0].1["backing"]),
+            ("mix_control", &json!(true)),
+            "{text}"
+        );
+    }
+    let c = with_backing("the instrumental's buried under me, raise it");
+    assert!(c[0].1["backing_level_db"]
+        .as_f64()
+        .is_some_and(|v| v > -12.0));
+    // Another one is still made anew.
+    assert_eq!(
+        with_backing("another backing please")[0].0,
+        "backing_generate"
+    );
+    assert_eq!(
+        with_backing("the tempo of the beat two times more")[0].1["tempo_bpm"],
+        200
+    );
+}
