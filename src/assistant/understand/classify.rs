@@ -105,7 +105,13 @@ fn names_backing(words: &Words) -> bool {
             || words.before(i) == "a"
             || super::styles::style(&Words::new(words.before(i))).is_some()
             || track_level(words, i);
-        BACKING_NOUNS.contains(&t) && track_ok && !(t == "music" && words.has("plan"))
+        // "Like the music of Andalucia", "the music of the films of Spielberg": a reference,
+        // not the backing.
+        let named_after = words.at(i + 1) == "of"
+            && (words.at(i + 2) == "the" || words.words.get(i + 2).is_some_and(|w| w.capital));
+        let likened = words.before(i) == "the" && i >= 2 && words.at(i - 2) == "like";
+        let reference = t == "music" && (named_after || likened);
+        BACKING_NOUNS.contains(&t) && track_ok && !(t == "music" && words.has("plan")) && !reference
     })
 }
 

@@ -339,3 +339,21 @@ fn learners_words_take_away_and_complain() {
     assert_eq!(c[0].1["preset"], "natural");
     assert!(c[0].1.get("amount").is_none());
 }
+
+/// Modes in other words (round 14): "mi frigio", "lydian on fa"; "like the music of
+/// Andalucia" is a reference, not a backing (it had made one instead of the tuning).
+#[test]
+fn modes_in_other_languages_tune_the_voice() {
+    let c = calls("put the tuning in mi frigio, like the music of Andalucia");
+    assert_eq!(
+        (c[0].0.as_str(), &c[0].1["key"], &c[0].1["scale"]),
+        ("voice_tune", &Value::from("E"), &Value::from("phrygian"))
+    );
+    let c = calls("put the mode lydian on fa, like the music of the films of Spielberg");
+    assert_eq!(
+        (&c[0].1["key"], &c[0].1["scale"]),
+        (&Value::from("F"), &Value::from("lydian"))
+    );
+    // Learners' "music of background" is still the backing.
+    assert_eq!(tools("switch on music of background"), ["mix_control"]);
+}

@@ -133,7 +133,10 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
     // German and solfege names only with a scale word after them.
     if let Some((_, name)) = OTHER_NAMES.iter().find(|(n, _)| *n == text) {
         let next = words.at(i + 1);
-        if matches!(next, "dur" | "moll" | "major" | "minor") && text.len() > 1 {
+        // "Mi frigio", "re dorian": a solfege name before a mode.
+        let mode_after = matches!(text, "re" | "mi" | "fa" | "sol" | "la" | "si")
+            && scale_at(words, i + 1).is_some();
+        if matches!(next, "dur" | "moll" | "major" | "minor") && text.len() > 1 || mode_after {
             let pc = name.parse::<PitchClass>().ok()?;
             return Some((pc, scale_at(words, i + 1).map(|(s, _)| s)));
         }
@@ -143,7 +146,7 @@ pub fn key_at(words: &Words, i: usize) -> Option<(PitchClass, Option<ScaleKind>)
         let ends = next.is_empty()
             || words.words.get(i + 1).is_some_and(|n| n.boundary)
             || number(next).is_some();
-        if solfege && matches!(prev, "in" | "of" | "en") && ends {
+        if solfege && matches!(prev, "in" | "of" | "en" | "on") && ends {
             return Some((name.parse::<PitchClass>().ok()?, None));
         }
     }

@@ -49,6 +49,16 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("suppress", "remove"),
     ("withdraw", "remove"),
     ("cease", "stop"),
+    // Modes in Italian and Spanish ("mi frigio", "re dorico").
+    ("frigio", "phrygian"),
+    ("frigia", "phrygian"),
+    ("dorico", "dorian"),
+    ("dorio", "dorian"),
+    ("lidio", "lydian"),
+    ("misolidio", "mixolydian"),
+    ("mixolidio", "mixolydian"),
+    ("eolio", "aeolian"),
+    ("locrio", "locrian"),
     // A high voice in Romance languages' words ("the voice is too acute").
     ("acute", "high"),
     ("agudo", "high"),
