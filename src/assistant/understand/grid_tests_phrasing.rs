@@ -357,3 +357,19 @@ fn modes_in_other_languages_tune_the_voice() {
     // Learners' "music of background" is still the backing.
     assert_eq!(tools("switch on music of background"), ["mix_control"]);
 }
+
+/// An outcome asked about is the model's to answer, never carried out (round 14's question
+/// probes: "would more compression help?" had raised it).
+#[test]
+fn outcomes_asked_about_are_not_carried_out() {
+    for text in [
+        "would more compression help?",
+        "would it sound better in minor?",
+    ] {
+        assert!(matches!(decided(text), Decision::Pass), "{text}");
+    }
+    assert_eq!(
+        tools("would you mind turning the backing down?"),
+        ["mix_control"]
+    );
+}

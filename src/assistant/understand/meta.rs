@@ -31,6 +31,14 @@ const CONTROL_NAMES: &[&str] = &[
     "spread",
 ];
 
+/// "Would more compression help?", "would it sound better in minor?": an outcome asked
+/// about, for the model to answer, not an order ("would you mind turning it down" orders).
+pub fn asks_an_outcome(words: &Words) -> bool {
+    words.at(0) == "would"
+        && words.at(1) != "you"
+        && words.has_any(&["help", "better", "worse", "work", "improve"])
+}
+
 /// Whether the request asks what the settings are.
 pub fn is_state_question(words: &Words) -> bool {
     let subject = words.has_any(&[
@@ -350,6 +358,9 @@ pub fn asks_about(words: &Words) -> bool {
     .any(|p| words.has_phrase(p))
         && !words.has_any(&["my", "i", "me", "we"]);
     if defined {
+        return true;
+    }
+    if asks_an_outcome(words) {
         return true;
     }
     let first = words.at(0);

@@ -128,6 +128,9 @@ fn decide_whole(text: &str, ctx: &Context) -> Decision {
     if let Some(answer) = glossary::answer(&words).filter(|_| about) {
         return Decision::Answer(answer);
     }
+    if meta::asks_an_outcome(&words) {
+        return Decision::Pass;
+    }
     if intent::asks(text, &words) && !about {
         if let Some(call) = intent::read(text, &words) {
             let mut calls = vec![call];
