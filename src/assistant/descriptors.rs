@@ -124,6 +124,16 @@ const CHARACTERS: &[(&[&str], &str)] = &[
     (&["fragile", "shy", "timid", "delicate"], "vulnerable"),
     (&["diva", "belt", "belting", "commanding"], "powerful"),
     (&["villain", "sinister", "menacing", "evil"], "dark"),
+    // A talking computer is the robot ("voice like the computer in a sci-fi spaceship").
+    (
+        &[
+            "like a computer",
+            "like the computer",
+            "computer voice",
+            "the computer in",
+        ],
+        "robot",
+    ),
 ];
 
 const BACKING: &[&str] = &[
@@ -288,6 +298,39 @@ const WISHES: &[(&[&str], &[SoundChange])] = &[
     (
         &["younger", "childlike", "like a kid", "like a child"],
         &[SoundChange::Formant(1.5)],
+    ),
+    // A voice described by its size and register ("voice like Pinocchio, small and high",
+    // "make me sound tiny"): a tiny creature's pitch and throat.
+    (
+        &[
+            "small and high",
+            "high and small",
+            "tiny and high",
+            "high and tiny",
+            "sound tiny",
+            "tiny voice",
+            "small voice",
+            "little voice",
+            "high little voice",
+        ],
+        &[SoundChange::Pitch(5.0), SoundChange::Formant(3.0)],
+    ),
+    // "The Witch-king, low and huge", "a low huge voice": a giant's pitch and throat.
+    (
+        &[
+            "low and huge",
+            "huge and low",
+            "low and big",
+            "big and low",
+            "deep and huge",
+            "huge and deep",
+            "low huge",
+            "huge low",
+            "huge voice",
+            "giant voice",
+            "sound huge",
+        ],
+        &[SoundChange::Pitch(-5.0), SoundChange::Formant(-3.0)],
     ),
     (
         &[

@@ -246,6 +246,18 @@ fn decide_whole(text: &str, ctx: &Context) -> Decision {
             }
         }
     }
+    // "Voice like Pinocchio, small and high": a sound described across clauses that each say
+    // too little on their own.
+    if !crate::assistant::descriptors::sound_changes(&words.texts()).is_empty() {
+        let mut args = Map::new();
+        described::described(&words, ctx, &mut args);
+        if !args.is_empty() {
+            return Decision::Calls(vec![ToolCall::new(
+                ToolName::VoiceModulate,
+                Value::Object(args),
+            )]);
+        }
+    }
     unread(&words)
 }
 

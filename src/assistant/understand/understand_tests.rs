@@ -406,3 +406,32 @@ fn settings_asked_in_other_words_are_looked_at() {
         Decision::Calls(_) | Decision::Nearest(_)
     ));
 }
+
+#[test]
+fn voices_described_by_size_and_register() {
+    let up = calls("voice like Pinocchio, small and high");
+    assert!(up[0].1["pitch_semitones"].as_f64().is_some_and(|v| v > 0.0));
+    assert!(up[0].1["formant_semitones"]
+        .as_f64()
+        .is_some_and(|v| v > 0.0));
+    // "A low huge voice" had raised the formant.
+    for text in [
+        "the Witch-king of Angmar, low and huge",
+        "a low huge voice",
+        "make me sound huge and low",
+    ] {
+        let c = calls(text);
+        assert!(
+            c[0].1["pitch_semitones"].as_f64().is_some_and(|v| v < 0.0),
+            "{text}"
+        );
+        assert!(
+            c[0].1["formant_semitones"]
+                .as_f64()
+                .is_some_and(|v| v < 0.0),
+            "{text}"
+        );
+    }
+    // A talking computer is the robot (it had switched the robot off).
+    assert_eq!(calls("like a computer")[0].1["preset"], "robot");
+}
