@@ -357,10 +357,12 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
             ]);
     // "Make the tuning less fast", "not so quick": gentler, never aggressive (with the retune
     // named, its time moves instead).
-    let less_fast = (words.has_any(&["less", "too"]) || eased)
-        && words.has_any(&["fast", "quick"])
-        && !words.has_any(&["retune", "speed", "time", "ms"]);
-    if (less_hard || less_fast) && has_tune_word {
+    // (The retune reader slows it; no preset.)
+    let less_fast = (words.has_any(&["less", "too"]) || eased) && words.has_any(&["fast", "quick"]);
+    if less_fast {
+        return None;
+    }
+    if less_hard && has_tune_word {
         return Some("natural");
     }
     if words.has_phrase("too robotic") {
