@@ -374,3 +374,29 @@ fn outcomes_asked_about_are_not_carried_out() {
         ["mix_control"]
     );
 }
+
+/// Round 14's probes of backings and harmonies: gospel, a waltz and a cinematic bed are
+/// backings (the last two had retuned the singer); "drop a harmony" takes one voice away.
+#[test]
+fn backing_forms_and_one_harmony_less() {
+    let c = calls("a waltz in 3/4 in C");
+    assert_eq!(
+        (c[0].0.as_str(), &c[0].1["style"]),
+        ("backing_generate", &Value::from("ballad"))
+    );
+    assert_eq!(
+        calls("a dark cinematic bed in D minor")[0].0,
+        "backing_generate"
+    );
+    assert_eq!(calls("gospel backing in Ab")[0].1["style"], "neo_soul");
+    let mut s = ParamSnapshot::default();
+    s.set("harmony_voices", ParamValue::Float(3.0));
+    let ctx = Context {
+        state: &s,
+        backing: None,
+    };
+    let Decision::Calls(c) = decide("drop a harmony", &ctx) else {
+        panic!()
+    };
+    assert_eq!(c[0].args["voices"], 2);
+}

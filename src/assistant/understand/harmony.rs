@@ -276,6 +276,15 @@ fn one_less(words: &Words) -> bool {
         "lose one",
         "take one away",
         "remove one",
+        "drop a",
+        "remove a",
+        "cut a",
+        "cut one",
+        "kill a",
+        "kill one",
+        "ditch a",
+        "ditch one",
+        "rid of one",
     ]
     .iter()
     .any(|p| words.has_phrase(p))

@@ -26,6 +26,8 @@ pub const BACKING_NOUNS: &[&str] = &[
     "riddim",
     "jam",
     "vamp",
+    // "A dark cinematic bed in D minor".
+    "bed",
 ];
 
 /// Words that name the host's transport.

@@ -9,7 +9,7 @@ const STYLES: [(&[&str], &str); 12] = [
     (
         &[
             "neo_soul", "neosoul", "d'angelo", "badu", "erykah", "sade", "maxwell", "rnb", "soul",
-            "soulful", "solange", "paak", "jorja", "giveon", "musiq",
+            "soulful", "solange", "paak", "jorja", "giveon", "musiq", "gospel",
         ],
         "neo_soul",
     ),
@@ -204,8 +204,18 @@ const STYLES: [(&[&str], &str); 12] = [
     ),
     (
         &[
-            "ballad", "piano", "adele", "lullaby", "celine", "whitney", "wedding", "breakup",
-            "torch", "elton",
+            "ballad",
+            "piano",
+            "adele",
+            "lullaby",
+            "celine",
+            "whitney",
+            "wedding",
+            "breakup",
+            "torch",
+            "elton",
+            "waltz",
+            "cinematic",
         ],
         "ballad",
     ),
