@@ -91,6 +91,8 @@ pub fn has_strong_tune(words: &Words) -> bool {
     words.words.iter().enumerate().any(|(i, w)| {
         STRONG_TUNE.contains(&w.text.as_str()) && !(w.text == "tune" && tune_is_noun(words, i))
     }) || words.has_phrase("pitch correction")
+        // "Lock me to the key", "lock my notes to the scale".
+        || words.has("lock") && words.has_any(&["key", "scale", "notes"]) && !words.has("chords")
 }
 
 /// Whether the clause names a backing ("the beat", "the music behind me").

@@ -400,3 +400,14 @@ fn backing_forms_and_one_harmony_less() {
     };
     assert_eq!(c[0].args["voices"], 2);
 }
+
+/// A little tuning asked for is the gentle preset (round 14: "just a touch of autotune" had
+/// borrowed a reverb from the nearest example); a little quicker still moves the retune.
+#[test]
+fn a_touch_of_tuning_is_gentle() {
+    assert_eq!(calls("just a touch of autotune")[0].1["preset"], "natural");
+    assert_eq!(calls("a little autotune please")[0].1["preset"], "natural");
+    assert!(calls("snap a little quicker than now")[0].1["retune_ms"]
+        .as_f64()
+        .is_some_and(|v| v < 60.0));
+}

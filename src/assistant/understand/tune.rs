@@ -387,6 +387,20 @@ fn preset(words: &Words, has_tune_word: bool) -> Option<&'static str> {
     if hidden || natural_singer {
         return Some("transparent");
     }
+    // "Just a touch of autotune", "a little tuning", "light correction": gentle.
+    let light = ["touch of", "little", "bit of", "hint of", "light", "some"]
+        .iter()
+        .filter_map(|p| words.find_phrase(p).map(|i| i + p.split(' ').count()))
+        .any(|after| {
+            matches!(
+                words.at(after),
+                "autotune" | "tuning" | "correction" | "tune"
+            )
+        })
+        && !words.has_any(&["more", "less", "not", "no"]);
+    if light && has_tune_word {
+        return Some("natural");
+    }
     if softer && has_tune_word || words.has_any(&["natural", "naturally", "realistic"]) {
         return Some("natural");
     }
