@@ -411,3 +411,16 @@ fn a_touch_of_tuning_is_gentle() {
         .as_f64()
         .is_some_and(|v| v < 60.0));
 }
+
+/// Levels in other words (round 14's mix probes): "I'm too quiet compared to the beat" lowers
+/// the beat (it raised it: an inversion), a bare number after "up"/"down" on a level is dB
+/// ("output down 6" had stepped 3 dB), never a tempo or a share.
+#[test]
+fn levels_said_plainly() {
+    let c = calls("I'm too quiet compared to the beat");
+    assert!(c[0].1["backing_level_db"]
+        .as_f64()
+        .is_some_and(|v| v < -12.0));
+    assert_eq!(calls("output down 6")[0].1["output_gain_db"], -6.0);
+    assert_eq!(calls("backing up six")[0].1["backing_level_db"], -6.0);
+}

@@ -381,9 +381,17 @@ fn level(words: &Words, now: f32, switched: bool, backing: bool) -> Option<f32> 
     if words.has("twice") || words.has("double") && words.has_any(&["loud", "volume", "level"]) {
         return Some(now + 6.0);
     }
-    // "Raise the backing by six": a number after "by" is dB.
-    if let Some(i) = words.find_any(&["by"]) {
-        if let Some(v) = number(words.at(i + 1)).filter(|v| (0.5..=24.0).contains(v)) {
+    // "Raise the backing by six", "output down 6": a number after "by", "up" or "down" is dB.
+    if let Some(i) = words.find_any(&["by", "up", "down"]) {
+        // ("Up ten percent", "up 5 bpm" are not levels.)
+        let other_unit = matches!(
+            words.at(i + 2),
+            "%" | "percent" | "bpm" | "semitones" | "semitone" | "st" | "ms" | "bars" | "cents"
+        );
+        let tempo = words.has_any(&["tempo", "bpm", "speed"]);
+        let dbs =
+            number(words.at(i + 1)).filter(|v| (0.5..=24.0).contains(v) && !other_unit && !tempo);
+        if let Some(v) = dbs {
             let down = words.has_any(&["down", "lower", "quieter", "drop", "reduce"]);
             return Some(now + if down { -v as f32 } else { v as f32 });
         }
@@ -431,8 +439,10 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
             .take_while(|&k| words.at(k) != "over")
             .any(|k| matches!(words.at(k), "myself" | "me" | "voice" | "vocal" | "vocals"))
     });
-    let drowned =
-        cant_hear && voice_unheard && words.has_any(&["myself", "me", "voice", "vocal", "vocals"]);
+    // "I'm too quiet compared to the beat": the singer is what is too quiet.
+    let drowned = cant_hear
+        && voice_unheard
+        && words.has_any(&["myself", "me", "voice", "vocal", "vocals", "i'm", "im", "i"]);
     if backing && drowned {
         return Some(apply_db(Move::Down(size(&texts)), now).min(now - 6.0));
     }
