@@ -266,7 +266,10 @@ pub fn scores(
         // "give" there makes nothing).
         let restores = words.has_any(&["restore", "activate", "reactivate"])
             || words.has("back") && words.has_any(&["give", "bring"]);
-        let mixing = (words.has_any(MIX_WORDS) || level_number(words) || removes) && !makes(words)
+        // "The beat is overpowering me": its level.
+        let overwhelms = words.has_any(super::relative::OVERWHELMING);
+        let mixing = (words.has_any(MIX_WORDS) || level_number(words) || removes || overwhelms)
+            && !makes(words)
             || restores;
         let spec = key.is_some()
             || super::backing::transposition(words).is_some()

@@ -424,3 +424,39 @@ fn levels_said_plainly() {
     assert_eq!(calls("output down 6")[0].1["output_gain_db"], -6.0);
     assert_eq!(calls("backing up six")[0].1["backing_level_db"], -6.0);
 }
+
+/// Complaints that a control drowns the voice lower it, and one not heard raises it (round
+/// 14's complaint probes, from mid settings: "the presence is piercing" and "the robot is
+/// drowning my voice" had raised them, "I can't hear the reverb" lowered it, "the backing is
+/// too quiet compared to me" lowered the backing); "drown me in reverb" still asks for lots.
+#[test]
+fn what_drowns_the_voice_goes_down() {
+    let mut s = ParamSnapshot::default();
+    for (id, v) in [
+        ("mod_reverb", 0.4),
+        ("mod_robot", 0.6),
+        ("mod_presence", 0.6),
+    ] {
+        s.set(id, ParamValue::Float(v));
+    }
+    let ctx = Context {
+        state: &s,
+        backing: None,
+    };
+    let arg = |text: &str, arg: &str| match decide(text, &ctx) {
+        Decision::Calls(c) => c[0].args[arg].as_f64().unwrap_or(f64::NAN),
+        other => panic!("{text}: {other:?}"),
+    };
+    assert!(arg("the presence is piercing", "presence") < 0.6);
+    assert!(arg("the robot is drowning my voice", "robot") < 0.6);
+    assert!(arg("the reverb is overpowering", "reverb") < 0.4);
+    assert!(arg("I can't hear the reverb", "reverb") > 0.4);
+    assert!(arg("drown me in reverb", "reverb") >= 0.6);
+    assert!(
+        arg(
+            "the backing is too quiet compared to me",
+            "backing_level_db"
+        ) > -12.0
+    );
+    assert!(arg("the beat is overpowering me", "backing_level_db") < -12.0);
+}

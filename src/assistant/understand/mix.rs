@@ -439,9 +439,15 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
             .take_while(|&k| words.at(k) != "over")
             .any(|k| matches!(words.at(k), "myself" | "me" | "voice" | "vocal" | "vocals"))
     });
-    // "I'm too quiet compared to the beat": the singer is what is too quiet.
+    // "I'm too quiet compared to the beat": the singer is what is too quiet ("the backing is
+    // too quiet compared to me" is the backing).
+    let backing_too_quiet = words
+        .find_phrase("too quiet")
+        .or_else(|| words.find_phrase("too soft"))
+        .is_some_and(|i| (0..i).any(|k| BACKING_NOUNS.contains(&words.at(k))));
     let drowned = cant_hear
         && voice_unheard
+        && !backing_too_quiet
         && words.has_any(&["myself", "me", "voice", "vocal", "vocals", "i'm", "im", "i"]);
     if backing && drowned {
         return Some(apply_db(Move::Down(size(&texts)), now).min(now - 6.0));
@@ -461,7 +467,8 @@ fn vague_level(words: &Words, now: f32, switched: bool, backing: bool) -> Option
     let down = words.has_any(&[
         "quieter", "softer", "down", "lower", "reduce", "less", "strong", "tuck", "covering",
         "covers",
-    ]) || words.has("low") && !words.has_phrase("too low")
+    ]) || words.has_any(super::relative::OVERWHELMING)
+        || words.has("low") && !words.has_phrase("too low")
         || words.has_phrase("too loud")
         // "The band is a bit loud", "kinda loud": a complaint, not an order to be loud.
         || ["bit loud", "little loud", "kinda loud", "so loud", "is loud", "very loud", "pretty loud", "quite loud"]

@@ -230,6 +230,23 @@ pub fn size(window: &[&str]) -> Size {
     }
 }
 
+/// Words that say a control is too much of the sound ("overpowering", "drowning me").
+pub const OVERWHELMING: &[&str] = &[
+    "overpowering",
+    "overpowers",
+    "overpower",
+    "drowning",
+    "drowns",
+    "drown",
+    "piercing",
+    "swamping",
+    "swamps",
+    "burying",
+    "buries",
+    "overwhelming",
+    "smothering",
+];
+
 /// What the words around `at` ask of that control (amounts in 0..1).
 pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let win = window(words, at);
@@ -264,7 +281,34 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
     let drops = any(&["drop"]) && size(&win) != Size::Normal;
     // "Take a bit of warmth away" (but "a whisper from far away" is a place).
     let drops = drops || any(&["away"]) && !words.has_phrase("far away");
-    let down = any(DOWN) || words.has_phrase("too much") || eases || too && !up || lowers || drops;
+    // "The reverb is overpowering", "the harmonies drown me", "I'm drowning in the beat",
+    // "the presence is piercing": too much of it.
+    // ("Drown me in reverb" asks for lots of it.)
+    let drown_me_in = (0..words.len()).any(|i| {
+        matches!(words.at(i), "drown" | "bury" | "smother")
+            && matches!(words.at(i + 1), "me" | "it" | "us" | "the" | "my")
+            && (words.at(i + 2) == "in" || words.at(i + 3) == "in")
+    });
+    let overwhelms = any(OVERWHELMING) && !drown_me_in;
+    // "I can't hear the reverb", "I can barely hear the harmonies": too little of it.
+    let unheard = [
+        "can't hear",
+        "cant hear",
+        "cannot hear",
+        "barely hear",
+        "hardly hear",
+    ]
+    .iter()
+    .any(|p| words.has_phrase(p));
+    let up = (up || unheard) && !overwhelms;
+    let down = (any(DOWN)
+        || words.has_phrase("too much")
+        || eases
+        || too && !up
+        || lowers
+        || drops
+        || overwhelms)
+        && !unheard;
     // "Why not add some": a suggestion, not a negation.
     let why_not = words.has_phrase("why not");
     // "My vibrato is gone, bring a lot of it back": what is missing is given back, so the
@@ -382,7 +426,13 @@ pub fn read_move(words: &Words, at: usize) -> Option<Move> {
         return Some(Move::Set(0.0));
     }
     if down && !up {
-        return Some(Move::Down(size(&win)));
+        // Something that drowns the voice is far too much: a big step unless sized.
+        let sized = size(&win);
+        return Some(Move::Down(if overwhelms && sized == Size::Normal {
+            Size::Big
+        } else {
+            sized
+        }));
     }
     if up {
         return Some(Move::Up(size(&win)));
