@@ -460,3 +460,13 @@ fn what_drowns_the_voice_goes_down() {
     );
     assert!(arg("the beat is overpowering me", "backing_level_db") < -12.0);
 }
+
+/// A level negated a few words back stays where it is ("don't make it louder, make it
+/// warmer" had raised the output 3 dB).
+#[test]
+fn a_level_negated_further_back_is_not_raised() {
+    assert_eq!(
+        tools("don't make it louder, make it warmer"),
+        ["voice_modulate"]
+    );
+}

@@ -318,8 +318,10 @@ fn plain_has(words: &Words, list: &[&str]) -> bool {
             "not" | "don't" | "dont" | "shouldn't" | "shouldnt" | "never" | "no"
         )
     };
+    // "Don't make it louder": up to three words back, within the clause.
     (0..words.len()).any(|i| {
-        list.contains(&words.at(i)) && !(i >= 1 && negation(i - 1) || i >= 2 && negation(i - 2))
+        let start = words.clause_start(i);
+        list.contains(&words.at(i)) && !(i.saturating_sub(3).max(start)..i).any(negation)
     })
 }
 
