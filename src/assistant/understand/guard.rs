@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::normalise::Words;
-use super::relative::{polarity, Polarity};
+use super::polarity::{polarity, Polarity};
 use crate::assistant::state::{ParamSnapshot, ParamValue};
 use crate::assistant::tools::ToolCall;
 

@@ -8,6 +8,7 @@
 pub mod amount_spellings;
 pub mod asides;
 pub mod backing;
+pub mod bypass;
 pub mod catalogue;
 pub mod characters;
 pub mod classify;
@@ -34,6 +35,7 @@ pub mod names;
 pub mod nearest;
 pub mod normalise;
 pub mod orders;
+pub mod polarity;
 pub mod questions;
 pub mod references;
 pub mod relative;

@@ -1,6 +1,7 @@
 //! Tests of `relative`: moves read from the words around a control.
 
 use super::*;
+use crate::assistant::understand::polarity::{polarity, Polarity};
 
 const EFFECT: Steps = Steps {
     default: 0.3,
