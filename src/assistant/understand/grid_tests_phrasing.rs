@@ -470,3 +470,34 @@ fn a_level_negated_further_back_is_not_raised() {
         ["voice_modulate"]
     );
 }
+
+/// Less of a shift goes towards none and never past it ("the formant is too much, dial it
+/// back" from +3 had gone to -1); "pitch halfway back to normal" halves the shift (it reset
+/// it).
+#[test]
+fn less_of_a_shift_never_crosses_zero() {
+    let mut s = ParamSnapshot::default();
+    s.set("mod_formant", ParamValue::Float(3.0));
+    s.set("mod_pitch", ParamValue::Float(6.0));
+    let ctx = Context {
+        state: &s,
+        backing: None,
+    };
+    let arg = |text: &str, arg: &str| match decide(text, &ctx) {
+        Decision::Calls(c) => c[0].args[arg].as_f64().unwrap_or(f64::NAN),
+        other => panic!("{text}: {other:?}"),
+    };
+    let f = arg("the formant is too much, dial it back", "formant_semitones");
+    assert!((0.0..3.0).contains(&f), "{f}");
+    assert_eq!(arg("formant a little less", "formant_semitones"), 2.0);
+    assert_eq!(arg("pitch halfway back to normal", "pitch_semitones"), 3.0);
+    s.set("mod_formant", ParamValue::Float(-3.0));
+    let ctx = Context {
+        state: &s,
+        backing: None,
+    };
+    let Decision::Calls(c) = decide("formant a little less", &ctx) else {
+        panic!()
+    };
+    assert_eq!(c[0].args["formant_semitones"], -2.0);
+}

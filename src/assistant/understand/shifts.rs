@@ -163,8 +163,18 @@ pub(super) fn shifts(words: &Words, ctx: &Context, args: &mut Map<String, Value>
     let Some(p) = pitch_at.filter(|p| formant_at.is_none_or(|f| apart(*p, f))) else {
         return;
     };
-    if reset && words.has("pitch") && !words.has_any(&["up", "down"]) {
+    // "Pitch halfway back to normal": half of the shift.
+    let halfway = words.has_any(&["halfway", "half-way"]) && words.has("back");
+    if reset && words.has("pitch") && !words.has_any(&["up", "down"]) && !halfway {
         args.insert("pitch_semitones".into(), json!(0.0));
+        return;
+    }
+    if halfway && words.has("pitch") {
+        let now = ctx.state.number("mod_pitch");
+        args.insert(
+            "pitch_semitones".into(),
+            json!(f64::from((now / 2.0).round())),
+        );
         return;
     }
     // "Halve the pitch shift", "half as far down as now", "back up halfway", "pitch shift ÷
@@ -270,6 +280,22 @@ fn formant_step(words: &Words, at: usize, now: f32) -> Option<f64> {
         Size::Normal => 2.0,
         Size::Big => 4.0,
     };
+    // "The formant is too much, dial it back", "less formant": less of the shift, towards
+    // none and never past it (from +3 it had gone to -1).
+    let shrinks = (eases
+        || words.has_any(&["less", "reduce", "decrease", "tame"])
+        || words.has_phrase("too much"))
+        && !words.has_any(&[
+            "lower", "down", "deeper", "darker", "bigger", "higher", "up",
+        ]);
+    if shrinks && now != 0.0 {
+        let toward_none = if now > 0.0 {
+            (now - step).max(0.0)
+        } else {
+            (now + step).min(0.0)
+        };
+        return Some(f64::from(toward_none));
+    }
     let step = if down { -step } else { step };
     Some(f64::from((now + step).clamp(-12.0, 12.0)))
 }
