@@ -144,6 +144,8 @@ pub fn changes_current(words: &Words) -> bool {
             && (words.has("off") || super::fractions::share(words).is_some())
         || words.has_phrase("speed it up")
         || words.has_phrase("slow it down")
+        // "Take it down to 90", "bring it up to 120": a tempo's number moved to.
+        || words.has_any(&["down", "up"]) && words.has("to") && find_tempo(words, true).is_some()
         || words.has_any(&["tempo", "bpm"])
             && words.has_any(&[
                 "up", "down", "by", "minus", "plus", "to", "lower", "higher", "raise", "reduce",
@@ -244,9 +246,10 @@ fn changed(words: &Words, spec: &BackingSpec) -> ToolCall {
         } else {
             n
         };
-    } else if about_length && doubling {
+    } else if about_length && doubling || words.has_any(&["longer", "lengthen", "extend"]) {
+        // "Make the loop longer": twice as long when no length is said.
         bars = (bars * 2).min(64);
-    } else if about_length && halving {
+    } else if about_length && halving || words.has("shorter") {
         bars = (bars / 2).max(1);
     }
     // The tempo moves on its own ("4 bpm faster, 16 bars long" changes both); a multiple

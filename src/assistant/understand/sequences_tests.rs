@@ -158,3 +158,15 @@ fn the_backing_playing_is_switched_or_levelled_not_remade() {
         200
     );
 }
+
+#[test]
+fn the_backing_playing_gets_longer_shorter_or_a_tempo_moved_to() {
+    assert_eq!(with_backing("make the loop longer")[0].1["bars"], 16);
+    assert_eq!(with_backing("shorter loop please")[0].1["bars"], 4);
+    assert_eq!(with_backing("8 more bars")[0].1["bars"], 16);
+    let c = with_backing("take it down to 90");
+    assert_eq!(
+        (&c[0].1["tempo_bpm"], &c[0].1["style"]),
+        (&json!(90), &json!("pop"))
+    );
+}
