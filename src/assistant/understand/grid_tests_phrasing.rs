@@ -389,16 +389,8 @@ fn backing_forms_and_one_harmony_less() {
         "backing_generate"
     );
     assert_eq!(calls("gospel backing in Ab")[0].1["style"], "neo_soul");
-    let mut s = ParamSnapshot::default();
-    s.set("harmony_voices", ParamValue::Float(3.0));
-    let ctx = Context {
-        state: &s,
-        backing: None,
-    };
-    let Decision::Calls(c) = decide("drop a harmony", &ctx) else {
-        panic!()
-    };
-    assert_eq!(c[0].args["voices"], 2);
+    let three = [("harmony_voices", 3.0)];
+    assert_eq!(arg_from(&three, "drop a harmony", "voices"), 2.0);
 }
 
 /// A little tuning asked for is the gentle preset (round 14: "just a touch of autotune" had
@@ -431,22 +423,12 @@ fn levels_said_plainly() {
 /// too quiet compared to me" lowered the backing); "drown me in reverb" still asks for lots.
 #[test]
 fn what_drowns_the_voice_goes_down() {
-    let mut s = ParamSnapshot::default();
-    for (id, v) in [
+    let mid = [
         ("mod_reverb", 0.4),
         ("mod_robot", 0.6),
         ("mod_presence", 0.6),
-    ] {
-        s.set(id, ParamValue::Float(v));
-    }
-    let ctx = Context {
-        state: &s,
-        backing: None,
-    };
-    let arg = |text: &str, arg: &str| match decide(text, &ctx) {
-        Decision::Calls(c) => c[0].args[arg].as_f64().unwrap_or(f64::NAN),
-        other => panic!("{text}: {other:?}"),
-    };
+    ];
+    let arg = |text: &str, arg: &str| arg_from(&mid, text, arg);
     assert!(arg("the presence is piercing", "presence") < 0.6);
     assert!(arg("the robot is drowning my voice", "robot") < 0.6);
     assert!(arg("the reverb is overpowering", "reverb") < 0.4);
@@ -476,28 +458,32 @@ fn a_level_negated_further_back_is_not_raised() {
 /// it).
 #[test]
 fn less_of_a_shift_never_crosses_zero() {
-    let mut s = ParamSnapshot::default();
-    s.set("mod_formant", ParamValue::Float(3.0));
-    s.set("mod_pitch", ParamValue::Float(6.0));
-    let ctx = Context {
-        state: &s,
-        backing: None,
-    };
-    let arg = |text: &str, arg: &str| match decide(text, &ctx) {
-        Decision::Calls(c) => c[0].args[arg].as_f64().unwrap_or(f64::NAN),
-        other => panic!("{text}: {other:?}"),
-    };
+    let start = [("mod_formant", 3.0), ("mod_pitch", 6.0)];
+    let arg = |text: &str, arg: &str| arg_from(&start, text, arg);
     let f = arg("the formant is too much, dial it back", "formant_semitones");
     assert!((0.0..3.0).contains(&f), "{f}");
     assert_eq!(arg("formant a little less", "formant_semitones"), 2.0);
     assert_eq!(arg("pitch halfway back to normal", "pitch_semitones"), 3.0);
-    s.set("mod_formant", ParamValue::Float(-3.0));
+    let down = [("mod_formant", -3.0)];
+    assert_eq!(
+        arg_from(&down, "formant a little less", "formant_semitones"),
+        -2.0
+    );
+}
+
+/// The number a request sets `arg` to, from the default state with `start` set (panics on
+/// any decision other than calls).
+fn arg_from(start: &[(&str, f32)], text: &str, arg: &str) -> f64 {
+    let mut state = ParamSnapshot::default();
+    for (id, v) in start {
+        state.set(id, ParamValue::Float(*v));
+    }
     let ctx = Context {
-        state: &s,
+        state: &state,
         backing: None,
     };
-    let Decision::Calls(c) = decide("formant a little less", &ctx) else {
-        panic!()
-    };
-    assert_eq!(c[0].args["formant_semitones"], -2.0);
+    match decide(text, &ctx) {
+        Decision::Calls(c) => c[0].args[arg].as_f64().unwrap_or(f64::NAN),
+        other => panic!("{text}: {other:?}"),
+    }
 }
